@@ -1,0 +1,7 @@
+/** Gateways to foreign mail systems, chosen by address space (type, pattern, cost). */
+@Export
+@Version("1.0.0")
+package org.postrider.api.gateway;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,45 @@
+package org.postrider.api.message;
+
+import java.util.List;
+import java.util.Objects;
+import org.postrider.api.address.MailAddress;
+
+/**
+ * The SMTP envelope of one message, with its ESMTP parameters.
+ *
+ * @param sender       the reverse path, or null for the null sender {@code <>}
+ * @param recipients   at least one recipient
+ * @param body         the BODY parameter
+ * @param smtpUtf8     whether SMTPUTF8 was given
+ * @param declaredSize SIZE as declared by the client, or -1
+ * @param dsnReturn    RET, or null
+ * @param envelopeId   ENVID (xtext-decoded), or null
+ * @param origin       where the message came from
+ */
+public record Envelope(MailAddress sender, List<Recipient> recipients, BodyType body, boolean smtpUtf8,
+        long declaredSize, DsnReturn dsnReturn, String envelopeId, Origin origin) {
+
+    public Envelope {
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("an envelope needs at least one recipient");
+        }
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** A plain envelope: 7bit or 8bit body, no DSN parameters. */
+    public static Envelope of(MailAddress sender, List<MailAddress> recipients, Origin origin) {
+        return new Envelope(sender, recipients.stream().map(Recipient::of).toList(), BodyType.EIGHT_BIT_MIME,
+                false, -1, null, null, origin);
+    }
+
+    public boolean isNullSender() {
+        return sender == null;
+    }
+
+    /** The same envelope with other recipients, as the router splits it per destination. */
+    public Envelope withRecipients(List<Recipient> others) {
+        return new Envelope(sender, others, body, smtpUtf8, declaredSize, dsnReturn, envelopeId, origin);
+    }
+}

@@ -1,0 +1,11 @@
+package org.postrider.api.queue;
+
+/** What became of one recipient in one delivery attempt. */
+public enum DeliveryStatus {
+    /** Done; the queue forgets the recipient (and sends a success DSN if asked). */
+    DELIVERED,
+    /** Temporary failure (4xx-like); the queue retries on its schedule. */
+    RETRY,
+    /** Permanent failure (5xx-like); the queue sends a failure DSN unless the sender is null. */
+    FAILED
+}
