@@ -15,6 +15,7 @@ import org.postrider.api.dns.MxResult;
     "osgi.command.function=mx",
     "osgi.command.function=resolve",
     "osgi.command.function=flush",
+    "osgi.command.function=servers",
 })
 public class DnsCommands {
     private final DnsjavaResolver resolver;
@@ -44,6 +45,12 @@ public class DnsCommands {
             sb.append(a.getHostAddress()).append('\n');
         }
         return sb.toString();
+    }
+
+    @Descriptor("show the resolvers in use (configured in deploy/org.postrider.dns.cfg: servers, timeoutMillis)")
+    public String servers() {
+        return resolver.servers().isEmpty() ? "system resolvers (/etc/resolv.conf)"
+                : String.join("\n", resolver.servers());
     }
 
     @Descriptor("empty the DNS cache")

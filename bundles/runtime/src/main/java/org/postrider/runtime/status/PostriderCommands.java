@@ -12,9 +12,18 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.dns.DnsResolver;
+import org.postrider.api.gateway.Gateway;
+import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.MailQueue;
+import org.postrider.api.queue.Router;
 import org.postrider.api.server.ListenerInfo;
+import org.postrider.api.store.MailStore;
 
 /** The {@code postrider:} Gogo scope: the server as a whole. */
 @Component(immediate = true, service = PostriderCommands.class, property = {
@@ -22,12 +31,37 @@ import org.postrider.api.server.ListenerInfo;
     "osgi.command.function=status",
     "osgi.command.function=ready",
     "osgi.command.function=listeners",
+    "osgi.command.function=contracts",
 })
 public class PostriderCommands {
     private final BundleContext context;
     private final ServerState state;
     private final ServiceComponentRuntime scr;
     private final List<ListenerInfo> listeners = new CopyOnWriteArrayList<>();
+
+    // Which bundle implements each contract. Dynamic and greedy, as every consumer of a
+    // swappable service is: an updated provider is rebound without reactivating this.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceReference<MailQueue> queue;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceReference<Router> router;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceReference<MailStore> store;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceReference<Directory> directory;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ServiceReference<DnsResolver> dns;
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ServiceReference<DeliveryAgent>> agents;
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ServiceReference<Gateway>> gateways;
 
     @Activate
     public PostriderCommands(BundleContext context, @Reference ServerState state,
@@ -77,8 +111,38 @@ public class PostriderCommands {
             }
             sb.append(String.format("  %-12s %s%n", st, d.name));
         }
+        sb.append("\n").append(contracts());
         sb.append("\n").append(listeners());
         return sb.toString();
+    }
+
+    @Descriptor("show which bundle implements each Postrider contract")
+    public String contracts() {
+        StringBuilder sb = new StringBuilder("contracts:\n");
+        provider(sb, "MailQueue", queue);
+        provider(sb, "Router", router);
+        provider(sb, "MailStore", store);
+        provider(sb, "Directory", directory);
+        provider(sb, "DnsResolver", dns);
+        List<ServiceReference<DeliveryAgent>> a = agents;
+        if (a != null) {
+            for (ServiceReference<DeliveryAgent> r : a) {
+                provider(sb, "DeliveryAgent[" + r.getProperty(DeliveryAgent.TRANSPORT) + "]", r);
+            }
+        }
+        List<ServiceReference<Gateway>> g = gateways;
+        if (g != null) {
+            for (ServiceReference<Gateway> r : g) {
+                provider(sb, "Gateway", r);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void provider(StringBuilder sb, String contract, ServiceReference<?> ref) {
+        Bundle b = ref != null ? ref.getBundle() : null;
+        sb.append(String.format("  %-24s %s%n", contract,
+                b == null ? "(none)" : b.getSymbolicName() + " " + b.getVersion() + " [" + b.getBundleId() + "]"));
     }
 
     @Descriptor("succeed if the server is ready (every bundle active, every component satisfied), fail with the reasons otherwise")

@@ -1,0 +1,121 @@
+package org.postrider.itest.foundation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.postrider.itest.harness.Await;
+import org.postrider.itest.harness.InProcessServer;
+import org.postrider.itest.harness.Instance;
+import org.postrider.itest.harness.Instances;
+
+/**
+ * Live changes through deploy/, with the framework booted in-process so the test can see
+ * bundle ids and component ids: a replaced jar is updated in place and its consumers
+ * rebind without being reactivated; a changed .cfg reaches its component without a restart.
+ */
+class HotSwapIT {
+    private static final String DNS_BSN = "org.postrider.dns";
+
+    @RegisterExtension
+    final Instances instances = new Instances();
+
+    @Test
+    void replacedBundleIsUpdatedAndConsumersRebind() throws Exception {
+        Instance athena = instances.create("athena");
+        InProcessServer server = instances.startInProcess(athena);
+        Bundle dns = server.bundle(DNS_BSN);
+        String oldVersion = dns.getVersion().toString();
+        Object consumerId = componentId(server, "org.postrider.runtime.status.PostriderCommands");
+        assertTrue(contractsLine(athena).contains(oldVersion), contractsLine(athena));
+
+        String newVersion = withQualifier(oldVersion, "hotswap");
+        Path jar = athena.home().resolve("deploy/postrider-dns.jar");
+        Path tmp = athena.home().resolve("postrider-dns.jar.tmp");
+        rewriteVersion(jar, tmp, newVersion);
+        Files.move(tmp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+        Await.until("FileInstall to update " + DNS_BSN, Duration.ofSeconds(20),
+                () -> server.bundle(DNS_BSN).getVersion().toString(), newVersion::equals);
+        assertEquals(dns.getBundleId(), server.bundle(DNS_BSN).getBundleId(), "updated in place, not reinstalled");
+        assertEquals(Bundle.ACTIVE, server.bundle(DNS_BSN).getState());
+
+        String line = Await.until("the consumer to rebind to the new DnsResolver", Duration.ofSeconds(10),
+                () -> contractsLine(athena), l -> l.contains(newVersion));
+        assertTrue(line.contains(newVersion), line);
+        assertEquals(consumerId, componentId(server, "org.postrider.runtime.status.PostriderCommands"),
+                "the consumer was reactivated instead of rebound");
+        assertEquals(0, athena.admin("dns:servers").exit(), "commands of the new bundle answer");
+    }
+
+    @Test
+    void configChangeReachesTheComponentLive() throws Exception {
+        Instance athena = instances.create("athena");
+        InProcessServer server = instances.startInProcess(athena);
+        Object resolverId = componentId(server, "org.postrider.dns.DnsjavaResolver");
+        assertEquals("system resolvers (/etc/resolv.conf)", athena.admin("dns:servers").ok().out().trim());
+
+        athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:5353", "timeoutMillis", "2000"));
+        Await.until("the new resolver address", Duration.ofSeconds(15),
+                () -> athena.admin("dns:servers").ok().out().trim(), "127.0.0.1:5353"::equals);
+
+        athena.config("org.postrider.dns", Map.of("servers", "[::1]:5354"));
+        Await.until("the second change", Duration.ofSeconds(15),
+                () -> athena.admin("dns:servers").ok().out().trim(), "[::1]:5354"::equals);
+        assertEquals(resolverId, componentId(server, "org.postrider.dns.DnsjavaResolver"),
+                "configuration must be applied by @Modified, not by reactivation");
+    }
+
+    private static String contractsLine(Instance athena) throws Exception {
+        String out = athena.admin("postrider:contracts").ok().out();
+        return out.lines().filter(l -> l.contains("DnsResolver")).findFirst().orElse("(no DnsResolver line)\n" + out);
+    }
+
+    private static Object componentId(InProcessServer server, String componentName) throws Exception {
+        for (ServiceReference<?> r : server.context().getAllServiceReferences(null, null)) {
+            if (componentName.equals(r.getProperty("component.name"))) {
+                return r.getProperty("component.id");
+            }
+        }
+        throw new AssertionError("no service of component " + componentName);
+    }
+
+    /** A higher version with the same major.minor.micro: "0.1.0.2026...": qualifier + suffix. */
+    private static String withQualifier(String version, String suffix) {
+        return version + suffix;
+    }
+
+    private static void rewriteVersion(Path from, Path to, String version) throws Exception {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(from))) {
+            Manifest mf = new Manifest(in.getManifest());
+            mf.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            try (OutputStream os = Files.newOutputStream(to); JarOutputStream out = new JarOutputStream(os, mf)) {
+                JarEntry e;
+                while ((e = in.getNextJarEntry()) != null) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    copy(in, out);
+                    out.closeEntry();
+                }
+            }
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws Exception {
+        in.transferTo(out);
+    }
+}

@@ -1,0 +1,184 @@
+package org.postrider.itest.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One Postrider installation of its own: a fresh copy of the assembled distribution with
+ * its own data folder, server name and configuration, driven through its bin/postrider
+ * exactly as an administrator would.
+ */
+public final class Instance {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Path home;
+
+    Instance(String name, Path home) {
+        this.name = name;
+        this.home = home;
+    }
+
+    /** The assembled distribution that every instance is copied from. */
+    public static Path distribution() {
+        Path dist = Path.of(System.getProperty("postrider.dist", "../distribution/target/postrider"));
+        if (!Files.isRegularFile(dist.resolve("bin/felix.jar"))) {
+            throw new IllegalStateException("no assembled distribution at " + dist + "; build it first");
+        }
+        return dist.toAbsolutePath().normalize();
+    }
+
+    static Instance create(String name) throws IOException {
+        Path root = Path.of(System.getProperty("postrider.instances", "target/instances"));
+        Files.createDirectories(root);
+        Path home = Files.createTempDirectory(root.toAbsolutePath(), name + "-");
+        copyTree(distribution(), home);
+        Instance i = new Instance(name, home);
+        i.frameworkProperty("postrider.server.name", name);
+        return i;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path runDir() {
+        return home.resolve("data/run");
+    }
+
+    /** Sets a framework property in conf/config.properties (before start). */
+    public void frameworkProperty(String key, String value) throws IOException {
+        Path conf = home.resolve("conf/config.properties");
+        List<String> lines = new ArrayList<>(Files.readAllLines(conf));
+        lines.removeIf(l -> l.startsWith(key + "="));
+        lines.add(key + "=" + value);
+        Files.write(conf, lines);
+    }
+
+    /** Writes deploy/PID.cfg atomically, as an admin should (FileInstall may read it live). */
+    public void config(String pid, Map<String, String> values) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        Path tmp = home.resolve("deploy-" + pid + ".tmp");
+        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+        Files.move(tmp, home.resolve("deploy/" + pid + ".cfg"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** {@code bin/postrider start}: returns once the server is ready, with what it printed. */
+    public Exec.Result start() throws IOException, InterruptedException {
+        return script("start").ok();
+    }
+
+    public Exec.Result stop() throws IOException, InterruptedException {
+        return script("stop").ok();
+    }
+
+    /** Runs one Gogo command through {@code bin/postrider admin}; check {@link Exec.Result#exit()}. */
+    public Exec.Result admin(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("admin"));
+        cmd.addAll(List.of(command));
+        return script(cmd.toArray(String[]::new));
+    }
+
+    public Exec.Result script(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("bin/postrider").toString()));
+        cmd.addAll(List.of(args));
+        return Exec.run(cmd, home, Map.of(), COMMAND_TIMEOUT);
+    }
+
+    /** The server's process, if it runs. */
+    public Optional<ProcessHandle> process() {
+        try {
+            Path pidFile = runDir().resolve("postrider.pid");
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** kill -9: no shutdown hook, no clean stop. */
+    public void kill9() throws InterruptedException {
+        Optional<ProcessHandle> p = process();
+        if (p.isPresent()) {
+            p.get().destroyForcibly();
+            p.get().onExit().join();
+        }
+    }
+
+    /** The ready marker's JVM uptime at readiness, in ms. */
+    public long readyMillis() throws IOException {
+        for (String line : Files.readAllLines(runDir().resolve("ready"))) {
+            if (line.startsWith("uptime-ms=")) {
+                return Long.parseLong(line.substring("uptime-ms=".length()));
+            }
+        }
+        throw new IllegalStateException("no uptime in ready marker");
+    }
+
+    /** The server's log files, for a failed test's report. */
+    public String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (String f : List.of("data/log/postrider.log", "data/log/console.log")) {
+            Path p = home.resolve(f);
+            try {
+                if (Files.exists(p)) {
+                    List<String> lines = Files.readAllLines(p);
+                    sb.append("---- ").append(name).append(": ").append(f).append(" (last 200 lines)\n");
+                    lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(l -> sb.append(l).append('\n'));
+                }
+            } catch (IOException e) {
+                sb.append("(cannot read ").append(p).append(": ").append(e).append(")\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Stops the server if it runs; kills it if a clean stop fails. */
+    void shutdown() {
+        try {
+            if (process().isPresent()) {
+                Exec.Result r = script("stop");
+                if (r.exit() != 0) {
+                    kill9();
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            try {
+                kill9();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
