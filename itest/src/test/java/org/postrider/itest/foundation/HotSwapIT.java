@@ -50,10 +50,11 @@ class HotSwapIT {
         rewriteVersion(jar, tmp, newVersion);
         Files.move(tmp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-        Await.until("FileInstall to update " + DNS_BSN, Duration.ofSeconds(20),
-                () -> server.bundle(DNS_BSN).getVersion().toString(), newVersion::equals);
+        // FileInstall updates (INSTALLED), refreshes and restarts the bundle: wait for all of it.
+        Await.until("FileInstall to update and restart " + DNS_BSN, Duration.ofSeconds(20),
+                () -> server.bundle(DNS_BSN), b -> b.getVersion().toString().equals(newVersion)
+                        && b.getState() == Bundle.ACTIVE);
         assertEquals(dns.getBundleId(), server.bundle(DNS_BSN).getBundleId(), "updated in place, not reinstalled");
-        assertEquals(Bundle.ACTIVE, server.bundle(DNS_BSN).getState());
 
         String line = Await.until("the consumer to rebind to the new DnsResolver", Duration.ofSeconds(10),
                 () -> contractsLine(athena), l -> l.contains(newVersion));

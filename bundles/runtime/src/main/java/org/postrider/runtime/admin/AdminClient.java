@@ -79,8 +79,13 @@ public final class AdminClient {
             DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
             DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
             byte[] line = command.getBytes(StandardCharsets.UTF_8);
-            AdminFrames.write(out, AdminFrames.COMMAND, line, 0, line.length);
-            Thread pump = Thread.ofPlatform().daemon().name("admin-stdin").start(() -> pumpStdin(stdin, out));
+            Thread pump = null;
+            try {
+                AdminFrames.write(out, AdminFrames.COMMAND, line, 0, line.length);
+                pump = Thread.ofPlatform().daemon().name("admin-stdin").start(() -> pumpStdin(stdin, out));
+            } catch (IOException e) {
+                // The server may have refused us and closed already; its answer is still readable.
+            }
             while (true) {
                 AdminFrames.Frame f = AdminFrames.read(in);
                 if (f == null) {
@@ -93,7 +98,9 @@ public final class AdminClient {
                     case AdminFrames.EXIT -> {
                         System.out.flush();
                         System.err.flush();
-                        pump.interrupt();
+                        if (pump != null) {
+                            pump.interrupt();
+                        }
                         return java.nio.ByteBuffer.wrap(f.payload()).getInt();
                     }
                     default -> throw new IOException("unexpected admin frame " + f.type());

@@ -1,0 +1,349 @@
+package org.postrider.directory.file;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.postrider.api.address.Domain;
+import org.postrider.api.address.InvalidAddressException;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.Resolution;
+import org.postrider.api.directory.User;
+import org.postrider.kit.durable.DurableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Directory: the whole directory in memory as an immutable snapshot, every
+ * change written durably to one file before it is published. On a first start with no
+ * file it creates the organisation's default domain and a postmaster account whose random
+ * password is written once to a file only the owner can read.
+ */
+@Component(service = {Directory.class, FileDirectory.class}, configurationPid = "org.postrider.directory.file")
+@Designate(ocd = FileDirectory.Config.class)
+public class FileDirectory implements Directory {
+    private static final Logger LOG = LoggerFactory.getLogger(FileDirectory.class);
+
+    @ObjectClassDefinition(name = "Postrider file directory")
+    public @interface Config {
+        @AttributeDefinition(description = "The directory file")
+        String file() default "data/directory/directory.txt";
+
+        @AttributeDefinition(description = "The domain created on first start, with its postmaster account")
+        String defaultDomain() default "example.org";
+
+        @AttributeDefinition(description = "Subaddress delimiter: alice+tag@ reaches alice@; empty to turn off")
+        String recipientDelimiter() default "+";
+    }
+
+    private final Object writeLock = new Object();
+    private final String serverName;
+    private volatile Path file;
+    private volatile String delimiter;
+    private volatile DirectoryData data = DirectoryData.empty();
+
+    @Activate
+    public FileDirectory(BundleContext context, Config config) throws IOException, InvalidAddressException {
+        String name = context.getProperty("postrider.server.name");
+        this.serverName = name != null ? name : "athena";
+        configure(config);
+    }
+
+    @Modified
+    void configure(Config config) throws IOException, InvalidAddressException {
+        delimiter = config.recipientDelimiter();
+        Path f = Path.of(config.file()).toAbsolutePath();
+        synchronized (writeLock) {
+            if (!f.equals(file)) {
+                file = f;
+                if (Files.exists(f)) {
+                    data = DirectoryFileFormat.read(Files.readString(f, StandardCharsets.UTF_8));
+                    LOG.info("Directory loaded from {}: {} domains, {} users", f, data.domains().size(),
+                            data.users().size());
+                } else {
+                    bootstrap(config.defaultDomain());
+                }
+            }
+        }
+    }
+
+    private void bootstrap(String domain) throws IOException, InvalidAddressException {
+        DurableFiles.createDirectories(file.getParent());
+        String password = PasswordHash.randomPassword();
+        String ascii = Domain.parse(domain).ascii();
+        String postmaster = "postmaster@" + ascii;
+        DirectoryData.Builder b = DirectoryData.empty().edit();
+        b.domains.add(ascii);
+        b.users.put(postmaster, new Entry(new User(postmaster, "Postmaster", serverName, 0, 0),
+                PasswordHash.hash(password.toCharArray())));
+        commit(b.build());
+        Path secret = file.resolveSibling("postmaster.password");
+        DurableFiles.write(secret, out -> out.write((password + "\n").getBytes(StandardCharsets.UTF_8)));
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        LOG.warn("First start: created domain {} and {}; its password is in {} (readable by the owner only)", ascii,
+                postmaster, secret);
+    }
+
+    private void commit(DirectoryData next) throws IOException {
+        byte[] text = DirectoryFileFormat.write(next).getBytes(StandardCharsets.UTF_8);
+        DurableFiles.write(file, text);
+        data = next;
+    }
+
+    String serverName() {
+        return serverName;
+    }
+
+    // --- Directory ---
+
+    @Override
+    public boolean isLocalDomain(Domain domain) {
+        return data.domains().contains(domain.ascii());
+    }
+
+    @Override
+    public Resolution resolve(MailAddress address) {
+        DirectoryData d = data;
+        Resolution r = lookup(d, address.lookupKey());
+        if (r != null) {
+            return r;
+        }
+        String local = address.localPart();
+        int cut = delimiter.isEmpty() ? -1 : local.indexOf(delimiter);
+        if (cut > 0) {
+            r = lookup(d, local.substring(0, cut).toLowerCase(java.util.Locale.ROOT) + "@" + address.domain().ascii());
+            if (r != null) {
+                return r;
+            }
+        }
+        return d.domains().contains(address.domain().ascii()) ? new Resolution.Unknown() : new Resolution.NotLocal();
+    }
+
+    private static Resolution lookup(DirectoryData d, String key) {
+        Entry e = d.users().get(key);
+        if (e != null) {
+            return new Resolution.Mailbox(e.user());
+        }
+        List<String> members = d.aliases().get(key);
+        boolean list = false;
+        if (members == null) {
+            members = d.lists().get(key);
+            list = true;
+        }
+        if (members == null) {
+            return null;
+        }
+        List<MailAddress> parsed = new ArrayList<>();
+        for (String m : members) {
+            try {
+                parsed.add(MailAddress.parse(m));
+            } catch (InvalidAddressException impossible) {
+                // validated when written
+            }
+        }
+        return new Resolution.Expansion(key, list, parsed);
+    }
+
+    @Override
+    public Optional<User> user(String id) {
+        try {
+            Entry e = data.users().get(DirectoryFileFormat.key(id));
+            return Optional.ofNullable(e).map(Entry::user);
+        } catch (InvalidAddressException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public AuthResult authenticate(String login, char[] password) {
+        Entry e = null;
+        try {
+            e = data.users().get(DirectoryFileFormat.key(login));
+        } catch (InvalidAddressException ignored) {
+            // same path as an unknown user
+        }
+        // Unknown users are verified against a dummy hash: the same work, the same answer.
+        boolean ok = PasswordHash.verify(password, e != null ? e.passwordHash() : PasswordHash.DUMMY);
+        return ok && e != null ? new AuthResult.Success(e.user()) : new AuthResult.Failure();
+    }
+
+    // --- administration (dir: commands) ---
+
+    DirectoryData snapshot() {
+        return data;
+    }
+
+    void addDomain(String domain) throws IOException, InvalidAddressException {
+        String ascii = Domain.parse(domain).ascii();
+        change(b -> {
+            if (!b.domains.add(ascii)) {
+                throw new IllegalArgumentException("domain " + ascii + " exists already");
+            }
+        });
+    }
+
+    void removeDomain(String domain) throws IOException, InvalidAddressException {
+        String ascii = Domain.parse(domain).ascii();
+        change(b -> {
+            if (!b.domains.contains(ascii)) {
+                throw new IllegalArgumentException("no domain " + ascii);
+            }
+            String suffix = "@" + ascii;
+            if (b.users.keySet().stream().anyMatch(k -> k.endsWith(suffix))
+                    || b.aliases.keySet().stream().anyMatch(k -> k.endsWith(suffix))
+                    || b.lists.keySet().stream().anyMatch(k -> k.endsWith(suffix))) {
+                throw new IllegalArgumentException("domain " + ascii + " still has users, aliases or lists");
+            }
+            b.domains.remove(ascii);
+        });
+    }
+
+    User addUser(String address, char[] password) throws IOException, InvalidAddressException {
+        MailAddress a = MailAddress.parse(address);
+        String key = a.lookupKey();
+        requirePassword(password);
+        String hash = PasswordHash.hash(password);
+        User u = new User(key, null, serverName, 0, 0);
+        change(b -> {
+            requireLocal(b, a);
+            requireFree(b, key);
+            b.users.put(key, new Entry(u, hash));
+        });
+        return u;
+    }
+
+    void removeUser(String address) throws IOException, InvalidAddressException {
+        String key = DirectoryFileFormat.key(address);
+        change(b -> {
+            if (b.users.remove(key) == null) {
+                throw new IllegalArgumentException("no user " + key);
+            }
+        });
+    }
+
+    void setPassword(String address, char[] password) throws IOException, InvalidAddressException {
+        String key = DirectoryFileFormat.key(address);
+        requirePassword(password);
+        String hash = PasswordHash.hash(password);
+        change(b -> {
+            Entry e = b.users.get(key);
+            if (e == null) {
+                throw new IllegalArgumentException("no user " + key);
+            }
+            b.users.put(key, new Entry(e.user(), hash));
+        });
+    }
+
+    void updateUser(String address, java.util.function.UnaryOperator<User> update)
+            throws IOException, InvalidAddressException {
+        String key = DirectoryFileFormat.key(address);
+        change(b -> {
+            Entry e = b.users.get(key);
+            if (e == null) {
+                throw new IllegalArgumentException("no user " + key);
+            }
+            b.users.put(key, new Entry(update.apply(e.user()), e.passwordHash()));
+        });
+    }
+
+    void addExpansion(boolean list, String address, String[] members) throws IOException, InvalidAddressException {
+        MailAddress a = MailAddress.parse(address);
+        String key = a.lookupKey();
+        List<String> parsed = new ArrayList<>();
+        for (String m : members) {
+            parsed.add(MailAddress.parse(m).toString());
+        }
+        change(b -> {
+            requireLocal(b, a);
+            var map = list ? b.lists : b.aliases;
+            List<String> existing = map.get(key);
+            if (existing == null) {
+                requireFree(b, key);
+                if (parsed.isEmpty()) {
+                    throw new IllegalArgumentException((list ? "a list" : "an alias") + " needs members");
+                }
+                map.put(key, List.copyOf(parsed));
+            } else {
+                List<String> merged = new ArrayList<>(existing);
+                parsed.stream().filter(p -> !merged.contains(p)).forEach(merged::add);
+                map.put(key, List.copyOf(merged));
+            }
+        });
+    }
+
+    void removeExpansion(boolean list, String address, String[] members) throws IOException, InvalidAddressException {
+        String key = DirectoryFileFormat.key(address);
+        List<String> drop = new ArrayList<>();
+        for (String m : members) {
+            drop.add(MailAddress.parse(m).toString());
+        }
+        change(b -> {
+            var map = list ? b.lists : b.aliases;
+            List<String> existing = map.get(key);
+            if (existing == null) {
+                throw new IllegalArgumentException("no " + (list ? "list " : "alias ") + key);
+            }
+            if (drop.isEmpty()) {
+                map.remove(key);
+                return;
+            }
+            List<String> rest = new ArrayList<>(existing);
+            rest.removeIf(m -> drop.stream().anyMatch(d -> d.equalsIgnoreCase(m)));
+            if (rest.isEmpty()) {
+                map.remove(key);
+            } else {
+                map.put(key, List.copyOf(rest));
+            }
+        });
+    }
+
+    private static void requirePassword(char[] password) {
+        if (password.length == 0) {
+            throw new IllegalArgumentException("empty password");
+        }
+    }
+
+    private static void requireLocal(DirectoryData.Builder b, MailAddress a) {
+        if (!b.domains.contains(a.domain().ascii())) {
+            throw new IllegalArgumentException("domain " + a.domain() + " is not a local domain (dir:domain-add it first)");
+        }
+    }
+
+    private static void requireFree(DirectoryData.Builder b, String key) {
+        if (b.users.containsKey(key) || b.aliases.containsKey(key) || b.lists.containsKey(key)) {
+            throw new IllegalArgumentException(key + " exists already");
+        }
+    }
+
+    @FunctionalInterface
+    interface Change {
+        void apply(DirectoryData.Builder b);
+    }
+
+    private void change(Change c) throws IOException {
+        synchronized (writeLock) {
+            DirectoryData.Builder b = data.edit();
+            c.apply(b);
+            commit(b.build());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileDirectory[" + file + ", " + Arrays.asList(data.domains()) + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package org.postrider.directory.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.directory.User;
+
+class DirectoryFileFormatTest {
+    @Test
+    void roundTripsEveryRecord() throws Exception {
+        DirectoryData.Builder b = DirectoryData.empty().edit();
+        b.domains.add("example.org");
+        b.users.put("alice@example.org", new Entry(new User("alice@example.org", "Alice Smith", "athena", 1000, 10),
+                PasswordHash.hash("secret".toCharArray())));
+        b.aliases.put("postmaster@example.org", List.of("alice@example.org"));
+        b.lists.put("staff@example.org", List.of("alice@example.org", "bob@example.net"));
+        DirectoryData d = b.build();
+        String text = DirectoryFileFormat.write(d);
+        assertEquals(d, DirectoryFileFormat.read(text));
+        assertFalse(text.contains("secret"), "the password itself must never be stored");
+    }
+
+    @Test
+    void refusesBrokenLinesWithTheirNumber() {
+        IOException e = assertThrows(IOException.class, () -> DirectoryFileFormat.read("domain example.org\nuser a%b@example.org hash=x\n"));
+        assertTrue(e.getMessage().startsWith("directory line 2:"), e.getMessage());
+        assertThrows(IOException.class, () -> DirectoryFileFormat.read("user a@example.org home=athena\n"));
+        assertThrows(IOException.class, () -> DirectoryFileFormat.read("bogus x\n"));
+        assertThrows(IOException.class, () -> DirectoryFileFormat.read("alias x@example.org y@@z\n"));
+    }
+
+    @Test
+    void passwordHashesVerifyAndAreSalted() {
+        String h1 = PasswordHash.hash("pw".toCharArray());
+        String h2 = PasswordHash.hash("pw".toCharArray());
+        assertTrue(h1.startsWith("pbkdf2-sha256$600000$"));
+        assertFalse(h1.equals(h2), "same password, same hash: no salt");
+        assertTrue(PasswordHash.verify("pw".toCharArray(), h1));
+        assertFalse(PasswordHash.verify("pW".toCharArray(), h1));
+        assertFalse(PasswordHash.verify("pw".toCharArray(), "pbkdf2-sha256$x$y$z"));
+    }
+}
