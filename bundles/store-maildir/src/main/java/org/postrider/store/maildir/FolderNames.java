@@ -1,0 +1,138 @@
+package org.postrider.store.maildir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postrider.api.address.InvalidAddressException;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.store.StoreException;
+
+/**
+ * The escaping layer between names that come from clients (user ids, IMAP folder names)
+ * and storage paths. Every byte outside {@code [A-Za-z0-9_-]} is written as {@code %XX},
+ * so no name can produce "/", "..", "~" or an absolute path, and the mapping is
+ * reversible. Folders follow Maildir++: INBOX is the user's Maildir, {@code A/B} is the
+ * sub-Maildir {@code .A.B}.
+ */
+final class FolderNames {
+    static final String INBOX = "INBOX";
+    private static final int MAX_DEPTH = 32;
+    private static final int MAX_SEGMENT_BYTES = 200;
+
+    private FolderNames() {
+    }
+
+    /** The Maildir of a user: ROOT/domain/escaped-local-part. */
+    static Path userDir(Path root, String user) throws StoreException {
+        MailAddress a;
+        try {
+            a = MailAddress.parse(user);
+        } catch (InvalidAddressException e) {
+            throw new StoreException("invalid user " + user + ": " + e.getMessage(), false);
+        }
+        return root.resolve(escape(a.domain().ascii())).resolve(escape(a.localPart().toLowerCase(Locale.ROOT)));
+    }
+
+    /** The directory of a folder inside the user's Maildir. */
+    static Path folderDir(Path userDir, String folder) throws StoreException {
+        String canonical = canonical(folder);
+        if (canonical.equals(INBOX)) {
+            return userDir;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String segment : canonical.split("/")) {
+            sb.append('.').append(escape(segment));
+        }
+        return userDir.resolve(sb.toString());
+    }
+
+    /** Validates a folder name and normalises INBOX's case. */
+    static String canonical(String folder) throws StoreException {
+        if (folder == null || folder.isEmpty()) {
+            throw new StoreException("empty folder name", false);
+        }
+        String[] segments = folder.split("/", -1);
+        if (segments.length > MAX_DEPTH) {
+            throw new StoreException("folder hierarchy too deep", false);
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : segments) {
+            if (s.isEmpty()) {
+                throw new StoreException("empty level in folder name", false);
+            }
+            if (s.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                throw new StoreException("folder name too long", false);
+            }
+            if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new StoreException("control character in folder name", false);
+            }
+            out.add(s);
+        }
+        if (out.get(0).equalsIgnoreCase(INBOX)) {
+            out.set(0, INBOX);
+        }
+        return String.join("/", out);
+    }
+
+    /** The folder name of a Maildir++ subdirectory (".A.B" gives "A/B"), or null if it is not one. */
+    static String folderOf(String dirName) {
+        if (!dirName.startsWith(".") || dirName.length() < 2 || dirName.equals("..")) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String segment : dirName.substring(1).split("\\.", -1)) {
+            String s = unescape(segment);
+            if (s == null || s.isEmpty()) {
+                return null;
+            }
+            if (!sb.isEmpty()) {
+                sb.append('/');
+            }
+            sb.append(s);
+        }
+        return sb.toString();
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Reverses {@link #escape}; null for anything escape could not have produced. */
+    static String unescape(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    return null;
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                out.write(c);
+            } else {
+                return null;
+            }
+        }
+        String result = out.toString(StandardCharsets.UTF_8);
+        return escape(result).equals(s) ? result : null; // canonical form only
+    }
+}

@@ -1,0 +1,116 @@
+package org.postrider.store.maildir;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.postrider.api.store.Flag;
+
+/**
+ * Maildir file names: {@code BASE} in new/, {@code BASE:2,FLAGS} in cur/. Names Postrider
+ * writes carry the UID, a delivery key and the size in the base
+ * ({@code 1732350000.M123456Q0f3a...U42.athena,S=1234}), so a rebuild keeps UIDs, a
+ * redelivery is recognised, and sizes are known without a stat.
+ */
+record MaildirName(String base, Set<Flag> flags) {
+
+    static MaildirName parse(String fileName) {
+        int colon = fileName.indexOf(":2,");
+        if (colon < 0) {
+            return new MaildirName(fileName, EnumSet.noneOf(Flag.class));
+        }
+        return new MaildirName(fileName.substring(0, colon), flags(fileName.substring(colon + 3)));
+    }
+
+    static Set<Flag> flags(String letters) {
+        Set<Flag> f = EnumSet.noneOf(Flag.class);
+        for (char c : letters.toCharArray()) {
+            switch (c) {
+                case 'D' -> f.add(Flag.DRAFT);
+                case 'F' -> f.add(Flag.FLAGGED);
+                case 'R' -> f.add(Flag.ANSWERED);
+                case 'S' -> f.add(Flag.SEEN);
+                case 'T' -> f.add(Flag.DELETED);
+                default -> {
+                    // P (passed) and lower-case keyword letters of other tools: not IMAP flags
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Flag letters in ASCII order, as the Maildir spec asks. */
+    static String letters(Set<Flag> flags) {
+        StringBuilder sb = new StringBuilder();
+        if (flags.contains(Flag.DRAFT)) {
+            sb.append('D');
+        }
+        if (flags.contains(Flag.FLAGGED)) {
+            sb.append('F');
+        }
+        if (flags.contains(Flag.ANSWERED)) {
+            sb.append('R');
+        }
+        if (flags.contains(Flag.SEEN)) {
+            sb.append('S');
+        }
+        if (flags.contains(Flag.DELETED)) {
+            sb.append('T');
+        }
+        return sb.toString();
+    }
+
+    /** The file name in cur/ for these flags. */
+    String curName() {
+        return base + ":2," + letters(flags);
+    }
+
+    /** The ",S=" size, or -1 if the name has none (a file another tool wrote). */
+    long size() {
+        int i = base.indexOf(",S=");
+        if (i < 0) {
+            return -1;
+        }
+        int end = i + 3;
+        while (end < base.length() && Character.isDigit(base.charAt(end))) {
+            end++;
+        }
+        try {
+            return Long.parseLong(base.substring(i + 3, end));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The UID Postrider wrote into the name, or -1. */
+    long uid() {
+        return number('U');
+    }
+
+    /** The delivery key Postrider wrote into the name, or null. */
+    String deliveryKey() {
+        int q = base.indexOf('Q');
+        int u = base.indexOf('U', q + 1);
+        if (q < 0 || u < 0 || !base.startsWith(".M", base.indexOf('.'))) {
+            return null;
+        }
+        String key = base.substring(q + 1, u);
+        return key.matches("[0-9a-f]{16}") ? key : null;
+    }
+
+    private long number(char tag) {
+        int dot = base.indexOf('.');
+        int end = base.indexOf('.', dot + 1);
+        if (dot < 0 || end < 0) {
+            return -1;
+        }
+        String unique = base.substring(dot + 1, end);
+        int i = unique.lastIndexOf(tag);
+        if (i < 0 || !unique.startsWith("M")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(unique.substring(i + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.postrider.store.maildir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.User;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.store.MailStore;
+import org.postrider.api.store.Mailbox;
+import org.postrider.api.store.QuotaExceededException;
+import org.postrider.api.store.StoreEvent;
+import org.postrider.api.store.StoreException;
+import org.postrider.api.store.StoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Information Store: one Maildir++ per user under ROOT/domain/local-part,
+ * readable by any Maildir tool (message files keep the CRLF line ends they arrived with).
+ * Quotas come from the Directory and are checked at delivery.
+ */
+@Component(service = {MailStore.class, MaildirStore.class}, configurationPid = "org.postrider.store.maildir")
+@Designate(ocd = MaildirStore.Config.class)
+public class MaildirStore implements MailStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MaildirStore.class);
+
+    @ObjectClassDefinition(name = "Postrider Maildir store")
+    public @interface Config {
+        @AttributeDefinition(description = "Where the mailboxes live")
+        String root() default "data/mail";
+    }
+
+    private final Path root;
+    private final String host;
+    private final Map<Path, MaildirFolder> folders = new ConcurrentHashMap<>();
+    private final Map<String, List<StoreListener>> listeners = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Directory directory;
+
+    @Activate
+    public MaildirStore(BundleContext context, Config config) throws IOException {
+        this.root = Path.of(config.root()).toAbsolutePath();
+        String name = context.getProperty("postrider.server.name");
+        this.host = (name != null ? name : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
+        Files.createDirectories(root);
+        LOG.info("Maildir store at {}", root);
+    }
+
+    Path userDir(String user) throws StoreException {
+        return FolderNames.userDir(root, user);
+    }
+
+    MaildirFolder folder(String user, String name) throws StoreException {
+        String canonical = FolderNames.canonical(name);
+        Path dir = FolderNames.folderDir(userDir(user), canonical);
+        MaildirFolder f = folders.get(dir);
+        if (f != null) {
+            return f;
+        }
+        try {
+            return folders.computeIfAbsent(dir, d -> {
+                try {
+                    return new MaildirFolder(user, canonical, d, host, this::fire);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw new StoreException("cannot open folder " + canonical + " of " + user + ": "
+                    + e.getCause().getMessage(), true, e.getCause());
+        }
+    }
+
+    /** Existing folder names of a user, INBOX first; reads directory names only. */
+    List<String> folderNames(String user) throws StoreException {
+        Path dir = userDir(user);
+        List<String> names = new ArrayList<>();
+        names.add(FolderNames.INBOX);
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        List<String> subs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*")) {
+            for (Path p : ds) {
+                String folder = FolderNames.folderOf(p.getFileName().toString());
+                if (folder != null && Files.isDirectory(p.resolve("cur"))) {
+                    subs.add(folder);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot list folders of " + user, true, e);
+        }
+        subs.sort(null);
+        names.addAll(subs);
+        return names;
+    }
+
+    void forget(Path dir) {
+        folders.keySet().removeIf(p -> p.startsWith(dir));
+    }
+
+    @Override
+    public Mailbox mailbox(String user) throws StoreException {
+        userDir(user); // validates
+        return new MaildirMailbox(this, user);
+    }
+
+    @Override
+    public long deliver(String user, String folder, MessageContent content, String deliveryId)
+            throws StoreException {
+        checkQuota(user, content.size());
+        return folder(user, folder).deliver(content, deliveryKey(deliveryId));
+    }
+
+    /** Bytes and messages in all of a user's folders, from the indexes. */
+    public long[] usage(String user) throws StoreException {
+        long bytes = 0;
+        long count = 0;
+        for (String name : folderNames(user)) {
+            long[] u = folder(user, name).usage();
+            bytes += u[0];
+            count += u[1];
+        }
+        return new long[] {bytes, count};
+    }
+
+    private void checkQuota(String user, long size) throws StoreException {
+        Directory d = directory;
+        Optional<User> u = d == null ? Optional.empty() : d.user(user);
+        if (u.isEmpty() || (u.get().quotaBytes() == 0 && u.get().quotaMessages() == 0)) {
+            return;
+        }
+        long qb = u.get().quotaBytes();
+        long qm = u.get().quotaMessages();
+        if (qb > 0 && size > qb) {
+            throw new QuotaExceededException("message larger than the mailbox quota of " + user, false);
+        }
+        long[] used = usage(user);
+        if ((qb > 0 && used[0] + size > qb) || (qm > 0 && used[1] + 1 > qm)) {
+            throw new QuotaExceededException("mailbox of " + user + " is full", true);
+        }
+    }
+
+    static String deliveryKey(String deliveryId) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(deliveryId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public AutoCloseable watch(String user, StoreListener listener) {
+        String key = user.toLowerCase(java.util.Locale.ROOT);
+        listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.getOrDefault(key, List.of()).remove(listener);
+    }
+
+    private void fire(StoreEvent e) {
+        for (StoreListener l : listeners.getOrDefault(e.user().toLowerCase(java.util.Locale.ROOT), List.of())) {
+            try {
+                l.changed(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("Store listener failed on {}", e, ex);
+            }
+        }
+    }
+}

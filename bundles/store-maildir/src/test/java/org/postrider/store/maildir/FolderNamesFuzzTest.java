@@ -1,0 +1,36 @@
+package org.postrider.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.postrider.api.store.StoreException;
+
+/** Fuzz target: no folder name, however hostile, maps outside the user's Maildir or to another folder's name. */
+class FolderNamesFuzzTest {
+    private static final Path USER = Path.of("/srv/mail/example%2Eorg/alice");
+
+    @FuzzTest(maxDuration = "30s")
+    void mapping(byte[] input) {
+        String name = new String(input, StandardCharsets.UTF_8);
+        Path dir;
+        try {
+            dir = FolderNames.folderDir(USER, name);
+        } catch (StoreException refused) {
+            return;
+        }
+        assertTrue(dir.normalize().equals(dir), dir.toString());
+        assertTrue(dir.equals(USER) || dir.getParent().equals(USER), dir.toString());
+        if (!dir.equals(USER)) {
+            String back;
+            try {
+                back = FolderNames.canonical(name);
+            } catch (StoreException e) {
+                throw new AssertionError(e);
+            }
+            assertEquals(back, FolderNames.folderOf(dir.getFileName().toString()));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.postrider.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.FlagChange;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.StoreEvent;
+
+class MaildirFolderTest {
+    @TempDir
+    Path dir;
+    final List<StoreEvent> events = new ArrayList<>();
+
+    private MaildirFolder open() throws IOException {
+        return new MaildirFolder("alice@example.org", "INBOX", dir, "athena", events::add);
+    }
+
+    static MessageContent text(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return b.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(b);
+            }
+        };
+    }
+
+    private static byte[] read(MessageContent c) throws IOException {
+        try (InputStream in = c.open()) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void firstDeliveryIsUidOneAndSurvivesReopening() throws Exception {
+        MaildirFolder f = open();
+        long validity = f.uidValidity();
+        assertEquals(1, f.deliver(text("Subject: a\r\n\r\nbody\r\n"), "k1"));
+        assertEquals(2, f.deliver(text("Subject: b\r\n\r\nbody\r\n"), "k2"));
+        assertEquals(List.of(StoreEvent.Kind.ADDED, StoreEvent.Kind.ADDED), events.stream().map(StoreEvent::kind).toList());
+
+        MaildirFolder again = open();
+        assertEquals(validity, again.uidValidity());
+        assertEquals(3, again.uidNext());
+        assertArrayEquals("Subject: a\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8), read(again.content(1)));
+        try (var files = Files.list(dir.resolve("new"))) {
+            assertEquals(2, files.count(), "one file per message, in new/");
+        }
+    }
+
+    @Test
+    void redeliveryWithTheSameKeyAddsNothing() throws Exception {
+        MaildirFolder f = open();
+        long uid = f.deliver(text("x\r\n"), MaildirStore.deliveryKey("Q1/alice@example.org"));
+        assertEquals(uid, f.deliver(text("x\r\n"), MaildirStore.deliveryKey("Q1/alice@example.org")));
+        assertEquals(uid, open().deliver(text("x\r\n"), MaildirStore.deliveryKey("Q1/alice@example.org")),
+                "after a restart too");
+        assertEquals(1, open().messages().size());
+    }
+
+    @Test
+    void filesAddedAndRemovedByOtherToolsGetNewUidsNeverReused() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("one\r\n"), "k1");
+        f.deliver(text("two\r\n"), "k2");
+        // Another tool removes UID 2 and drops in a message of its own.
+        Path two = dir.resolve(f.messages().get(1).uid() == 2 ? findFile(2) : null);
+        Files.delete(two);
+        Files.writeString(dir.resolve("new/1700000000.M1P2.otherhost"), "Subject: foreign\r\n\r\nhi\r\n");
+        f.refresh();
+        List<Long> uids = f.messages().stream().map(MessageMeta::uid).toList();
+        assertEquals(List.of(1L, 3L), uids, "2 expunged, the foreign file got 3");
+        assertTrue(events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.EXPUNGED && e.uid() == 2));
+        assertEquals(4, f.deliver(text("four\r\n"), "k4"));
+    }
+
+    private String findFile(long uid) throws IOException {
+        try (var files = Files.list(dir.resolve("new"))) {
+            return "new/" + files.map(p -> p.getFileName().toString()).filter(n -> n.contains("U" + uid + "."))
+                    .findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void flagChangesMoveToCurAndRaiseModSeq() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("m\r\n"), "k1");
+        long before = f.highestModSeq();
+        MessageMeta m = f.changeFlags(List.of(1L), FlagChange.ADD, Set.of(Flag.SEEN, Flag.FLAGGED), Set.of("$Work"))
+                .get(0);
+        assertEquals(Set.of(Flag.SEEN, Flag.FLAGGED), m.flags());
+        assertTrue(m.modSeq() > before);
+        try (var files = Files.list(dir.resolve("cur"))) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(":2,FS")));
+        }
+        MaildirFolder again = open();
+        assertEquals(Set.of("$Work"), again.messages().get(0).keywords(), "keywords live in the index");
+        assertEquals(m.modSeq(), again.highestModSeq());
+    }
+
+    @Test
+    void reindexKeepsUidvalidityAndOurUids() throws Exception {
+        MaildirFolder f = open();
+        long validity = f.uidValidity();
+        for (int i = 1; i <= 5; i++) {
+            f.deliver(text("m" + i + "\r\n"), "k" + i);
+        }
+        f.expunge(List.of(2L, 5L));
+        f.reindex();
+        assertEquals(validity, f.uidValidity());
+        assertEquals(List.of(1L, 3L, 4L), f.messages().stream().map(MessageMeta::uid).toList());
+        assertArrayEquals("m3\r\n".getBytes(StandardCharsets.UTF_8), read(f.content(3)));
+        assertNull(f.content(2));
+    }
+
+    @Test
+    void aTornLastIndexLineIsIgnored() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("m\r\n"), "k1");
+        Files.writeString(dir.resolve(IndexLog.FILE), "F 1 99 S cur", java.nio.file.StandardOpenOption.APPEND);
+        MaildirFolder again = open();
+        assertEquals(1, again.messages().size());
+        assertFalse(again.messages().get(0).flags().contains(Flag.SEEN));
+    }
+}
