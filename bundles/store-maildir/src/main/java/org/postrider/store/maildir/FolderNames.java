@@ -1,6 +1,5 @@
 package org.postrider.store.maildir;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,12 +8,13 @@ import java.util.Locale;
 import org.postrider.api.address.InvalidAddressException;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.store.StoreException;
+import org.postrider.kit.text.PercentCodec;
 
 /**
  * The escaping layer between names that come from clients (user ids, IMAP folder names)
  * and storage paths. Every byte outside {@code [A-Za-z0-9_-]} is written as {@code %XX},
  * so no name can produce "/", "..", "~" or an absolute path, and the mapping is
- * reversible. Folders follow Maildir++: INBOX is the user's Maildir, {@code A/B} is the
+ * reversible ({@link PercentCodec}). Folders follow Maildir++: INBOX is the user's Maildir, {@code A/B} is the
  * sub-Maildir {@code .A.B}.
  */
 final class FolderNames {
@@ -97,42 +97,11 @@ final class FolderNames {
     }
 
     static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return sb.toString();
+        return PercentCodec.encode(s);
     }
 
     /** Reverses {@link #escape}; null for anything escape could not have produced. */
     static String unescape(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    return null;
-                }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                out.write(hi << 4 | lo);
-                i += 2;
-            } else if (c < 0x80) {
-                out.write(c);
-            } else {
-                return null;
-            }
-        }
-        String result = out.toString(StandardCharsets.UTF_8);
-        return escape(result).equals(s) ? result : null; // canonical form only
+        return PercentCodec.decode(s);
     }
 }

@@ -1,0 +1,55 @@
+package org.postrider.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.postrider.api.queue.QueueException;
+import org.postrider.api.queue.QueueId;
+import org.postrider.api.queue.Submission;
+
+/** A message being written into the spool; committed only once it is durable. */
+final class CoreSubmission implements Submission {
+    private final CoreQueue queue;
+    private final Spool.Writer writer;
+    private final int maxHops;
+    private boolean done;
+
+    CoreSubmission(CoreQueue queue, Spool.Writer writer, int maxHops) {
+        this.queue = queue;
+        this.writer = writer;
+        this.maxHops = maxHops;
+    }
+
+    @Override
+    public OutputStream content() {
+        return writer.content;
+    }
+
+    @Override
+    public QueueId commit() throws QueueException {
+        if (done) {
+            throw new IllegalStateException("submission already finished");
+        }
+        done = true;
+        if (writer.content.hops() > maxHops) {
+            writer.abort();
+            throw new QueueException("5.4.6 too many hops (" + writer.content.hops() + " Received fields): mail loop",
+                    true);
+        }
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            writer.abort();
+            throw new QueueException("4.3.0 cannot write to the queue: " + e.getMessage(), e);
+        }
+        queue.accepted(writer.id);
+        return writer.id;
+    }
+
+    @Override
+    public void close() {
+        if (!done) {
+            done = true;
+            writer.abort();
+        }
+    }
+}

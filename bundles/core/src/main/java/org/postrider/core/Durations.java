@@ -1,0 +1,37 @@
+package org.postrider.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Durations as admins write them in configuration: "30s", "5m", "4h", "5d". */
+final class Durations {
+    private Durations() {
+    }
+
+    static Duration parse(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty duration");
+        }
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            default -> throw new IllegalArgumentException("duration needs a unit s, m, h or d: " + s);
+        };
+    }
+
+    static List<Duration> list(String s) {
+        List<Duration> l = new ArrayList<>();
+        for (String part : s.split(",")) {
+            l.add(parse(part));
+        }
+        if (l.isEmpty()) {
+            throw new IllegalArgumentException("empty retry schedule");
+        }
+        return l;
+    }
+}

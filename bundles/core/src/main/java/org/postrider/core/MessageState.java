@@ -1,0 +1,103 @@
+package org.postrider.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.postrider.kit.text.PercentCodec;
+
+/**
+ * What the queue knows about one message's delivery: attempts, next attempt, and each
+ * envelope recipient's outcome. Kept in SPOOL/queue/ID.state, rewritten durably after each
+ * attempt; losing it only costs a repeated attempt (local delivery is idempotent).
+ */
+final class MessageState {
+    enum Status { PENDING, DELIVERED, FAILED }
+
+    /** One envelope recipient's outcome; {@code done} holds the final addresses already delivered. */
+    static final class Rcpt {
+        Status status = Status.PENDING;
+        String code;
+        String diagnostic;
+        String remoteHost;
+        final Set<String> done = new HashSet<>();
+    }
+
+    int attempts;
+    long nextAttempt;
+    boolean held;
+    boolean delayNotified;
+    String lastError;
+    final List<Rcpt> rcpts = new ArrayList<>();
+
+    static MessageState fresh(int recipients) {
+        MessageState s = new MessageState();
+        for (int i = 0; i < recipients; i++) {
+            s.rcpts.add(new Rcpt());
+        }
+        return s;
+    }
+
+    boolean finished() {
+        return rcpts.stream().noneMatch(r -> r.status == Status.PENDING);
+    }
+
+    byte[] encode() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("attempts ").append(attempts).append('\n');
+        sb.append("next ").append(nextAttempt).append('\n');
+        sb.append("held ").append(held).append('\n');
+        sb.append("delay-notified ").append(delayNotified).append('\n');
+        sb.append("error ").append(opt(lastError)).append('\n');
+        for (int i = 0; i < rcpts.size(); i++) {
+            Rcpt r = rcpts.get(i);
+            sb.append("r ").append(i).append(' ').append(r.status).append(' ').append(opt(r.code)).append(' ')
+                    .append(opt(r.diagnostic)).append(' ').append(opt(r.remoteHost)).append('\n');
+            for (String d : r.done) {
+                sb.append("d ").append(i).append(' ').append(PercentCodec.encode(d)).append('\n');
+            }
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static MessageState decode(String text, int recipients) throws IOException {
+        MessageState s = fresh(recipients);
+        try {
+            for (String line : text.split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] f = line.split(" ");
+                switch (f[0]) {
+                    case "attempts" -> s.attempts = Integer.parseInt(f[1]);
+                    case "next" -> s.nextAttempt = Long.parseLong(f[1]);
+                    case "held" -> s.held = Boolean.parseBoolean(f[1]);
+                    case "delay-notified" -> s.delayNotified = Boolean.parseBoolean(f[1]);
+                    case "error" -> s.lastError = unopt(f[1]);
+                    case "r" -> {
+                        Rcpt r = s.rcpts.get(Integer.parseInt(f[1]));
+                        r.status = Status.valueOf(f[2]);
+                        r.code = unopt(f[3]);
+                        r.diagnostic = unopt(f[4]);
+                        r.remoteHost = unopt(f[5]);
+                    }
+                    case "d" -> s.rcpts.get(Integer.parseInt(f[1])).done.add(PercentCodec.decode(f[2]));
+                    default -> throw new IOException("unknown state line " + f[0]);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException("bad queue state: " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    private static String opt(String s) {
+        return s == null ? "-" : PercentCodec.encode(s);
+    }
+
+    private static String unopt(String s) {
+        return s.equals("-") ? null : PercentCodec.decode(s);
+    }
+}

@@ -1,0 +1,169 @@
+package org.postrider.core;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.queue.QueueId;
+import org.postrider.kit.durable.DurableFiles;
+import org.postrider.kit.durable.GroupSync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spool on disk: {@code incoming/ID} while a message is being received,
+ * {@code queue/ID.msg} once committed (header, then content), {@code queue/ID.state} for
+ * its delivery state. A commit fsyncs the file, renames it into queue/ and joins a group
+ * fsync of that directory: many concurrent submissions share one directory fsync.
+ */
+final class Spool {
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+
+    private final Path incoming;
+    private final Path queue;
+    private final GroupSync queueSync;
+
+    Spool(Path root) throws IOException {
+        this.incoming = root.resolve("incoming");
+        this.queue = root.resolve("queue");
+        DurableFiles.createDirectories(incoming);
+        DurableFiles.createDirectories(queue);
+        this.queueSync = new GroupSync(queue);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
+            for (Path p : leftovers) {
+                Files.delete(p); // never acknowledged, so never promised
+                LOG.info("Removed unfinished submission {}", p.getFileName());
+            }
+        }
+    }
+
+    /** An open submission: its file in incoming/ and the stream its content goes to. */
+    final class Writer {
+        final QueueId id;
+        final Path file;
+        final FileChannel channel;
+        final HopCounter content;
+        private final OutputStream buffered;
+
+        Writer(QueueId id, Envelope envelope, byte[] traceHeader) throws IOException {
+            this.id = id;
+            this.file = incoming.resolve(id.value());
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+            buffered.write(SpoolFormat.header(envelope));
+            buffered.write(traceHeader);
+            this.content = new HopCounter(buffered);
+        }
+
+        /** Makes the message durable in queue/; returns once it is. */
+        void commit() throws IOException {
+            buffered.flush();
+            channel.force(true);
+            channel.close();
+            DurableFiles.move(file, messageFile(id));
+            queueSync.sync();
+        }
+
+        void abort() {
+            try {
+                channel.close();
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Cannot remove aborted submission {}", file, e);
+            }
+        }
+    }
+
+    Writer begin(QueueId id, Envelope envelope, byte[] traceHeader) throws IOException {
+        return new Writer(id, envelope, traceHeader);
+    }
+
+    Path messageFile(QueueId id) {
+        return queue.resolve(id.value() + ".msg");
+    }
+
+    private Path stateFile(QueueId id) {
+        return queue.resolve(id.value() + ".state");
+    }
+
+    /** The ids of every committed message, for recovery at start. */
+    List<QueueId> committed() throws IOException {
+        List<QueueId> ids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(queue, "*.msg")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                ids.add(new QueueId(n.substring(0, n.length() - 4)));
+            }
+        }
+        ids.sort((a, b) -> a.value().compareTo(b.value()));
+        return ids;
+    }
+
+    /** Removes state files whose message is gone (a crash between the two deletions). */
+    void removeOrphans() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(queue, "*.state")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!Files.exists(queue.resolve(n.substring(0, n.length() - 6) + ".msg"))) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    SpoolFormat.Parsed readHeader(QueueId id) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(messageFile(id)))) {
+            return SpoolFormat.read(in);
+        }
+    }
+
+    /** The message content of a spool file, from its offset, opened afresh on each read. */
+    MessageContent content(QueueId id, long offset) throws IOException {
+        Path file = messageFile(id);
+        long size = Files.size(file) - offset;
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                ch.position(offset);
+                return new BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
+            }
+        };
+    }
+
+    MessageState readState(QueueId id, int recipients) throws IOException {
+        Path f = stateFile(id);
+        if (!Files.exists(f)) {
+            return MessageState.fresh(recipients);
+        }
+        return MessageState.decode(Files.readString(f, StandardCharsets.UTF_8), recipients);
+    }
+
+    void writeState(QueueId id, MessageState state) throws IOException {
+        DurableFiles.write(stateFile(id), state.encode());
+    }
+
+    /** Forgets a message: the message file first, so a crash leaves at worst an orphan state file. */
+    void remove(QueueId id) throws IOException {
+        Files.deleteIfExists(messageFile(id));
+        Files.deleteIfExists(stateFile(id));
+        DurableFiles.syncDirectory(queue);
+    }
+}

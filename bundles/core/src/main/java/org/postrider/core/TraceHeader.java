@@ -1,0 +1,38 @@
+package org.postrider.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.Origin;
+import org.postrider.api.queue.QueueId;
+
+/** The Received: field the queue prepends to every message it accepts (RFC 5321 4.4). */
+final class TraceHeader {
+    static final DateTimeFormatter RFC5322 =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private TraceHeader() {
+    }
+
+    static byte[] received(Envelope e, QueueId id, String serverName) {
+        Origin o = e.origin();
+        StringBuilder sb = new StringBuilder("Received: ");
+        if (o.clientAddress() != null) {
+            sb.append("from ").append(o.heloName() != null ? o.heloName() : "unknown").append(" ([")
+                    .append(o.clientAddress()).append("])\r\n\t");
+        }
+        sb.append("by ").append(serverName).append(" (Postrider) with ").append(o.protocol()).append(" id ")
+                .append(id);
+        if (o.authenticatedUser() != null && !"local".equals(o.protocol())) {
+            sb.append("\r\n\t(authenticated as ").append(o.authenticatedUser()).append(')');
+        }
+        if (e.recipients().size() == 1) {
+            sb.append("\r\n\tfor <").append(e.recipients().get(0).address()).append('>');
+        }
+        sb.append("; ").append(RFC5322.format(o.received() != null ? o.received() : Instant.now())).append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
