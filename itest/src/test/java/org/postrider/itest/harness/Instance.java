@@ -92,6 +92,40 @@ public final class Instance {
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Copies a bundle into deploy/ atomically, as an admin should; FileInstall picks it up. */
+    public void deploy(Path jar, String fileName) throws IOException {
+        Path tmp = home.resolve(fileName + ".tmp");
+        Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, home.resolve("deploy/" + fileName), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The INBOX Maildir of a user of this instance (the store's layout, for checks from outside). */
+    public Path inbox(String localPart, String domain) {
+        return home.resolve("data/mail").resolve(domain.replace(".", "%2E")).resolve(localPart.replace(".", "%2E"));
+    }
+
+    /** Message files in a Maildir's new/ and cur/. */
+    public List<Path> messages(Path maildir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String sub : List.of("new", "cur")) {
+            Path d = maildir.resolve(sub);
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> s = Files.list(d)) {
+                    s.filter(p -> !p.getFileName().toString().startsWith(".")).forEach(files::add);
+                }
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** Waits until the queue holds no message. */
+    public void awaitQueueEmpty(Duration timeout) throws Exception {
+        Await.until("an empty queue on " + name, timeout, () -> admin("queue:stats").ok().out(),
+                out -> out.contains("queued:    0\n"));
+    }
+
     /** {@code bin/postrider start}: returns once the server is ready, with what it printed. */
     public Exec.Result start() throws IOException, InterruptedException {
         return script("start").ok();
@@ -121,7 +155,9 @@ public final class Instance {
             if (!Files.exists(pidFile)) {
                 return Optional.empty();
             }
-            return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).filter(ProcessHandle::isAlive);
+            String pid = Files.readString(pidFile).trim();
+            return pid.isEmpty() ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

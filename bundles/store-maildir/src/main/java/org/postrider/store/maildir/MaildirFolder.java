@@ -84,35 +84,44 @@ final class MaildirFolder implements Folder {
         }
         state = log.load();
         if (state == null) {
-            rebuild();
+            rebuild(1, 0);
         } else {
             reconcile();
         }
     }
 
-    /** Builds the index from the Maildir alone, keeping UIDVALIDITY and the UIDs in our file names. */
-    private void rebuild() throws IOException {
+    /**
+     * Builds the index from the Maildir alone, keeping UIDVALIDITY and the UIDs in our file
+     * names; files of other tools get new UIDs. UIDNEXT never goes below {@code minUidNext},
+     * so UIDs handed out before (even of messages expunged since) are not reused.
+     */
+    private void rebuild(long minUidNext, long minModSeq) throws IOException {
         IndexLog.State s = new IndexLog.State();
         s.uidValidity = loadOrCreateUidValidity();
+        s.uidNext = Math.max(1, minUidNext);
         Map<String, String> files = scan();
         List<String> foreign = new ArrayList<>();
         for (Map.Entry<String, String> e : files.entrySet()) {
             MaildirName n = MaildirName.parse(Path.of(e.getValue()).getFileName().toString());
             long uid = n.uid();
             if (uid > 0 && !s.messages.containsKey(uid)) {
-                s.messages.put(uid, newMsg(uid, n, e.getValue(), 1));
+                s.messages.put(uid, newMsg(uid, n, e.getValue(), 0));
                 s.uidNext = Math.max(s.uidNext, uid + 1);
             } else {
                 foreign.add(e.getKey());
             }
         }
-        s.highestModSeq = 1;
+        s.highestModSeq = minModSeq + 1;
+        for (Msg m : List.copyOf(s.messages.values())) {
+            s.messages.put(m.uid(), m.withFlags(m.flags(), m.keywords(), s.highestModSeq, m.file()));
+        }
         state = s;
         foreign.sort(null);
         for (String base : foreign) {
             String file = files.get(base);
             long uid = state.uidNext++;
-            state.messages.put(uid, newMsg(uid, MaildirName.parse(Path.of(file).getFileName().toString()), file, 1));
+            state.messages.put(uid, newMsg(uid, MaildirName.parse(Path.of(file).getFileName().toString()), file,
+                    state.highestModSeq));
         }
         log.compact(state);
         indexKeys();
@@ -248,8 +257,10 @@ final class MaildirFolder implements Folder {
     void reindex() throws StoreException {
         lock.lock();
         try {
+            long uidNext = state.uidNext;
+            long modSeq = state.highestModSeq;
             log.delete();
-            rebuild();
+            rebuild(uidNext, modSeq);
         } catch (IOException e) {
             throw new StoreException("reindex of " + name + " failed: " + e.getMessage(), true, e);
         } finally {

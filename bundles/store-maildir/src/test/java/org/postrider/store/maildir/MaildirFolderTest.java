@@ -144,4 +144,17 @@ class MaildirFolderTest {
         assertEquals(1, again.messages().size());
         assertFalse(again.messages().get(0).flags().contains(Flag.SEEN));
     }
+
+    @Test
+    void reindexAfterTheHighestUidWasExpungedDoesNotReuseIt() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("a\r\n"), "k1");
+        f.deliver(text("b\r\n"), "k2");
+        f.expunge(List.of(2L));
+        long modSeq = f.highestModSeq();
+        f.reindex();
+        assertEquals(3, f.uidNext());
+        assertTrue(f.highestModSeq() > modSeq, "MODSEQ must not go back either");
+        assertEquals(3, f.deliver(text("c\r\n"), "k3"));
+    }
 }

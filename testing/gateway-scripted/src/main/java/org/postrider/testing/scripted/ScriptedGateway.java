@@ -1,0 +1,86 @@
+package org.postrider.testing.scripted;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.postrider.api.gateway.AddressSpace;
+import org.postrider.api.gateway.Gateway;
+import org.postrider.api.message.Recipient;
+import org.postrider.api.queue.Delivery;
+import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.RecipientResult;
+
+/**
+ * A gateway for tests, built against the public API only, as a third-party plugin is. It
+ * claims the address space in its configuration and answers every delivery as told:
+ * {@code deliver} (the message is written to the outbox folder), {@code retry} or
+ * {@code fail}. Each attempt is logged to OUTBOX/attempts.log as "queue-id attempt millis".
+ */
+@Component(service = {Gateway.class, DeliveryAgent.class}, configurationPid = "org.postrider.testing.scripted",
+        property = DeliveryAgent.TRANSPORT + "=gateway:scripted")
+@Designate(ocd = ScriptedGateway.Config.class)
+public class ScriptedGateway implements Gateway {
+    @ObjectClassDefinition(name = "Scripted test gateway")
+    public @interface Config {
+        String pattern() default "*@scripted.test";
+
+        int cost() default 1;
+
+        /** deliver, retry or fail */
+        String mode() default "deliver";
+
+        String outbox() default "data/scripted";
+    }
+
+    private volatile Config config;
+
+    @Activate
+    @Modified
+    void configure(Config c) throws IOException {
+        Files.createDirectories(Path.of(c.outbox()));
+        this.config = c;
+    }
+
+    @Override
+    public String id() {
+        return "scripted";
+    }
+
+    @Override
+    public List<AddressSpace> addressSpaces() {
+        return List.of(new AddressSpace("SMTP", config.pattern(), config.cost()));
+    }
+
+    @Override
+    public List<RecipientResult> deliver(Delivery d) throws IOException {
+        Config c = config;
+        Path outbox = Path.of(c.outbox());
+        Files.writeString(outbox.resolve("attempts.log"), d.queueId() + " " + d.attempt() + " "
+                + System.currentTimeMillis() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        List<RecipientResult> results = new ArrayList<>();
+        for (Recipient r : d.envelope().recipients()) {
+            switch (c.mode()) {
+                case "retry" -> results.add(RecipientResult.retry(r, "4.4.1", "scripted gateway says: try later"));
+                case "fail" -> results.add(RecipientResult.failed(r, "5.1.2", "scripted gateway says: no such system"));
+                default -> {
+                    try (InputStream in = d.content().open()) {
+                        Files.copy(in, outbox.resolve(d.queueId() + "-" + r.address().localPart() + ".eml"));
+                    }
+                    results.add(RecipientResult.delivered(r, "written to the outbox"));
+                }
+            }
+        }
+        return results;
+    }
+}
