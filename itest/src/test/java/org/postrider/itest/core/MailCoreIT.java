@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
@@ -130,6 +131,27 @@ class MailCoreIT {
                 .map(l -> Long.parseLong(l.split("\\s+")[0])).toList();
         assertEquals(List.of(1L, 2L, 5L, 6L), after, rebuilt);
         assertTrue(athena.admin("store:info", "alice@example.org").ok().out().contains("uidnext:       7"));
+    }
+
+    @Test
+    void aFullMailboxDefersAndAMessageLargerThanTheQuotaBounces() throws Exception {
+        Instance athena = athena();
+        athena.admin("dir:quota-set", "alice@example.org", "2000", "2").ok();
+        Path eml = write(athena, "m.eml", MESSAGE);
+        for (int i = 0; i < 3; i++) {
+            athena.admin("queue:submit", eml.toString(), "bob@example.org", "alice@example.org").ok();
+        }
+        String queued = Await.until("the third message to be deferred", Duration.ofSeconds(20),
+                () -> athena.admin("queue:list").ok().out(), o -> o.contains("4.2.2"));
+        assertTrue(queued.contains("1 messages") && queued.contains("is full"), queued);
+        assertEquals(2, athena.messages(athena.inbox("alice", "example.org")).size());
+
+        Path big = write(athena, "big.eml", MESSAGE + "x".repeat(3000) + "\r\n");
+        athena.admin("queue:submit", big.toString(), "bob@example.org", "alice@example.org").ok();
+        Await.until("a failure notice to bob", Duration.ofSeconds(20),
+                () -> athena.messages(athena.inbox("bob", "example.org")).size(), n -> n == 1);
+        String dsn = Files.readString(athena.messages(athena.inbox("bob", "example.org")).get(0));
+        assertTrue(dsn.contains("Status: 5.2.2"), dsn);
     }
 
     @Test

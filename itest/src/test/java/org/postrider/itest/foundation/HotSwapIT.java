@@ -3,23 +3,17 @@ package org.postrider.itest.foundation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.postrider.itest.harness.Await;
+import org.postrider.itest.harness.BundleJars;
 import org.postrider.itest.harness.InProcessServer;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
@@ -47,7 +41,7 @@ class HotSwapIT {
         String newVersion = withQualifier(oldVersion, "hotswap");
         Path jar = athena.home().resolve("deploy/postrider-dns.jar");
         Path tmp = athena.home().resolve("postrider-dns.jar.tmp");
-        rewriteVersion(jar, tmp, newVersion);
+        BundleJars.withVersion(jar, tmp, newVersion);
         Files.move(tmp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
         // FileInstall updates (INSTALLED), refreshes and restarts the bundle: wait for all of it.
@@ -99,24 +93,5 @@ class HotSwapIT {
     /** A higher version with the same major.minor.micro: "0.1.0.2026...": qualifier + suffix. */
     private static String withQualifier(String version, String suffix) {
         return version + suffix;
-    }
-
-    private static void rewriteVersion(Path from, Path to, String version) throws Exception {
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(from))) {
-            Manifest mf = new Manifest(in.getManifest());
-            mf.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
-            try (OutputStream os = Files.newOutputStream(to); JarOutputStream out = new JarOutputStream(os, mf)) {
-                JarEntry e;
-                while ((e = in.getNextJarEntry()) != null) {
-                    out.putNextEntry(new JarEntry(e.getName()));
-                    copy(in, out);
-                    out.closeEntry();
-                }
-            }
-        }
-    }
-
-    private static void copy(InputStream in, OutputStream out) throws Exception {
-        in.transferTo(out);
     }
 }

@@ -58,8 +58,11 @@ public class FileDirectory implements Directory {
 
     @Activate
     public FileDirectory(BundleContext context, Config config) throws IOException, InvalidAddressException {
-        String name = context.getProperty("postrider.server.name");
-        this.serverName = name != null ? name : "athena";
+        this(context.getProperty("postrider.server.name"), config);
+    }
+
+    FileDirectory(String serverName, Config config) throws IOException, InvalidAddressException {
+        this.serverName = serverName != null ? serverName : "athena";
         configure(config);
     }
 
