@@ -1,0 +1,108 @@
+package org.postrider.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.message.BodyType;
+import org.postrider.api.message.DsnNotify;
+import org.postrider.api.message.DsnReturn;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.Origin;
+import org.postrider.api.message.Recipient;
+import org.postrider.api.queue.QueueId;
+
+class SpoolFormatTest {
+    static Envelope envelope() throws Exception {
+        return new Envelope(MailAddress.parse("jürgen@bücher.example"),
+                List.of(new Recipient(MailAddress.parse("bob@example.org"), Set.of(DsnNotify.FAILURE, DsnNotify.DELAY),
+                        "rfc822;bob@example.org"), Recipient.of(MailAddress.parse("carol@example.net"))),
+                BodyType.EIGHT_BIT_MIME, true, 1234, DsnReturn.HEADERS, "env id with spaces\r\nand CRLF",
+                new Origin("ESMTPSA", "client.example", "192.0.2.7", "alice@example.org",
+                        Instant.ofEpochMilli(1_700_000_000_123L)));
+    }
+
+    @Test
+    void roundTripsEveryEnvelopeFieldAndFindsTheContent() throws Exception {
+        Envelope e = envelope();
+        byte[] header = SpoolFormat.header(e);
+        byte[] file = concat(header, "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
+        SpoolFormat.Parsed p = SpoolFormat.read(new ByteArrayInputStream(file));
+        assertEquals(e, p.envelope());
+        assertEquals(header.length, p.contentOffset());
+        assertTrue(new String(header, StandardCharsets.UTF_8).lines().noneMatch(l -> l.contains("\r")),
+                "free text must not carry CR or LF into the spool header");
+    }
+
+    @Test
+    void nullSenderAndTamperedFilesAreHandled() throws Exception {
+        Envelope e = Envelope.of(null, List.of(MailAddress.parse("bob@example.org")), Origin.local("local"));
+        assertEquals(null, SpoolFormat.read(new ByteArrayInputStream(SpoolFormat.header(e))).envelope().sender());
+        assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream("garbage\n\n".getBytes())));
+        String evil = new String(SpoolFormat.header(e), StandardCharsets.UTF_8)
+                .replace("rcpt bob@example.org", "rcpt bob%evil@example.org");
+        assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream(evil.getBytes())));
+        byte[] truncated = java.util.Arrays.copyOf(SpoolFormat.header(e), 20);
+        assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream(truncated)));
+    }
+
+    @Test
+    void stateRoundTrips() throws Exception {
+        MessageState s = MessageState.fresh(2);
+        s.attempts = 3;
+        s.nextAttempt = 42;
+        s.held = true;
+        s.lastError = "4.4.1 connection refused\r\nby host";
+        s.rcpts.get(0).status = MessageState.Status.FAILED;
+        s.rcpts.get(0).code = "5.1.1";
+        s.rcpts.get(0).diagnostic = "550 no such user";
+        s.rcpts.get(1).done.add("alice@example.org");
+        MessageState back = MessageState.decode(new String(s.encode(), StandardCharsets.UTF_8), 2);
+        assertEquals(3, back.attempts);
+        assertEquals(42, back.nextAttempt);
+        assertTrue(back.held);
+        assertEquals(s.lastError, back.lastError);
+        assertEquals(MessageState.Status.FAILED, back.rcpts.get(0).status);
+        assertEquals("550 no such user", back.rcpts.get(0).diagnostic);
+        assertEquals(Set.of("alice@example.org"), back.rcpts.get(1).done);
+    }
+
+    @Test
+    void hopCounterCountsReceivedFieldsOfTheHeaderOnly() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        HopCounter c = new HopCounter(sink);
+        String msg = "Received: from a\r\n\tby b\r\nRECEIVED: x\r\nX-Received: no\r\nSubject: s\r\n\r\n"
+                + "Received: in the body does not count\r\n";
+        byte[] bytes = msg.getBytes(StandardCharsets.US_ASCII);
+        c.write(bytes, 0, 10);
+        c.write(bytes, 10, bytes.length - 10);
+        assertEquals(2, c.hops());
+        assertEquals(msg, sink.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void queueIdsAreUniqueOrderedAndCarryTheirTime() {
+        long before = System.currentTimeMillis();
+        QueueId a = QueueIds.next();
+        QueueId b = QueueIds.next();
+        assertTrue(a.value().compareTo(b.value()) < 0 || a.value().substring(0, 8).equals(b.value().substring(0, 8)));
+        assertTrue(!a.equals(b));
+        long t = QueueIds.millis(a);
+        assertTrue(t >= before && t <= System.currentTimeMillis(), String.valueOf(t));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
