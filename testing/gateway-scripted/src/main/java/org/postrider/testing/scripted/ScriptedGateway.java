@@ -40,7 +40,13 @@ public class ScriptedGateway implements Gateway {
         String mode() default "deliver";
 
         String outbox() default "data/scripted";
+
+        /** How long each delivery takes, to observe concurrency limits. */
+        long delayMillis() default 0;
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
 
     private volatile Config config;
 
@@ -68,6 +74,24 @@ public class ScriptedGateway implements Gateway {
         Files.writeString(outbox.resolve("attempts.log"), d.queueId() + " " + d.attempt() + " "
                 + System.currentTimeMillis() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+        int now = inFlight.incrementAndGet();
+        try {
+            if (peak.accumulateAndGet(now, Math::max) == now) {
+                Files.writeString(outbox.resolve("peak-concurrency"), String.valueOf(now));
+            }
+            if (c.delayMillis() > 0) {
+                Thread.sleep(c.delayMillis());
+            }
+            return answer(d, c, outbox);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static List<RecipientResult> answer(Delivery d, Config c, Path outbox) throws IOException {
         List<RecipientResult> results = new ArrayList<>();
         for (Recipient r : d.envelope().recipients()) {
             switch (c.mode()) {
