@@ -16,6 +16,7 @@ import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.ScriptedGateway;
 
 /**
  * Retries, delay and failure notices, and the null sender, with the scripted test gateway
@@ -46,11 +47,9 @@ class DeliveryFailuresIT {
     private Instance athena(String mode, Map<String, String> queueConfig) throws Exception {
         Instance athena = instances.create("athena");
         athena.config("org.postrider.core.queue", queueConfig);
-        athena.config("org.postrider.testing.scripted", Map.of("mode", mode));
-        athena.deploy(Path.of(System.getProperty("postrider.fixture.scripted")), "gateway-scripted.jar");
+        ScriptedGateway.install(athena, Map.of("mode", mode));
         athena.start();
-        Await.until("the scripted gateway", Duration.ofSeconds(20),
-                () -> athena.admin("postrider:contracts").ok().out(), o -> o.contains("gateway:scripted"));
+        ScriptedGateway.awaitBound(athena);
         athena.admin("dir:user-add", "alice@example.org", "pw").ok();
         return athena;
     }

@@ -15,6 +15,7 @@ import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.ScriptedGateway;
 
 /** Concurrency limits, the administrator's queue controls, and loop detection. */
 class QueueControlIT {
@@ -24,11 +25,9 @@ class QueueControlIT {
     private Instance athena(Map<String, String> queue, Map<String, String> gateway) throws Exception {
         Instance athena = instances.create("athena");
         athena.config("org.postrider.core.queue", queue);
-        athena.config("org.postrider.testing.scripted", gateway);
-        athena.deploy(Path.of(System.getProperty("postrider.fixture.scripted")), "gateway-scripted.jar");
+        ScriptedGateway.install(athena, gateway);
         athena.start();
-        Await.until("the scripted gateway", Duration.ofSeconds(20),
-                () -> athena.admin("postrider:contracts").ok().out(), o -> o.contains("gateway:scripted"));
+        ScriptedGateway.awaitBound(athena);
         athena.admin("dir:user-add", "alice@example.org", "pw").ok();
         return athena;
     }
