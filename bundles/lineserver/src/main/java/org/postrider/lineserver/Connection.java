@@ -1,0 +1,313 @@
+package org.postrider.lineserver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One client connection as a protocol sees it: CRLF lines in, replies out. Framing is
+ * strict: only CRLF ends a line; a bare CR or LF anywhere is a {@link ProtocolViolation};
+ * lines are bounded. Reading is watched by deadlines, not per-read timeouts: the idle
+ * timeout runs while waiting for a command, the command deadline from its first byte to
+ * its CRLF, so a client trickling one byte at a time cannot hold the session.
+ */
+public final class Connection {
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private final LineServer server;
+    private final InetSocketAddress remote;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int limit;
+    private boolean secure;
+    private volatile long deadline = Long.MAX_VALUE;
+    private volatile String deadlineKind = "idle";
+    private volatile boolean timedOut;
+
+    Connection(LineServer server, Socket socket, boolean secure) throws IOException {
+        this.server = server;
+        this.socket = socket;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.in = socket.getInputStream();
+        this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        this.secure = secure;
+    }
+
+    /** The client's address. */
+    public InetSocketAddress remote() {
+        return remote;
+    }
+
+    /** The listener's settings. */
+    public ListenerSettings settings() {
+        return server.settings();
+    }
+
+    /** Whether the connection is under TLS (implicit or after STARTTLS). */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** True once the listener is stopping: finish the current command and say goodbye. */
+    public boolean stopping() {
+        return server.stopping();
+    }
+
+    /** Whether TLS can be started here (a certificate is configured and the mode allows it). */
+    public boolean tlsAvailable() {
+        return !secure && server.settings().tls() == TlsMode.STARTTLS && server.tlsContext() != null;
+    }
+
+    /**
+     * Reads one line without its CRLF, or null at end of stream. A line longer than the
+     * limit is discarded up to its CRLF and reported as LINE_TOO_LONG.
+     */
+    public byte[] readLine() throws IOException {
+        return readLine(server.settings().maxLineLength());
+    }
+
+    /** {@link #readLine()} with another bound, for protocols whose data lines differ (SMTP DATA: 998+). */
+    public byte[] readLine(int maxLength) throws IOException {
+        arm(server.settings().idleTimeout(), "idle");
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+        boolean started = false;
+        boolean tooLong = false;
+        try {
+            while (true) {
+                if (pos == limit && !fill()) {
+                    return started ? violation(ProtocolViolation.Kind.BARE_LINE_ENDING,
+                            "connection closed inside a line") : null;
+                }
+                if (!started) {
+                    started = true;
+                    arm(server.settings().commandDeadline(), "command");
+                }
+                int start = pos;
+                while (pos < limit) {
+                    byte b = buf[pos];
+                    if (b == LF) {
+                        return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare LF");
+                    }
+                    if (b == CR) {
+                        if (pos + 1 == limit) {
+                            appendBounded(line, start, pos - start, maxLength);
+                            tooLong |= line.size() > maxLength;
+                            pos++;
+                            if (!fill()) {
+                                return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR at end");
+                            }
+                            if (buf[pos] != LF) {
+                                return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
+                            }
+                            pos++;
+                            return finish(line, tooLong, maxLength);
+                        }
+                        if (buf[pos + 1] != LF) {
+                            return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
+                        }
+                        appendBounded(line, start, pos - start, maxLength);
+                        tooLong |= line.size() > maxLength;
+                        pos += 2;
+                        return finish(line, tooLong, maxLength);
+                    }
+                    pos++;
+                }
+                appendBounded(line, start, pos - start, maxLength);
+                tooLong |= line.size() > maxLength;
+            }
+        } finally {
+            disarm();
+        }
+    }
+
+    private byte[] finish(java.io.ByteArrayOutputStream line, boolean tooLong, int maxLength)
+            throws ProtocolViolation {
+        if (tooLong || line.size() > maxLength) {
+            throw new ProtocolViolation(ProtocolViolation.Kind.LINE_TOO_LONG, "line longer than " + maxLength);
+        }
+        return line.toByteArray();
+    }
+
+    /** Keeps at most maxLength+1 bytes: enough to know the line is too long, bounded memory. */
+    private void appendBounded(java.io.ByteArrayOutputStream line, int start, int len, int maxLength) {
+        int room = maxLength + 1 - line.size();
+        if (room > 0) {
+            line.write(buf, start, Math.min(room, len));
+        }
+    }
+
+    private byte[] violation(ProtocolViolation.Kind kind, String message) throws ProtocolViolation {
+        throw new ProtocolViolation(kind, message);
+    }
+
+    /** Reads one line as UTF-8 text (invalid UTF-8 becomes U+FFFD, which parsers refuse). */
+    public String readTextLine() throws IOException {
+        byte[] l = readLine();
+        return l == null ? null : new String(l, StandardCharsets.UTF_8);
+    }
+
+    private boolean fill() throws IOException {
+        if (pos < limit) {
+            return true;
+        }
+        int n;
+        try {
+            n = in.read(buf, 0, buf.length);
+        } catch (IOException e) {
+            if (timedOut) {
+                throw new ProtocolViolation(ProtocolViolation.Kind.TIMEOUT, deadlineKind + " timeout");
+            }
+            throw e;
+        }
+        if (n <= 0) {
+            if (timedOut) {
+                throw new ProtocolViolation(ProtocolViolation.Kind.TIMEOUT, deadlineKind + " timeout");
+            }
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
+    }
+
+    /** Whether the client sent more bytes than the lines read so far (pipelining detection). */
+    public boolean inputPending() {
+        return pos < limit;
+    }
+
+    private void arm(Duration d, String kind) {
+        deadlineKind = kind;
+        deadline = System.currentTimeMillis() + d.toMillis();
+    }
+
+    private void disarm() {
+        if (!timedOut) {
+            deadline = Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Called by the watchdog. At the deadline the input is shut down, so the blocked read
+     * ends and the protocol can still send its timeout reply; a session that lingers five
+     * seconds more is closed outright. TLS sockets cannot shut down one direction: closed.
+     */
+    void checkDeadline(long now) {
+        if (now < deadline) {
+            return;
+        }
+        if (timedOut) {
+            closeSocket();
+            return;
+        }
+        timedOut = true;
+        deadline = now + 5000;
+        try {
+            if (socket instanceof SSLSocket) {
+                closeSocket();
+            } else {
+                socket.shutdownInput();
+            }
+        } catch (IOException e) {
+            closeSocket();
+        }
+    }
+
+    /** Writes a reply line; CRLF is added. Buffered until {@link #flush()}. */
+    public void reply(String line) throws IOException {
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.write(CR);
+        out.write(LF);
+    }
+
+    /** Writes raw bytes (message content already in wire form). */
+    public void write(byte[] bytes, int off, int len) throws IOException {
+        out.write(bytes, off, len);
+    }
+
+    /** The buffered output stream, for streaming message content. */
+    public OutputStream output() {
+        return out;
+    }
+
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    /**
+     * Switches to TLS after the protocol said "go ahead". Refuses (and the session must
+     * close) when plaintext arrived behind the command: that is the STARTTLS injection
+     * attack (CVE-2011-0411), and those bytes must never be read as if they were encrypted.
+     */
+    public void startTls() throws IOException {
+        if (inputPending()) {
+            throw new ProtocolViolation(ProtocolViolation.Kind.PIPELINED_STARTTLS,
+                    "plaintext pipelined after STARTTLS");
+        }
+        SSLContext ctx = server.tlsContext();
+        if (ctx == null) {
+            throw new IOException("no TLS certificate configured");
+        }
+        flush();
+        SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, remote.getHostString(),
+                remote.getPort(), true);
+        ssl.setUseClientMode(false);
+        arm(server.settings().commandDeadline(), "TLS handshake");
+        try {
+            ssl.startHandshake();
+        } finally {
+            disarm();
+        }
+        socket = ssl;
+        in = ssl.getInputStream();
+        out = new java.io.BufferedOutputStream(ssl.getOutputStream(), 16 * 1024);
+        pos = 0;
+        limit = 0;
+        secure = true;
+    }
+
+    /** Handshake for implicit TLS, bounded by the command deadline. */
+    void handshake() throws IOException {
+        arm(server.settings().commandDeadline(), "TLS handshake");
+        try {
+            ((SSLSocket) socket).startHandshake();
+        } finally {
+            disarm();
+        }
+    }
+
+    /** Sleeps before answering a failed login, as long as the throttle says for this address. */
+    public void authFailed() {
+        server.throttle().failed(remote.getAddress());
+    }
+
+    public void authSucceeded() {
+        server.throttle().succeeded(remote.getAddress());
+    }
+
+    void close() {
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // the peer is gone
+        }
+        closeSocket();
+    }
+
+    void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+}

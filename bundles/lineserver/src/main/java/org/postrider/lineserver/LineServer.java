@@ -1,0 +1,238 @@
+package org.postrider.lineserver;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.postrider.api.server.ListenerInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A listening socket and its sessions: one virtual thread per connection, limits on
+ * connections in all and per client address, a watchdog enforcing each connection's
+ * deadline, and a graceful stop (stop accepting, let sessions finish within the grace
+ * period, then close them, release the port).
+ */
+public final class LineServer implements ListenerInfo {
+    private static final Logger LOG = LoggerFactory.getLogger(LineServer.class);
+    private static final AtomicInteger SESSION_IDS = new AtomicInteger();
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lineserver-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ListenerSettings settings;
+    private final SessionHandler handler;
+    private final Supplier<SSLContext> tls;
+    private final AuthThrottle throttle;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private volatile ServerSocket socket;
+    private volatile boolean stopping;
+    private volatile java.util.concurrent.ScheduledFuture<?> watch;
+
+    /**
+     * @param tls supplies the current TLS context (it may reload a changed certificate), or
+     *            null for a listener without TLS
+     */
+    public LineServer(ListenerSettings settings, SessionHandler handler, Supplier<SSLContext> tls) {
+        this.settings = settings;
+        this.handler = handler;
+        this.tls = tls;
+        this.throttle = new AuthThrottle(settings.authFailureDelay());
+    }
+
+    /** Binds and starts accepting. */
+    public void start() throws IOException {
+        if (settings.tls() != TlsMode.NONE && tlsContext() == null) {
+            throw new IOException(settings.name() + ": TLS is configured but no certificate is available");
+        }
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(settings.bind(), 512);
+        socket = s;
+        watch = WATCHDOG.scheduleAtFixedRate(this::enforceDeadlines, 200, 200, TimeUnit.MILLISECONDS);
+        Thread.ofVirtual().name(settings.name() + "-accept").start(this::acceptLoop);
+        LOG.info("{} listening on {}:{} ({}, tls={})", settings.name(), s.getInetAddress().getHostAddress(),
+                s.getLocalPort(), settings.protocol(), settings.tls().label());
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            Socket client;
+            try {
+                client = socket.accept();
+            } catch (SocketException e) {
+                return; // closed by stop()
+            } catch (IOException e) {
+                LOG.warn("{}: accept failed: {}", settings.name(), e.toString());
+                continue;
+            }
+            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
+        }
+    }
+
+    private void session(Socket client) {
+        InetAddress address = client.getInetAddress();
+        AtomicInteger fromHere = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        int here = fromHere.incrementAndGet();
+        int all = connections.size() + 1;
+        String session = settings.name() + "-" + Integer.toString(SESSION_IDS.incrementAndGet(), 36);
+        MDC.put("session", session);
+        Connection c = null;
+        try {
+            client.setTcpNoDelay(true);
+            if (all > settings.maxConnections() || here > settings.maxPerAddress()) {
+                refuse(client, all > settings.maxConnections() ? "too many connections"
+                        : "too many connections from your address");
+                return;
+            }
+            Socket s = client;
+            if (settings.tls() == TlsMode.IMPLICIT) {
+                SSLSocket ssl = (SSLSocket) tlsContext().getSocketFactory().createSocket(client,
+                        address.getHostAddress(), client.getPort(), true);
+                ssl.setUseClientMode(false);
+                s = ssl;
+            }
+            c = new Connection(this, s, settings.tls() == TlsMode.IMPLICIT);
+            connections.add(c);
+            accepted.incrementAndGet();
+            if (settings.tls() == TlsMode.IMPLICIT) {
+                c.handshake();
+            }
+            handler.serve(c);
+        } catch (ProtocolViolation v) {
+            LOG.info("{} from {}: {}", settings.name(), address.getHostAddress(), v.getMessage());
+        } catch (IOException e) {
+            LOG.debug("{} from {} ended: {}", settings.name(), address.getHostAddress(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("{} session from {} failed", settings.name(), address.getHostAddress(), e);
+        } finally {
+            if (c != null) {
+                connections.remove(c);
+                c.close();
+            } else {
+                try {
+                    client.close();
+                } catch (IOException ignored) {
+                    // gone
+                }
+            }
+            if (fromHere.decrementAndGet() == 0) {
+                perAddress.remove(address, fromHere);
+            }
+            MDC.remove("session");
+        }
+    }
+
+    private void refuse(Socket client, String reason) throws IOException {
+        refused.incrementAndGet();
+        LOG.info("{}: refused {}: {}", settings.name(), client.getInetAddress().getHostAddress(), reason);
+        if (settings.tls() != TlsMode.IMPLICIT) {
+            client.getOutputStream().write((handler.refusal(reason) + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private void enforceDeadlines() {
+        long now = System.currentTimeMillis();
+        for (Connection c : connections) {
+            c.checkDeadline(now);
+        }
+    }
+
+    /** Stops accepting, lets sessions finish within the grace period, closes the rest. */
+    public void stop() {
+        stopping = true;
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: closing the listener failed", settings.name(), e);
+        }
+        long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
+        while (!connections.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Connection c : connections) {
+            c.closeSocket();
+        }
+        if (watch != null) {
+            watch.cancel(false);
+        }
+        LOG.info("{} stopped ({} sessions were cut at the end of the grace period)", settings.name(),
+                connections.size());
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    ListenerSettings settings() {
+        return settings;
+    }
+
+    SSLContext tlsContext() {
+        return tls == null ? null : tls.get();
+    }
+
+    AuthThrottle throttle() {
+        return throttle;
+    }
+
+    /** Connections accepted and refused since start. */
+    public int[] counters() {
+        return new int[] {accepted.get(), refused.get()};
+    }
+
+    // --- ListenerInfo ---
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public String protocol() {
+        return settings.protocol();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        ServerSocket s = socket;
+        return s == null ? settings.bind() : new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+    }
+
+    @Override
+    public String tls() {
+        return settings.tls().label();
+    }
+
+    @Override
+    public int activeConnections() {
+        return connections.size();
+    }
+}

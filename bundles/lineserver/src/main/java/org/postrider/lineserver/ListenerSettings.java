@@ -1,0 +1,25 @@
+package org.postrider.lineserver;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * What a listener needs to know; protocol bundles fill it from their metatype configuration,
+ * which is the one place each default lives.
+ *
+ * @param name              "smtp", "submission", "pop3s"...
+ * @param protocol          "SMTP", "POP3", "IMAP"
+ * @param bind              address and port (port 0 picks a free one, for tests)
+ * @param tls               NONE, STARTTLS or IMPLICIT
+ * @param maxConnections    open connections in all
+ * @param maxPerAddress     open connections from one client address
+ * @param maxLineLength     octets in one line, CRLF excluded
+ * @param idleTimeout       waiting for the next command
+ * @param commandDeadline   from a command's first byte to its CRLF (slowloris defence)
+ * @param shutdownGrace     how long sessions may finish when the listener stops
+ * @param authFailureDelay  the first failed login's delay; it doubles per failure from one address, up to 15 s
+ */
+public record ListenerSettings(String name, String protocol, InetSocketAddress bind, TlsMode tls, int maxConnections,
+        int maxPerAddress, int maxLineLength, Duration idleTimeout, Duration commandDeadline, Duration shutdownGrace,
+        Duration authFailureDelay) {
+}

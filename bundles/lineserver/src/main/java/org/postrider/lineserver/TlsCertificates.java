@@ -1,0 +1,191 @@
+package org.postrider.lineserver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where listeners get their certificate: a PEM certificate chain and PKCS#8 key, or a
+ * PKCS#12/JKS keystore, or, when neither is configured, a self-signed certificate made on
+ * the first start with the JDK's keytool. The files are checked for changes at most once a
+ * second and a changed certificate is loaded live; if it cannot be read, the previous one
+ * stays in use and the error is logged.
+ */
+public final class TlsCertificates implements Supplier<SSLContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
+    static final String SELF_SIGNED = "selfsigned.p12";
+    static final char[] SELF_SIGNED_PASSWORD = "postrider".toCharArray();
+
+    private final List<Path> files;
+    private final Loader loader;
+    private volatile SSLContext context;
+    private volatile long stamp;
+    private volatile long checked;
+
+    @FunctionalInterface
+    private interface Loader {
+        SSLContext load() throws IOException, GeneralSecurityException;
+    }
+
+    private TlsCertificates(List<Path> files, Loader loader) throws IOException, GeneralSecurityException {
+        this.files = files;
+        this.loader = loader;
+        this.context = loader.load();
+        this.stamp = stamp();
+    }
+
+    /**
+     * @param certificate PEM chain, or empty
+     * @param key         PEM PKCS#8 private key, or empty
+     * @param keystore    PKCS#12 or JKS file, or empty
+     * @param password    the keystore's password
+     * @param dataDir     where a self-signed certificate is kept when nothing is configured
+     * @param hostName    the name the self-signed certificate is for
+     */
+    public static TlsCertificates of(String certificate, String key, String keystore, String password, Path dataDir,
+            String hostName) throws IOException, GeneralSecurityException {
+        if (!certificate.isBlank() && !key.isBlank()) {
+            Path c = Path.of(certificate);
+            Path k = Path.of(key);
+            return new TlsCertificates(List.of(c, k), () -> fromPem(c, k));
+        }
+        if (!keystore.isBlank()) {
+            Path ks = Path.of(keystore);
+            return new TlsCertificates(List.of(ks), () -> fromKeystore(ks, password.toCharArray()));
+        }
+        Path self = dataDir.resolve(SELF_SIGNED);
+        synchronized (TlsCertificates.class) {
+            if (!Files.exists(self)) {
+                createSelfSigned(self, hostName);
+            }
+        }
+        return new TlsCertificates(List.of(self), () -> fromKeystore(self, SELF_SIGNED_PASSWORD));
+    }
+
+    @Override
+    public SSLContext get() {
+        long now = System.currentTimeMillis();
+        if (now - checked > 1000) {
+            checked = now;
+            long s = stamp();
+            if (s != stamp) {
+                try {
+                    context = loader.load();
+                    stamp = s;
+                    LOG.info("TLS certificate reloaded from {}", files);
+                } catch (IOException | GeneralSecurityException e) {
+                    LOG.error("TLS certificate in {} cannot be loaded, keeping the previous one: {}", files,
+                            e.getMessage());
+                }
+            }
+        }
+        return context;
+    }
+
+    private long stamp() {
+        long s = 0;
+        for (Path f : files) {
+            try {
+                s = s * 31 + Files.getLastModifiedTime(f).toMillis() + Files.size(f);
+            } catch (IOException e) {
+                s = s * 31 - 1;
+            }
+        }
+        return s;
+    }
+
+    static SSLContext fromKeystore(Path file, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance(file.toFile(), password);
+        return context(ks, password);
+    }
+
+    static SSLContext fromPem(Path certificate, Path key) throws IOException, GeneralSecurityException {
+        List<? extends Certificate> chain;
+        try (InputStream in = Files.newInputStream(certificate)) {
+            chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+        }
+        if (chain.isEmpty()) {
+            throw new GeneralSecurityException("no certificate in " + certificate);
+        }
+        PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pw = "in-memory".toCharArray();
+        ks.setKeyEntry("postrider", pk, pw, chain.toArray(Certificate[]::new));
+        return context(ks, pw);
+    }
+
+    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        int b = pem.indexOf(begin);
+        int e = pem.indexOf("-----END PRIVATE KEY-----");
+        if (b < 0 || e < 0) {
+            throw new GeneralSecurityException("the key must be PEM PKCS#8 (BEGIN PRIVATE KEY); convert with "
+                    + "openssl pkcs8 -topk8 -nocrypt");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e));
+        for (String alg : new String[] {"RSA", "EC", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException tryNext) {
+                // not this algorithm
+            }
+        }
+        throw new GeneralSecurityException("unsupported private key algorithm");
+    }
+
+    private static SSLContext context(KeyStore ks, char[] password) throws GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** Makes an EC P-256 self-signed certificate for the host name, localhost and loopback, with keytool. */
+    static void createSelfSigned(Path file, String hostName) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(SELF_SIGNED + ".tmp");
+        Files.deleteIfExists(tmp);
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String host = hostName.replaceAll("[^A-Za-z0-9.-]", "");
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "postrider", "-keyalg", "EC", "-groupname",
+                "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "3650", "-dname", "CN=" + host,
+                "-ext", "SAN=dns:" + host + ",dns:localhost,ip:127.0.0.1,ip:::1", "-keystore", tmp.toString(),
+                "-storetype", "PKCS12", "-storepass", new String(SELF_SIGNED_PASSWORD), "-keypass",
+                new String(SELF_SIGNED_PASSWORD)).redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool could not create a certificate: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating a certificate", e);
+        }
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        LOG.warn("No TLS certificate configured: created a self-signed one for {} in {}", host, file);
+    }
+}
