@@ -43,6 +43,7 @@ import org.postrider.api.queue.QueueId;
 import org.postrider.api.queue.RecipientResult;
 import org.postrider.api.queue.Submission;
 import org.postrider.api.gateway.Gateway;
+import org.postrider.kit.text.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

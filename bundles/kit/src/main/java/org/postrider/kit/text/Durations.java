@@ -1,15 +1,15 @@
-package org.postrider.core;
+package org.postrider.kit.text;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Durations as admins write them in configuration: "30s", "5m", "4h", "5d". */
-final class Durations {
+public final class Durations {
     private Durations() {
     }
 
-    static Duration parse(String s) {
+    public static Duration parse(String s) {
         String t = s.trim();
         if (t.isEmpty()) {
             throw new IllegalArgumentException("empty duration");
@@ -24,7 +24,7 @@ final class Durations {
         };
     }
 
-    static List<Duration> list(String s) {
+    public static List<Duration> list(String s) {
         List<Duration> l = new ArrayList<>();
         for (String part : s.split(",")) {
             l.add(parse(part));
