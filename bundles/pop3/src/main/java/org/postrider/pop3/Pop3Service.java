@@ -1,0 +1,155 @@
+package org.postrider.pop3;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.server.ListenerInfo;
+import org.postrider.api.store.MailStore;
+import org.postrider.kit.text.Durations;
+import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.LineServer;
+import org.postrider.lineserver.ListenerSettings;
+import org.postrider.lineserver.SessionHandler;
+import org.postrider.lineserver.TlsCertificates;
+import org.postrider.lineserver.TlsMode;
+import org.postrider.pop3.command.Apop;
+import org.postrider.pop3.command.Auth;
+import org.postrider.pop3.command.Capa;
+import org.postrider.pop3.command.Dele;
+import org.postrider.pop3.command.ListCmd;
+import org.postrider.pop3.command.Noop;
+import org.postrider.pop3.command.Pass;
+import org.postrider.pop3.command.Pop3Command;
+import org.postrider.pop3.command.Quit;
+import org.postrider.pop3.command.Retr;
+import org.postrider.pop3.command.Rset;
+import org.postrider.pop3.command.Stat;
+import org.postrider.pop3.command.Stls;
+import org.postrider.pop3.command.Top;
+import org.postrider.pop3.command.Uidl;
+import org.postrider.pop3.command.UserCmd;
+
+/**
+ * The POP3 server: a listener with STLS and one with implicit TLS, both on the shared line
+ * server, serving the Information Store to users the Directory authenticates. Store and
+ * directory are bound dynamically: while one is being updated, logins get a temporary error.
+ */
+@Component(immediate = true, service = {}, configurationPid = "org.postrider.pop3")
+@Designate(ocd = Pop3Config.class)
+public class Pop3Service implements SessionHandler {
+    private final Pop3Config config;
+    private final String serverName;
+    private final Map<String, Pop3Command> commands = new LinkedHashMap<>();
+    private final MaildropLocks locks = new MaildropLocks();
+    private final List<LineServer> servers = new ArrayList<>();
+    private final List<ServiceRegistration<ListenerInfo>> registrations = new ArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Directory directory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MailStore store;
+
+    @Activate
+    public Pop3Service(BundleContext context, Pop3Config config) throws IOException, GeneralSecurityException {
+        this.config = config;
+        String n = context.getProperty("postrider.server.name");
+        this.serverName = n != null ? n : "athena";
+        for (Pop3Command c : List.of(new Capa(), new Stls(), new UserCmd(), new Pass(), new Auth(), new Apop(),
+                new Stat(), new ListCmd(), new Uidl(), new Retr(), new Top(), new Dele(), new Noop(), new Rset(),
+                new Quit())) {
+            commands.put(c.keyword(), c);
+        }
+        TlsCertificates tls = TlsCertificates.of(config.tls_certificate(), config.tls_key(), config.tls_keystore(),
+                config.tls_password(), Path.of("data/tls"), serverName);
+        try {
+            if (config.port() >= 0) {
+                start(context, "pop3", config.port(), TlsMode.STARTTLS, tls);
+            }
+            if (config.tlsPort() >= 0) {
+                start(context, "pop3s", config.tlsPort(), TlsMode.IMPLICIT, tls);
+            }
+        } catch (IOException e) {
+            deactivate();
+            throw e;
+        }
+    }
+
+    private void start(BundleContext context, String name, int port, TlsMode mode, TlsCertificates tls)
+            throws IOException {
+        ListenerSettings s = new ListenerSettings(name, "POP3", new InetSocketAddress(config.bind(), port), mode,
+                config.maxConnections(), config.maxPerAddress(), 1024, Durations.parse(config.idleTimeout()),
+                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
+                Durations.parse(config.authFailureDelay()));
+        LineServer server = new LineServer(s, this, tls);
+        server.start();
+        servers.add(server);
+        registrations.add(context.registerService(ListenerInfo.class, server, null));
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<ListenerInfo> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException gone) {
+                // the bundle is stopping
+            }
+        }
+        registrations.clear();
+        servers.parallelStream().forEach(LineServer::stop);
+        servers.clear();
+    }
+
+    @Override
+    public void serve(Connection connection) throws IOException {
+        new Pop3Session(connection, this).run();
+    }
+
+    @Override
+    public String refusal(String reason) {
+        return "-ERR [SYS/TEMP] " + reason;
+    }
+
+    Map<String, Pop3Command> commands() {
+        return commands;
+    }
+
+    MaildropLocks locks() {
+        return locks;
+    }
+
+    Pop3Config config() {
+        return config;
+    }
+
+    String serverName() {
+        return serverName;
+    }
+
+    Directory directory() {
+        return directory;
+    }
+
+    MailStore store() {
+        return store;
+    }
+}

@@ -1,0 +1,212 @@
+package org.postrider.pop3;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.User;
+import org.postrider.api.store.MailStore;
+import org.postrider.api.store.StoreException;
+import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.ProtocolViolation;
+import org.postrider.pop3.command.Pop3Command;
+import org.postrider.pop3.proto.Pop3Parser;
+import org.postrider.pop3.proto.Pop3Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One POP3 session: its state, and the loop that reads commands and dispatches them. */
+public final class Pop3Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Pop3Session.class);
+
+    /** RFC 1939 states; UPDATE is the moment of QUIT in TRANSACTION. */
+    public enum State { AUTHORIZATION, TRANSACTION }
+
+    private final Connection connection;
+    private final Pop3Service service;
+    private State state = State.AUTHORIZATION;
+    private String pendingUser;
+    private Maildrop maildrop;
+    private boolean done;
+    private int badCommands;
+    private int authFailures;
+    private String rawLine;
+
+    Pop3Session(Connection connection, Pop3Service service) {
+        this.connection = connection;
+        this.service = service;
+    }
+
+    void run() throws IOException {
+        try {
+            reply("+OK Postrider POP3 server ready");
+            flush();
+            while (!done) {
+                String line;
+                try {
+                    line = connection.readTextLine();
+                } catch (ProtocolViolation v) {
+                    if (v.kind() == ProtocolViolation.Kind.TIMEOUT) {
+                        reply("-ERR [SYS/TEMP] autologout: idle for too long");
+                    } else {
+                        reply("-ERR " + (v.fatal() ? "protocol violation: " : "") + v.getMessage());
+                    }
+                    flush();
+                    if (v.fatal()) {
+                        return;
+                    }
+                    continue;
+                }
+                if (line == null) {
+                    return; // dropped: no UPDATE state, nothing deleted
+                }
+                rawLine = line;
+                dispatch(line);
+                if (!connection.inputPending()) {
+                    flush();
+                }
+                if (connection.stopping() && !done) {
+                    reply("-ERR [SYS/TEMP] server shutting down");
+                    flush();
+                    return;
+                }
+            }
+            flush();
+        } finally {
+            if (maildrop != null) {
+                service.locks().release(maildrop.user, this);
+            }
+        }
+    }
+
+    private void dispatch(String line) throws IOException {
+        Pop3Request request;
+        try {
+            request = Pop3Parser.parse(line);
+        } catch (Pop3Parser.Invalid e) {
+            bad("-ERR " + e.getMessage());
+            return;
+        }
+        Pop3Command command = service.commands().get(request.keyword());
+        if (command == null) {
+            bad("-ERR unknown command " + request.keyword());
+            return;
+        }
+        if (!command.states().contains(state)) {
+            bad("-ERR " + request.keyword() + " is not allowed " + (state == State.AUTHORIZATION
+                    ? "before login" : "after login"));
+            return;
+        }
+        command.execute(this, request);
+    }
+
+    private void bad(String reply) throws IOException {
+        reply(reply);
+        if (++badCommands >= service.config().maxBadCommands()) {
+            reply("-ERR too many bad commands, closing");
+            done = true;
+        }
+    }
+
+    // --- used by the commands ---
+
+    public State state() {
+        return state;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The line as received, for commands whose argument may contain spaces (PASS). */
+    public String rawLine() {
+        return rawLine;
+    }
+
+    public void reply(String line) throws IOException {
+        connection.reply(line);
+    }
+
+    public void flush() throws IOException {
+        connection.flush();
+    }
+
+    public void end() {
+        done = true;
+    }
+
+    /** Plaintext credentials may be used: under TLS, or where the administrator allows it. */
+    public boolean mayAuthenticate() {
+        return connection.secure() || service.config().allowPlaintextAuth();
+    }
+
+    public String pendingUser() {
+        return pendingUser;
+    }
+
+    public void pendingUser(String user) {
+        this.pendingUser = user;
+    }
+
+    public Maildrop maildrop() {
+        return maildrop;
+    }
+
+    public java.util.Collection<Pop3Command> commands() {
+        return service.commands().values();
+    }
+
+    /**
+     * Checks credentials and opens the maildrop. One answer for unknown user and wrong
+     * password, after the failure delay; too many failures end the session.
+     */
+    public void login(String login, char[] password) throws IOException {
+        pendingUser = null;
+        Directory directory = service.directory();
+        MailStore store = service.store();
+        if (directory == null || store == null) {
+            reply("-ERR [SYS/TEMP] service temporarily unavailable, try again later");
+            return;
+        }
+        AuthResult result = directory.authenticate(login, password);
+        java.util.Arrays.fill(password, '\0');
+        if (!(result instanceof AuthResult.Success success)) {
+            connection.authFailed();
+            LOG.info("pop3 login failed for {} from {}", sanitize(login), connection.remote().getAddress()
+                    .getHostAddress());
+            reply("-ERR [AUTH] authentication failed");
+            if (++authFailures >= 3) {
+                reply("-ERR too many authentication failures, closing");
+                done = true;
+            }
+            return;
+        }
+        connection.authSucceeded();
+        User user = success.user();
+        if (!service.serverName().equalsIgnoreCase(user.homeServer())) {
+            reply("-ERR [SYS/PERM] the mailbox of " + user.id() + " is on server " + user.homeServer());
+            return;
+        }
+        if (!service.locks().acquire(user.id(), this)) {
+            reply("-ERR [IN-USE] the maildrop is in use by another session");
+            return;
+        }
+        try {
+            maildrop = new Maildrop(user.id(), store.mailbox(user.id()).open("INBOX"));
+        } catch (StoreException e) {
+            service.locks().release(user.id(), this);
+            reply("-ERR [SYS/TEMP] cannot open the maildrop: " + e.getMessage());
+            return;
+        }
+        state = State.TRANSACTION;
+        LOG.info("pop3 login {} from {}: {} messages", user.id(), connection.remote().getAddress().getHostAddress(),
+                maildrop.count());
+        reply("+OK " + user.id() + " has " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");
+    }
+
+    static String sanitize(String s) {
+        String t = s.length() > 100 ? s.substring(0, 100) : s;
+        return new String(t.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]",
+                "?");
+    }
+}
