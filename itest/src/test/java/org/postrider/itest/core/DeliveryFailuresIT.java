@@ -13,9 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postrider.itest.harness.Await;
-import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Python;
 import org.postrider.itest.harness.ScriptedGateway;
 
 /**
@@ -62,10 +62,7 @@ class DeliveryFailuresIT {
     }
 
     private static String readDsn(Path file) throws Exception {
-        Path script = Files.createTempFile("dsn", ".py");
-        Files.writeString(script, DSN_READER);
-        return Exec.run(List.of("python3", script.toString(), file.toString()), file.getParent(), Map.of(),
-                Duration.ofSeconds(30)).ok().out();
+        return Python.run(file.getParent(), DSN_READER, file.toString()).ok().out();
     }
 
     private static List<String> reports(Instance athena) throws Exception {

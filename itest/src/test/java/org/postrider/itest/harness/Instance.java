@@ -45,6 +45,8 @@ public final class Instance {
         copyTree(distribution(), home);
         Instance i = new Instance(name, home);
         i.frameworkProperty("postrider.server.name", name);
+        // Own ports for every instance: listeners bind port 0 and report what they got.
+        i.config("org.postrider.pop3", Map.of("port", "0", "tlsPort", "0"));
         return i;
     }
 
@@ -82,10 +84,22 @@ public final class Instance {
         Files.write(conf, lines);
     }
 
-    /** Writes deploy/PID.cfg atomically, as an admin should (FileInstall may read it live). */
+    /**
+     * Sets keys in deploy/PID.cfg (other keys stay), written atomically as an admin should,
+     * since FileInstall may read it live.
+     */
     public void config(String pid, Map<String, String> values) throws IOException {
+        Path file = home.resolve("deploy/" + pid + ".cfg");
+        java.util.Properties merged = new java.util.Properties();
+        if (Files.exists(file)) {
+            try (var in = Files.newInputStream(file)) {
+                merged.load(in);
+            }
+        }
+        merged.putAll(values);
         StringBuilder sb = new StringBuilder();
-        values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        merged.stringPropertyNames().stream().sorted()
+                .forEach(k -> sb.append(k).append('=').append(merged.getProperty(k)).append('\n'));
         Path tmp = home.resolve("deploy-" + pid + ".tmp");
         Files.writeString(tmp, sb, StandardCharsets.UTF_8);
         Files.move(tmp, home.resolve("deploy/" + pid + ".cfg"), StandardCopyOption.ATOMIC_MOVE,
@@ -118,6 +132,29 @@ public final class Instance {
         }
         files.sort(null);
         return files;
+    }
+
+    /** The port a listener really bound (configure port 0 to let the system pick a free one). */
+    public int listenerPort(String listener) throws Exception {
+        String out = admin("postrider:listeners").ok().out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+" + java.util.regex.Pattern.quote(listener)
+                + "\\s+\\S+\\s+\\S+:(\\d+) ").matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("no listener " + listener + " in\n" + out);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Queues a message file for the envelope, as an administrator would; returns the queue id. */
+    public String submit(Path message, String sender, String... recipients) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("queue:submit", message.toString(), sender));
+        cmd.addAll(List.of(recipients));
+        String out = admin(cmd.toArray(String[]::new)).ok().out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("queued as (\\w+)").matcher(out);
+        if (!m.find()) {
+            throw new AssertionError(out);
+        }
+        return m.group(1);
     }
 
     /** Waits until the queue holds no message. */

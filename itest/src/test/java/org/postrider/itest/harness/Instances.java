@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -14,9 +15,23 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * and prints their logs if the test failed (JUnit notifies a TestWatcher after the
  * after-each callbacks, so the logs include the shutdown).
  */
-public final class Instances implements AfterEachCallback, TestWatcher {
+public final class Instances implements AfterEachCallback, AfterAllCallback, TestWatcher {
     private final List<Instance> created = new ArrayList<>();
     private final List<InProcessServer> inProcess = new ArrayList<>();
+    private final boolean perClass;
+
+    /** Instances for one test each, stopped after it. */
+    public Instances() {
+        this(false);
+    }
+
+    /**
+     * @param perClass true to share instances across a class's tests (register the field
+     *                 static); they are stopped after the last test
+     */
+    public Instances(boolean perClass) {
+        this.perClass = perClass;
+    }
 
     /** A new instance with its own copy of the distribution and data folder, not started. */
     public Instance create(String name) throws IOException {
@@ -37,21 +52,40 @@ public final class Instances implements AfterEachCallback, TestWatcher {
         for (Instance i : created) {
             System.out.println(i.logs());
         }
-        created.clear();
+        forget();
     }
 
     @Override
     public void testSuccessful(ExtensionContext context) {
-        created.clear();
+        forget();
     }
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
-        created.clear();
+        forget();
+    }
+
+    private void forget() {
+        if (!perClass) {
+            created.clear();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (perClass) {
+            for (Instance i : created) {
+                i.shutdown();
+            }
+            created.clear();
+        }
     }
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        if (perClass) {
+            return;
+        }
         for (InProcessServer s : inProcess) {
             s.close();
         }

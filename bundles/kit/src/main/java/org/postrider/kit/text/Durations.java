@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Durations as admins write them in configuration: "30s", "5m", "4h", "5d". */
+/** Durations as admins write them in configuration: "250ms", "30s", "5m", "4h", "5d". */
 public final class Durations {
     private Durations() {
     }
@@ -14,13 +14,16 @@ public final class Durations {
         if (t.isEmpty()) {
             throw new IllegalArgumentException("empty duration");
         }
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
         long n = Long.parseLong(t.substring(0, t.length() - 1));
         return switch (t.charAt(t.length() - 1)) {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
             case 'h' -> Duration.ofHours(n);
             case 'd' -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException("duration needs a unit s, m, h or d: " + s);
+            default -> throw new IllegalArgumentException("duration needs a unit ms, s, m, h or d: " + s);
         };
     }
 
