@@ -61,7 +61,7 @@ public final class LineServer implements ListenerInfo {
 
     /** Binds and starts accepting. */
     public void start() throws IOException {
-        if (settings.tls() != TlsMode.NONE && tlsContext() == null) {
+        if (settings.tls() != TlsMode.NONE && tls == null) {
             throw new IOException(settings.name() + ": TLS is configured but no certificate is available");
         }
         ServerSocket s = new ServerSocket();

@@ -27,15 +27,21 @@ import org.slf4j.LoggerFactory;
  * PKCS#12/JKS keystore, or, when neither is configured, a self-signed certificate made on
  * the first start with the JDK's keytool. The files are checked for changes at most once a
  * second and a changed certificate is loaded live; if it cannot be read, the previous one
- * stays in use and the error is logged.
+ * stays in use and the error is logged. The self-signed certificate is made in the
+ * background, so listeners bind at once; a TLS handshake in the first second waits for it.
  */
 public final class TlsCertificates implements Supplier<SSLContext> {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
     static final String SELF_SIGNED = "selfsigned.p12";
     static final char[] SELF_SIGNED_PASSWORD = "postrider".toCharArray();
 
+    /** Self-signed certificates being made, one per file, shared by every listener. */
+    private static final java.util.Map<Path, java.util.concurrent.CompletableFuture<Void>> MAKING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final List<Path> files;
     private final Loader loader;
+    private volatile java.util.concurrent.CompletableFuture<Void> pending;
     private volatile SSLContext context;
     private volatile long stamp;
     private volatile long checked;
@@ -45,11 +51,15 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         SSLContext load() throws IOException, GeneralSecurityException;
     }
 
-    private TlsCertificates(List<Path> files, Loader loader) throws IOException, GeneralSecurityException {
+    private TlsCertificates(List<Path> files, Loader loader, java.util.concurrent.CompletableFuture<Void> pending)
+            throws IOException, GeneralSecurityException {
         this.files = files;
         this.loader = loader;
-        this.context = loader.load();
-        this.stamp = stamp();
+        this.pending = pending;
+        if (pending == null) {
+            this.context = loader.load();
+            this.stamp = stamp();
+        }
     }
 
     /**
@@ -65,23 +75,32 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         if (!certificate.isBlank() && !key.isBlank()) {
             Path c = Path.of(certificate);
             Path k = Path.of(key);
-            return new TlsCertificates(List.of(c, k), () -> fromPem(c, k));
+            return new TlsCertificates(List.of(c, k), () -> fromPem(c, k), null);
         }
         if (!keystore.isBlank()) {
             Path ks = Path.of(keystore);
-            return new TlsCertificates(List.of(ks), () -> fromKeystore(ks, password.toCharArray()));
+            return new TlsCertificates(List.of(ks), () -> fromKeystore(ks, password.toCharArray()), null);
         }
-        Path self = dataDir.resolve(SELF_SIGNED);
-        synchronized (TlsCertificates.class) {
-            if (!Files.exists(self)) {
-                createSelfSigned(self, hostName);
-            }
+        Path self = dataDir.resolve(SELF_SIGNED).toAbsolutePath();
+        java.util.concurrent.CompletableFuture<Void> making = null;
+        if (!Files.exists(self)) {
+            making = MAKING.computeIfAbsent(self, f -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    createSelfSigned(f, hostName);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, r -> Thread.ofVirtual().name("tls-selfsigned").start(r)));
         }
-        return new TlsCertificates(List.of(self), () -> fromKeystore(self, SELF_SIGNED_PASSWORD));
+        return new TlsCertificates(List.of(self), () -> fromKeystore(self, SELF_SIGNED_PASSWORD), making);
     }
 
     @Override
     public SSLContext get() {
+        java.util.concurrent.CompletableFuture<Void> p = pending;
+        if (p != null) {
+            awaitSelfSigned(p);
+        }
         long now = System.currentTimeMillis();
         if (now - checked > 1000) {
             checked = now;
@@ -98,6 +117,20 @@ public final class TlsCertificates implements Supplier<SSLContext> {
             }
         }
         return context;
+    }
+
+    private synchronized void awaitSelfSigned(java.util.concurrent.CompletableFuture<Void> p) {
+        if (pending == null) {
+            return;
+        }
+        try {
+            p.join();
+            context = loader.load();
+            stamp = stamp();
+            pending = null;
+        } catch (RuntimeException | IOException | GeneralSecurityException e) {
+            LOG.error("No TLS certificate: the self-signed one could not be made: {}", e.getMessage());
+        }
     }
 
     private long stamp() {

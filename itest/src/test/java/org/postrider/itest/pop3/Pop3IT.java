@@ -220,6 +220,31 @@ class Pop3IT {
     }
 
     @Test
+    void oneAddressCannotTakeEverySlot() throws Exception {
+        List<Raw> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                open.add(new Raw()); // the default limit per client address
+            }
+            try (Socket extra = new Socket("127.0.0.1", pop3)) {
+                extra.setSoTimeout(10_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(extra.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertEquals("-ERR [SYS/TEMP] too many connections from your address", in.readLine());
+                assertNull(in.readLine());
+            }
+        } finally {
+            for (Raw r : open) {
+                r.close();
+            }
+        }
+        Thread.sleep(300);
+        try (Raw again = new Raw()) {
+            assertTrue(again.send("CAPA\r\n").startsWith("+OK"), "served again once the others left");
+        }
+    }
+
+    @Test
     void abuseGetsSafeRepliesAndTheServerStillServes() throws Exception {
         user("tom");
         try (Raw r = new Raw()) {
