@@ -180,6 +180,30 @@ public final class Connection {
         return true;
     }
 
+    /**
+     * Copies exactly {@code n} bytes to {@code sink} (SMTP BDAT chunks), each buffer load
+     * under the command deadline; {@code sink} may be null to discard.
+     */
+    public void readExact(long n, OutputStream sink) throws IOException {
+        long left = n;
+        try {
+            while (left > 0) {
+                arm(server.settings().commandDeadline(), "data");
+                if (pos == limit && !fill()) {
+                    throw new IOException("connection closed inside a chunk");
+                }
+                int take = (int) Math.min(left, limit - pos);
+                if (sink != null) {
+                    sink.write(buf, pos, take);
+                }
+                pos += take;
+                left -= take;
+            }
+        } finally {
+            disarm();
+        }
+    }
+
     /** Whether the client sent more bytes than the lines read so far (pipelining detection). */
     public boolean inputPending() {
         return pos < limit;

@@ -1,0 +1,173 @@
+package org.postrider.smtp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.queue.MailQueue;
+import org.postrider.api.queue.Router;
+import org.postrider.api.server.ListenerInfo;
+import org.postrider.kit.text.Durations;
+import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.LineServer;
+import org.postrider.lineserver.ListenerSettings;
+import org.postrider.lineserver.SessionHandler;
+import org.postrider.lineserver.TlsCertificates;
+import org.postrider.lineserver.TlsMode;
+import org.postrider.smtp.command.Auth;
+import org.postrider.smtp.command.Bdat;
+import org.postrider.smtp.command.Data;
+import org.postrider.smtp.command.Ehlo;
+import org.postrider.smtp.command.Expn;
+import org.postrider.smtp.command.Helo;
+import org.postrider.smtp.command.Help;
+import org.postrider.smtp.command.Mail;
+import org.postrider.smtp.command.Noop;
+import org.postrider.smtp.command.Quit;
+import org.postrider.smtp.command.Rcpt;
+import org.postrider.smtp.command.Rset;
+import org.postrider.smtp.command.SmtpCommand;
+import org.postrider.smtp.command.StartTls;
+import org.postrider.smtp.command.Vrfy;
+
+/**
+ * The SMTP server: inbound (MX) with STARTTLS, submission with STARTTLS and AUTH required,
+ * and submission with implicit TLS, on the shared line server. Queue, router and directory
+ * are bound dynamically: while one is being updated, clients get a temporary error.
+ */
+@Component(immediate = true, service = {}, configurationPid = "org.postrider.smtp")
+@Designate(ocd = SmtpConfig.class)
+public class SmtpService {
+    /** What a listener is for. */
+    enum Port { MX, SUBMISSION, SUBMISSIONS }
+
+    private final SmtpConfig config;
+    private final String hostName;
+    private final Map<String, SmtpCommand> commands = new LinkedHashMap<>();
+    private final List<LineServer> servers = new ArrayList<>();
+    private final List<ServiceRegistration<ListenerInfo>> registrations = new ArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MailQueue queue;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Router router;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Directory directory;
+
+    @Activate
+    public SmtpService(BundleContext context, SmtpConfig config) throws IOException, GeneralSecurityException {
+        this.config = config;
+        String n = context.getProperty("postrider.server.name");
+        this.hostName = !config.hostName().isBlank() ? config.hostName() : n != null ? n : "athena";
+        for (SmtpCommand c : List.of(new Ehlo(), new Helo(), new StartTls(), new Auth(), new Mail(), new Rcpt(),
+                new Data(), new Bdat(), new Rset(), new Noop(), new Vrfy(), new Expn(), new Help(), new Quit())) {
+            commands.put(c.verb(), c);
+        }
+        TlsCertificates tls = TlsCertificates.of(config.tls_certificate(), config.tls_key(), config.tls_keystore(),
+                config.tls_password(), Path.of("data/tls"), hostName);
+        try {
+            if (config.port() >= 0) {
+                start(context, "smtp", Port.MX, config.port(), TlsMode.STARTTLS, tls);
+            }
+            if (config.submissionPort() >= 0) {
+                start(context, "submission", Port.SUBMISSION, config.submissionPort(), TlsMode.STARTTLS, tls);
+            }
+            if (config.submissionsPort() >= 0) {
+                start(context, "submissions", Port.SUBMISSIONS, config.submissionsPort(), TlsMode.IMPLICIT, tls);
+            }
+        } catch (IOException e) {
+            deactivate();
+            throw e;
+        }
+    }
+
+    private void start(BundleContext context, String name, Port port, int number, TlsMode mode, TlsCertificates tls)
+            throws IOException {
+        ListenerSettings s = new ListenerSettings(name, "SMTP", new InetSocketAddress(config.bind(), number), mode,
+                config.maxConnections(), config.maxPerAddress(), 2048, Durations.parse(config.idleTimeout()),
+                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
+                Durations.parse(config.authFailureDelay()));
+        LineServer server = new LineServer(s, new SessionHandler() {
+            @Override
+            public void serve(Connection connection) throws IOException {
+                new SmtpSession(connection, SmtpService.this, port).run();
+            }
+
+            @Override
+            public String refusal(String reason) {
+                return "421 4.7.0 " + hostName + " " + reason;
+            }
+        }, tls);
+        server.start();
+        servers.add(server);
+        registrations.add(context.registerService(ListenerInfo.class, server, null));
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<ListenerInfo> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException gone) {
+                // the bundle is stopping
+            }
+        }
+        registrations.clear();
+        servers.parallelStream().forEach(LineServer::stop);
+        servers.clear();
+    }
+
+    /** The filter messages pass through into the queue; on submission ports it adds Message-ID and Date. */
+    public HeaderFilter headerFilter(OutputStream queueContent, boolean submission) {
+        return new HeaderFilter(queueContent, config.maxHeaderSize(), submission ? hostName : null);
+    }
+
+    public Map<String, SmtpCommand> commands() {
+        return commands;
+    }
+
+    public SmtpConfig config() {
+        return config;
+    }
+
+    public String hostName() {
+        return hostName;
+    }
+
+    public String postmasterDomain() {
+        return config.postmasterDomain();
+    }
+
+    public MailQueue queue() {
+        return queue;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+}

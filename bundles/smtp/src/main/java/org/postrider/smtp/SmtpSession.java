@@ -1,0 +1,223 @@
+package org.postrider.smtp;
+
+import java.io.IOException;
+import java.util.Collection;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
+import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.ProtocolViolation;
+import org.postrider.smtp.command.SmtpCommand;
+import org.postrider.smtp.proto.SmtpParser;
+import org.postrider.smtp.proto.SmtpRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One SMTP session: its state, and the loop that reads commands and dispatches them. */
+public final class SmtpSession {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpSession.class);
+
+    private final Connection connection;
+    private final SmtpService service;
+    private final SmtpService.Port port;
+    private String helo;
+    private boolean esmtp;
+    private String authenticatedUser;
+    private Transaction transaction;
+    private boolean done;
+    private int badCommands;
+    private int authFailures;
+
+    SmtpSession(Connection connection, SmtpService service, SmtpService.Port port) {
+        this.connection = connection;
+        this.service = service;
+        this.port = port;
+    }
+
+    void run() throws IOException {
+        try {
+            reply("220 " + service.hostName() + " ESMTP Postrider");
+            flush();
+            while (!done) {
+                String line;
+                try {
+                    line = connection.readTextLine();
+                } catch (ProtocolViolation v) {
+                    violation(v);
+                    if (v.fatal()) {
+                        return;
+                    }
+                    continue;
+                }
+                if (line == null) {
+                    return;
+                }
+                dispatch(line);
+                if (!connection.inputPending()) {
+                    flush();
+                }
+                if (connection.stopping() && !done) {
+                    reply("421 4.3.2 " + service.hostName() + " shutting down");
+                    flush();
+                    return;
+                }
+            }
+            flush();
+        } finally {
+            if (transaction != null) {
+                transaction.abort();
+            }
+        }
+    }
+
+    /** Replies to a framing violation: timeouts and bare line ends close the session. */
+    public void violation(ProtocolViolation v) throws IOException {
+        switch (v.kind()) {
+            case TIMEOUT -> reply("421 4.4.2 " + service.hostName() + " timeout, closing");
+            case BARE_LINE_ENDING -> reply("521 5.5.2 bare CR or LF received; only CRLF ends a line, closing");
+            case LINE_TOO_LONG -> reply("500 5.5.2 line too long");
+            case PIPELINED_STARTTLS -> reply("554 5.5.1 pipelined input after STARTTLS, closing");
+        }
+        flush();
+        if (v.fatal()) {
+            done = true;
+        }
+    }
+
+    private void dispatch(String line) throws IOException {
+        SmtpRequest request;
+        try {
+            request = SmtpParser.request(line);
+        } catch (SmtpParser.Invalid e) {
+            bad(e.reply());
+            return;
+        }
+        SmtpCommand command = service.commands().get(request.verb());
+        if (command == null) {
+            bad("500 5.5.2 command unrecognized");
+            return;
+        }
+        if (command.needsHelo() && helo == null) {
+            bad("503 5.5.1 send EHLO or HELO first");
+            return;
+        }
+        command.execute(this, request);
+    }
+
+    /** A refused command; too many of them end the session (a client that is not speaking SMTP). */
+    public void bad(String reply) throws IOException {
+        reply(reply);
+        if (++badCommands >= service.config().maxBadCommands()) {
+            reply("421 4.7.0 too many errors, closing");
+            done = true;
+        }
+    }
+
+    // --- for the commands ---
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public SmtpService service() {
+        return service;
+    }
+
+    /** Whether this listener is a submission port (AUTH required before MAIL). */
+    public boolean submission() {
+        return port != SmtpService.Port.MX;
+    }
+
+    public void reply(String line) throws IOException {
+        connection.reply(line);
+    }
+
+    public void flush() throws IOException {
+        connection.flush();
+    }
+
+    public void end() {
+        done = true;
+    }
+
+    public String helo() {
+        return helo;
+    }
+
+    public boolean esmtp() {
+        return esmtp;
+    }
+
+    public void greeted(String name, boolean extended) {
+        this.helo = name;
+        this.esmtp = extended;
+        reset();
+    }
+
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    public void begin(Transaction t) {
+        transaction = t;
+    }
+
+    public void reset() {
+        if (transaction != null) {
+            transaction.abort();
+        }
+        transaction = null;
+    }
+
+    /** After STARTTLS: everything learnt in plaintext is forgotten (RFC 3207 4.2). */
+    public void forgetAll() {
+        reset();
+        helo = null;
+        esmtp = false;
+        authenticatedUser = null;
+    }
+
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    /** AUTH may be used: under TLS, or where the administrator allows plaintext. */
+    public boolean mayAuthenticate() {
+        return connection.secure() || service.config().allowPlaintextAuth();
+    }
+
+    public Collection<SmtpCommand> commands() {
+        return service.commands().values();
+    }
+
+    /** The RFC 3848 protocol name for the trace header. */
+    public String protocolName() {
+        if (!esmtp) {
+            return "SMTP";
+        }
+        return "ESMTP" + (connection.secure() ? "S" : "") + (authenticatedUser != null ? "A" : "");
+    }
+
+    /** Checks credentials; one reply for unknown users and wrong passwords, after the delay. */
+    public void login(String login, char[] password) throws IOException {
+        Directory d = service.directory();
+        if (d == null) {
+            reply("454 4.7.0 temporary authentication failure");
+            return;
+        }
+        AuthResult r = d.authenticate(login, password);
+        java.util.Arrays.fill(password, '\0');
+        if (r instanceof AuthResult.Success s) {
+            connection.authSucceeded();
+            authenticatedUser = s.user().id();
+            LOG.info("smtp auth {} from {}", authenticatedUser, connection.remote().getAddress().getHostAddress());
+            reply("235 2.7.0 authentication successful");
+            return;
+        }
+        connection.authFailed();
+        reply("535 5.7.8 authentication credentials invalid");
+        if (++authFailures >= 3) {
+            reply("421 4.7.0 too many authentication failures, closing");
+            done = true;
+        }
+    }
+}

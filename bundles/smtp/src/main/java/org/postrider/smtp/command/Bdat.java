@@ -1,0 +1,77 @@
+package org.postrider.smtp.command;
+
+import java.io.IOException;
+import org.postrider.api.queue.Submission;
+import org.postrider.smtp.HeaderFilter;
+import org.postrider.smtp.SmtpSession;
+import org.postrider.smtp.Transaction;
+import org.postrider.smtp.proto.SmtpRequest;
+
+/** BDAT (RFC 3030 CHUNKING): exact byte counts, no dot-stuffing; the message is queued at LAST. */
+public final class Bdat implements SmtpCommand {
+    @Override
+    public String verb() {
+        return "BDAT";
+    }
+
+    @Override
+    public String ehloKeyword(SmtpSession s) {
+        return "CHUNKING";
+    }
+
+    @Override
+    public void execute(SmtpSession s, SmtpRequest r) throws IOException {
+        String[] a = r.argument().trim().split(" +");
+        if (a.length < 1 || a.length > 2 || !a[0].matches("\\d{1,18}")
+                || (a.length == 2 && !a[1].equalsIgnoreCase("LAST"))) {
+            s.bad("501 5.5.4 syntax: BDAT size [LAST]");
+            s.end(); // the chunk's size is unknown: the stream cannot be resynchronised
+            return;
+        }
+        long size = Long.parseLong(a[0]);
+        boolean last = a.length == 2;
+        Transaction t = s.transaction();
+        if (t == null || t.recipients.isEmpty() || t.failed) {
+            s.connection().readExact(size, null); // consume the chunk, then refuse
+            s.reply(t == null ? "503 5.5.1 need MAIL first" : t.failed ? "554 5.5.1 transaction failed"
+                    : "554 5.5.1 no valid recipients");
+            if (last) {
+                s.reset();
+            }
+            return;
+        }
+        if (t.chunks == null) {
+            Submission sub = Messages.open(s, t);
+            if (sub == null) {
+                s.connection().readExact(size, null);
+                t.failed = true;
+                return;
+            }
+            t.chunks = sub;
+            t.chunkFilter = s.service().headerFilter(sub.content(), s.submission());
+        }
+        HeaderFilter f = t.chunkFilter;
+        if (f.bytes() + size > s.service().config().maxMessageSize()) {
+            s.connection().readExact(size, null);
+            t.failed = true;
+            t.abort();
+            s.reply("552 5.3.4 message size exceeds fixed limit");
+            return;
+        }
+        s.connection().readExact(size, f);
+        if (!last) {
+            s.reply("250 2.0.0 " + size + " octets received");
+            return;
+        }
+        f.finish();
+        Submission sub = t.chunks;
+        t.chunks = null;
+        if (f.tooLarge()) {
+            sub.close();
+            s.reset();
+            s.reply("552 5.3.4 header too large");
+            return;
+        }
+        Messages.commit(s, sub);
+    }
+}

@@ -1,0 +1,105 @@
+package org.postrider.smtp.command;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.postrider.api.message.BodyType;
+import org.postrider.api.queue.Submission;
+import org.postrider.lineserver.ProtocolViolation;
+import org.postrider.smtp.HeaderFilter;
+import org.postrider.smtp.SmtpSession;
+import org.postrider.smtp.Transaction;
+import org.postrider.smtp.proto.SmtpRequest;
+
+/**
+ * DATA: only CRLF.CRLF ends the message (a bare CR or LF anywhere drops the session and the
+ * message: the SMTP smuggling defence); dot-unstuffing; SIZE enforced on the bytes; the
+ * message is acknowledged only once the queue has it on disk.
+ */
+public final class Data implements SmtpCommand {
+    private static final int MAX_DATA_LINE = 64 * 1024;
+
+    @Override
+    public String verb() {
+        return "DATA";
+    }
+
+    @Override
+    public void execute(SmtpSession s, SmtpRequest r) throws IOException {
+        Transaction t = s.transaction();
+        if (t == null || t.recipients.isEmpty()) {
+            s.bad(t == null ? "503 5.5.1 need MAIL first" : "554 5.5.1 no valid recipients");
+            return;
+        }
+        if (t.body == BodyType.BINARY_MIME) {
+            s.bad("503 5.5.1 BODY=BINARYMIME needs BDAT");
+            return;
+        }
+        if (t.chunks != null) {
+            s.bad("503 5.5.1 BDAT in progress");
+            return;
+        }
+        if (!r.argument().isEmpty()) {
+            s.bad("501 5.5.4 DATA takes no argument");
+            return;
+        }
+        Submission sub = Messages.open(s, t);
+        if (sub == null) {
+            return;
+        }
+        s.reply("354 end data with <CR><LF>.<CR><LF>");
+        s.flush();
+        long max = s.service().config().maxMessageSize();
+        HeaderFilter filter = s.service().headerFilter(sub.content(), s.submission());
+        OutputStream out = filter;
+        boolean tooBig = false;
+        boolean tooLong = false;
+        try {
+            while (true) {
+                byte[] line;
+                try {
+                    line = s.connection().readLine(MAX_DATA_LINE);
+                } catch (ProtocolViolation v) {
+                    if (v.kind() == ProtocolViolation.Kind.LINE_TOO_LONG) {
+                        tooLong = true;
+                        continue;
+                    }
+                    sub.close();
+                    s.reset();
+                    s.violation(v);
+                    return;
+                }
+                if (line == null) {
+                    sub.close();
+                    s.reset();
+                    s.end();
+                    return;
+                }
+                if (line.length == 1 && line[0] == '.') {
+                    break;
+                }
+                int off = line.length > 0 && line[0] == '.' ? 1 : 0;
+                if (!tooBig && filter.bytes() + line.length + 2 > max) {
+                    tooBig = true;
+                }
+                if (!tooBig && !tooLong) {
+                    out.write(line, off, line.length - off);
+                    out.write('\r');
+                    out.write('\n');
+                }
+            }
+            filter.finish();
+        } catch (IOException e) {
+            sub.close();
+            s.reset();
+            throw e;
+        }
+        if (tooBig || tooLong || filter.tooLarge()) {
+            sub.close();
+            s.reset();
+            s.reply(tooLong ? "500 5.5.2 message has a line longer than " + MAX_DATA_LINE + " octets"
+                    : tooBig ? "552 5.3.4 message size exceeds fixed limit" : "552 5.3.4 header too large");
+            return;
+        }
+        Messages.commit(s, sub);
+    }
+}
