@@ -1,0 +1,297 @@
+package org.postrider.itest.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Exec;
+import org.postrider.itest.harness.Instance;
+import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Python;
+
+/** SMTP through the distribution with real clients (smtplib, swaks, Jakarta Mail) and the attacks of SECURITY.md. */
+class SmtpIT {
+    @RegisterExtension
+    static final Instances INSTANCES = new Instances(true);
+
+    static Instance athena;
+    static int mx;
+    static int submission;
+    static int submissions;
+
+    @BeforeAll
+    static void start() throws Exception {
+        athena = INSTANCES.create("athena");
+        athena.config("org.postrider.smtp", Map.of("authFailureDelay", "100ms", "maxRecipients", "5",
+                "maxMessageSize", "100000"));
+        athena.start();
+        mx = athena.listenerPort("smtp");
+        submission = athena.listenerPort("submission");
+        submissions = athena.listenerPort("submissions");
+        for (String u : List.of("alice", "bob", "carol")) {
+            athena.admin("dir:user-add", u + "@example.org", u + "-pw").ok();
+        }
+    }
+
+    private static List<Path> inbox(String local) throws Exception {
+        return athena.messages(athena.inbox(local, "example.org"));
+    }
+
+    private static String lastMessage(String local) throws Exception {
+        List<Path> files = inbox(local);
+        return Files.readString(files.get(files.size() - 1), StandardCharsets.UTF_8);
+    }
+
+    static final String BODY = "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: hi\r\n"
+            + "Message-ID: <%s@example.org>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\n"
+            + ".a line with a dot\r\nschöne Grüße\r\n";
+
+    @Test
+    void smtplibSubmitsThrough587AfterStartTlsAndThrough465() throws Exception {
+        int before = inbox("bob").size();
+        String out = Python.run(athena.home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                body = sys.argv[3].encode('utf-8')
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.ehlo()
+                print('auth before tls', s.has_extn('auth'))
+                s.starttls(context=ctx); s.ehlo(); s.login('alice@example.org', 'alice-pw')
+                print('sent587', s.sendmail('alice@example.org', ['bob@example.org'], body.replace(b'X1', b'p587')))
+                s.quit()
+                t = smtplib.SMTP_SSL('127.0.0.1', int(sys.argv[2]), context=ctx); t.login('alice@example.org', 'alice-pw')
+                print('sent465', t.sendmail('alice@example.org', ['bob@example.org'], body.replace(b'X1', b'p465')))
+                t.quit()
+                """, String.valueOf(submission), String.valueOf(submissions), BODY.formatted("X1")).ok().out();
+        assertTrue(out.contains("auth before tls False"), out);
+        assertTrue(out.contains("sent587 {}") && out.contains("sent465 {}"), out);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        assertEquals(before + 2, inbox("bob").size());
+        for (String id : List.of("p587", "p465")) {
+            String stored = inbox("bob").stream().map(p -> {
+                try {
+                    return Files.readString(p, StandardCharsets.UTF_8);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).filter(m -> m.contains("<" + id + "@example.org>")).findFirst().orElseThrow();
+            String original = BODY.formatted(id);
+            assertTrue(stored.endsWith(original), "byte-identical after the trace fields:\n" + stored);
+            assertTrue(stored.contains("with ESMTPSA id") && stored.contains("(authenticated as alice@example.org)"),
+                    stored);
+        }
+    }
+
+    @Test
+    void swaksSubmitsWithStartTlsAndAuth() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "needs swaks (./postrider test installs it)");
+        Exec.Result r = Exec.run(List.of("swaks", "--server", "127.0.0.1", "--port", String.valueOf(submission),
+                "--tls", "--auth", "PLAIN", "--auth-user", "carol@example.org", "--auth-password", "carol-pw",
+                "--from", "carol@example.org", "--to", "alice@example.org", "--header", "Subject: via swaks",
+                "--body", "swaks body"), athena.home(), Map.of(), Duration.ofSeconds(60));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("250 2.0.0 ok: queued as"), r.out());
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        String m = lastMessage("alice");
+        assertTrue(m.contains("Subject: via swaks") && m.contains("swaks body"), m);
+    }
+
+    @Test
+    void jakartaMailSendsThroughSubmission() throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(submission));
+        p.put("mail.smtp.auth", "true");
+        p.put("mail.smtp.starttls.enable", "true");
+        p.put("mail.smtp.starttls.required", "true");
+        p.put("mail.smtp.ssl.trust", "*");
+        p.put("mail.smtp.ssl.checkserveridentity", "false");
+        Session session = Session.getInstance(p);
+        MimeMessage msg = new MimeMessage(session);
+        msg.setFrom(new InternetAddress("bob@example.org"));
+        msg.setRecipient(Message.RecipientType.TO, new InternetAddress("carol@example.org"));
+        msg.setSubject("from Jakarta Mail");
+        msg.setText("Hallo from Angus, ünïcödé", "utf-8");
+        Transport.send(msg, "bob@example.org", "bob-pw");
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        String m = lastMessage("carol");
+        assertTrue(m.contains("Subject: from Jakarta Mail") && m.contains("Message-ID: <"), m);
+    }
+
+    /** A raw client for the attacks no library would send. */
+    static final class Raw implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+
+        Raw(int port) throws Exception {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            assertTrue(in.readLine().startsWith("220 "));
+        }
+
+        void send(String raw) throws Exception {
+            out.write(raw.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** The reply to one command, multi-line replies joined. */
+        String reply() throws Exception {
+            StringBuilder sb = new StringBuilder();
+            String l;
+            do {
+                l = in.readLine();
+                if (l == null) {
+                    return sb.isEmpty() ? null : sb.toString();
+                }
+                sb.append(l).append('\n');
+            } while (l.length() > 3 && l.charAt(3) == '-');
+            return sb.toString().trim();
+        }
+
+        String command(String c) throws Exception {
+            send(c + "\r\n");
+            return reply();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    @Test
+    void inboundAcceptsLocalUsersAndRefusesUnknownUsersAndRelaying() throws Exception {
+        try (Raw r = new Raw(mx)) {
+            assertTrue(r.command("EHLO mx.example.net").contains("250 "));
+            assertFalse(r.command("EHLO mx.example.net").contains("AUTH"), "no AUTH offered before TLS");
+            assertTrue(r.command("MAIL FROM:<someone@example.net>").startsWith("250"));
+            assertTrue(r.command("RCPT TO:<nobody@example.org>").startsWith("550 5.1.1"));
+            assertTrue(r.command("RCPT TO:<victim@elsewhere.example>").startsWith("554 5.7.1"));
+            assertTrue(r.command("RCPT TO:<victim%elsewhere.example@example.org>").startsWith("501"));
+            assertTrue(r.command("RCPT TO:<@example.org:victim@elsewhere.example>").startsWith("501 5.1.7"));
+            assertTrue(r.command("RCPT TO:<bob@example.org>").startsWith("250 2.1.5"));
+            assertTrue(r.command("VRFY bob").startsWith("252"));
+            assertTrue(r.command("EXPN staff").startsWith("502"));
+            assertTrue(r.command("DATA").startsWith("354"));
+            assertTrue(r.command(BODY.formatted("inbound") + ".").startsWith("250 2.0.0 ok: queued as"));
+            assertTrue(r.command("QUIT").startsWith("221"));
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        String m = lastMessage("bob");
+        assertTrue(m.contains("<inbound@example.org>") && m.contains("from mx.example.net ([127.0.0.1])"), m);
+        assertFalse(m.substring(0, m.indexOf("\r\n\r\n")).contains("Message-ID: <") && m.indexOf("Message-ID") != m
+                .lastIndexOf("Message-ID"), "no Message-ID added on the MX port");
+    }
+
+    @Test
+    void smugglingAttemptsDropTheSessionAndTheMessage() throws Exception {
+        int before = inbox("bob").size();
+        for (String end : new String[] {"\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r", "\r\n.\r"}) {
+            try (Raw r = new Raw(mx)) {
+                r.command("EHLO attacker.example");
+                r.command("MAIL FROM:<a@example.net>");
+                r.command("RCPT TO:<bob@example.org>");
+                assertTrue(r.command("DATA").startsWith("354"));
+                r.send("Subject: first\r\n\r\nbody" + end + "MAIL FROM:<spoof@example.org>\r\nRCPT TO:<bob@example.org>\r\n"
+                        + "DATA\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n");
+                String reply = r.reply();
+                assertTrue(reply != null && reply.startsWith("521 5.5.2"), "end " + escape(end) + ": " + reply);
+                assertNull(r.reply(), "the session must be closed");
+            }
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(10));
+        assertEquals(before, inbox("bob").size(), "neither the message nor a smuggled one may be accepted");
+    }
+
+    private static String escape(String s) {
+        return s.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    @Test
+    void startTlsInjectionAndLimitsGetSafeRepliesThenANormalSessionWorks() throws Exception {
+        try (Raw r = new Raw(mx)) {
+            r.command("EHLO client.example");
+            r.send("STARTTLS\r\nMAIL FROM:<injected@example.net>\r\n");
+            assertTrue(r.reply().startsWith("554 5.5.1"), "plaintext pipelined after STARTTLS");
+            assertNull(r.reply());
+        }
+        try (Raw r = new Raw(submission)) {
+            r.command("EHLO client.example");
+            assertTrue(r.command("AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAGFsaWNlLXB3").startsWith("538 5.7.11"));
+            assertTrue(r.command("MAIL FROM:<alice@example.org>").startsWith("530 5.7.0"));
+        }
+        try (Raw r = new Raw(mx)) {
+            assertTrue(r.command("MAIL FROM:<a@example.net>").startsWith("503"), "EHLO first");
+            r.command("EHLO client.example");
+            assertTrue(r.command("x".repeat(5000)).startsWith("500 5.5.2 line too long"));
+            assertTrue(r.command("MAIL FROM:<a@example.net> SIZE=999999999").startsWith("552 5.3.4"));
+            assertTrue(r.command("MAIL FROM:<a@example.net>").startsWith("250"));
+            for (int i = 0; i < 5; i++) {
+                assertTrue(r.command("RCPT TO:<bob@example.org>").startsWith("250"));
+            }
+            assertTrue(r.command("RCPT TO:<bob@example.org>").startsWith("452 4.5.3"));
+            r.command("DATA");
+            r.send("Subject: big\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(120) + ".\r\n");
+            assertTrue(r.reply().startsWith("552 5.3.4"), "120 kB over a 100 kB limit");
+            assertTrue(r.command("NOOP").startsWith("250"), "the session goes on after a refused message");
+            assertTrue(r.command("RCPT TO:<bob@example.org>").startsWith("503"), "the transaction was reset");
+            r.send("NOOP\nQUIT\r\n");
+            assertTrue(r.reply().startsWith("521"), "bare LF in a command");
+            assertNull(r.reply());
+        }
+        String out = Python.run(athena.home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                def session():
+                    s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx); s.ehlo(); return s
+                for user in ['nobody@example.org', 'alice@example.org']:
+                    s = session()
+                    try:
+                        s.login(user, 'wrong')  # smtplib tries PLAIN, then LOGIN: two failures
+                    except smtplib.SMTPAuthenticationError as e:
+                        print(user, e.smtp_code, e.smtp_error.decode())
+                s = session()
+                for i in range(3):
+                    try:
+                        s.docmd('AUTH', 'PLAIN AGFsaWNlQGV4YW1wbGUub3JnAGJhZA==')
+                    except smtplib.SMTPServerDisconnected:
+                        break
+                try:
+                    code = s.noop()[0]  # the 421 sent with the third failure, if not read yet
+                    print('after 3 failures: closed' if code == 421 else 'after 3 failures: still open %d' % code)
+                except smtplib.SMTPServerDisconnected:
+                    print('after 3 failures: closed')
+                s = session(); s.login('alice@example.org', 'alice-pw')
+                print('normal', s.sendmail('alice@example.org', ['bob@example.org'], b'Subject: after\\r\\n\\r\\nok\\r\\n'))
+                s.quit()
+                """, String.valueOf(submission)).ok().out();
+        assertTrue(out.contains("nobody@example.org 535 5.7.8 authentication credentials invalid")
+                && out.contains("alice@example.org 535 5.7.8 authentication credentials invalid"),
+                "one reply whether or not the user exists: " + out);
+        assertTrue(out.contains("after 3 failures: closed"), out);
+        assertTrue(out.contains("normal {}"), out);
+    }
+}
