@@ -1,0 +1,114 @@
+package org.postrider.itest.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
+import org.postrider.itest.harness.Instance;
+import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Python;
+import org.postrider.itest.harness.TestDns;
+
+/**
+ * Two organisations on loopback and a DNS server serving their MX records: mail for
+ * user@example.net leaves Athena by MX lookup and lands in Arlington's mailbox; a null MX
+ * bounces at once; an unreachable exchanger is retried and finally bounced.
+ */
+class SmtpOutIT {
+    @RegisterExtension
+    static final Instances INSTANCES = new Instances(true);
+
+    static TestDns dns;
+    static Instance athena;
+    static Instance arlington;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dns = new TestDns();
+        dns.mx("example.net", 10, "mx.example.net").a("mx.example.net", "127.0.0.1");
+        dns.mx("nullmx.example", 0, ".");
+        dns.mx("unreachable.example", 10, "dead.unreachable.example").a("dead.unreachable.example", "127.0.0.2");
+
+        arlington = INSTANCES.create("arlington");
+        arlington.config("org.postrider.directory.file", Map.of("defaultDomain", "example.net"));
+        arlington.start();
+        arlington.admin("dir:user-add", "user@example.net", "user-pw").ok();
+        int arlingtonMx = arlington.listenerPort("smtp");
+
+        athena = INSTANCES.create("athena");
+        athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:" + dns.port(), "timeoutMillis", "2000"));
+        athena.config("org.postrider.smtp.client", Map.of("port", String.valueOf(arlingtonMx)));
+        athena.config("org.postrider.core.queue", Map.of("retrySchedule", "1s,2s", "maxLifetime", "8s",
+                "delayWarning", "1h"));
+        athena.start();
+        athena.admin("dir:user-add", "alice@example.org", "alice-pw").ok();
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
+    }
+
+    private static void send(String to, String id) throws Exception {
+        String out = Python.run(athena.home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx); s.login('alice@example.org', 'alice-pw')
+                body = ('From: alice@example.org\\r\\nTo: %s\\r\\nSubject: out\\r\\nMessage-ID: <%s@example.org>\\r\\n\\r\\nhello\\r\\n' % (sys.argv[2], sys.argv[3])).encode()
+                print('sent', s.sendmail('alice@example.org', [sys.argv[2]], body)); s.quit()
+                """, String.valueOf(athena.listenerPort("submission")), to, id).ok().out();
+        assertTrue(out.contains("sent {}"), out);
+    }
+
+    private static List<Path> inbox(Instance i, String local, String domain) throws Exception {
+        return i.messages(i.inbox(local, domain));
+    }
+
+    @Test
+    void mailLeavesByMxLookupAndLandsInTheOtherOrganisation() throws Exception {
+        send("user@example.net", "to-arlington");
+        List<Path> got = Await.until("the message at Arlington", Duration.ofSeconds(30),
+                () -> inbox(arlington, "user", "example.net"), l -> l.size() == 1);
+        String m = Files.readString(got.get(0), StandardCharsets.UTF_8);
+        assertTrue(m.contains("Message-ID: <to-arlington@example.org>") && m.endsWith("\r\n\r\nhello\r\n"), m);
+        assertTrue(m.contains("from athena ([127.0.0.1])") && m.contains("by arlington (Postrider) with ESMTPS"),
+                "relayed over STARTTLS by Athena:\n" + m);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        assertTrue(Files.readString(athena.home().resolve("data/log/postrider.log"))
+                .contains("via=smtp dest=example.net"));
+    }
+
+    @Test
+    void aNullMxBouncesAtOnceAndAnUnreachableExchangerIsRetriedThenBounced() throws Exception {
+        send("x@nullmx.example", "to-nullmx");
+        send("y@unreachable.example", "to-dead");
+        List<String> dsns = Await.until("both failure notices", Duration.ofSeconds(40), () -> {
+            List<String> texts = new java.util.ArrayList<>();
+            for (Path p : inbox(athena, "alice", "example.org")) {
+                texts.add(Files.readString(p));
+            }
+            return texts;
+        }, l -> l.size() == 2);
+        String nullMx = dsns.stream().filter(t -> t.contains("x@nullmx.example")).findFirst().orElseThrow();
+        String dead = dsns.stream().filter(t -> t.contains("y@unreachable.example")).findFirst().orElseThrow();
+        assertTrue(nullMx.contains("Status: 5.1.10") && nullMx.contains("null MX"), nullMx);
+        assertTrue(dead.contains("Status: 4.4.7") && dead.contains("no exchanger of unreachable.example reachable"),
+                dead);
+        String log = Files.readString(athena.home().resolve("data/log/postrider.log"));
+        long deferrals = log.lines().filter(l -> l.contains("deferred id=") && l.contains("y@unreachable.example"))
+                .count();
+        assertTrue(deferrals >= 2, "retried before giving up: " + deferrals);
+        assertEquals(0, log.lines().filter(l -> l.contains("deferred id=") && l.contains("x@nullmx.example")).count(),
+                "a null MX is not retried");
+    }
+}
