@@ -108,19 +108,20 @@ public class DnsjavaResolver implements DnsResolver {
     @Override
     public MxResult mx(String domain) throws DnsException {
         Name name = name(domain);
-        List<Record> records;
+        List<MXRecord> mx = new ArrayList<>();
         try {
-            records = lookup(name, Type.MX);
+            for (Record r : lookup(name, Type.MX)) {
+                if (r instanceof MXRecord m) {
+                    mx.add(m);
+                }
+            }
         } catch (NoRecords e) {
-            // RFC 5321 5.1: no MX, so the domain's own address records stand in.
+            // handled below with an empty answer
+        }
+        if (mx.isEmpty()) {
+            // RFC 5321 5.1: no MX (NODATA, with or without an SOA), so the address records stand in.
             addresses(domain);
             return new MxResult(List.of(new MxHost(0, strip(name))), true, false);
-        }
-        List<MXRecord> mx = new ArrayList<>();
-        for (Record r : records) {
-            if (r instanceof MXRecord m) {
-                mx.add(m);
-            }
         }
         if (mx.size() == 1 && mx.get(0).getTarget().equals(Name.root)) {
             return new MxResult(List.of(), false, true); // RFC 7505 null MX
