@@ -33,6 +33,8 @@ public final class Connection {
     private volatile long deadline = Long.MAX_VALUE;
     private volatile String deadlineKind = "idle";
     private volatile boolean timedOut;
+    private final java.time.Instant since = java.time.Instant.now();
+    private volatile String user;
 
     Connection(LineServer server, Socket socket, boolean secure) throws IOException {
         this.server = server;
@@ -46,6 +48,15 @@ public final class Connection {
     /** The client's address. */
     public InetSocketAddress remote() {
         return remote;
+    }
+
+    /** Records who logged in, for the session listing. */
+    public void user(String id) {
+        this.user = id;
+    }
+
+    SessionInfo info() {
+        return new SessionInfo(server.settings().name(), remote, since, secure, user);
     }
 
     /** The listener's settings. */

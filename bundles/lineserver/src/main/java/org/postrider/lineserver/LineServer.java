@@ -203,6 +203,11 @@ public final class LineServer implements ListenerInfo {
         return throttle;
     }
 
+    /** The sessions open now. */
+    public java.util.List<SessionInfo> sessions() {
+        return connections.stream().map(Connection::info).toList();
+    }
+
     /** Connections accepted and refused since start. */
     public int[] counters() {
         return new int[] {accepted.get(), refused.get()};

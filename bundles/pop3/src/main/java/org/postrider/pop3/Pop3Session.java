@@ -199,6 +199,7 @@ public final class Pop3Session {
             return;
         }
         state = State.TRANSACTION;
+        connection.user(user.id());
         LOG.info("pop3 login {} from {}: {} messages", user.id(), connection.remote().getAddress().getHostAddress(),
                 maildrop.count());
         reply("+OK " + user.id() + " has " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");

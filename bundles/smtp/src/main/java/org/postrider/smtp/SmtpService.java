@@ -51,7 +51,7 @@ import org.postrider.smtp.command.Vrfy;
  * and submission with implicit TLS, on the shared line server. Queue, router and directory
  * are bound dynamically: while one is being updated, clients get a temporary error.
  */
-@Component(immediate = true, service = {}, configurationPid = "org.postrider.smtp")
+@Component(immediate = true, service = SmtpService.class, configurationPid = "org.postrider.smtp")
 @Designate(ocd = SmtpConfig.class)
 public class SmtpService {
     /** What a listener is for. */
@@ -122,6 +122,11 @@ public class SmtpService {
         server.start();
         servers.add(server);
         registrations.add(context.registerService(ListenerInfo.class, server, null));
+    }
+
+    /** The listeners, for the smtp: commands. */
+    public List<LineServer> servers() {
+        return List.copyOf(servers);
     }
 
     @Deactivate

@@ -209,6 +209,7 @@ public final class SmtpSession {
         if (r instanceof AuthResult.Success s) {
             connection.authSucceeded();
             authenticatedUser = s.user().id();
+            connection.user(authenticatedUser);
             LOG.info("smtp auth {} from {}", authenticatedUser, connection.remote().getAddress().getHostAddress());
             reply("235 2.7.0 authentication successful");
             return;

@@ -103,6 +103,23 @@ class SmtpIT {
     }
 
     @Test
+    void smtpCommandsShowSessionsAndListeners() throws Exception {
+        try (Raw r = new Raw(mx)) {
+            r.command("EHLO watcher.example");
+            String sessions = athena.admin("smtp:sessions").ok().out();
+            assertTrue(sessions.contains("smtp ") && sessions.contains("127.0.0.1:" + r.socket.getLocalPort()),
+                    sessions);
+        }
+        String listeners = athena.admin("smtp:listeners").ok().out();
+        for (String name : List.of("smtp", "submission", "submissions")) {
+            assertTrue(listeners.contains(name + " "), listeners);
+        }
+        assertTrue(listeners.contains("tls=implicit"), listeners);
+        assertTrue(athena.admin("smtp:stats").ok().out().contains("accepted:"));
+        assertTrue(athena.admin("smtp:help").ok().out().contains("smtp:sessions"));
+    }
+
+    @Test
     void swaksSubmitsWithStartTlsAndAuth() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "needs swaks (./postrider test installs it)");
         Exec.Result r = Exec.run(List.of("swaks", "--server", "127.0.0.1", "--port", String.valueOf(submission),

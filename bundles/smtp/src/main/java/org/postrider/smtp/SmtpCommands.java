@@ -1,0 +1,72 @@
+package org.postrider.smtp;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.postrider.kit.gogo.CommandRegistrar;
+import org.postrider.lineserver.LineServer;
+import org.postrider.lineserver.SessionInfo;
+
+/** The {@code smtp:} Gogo scope. */
+@Component(immediate = true, service = {})
+public class SmtpCommands {
+    private final SmtpService smtp;
+    private final CommandRegistrar registrar;
+
+    @Activate
+    public SmtpCommands(BundleContext context, @Reference SmtpService smtp) {
+        this.smtp = smtp;
+        this.registrar = CommandRegistrar.register(context, "smtp", this);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registrar.close();
+    }
+
+    @Descriptor("list the open SMTP sessions: listener, client, age, TLS, authenticated user")
+    public String sessions() {
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (LineServer s : smtp.servers()) {
+            for (SessionInfo i : s.sessions()) {
+                sb.append(String.format("%-12s %-22s %6ds %-4s %s%n", i.listener(),
+                        i.remote().getAddress().getHostAddress() + ":" + i.remote().getPort(),
+                        Duration.between(i.since(), Instant.now()).toSeconds(), i.secure() ? "tls" : "",
+                        i.user() == null ? "" : i.user()));
+                n++;
+            }
+        }
+        return sb.append(n).append(" sessions\n").toString();
+    }
+
+    @Descriptor("show each SMTP listener: address, TLS mode, open, accepted and refused connections")
+    public String listeners() {
+        StringBuilder sb = new StringBuilder();
+        for (LineServer s : smtp.servers()) {
+            int[] c = s.counters();
+            sb.append(String.format("%-12s %s:%d tls=%s open=%d accepted=%d refused=%d%n", s.name(),
+                    s.address().getAddress().getHostAddress(), s.address().getPort(), s.tls(), s.activeConnections(),
+                    c[0], c[1]));
+        }
+        return sb.toString();
+    }
+
+    @Descriptor("counters since start: connections accepted and refused over all SMTP listeners")
+    public String stats() {
+        int accepted = 0;
+        int refused = 0;
+        int open = 0;
+        for (LineServer s : smtp.servers()) {
+            accepted += s.counters()[0];
+            refused += s.counters()[1];
+            open += s.activeConnections();
+        }
+        return "open:     " + open + "\naccepted: " + accepted + "\nrefused:  " + refused + "\n";
+    }
+}
