@@ -87,78 +87,28 @@ public final class Connection {
         return readLine(server.settings().maxLineLength());
     }
 
-    /** {@link #readLine()} with another bound, for protocols whose data lines differ (SMTP DATA: 998+). */
+    /** {@link #readLine()} with another bound, for protocols whose data lines differ (SMTP DATA). */
     public byte[] readLine(int maxLength) throws IOException {
         arm(server.settings().idleTimeout(), "idle");
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
-        boolean started = false;
-        boolean tooLong = false;
+        LineFramer framer = new LineFramer(maxLength);
         try {
-            while (true) {
+            while (!framer.complete()) {
                 if (pos == limit && !fill()) {
-                    return started ? violation(ProtocolViolation.Kind.BARE_LINE_ENDING,
-                            "connection closed inside a line") : null;
+                    if (framer.started()) {
+                        throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING,
+                                "connection closed inside a line");
+                    }
+                    return null;
                 }
-                if (!started) {
-                    started = true;
+                if (!framer.started()) {
                     arm(server.settings().commandDeadline(), "command");
                 }
-                int start = pos;
-                while (pos < limit) {
-                    byte b = buf[pos];
-                    if (b == LF) {
-                        return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare LF");
-                    }
-                    if (b == CR) {
-                        if (pos + 1 == limit) {
-                            appendBounded(line, start, pos - start, maxLength);
-                            tooLong |= line.size() > maxLength;
-                            pos++;
-                            if (!fill()) {
-                                return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR at end");
-                            }
-                            if (buf[pos] != LF) {
-                                return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
-                            }
-                            pos++;
-                            return finish(line, tooLong, maxLength);
-                        }
-                        if (buf[pos + 1] != LF) {
-                            return violation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
-                        }
-                        appendBounded(line, start, pos - start, maxLength);
-                        tooLong |= line.size() > maxLength;
-                        pos += 2;
-                        return finish(line, tooLong, maxLength);
-                    }
-                    pos++;
-                }
-                appendBounded(line, start, pos - start, maxLength);
-                tooLong |= line.size() > maxLength;
+                pos += framer.feed(buf, pos, limit - pos);
             }
+            return framer.take();
         } finally {
             disarm();
         }
-    }
-
-    private byte[] finish(java.io.ByteArrayOutputStream line, boolean tooLong, int maxLength)
-            throws ProtocolViolation {
-        if (tooLong || line.size() > maxLength) {
-            throw new ProtocolViolation(ProtocolViolation.Kind.LINE_TOO_LONG, "line longer than " + maxLength);
-        }
-        return line.toByteArray();
-    }
-
-    /** Keeps at most maxLength+1 bytes: enough to know the line is too long, bounded memory. */
-    private void appendBounded(java.io.ByteArrayOutputStream line, int start, int len, int maxLength) {
-        int room = maxLength + 1 - line.size();
-        if (room > 0) {
-            line.write(buf, start, Math.min(room, len));
-        }
-    }
-
-    private byte[] violation(ProtocolViolation.Kind kind, String message) throws ProtocolViolation {
-        throw new ProtocolViolation(kind, message);
     }
 
     /** Reads one line as UTF-8 text (invalid UTF-8 becomes U+FFFD, which parsers refuse). */

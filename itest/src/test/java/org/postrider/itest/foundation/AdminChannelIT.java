@@ -54,6 +54,10 @@ class AdminChannelIT {
         Exec.Result ok = athena.admin("help", "postrider:status");
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("show the server"), ok.out());
+        Exec.Result all = athena.admin("help");
+        assertTrue(all.out().contains("postrider:status") && all.out().contains("felix:lb"),
+                "Gogo's help must not be shadowed by a scope's own listing:\n" + all.out());
+        assertTrue(athena.admin("dir:commands").ok().out().contains("dir:user-add ADDRESS [PASSWORD...]"));
 
         Exec.Result unknown = athena.admin("nosuch:command");
         assertEquals(1, unknown.exit());

@@ -116,7 +116,7 @@ class SmtpIT {
         }
         assertTrue(listeners.contains("tls=implicit"), listeners);
         assertTrue(athena.admin("smtp:stats").ok().out().contains("accepted:"));
-        assertTrue(athena.admin("smtp:help").ok().out().contains("smtp:sessions"));
+        assertTrue(athena.admin("smtp:commands").ok().out().contains("smtp:sessions"));
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.osgi.framework.ServiceRegistration;
 /**
  * Publishes the {@link Descriptor}-annotated public methods of a command object as Gogo
  * commands named in kebab case ({@code userAdd} becomes {@code dir:user-add}), which Gogo's
- * own reflection cannot do, plus {@code SCOPE:help} listing them with usage and
+ * own reflection cannot do, plus {@code SCOPE:commands} listing them with usage and
  * descriptions. Parameters may be {@code String}, {@code int}, {@code long},
  * {@code boolean}, a trailing {@code String...}, and a leading {@link CommandSession} for
  * commands that read standard input. A command fails by throwing; the message is what the
@@ -37,7 +37,8 @@ public final class CommandRegistrar implements AutoCloseable {
         for (Method m : methods) {
             r.publish(context, scope, kebab(m.getName()), new Invoker(scope, commands, m));
         }
-        r.publish(context, scope, "help", (session, args) -> help(scope, methods));
+        // "commands", not "help": a scoped help would shadow Gogo's own unscoped help
+        r.publish(context, scope, "commands", (session, args) -> help(scope, methods));
         return r;
     }
 

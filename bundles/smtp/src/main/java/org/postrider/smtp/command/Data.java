@@ -8,6 +8,7 @@ import org.postrider.lineserver.ProtocolViolation;
 import org.postrider.smtp.HeaderFilter;
 import org.postrider.smtp.SmtpSession;
 import org.postrider.smtp.Transaction;
+import org.postrider.smtp.proto.DataLines;
 import org.postrider.smtp.proto.SmtpRequest;
 
 /**
@@ -74,10 +75,10 @@ public final class Data implements SmtpCommand {
                     s.end();
                     return;
                 }
-                if (line.length == 1 && line[0] == '.') {
+                if (DataLines.isEnd(line)) {
                     break;
                 }
-                int off = line.length > 0 && line[0] == '.' ? 1 : 0;
+                int off = DataLines.contentOffset(line);
                 if (!tooBig && filter.bytes() + line.length + 2 > max) {
                     tooBig = true;
                 }
