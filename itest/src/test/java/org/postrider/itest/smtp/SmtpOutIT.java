@@ -38,6 +38,7 @@ class SmtpOutIT {
         dns.mx("example.net", 10, "mx.example.net").a("mx.example.net", "127.0.0.1");
         dns.mx("nullmx.example", 0, ".");
         dns.mx("unreachable.example", 10, "dead.unreachable.example").a("dead.unreachable.example", "127.0.0.2");
+        dns.mx("legacy.example", 10, "mx.legacy.example").a("mx.legacy.example", "127.0.0.3");
 
         arlington = INSTANCES.create("arlington");
         arlington.config("org.postrider.directory.file", Map.of("defaultDomain", "example.net"));
@@ -89,6 +90,43 @@ class SmtpOutIT {
     }
 
     @Test
+    void aNextHopWithout8BitMimeGetsNo8BitMessageButAClearBounce() throws Exception {
+        // A legacy exchanger that offers neither 8BITMIME nor anything else, on Arlington's port.
+        try (java.net.ServerSocket legacy = new java.net.ServerSocket()) {
+            legacy.bind(new java.net.InetSocketAddress("127.0.0.3", arlington.listenerPort("smtp")));
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = legacy.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream()));
+                    var out = c.getOutputStream();
+                    out.write("220 legacy.example SMTP\r\n".getBytes());
+                    for (String l = in.readLine(); l != null; l = in.readLine()) {
+                        out.write((l.toUpperCase().startsWith("EHLO") ? "250 legacy.example\r\n"
+                                : l.toUpperCase().startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the client hung up
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Path eml = athena.home().resolve("8bit.eml");
+            Files.writeString(eml, "From: alice@example.org\r\nSubject: Grüße\r\nMessage-ID: <to-legacy@example.org>\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nschöne Grüße\r\n");
+            athena.submit(eml, "alice@example.org", "z@legacy.example");
+            String dsn = Await.until("the failure notice", Duration.ofSeconds(30), () -> {
+                for (Path p : inbox(athena, "alice", "example.org")) {
+                    String text = Files.readString(p, StandardCharsets.UTF_8);
+                    if (text.contains("z@legacy.example") && text.contains("Action: failed")) {
+                        return text;
+                    }
+                }
+                return "";
+            }, x -> !x.isEmpty());
+            assertTrue(dsn.contains("Status: 5.6.3") && dsn.contains("does not support 8BITMIME"), dsn);
+        }
+    }
+
+    @Test
     void aNullMxBouncesAtOnceAndAnUnreachableExchangerIsRetriedThenBounced() throws Exception {
         send("x@nullmx.example", "to-nullmx");
         send("y@unreachable.example", "to-dead");
@@ -98,7 +136,8 @@ class SmtpOutIT {
                 texts.add(Files.readString(p));
             }
             return texts;
-        }, l -> l.size() == 2);
+        }, l -> l.stream().filter(t -> t.contains("x@nullmx.example") || t.contains("y@unreachable.example"))
+                .count() == 2);
         String nullMx = dsns.stream().filter(t -> t.contains("x@nullmx.example")).findFirst().orElseThrow();
         String dead = dsns.stream().filter(t -> t.contains("y@unreachable.example")).findFirst().orElseThrow();
         assertTrue(nullMx.contains("Status: 5.1.10") && nullMx.contains("null MX"), nullMx);

@@ -164,6 +164,11 @@ public class SmtpDelivery implements DeliveryAgent {
             if (d.envelope().body() == BodyType.BINARY_MIME) {
                 return all(rcpts, DeliveryStatus.FAILED, "5.6.3", "binary messages cannot be relayed by DATA", where);
             }
+            if (eightBit && !conn.has("8BITMIME")) {
+                // No downgrade to 7bit here: bounce with the reason rather than send what the hop may mangle.
+                return all(rcpts, DeliveryStatus.FAILED, "5.6.3", where + " does not support 8BITMIME, which this "
+                        + "8-bit message needs", where);
+            }
             StringBuilder mail = new StringBuilder("MAIL FROM:<")
                     .append(d.envelope().sender() == null ? "" : d.envelope().sender()).append('>');
             if (conn.has("SIZE")) {
