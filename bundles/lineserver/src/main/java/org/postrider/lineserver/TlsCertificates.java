@@ -28,12 +28,17 @@ import org.slf4j.LoggerFactory;
  * the first start with the JDK's keytool. The files are checked for changes at most once a
  * second and a changed certificate is loaded live; if it cannot be read, the previous one
  * stays in use and the error is logged. The self-signed certificate is made in the
- * background, so listeners bind at once; a TLS handshake in the first second waits for it.
+ * background a few seconds after start, so listeners bind at once and start-up is not
+ * slowed; a TLS handshake that comes first makes it at once and waits for it (about 1 s).
  */
 public final class TlsCertificates implements Supplier<SSLContext> {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCertificates.class);
     static final String SELF_SIGNED = "selfsigned.p12";
     static final char[] SELF_SIGNED_PASSWORD = "postrider".toCharArray();
+
+    private static final long SELF_SIGNED_DELAY_MILLIS = 5000;
+    /** Starts making a self-signed certificate now, if it has not started yet. */
+    private static final java.util.Map<Path, Runnable> KICKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Self-signed certificates being made, one per file, shared by every listener. */
     private static final java.util.Map<Path, java.util.concurrent.CompletableFuture<Void>> MAKING =
@@ -84,13 +89,32 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         Path self = dataDir.resolve(SELF_SIGNED).toAbsolutePath();
         java.util.concurrent.CompletableFuture<Void> making = null;
         if (!Files.exists(self)) {
-            making = MAKING.computeIfAbsent(self, f -> java.util.concurrent.CompletableFuture.runAsync(() -> {
-                try {
-                    createSelfSigned(f, hostName);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, r -> Thread.ofVirtual().name("tls-selfsigned").start(r)));
+            making = MAKING.computeIfAbsent(self, f -> {
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable make = () -> {
+                    if (started.compareAndSet(false, true)) {
+                        try {
+                            createSelfSigned(f, hostName);
+                            done.complete(null);
+                        } catch (IOException | RuntimeException e) {
+                            done.completeExceptionally(e);
+                        }
+                    }
+                };
+                KICKS.put(f, make);
+                // Not during start-up: keytool is a JVM of its own and would slow the start on
+                // small machines. A TLS handshake before then starts it at once (see get()).
+                Thread.ofVirtual().name("tls-selfsigned").start(() -> {
+                    try {
+                        Thread.sleep(SELF_SIGNED_DELAY_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    make.run();
+                });
+                return done;
+            });
         }
         return new TlsCertificates(List.of(self), () -> fromKeystore(self, SELF_SIGNED_PASSWORD), making);
     }
@@ -124,6 +148,10 @@ public final class TlsCertificates implements Supplier<SSLContext> {
             return;
         }
         try {
+            Runnable kick = KICKS.get(files.get(0));
+            if (kick != null && !p.isDone()) {
+                Thread.ofVirtual().start(kick); // a client is waiting: make it now
+            }
             p.join();
             context = loader.load();
             stamp = stamp();

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -19,11 +17,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.postrider.api.directory.Directory;
-import org.postrider.api.server.ListenerInfo;
 import org.postrider.api.store.MailStore;
 import org.postrider.kit.text.Durations;
 import org.postrider.lineserver.Connection;
-import org.postrider.lineserver.LineServer;
+import org.postrider.lineserver.ListenerGroup;
 import org.postrider.lineserver.ListenerSettings;
 import org.postrider.lineserver.SessionHandler;
 import org.postrider.lineserver.TlsCertificates;
@@ -57,8 +54,7 @@ public class Pop3Service implements SessionHandler {
     private final String serverName;
     private final Map<String, Pop3Command> commands = new LinkedHashMap<>();
     private final MaildropLocks locks = new MaildropLocks();
-    private final List<LineServer> servers = new ArrayList<>();
-    private final List<ServiceRegistration<ListenerInfo>> registrations = new ArrayList<>();
+    private final ListenerGroup listeners;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -73,6 +69,7 @@ public class Pop3Service implements SessionHandler {
         this.config = config;
         String n = context.getProperty("postrider.server.name");
         this.serverName = n != null ? n : "athena";
+        this.listeners = new ListenerGroup(context);
         for (Pop3Command c : List.of(new Capa(), new Stls(), new UserCmd(), new Pass(), new Auth(), new Apop(),
                 new Stat(), new ListCmd(), new Uidl(), new Retr(), new Top(), new Dele(), new Noop(), new Rset(),
                 new Quit())) {
@@ -82,10 +79,10 @@ public class Pop3Service implements SessionHandler {
                 config.tls_password(), Path.of("data/tls"), serverName);
         try {
             if (config.port() >= 0) {
-                start(context, "pop3", config.port(), TlsMode.STARTTLS, tls);
+                start("pop3", config.port(), TlsMode.STARTTLS, tls);
             }
             if (config.tlsPort() >= 0) {
-                start(context, "pop3s", config.tlsPort(), TlsMode.IMPLICIT, tls);
+                start("pop3s", config.tlsPort(), TlsMode.IMPLICIT, tls);
             }
         } catch (IOException e) {
             deactivate();
@@ -93,30 +90,17 @@ public class Pop3Service implements SessionHandler {
         }
     }
 
-    private void start(BundleContext context, String name, int port, TlsMode mode, TlsCertificates tls)
-            throws IOException {
+    private void start(String name, int port, TlsMode mode, TlsCertificates tls) throws IOException {
         ListenerSettings s = new ListenerSettings(name, "POP3", new InetSocketAddress(config.bind(), port), mode,
                 config.maxConnections(), config.maxPerAddress(), 1024, Durations.parse(config.idleTimeout()),
                 Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
                 Durations.parse(config.authFailureDelay()));
-        LineServer server = new LineServer(s, this, tls);
-        server.start();
-        servers.add(server);
-        registrations.add(context.registerService(ListenerInfo.class, server, null));
+        listeners.start(s, this, tls);
     }
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<ListenerInfo> r : registrations) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException gone) {
-                // the bundle is stopping
-            }
-        }
-        registrations.clear();
-        servers.parallelStream().forEach(LineServer::stop);
-        servers.clear();
+        listeners.close();
     }
 
     @Override

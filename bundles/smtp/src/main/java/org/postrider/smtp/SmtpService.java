@@ -5,12 +5,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -22,10 +20,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.queue.MailQueue;
 import org.postrider.api.queue.Router;
-import org.postrider.api.server.ListenerInfo;
 import org.postrider.kit.text.Durations;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.LineServer;
+import org.postrider.lineserver.ListenerGroup;
 import org.postrider.lineserver.ListenerSettings;
 import org.postrider.lineserver.SessionHandler;
 import org.postrider.lineserver.TlsCertificates;
@@ -60,8 +58,7 @@ public class SmtpService {
     private final SmtpConfig config;
     private final String hostName;
     private final Map<String, SmtpCommand> commands = new LinkedHashMap<>();
-    private final List<LineServer> servers = new ArrayList<>();
-    private final List<ServiceRegistration<ListenerInfo>> registrations = new ArrayList<>();
+    private final ListenerGroup listeners;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -80,6 +77,7 @@ public class SmtpService {
         this.config = config;
         String n = context.getProperty("postrider.server.name");
         this.hostName = !config.hostName().isBlank() ? config.hostName() : n != null ? n : "athena";
+        this.listeners = new ListenerGroup(context);
         for (SmtpCommand c : List.of(new Ehlo(), new Helo(), new StartTls(), new Auth(), new Mail(), new Rcpt(),
                 new Data(), new Bdat(), new Rset(), new Noop(), new Vrfy(), new Expn(), new Help(), new Quit())) {
             commands.put(c.verb(), c);
@@ -88,13 +86,13 @@ public class SmtpService {
                 config.tls_password(), Path.of("data/tls"), hostName);
         try {
             if (config.port() >= 0) {
-                start(context, "smtp", Port.MX, config.port(), TlsMode.STARTTLS, tls);
+                start("smtp", Port.MX, config.port(), TlsMode.STARTTLS, tls);
             }
             if (config.submissionPort() >= 0) {
-                start(context, "submission", Port.SUBMISSION, config.submissionPort(), TlsMode.STARTTLS, tls);
+                start("submission", Port.SUBMISSION, config.submissionPort(), TlsMode.STARTTLS, tls);
             }
             if (config.submissionsPort() >= 0) {
-                start(context, "submissions", Port.SUBMISSIONS, config.submissionsPort(), TlsMode.IMPLICIT, tls);
+                start("submissions", Port.SUBMISSIONS, config.submissionsPort(), TlsMode.IMPLICIT, tls);
             }
         } catch (IOException e) {
             deactivate();
@@ -102,13 +100,12 @@ public class SmtpService {
         }
     }
 
-    private void start(BundleContext context, String name, Port port, int number, TlsMode mode, TlsCertificates tls)
-            throws IOException {
+    private void start(String name, Port port, int number, TlsMode mode, TlsCertificates tls) throws IOException {
         ListenerSettings s = new ListenerSettings(name, "SMTP", new InetSocketAddress(config.bind(), number), mode,
                 config.maxConnections(), config.maxPerAddress(), 2048, Durations.parse(config.idleTimeout()),
                 Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
                 Durations.parse(config.authFailureDelay()));
-        LineServer server = new LineServer(s, new SessionHandler() {
+        listeners.start(s, new SessionHandler() {
             @Override
             public void serve(Connection connection) throws IOException {
                 new SmtpSession(connection, SmtpService.this, port).run();
@@ -119,28 +116,16 @@ public class SmtpService {
                 return "421 4.7.0 " + hostName + " " + reason;
             }
         }, tls);
-        server.start();
-        servers.add(server);
-        registrations.add(context.registerService(ListenerInfo.class, server, null));
     }
 
     /** The listeners, for the smtp: commands. */
     public List<LineServer> servers() {
-        return List.copyOf(servers);
+        return listeners.servers();
     }
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<ListenerInfo> r : registrations) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException gone) {
-                // the bundle is stopping
-            }
-        }
-        registrations.clear();
-        servers.parallelStream().forEach(LineServer::stop);
-        servers.clear();
+        listeners.close();
     }
 
     /** The filter messages pass through into the queue; on submission ports it adds Message-ID and Date. */
