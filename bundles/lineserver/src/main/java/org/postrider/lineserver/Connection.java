@@ -165,6 +165,26 @@ public final class Connection {
         }
     }
 
+    /**
+     * Waits up to {@code wait} and tells whether the client sent anything meanwhile: a
+     * client that talks before the greeting is not a real mail client (pregreet check).
+     */
+    public boolean talksWithin(java.time.Duration wait) throws IOException {
+        long deadline = System.currentTimeMillis() + wait.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (pos < limit || in.available() > 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return pos < limit || in.available() > 0;
+    }
+
     /** Whether the client sent more bytes than the lines read so far (pipelining detection). */
     public boolean inputPending() {
         return pos < limit;

@@ -39,6 +39,9 @@ public @interface SmtpConfig {
     @AttributeDefinition(description = "Domain of <Postmaster> without a domain in RCPT TO")
     String postmasterDomain() default "example.org";
 
+    @AttributeDefinition(description = "On the MX port, wait this long before the greeting and refuse clients that talk first (0 = off)")
+    String pregreetWait() default "0s";
+
     int maxConnections() default 1000;
 
     int maxPerAddress() default 20;

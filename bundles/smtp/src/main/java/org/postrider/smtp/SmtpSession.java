@@ -35,6 +35,13 @@ public final class SmtpSession {
 
     void run() throws IOException {
         try {
+            java.time.Duration wait = org.postrider.kit.text.Durations.parse(service.config().pregreetWait());
+            if (port == SmtpService.Port.MX && !wait.isZero() && connection.talksWithin(wait)) {
+                LOG.info("smtp pregreet from {}: refused", connection.remote().getAddress().getHostAddress());
+                reply("554 5.5.1 protocol error: talking before the greeting");
+                flush();
+                return;
+            }
             reply("220 " + service.hostName() + " ESMTP Postrider");
             flush();
             while (!done) {

@@ -243,6 +243,40 @@ class SmtpIT {
         assertEquals(before, inbox("bob").size(), "neither the message nor a smuggled one may be accepted");
     }
 
+    @Test
+    void messageTextPipelinedBeforeThe354IsRefused() throws Exception {
+        int before = inbox("bob").size();
+        try (Raw r = new Raw(mx)) {
+            r.command("EHLO fast.example");
+            r.send("MAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\nSubject: eager\r\n\r\nx\r\n.\r\n");
+            assertTrue(r.reply().startsWith("250"));
+            assertTrue(r.reply().startsWith("250"));
+            assertTrue(r.reply().startsWith("554 5.5.0"), "DATA with the message already behind it");
+            assertNull(r.reply());
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(10));
+        assertEquals(before, inbox("bob").size());
+    }
+
+    @Test
+    void aClientThatTalksBeforeTheGreetingIsRefusedWhenPregreetIsOn() throws Exception {
+        Instance strict = INSTANCES.create("strict");
+        strict.config("org.postrider.smtp", Map.of("pregreetWait", "500ms"));
+        strict.start();
+        int port = strict.listenerPort("smtp");
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("EHLO spammer.example\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("554 5.5.1"));
+            assertNull(in.readLine());
+        }
+        try (Raw polite = new Raw(port)) {
+            assertTrue(polite.command("EHLO polite.example").startsWith("250"), "a client that waits is served");
+        }
+        strict.stop();
+    }
+
     private static String escape(String s) {
         return s.replace("\r", "\\r").replace("\n", "\\n");
     }

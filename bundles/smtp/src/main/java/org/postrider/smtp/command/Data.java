@@ -43,6 +43,13 @@ public final class Data implements SmtpCommand {
             s.bad("501 5.5.4 DATA takes no argument");
             return;
         }
+        if (s.connection().inputPending()) {
+            // RFC 2920 3.1: DATA ends a pipeline group; text sent before 354 is not a message.
+            s.reset();
+            s.reply("554 5.5.0 improper use of SMTP command pipelining (text before the 354 reply), closing");
+            s.end();
+            return;
+        }
         Submission sub = Messages.open(s, t);
         if (sub == null) {
             return;
