@@ -133,6 +133,9 @@ public class CoreQueue implements MailQueue {
     private volatile Spool spool;
     private volatile Semaphore global;
     private volatile List<Duration> schedule;
+    private volatile Duration delayWarning;
+    private volatile Duration maxLifetime;
+    private volatile Duration agentWait;
 
     @Activate
     public CoreQueue(BundleContext context, @Reference RecipientRouter router, Config config) throws IOException {
@@ -147,9 +150,9 @@ public class CoreQueue implements MailQueue {
     @Modified
     void configure(Config c) {
         this.schedule = Durations.list(c.retrySchedule());
-        Durations.parse(c.delayWarning());
-        Durations.parse(c.maxLifetime());
-        Durations.parse(c.agentWait());
+        this.delayWarning = Durations.parse(c.delayWarning());
+        this.maxLifetime = Durations.parse(c.maxLifetime());
+        this.agentWait = Durations.parse(c.agentWait());
         this.global = new Semaphore(Math.max(1, c.concurrency()));
         this.destinations.clear();
         this.config = c;
@@ -429,7 +432,7 @@ public class CoreQueue implements MailQueue {
         MessageState s = e.state;
         long now = System.currentTimeMillis();
         long arrival = e.envelope.origin().received().toEpochMilli();
-        if (!s.finished() && now - arrival > Durations.parse(config.maxLifetime()).toMillis()) {
+        if (!s.finished() && now - arrival > maxLifetime.toMillis()) {
             for (MessageState.Rcpt r : s.rcpts) {
                 if (r.status == MessageState.Status.PENDING) {
                     fail(r, "4.4.7", "message expired after " + config.maxLifetime() + ": " + s.lastError, null);
@@ -443,11 +446,11 @@ public class CoreQueue implements MailQueue {
             MAILLOG.info("removed id={}", e.id);
             return;
         }
-        if (!s.delayNotified && now - arrival > Durations.parse(config.delayWarning()).toMillis()) {
+        if (!s.delayNotified && now - arrival > delayWarning.toMillis()) {
             notifyDelay(e);
             s.delayNotified = true;
         }
-        Duration wait = onlyMissingAgents ? Durations.parse(config.agentWait())
+        Duration wait = onlyMissingAgents ? agentWait
                 : schedule.get(Math.min(s.attempts - 1, schedule.size() - 1));
         s.nextAttempt = now + wait.toMillis();
         spool.writeState(e.id, s);
@@ -493,7 +496,7 @@ public class CoreQueue implements MailQueue {
         try (Submission sub = begin(dsn)) {
             DsnBuilder.write(sub.content(), kind, e.id, e.envelope, arrival, lines, spool.content(e.id,
                     e.contentOffset), serverName, config.mailerDaemon(),
-                    arrival.plus(Durations.parse(config.maxLifetime())));
+                    arrival.plus(maxLifetime));
             QueueId id = sub.commit();
             MAILLOG.info("sent {} notice id={} for id={} to=<{}>", kind, id, e.id, e.envelope.sender());
         } catch (IOException | QueueException ex) {

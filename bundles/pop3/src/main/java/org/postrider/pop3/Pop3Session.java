@@ -1,7 +1,6 @@
 package org.postrider.pop3;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.User;
@@ -205,9 +204,8 @@ public final class Pop3Session {
         reply("+OK " + user.id() + " has " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");
     }
 
+    /** A client-given name for the log: bounded, printable ASCII only. */
     static String sanitize(String s) {
-        String t = s.length() > 100 ? s.substring(0, 100) : s;
-        return new String(t.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]",
-                "?");
+        return (s.length() > 100 ? s.substring(0, 100) : s).replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

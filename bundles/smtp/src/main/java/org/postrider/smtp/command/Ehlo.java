@@ -20,9 +20,8 @@ public final class Ehlo implements SmtpCommand {
 
     @Override
     public void execute(SmtpSession s, SmtpRequest r) throws IOException {
-        String name = r.argument().trim();
-        if (name.isEmpty() || name.length() > 255 || name.contains(" ")) {
-            s.bad("501 5.5.4 syntax: EHLO hostname");
+        String name = Helo.clientName(s, r);
+        if (name == null) {
             return;
         }
         s.greeted(name, true);
