@@ -8,6 +8,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.postrider.smtp.client.SmtpDelivery;
 import org.postrider.kit.gogo.CommandRegistrar;
 import org.postrider.lineserver.LineServer;
 import org.postrider.lineserver.SessionInfo;
@@ -17,6 +20,9 @@ import org.postrider.lineserver.SessionInfo;
 public class SmtpCommands {
     private final SmtpService smtp;
     private final CommandRegistrar registrar;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SmtpDelivery out;
 
     @Activate
     public SmtpCommands(BundleContext context, @Reference SmtpService smtp) {
@@ -57,7 +63,7 @@ public class SmtpCommands {
         return sb.toString();
     }
 
-    @Descriptor("counters since start: connections accepted and refused over all SMTP listeners")
+    @Descriptor("counters since start: connections in (accepted, refused) and sessions out (opened, reused, idle)")
     public String stats() {
         int accepted = 0;
         int refused = 0;
@@ -67,6 +73,14 @@ public class SmtpCommands {
             refused += s.counters()[1];
             open += s.activeConnections();
         }
-        return "open:     " + open + "\naccepted: " + accepted + "\nrefused:  " + refused + "\n";
+        StringBuilder sb = new StringBuilder().append("in.open:      ").append(open)
+                .append("\nin.accepted:  ").append(accepted).append("\nin.refused:   ").append(refused).append('\n');
+        SmtpDelivery o = out;
+        if (o != null) {
+            long[] c = o.sessionCounters();
+            sb.append("out.opened:   ").append(c[0]).append("\nout.reused:   ").append(c[1])
+                    .append("\nout.idle:     ").append(c[2]).append('\n');
+        }
+        return sb.toString();
     }
 }

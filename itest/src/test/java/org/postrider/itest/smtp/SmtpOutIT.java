@@ -44,13 +44,14 @@ class SmtpOutIT {
         arlington.config("org.postrider.directory.file", Map.of("defaultDomain", "example.net"));
         arlington.start();
         arlington.admin("dir:user-add", "user@example.net", "user-pw").ok();
+        arlington.admin("dir:user-add", "batch@example.net", "batch-pw").ok();
         int arlingtonMx = arlington.listenerPort("smtp");
 
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:" + dns.port(), "timeoutMillis", "2000"));
         athena.config("org.postrider.smtp.client", Map.of("port", String.valueOf(arlingtonMx)));
         athena.config("org.postrider.core.queue", Map.of("retrySchedule", "1s,2s", "maxLifetime", "8s",
-                "delayWarning", "1h"));
+                "delayWarning", "1h", "destinationConcurrency", "2"));
         athena.start();
         athena.admin("dir:user-add", "alice@example.org", "alice-pw").ok();
     }
@@ -87,6 +88,45 @@ class SmtpOutIT {
         athena.awaitQueueEmpty(Duration.ofSeconds(20));
         assertTrue(Files.readString(athena.home().resolve("data/log/postrider.log"))
                 .contains("via=smtp dest=example.net"));
+    }
+
+    private static long stat(Instance i, String name) throws Exception {
+        String out = i.admin("smtp:stats").ok().out();
+        return out.lines().filter(l -> l.startsWith(name + ":")).mapToLong(l -> Long.parseLong(l.split(":\\s+")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in\n" + out));
+    }
+
+    @Test
+    void messagesForOneDomainShareSessionsInsteadOfOneConnectionEach() throws Exception {
+        long acceptedBefore = stat(arlington, "in.accepted");
+        long reusedBefore = stat(athena, "out.reused");
+        String out = Python.run(athena.home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx); s.login('alice@example.org', 'alice-pw')
+                for n in range(12):
+                    body = ('From: alice@example.org\\r\\nTo: batch@example.net\\r\\nSubject: batch %d\\r\\n\\r\\nnumber %d\\r\\n' % (n, n)).encode()
+                    s.sendmail('alice@example.org', ['batch@example.net'], body)
+                s.quit(); print('sent all')
+                """, String.valueOf(athena.listenerPort("submission"))).ok().out();
+        assertTrue(out.contains("sent all"), out);
+        List<Path> got = Await.until("twelve messages at Arlington", Duration.ofSeconds(30),
+                () -> inbox(arlington, "batch", "example.net"), l -> l.size() == 12);
+        java.util.Set<String> bodies = new java.util.TreeSet<>();
+        for (Path p : got) {
+            String m = Files.readString(p, StandardCharsets.UTF_8);
+            bodies.add(m.substring(m.indexOf("\r\n\r\n") + 4));
+        }
+        assertEquals(12, bodies.size(), "each message once, none mixed up: " + bodies);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        // At most two sessions at a time (destinationConcurrency=2), each reused while mail keeps
+        // coming; one connection per message would make twelve.
+        long connections = stat(arlington, "in.accepted") - acceptedBefore;
+        assertTrue(connections >= 1 && connections <= 4, "connections for 12 messages: " + connections);
+        assertTrue(stat(athena, "out.reused") - reusedBefore >= 8, athena.admin("smtp:stats").out());
+        // Idle sessions are closed after connectionCacheTime (2s), with a QUIT.
+        Await.until("idle sessions closed", Duration.ofSeconds(10), () -> stat(athena, "out.idle"), n -> n == 0);
+        Await.until("Arlington sees them gone", Duration.ofSeconds(10), () -> stat(arlington, "in.open"), n -> n == 0);
     }
 
     @Test

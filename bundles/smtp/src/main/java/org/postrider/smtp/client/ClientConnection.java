@@ -13,13 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.postrider.lineserver.DotStuffing;
 
 /** One SMTP client connection to a next hop: replies, EHLO keywords, opportunistic STARTTLS. */
 final class ClientConnection implements AutoCloseable {
@@ -30,12 +33,16 @@ final class ClientConnection implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private final String host;
+    private final String where;
     private final Set<String> extensions = new HashSet<>();
     private boolean secure;
+    private boolean broken;
+    private int transactions;
 
     ClientConnection(InetAddress address, int port, String host, Duration connectTimeout, Duration readTimeout)
             throws IOException {
         this.host = host;
+        this.where = host + "[" + address.getHostAddress() + "]";
         socket = new Socket();
         socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
         socket.setSoTimeout((int) readTimeout.toMillis());
@@ -47,6 +54,16 @@ final class ClientConnection implements AutoCloseable {
         return host;
     }
 
+    /** host[address], as DSNs and logs name the hop. */
+    String where() {
+        return where;
+    }
+
+    /** Counts a finished mail transaction; returns how many this connection has carried. */
+    int transactionDone() {
+        return ++transactions;
+    }
+
     boolean secure() {
         return secure;
     }
@@ -55,18 +72,40 @@ final class ClientConnection implements AutoCloseable {
         return extensions.contains(extension);
     }
 
-    void send(String command) throws IOException {
-        out.write(command.getBytes(StandardCharsets.UTF_8));
-        out.write('\r');
-        out.write('\n');
+    /** True once a read or write failed: the session's state is unknown, so it is not reused. */
+    boolean broken() {
+        return broken;
     }
 
-    OutputStream output() {
-        return out;
+    void send(String command) throws IOException {
+        try {
+            out.write(command.getBytes(StandardCharsets.UTF_8));
+            out.write('\r');
+            out.write('\n');
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    /** Sends the message text dot-stuffed, with the closing dot, and flushes. */
+    void sendMessage(InputStream message) throws IOException {
+        try {
+            DotStuffing.write(message, out, -1);
+            out.flush();
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
     }
 
     void flush() throws IOException {
-        out.flush();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
     }
 
     Reply command(String command) throws IOException {
@@ -77,7 +116,16 @@ final class ClientConnection implements AutoCloseable {
 
     /** Reads one (multi-line) reply, bounded in lines and length. */
     Reply read() throws IOException {
-        StringBuilder text = new StringBuilder();
+        try {
+            return readReply();
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    private Reply readReply() throws IOException {
+        List<String> texts = new ArrayList<>();
         for (int lines = 0; lines < MAX_REPLY_LINES; lines++) {
             String line = line();
             if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)) {
@@ -85,12 +133,9 @@ final class ClientConnection implements AutoCloseable {
             }
             int code = Integer.parseInt(line.substring(0, 3));
             boolean more = line.length() > 3 && line.charAt(3) == '-';
-            if (!text.isEmpty()) {
-                text.append(' ');
-            }
-            text.append(line.length() > 4 ? line.substring(4) : "");
+            texts.add(line.length() > 4 ? line.substring(4) : "");
             if (!more) {
-                return new Reply(code, text.toString());
+                return new Reply(code, texts);
             }
         }
         throw new IOException("reply from " + host + " too long");
@@ -114,10 +159,9 @@ final class ClientConnection implements AutoCloseable {
         extensions.clear();
         Reply r = command("EHLO " + name);
         if (r.positive()) {
-            String[] parts = r.text().split(" ");
-            // the first word is the server's name; keywords follow, one per reply line
-            for (String p : parts) {
-                extensions.add(p.toUpperCase(Locale.ROOT));
+            // the first line greets; each further line starts with a keyword, then its parameters
+            for (String line : r.lines().subList(1, r.lines().size())) {
+                extensions.add(line.split(" ", 2)[0].toUpperCase(Locale.ROOT));
             }
         }
         return r;
@@ -154,6 +198,17 @@ final class ClientConnection implements AutoCloseable {
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("TLS unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /** Says goodbye without waiting long for the answer, then closes. */
+    void quit(Duration wait) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+            command("QUIT");
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        close();
     }
 
     @Override

@@ -1,7 +1,20 @@
 package org.postrider.smtp.client;
 
-/** A reply of the next hop: the code and its text (lines joined), kept for the DSN. */
-record Reply(int code, String text) {
+import java.util.List;
+
+/**
+ * A reply of the next hop: the code and its lines' texts (kept apart so EHLO keywords are
+ * read one per line), joined for the DSN.
+ */
+record Reply(int code, List<String> lines) {
+    Reply {
+        lines = List.copyOf(lines);
+    }
+
+    String text() {
+        return String.join(" ", lines);
+    }
+
     boolean positive() {
         return code >= 200 && code < 400;
     }
@@ -12,6 +25,7 @@ record Reply(int code, String text) {
 
     /** The enhanced status the reply carries ("5.1.1"), or one made from its code. */
     String enhanced() {
+        String text = text();
         if (text.matches("^[245]\\.\\d{1,3}\\.\\d{1,3}( .*)?$")) {
             return text.substring(0, text.indexOf(' ') < 0 ? text.length() : text.indexOf(' '));
         }
@@ -20,6 +34,6 @@ record Reply(int code, String text) {
 
     @Override
     public String toString() {
-        return code + " " + text;
+        return code + " " + text();
     }
 }

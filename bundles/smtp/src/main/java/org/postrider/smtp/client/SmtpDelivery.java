@@ -9,9 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -31,7 +36,6 @@ import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.RecipientResult;
 import org.postrider.kit.text.Durations;
-import org.postrider.lineserver.DotStuffing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * (implicit MX, null MX), each of their addresses in turn until one takes the message; the
  * next on a connection failure or a 4xx greeting. STARTTLS when offered (required for the
  * domains listed), PIPELINING when offered, per-recipient results with the remote's text
- * kept for the DSN.
+ * kept for the DSN. Sessions are reused for the next message to the same domain.
  */
-@Component(property = DeliveryAgent.TRANSPORT + "=smtp", configurationPid = "org.postrider.smtp.client")
+@Component(service = {DeliveryAgent.class, SmtpDelivery.class}, property = DeliveryAgent.TRANSPORT + "=smtp", configurationPid = "org.postrider.smtp.client")
 @Designate(ocd = SmtpDelivery.Config.class)
 public class SmtpDelivery implements DeliveryAgent {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpDelivery.class);
@@ -62,10 +66,25 @@ public class SmtpDelivery implements DeliveryAgent {
 
         @AttributeDefinition(description = "Domains that must be reached over TLS, else the message waits")
         String[] requireTlsDomains() default {};
+
+        @AttributeDefinition(description = "How long a session with a next hop stays open waiting for the next "
+                + "message to the same domain; 0s closes each after its message")
+        String connectionCacheTime() default "2s";
+
+        @AttributeDefinition(description = "The most messages one session carries")
+        int connectionReuseLimit() default 100;
     }
 
     private final String serverName;
     private volatile Config config;
+    private volatile ConnectionCache cache;
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong reused = new AtomicLong();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "smtp-out-session-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -76,21 +95,53 @@ public class SmtpDelivery implements DeliveryAgent {
         String n = context.getProperty("postrider.server.name");
         this.serverName = n != null ? n : "athena";
         this.config = config;
+        this.cache = newCache(config);
+        sweeper.scheduleWithFixedDelay(() -> this.cache.expire(), 1, 1, TimeUnit.SECONDS);
     }
 
     @Modified
     void modified(Config c) {
         this.config = c;
+        ConnectionCache old = cache;
+        cache = newCache(c); // a changed TLS policy or port must not find sessions made under the old one
+        old.close();
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdownNow();
+        cache.close();
+    }
+
+    private static ConnectionCache newCache(Config c) {
+        return new ConnectionCache(Durations.parse(c.connectionCacheTime()), Math.max(1, c.connectionReuseLimit()));
+    }
+
+    /** Sessions opened afresh, sessions reused from the cache, sessions now idle in it. */
+    public long[] sessionCounters() {
+        return new long[] {opened.get(), reused.get(), cache.idleCount()};
     }
 
     @Override
     public List<RecipientResult> deliver(Delivery d) throws Exception {
         List<Recipient> rcpts = d.envelope().recipients();
+        String domain = d.destination().toLowerCase(Locale.ROOT);
+        ConnectionCache cache = this.cache;
+        for (ClientConnection c; (c = cache.take(domain)) != null; ) {
+            reused.incrementAndGet();
+            try {
+                List<RecipientResult> r = transaction(d, c);
+                cache.release(domain, c);
+                return r;
+            } catch (IOException e) {
+                c.close();
+                LOG.debug("cached session with {} failed before the message was sent: {}", c.where(), e.toString());
+            }
+        }
         DnsResolver resolver = dns;
         if (resolver == null) {
             return all(rcpts, DeliveryStatus.RETRY, "4.4.3", "DNS resolver unavailable", null);
         }
-        String domain = d.destination();
         MxResult mx;
         try {
             mx = resolver.mx(domain);
@@ -112,7 +163,7 @@ public class SmtpDelivery implements DeliveryAgent {
             }
             for (InetAddress a : addresses) {
                 try {
-                    List<RecipientResult> r = attempt(d, host.host(), a);
+                    List<RecipientResult> r = attempt(d, host.host(), a, cache);
                     if (r != null) {
                         return r;
                     }
@@ -126,13 +177,21 @@ public class SmtpDelivery implements DeliveryAgent {
                 + String.join("; ", errors), null);
     }
 
-    /** One conversation; null when this host should be skipped for the next one. */
-    private List<RecipientResult> attempt(Delivery d, String host, InetAddress address) throws IOException {
+    /**
+     * A new session with one address of an exchanger, then the transaction; null when this
+     * host should be skipped for the next one. A session that ends in a clean state goes back
+     * to the cache.
+     */
+    private List<RecipientResult> attempt(Delivery d, String host, InetAddress address, ConnectionCache cache)
+            throws IOException {
         Config c = config;
         List<Recipient> rcpts = d.envelope().recipients();
-        String where = host + "[" + address.getHostAddress() + "]";
-        try (ClientConnection conn = new ClientConnection(address, c.port(), host,
-                Durations.parse(c.connectTimeout()), Durations.parse(c.replyTimeout()))) {
+        ClientConnection conn = new ClientConnection(address, c.port(), host,
+                Durations.parse(c.connectTimeout()), Durations.parse(c.replyTimeout()));
+        opened.incrementAndGet();
+        String where = conn.where();
+        boolean clean = false;
+        try {
             Reply greeting = conn.read();
             if (!greeting.positive()) {
                 return null;
@@ -155,94 +214,121 @@ public class SmtpDelivery implements DeliveryAgent {
                 return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + " does not offer STARTTLS, which the "
                         + "policy for " + d.destination() + " requires", where);
             }
-            boolean utf8 = d.envelope().smtpUtf8();
-            if (utf8 && !conn.has("SMTPUTF8")) {
-                return all(rcpts, DeliveryStatus.FAILED, "5.6.7", where + " does not support SMTPUTF8, which this "
-                        + "message needs", where);
+            List<RecipientResult> results = transaction(d, conn);
+            clean = true;
+            return results;
+        } finally {
+            if (clean) {
+                cache.release(d.destination().toLowerCase(Locale.ROOT), conn);
+            } else {
+                conn.close();
             }
-            boolean eightBit = d.envelope().body() != BodyType.SEVEN_BIT;
-            if (d.envelope().body() == BodyType.BINARY_MIME) {
-                return all(rcpts, DeliveryStatus.FAILED, "5.6.3", "binary messages cannot be relayed by DATA", where);
-            }
-            if (eightBit && !conn.has("8BITMIME")) {
-                // No downgrade to 7bit here: bounce with the reason rather than send what the hop may mangle.
-                return all(rcpts, DeliveryStatus.FAILED, "5.6.3", where + " does not support 8BITMIME, which this "
-                        + "8-bit message needs", where);
-            }
-            StringBuilder mail = new StringBuilder("MAIL FROM:<")
-                    .append(d.envelope().sender() == null ? "" : d.envelope().sender()).append('>');
-            if (conn.has("SIZE")) {
-                mail.append(" SIZE=").append(d.content().size());
-            }
-            if (eightBit && conn.has("8BITMIME")) {
-                mail.append(" BODY=8BITMIME");
-            }
-            if (utf8) {
-                mail.append(" SMTPUTF8");
-            }
-            boolean pipelining = conn.has("PIPELINING");
-            conn.send(mail.toString());
+        }
+    }
+
+    /**
+     * One mail transaction on a greeted session. Returns normally only with the session back
+     * in its initial state (or marked broken when it was lost after the message was sent);
+     * throws when it failed before that, so the message can go another way.
+     */
+    private List<RecipientResult> transaction(Delivery d, ClientConnection conn) throws IOException {
+        List<Recipient> rcpts = d.envelope().recipients();
+        String where = conn.where();
+        boolean utf8 = d.envelope().smtpUtf8();
+        if (utf8 && !conn.has("SMTPUTF8")) {
+            return all(rcpts, DeliveryStatus.FAILED, "5.6.7", where + " does not support SMTPUTF8, which this "
+                    + "message needs", where);
+        }
+        boolean eightBit = d.envelope().body() != BodyType.SEVEN_BIT;
+        if (d.envelope().body() == BodyType.BINARY_MIME) {
+            return all(rcpts, DeliveryStatus.FAILED, "5.6.3", "binary messages cannot be relayed by DATA", where);
+        }
+        if (eightBit && !conn.has("8BITMIME")) {
+            // No downgrade to 7bit here: bounce with the reason rather than send what the hop may mangle.
+            return all(rcpts, DeliveryStatus.FAILED, "5.6.3", where + " does not support 8BITMIME, which this "
+                    + "8-bit message needs", where);
+        }
+        StringBuilder mail = new StringBuilder("MAIL FROM:<")
+                .append(d.envelope().sender() == null ? "" : d.envelope().sender()).append('>');
+        if (conn.has("SIZE")) {
+            mail.append(" SIZE=").append(d.content().size());
+        }
+        if (eightBit) {
+            mail.append(" BODY=8BITMIME");
+        }
+        if (utf8) {
+            mail.append(" SMTPUTF8");
+        }
+        boolean pipelining = conn.has("PIPELINING");
+        conn.send(mail.toString());
+        if (!pipelining) {
+            conn.flush();
+        }
+        Reply mailReply = pipelining ? null : conn.read();
+        if (mailReply != null && !mailReply.positive()) {
+            return fromReply(rcpts, mailReply, where);
+        }
+        Map<Recipient, Reply> rcptReplies = new HashMap<>();
+        for (Recipient r : rcpts) {
+            conn.send("RCPT TO:<" + r.address() + ">");
             if (!pipelining) {
                 conn.flush();
+                rcptReplies.put(r, conn.read());
             }
-            Reply mailReply = pipelining ? null : conn.read();
-            if (mailReply != null && !mailReply.positive()) {
-                return fromReply(rcpts, mailReply, where);
-            }
-            Map<Recipient, Reply> rcptReplies = new HashMap<>();
-            for (Recipient r : rcpts) {
-                conn.send("RCPT TO:<" + r.address() + ">");
-                if (!pipelining) {
-                    conn.flush();
-                    rcptReplies.put(r, conn.read());
-                }
-            }
-            if (pipelining) {
-                conn.send("DATA");
-                conn.flush();
-                mailReply = conn.read();
-                for (Recipient r : rcpts) {
-                    rcptReplies.put(r, conn.read());
-                }
-            }
-            List<RecipientResult> results = new ArrayList<>();
-            List<Recipient> accepted = new ArrayList<>();
-            for (Recipient r : rcpts) {
-                Reply rr = !mailReply.positive() ? mailReply : rcptReplies.get(r);
-                if (rr.positive()) {
-                    accepted.add(r);
-                } else {
-                    results.add(result(r, rr, where));
-                }
-            }
-            Reply dataReply = pipelining ? conn.read() : accepted.isEmpty() ? null : conn.command("DATA");
-            if (accepted.isEmpty()) {
-                conn.command(pipelining && dataReply != null && dataReply.code() == 354 ? "." : "QUIT");
-                return results;
-            }
-            if (dataReply == null || dataReply.code() != 354) {
-                for (Recipient r : accepted) {
-                    results.add(result(r, dataReply, where));
-                }
-                conn.command("QUIT");
-                return results;
-            }
-            try (InputStream in = d.content().open()) {
-                DotStuffing.write(in, conn.output(), -1);
-            }
+        }
+        if (pipelining) {
+            conn.send("DATA");
             conn.flush();
-            Reply done = conn.read();
-            for (Recipient r : accepted) {
-                results.add(result(r, done, where));
+            mailReply = conn.read();
+            for (Recipient r : rcpts) {
+                rcptReplies.put(r, conn.read());
             }
-            try {
-                conn.command("QUIT");
-            } catch (IOException ignored) {
-                // the message is already accepted or refused
+        }
+        List<RecipientResult> results = new ArrayList<>();
+        List<Recipient> accepted = new ArrayList<>();
+        for (Recipient r : rcpts) {
+            Reply rr = !mailReply.positive() ? mailReply : rcptReplies.get(r);
+            if (rr.positive()) {
+                accepted.add(r);
+            } else {
+                results.add(result(r, rr, where));
             }
-            LOG.info("smtp to {}: {}", where, done);
+        }
+        Reply dataReply = pipelining ? conn.read() : accepted.isEmpty() ? null : conn.command("DATA");
+        if (accepted.isEmpty()) {
+            if (dataReply != null && dataReply.code() == 354) {
+                conn.command("."); // RFC 2920 3.1: a DATA taken with no recipient gets an empty message
+            } else if (mailReply.positive()) {
+                conn.command("RSET");
+            }
             return results;
         }
+        if (dataReply.code() != 354) {
+            for (Recipient r : accepted) {
+                results.add(result(r, dataReply, where));
+            }
+            conn.command("RSET");
+            return results;
+        }
+        try (InputStream in = d.content().open()) {
+            conn.sendMessage(in);
+        }
+        Reply done;
+        try {
+            done = conn.read();
+        } catch (IOException e) {
+            // Sent but unanswered: retry later rather than at once elsewhere (RFC 1047).
+            for (Recipient r : accepted) {
+                results.add(new RecipientResult(r, DeliveryStatus.RETRY, "4.4.2", where
+                        + ": connection lost after the message was sent: " + e.getMessage(), where));
+            }
+            return results;
+        }
+        for (Recipient r : accepted) {
+            results.add(result(r, done, where));
+        }
+        LOG.info("smtp to {}: {}", where, done);
+        return results;
     }
 
     private static RecipientResult result(Recipient r, Reply reply, String where) {
