@@ -302,6 +302,11 @@ public final class Connection {
     void close() {
         try {
             out.flush();
+            if (socket instanceof SSLSocket ssl && !ssl.isOutputShutdown()) {
+                // close_notify alone: a plain close under TLS 1.3 sends user_canceled first,
+                // which GnuTLS clients report as a fatal alert
+                ssl.shutdownOutput();
+            }
         } catch (IOException ignored) {
             // the peer is gone
         }

@@ -160,15 +160,30 @@ public final class Pop3Session {
      * password, after the failure delay; too many failures end the session.
      */
     public void login(String login, char[] password) throws IOException {
-        pendingUser = null;
         Directory directory = service.directory();
-        MailStore store = service.store();
-        if (directory == null || store == null) {
+        if (directory == null) {
+            java.util.Arrays.fill(password, '\0');
+            pendingUser = null;
             reply("-ERR [SYS/TEMP] service temporarily unavailable, try again later");
             return;
         }
         AuthResult result = directory.authenticate(login, password);
         java.util.Arrays.fill(password, '\0');
+        authenticated(login, result);
+    }
+
+    public Directory directory() {
+        return service.directory();
+    }
+
+    /** Answers a login (USER/PASS or AUTH): opens the maildrop, or one reply for any failure. */
+    public void authenticated(String login, AuthResult result) throws IOException {
+        pendingUser = null;
+        MailStore store = service.store();
+        if (store == null) {
+            reply("-ERR [SYS/TEMP] service temporarily unavailable, try again later");
+            return;
+        }
         if (!(result instanceof AuthResult.Success success)) {
             connection.authFailed();
             LOG.info("pop3 login failed for {} from {}", sanitize(login), connection.remote().getAddress()

@@ -204,15 +204,12 @@ public final class SmtpSession {
         return "ESMTP" + (connection.secure() ? "S" : "") + (authenticatedUser != null ? "A" : "");
     }
 
-    /** Checks credentials; one reply for unknown users and wrong passwords, after the delay. */
-    public void login(String login, char[] password) throws IOException {
-        Directory d = service.directory();
-        if (d == null) {
-            reply("454 4.7.0 temporary authentication failure");
-            return;
-        }
-        AuthResult r = d.authenticate(login, password);
-        java.util.Arrays.fill(password, '\0');
+    public Directory directory() {
+        return service.directory();
+    }
+
+    /** Answers a login; one reply for unknown users and wrong passwords, after the delay. */
+    public void authenticated(AuthResult r) throws IOException {
         if (r instanceof AuthResult.Success s) {
             connection.authSucceeded();
             authenticatedUser = s.user().id();

@@ -117,6 +117,52 @@ class Pop3IT {
     }
 
     @Test
+    void scramSha256LogsInWithoutThePasswordCrossingTheWire() throws Exception {
+        user("sid");
+        athena.submit(message("sid1", "scram\r\n"), "carol@example.net", "sid@example.org");
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        // The client side of RFC 5802 from Python's hashlib and hmac; poplib carries the lines.
+        String script = PREAMBLE + """
+                import base64, hashlib, hmac, os
+                b64 = lambda b: base64.b64encode(b).decode()
+                def scram(p, user, password):
+                    bare = 'n=%s,r=%s' % (user, b64(os.urandom(18)))
+                    server_first = base64.b64decode(p._shortcmd('AUTH SCRAM-SHA-256 ' + b64(b'n,,' + bare.encode()))[2:]).decode()
+                    f = dict(kv.split('=', 1) for kv in server_first.split(','))
+                    salted = hashlib.pbkdf2_hmac('sha256', password.encode(), base64.b64decode(f['s']), int(f['i']))
+                    client_key = hmac.digest(salted, b'Client Key', 'sha256')
+                    without_proof = 'c=biws,r=' + f['r']
+                    auth = ','.join([bare, server_first, without_proof]).encode()
+                    sig = hmac.digest(hashlib.sha256(client_key).digest(), auth, 'sha256')
+                    proof = bytes(a ^ b for a, b in zip(client_key, sig))
+                    final = p._shortcmd(b64((without_proof + ',p=' + b64(proof)).encode()))
+                    expected = 'v=' + b64(hmac.digest(hmac.digest(salted, b'Server Key', 'sha256'), auth, 'sha256'))
+                    print('server signature ok', base64.b64decode(final[2:]).decode() == expected)
+                    return p._shortcmd('').decode()
+                p = stls(int(sys.argv[1]))
+                print('capa', ' '.join(p.capa()['SASL']))
+                print('login', scram(p, 'sid@example.org', 'sid-pw'))
+                print('stat', p.stat()); p.quit()
+                q = stls(int(sys.argv[1]))
+                try:
+                    scram(q, 'sid@example.org', 'wrong')
+                except poplib.error_proto as e:
+                    print('wrong:', e.args[0].decode())
+                q = stls(int(sys.argv[1]))
+                try:
+                    scram(q, 'nobody@example.org', 'x')
+                except poplib.error_proto as e:
+                    print('nobody:', e.args[0].decode())
+                """;
+        String r = Python.run(athena.home(), script, String.valueOf(pop3)).ok().out();
+        assertTrue(r.contains("capa SCRAM-SHA-256 PLAIN LOGIN"), r);
+        assertTrue(r.contains("server signature ok True") && r.contains("login +OK"), r);
+        assertTrue(r.contains("stat (1, "), r);
+        assertTrue(r.contains("wrong: -ERR [AUTH] authentication failed"), r);
+        assertTrue(r.contains("nobody: -ERR [AUTH] authentication failed"), "a stranger fails the same way: " + r);
+    }
+
+    @Test
     void curlListsRetrievesTopsAndDeletes() throws Exception {
         user("quinn");
         athena.submit(message("q1", "hello curl\r\n"), "carol@example.net", "quinn@example.org");

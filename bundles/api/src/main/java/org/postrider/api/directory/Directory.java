@@ -20,4 +20,13 @@ public interface Directory {
      * and timing cannot be used to enumerate users.
      */
     AuthResult authenticate(String login, char[] password);
+
+    /**
+     * The SCRAM-SHA-256 keys of a login, for servers to offer that mechanism. For an unknown
+     * login, keys made up from it (the same salt each time, so salts cannot tell users from
+     * strangers) that match no proof. Null when this directory has no SCRAM keys at all.
+     */
+    default ScramCredentials scramSha256(String login) {
+        return null;
+    }
 }

@@ -70,7 +70,7 @@ final class DirectoryFileFormat {
                             attrs.put(f[i].substring(0, eq), f[i].substring(eq + 1));
                         }
                         String hash = attrs.get("hash");
-                        if (hash == null || !hash.startsWith(PasswordHash.SCHEME + "$")) {
+                        if (hash == null || !PasswordHash.known(hash)) {
                             throw new IOException("user without a password hash");
                         }
                         String name = dec(attrs.getOrDefault("name", ""));

@@ -20,6 +20,7 @@ import org.postrider.api.address.Domain;
 import org.postrider.api.address.InvalidAddressException;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.ScramCredentials;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.Resolution;
 import org.postrider.api.directory.User;
@@ -55,6 +56,7 @@ public class FileDirectory implements Directory {
     private volatile Path file;
     private volatile String delimiter;
     private volatile DirectoryData data = DirectoryData.empty();
+    private volatile byte[] scramSecret = new byte[32];
 
     @Activate
     public FileDirectory(BundleContext context, Config config) throws IOException, InvalidAddressException {
@@ -80,8 +82,27 @@ public class FileDirectory implements Directory {
                 } else {
                     bootstrap(config.defaultDomain());
                 }
+                scramSecret = loadOrMakeSecret(f.resolveSibling("scram.secret"));
             }
         }
+    }
+
+    /**
+     * The key behind the made-up SCRAM salts of unknown logins. Kept on disk so that a salt
+     * stays the same across restarts, as a real user's does.
+     */
+    private static byte[] loadOrMakeSecret(Path p) throws IOException {
+        if (Files.exists(p)) {
+            byte[] b = Files.readAllBytes(p);
+            if (b.length >= 32) {
+                return b;
+            }
+        }
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        DurableFiles.write(p, out -> out.write(secret));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        return secret;
     }
 
     private void bootstrap(String domain) throws IOException, InvalidAddressException {
@@ -182,6 +203,23 @@ public class FileDirectory implements Directory {
         // Unknown users are verified against a dummy hash: the same work, the same answer.
         boolean ok = PasswordHash.verify(password, e != null ? e.passwordHash() : PasswordHash.DUMMY);
         return ok && e != null ? new AuthResult.Success(e.user()) : new AuthResult.Failure();
+    }
+
+    @Override
+    public ScramCredentials scramSha256(String login) {
+        Entry e = null;
+        try {
+            e = data.users().get(DirectoryFileFormat.key(login));
+        } catch (InvalidAddressException ignored) {
+            // made-up keys, as for an unknown user
+        }
+        PasswordHash.Keys k = e != null ? PasswordHash.parse(e.passwordHash()) : null;
+        if (k == null) {
+            k = PasswordHash.madeUp(scramSecret, login.toLowerCase(java.util.Locale.ROOT));
+            e = null;
+        }
+        return new ScramCredentials(k.salt(), k.iterations(), k.storedKey(), k.serverKey(),
+                e != null ? e.user() : null);
     }
 
     // --- administration (dir: commands) ---

@@ -38,10 +38,11 @@ class DirectoryFileFormatTest {
     void passwordHashesVerifyAndAreSalted() {
         String h1 = PasswordHash.hash("pw".toCharArray());
         String h2 = PasswordHash.hash("pw".toCharArray());
-        assertTrue(h1.startsWith("pbkdf2-sha256$600000$"));
+        assertTrue(h1.startsWith("scram-sha-256$600000$"));
         assertFalse(h1.equals(h2), "same password, same hash: no salt");
         assertTrue(PasswordHash.verify("pw".toCharArray(), h1));
         assertFalse(PasswordHash.verify("pW".toCharArray(), h1));
         assertFalse(PasswordHash.verify("pw".toCharArray(), "pbkdf2-sha256$x$y$z"));
+        assertFalse(PasswordHash.verify("pw".toCharArray(), "scram-sha-256$600000$y$z"));
     }
 }

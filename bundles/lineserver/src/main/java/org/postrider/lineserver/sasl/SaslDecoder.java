@@ -81,7 +81,12 @@ public final class SaslDecoder {
     }
 
     private static String utf8(byte[] b, int from, int to) throws InvalidResponse {
-        if (to - from > 1024) {
+        return utf8(b, from, to, 1024);
+    }
+
+    /** Strict UTF-8 without control characters, at most {@code max} bytes. */
+    static String utf8(byte[] b, int from, int to, int max) throws InvalidResponse {
+        if (to - from > max) {
             throw new InvalidResponse("field too long");
         }
         try {

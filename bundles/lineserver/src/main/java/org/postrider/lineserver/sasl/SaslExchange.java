@@ -2,19 +2,23 @@ package org.postrider.lineserver.sasl;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
 
 /**
- * The SASL exchange of POP3 AUTH, SMTP AUTH and IMAP AUTHENTICATE for PLAIN and LOGIN: the
- * optional initial response, the challenges, "*" to cancel, and the authorization-identity
- * rule (an authzid other than the login is refused: there are no master users). The
- * protocol only says how a challenge is written ("+ " or "334 ") and phrases the outcome.
+ * The SASL exchange of POP3 AUTH, SMTP AUTH and IMAP AUTHENTICATE: SCRAM-SHA-256 where the
+ * directory has SCRAM keys, PLAIN and LOGIN; the optional initial response, the challenges,
+ * "*" to cancel, and the authorization-identity rule (an authzid other than the login fails
+ * like a wrong password: there are no master users). The protocol only says how a challenge
+ * is written ("+ " or "334 ") and phrases the outcome.
  */
 public final class SaslExchange {
-    /** The mechanisms offered. */
-    public static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN");
+    private static final List<String> PASSWORD_MECHANISMS = List.of("PLAIN", "LOGIN");
 
     private SaslExchange() {
     }
@@ -34,36 +38,80 @@ public final class SaslExchange {
         }
     }
 
+    /** Who tried (for the log; may be anything the client sent) and how it went. */
+    public record Outcome(String login, AuthResult result) {
+        public boolean succeeded() {
+            return result instanceof AuthResult.Success;
+        }
+    }
+
+    /** The mechanisms to offer with this directory, strongest first. */
+    public static List<String> mechanisms(Directory directory) {
+        if (directory != null && directory.scramSha256("postmaster") != null) {
+            List<String> l = new ArrayList<>();
+            l.add(ScramServer.MECHANISM);
+            l.addAll(PASSWORD_MECHANISMS);
+            return List.copyOf(l);
+        }
+        return PASSWORD_MECHANISMS;
+    }
+
     /**
+     * Runs the exchange and checks the identity with the directory.
+     *
      * @param mechanism       as the client named it
      * @param initialResponse the initial response on the command line, or null
-     * @return the credentials, or null when the mechanism is not supported
+     * @return the outcome, or null when the mechanism is not offered
      */
-    public static Credentials run(String mechanism, String initialResponse, Challenger challenger)
-            throws IOException, SaslDecoder.InvalidResponse, Cancelled {
-        switch (mechanism.toUpperCase(Locale.ROOT)) {
-            case "PLAIN" -> {
-                String answer = initialResponse != null ? initialResponse : ask(challenger, "");
-                Credentials c = SaslDecoder.plain(SaslDecoder.base64(answer));
-                if (!c.authorizationId().isEmpty() && !c.authorizationId().equalsIgnoreCase(c.login())) {
-                    throw new SaslDecoder.InvalidResponse("authorization identity not allowed");
-                }
-                return c;
-            }
+    public static Outcome authenticate(String mechanism, String initialResponse, Challenger challenger,
+            Directory directory) throws IOException, SaslDecoder.InvalidResponse, Cancelled {
+        String m = mechanism.toUpperCase(Locale.ROOT);
+        if (m.equals(ScramServer.MECHANISM)) {
+            return mechanisms(directory).contains(m) ? scram(initialResponse, challenger, directory) : null;
+        }
+        Credentials c = switch (m) {
+            case "PLAIN" -> SaslDecoder.plain(SaslDecoder.base64(
+                    initialResponse != null ? initialResponse : ask(challenger, "")));
             case "LOGIN" -> {
                 String user = initialResponse != null ? initialResponse : ask(challenger, "Username:");
                 String login = SaslDecoder.loginField(SaslDecoder.base64(user));
                 String password = SaslDecoder.loginField(SaslDecoder.base64(ask(challenger, "Password:")));
-                return new Credentials("", login, password.toCharArray());
+                yield new Credentials("", login, password.toCharArray());
             }
-            default -> {
-                return null;
+            default -> null;
+        };
+        if (c == null) {
+            return null;
+        }
+        try {
+            if (!c.authorizationId().isEmpty() && !c.authorizationId().equalsIgnoreCase(c.login())) {
+                return new Outcome(c.login(), new AuthResult.Failure());
             }
+            return new Outcome(c.login(), directory.authenticate(c.login(), c.password()));
+        } finally {
+            Arrays.fill(c.password(), '\0');
         }
     }
 
+    private static Outcome scram(String initialResponse, Challenger challenger, Directory directory)
+            throws IOException, SaslDecoder.InvalidResponse, Cancelled {
+        ScramServer server = new ScramServer(directory::scramSha256);
+        String clientFirst = initialResponse != null ? initialResponse : ask(challenger, "");
+        String serverFirst = server.first(SaslDecoder.base64(clientFirst));
+        String serverFinal = server.last(SaslDecoder.base64(ask(challenger, serverFirst)));
+        if (serverFinal != null) {
+            // The server's signature goes as a last challenge (RFC 4954 has no data with success);
+            // the client answers with an empty line.
+            String ack = ask(challenger, serverFinal);
+            if (!ack.isEmpty() && !ack.equals("=")) {
+                throw new SaslDecoder.InvalidResponse("unexpected data after the SCRAM exchange");
+            }
+        }
+        return new Outcome(server.login(), server.result());
+    }
+
     private static String ask(Challenger challenger, String prompt) throws IOException, Cancelled {
-        String answer = challenger.ask(Base64.getEncoder().encodeToString(prompt.getBytes(StandardCharsets.US_ASCII)));
+        String answer = challenger.ask(Base64.getEncoder().encodeToString(prompt.getBytes(StandardCharsets.UTF_8)));
         if (answer == null) {
             throw new IOException("the client left during authentication");
         }

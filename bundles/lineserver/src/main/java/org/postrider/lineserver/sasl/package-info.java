@@ -1,6 +1,6 @@
-/** SASL PLAIN (RFC 4616) and LOGIN decoding, shared by SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE. */
+/** SASL: SCRAM-SHA-256 (RFC 7677), PLAIN (RFC 4616) and LOGIN, shared by SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE. */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.postrider.lineserver.sasl;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,9 +1,10 @@
 package org.postrider.lineserver.sasl;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -11,7 +12,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.postrider.api.address.Domain;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.Resolution;
+import org.postrider.api.directory.ScramCredentials;
+import org.postrider.api.directory.User;
 
 class SaslExchangeTest {
     private static String b64(String s) {
@@ -29,37 +38,136 @@ class SaslExchangeTest {
 
         @Override
         public String ask(String challenge) {
-            challenges.add(new String(Base64.getDecoder().decode(challenge), StandardCharsets.US_ASCII));
+            challenges.add(new String(Base64.getDecoder().decode(challenge), StandardCharsets.UTF_8));
             return answers.poll();
+        }
+    }
+
+    /** One user, "user" with password "pencil"; records the logins it was asked about. */
+    static class OneUser implements Directory {
+        final List<String> asked = new ArrayList<>();
+
+        @Override
+        public boolean isLocalDomain(Domain domain) {
+            return false;
+        }
+
+        @Override
+        public Resolution resolve(MailAddress address) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<User> user(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public AuthResult authenticate(String login, char[] password) {
+            asked.add(login);
+            return login.equals("user") && new String(password).equals("pencil")
+                    ? new AuthResult.Success(ScramServerTest.USER) : new AuthResult.Failure();
+        }
+    }
+
+    /** The same, with SCRAM keys. */
+    static final class OneScramUser extends OneUser {
+        @Override
+        public ScramCredentials scramSha256(String login) {
+            try {
+                return ScramServerTest.pencil(login.equals("user") ? ScramServerTest.USER : null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
     @Test
     void plainWithAnInitialResponseOrAfterAnEmptyChallenge() throws Exception {
-        Credentials c = SaslExchange.run("plain", b64("\0alice@example.org\0pw"), new Client());
-        assertEquals("alice@example.org", c.login());
-        Client client = new Client(b64("\0bob@example.org\0pw2"));
-        Credentials d = SaslExchange.run("PLAIN", null, client);
+        OneUser d = new OneUser();
+        SaslExchange.Outcome o = SaslExchange.authenticate("plain", b64("\0user\0pencil"), new Client(), d);
+        assertTrue(o.succeeded());
+        Client client = new Client(b64("\0user\0wrong"));
+        SaslExchange.Outcome p = SaslExchange.authenticate("PLAIN", null, client, d);
         assertEquals(List.of(""), client.challenges);
-        assertArrayEquals("pw2".toCharArray(), d.password());
+        assertInstanceOf(AuthResult.Failure.class, p.result());
+        assertEquals("user", p.login());
     }
 
     @Test
     void loginAsksForUserThenPassword() throws Exception {
-        Client client = new Client(b64("carol@example.org"), b64("secret"));
-        Credentials c = SaslExchange.run("LOGIN", null, client);
+        Client client = new Client(b64("user"), b64("pencil"));
+        SaslExchange.Outcome o = SaslExchange.authenticate("LOGIN", null, client, new OneUser());
         assertEquals(List.of("Username:", "Password:"), client.challenges);
-        assertEquals("carol@example.org", c.login());
+        assertTrue(o.succeeded());
     }
 
     @Test
-    void cancelAuthzidAndUnknownMechanisms() throws Exception {
-        assertThrows(SaslExchange.Cancelled.class, () -> SaslExchange.run("PLAIN", null, new Client("*")));
-        assertThrows(SaslExchange.Cancelled.class, () -> SaslExchange.run("LOGIN", b64("u"), new Client("*")));
+    void aForeignAuthzidFailsLikeAWrongPasswordWithoutAskingTheDirectory() throws Exception {
+        OneUser d = new OneUser();
+        SaslExchange.Outcome o = SaslExchange.authenticate("PLAIN", b64("admin\0user\0pencil"), new Client(), d);
+        assertInstanceOf(AuthResult.Failure.class, o.result(), "impersonation");
+        assertEquals(List.of(), d.asked);
+        assertTrue(SaslExchange.authenticate("PLAIN", b64("user\0user\0pencil"), new Client(), d).succeeded());
+    }
+
+    @Test
+    void cancelMalformedAndUnknownMechanisms() throws Exception {
+        OneUser d = new OneUser();
+        assertThrows(SaslExchange.Cancelled.class, () -> SaslExchange.authenticate("PLAIN", null, new Client("*"), d));
+        assertThrows(SaslExchange.Cancelled.class,
+                () -> SaslExchange.authenticate("LOGIN", b64("u"), new Client("*"), d));
         assertThrows(SaslDecoder.InvalidResponse.class,
-                () -> SaslExchange.run("PLAIN", b64("admin\0alice\0pw"), new Client()), "impersonation");
-        assertEquals("alice", SaslExchange.run("PLAIN", b64("alice\0alice\0pw"), new Client()).login());
-        assertNull(SaslExchange.run("CRAM-MD5", null, new Client()));
-        assertThrows(java.io.IOException.class, () -> SaslExchange.run("PLAIN", null, new Client()), "client left");
+                () -> SaslExchange.authenticate("PLAIN", b64("no nuls"), new Client(), d));
+        assertNull(SaslExchange.authenticate("CRAM-MD5", null, new Client(), d));
+        assertThrows(java.io.IOException.class, () -> SaslExchange.authenticate("PLAIN", null, new Client(), d),
+                "client left");
+    }
+
+    @Test
+    void scramIsOfferedAndRunOnlyWhereTheDirectoryHasKeys() throws Exception {
+        assertEquals(List.of("PLAIN", "LOGIN"), SaslExchange.mechanisms(new OneUser()));
+        assertNull(SaslExchange.authenticate("SCRAM-SHA-256", b64("n,,n=user,r=abc"), new Client(), new OneUser()));
+        assertEquals(List.of("SCRAM-SHA-256", "PLAIN", "LOGIN"), SaslExchange.mechanisms(new OneScramUser()));
+    }
+
+    @Test
+    void scramRunsToTheServerSignatureAndTheClientsEmptyAnswer() throws Exception {
+        String clientFirstBare = "n=user,r=abc";
+        List<String> challenges = new ArrayList<>();
+        SaslExchange.Challenger client = new SaslExchange.Challenger() {
+            int step;
+
+            @Override
+            public String ask(String challenge) {
+                String c = new String(Base64.getDecoder().decode(challenge), StandardCharsets.UTF_8);
+                challenges.add(c);
+                try {
+                    if (step++ == 0) {
+                        String withoutProof = "c=biws," + c.substring(0, c.indexOf(','));
+                        return b64(withoutProof + ",p="
+                                + ScramServerTest.proof("pencil", clientFirstBare + "," + c + "," + withoutProof));
+                    }
+                    return "";
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        SaslExchange.Outcome o = SaslExchange.authenticate("scram-sha-256", b64("n,," + clientFirstBare), client,
+                new OneScramUser());
+        assertTrue(o.succeeded(), o.toString());
+        assertEquals(2, challenges.size());
+        assertTrue(challenges.get(0).startsWith("r=abc") && challenges.get(0).endsWith(",i=4096"));
+        assertTrue(challenges.get(1).startsWith("v="));
+    }
+
+    @Test
+    void scramWithAWrongPasswordFailsWithoutSendingASignature() throws Exception {
+        Client client = new Client(b64("c=biws,r=abcXX,p=AAAA"));
+        // the nonce cannot match the server's random one: refused as malformed
+        assertThrows(SaslDecoder.InvalidResponse.class, () -> SaslExchange.authenticate("SCRAM-SHA-256",
+                b64("n,,n=user,r=abc"), client, new OneScramUser()));
+        assertEquals(1, client.challenges.size());
     }
 }

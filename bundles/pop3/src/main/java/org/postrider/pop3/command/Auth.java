@@ -2,7 +2,7 @@ package org.postrider.pop3.command;
 
 import java.io.IOException;
 import java.util.Set;
-import org.postrider.lineserver.sasl.Credentials;
+import org.postrider.api.directory.Directory;
 import org.postrider.lineserver.sasl.SaslDecoder;
 import org.postrider.lineserver.sasl.SaslExchange;
 import org.postrider.pop3.Pop3Session;
@@ -23,14 +23,14 @@ public final class Auth implements Pop3Command {
     @Override
     public String capability(Pop3Session s) {
         return s.mayAuthenticate() && s.state() == Pop3Session.State.AUTHORIZATION
-                ? "SASL " + String.join(" ", SaslExchange.MECHANISMS) : null;
+                ? "SASL " + String.join(" ", SaslExchange.mechanisms(s.directory())) : null;
     }
 
     @Override
     public void execute(Pop3Session s, Pop3Request r) throws IOException {
         if (r.args().isEmpty()) {
             s.reply("+OK");
-            for (String m : SaslExchange.MECHANISMS) {
+            for (String m : SaslExchange.mechanisms(s.directory())) {
                 s.reply(m);
             }
             s.reply(".");
@@ -40,18 +40,23 @@ public final class Auth implements Pop3Command {
             s.reply("-ERR [AUTH] plaintext authentication is disallowed without TLS (use STLS)");
             return;
         }
+        Directory d = s.directory();
+        if (d == null) {
+            s.reply("-ERR [SYS/TEMP] service temporarily unavailable, try again later");
+            return;
+        }
         try {
-            Credentials c = SaslExchange.run(r.args().get(0), r.args().size() > 1 ? r.args().get(1) : null,
-                    challenge -> {
+            SaslExchange.Outcome o = SaslExchange.authenticate(r.args().get(0),
+                    r.args().size() > 1 ? r.args().get(1) : null, challenge -> {
                         s.reply("+ " + challenge);
                         s.flush();
                         return s.connection().readTextLine();
-                    });
-            if (c == null) {
+                    }, d);
+            if (o == null) {
                 s.reply("-ERR unsupported mechanism " + r.args().get(0));
                 return;
             }
-            s.login(c.login(), c.password());
+            s.authenticated(o.login(), o.result());
         } catch (SaslDecoder.InvalidResponse e) {
             s.reply("-ERR [AUTH] " + e.getMessage());
         } catch (SaslExchange.Cancelled e) {

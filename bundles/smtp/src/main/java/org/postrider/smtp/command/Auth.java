@@ -1,7 +1,7 @@
 package org.postrider.smtp.command;
 
 import java.io.IOException;
-import org.postrider.lineserver.sasl.Credentials;
+import org.postrider.api.directory.Directory;
 import org.postrider.lineserver.sasl.SaslDecoder;
 import org.postrider.lineserver.sasl.SaslExchange;
 import org.postrider.smtp.SmtpSession;
@@ -17,7 +17,7 @@ public final class Auth implements SmtpCommand {
     @Override
     public String ehloKeyword(SmtpSession s) {
         return s.mayAuthenticate() && s.authenticatedUser() == null
-                ? "AUTH " + String.join(" ", SaslExchange.MECHANISMS) : null;
+                ? "AUTH " + String.join(" ", SaslExchange.mechanisms(s.directory())) : null;
     }
 
     @Override
@@ -38,18 +38,23 @@ public final class Auth implements SmtpCommand {
             s.bad("538 5.7.11 encryption required for authentication (STARTTLS first)");
             return;
         }
+        Directory d = s.directory();
+        if (d == null) {
+            s.reply("454 4.7.0 temporary authentication failure");
+            return;
+        }
         String[] a = r.argument().trim().split(" ");
         try {
-            Credentials c = SaslExchange.run(a[0], a.length > 1 ? a[1] : null, challenge -> {
+            SaslExchange.Outcome o = SaslExchange.authenticate(a[0], a.length > 1 ? a[1] : null, challenge -> {
                 s.reply("334 " + challenge);
                 s.flush();
                 return s.connection().readTextLine();
-            });
-            if (c == null) {
+            }, d);
+            if (o == null) {
                 s.bad("504 5.5.4 unrecognized authentication mechanism");
                 return;
             }
-            s.login(c.login(), c.password());
+            s.authenticated(o.result());
         } catch (SaslDecoder.InvalidResponse e) {
             s.bad("501 5.5.2 " + e.getMessage());
         } catch (SaslExchange.Cancelled e) {
