@@ -21,8 +21,10 @@ final class TraceHeader {
         Origin o = e.origin();
         StringBuilder sb = new StringBuilder("Received: ");
         if (o.clientAddress() != null) {
+            // RFC 5321 4.1.3: an IPv6 address literal is tagged
             sb.append("from ").append(o.heloName() != null ? o.heloName() : "unknown").append(" ([")
-                    .append(o.clientAddress()).append("])\r\n\t");
+                    .append(o.clientAddress().indexOf(':') >= 0 ? "IPv6:" : "").append(o.clientAddress())
+                    .append("])\r\n\t");
         }
         sb.append("by ").append(serverName).append(" (Postrider) with ").append(o.protocol()).append(" id ")
                 .append(id);

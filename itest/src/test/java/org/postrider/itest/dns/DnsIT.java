@@ -56,4 +56,37 @@ class DnsIT {
             assertTrue(athena.admin("dns:resolve", "mx1.example.net").ok().out().contains("127.0.0.9"));
         }
     }
+
+    private static List<java.net.InetAddress> addresses(String out) {
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).map(l -> {
+            try {
+                return java.net.InetAddress.getByName(l);
+            } catch (java.net.UnknownHostException e) {
+                throw new AssertionError("not an address: " + l, e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void cnamesAreFollowedAndIpv6AddressesComeFirst() throws Exception {
+        try (TestDns dns = new TestDns()) {
+            dns.mx("example.net", 10, "mx1.example.net").a("mx1.example.net", "127.0.0.1")
+                    .aaaa("mx1.example.net", "::1");
+            dns.cname("mail.example.com", "mx1.example.net"); // an address lookup through a CNAME
+            dns.cname("other.example", "example.net"); // an MX lookup through a CNAME
+            dns.aaaa("v6only.example", "2001:db8::25");
+            Instance athena = instances.create("athena");
+            athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:" + dns.port(), "timeoutMillis", "2000"));
+            athena.start();
+
+            List<java.net.InetAddress> both = List.of(java.net.InetAddress.getByName("::1"),
+                    java.net.InetAddress.getByName("127.0.0.1"));
+            assertEquals(both, addresses(athena.admin("dns:resolve", "mx1.example.net").ok().out()));
+            assertEquals(both, addresses(athena.admin("dns:resolve", "mail.example.com").ok().out()));
+            assertEquals("10 mx1.example.net", athena.admin("dns:mx", "other.example").ok().out().trim());
+            assertEquals(List.of(java.net.InetAddress.getByName("2001:db8::25")),
+                    addresses(athena.admin("dns:resolve", "v6only.example").ok().out()));
+            assertEquals("0 v6only.example (implicit MX)", athena.admin("dns:mx", "v6only.example").ok().out().trim());
+        }
+    }
 }

@@ -16,13 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An authoritative DNS server on 127.0.0.1 (UDP, port chosen by the system) answering from
- * a small zone the test writes: MX and A records, NXDOMAIN for names it does not know, an
- * empty answer for a known name without records of the asked type. Hand-written wire
+ * a small zone the test writes: MX, A, AAAA and CNAME records (a CNAME answer carries the
+ * target's records of the asked type, as a recursive resolver gives them), NXDOMAIN for
+ * names it does not know, an empty answer for a known name without records of that type. Hand-written wire
  * format (RFC 1035 4), so the test classpath stays free of logging jars.
  */
 public final class TestDns implements AutoCloseable {
     private static final int TYPE_A = 1;
     private static final int TYPE_MX = 15;
+    private static final int TYPE_CNAME = 5;
+    private static final int TYPE_AAAA = 28;
 
     private record Rr(int type, byte[] rdata) {
     }
@@ -53,6 +56,23 @@ public final class TestDns implements AutoCloseable {
 
     public TestDns a(String host, String address) throws IOException {
         add(host, new Rr(TYPE_A, InetAddress.getByName(address).getAddress()));
+        return this;
+    }
+
+    public TestDns aaaa(String host, String address) throws IOException {
+        byte[] a = InetAddress.getByName(address).getAddress();
+        if (a.length != 16) {
+            throw new IllegalArgumentException("not an IPv6 address: " + address);
+        }
+        add(host, new Rr(TYPE_AAAA, a));
+        return this;
+    }
+
+    /** alias is another name for target. */
+    public TestDns cname(String alias, String target) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        writeName(b, target);
+        add(alias, new Rr(TYPE_CNAME, b.toByteArray()));
         return this;
     }
 
@@ -115,12 +135,17 @@ public final class TestDns implements AutoCloseable {
         q.getShort(); // class IN
         int questionEnd = q.position();
         List<Rr> records = zone.get(key(name.toString()));
-        List<Rr> matching = new ArrayList<>();
-        if (records != null) {
-            for (Rr r : records) {
-                if (r.type() == type) {
-                    matching.add(r);
-                }
+        List<Rr> matching = ofType(records, type);
+        // owner names of the answers: null for the question's name, else the CNAME target's
+        List<String> owners = new ArrayList<>(java.util.Collections.nCopies(matching.size(), (String) null));
+        List<Rr> cname = ofType(records, TYPE_CNAME);
+        if (matching.isEmpty() && !cname.isEmpty() && type != TYPE_CNAME) {
+            matching.add(cname.get(0));
+            owners.add(null);
+            String target = readName(cname.get(0).rdata());
+            for (Rr r : ofType(zone.get(key(target)), type)) {
+                matching.add(r);
+                owners.add(target);
             }
         }
         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -131,8 +156,13 @@ public final class TestDns implements AutoCloseable {
         putShort(b, 0);
         putShort(b, 0);
         b.write(q.array(), q.arrayOffset() + questionStart, questionEnd - questionStart);
-        for (Rr r : matching) {
-            putShort(b, 0xC00C); // the name of the question
+        for (int i = 0; i < matching.size(); i++) {
+            Rr r = matching.get(i);
+            if (owners.get(i) == null) {
+                putShort(b, 0xC00C); // the name of the question
+            } else {
+                writeName(b, owners.get(i));
+            }
             putShort(b, r.type());
             putShort(b, 1);
             putShort(b, 0);
@@ -141,6 +171,30 @@ public final class TestDns implements AutoCloseable {
             b.writeBytes(r.rdata());
         }
         return b.toByteArray();
+    }
+
+    private static List<Rr> ofType(List<Rr> records, int type) {
+        List<Rr> l = new ArrayList<>();
+        if (records != null) {
+            for (Rr r : records) {
+                if (r.type() == type) {
+                    l.add(r);
+                }
+            }
+        }
+        return l;
+    }
+
+    /** An uncompressed name, as writeName makes them. */
+    private static String readName(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; b[i] != 0; i += (b[i] & 0xff) + 1) {
+            if (!sb.isEmpty()) {
+                sb.append('.');
+            }
+            sb.append(new String(b, i + 1, b[i] & 0xff, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return sb.toString();
     }
 
     private static void putShort(ByteArrayOutputStream b, int v) {

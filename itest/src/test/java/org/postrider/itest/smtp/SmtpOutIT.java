@@ -31,6 +31,7 @@ class SmtpOutIT {
     static TestDns dns;
     static Instance athena;
     static Instance arlington;
+    static Instance sparta;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,13 +40,29 @@ class SmtpOutIT {
         dns.mx("nullmx.example", 0, ".");
         dns.mx("unreachable.example", 10, "dead.unreachable.example").a("dead.unreachable.example", "127.0.0.2");
         dns.mx("legacy.example", 10, "mx.legacy.example").a("mx.legacy.example", "127.0.0.3");
+        // Sparta on IPv6 only; Arlington reached by a CNAME, and behind a dead IPv6 address with a live IPv4 one.
+        dns.mx("v6.example", 10, "mx6.example.net").aaaa("mx6.example.net", "::1");
+        dns.mx("alias.example", 10, "mail.alias.example").cname("mail.alias.example", "mx.example.net");
+        dns.mx("fallback.example", 10, "mx.fallback.example").aaaa("mx.fallback.example", "::2")
+                .a("mx.fallback.example", "127.0.0.1");
 
         arlington = INSTANCES.create("arlington");
         arlington.config("org.postrider.directory.file", Map.of("defaultDomain", "example.net"));
         arlington.start();
+        for (String d : List.of("alias.example", "fallback.example")) {
+            arlington.admin("dir:domain-add", d).ok();
+            arlington.admin("dir:user-add", "user@" + d, "user-pw").ok();
+        }
         arlington.admin("dir:user-add", "user@example.net", "user-pw").ok();
         arlington.admin("dir:user-add", "batch@example.net", "batch-pw").ok();
         int arlingtonMx = arlington.listenerPort("smtp");
+
+        // Sparta listens on IPv6 only, on the port the SMTP client of Athena uses for every hop.
+        sparta = INSTANCES.create("sparta");
+        sparta.config("org.postrider.directory.file", Map.of("defaultDomain", "v6.example"));
+        sparta.config("org.postrider.smtp", Map.of("bind", "::1", "port", String.valueOf(arlingtonMx)));
+        sparta.start();
+        sparta.admin("dir:user-add", "user@v6.example", "user-pw").ok();
 
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:" + dns.port(), "timeoutMillis", "2000"));
@@ -127,6 +144,25 @@ class SmtpOutIT {
         // Idle sessions are closed after connectionCacheTime (2s), with a QUIT.
         Await.until("idle sessions closed", Duration.ofSeconds(10), () -> stat(athena, "out.idle"), n -> n == 0);
         Await.until("Arlington sees them gone", Duration.ofSeconds(10), () -> stat(arlington, "in.open"), n -> n == 0);
+    }
+
+    @Test
+    void exchangersAreReachedOverIpv6ThroughCnamesAndOnTheirNextAddress() throws Exception {
+        send("user@v6.example", "to-v6");
+        send("user@alias.example", "to-alias");
+        send("user@fallback.example", "to-fallback");
+        String v6 = Files.readString(Await.until("the message over IPv6", Duration.ofSeconds(30),
+                () -> inbox(sparta, "user", "v6.example"), l -> l.size() == 1).get(0), StandardCharsets.UTF_8);
+        assertTrue(v6.contains("Message-ID: <to-v6@example.org>") && v6.contains("from athena ([IPv6:"),
+                "relayed over IPv6, with an RFC 5321 IPv6 literal in the trace:\n" + v6);
+        String alias = Files.readString(Await.until("the message through the CNAME", Duration.ofSeconds(30),
+                () -> inbox(arlington, "user", "alias.example"), l -> l.size() == 1).get(0), StandardCharsets.UTF_8);
+        assertTrue(alias.contains("Message-ID: <to-alias@example.org>"), alias);
+        String fallback = Files.readString(Await.until("the message on the IPv4 address", Duration.ofSeconds(30),
+                () -> inbox(arlington, "user", "fallback.example"), l -> l.size() == 1).get(0), StandardCharsets.UTF_8);
+        assertTrue(fallback.contains("Message-ID: <to-fallback@example.org>") && fallback.contains("([127.0.0.1])"),
+                fallback);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
     }
 
     @Test
