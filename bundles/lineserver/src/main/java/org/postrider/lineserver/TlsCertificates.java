@@ -187,11 +187,41 @@ public final class TlsCertificates implements Supplier<SSLContext> {
             throw new GeneralSecurityException("no certificate in " + certificate);
         }
         PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII));
+        requireMatch(pk, chain.get(0).getPublicKey(), certificate, key);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         char[] pw = "in-memory".toCharArray();
         ks.setKeyEntry("postrider", pk, pw, chain.toArray(Certificate[]::new));
         return context(ks, pw);
+    }
+
+    /**
+     * Refuses a key that is not the certificate's: mid-renewal, one file may already be new
+     * and the other not, and such a pair would fail every handshake.
+     */
+    private static void requireMatch(PrivateKey pk, java.security.PublicKey pub, Path certificate, Path key)
+            throws GeneralSecurityException {
+        String alg = switch (pk.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> pk.getAlgorithm();
+        };
+        byte[] probe = "postrider key check".getBytes(StandardCharsets.US_ASCII);
+        java.security.Signature sign = java.security.Signature.getInstance(alg);
+        sign.initSign(pk);
+        sign.update(probe);
+        byte[] signature = sign.sign();
+        java.security.Signature verify = java.security.Signature.getInstance(alg);
+        try {
+            verify.initVerify(pub);
+            verify.update(probe);
+            if (verify.verify(signature)) {
+                return;
+            }
+        } catch (java.security.InvalidKeyException e) {
+            // another algorithm: not the certificate's key either
+        }
+        throw new GeneralSecurityException("the key in " + key + " is not the one of the certificate in " + certificate);
     }
 
     private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
