@@ -159,10 +159,12 @@ class MailCoreIT {
         Instance athena = athena();
         String dir = Files.readString(athena.home().resolve("data/directory/directory.txt"));
         assertFalse(dir.contains("alice-pw") || dir.contains("bob-pw"), dir);
-        assertTrue(dir.contains("hash=pbkdf2-sha256$600000$"), dir);
+        assertTrue(dir.contains("hash=scram-sha-256$600000$"), dir);
         String secret = Files.readString(athena.home().resolve("data/directory/postmaster.password")).trim();
         assertFalse(dir.contains(secret));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(athena.home().resolve("data/directory/postmaster.password"))));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(athena.home().resolve("data/directory/scram.secret"))));
     }
 }

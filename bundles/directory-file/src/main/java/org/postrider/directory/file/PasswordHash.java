@@ -1,16 +1,14 @@
 package org.postrider.directory.file;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.postrider.api.directory.ScramCredentials;
 
 /**
  * Salted slow password hashes: PBKDF2-HMAC-SHA256 with 600,000 iterations, OWASP's current
@@ -108,28 +106,14 @@ final class PasswordHash {
      * secret, so a prober sees a stable salt as for a real user, and no proof matches.
      */
     static Keys madeUp(byte[] secret, String login) {
-        byte[] salt = Arrays.copyOf(hmac(secret, "salt " + login), SALT_BYTES);
-        return new Keys(salt, ITERATIONS, hmac(secret, "stored " + login), hmac(secret, "server " + login));
+        byte[] salt = Arrays.copyOf(ScramCredentials.hmac(secret, "salt " + login), SALT_BYTES);
+        return new Keys(salt, ITERATIONS, ScramCredentials.hmac(secret, "stored " + login),
+                ScramCredentials.hmac(secret, "server " + login));
     }
 
     private static Keys keys(byte[] salt, int iterations, byte[] saltedPassword) {
-        try {
-            byte[] clientKey = hmac(saltedPassword, "Client Key");
-            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
-            return new Keys(salt, iterations, storedKey, hmac(saltedPassword, "Server Key"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        ScramCredentials c = ScramCredentials.fromSaltedPassword(salt, iterations, saltedPassword, null);
+        return new Keys(salt, iterations, c.storedKey(), c.serverKey());
     }
 
     /** Hi() of RFC 5802; the JDK encodes the characters as UTF-8. */

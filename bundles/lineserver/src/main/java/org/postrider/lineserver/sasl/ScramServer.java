@@ -1,15 +1,12 @@
 package org.postrider.lineserver.sasl;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.ScramCredentials;
 
@@ -151,18 +148,18 @@ public final class ScramServer {
             throw new SaslDecoder.InvalidResponse("SCRAM nonce does not match");
         }
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-        byte[] signature = hmac(credentials.storedKey(), authMessage);
+        byte[] signature = ScramCredentials.hmac(credentials.storedKey(), authMessage);
         boolean ok = proof.length == signature.length;
         if (ok) {
             byte[] clientKey = new byte[proof.length];
             for (int i = 0; i < proof.length; i++) {
                 clientKey[i] = (byte) (proof[i] ^ signature[i]);
             }
-            ok = MessageDigest.isEqual(sha256(clientKey), credentials.storedKey());
+            ok = MessageDigest.isEqual(ScramCredentials.sha256(clientKey), credentials.storedKey());
         }
         if (ok && result == null && credentials.user() != null) {
             result = new AuthResult.Success(credentials.user());
-            return "v=" + Base64.getEncoder().encodeToString(hmac(credentials.serverKey(), authMessage));
+            return "v=" + Base64.getEncoder().encodeToString(ScramCredentials.hmac(credentials.serverKey(), authMessage));
         }
         result = new AuthResult.Failure();
         return null;
@@ -197,23 +194,5 @@ public final class ScramServer {
             throw new SaslDecoder.InvalidResponse("empty SCRAM name");
         }
         return sb.toString();
-    }
-
-    private static byte[] hmac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
     }
 }
