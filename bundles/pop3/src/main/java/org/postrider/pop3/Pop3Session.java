@@ -6,6 +6,7 @@ import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.User;
 import org.postrider.api.store.MailStore;
 import org.postrider.api.store.StoreException;
+import org.postrider.lineserver.CommandLoop;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.ProtocolViolation;
 import org.postrider.pop3.command.Pop3Command;
@@ -14,71 +15,61 @@ import org.postrider.pop3.proto.Pop3Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One POP3 session: its state, and the loop that reads commands and dispatches them. */
-public final class Pop3Session {
+/** One POP3 session: its state, and how it greets, dispatches and answers violations. */
+public final class Pop3Session extends CommandLoop {
     private static final Logger LOG = LoggerFactory.getLogger(Pop3Session.class);
 
     /** RFC 1939 states; UPDATE is the moment of QUIT in TRANSACTION. */
     public enum State { AUTHORIZATION, TRANSACTION }
 
-    private final Connection connection;
     private final Pop3Service service;
     private State state = State.AUTHORIZATION;
     private String pendingUser;
     private Maildrop maildrop;
-    private boolean done;
-    private int badCommands;
     private int authFailures;
     private String rawLine;
 
     Pop3Session(Connection connection, Pop3Service service) {
-        this.connection = connection;
+        super(connection, service.config().maxBadCommands());
         this.service = service;
     }
 
-    void run() throws IOException {
-        try {
-            reply("+OK Postrider POP3 server ready");
-            flush();
-            while (!done) {
-                String line;
-                try {
-                    line = connection.readTextLine();
-                } catch (ProtocolViolation v) {
-                    if (v.kind() == ProtocolViolation.Kind.TIMEOUT) {
-                        reply("-ERR [SYS/TEMP] autologout: idle for too long");
-                    } else {
-                        reply("-ERR " + (v.fatal() ? "protocol violation: " : "") + v.getMessage());
-                    }
-                    flush();
-                    if (v.fatal()) {
-                        return;
-                    }
-                    continue;
-                }
-                if (line == null) {
-                    return; // dropped: no UPDATE state, nothing deleted
-                }
-                rawLine = line;
-                dispatch(line);
-                if (!connection.inputPending()) {
-                    flush();
-                }
-                if (connection.stopping() && !done) {
-                    reply("-ERR [SYS/TEMP] server shutting down");
-                    flush();
-                    return;
-                }
-            }
-            flush();
-        } finally {
-            if (maildrop != null) {
-                service.locks().release(maildrop.user, this);
-            }
+    @Override
+    protected boolean greet() throws IOException {
+        reply("+OK Postrider POP3 server ready");
+        return true;
+    }
+
+    @Override
+    protected void answer(ProtocolViolation v) throws IOException {
+        if (v.kind() == ProtocolViolation.Kind.TIMEOUT) {
+            reply("-ERR [SYS/TEMP] autologout: idle for too long");
+        } else {
+            reply("-ERR " + (v.fatal() ? "protocol violation: " : "") + v.getMessage());
         }
     }
 
-    private void dispatch(String line) throws IOException {
+    @Override
+    protected String shuttingDown() {
+        return "-ERR [SYS/TEMP] server shutting down";
+    }
+
+    @Override
+    protected String tooManyErrors() {
+        return "-ERR too many bad commands, closing";
+    }
+
+    /** A dropped session never reaches UPDATE: nothing is deleted, only the lock released. */
+    @Override
+    protected void finish() {
+        if (maildrop != null) {
+            service.locks().release(maildrop.user, this);
+        }
+    }
+
+    @Override
+    protected void dispatch(String line) throws IOException {
+        rawLine = line;
         Pop3Request request;
         try {
             request = Pop3Parser.parse(line);
@@ -97,14 +88,6 @@ public final class Pop3Session {
             return;
         }
         command.execute(this, request);
-    }
-
-    private void bad(String reply) throws IOException {
-        reply(reply);
-        if (++badCommands >= service.config().maxBadCommands()) {
-            reply("-ERR too many bad commands, closing");
-            done = true;
-        }
     }
 
     // --- used by the commands ---
@@ -128,10 +111,6 @@ public final class Pop3Session {
 
     public void flush() throws IOException {
         connection.flush();
-    }
-
-    public void end() {
-        done = true;
     }
 
     /** Plaintext credentials may be used: under TLS, or where the administrator allows it. */
@@ -191,7 +170,7 @@ public final class Pop3Session {
             reply("-ERR [AUTH] authentication failed");
             if (++authFailures >= 3) {
                 reply("-ERR too many authentication failures, closing");
-                done = true;
+                end();
             }
             return;
         }

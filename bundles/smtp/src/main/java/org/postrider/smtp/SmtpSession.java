@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collection;
 import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.Directory;
+import org.postrider.lineserver.CommandLoop;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.ProtocolViolation;
 import org.postrider.smtp.command.SmtpCommand;
@@ -12,85 +13,75 @@ import org.postrider.smtp.proto.SmtpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One SMTP session: its state, and the loop that reads commands and dispatches them. */
-public final class SmtpSession {
+/** One SMTP session: its state, and how it greets, dispatches and answers violations. */
+public final class SmtpSession extends CommandLoop {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSession.class);
 
-    private final Connection connection;
     private final SmtpService service;
     private final SmtpService.Port port;
     private String helo;
     private boolean esmtp;
     private String authenticatedUser;
     private Transaction transaction;
-    private boolean done;
-    private int badCommands;
     private int authFailures;
 
     SmtpSession(Connection connection, SmtpService service, SmtpService.Port port) {
-        this.connection = connection;
+        super(connection, service.config().maxBadCommands());
         this.service = service;
         this.port = port;
     }
 
-    void run() throws IOException {
-        try {
-            java.time.Duration wait = org.postrider.kit.text.Durations.parse(service.config().pregreetWait());
-            if (port == SmtpService.Port.MX && !wait.isZero() && connection.talksWithin(wait)) {
-                LOG.info("smtp pregreet from {}: refused", connection.remote().getAddress().getHostAddress());
-                reply("554 5.5.1 protocol error: talking before the greeting");
-                flush();
-                return;
-            }
-            reply("220 " + service.hostName() + " ESMTP Postrider");
-            flush();
-            while (!done) {
-                String line;
-                try {
-                    line = connection.readTextLine();
-                } catch (ProtocolViolation v) {
-                    violation(v);
-                    if (v.fatal()) {
-                        return;
-                    }
-                    continue;
-                }
-                if (line == null) {
-                    return;
-                }
-                dispatch(line);
-                if (!connection.inputPending()) {
-                    flush();
-                }
-                if (connection.stopping() && !done) {
-                    reply("421 4.3.2 " + service.hostName() + " shutting down");
-                    flush();
-                    return;
-                }
-            }
-            flush();
-        } finally {
-            if (transaction != null) {
-                transaction.abort();
-            }
+    @Override
+    protected boolean greet() throws IOException {
+        java.time.Duration wait = org.postrider.kit.text.Durations.parse(service.config().pregreetWait());
+        if (port == SmtpService.Port.MX && !wait.isZero() && connection.talksWithin(wait)) {
+            LOG.info("smtp pregreet from {}: refused", connection.remote().getAddress().getHostAddress());
+            reply("554 5.5.1 protocol error: talking before the greeting");
+            return false;
+        }
+        reply("220 " + service.hostName() + " ESMTP Postrider");
+        return true;
+    }
+
+    @Override
+    protected String shuttingDown() {
+        return "421 4.3.2 " + service.hostName() + " shutting down";
+    }
+
+    @Override
+    protected String tooManyErrors() {
+        return "421 4.7.0 too many errors, closing";
+    }
+
+    @Override
+    protected void finish() {
+        if (transaction != null) {
+            transaction.abort();
         }
     }
 
     /** Replies to a framing violation: timeouts and bare line ends close the session. */
-    public void violation(ProtocolViolation v) throws IOException {
+    @Override
+    protected void answer(ProtocolViolation v) throws IOException {
         switch (v.kind()) {
             case TIMEOUT -> reply("421 4.4.2 " + service.hostName() + " timeout, closing");
             case BARE_LINE_ENDING -> reply("521 5.5.2 bare CR or LF received; only CRLF ends a line, closing");
             case LINE_TOO_LONG -> reply("500 5.5.2 line too long");
             case PIPELINED_STARTTLS -> reply("554 5.5.1 pipelined input after STARTTLS, closing");
         }
+    }
+
+    /** For commands that read on their own (DATA, STARTTLS): answers, and ends on a fatal one. */
+    public void violation(ProtocolViolation v) throws IOException {
+        answer(v);
         flush();
         if (v.fatal()) {
-            done = true;
+            end();
         }
     }
 
-    private void dispatch(String line) throws IOException {
+    @Override
+    protected void dispatch(String line) throws IOException {
         SmtpRequest request;
         try {
             request = SmtpParser.request(line);
@@ -108,15 +99,6 @@ public final class SmtpSession {
             return;
         }
         command.execute(this, request);
-    }
-
-    /** A refused command; too many of them end the session (a client that is not speaking SMTP). */
-    public void bad(String reply) throws IOException {
-        reply(reply);
-        if (++badCommands >= service.config().maxBadCommands()) {
-            reply("421 4.7.0 too many errors, closing");
-            done = true;
-        }
     }
 
     // --- for the commands ---
@@ -140,10 +122,6 @@ public final class SmtpSession {
 
     public void flush() throws IOException {
         connection.flush();
-    }
-
-    public void end() {
-        done = true;
     }
 
     public String helo() {
@@ -222,7 +200,7 @@ public final class SmtpSession {
         reply("535 5.7.8 authentication credentials invalid");
         if (++authFailures >= 3) {
             reply("421 4.7.0 too many authentication failures, closing");
-            done = true;
+            end();
         }
     }
 }
