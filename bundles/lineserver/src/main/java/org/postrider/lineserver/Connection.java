@@ -50,9 +50,28 @@ public final class Connection {
         return remote;
     }
 
-    /** Records who logged in, for the session listing. */
-    public void user(String id) {
-        this.user = id;
+    /**
+     * Records who logged in (for the session listing) and counts the session against the
+     * user's limit; false, recording nothing, when the user has as many sessions as allowed.
+     */
+    public boolean login(String id) {
+        if (user != null) {
+            throw new IllegalStateException("already logged in as " + user);
+        }
+        if (!server.users().enter(id, server.settings().maxPerUser())) {
+            return false;
+        }
+        user = id;
+        return true;
+    }
+
+    /** Gives back the user's session slot (the server does so when the connection ends). */
+    public void logout() {
+        String u = user;
+        if (u != null) {
+            user = null;
+            server.users().leave(u);
+        }
     }
 
     SessionInfo info() {

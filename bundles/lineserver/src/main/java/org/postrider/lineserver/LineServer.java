@@ -40,6 +40,7 @@ public final class LineServer implements ListenerInfo {
     private final SessionHandler handler;
     private final Supplier<SSLContext> tls;
     private final AuthThrottle throttle;
+    private final UserSessions users;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -53,10 +54,17 @@ public final class LineServer implements ListenerInfo {
      *            null for a listener without TLS
      */
     public LineServer(ListenerSettings settings, SessionHandler handler, Supplier<SSLContext> tls) {
+        this(settings, handler, tls, new AuthThrottle(settings.authFailureDelay()), new UserSessions());
+    }
+
+    /** With the failed-login penalties and per-user counts shared by the protocol's other listeners. */
+    LineServer(ListenerSettings settings, SessionHandler handler, Supplier<SSLContext> tls, AuthThrottle throttle,
+            UserSessions users) {
         this.settings = settings;
         this.handler = handler;
         this.tls = tls;
-        this.throttle = new AuthThrottle(settings.authFailureDelay());
+        this.throttle = throttle;
+        this.users = users;
     }
 
     /** Binds and starts accepting. */
@@ -127,6 +135,7 @@ public final class LineServer implements ListenerInfo {
         } finally {
             if (c != null) {
                 connections.remove(c);
+                c.logout();
                 c.close();
             } else {
                 try {
@@ -197,6 +206,10 @@ public final class LineServer implements ListenerInfo {
 
     SSLContext tlsContext() {
         return tls == null ? null : tls.get();
+    }
+
+    UserSessions users() {
+        return users;
     }
 
     AuthThrottle throttle() {

@@ -12,12 +12,15 @@ import org.postrider.api.server.ListenerInfo;
 /**
  * The listeners of one protocol component: each is started and registered as a
  * {@link ListenerInfo} service (so status commands list it), and all are unregistered and
- * stopped together, gracefully and in parallel, when the component goes.
+ * stopped together, gracefully and in parallel, when the component goes. They count failed
+ * logins and sessions per user together, so that switching ports gains a client nothing.
  */
 public final class ListenerGroup implements AutoCloseable {
     private final BundleContext context;
     private final List<LineServer> servers = new ArrayList<>();
     private final List<ServiceRegistration<ListenerInfo>> registrations = new ArrayList<>();
+    private final UserSessions users = new UserSessions();
+    private AuthThrottle throttle;
 
     public ListenerGroup(BundleContext context) {
         this.context = context;
@@ -26,7 +29,10 @@ public final class ListenerGroup implements AutoCloseable {
     /** Binds a listener and registers it; on failure the caller should {@link #close()} the group. */
     public LineServer start(ListenerSettings settings, SessionHandler handler, Supplier<SSLContext> tls)
             throws IOException {
-        LineServer server = new LineServer(settings, handler, tls);
+        if (throttle == null) {
+            throttle = new AuthThrottle(settings.authFailureDelay());
+        }
+        LineServer server = new LineServer(settings, handler, tls, throttle, users);
         server.start();
         servers.add(server);
         registrations.add(context.registerService(ListenerInfo.class, server, null));

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param tls               NONE, STARTTLS or IMPLICIT
  * @param maxConnections    open connections in all
  * @param maxPerAddress     open connections from one client address
+ * @param maxPerUser        sessions of one logged-in user, over all listeners of the protocol
  * @param maxLineLength     octets in one line, CRLF excluded
  * @param idleTimeout       waiting for the next command
  * @param commandDeadline   from a command's first byte to its CRLF (slowloris defence)
@@ -20,6 +21,6 @@ import java.time.Duration;
  * @param authFailureDelay  the first failed login's delay; it doubles per failure from one address, up to 15 s
  */
 public record ListenerSettings(String name, String protocol, InetSocketAddress bind, TlsMode tls, int maxConnections,
-        int maxPerAddress, int maxLineLength, Duration idleTimeout, Duration commandDeadline, Duration shutdownGrace,
+        int maxPerAddress, int maxPerUser, int maxLineLength, Duration idleTimeout, Duration commandDeadline, Duration shutdownGrace,
         Duration authFailureDelay) {
 }

@@ -74,7 +74,7 @@ class LineServerTest {
 
     private LineServer start(TlsMode tls) throws Exception {
         ListenerSettings s = new ListenerSettings("echo", "ECHO", new InetSocketAddress("127.0.0.1", 0), tls, 10, 2,
-                100, Duration.ofMillis(1200), Duration.ofMillis(1200), Duration.ofMillis(800), Duration.ofMillis(10));
+                2, 100, Duration.ofMillis(1200), Duration.ofMillis(1200), Duration.ofMillis(800), Duration.ofMillis(10));
         server = new LineServer(s, ECHO, TlsCertificates.of("", "", "", "", tlsDir, "localhost"));
         server.start();
         return server;

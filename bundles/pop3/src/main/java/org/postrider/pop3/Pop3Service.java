@@ -53,7 +53,6 @@ public class Pop3Service implements SessionHandler {
     private final Pop3Config config;
     private final String serverName;
     private final Map<String, Pop3Command> commands = new LinkedHashMap<>();
-    private final MaildropLocks locks = new MaildropLocks();
     private final ListenerGroup listeners;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -91,8 +90,9 @@ public class Pop3Service implements SessionHandler {
     }
 
     private void start(String name, int port, TlsMode mode, TlsCertificates tls) throws IOException {
+        // One session per user over both ports: RFC 1939's exclusive maildrop lock.
         ListenerSettings s = new ListenerSettings(name, "POP3", new InetSocketAddress(config.bind(), port), mode,
-                config.maxConnections(), config.maxPerAddress(), 1024, Durations.parse(config.idleTimeout()),
+                config.maxConnections(), config.maxPerAddress(), 1, 1024, Durations.parse(config.idleTimeout()),
                 Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
                 Durations.parse(config.authFailureDelay()));
         listeners.start(s, this, tls);
@@ -115,10 +115,6 @@ public class Pop3Service implements SessionHandler {
 
     Map<String, Pop3Command> commands() {
         return commands;
-    }
-
-    MaildropLocks locks() {
-        return locks;
     }
 
     Pop3Config config() {

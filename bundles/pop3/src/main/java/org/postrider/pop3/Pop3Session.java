@@ -59,14 +59,6 @@ public final class Pop3Session extends CommandLoop {
         return "-ERR too many bad commands, closing";
     }
 
-    /** A dropped session never reaches UPDATE: nothing is deleted, only the lock released. */
-    @Override
-    protected void finish() {
-        if (maildrop != null) {
-            service.locks().release(maildrop.user, this);
-        }
-    }
-
     @Override
     protected void dispatch(String line) throws IOException {
         rawLine = line;
@@ -180,19 +172,18 @@ public final class Pop3Session extends CommandLoop {
             reply("-ERR [SYS/PERM] the mailbox of " + user.id() + " is on server " + user.homeServer());
             return;
         }
-        if (!service.locks().acquire(user.id(), this)) {
+        if (!connection.login(user.id())) { // at most one session per user: RFC 1939's exclusive lock
             reply("-ERR [IN-USE] the maildrop is in use by another session");
             return;
         }
         try {
             maildrop = new Maildrop(user.id(), store.mailbox(user.id()).open("INBOX"));
         } catch (StoreException e) {
-            service.locks().release(user.id(), this);
+            connection.logout();
             reply("-ERR [SYS/TEMP] cannot open the maildrop: " + e.getMessage());
             return;
         }
         state = State.TRANSACTION;
-        connection.user(user.id());
         LOG.info("pop3 login {} from {}: {} messages", user.id(), connection.remote().getAddress().getHostAddress(),
                 maildrop.count());
         reply("+OK " + user.id() + " has " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");

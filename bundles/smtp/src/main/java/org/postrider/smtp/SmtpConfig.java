@@ -46,6 +46,9 @@ public @interface SmtpConfig {
 
     int maxPerAddress() default 20;
 
+    @AttributeDefinition(description = "Sessions one authenticated user may have open at once, over all SMTP ports")
+    int maxPerUser() default 10;
+
     @AttributeDefinition(description = "Idle time between commands (RFC 5321 4.5.3.2: 5 minutes)")
     String idleTimeout() default "5m";
 

@@ -190,8 +190,11 @@ public final class SmtpSession extends CommandLoop {
     public void authenticated(AuthResult r) throws IOException {
         if (r instanceof AuthResult.Success s) {
             connection.authSucceeded();
+            if (!connection.login(s.user().id())) {
+                reply("454 4.7.0 too many sessions open for " + s.user().id() + ", try again later");
+                return;
+            }
             authenticatedUser = s.user().id();
-            connection.user(authenticatedUser);
             LOG.info("smtp auth {} from {}", authenticatedUser, connection.remote().getAddress().getHostAddress());
             reply("235 2.7.0 authentication successful");
             return;

@@ -44,12 +44,12 @@ class SmtpIT {
     static void start() throws Exception {
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.smtp", Map.of("authFailureDelay", "100ms", "maxRecipients", "5",
-                "maxMessageSize", "100000"));
+                "maxMessageSize", "100000", "maxPerUser", "2"));
         athena.start();
         mx = athena.listenerPort("smtp");
         submission = athena.listenerPort("submission");
         submissions = athena.listenerPort("submissions");
-        for (String u : List.of("alice", "bob", "carol")) {
+        for (String u : List.of("alice", "bob", "carol", "dave")) {
             athena.admin("dir:user-add", u + "@example.org", u + "-pw").ok();
         }
     }
@@ -158,6 +158,36 @@ class SmtpIT {
             assertTrue(actAs.out().contains("535 5.7.8") && !actAs.out().contains("235 "),
                     mechanism + ": " + actAs.out() + actAs.err());
         }
+    }
+
+    @Test
+    void oneUserCannotHoldMoreSessionsThanAllowedOverAllPorts() throws Exception {
+        String out = Python.run(athena.home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                def on587():
+                    s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx); return s
+                a = on587(); print('first', a.login('dave@example.org', 'dave-pw')[0])
+                b = smtplib.SMTP_SSL('127.0.0.1', int(sys.argv[2]), context=ctx)
+                print('second', b.login('dave@example.org', 'dave-pw')[0])
+                c = on587()
+                try:
+                    c.login('dave@example.org', 'dave-pw'); print('third: logged in')
+                except smtplib.SMTPAuthenticationError as e:
+                    print('third', e.smtp_code, e.smtp_error.decode())
+                print('other user', on587().login('alice@example.org', 'alice-pw')[0])
+                a.quit()
+                import time
+                for _ in range(50):
+                    try:
+                        print('after one left', c.login('dave@example.org', 'dave-pw')[0]); break
+                    except smtplib.SMTPAuthenticationError:
+                        time.sleep(0.1)
+                """, String.valueOf(submission), String.valueOf(submissions)).ok().out();
+        assertTrue(out.contains("first 235") && out.contains("second 235"), out);
+        assertTrue(out.contains("third 454 4.7.0 too many sessions open for dave@example.org"), out);
+        assertTrue(out.contains("other user 235"), out);
+        assertTrue(out.contains("after one left 235"), out);
     }
 
     @Test
