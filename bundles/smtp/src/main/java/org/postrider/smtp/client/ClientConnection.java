@@ -114,6 +114,19 @@ final class ClientConnection implements AutoCloseable {
         return read();
     }
 
+    /** A command whose reply may take no longer than wait (RSET, QUIT), whatever the usual reply timeout. */
+    Reply command(String command, Duration wait) throws IOException {
+        int usual = socket.getSoTimeout();
+        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+        try {
+            return command(command);
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(usual);
+            }
+        }
+    }
+
     /** Reads one (multi-line) reply, bounded in lines and length. */
     Reply read() throws IOException {
         try {
@@ -203,8 +216,7 @@ final class ClientConnection implements AutoCloseable {
     /** Says goodbye without waiting long for the answer, then closes. */
     void quit(Duration wait) {
         try {
-            socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
-            command("QUIT");
+            command("QUIT", wait);
         } catch (IOException ignored) {
             // closing anyway
         }

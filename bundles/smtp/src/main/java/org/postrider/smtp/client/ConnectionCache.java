@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class ConnectionCache implements AutoCloseable {
     private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
+    /** Postfix's smtp_rset_timeout: a cached session that is slow to answer RSET is not worth waiting for. */
+    private static final Duration RSET_WAIT = Duration.ofSeconds(20);
 
     private record Idle(ClientConnection connection, long since) {
     }
@@ -25,6 +27,7 @@ final class ConnectionCache implements AutoCloseable {
     private final Map<String, Deque<Idle>> idle = new HashMap<>();
     private final Duration idleTime;
     private final int reuseLimit;
+    private final Duration rsetWait;
     private boolean closed;
 
     /**
@@ -32,8 +35,13 @@ final class ConnectionCache implements AutoCloseable {
      * @param reuseLimit the most transactions one session carries
      */
     ConnectionCache(Duration idleTime, int reuseLimit) {
+        this(idleTime, reuseLimit, RSET_WAIT);
+    }
+
+    ConnectionCache(Duration idleTime, int reuseLimit, Duration rsetWait) {
         this.idleTime = idleTime;
         this.reuseLimit = reuseLimit;
+        this.rsetWait = rsetWait;
     }
 
     int idleCount() {
@@ -53,7 +61,7 @@ final class ConnectionCache implements AutoCloseable {
                 return null;
             }
             try {
-                if (c.command("RSET").code() == 250) {
+                if (c.command("RSET", rsetWait).code() == 250) {
                     return c;
                 }
                 c.quit(QUIT_WAIT);

@@ -24,6 +24,7 @@ class ConnectionCacheTest {
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private final ServerSocket hop;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private volatile boolean silent;
 
     ConnectionCacheTest() throws IOException {
         hop = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -47,6 +48,9 @@ class ConnectionCacheTest {
             out.write("220 hop\r\n".getBytes(StandardCharsets.US_ASCII));
             for (String l = in.readLine(); l != null; l = in.readLine()) {
                 heard.add(l);
+                if (silent) {
+                    continue; // a hop that has stopped answering
+                }
                 out.write((l.equals("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes(StandardCharsets.US_ASCII));
                 if (l.equals("QUIT")) {
                     return;
@@ -64,7 +68,7 @@ class ConnectionCacheTest {
 
     private ClientConnection connect() throws IOException {
         ClientConnection c = new ClientConnection(InetAddress.getLoopbackAddress(), hop.getLocalPort(), "hop",
-                Duration.ofSeconds(5), Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
         assertEquals(220, c.read().code());
         return c;
     }
@@ -157,5 +161,18 @@ class ConnectionCacheTest {
         ClientConnection late = connect();
         cache.release("example.net", late);
         assertEquals(0, cache.idleCount(), "a closed cache keeps nothing");
+    }
+
+    @Test
+    void aSessionSlowToAnswerRsetIsDroppedAfterTheRsetWait() throws Exception {
+        try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100, Duration.ofMillis(300))) {
+            cache.release("example.net", connect());
+            silent = true;
+            long start = System.nanoTime();
+            assertNull(cache.take("example.net"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 250 && millis < 10_000, "gave up after the RSET wait, not the 30 s reply timeout: "
+                    + millis);
+        }
     }
 }
