@@ -250,6 +250,14 @@ class SmtpIT {
             return reply();
         }
 
+        /** A command given as bytes, for what is not valid UTF-8. */
+        String command(byte[] c) throws Exception {
+            out.write(c);
+            out.write(new byte[] {'\r', '\n'});
+            out.flush();
+            return reply();
+        }
+
         @Override
         public void close() throws Exception {
             socket.close();
@@ -401,5 +409,35 @@ class SmtpIT {
                 "one reply whether or not the user exists: " + out);
         assertTrue(out.contains("after 3 failures: closed"), out);
         assertTrue(out.contains("normal {}"), out);
+    }
+
+    @Test
+    void controlCharactersAndMalformedUtf8InCommandsAreRefusedAndReachNoHeader() throws Exception {
+        int before = inbox("carol").size();
+        try (Raw r = new Raw(mx)) {
+            assertTrue(r.command("EHLO evil\0name.example").startsWith("500 5.5.2"), "NUL in EHLO");
+            assertTrue(r.command("EHLO evil\u0001name.example").startsWith("500 5.5.2"), "control character in EHLO");
+            assertTrue(r.command("EHLO client.example").startsWith("250"));
+            assertTrue(r.command("MAIL FROM:<a\0b@example.net>").startsWith("50"), "NUL in the sender");
+            byte[] overlong = "MAIL FROM:<\u00c0\u00ae@example.net> SMTPUTF8".getBytes(StandardCharsets.ISO_8859_1);
+            assertTrue(r.command(overlong).startsWith("501 5.1.7"), "overlong UTF-8 for '.'");
+            byte[] truncated = "MAIL FROM:<\u00e2\u0082@example.net> SMTPUTF8".getBytes(StandardCharsets.ISO_8859_1);
+            assertTrue(r.command(truncated).startsWith("501 5.1.7"), "a truncated UTF-8 sequence");
+            assertTrue(r.command("MAIL FROM:<a@example.net> ENVID=x+0D+0AInjected:+20yes").startsWith("501"),
+                    "CR LF smuggled in as xtext");
+            assertTrue(r.command("MAIL FROM:<a@example.net>").startsWith("250"));
+            assertTrue(r.command("RCPT TO:<carol@example.org> ORCPT=rfc822;c+0D+0AX:+20y@example.org")
+                    .startsWith("501"), "CR LF in ORCPT");
+            assertTrue(r.command("RCPT TO:<carol@example.org>\0").startsWith("500 5.5.2"), "trailing NUL");
+            assertTrue(r.command("RCPT TO:<carol@example.org>").startsWith("250"));
+            assertTrue(r.command("DATA").startsWith("354"));
+            assertTrue(r.command("Subject: clean\r\n\r\nbody\r\n.").startsWith("250 2.0.0"));
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        assertEquals(before + 1, inbox("carol").size());
+        String m = lastMessage("carol");
+        assertTrue(m.contains("from client.example ([127.0.0.1])") && !m.contains("evil") && !m.contains("Injected"),
+                m);
+        assertTrue(m.chars().noneMatch(c -> c == 0 || c == 1), "no control character reached the stored message");
     }
 }
