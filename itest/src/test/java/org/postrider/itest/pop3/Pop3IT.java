@@ -305,6 +305,9 @@ class Pop3IT {
             assertFalse(caps.toString().contains("USER") || caps.toString().contains("SASL"), caps.toString());
             assertTrue(r.send("x".repeat(3000) + "\r\n").startsWith("-ERR line longer"), "long line");
             assertTrue(r.send("STAT\r\n").startsWith("-ERR STAT is not allowed before login"));
+            assertTrue(r.send("CAPA\0\r\n").startsWith("-ERR"), "NUL in a command");
+            assertTrue(r.send("UIDL \u0001\r\n").startsWith("-ERR"), "control character in an argument");
+            assertTrue(r.send("STAT\r\n").startsWith("-ERR STAT is not allowed"), "the session goes on");
         }
         try (Raw r = new Raw()) {
             assertEquals("-ERR commands pipelined after STLS; closing", r.send("STLS\r\nCAPA\r\n"));
