@@ -24,6 +24,9 @@ public @interface Pop3Config {
     @AttributeDefinition(description = "Open connections from one client address")
     int maxPerAddress() default 20;
 
+    @AttributeDefinition(description = "Longest command line, in octets (RFC 2449: 255 at least)")
+    int maxCommandLine() default 1024;
+
     @AttributeDefinition(description = "Idle time before autologout (RFC 1939: at least 10 minutes)")
     String idleTimeout() default "10m";
 

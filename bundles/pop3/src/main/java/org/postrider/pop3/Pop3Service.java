@@ -92,9 +92,9 @@ public class Pop3Service implements SessionHandler {
     private void start(String name, int port, TlsMode mode, TlsCertificates tls) throws IOException {
         // One session per user over both ports: RFC 1939's exclusive maildrop lock.
         ListenerSettings s = new ListenerSettings(name, "POP3", new InetSocketAddress(config.bind(), port), mode,
-                config.maxConnections(), config.maxPerAddress(), 1, 1024, Durations.parse(config.idleTimeout()),
-                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
-                Durations.parse(config.authFailureDelay()));
+                config.maxConnections(), config.maxPerAddress(), 1, config.maxCommandLine(),
+                Durations.parse(config.idleTimeout()), Durations.parse(config.commandDeadline()),
+                Durations.parse(config.shutdownGrace()), Durations.parse(config.authFailureDelay()));
         listeners.start(s, this, tls);
     }
 

@@ -30,6 +30,13 @@ public @interface SmtpConfig {
     @AttributeDefinition(description = "Largest header section, in octets")
     int maxHeaderSize() default 262144;
 
+    @AttributeDefinition(description = "Longest command line, in octets (RFC 5321 asks for 512 at least)")
+    int maxCommandLine() default 2048;
+
+    @AttributeDefinition(description = "Longest line of message text, in octets; a longer one refuses the message "
+            + "(RFC 5321 sets 1000, but real senders exceed it)")
+    int maxDataLine() default 65536;
+
     @AttributeDefinition(description = "Allow AUTH without TLS (not recommended)")
     boolean allowPlaintextAuth() default false;
 

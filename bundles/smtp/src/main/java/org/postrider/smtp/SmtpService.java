@@ -102,7 +102,7 @@ public class SmtpService {
 
     private void start(String name, Port port, int number, TlsMode mode, TlsCertificates tls) throws IOException {
         ListenerSettings s = new ListenerSettings(name, "SMTP", new InetSocketAddress(config.bind(), number), mode,
-                config.maxConnections(), config.maxPerAddress(), config.maxPerUser(), 2048,
+                config.maxConnections(), config.maxPerAddress(), config.maxPerUser(), config.maxCommandLine(),
                 Durations.parse(config.idleTimeout()), Durations.parse(config.commandDeadline()),
                 Durations.parse(config.shutdownGrace()), Durations.parse(config.authFailureDelay()));
         listeners.start(s, new SessionHandler() {

@@ -44,7 +44,7 @@ class SmtpIT {
     static void start() throws Exception {
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.smtp", Map.of("authFailureDelay", "100ms", "maxRecipients", "5",
-                "maxMessageSize", "100000", "maxPerUser", "2"));
+                "maxMessageSize", "100000", "maxPerUser", "2", "maxDataLine", "5000"));
         athena.start();
         mx = athena.listenerPort("smtp");
         submission = athena.listenerPort("submission");
@@ -373,6 +373,11 @@ class SmtpIT {
             r.send("Subject: big\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(120) + ".\r\n");
             assertTrue(r.reply().startsWith("552 5.3.4"), "120 kB over a 100 kB limit");
             assertTrue(r.command("NOOP").startsWith("250"), "the session goes on after a refused message");
+            r.command("MAIL FROM:<a@example.net>");
+            r.command("RCPT TO:<bob@example.org>");
+            r.command("DATA");
+            r.send("Subject: long line\r\n\r\n" + "z".repeat(6000) + "\r\n.\r\n");
+            assertTrue(r.reply().startsWith("500 5.5.2 message has a line longer than 5000 octets"), "maxDataLine");
             assertTrue(r.command("RCPT TO:<bob@example.org>").startsWith("503"), "the transaction was reset");
             r.send("NOOP\nQUIT\r\n");
             assertTrue(r.reply().startsWith("521"), "bare LF in a command");

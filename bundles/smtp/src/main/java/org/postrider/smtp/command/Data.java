@@ -17,8 +17,6 @@ import org.postrider.smtp.proto.SmtpRequest;
  * message is acknowledged only once the queue has it on disk.
  */
 public final class Data implements SmtpCommand {
-    private static final int MAX_DATA_LINE = 64 * 1024;
-
     @Override
     public String verb() {
         return "DATA";
@@ -57,6 +55,7 @@ public final class Data implements SmtpCommand {
         s.reply("354 end data with <CR><LF>.<CR><LF>");
         s.flush();
         long max = s.service().config().maxMessageSize();
+        int maxLine = s.service().config().maxDataLine();
         HeaderFilter filter = s.service().headerFilter(sub.content(), s.submission());
         OutputStream out = filter;
         boolean tooBig = false;
@@ -65,7 +64,7 @@ public final class Data implements SmtpCommand {
             while (true) {
                 byte[] line;
                 try {
-                    line = s.connection().readLine(MAX_DATA_LINE);
+                    line = s.connection().readLine(maxLine);
                 } catch (ProtocolViolation v) {
                     if (v.kind() == ProtocolViolation.Kind.LINE_TOO_LONG) {
                         tooLong = true;
@@ -104,7 +103,7 @@ public final class Data implements SmtpCommand {
         if (tooBig || tooLong || filter.tooLarge()) {
             sub.close();
             s.reset();
-            s.reply(tooLong ? "500 5.5.2 message has a line longer than " + MAX_DATA_LINE + " octets"
+            s.reply(tooLong ? "500 5.5.2 message has a line longer than " + maxLine + " octets"
                     : tooBig ? "552 5.3.4 message size exceeds fixed limit" : "552 5.3.4 header too large");
             return;
         }
