@@ -55,6 +55,8 @@ class SmtpOutIT {
         }
         arlington.admin("dir:user-add", "user@example.net", "user-pw").ok();
         arlington.admin("dir:user-add", "batch@example.net", "batch-pw").ok();
+        arlington.admin("dir:user-add", "share@example.net", "share-pw").ok();
+        arlington.admin("dir:user-add", "share@alias.example", "share-pw").ok();
         int arlingtonMx = arlington.listenerPort("smtp");
 
         // Sparta listens on IPv6 only, on the port the SMTP client of Athena uses for every hop.
@@ -66,7 +68,9 @@ class SmtpOutIT {
 
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:" + dns.port(), "timeoutMillis", "2000"));
-        athena.config("org.postrider.smtp.client", Map.of("port", String.valueOf(arlingtonMx)));
+        // Sessions wait 10 s for the next message (2 s by default), so the tests need no haste.
+        athena.config("org.postrider.smtp.client", Map.of("port", String.valueOf(arlingtonMx),
+                "connectionCacheTime", "10s"));
         athena.config("org.postrider.core.queue", Map.of("retrySchedule", "1s,2s", "maxLifetime", "8s",
                 "delayWarning", "1h", "destinationConcurrency", "2"));
         athena.start();
@@ -141,9 +145,32 @@ class SmtpOutIT {
         long connections = stat(arlington, "in.accepted") - acceptedBefore;
         assertTrue(connections >= 1 && connections <= 4, "connections for 12 messages: " + connections);
         assertTrue(stat(athena, "out.reused") - reusedBefore >= 8, athena.admin("smtp:stats").out());
-        // Idle sessions are closed after connectionCacheTime (2s), with a QUIT.
-        Await.until("idle sessions closed", Duration.ofSeconds(10), () -> stat(athena, "out.idle"), n -> n == 0);
+        // Idle sessions are closed after connectionCacheTime, with a QUIT.
+        Await.until("idle sessions closed", Duration.ofSeconds(30), () -> stat(athena, "out.idle"), n -> n == 0);
         Await.until("Arlington sees them gone", Duration.ofSeconds(10), () -> stat(arlington, "in.open"), n -> n == 0);
+    }
+
+    @Test
+    void domainsOnOneExchangerShareItsSessions() throws Exception {
+        send("share@example.net", "share-1");
+        Await.until("the first message", Duration.ofSeconds(30), () -> inbox(arlington, "share", "example.net"),
+                l -> l.stream().anyMatch(p -> read(p).contains("<share-1@example.org>")));
+        long accepted = stat(arlington, "in.accepted");
+        long reused = stat(athena, "out.reused");
+        // alias.example's exchanger is a CNAME of mx.example.net: the same address, the same session.
+        send("share@alias.example", "share-2");
+        Await.until("the second message", Duration.ofSeconds(30), () -> inbox(arlington, "share", "alias.example"),
+                l -> l.stream().anyMatch(p -> read(p).contains("<share-2@example.org>")));
+        assertEquals(accepted, stat(arlington, "in.accepted"), "no new connection for the second domain");
+        assertEquals(reused + 1, stat(athena, "out.reused"), athena.admin("smtp:stats").out());
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -34,6 +34,8 @@ final class ClientConnection implements AutoCloseable {
     private OutputStream out;
     private final String host;
     private final String where;
+    private final InetAddress address;
+    private final int port;
     private final Set<String> extensions = new HashSet<>();
     private boolean secure;
     private boolean broken;
@@ -43,6 +45,8 @@ final class ClientConnection implements AutoCloseable {
             throws IOException {
         this.host = host;
         this.where = host + "[" + address.getHostAddress() + "]";
+        this.address = address;
+        this.port = port;
         socket = new Socket();
         socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
         socket.setSoTimeout((int) readTimeout.toMillis());
@@ -52,6 +56,14 @@ final class ClientConnection implements AutoCloseable {
 
     String host() {
         return host;
+    }
+
+    InetAddress address() {
+        return address;
+    }
+
+    int port() {
+        return port;
     }
 
     /** host[address], as DSNs and logs name the hop. */

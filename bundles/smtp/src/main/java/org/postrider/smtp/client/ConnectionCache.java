@@ -6,25 +6,36 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Sessions with next hops kept open a short while after a transaction, by destination
- * domain, so the next message for that domain skips connect, greeting, EHLO and the TLS
- * handshake (Postfix's connection cache: a short idle time, a cap on reuses, RSET to check
- * a session before it carries another message).
+ * Sessions with next hops kept open a short while after a transaction, so the next message
+ * skips connect, greeting, EHLO and the TLS handshake (Postfix's connection cache: a short
+ * idle time, a cap on reuses, RSET to check a session before it carries another message).
+ * A session is found by each of its keys: the destination domain it served, and the
+ * exchanger's address, so domains hosted on one exchanger share its sessions.
  */
 final class ConnectionCache implements AutoCloseable {
     private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
     /** Postfix's smtp_rset_timeout: a cached session that is slow to answer RSET is not worth waiting for. */
     private static final Duration RSET_WAIT = Duration.ofSeconds(20);
 
-    private record Idle(ClientConnection connection, long since) {
+    private static final class Idle {
+        final ClientConnection connection;
+        final long since = System.nanoTime();
+        final List<String> keys;
+
+        Idle(ClientConnection connection, List<String> keys) {
+            this.connection = connection;
+            this.keys = keys;
+        }
     }
 
-    private final Map<String, Deque<Idle>> idle = new HashMap<>();
+    private final Map<String, Deque<Idle>> byKey = new HashMap<>();
+    private final Set<Idle> all = new LinkedHashSet<>(); // oldest first
     private final Duration idleTime;
     private final int reuseLimit;
     private final Duration rsetWait;
@@ -44,19 +55,24 @@ final class ConnectionCache implements AutoCloseable {
         this.rsetWait = rsetWait;
     }
 
+    /** The key of an exchanger's address ("[192.0.2.1]:25"). */
+    static String addressKey(java.net.InetAddress address, int port) {
+        return "[" + address.getHostAddress() + "]:" + port;
+    }
+
     int idleCount() {
-        synchronized (idle) {
-            return idle.values().stream().mapToInt(Deque::size).sum();
+        synchronized (byKey) {
+            return all.size();
         }
     }
 
     /**
-     * A live session with the destination, checked by RSET, or null when none is cached.
+     * A live session found by this key, checked by RSET, or null when none is cached.
      * Sessions that fail the check are closed and the next is tried.
      */
-    ClientConnection take(String destination) {
+    ClientConnection take(String key) {
         while (true) {
-            ClientConnection c = poll(destination);
+            ClientConnection c = poll(key);
             if (c == null) {
                 return null;
             }
@@ -71,34 +87,50 @@ final class ConnectionCache implements AutoCloseable {
         }
     }
 
-    private ClientConnection poll(String destination) {
+    private ClientConnection poll(String key) {
         List<Idle> stale = new ArrayList<>();
         ClientConnection found = null;
-        synchronized (idle) {
-            Deque<Idle> q = idle.get(destination);
+        synchronized (byKey) {
+            Deque<Idle> q = byKey.get(key);
             long now = System.nanoTime();
             while (q != null && !q.isEmpty() && found == null) {
-                Idle i = q.pollLast(); // the most recently used is the likeliest alive
-                if (now - i.since() < idleTime.toNanos()) {
-                    found = i.connection();
+                Idle i = q.peekLast(); // the most recently used is the likeliest alive
+                forget(i);
+                if (now - i.since < idleTime.toNanos()) {
+                    found = i.connection;
                 } else {
                     stale.add(i);
                 }
             }
-            if (q != null && q.isEmpty()) {
-                idle.remove(destination);
-            }
         }
-        stale.forEach(i -> i.connection().quit(QUIT_WAIT));
+        stale.forEach(i -> i.connection.quit(QUIT_WAIT));
         return found;
     }
 
-    /** Takes back a session after a finished transaction: kept for reuse, or closed. */
-    void release(String destination, ClientConnection c) {
+    /** Removes a session from every key it is found by; the caller holds the lock. */
+    private void forget(Idle i) {
+        all.remove(i);
+        for (String k : i.keys) {
+            Deque<Idle> q = byKey.get(k);
+            if (q != null) {
+                q.remove(i);
+                if (q.isEmpty()) {
+                    byKey.remove(k);
+                }
+            }
+        }
+    }
+
+    /** Takes back a session after a finished transaction: kept for reuse under these keys, or closed. */
+    void release(List<String> keys, ClientConnection c) {
         int done = c.transactionDone();
-        synchronized (idle) {
+        synchronized (byKey) {
             if (!closed && !c.broken() && !idleTime.isZero() && done < reuseLimit) {
-                idle.computeIfAbsent(destination, k -> new ArrayDeque<>()).addLast(new Idle(c, System.nanoTime()));
+                Idle i = new Idle(c, List.copyOf(keys));
+                all.add(i);
+                for (String k : i.keys) {
+                    byKey.computeIfAbsent(k, x -> new ArrayDeque<>()).addLast(i);
+                }
                 return;
             }
         }
@@ -108,29 +140,28 @@ final class ConnectionCache implements AutoCloseable {
     /** Closes the sessions idle for longer than the idle time; called periodically. */
     void expire() {
         List<Idle> stale = new ArrayList<>();
-        synchronized (idle) {
+        synchronized (byKey) {
             long now = System.nanoTime();
-            for (Iterator<Deque<Idle>> it = idle.values().iterator(); it.hasNext(); ) {
-                Deque<Idle> q = it.next();
-                while (!q.isEmpty() && now - q.peekFirst().since() >= idleTime.toNanos()) {
-                    stale.add(q.pollFirst());
+            for (Idle i : List.copyOf(all)) {
+                if (now - i.since < idleTime.toNanos()) {
+                    break; // the rest are younger
                 }
-                if (q.isEmpty()) {
-                    it.remove();
-                }
+                forget(i);
+                stale.add(i);
             }
         }
-        stale.forEach(i -> i.connection().quit(QUIT_WAIT));
+        stale.forEach(i -> i.connection.quit(QUIT_WAIT));
     }
 
     @Override
     public void close() {
-        List<Idle> all = new ArrayList<>();
-        synchronized (idle) {
+        List<Idle> left;
+        synchronized (byKey) {
             closed = true;
-            idle.values().forEach(all::addAll);
-            idle.clear();
+            left = List.copyOf(all);
+            all.clear();
+            byKey.clear();
         }
-        all.forEach(i -> i.connection().quit(QUIT_WAIT));
+        left.forEach(i -> i.connection.quit(QUIT_WAIT));
     }
 }

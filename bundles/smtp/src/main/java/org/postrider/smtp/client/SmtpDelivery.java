@@ -3,6 +3,7 @@ package org.postrider.smtp.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * (implicit MX, null MX), each of their addresses in turn until one takes the message; the
  * next on a connection failure or a 4xx greeting. STARTTLS when offered (required for the
  * domains listed), PIPELINING when offered, per-recipient results with the remote's text
- * kept for the DSN. Sessions are reused for the next message to the same domain.
+ * kept for the DSN. Sessions are reused for the next message to the same domain or exchanger.
  */
 @Component(service = {DeliveryAgent.class, SmtpDelivery.class}, property = DeliveryAgent.TRANSPORT + "=smtp", configurationPid = "org.postrider.smtp.client")
 @Designate(ocd = SmtpDelivery.Config.class)
@@ -68,7 +69,7 @@ public class SmtpDelivery implements DeliveryAgent {
         String[] requireTlsDomains() default {};
 
         @AttributeDefinition(description = "How long a session with a next hop stays open waiting for the next "
-                + "message to the same domain; 0s closes each after its message")
+                + "message to the same domain or exchanger; 0s closes each after its message")
         String connectionCacheTime() default "2s";
 
         @AttributeDefinition(description = "The most messages one session carries")
@@ -127,16 +128,9 @@ public class SmtpDelivery implements DeliveryAgent {
         List<Recipient> rcpts = d.envelope().recipients();
         String domain = d.destination().toLowerCase(Locale.ROOT);
         ConnectionCache cache = this.cache;
-        for (ClientConnection c; (c = cache.take(domain)) != null; ) {
-            reused.incrementAndGet();
-            try {
-                List<RecipientResult> r = transaction(d, c);
-                cache.release(domain, c);
-                return r;
-            } catch (IOException e) {
-                c.close();
-                LOG.debug("cached session with {} failed before the message was sent: {}", c.where(), e.toString());
-            }
+        List<RecipientResult> cached = reuse(d, domain, cache);
+        if (cached != null) {
+            return cached;
         }
         DnsResolver resolver = dns;
         if (resolver == null) {
@@ -162,6 +156,10 @@ public class SmtpDelivery implements DeliveryAgent {
                 continue;
             }
             for (InetAddress a : addresses) {
+                List<RecipientResult> shared = reuse(d, ConnectionCache.addressKey(a, config.port()), cache);
+                if (shared != null) {
+                    return shared;
+                }
                 try {
                     List<RecipientResult> r = attempt(d, host.host(), a, cache);
                     if (r != null) {
@@ -175,6 +173,39 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         return all(rcpts, DeliveryStatus.RETRY, "4.4.1", "no exchanger of " + domain + " reachable: "
                 + String.join("; ", errors), null);
+    }
+
+    /**
+     * The transaction on a cached session found by this key (the domain, or an exchanger's
+     * address that other domains share); null when there is none, or when it failed before
+     * the message was sent, so the message can go another way.
+     */
+    private List<RecipientResult> reuse(Delivery d, String key, ConnectionCache cache) {
+        for (ClientConnection c; (c = cache.take(key)) != null; ) {
+            if (!c.secure() && tlsRequired(d)) {
+                c.quit(Duration.ofSeconds(2)); // made for a domain without the policy: not good enough here
+                continue;
+            }
+            reused.incrementAndGet();
+            try {
+                List<RecipientResult> r = transaction(d, c);
+                cache.release(keys(d, c), c);
+                return r;
+            } catch (IOException e) {
+                c.close();
+                LOG.debug("cached session with {} failed before the message was sent: {}", c.where(), e.toString());
+            }
+        }
+        return null;
+    }
+
+    private boolean tlsRequired(Delivery d) {
+        return Set.of(config.requireTlsDomains()).contains(d.destination().toLowerCase(Locale.ROOT));
+    }
+
+    /** The keys a session is found by afterwards: the domain it served and the exchanger's address. */
+    private static List<String> keys(Delivery d, ClientConnection c) {
+        return List.of(d.destination().toLowerCase(Locale.ROOT), ConnectionCache.addressKey(c.address(), c.port()));
     }
 
     /**
@@ -201,7 +232,7 @@ public class SmtpDelivery implements DeliveryAgent {
             if (!ehlo.positive() && !conn.command("HELO " + helo).positive()) {
                 return null;
             }
-            boolean tlsRequired = Set.of(c.requireTlsDomains()).contains(d.destination().toLowerCase(Locale.ROOT));
+            boolean tlsRequired = tlsRequired(d);
             if (conn.has("STARTTLS")) {
                 Reply go = conn.command("STARTTLS");
                 if (go.positive()) {
@@ -219,7 +250,7 @@ public class SmtpDelivery implements DeliveryAgent {
             return results;
         } finally {
             if (clean) {
-                cache.release(d.destination().toLowerCase(Locale.ROOT), conn);
+                cache.release(keys(d, conn), conn);
             } else {
                 conn.close();
             }

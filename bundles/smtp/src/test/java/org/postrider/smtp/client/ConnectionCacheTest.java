@@ -84,7 +84,7 @@ class ConnectionCacheTest {
     void aReleasedSessionIsCheckedWithRsetAndGivenToTheNextMessageForThatDomainOnly() throws Exception {
         try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100)) {
             ClientConnection c = connect();
-            cache.release("example.net", c);
+            cache.release(List.of("example.net"), c);
             assertNull(cache.take("example.org"), "another domain gets no session of example.net");
             assertEquals(1, cache.idleCount());
             assertSame(c, cache.take("example.net"));
@@ -98,7 +98,7 @@ class ConnectionCacheTest {
     @Test
     void anIdleSessionIsQuitOnceItsTimeIsUp() throws Exception {
         try (ConnectionCache cache = new ConnectionCache(Duration.ofMillis(100), 100)) {
-            cache.release("example.net", connect());
+            cache.release(List.of("example.net"), connect());
             Thread.sleep(150);
             cache.expire();
             assertEquals(0, cache.idleCount());
@@ -110,7 +110,7 @@ class ConnectionCacheTest {
     @Test
     void aSessionTheHopClosedWhileIdleIsDroppedQuietly() throws Exception {
         try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100)) {
-            cache.release("example.net", connect());
+            cache.release(List.of("example.net"), connect());
             for (int i = 0; i < 500 && accepted.isEmpty(); i++) {
                 Thread.sleep(10);
             }
@@ -124,9 +124,9 @@ class ConnectionCacheTest {
     void aSessionIsQuitAfterItsLastAllowedTransaction() throws Exception {
         try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 2)) {
             ClientConnection c = connect();
-            cache.release("example.net", c);
+            cache.release(List.of("example.net"), c);
             assertSame(c, cache.take("example.net"));
-            cache.release("example.net", c);
+            cache.release(List.of("example.net"), c);
             assertEquals(0, cache.idleCount(), "two transactions done, the limit");
             awaitHeard("QUIT");
         }
@@ -146,7 +146,7 @@ class ConnectionCacheTest {
                 // now marked broken
             }
             assertTrue(c.broken());
-            cache.release("example.net", c);
+            cache.release(List.of("example.net"), c);
             assertEquals(0, cache.idleCount());
         }
     }
@@ -154,25 +154,39 @@ class ConnectionCacheTest {
     @Test
     void closingTheCacheQuitsWhatItHolds() throws Exception {
         ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100);
-        cache.release("example.net", connect());
+        cache.release(List.of("example.net"), connect());
         cache.close();
         assertEquals(0, cache.idleCount());
         awaitHeard("QUIT");
         ClientConnection late = connect();
-        cache.release("example.net", late);
+        cache.release(List.of("example.net"), late);
         assertEquals(0, cache.idleCount(), "a closed cache keeps nothing");
     }
 
     @Test
     void aSessionSlowToAnswerRsetIsDroppedAfterTheRsetWait() throws Exception {
         try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100, Duration.ofMillis(300))) {
-            cache.release("example.net", connect());
+            cache.release(List.of("example.net"), connect());
             silent = true;
             long start = System.nanoTime();
             assertNull(cache.take("example.net"));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(millis >= 250 && millis < 10_000, "gave up after the RSET wait, not the 30 s reply timeout: "
                     + millis);
+        }
+    }
+
+    @Test
+    void aSessionIsFoundByEachOfItsKeysAndTakenFromAllAtOnce() throws Exception {
+        try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100)) {
+            ClientConnection c = connect();
+            String address = ConnectionCache.addressKey(InetAddress.getLoopbackAddress(), hop.getLocalPort());
+            cache.release(List.of("example.net", address), c);
+            assertEquals(1, cache.idleCount(), "one session, however many keys");
+            assertSame(c, cache.take(address), "another domain on the same exchanger finds it by address");
+            assertNull(cache.take("example.net"), "taken by one key, it is gone from the others");
+            assertEquals(0, cache.idleCount());
+            c.close();
         }
     }
 }
