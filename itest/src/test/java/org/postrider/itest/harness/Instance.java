@@ -117,7 +117,7 @@ public final class Instance {
 
     /** The INBOX Maildir of a user of this instance (the store's layout, for checks from outside). */
     public Path inbox(String localPart, String domain) {
-        return home.resolve("data/mail").resolve(domain.replace(".", "%2E")).resolve(localPart.replace(".", "%2E"));
+        return home.resolve("data/mail").resolve(domain).resolve(localPart);
     }
 
     /** Message files in a Maildir's new/ and cur/. */

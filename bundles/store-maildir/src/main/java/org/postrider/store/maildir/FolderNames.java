@@ -12,9 +12,10 @@ import org.postrider.kit.text.PercentCodec;
 
 /**
  * The escaping layer between names that come from clients (user ids, IMAP folder names)
- * and storage paths. Every byte outside {@code [A-Za-z0-9_-]} is written as {@code %XX},
- * so no name can produce "/", "..", "~" or an absolute path, and the mapping is
- * reversible ({@link PercentCodec}). Folders follow Maildir++: INBOX is the user's Maildir, {@code A/B} is the
+ * and storage paths. In folder names every byte outside {@code [A-Za-z0-9_-]} is written
+ * as {@code %XX}; user directories keep plain names as they are (see {@link #userDir}). No
+ * name can produce "/", "..", "~" or an absolute path, and the mapping is reversible
+ * ({@link PercentCodec}). Folders follow Maildir++: INBOX is the user's Maildir, {@code A/B} is the
  * sub-Maildir {@code .A.B}.
  */
 final class FolderNames {
@@ -25,7 +26,11 @@ final class FolderNames {
     private FolderNames() {
     }
 
-    /** The Maildir of a user: ROOT/domain/escaped-local-part. */
+    /**
+     * The Maildir of a user: ROOT/domain/local-part, both lower case, as admins of other
+     * servers expect (/srv/mail/example.org/alice.smith). A name with anything outside
+     * {@code [a-z0-9._+=-]}, or starting with a dot, is {@code %XX}-escaped as a whole.
+     */
     static Path userDir(Path root, String user) throws StoreException {
         MailAddress a;
         try {
@@ -33,7 +38,22 @@ final class FolderNames {
         } catch (InvalidAddressException e) {
             throw new StoreException("invalid user " + user + ": " + e.getMessage(), false);
         }
-        return root.resolve(escape(a.domain().ascii())).resolve(escape(a.localPart().toLowerCase(Locale.ROOT)));
+        return root.resolve(dirName(a.domain().ascii().toLowerCase(Locale.ROOT)))
+                .resolve(dirName(a.localPart().toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * A domain or local part as one directory name: itself when plainly safe, else escaped.
+     * Still one-to-one: a name kept as it is has no "%", and an escaped one always has.
+     */
+    static String dirName(String s) {
+        boolean plain = !s.isEmpty() && s.charAt(0) != '.';
+        for (int i = 0; i < s.length() && plain; i++) {
+            char c = s.charAt(i);
+            plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '+'
+                    || c == '=';
+        }
+        return plain ? s : escape(s);
     }
 
     /** The directory of a folder inside the user's Maildir. */

@@ -67,6 +67,7 @@ public class MaildirStore implements MailStore {
         String name = context.getProperty("postrider.server.name");
         this.host = (name != null ? name : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
         Files.createDirectories(root);
+        LayoutMigration.run(root);
         LOG.info("Maildir store at {}", root);
     }
 

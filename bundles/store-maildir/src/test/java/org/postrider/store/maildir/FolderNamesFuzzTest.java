@@ -10,7 +10,7 @@ import org.postrider.api.store.StoreException;
 
 /** Fuzz target: no folder name, however hostile, maps outside the user's Maildir or to another folder's name. */
 class FolderNamesFuzzTest {
-    private static final Path USER = Path.of("/srv/mail/example%2Eorg/alice");
+    private static final Path USER = Path.of("/srv/mail/example.org/alice");
 
     @FuzzTest(maxDuration = "30s")
     void mapping(byte[] input) {

@@ -15,10 +15,23 @@ class FolderNamesTest {
     @Test
     void mapsUsersAndFoldersInsideTheRoot() throws Exception {
         Path user = FolderNames.userDir(root, "Alice.Smith@Example.org");
-        assertEquals(Path.of("/srv/mail/example%2Eorg/alice%2Esmith"), user);
+        assertEquals(Path.of("/srv/mail/example.org/alice.smith"), user);
         assertEquals(user, FolderNames.folderDir(user, "inbox"));
         assertEquals(user.resolve(".Work.2024"), FolderNames.folderDir(user, "Work/2024"));
         assertEquals(user.resolve(".%2E%2E.etc"), FolderNames.folderDir(user, "../etc"));
+    }
+
+    @Test
+    void userDirectoriesArePlainWhereSafeAndEscapedWholeElseOneToOne() throws Exception {
+        assertEquals(Path.of("/srv/mail/example.org/bob+tag=x_y-z"),
+                FolderNames.userDir(root, "bob+tag=x_y-z@example.org"));
+        assertEquals(Path.of("/srv/mail/example.org/%22%2E%2E%2F%2E%2E%22"),
+                FolderNames.userDir(root, "\"../..\"@example.org"));
+        assertEquals(Path.of("/srv/mail/%5B127%2E0%2E0%2E1%5D/x"), FolderNames.userDir(root, "x@[127.0.0.1]"));
+        // "a%2Eb" the local part would be escaped ('%'), so it cannot meet the plain "a.b"
+        assertEquals("a%252Eb", FolderNames.dirName("a%2Eb"));
+        assertEquals("a.b", FolderNames.dirName("a.b"));
+        assertEquals("%2Ehidden", FolderNames.dirName(".hidden"));
     }
 
     @Test
