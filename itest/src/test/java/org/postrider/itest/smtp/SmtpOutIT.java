@@ -1,6 +1,7 @@
 package org.postrider.itest.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ class SmtpOutIT {
         dns.mx("nullmx.example", 0, ".");
         dns.mx("unreachable.example", 10, "dead.unreachable.example").a("dead.unreachable.example", "127.0.0.2");
         dns.mx("legacy.example", 10, "mx.legacy.example").a("mx.legacy.example", "127.0.0.3");
+        dns.mx("flaky.example", 10, "mx.flaky.example").a("mx.flaky.example", "127.0.0.4");
         // Sparta on IPv6 only; Arlington reached by a CNAME, and behind a dead IPv6 address with a live IPv4 one.
         dns.mx("v6.example", 10, "mx6.example.net").aaaa("mx6.example.net", "::1");
         dns.mx("alias.example", 10, "mail.alias.example").cname("mail.alias.example", "mx.example.net");
@@ -226,6 +228,57 @@ class SmtpOutIT {
                 return "";
             }, x -> !x.isEmpty());
             assertTrue(dsn.contains("Status: 5.6.3") && dsn.contains("does not support 8BITMIME"), dsn);
+        }
+    }
+
+    @Test
+    void aHopThatDropsTheConnectionAfterTheMessageGetsItAgainLaterNoBounce() throws Exception {
+        // An exchanger that hangs up without answering the end of the first message, then takes it.
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket flaky = new java.net.ServerSocket()) {
+            flaky.bind(new java.net.InetSocketAddress("127.0.0.4", arlington.listenerPort("smtp")));
+            Thread t = new Thread(() -> {
+                for (int n = 1; n <= 2; n++) {
+                    try (java.net.Socket c = flaky.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                                StandardCharsets.UTF_8));
+                        var out = c.getOutputStream();
+                        out.write("220 flaky.example ESMTP\r\n".getBytes());
+                        for (String l = in.readLine(); l != null; l = in.readLine()) {
+                            String verb = l.toUpperCase(java.util.Locale.ROOT);
+                            if (verb.startsWith("DATA")) {
+                                out.write("354 go on\r\n".getBytes());
+                                StringBuilder m = new StringBuilder();
+                                for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
+                                    m.append(d).append('\n');
+                                }
+                                received.add(m.toString());
+                                if (n == 1) {
+                                    break; // hang up instead of answering
+                                }
+                                out.write("250 2.0.0 taken\r\n".getBytes());
+                            } else {
+                                out.write((verb.startsWith("EHLO") ? "250-flaky.example\r\n250 8BITMIME\r\n"
+                                        : verb.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
+                            }
+                        }
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            send("f@flaky.example", "to-flaky");
+            Await.until("the second attempt taken", Duration.ofSeconds(30), () -> received.size(), n -> n == 2);
+            athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        }
+        assertTrue(received.get(1).contains("Message-ID: <to-flaky@example.org>"), received.toString());
+        String log = Files.readString(athena.home().resolve("data/log/postrider.log"));
+        assertTrue(log.lines().anyMatch(l -> l.contains("deferred id=") && l.contains("f@flaky.example")
+                && l.contains("connection lost after the message was sent")), "deferred, with the reason");
+        for (Path p : inbox(athena, "alice", "example.org")) {
+            assertFalse(Files.readString(p).contains("f@flaky.example"), "no failure notice for a deferral");
         }
     }
 
