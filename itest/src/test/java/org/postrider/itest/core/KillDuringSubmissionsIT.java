@@ -12,24 +12,39 @@ import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.SubmissionStream;
 
 /**
- * kill -9 in the middle of a stream of 1,000 submissions: after a restart every message
- * that got a queue id is delivered exactly once, and none is delivered twice.
+ * kill -9 in the middle of a stream of submissions, by the admin channel or by SMTP: after
+ * a restart every message that was acknowledged (a queue id, a "250") is delivered exactly
+ * once, and none is delivered twice.
  */
 class KillDuringSubmissionsIT {
-    private static final int KILL_AFTER = 300;
-
     @RegisterExtension
     final Instances instances = new Instances();
 
     @Test
-    void everyAcknowledgedMessageIsDeliveredExactlyOnce() throws Exception {
+    void everyMessageWithAQueueIdIsDeliveredExactlyOnce() throws Exception {
+        Instance athena = start();
+        killMidStreamAndCheck(athena, new SubmissionStream(athena, "kill", 1000, "carol@example.net",
+                "alice@example.org"), 300);
+    }
+
+    @Test
+    void everyMessageAcceptedWith250OverSmtpIsDeliveredExactlyOnce() throws Exception {
+        Instance athena = start();
+        killMidStreamAndCheck(athena, new SubmissionStream(athena, "smtpkill", 600, "carol@example.net",
+                "alice@example.org").viaSmtp(athena.listenerPort("smtp")), 150);
+    }
+
+    private Instance start() throws Exception {
         Instance athena = instances.create("athena");
         athena.start();
         athena.admin("dir:user-add", "alice@example.org", "pw").ok();
-        SubmissionStream stream = new SubmissionStream(athena, "kill", 1000, "carol@example.net", "alice@example.org");
+        return athena;
+    }
 
+    private static void killMidStreamAndCheck(Instance athena, SubmissionStream stream, int killAfter)
+            throws Exception {
         int acknowledged = stream.run(n -> {
-            if (n == KILL_AFTER) {
+            if (n == killAfter) {
                 try {
                     athena.kill9();
                 } catch (InterruptedException e) {
@@ -37,7 +52,7 @@ class KillDuringSubmissionsIT {
                 }
             }
         });
-        assertTrue(acknowledged >= KILL_AFTER && acknowledged < stream.count(),
+        assertTrue(acknowledged >= killAfter && acknowledged < stream.count(),
                 "the kill must land mid-stream, acknowledged " + acknowledged);
 
         athena.start();
