@@ -228,6 +228,7 @@ class SmtpOutIT {
                 return "";
             }, x -> !x.isEmpty());
             assertTrue(dsn.contains("Status: 5.6.3") && dsn.contains("does not support 8BITMIME"), dsn);
+            assertTrue(dsn.contains("Remote-MTA: dns; mx.legacy.example\r\n"), "RFC 3464: the host's name\n" + dsn);
         }
     }
 

@@ -239,11 +239,11 @@ public class SmtpDelivery implements DeliveryAgent {
                     conn.startTls();
                     conn.ehlo(helo);
                 } else if (tlsRequired) {
-                    return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + " refused STARTTLS: " + go, where);
+                    return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + " refused STARTTLS: " + go, conn.host());
                 }
             } else if (tlsRequired) {
                 return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + " does not offer STARTTLS, which the "
-                        + "policy for " + d.destination() + " requires", where);
+                        + "policy for " + d.destination() + " requires", conn.host());
             }
             List<RecipientResult> results = transaction(d, conn);
             clean = true;
@@ -268,16 +268,16 @@ public class SmtpDelivery implements DeliveryAgent {
         boolean utf8 = d.envelope().smtpUtf8();
         if (utf8 && !conn.has("SMTPUTF8")) {
             return all(rcpts, DeliveryStatus.FAILED, "5.6.7", where + " does not support SMTPUTF8, which this "
-                    + "message needs", where);
+                    + "message needs", conn.host());
         }
         boolean eightBit = d.envelope().body() != BodyType.SEVEN_BIT;
         if (d.envelope().body() == BodyType.BINARY_MIME) {
-            return all(rcpts, DeliveryStatus.FAILED, "5.6.3", "binary messages cannot be relayed by DATA", where);
+            return all(rcpts, DeliveryStatus.FAILED, "5.6.3", "binary messages cannot be relayed by DATA", conn.host());
         }
         if (eightBit && !conn.has("8BITMIME")) {
             // No downgrade to 7bit here: bounce with the reason rather than send what the hop may mangle.
             return all(rcpts, DeliveryStatus.FAILED, "5.6.3", where + " does not support 8BITMIME, which this "
-                    + "8-bit message needs", where);
+                    + "8-bit message needs", conn.host());
         }
         StringBuilder mail = new StringBuilder("MAIL FROM:<")
                 .append(d.envelope().sender() == null ? "" : d.envelope().sender()).append('>');
@@ -297,7 +297,7 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         Reply mailReply = pipelining ? null : conn.read();
         if (mailReply != null && !mailReply.positive()) {
-            return fromReply(rcpts, mailReply, where);
+            return fromReply(rcpts, mailReply, conn);
         }
         Map<Recipient, Reply> rcptReplies = new HashMap<>();
         for (Recipient r : rcpts) {
@@ -322,7 +322,7 @@ public class SmtpDelivery implements DeliveryAgent {
             if (rr.positive()) {
                 accepted.add(r);
             } else {
-                results.add(result(r, rr, where));
+                results.add(result(r, rr, conn));
             }
         }
         Reply dataReply = pipelining ? conn.read() : accepted.isEmpty() ? null : conn.command("DATA");
@@ -336,7 +336,7 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         if (dataReply.code() != 354) {
             for (Recipient r : accepted) {
-                results.add(result(r, dataReply, where));
+                results.add(result(r, dataReply, conn));
             }
             conn.command("RSET");
             return results;
@@ -351,29 +351,30 @@ public class SmtpDelivery implements DeliveryAgent {
             // Sent but unanswered: retry later rather than at once elsewhere (RFC 1047).
             for (Recipient r : accepted) {
                 results.add(new RecipientResult(r, DeliveryStatus.RETRY, "4.4.2", where
-                        + ": connection lost after the message was sent: " + e.getMessage(), where));
+                        + ": connection lost after the message was sent: " + e.getMessage(), conn.host()));
             }
             return results;
         }
         for (Recipient r : accepted) {
-            results.add(result(r, done, where));
+            results.add(result(r, done, conn));
         }
         LOG.info("smtp to {}: {}", where, done);
         return results;
     }
 
-    private static RecipientResult result(Recipient r, Reply reply, String where) {
+    /** The remote's reply as a result: quoted with host[address] for the DSN, the host as Remote-MTA. */
+    private static RecipientResult result(Recipient r, Reply reply, ClientConnection c) {
         if (reply.positive()) {
-            return new RecipientResult(r, DeliveryStatus.DELIVERED, "2.0.0", where + " said: " + reply, where);
+            return new RecipientResult(r, DeliveryStatus.DELIVERED, "2.0.0", c.where() + " said: " + reply, c.host());
         }
         return new RecipientResult(r, reply.temporary() ? DeliveryStatus.RETRY : DeliveryStatus.FAILED,
-                reply.enhanced(), where + " said: " + reply, where);
+                reply.enhanced(), c.where() + " said: " + reply, c.host());
     }
 
-    private static List<RecipientResult> fromReply(List<Recipient> rcpts, Reply reply, String where) {
+    private static List<RecipientResult> fromReply(List<Recipient> rcpts, Reply reply, ClientConnection c) {
         List<RecipientResult> l = new ArrayList<>();
         for (Recipient r : rcpts) {
-            l.add(result(r, reply, where));
+            l.add(result(r, reply, c));
         }
         return l;
     }
