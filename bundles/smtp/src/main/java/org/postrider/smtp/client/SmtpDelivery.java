@@ -31,12 +31,14 @@ import org.postrider.api.dns.DnsResolver;
 import org.postrider.api.dns.MxHost;
 import org.postrider.api.dns.MxResult;
 import org.postrider.api.message.BodyType;
+import org.postrider.api.message.DsnReturn;
 import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.Delivery;
 import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.RecipientResult;
 import org.postrider.kit.text.Durations;
+import org.postrider.smtp.proto.SmtpParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * domains listed), PIPELINING when offered, per-recipient results with the remote's text
  * kept for the DSN. Sessions are reused for the next message to the same domain or exchanger.
  */
-@Component(service = {DeliveryAgent.class, SmtpDelivery.class}, property = DeliveryAgent.TRANSPORT + "=smtp", configurationPid = "org.postrider.smtp.client")
+@Component(service = {DeliveryAgent.class, SmtpDelivery.class}, property = DeliveryAgent.TRANSPORT + "=smtp",
+        configurationPid = "org.postrider.smtp.client")
 @Designate(ocd = SmtpDelivery.Config.class)
 public class SmtpDelivery implements DeliveryAgent {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpDelivery.class);
@@ -290,6 +293,13 @@ public class SmtpDelivery implements DeliveryAgent {
         if (utf8) {
             mail.append(" SMTPUTF8");
         }
+        boolean dsn = conn.has("DSN"); // RFC 3461 6.2: DSN requests travel on to a hop that takes them
+        if (dsn && d.envelope().dsnReturn() != null) {
+            mail.append(" RET=").append(d.envelope().dsnReturn() == DsnReturn.FULL ? "FULL" : "HDRS");
+        }
+        if (dsn && d.envelope().envelopeId() != null) {
+            mail.append(" ENVID=").append(SmtpParser.toXtext(d.envelope().envelopeId()));
+        }
         boolean pipelining = conn.has("PIPELINING");
         conn.send(mail.toString());
         if (!pipelining) {
@@ -301,7 +311,7 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         Map<Recipient, Reply> rcptReplies = new HashMap<>();
         for (Recipient r : rcpts) {
-            conn.send("RCPT TO:<" + r.address() + ">");
+            conn.send("RCPT TO:<" + r.address() + ">" + (dsn ? dsnParameters(r) : ""));
             if (!pipelining) {
                 conn.flush();
                 rcptReplies.put(r, conn.read());
@@ -360,6 +370,22 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         LOG.info("smtp to {}: {}", where, done);
         return results;
+    }
+
+    /** NOTIFY and ORCPT of a recipient, as RCPT parameters. */
+    private static String dsnParameters(Recipient r) {
+        StringBuilder sb = new StringBuilder();
+        if (!r.notifyOn().isEmpty()) {
+            sb.append(" NOTIFY=").append(r.notifyOn().stream().sorted().map(Enum::name)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
+        String orcpt = r.originalRecipient();
+        int semi = orcpt == null ? -1 : orcpt.indexOf(';');
+        if (semi > 0) {
+            sb.append(" ORCPT=").append(orcpt, 0, semi).append(';')
+                    .append(SmtpParser.toXtext(orcpt.substring(semi + 1)));
+        }
+        return sb.toString();
     }
 
     /** The remote's reply as a result: quoted with host[address] for the DSN, the host as Remote-MTA. */

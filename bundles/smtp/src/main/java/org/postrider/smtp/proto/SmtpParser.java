@@ -180,4 +180,19 @@ public final class SmtpParser {
         }
         return sb.toString();
     }
+
+    /** The inverse of {@link #xtext}: "+", "=" and anything outside 0x21-0x7e as "+XX" (of its UTF-8 bytes). */
+    public static String toXtext(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x21 && c <= 0x7e && c != '+' && c != '=') {
+                sb.append((char) c);
+            } else {
+                sb.append('+').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -44,6 +44,10 @@ class SmtpParserTest {
         assertEquals("rfc822;bob+tag@example.org", "rfc822;" + SmtpParser.xtext("bob+2Btag@example.org"));
         assertThrows(SmtpParser.Invalid.class, () -> SmtpParser.xtext("bad+0D+0Ainjection"));
         assertThrows(SmtpParser.Invalid.class, () -> SmtpParser.xtext("lower+2b"));
+        for (String v : new String[] {"bob+tag@example.org", "a=b c", "plain", "+=+"}) {
+            assertEquals(v, SmtpParser.xtext(SmtpParser.toXtext(v)), "xtext round trip of " + v);
+        }
+        assertEquals("bob+2Btag+3Dx+20y", SmtpParser.toXtext("bob+tag=x y"));
         assertThrows(SmtpParser.Invalid.class, () -> SmtpParser.xtext("trunc+2"));
     }
 }
