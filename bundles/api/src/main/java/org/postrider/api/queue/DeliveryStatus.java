@@ -2,7 +2,10 @@ package org.postrider.api.queue;
 
 /** What became of one recipient in one delivery attempt. */
 public enum DeliveryStatus {
-    /** Done; the queue forgets the recipient (and sends a success DSN if asked). */
+    /**
+     * Done; the queue forgets the recipient. Success notices (NOTIFY=SUCCESS) are not made
+     * by the queue yet; SMTP passes the request on to a next hop that offers DSN.
+     */
     DELIVERED,
     /** Temporary failure (4xx-like); the queue retries on its schedule. */
     RETRY,
