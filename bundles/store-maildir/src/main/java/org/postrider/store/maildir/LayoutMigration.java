@@ -20,13 +20,21 @@ final class LayoutMigration {
     private LayoutMigration() {
     }
 
+    /** Written once the root is of today's layout, so later starts need not list every mailbox. */
+    static final String MARKER = ".postrider-layout-2";
+
     static void run(Path root) throws IOException {
+        Path marker = root.resolve(MARKER);
+        if (Files.exists(marker)) {
+            return;
+        }
         for (Path domain : directories(root)) {
             Path d = rename(domain);
             for (Path user : directories(d)) {
                 rename(user);
             }
         }
+        DurableFiles.write(marker, new byte[0]);
     }
 
     private static java.util.List<Path> directories(Path dir) throws IOException {

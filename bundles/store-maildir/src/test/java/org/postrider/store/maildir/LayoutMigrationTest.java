@@ -35,12 +35,18 @@ class LayoutMigrationTest {
 
         LayoutMigration.run(root); // a second start changes nothing
         assertTrue(Files.exists(root.resolve("example.org/alice.smith/cur/1.host,U=1:2,S")));
+        assertTrue(Files.exists(root.resolve(LayoutMigration.MARKER)), "done once; later starts skip the scan");
+        message(root.resolve("example%2Ecom/late")); // what appears after is not the store's doing
+        LayoutMigration.run(root);
+        assertTrue(Files.exists(root.resolve("example%2Ecom/late")));
     }
 
     @Test
     void whereBothLayoutsExistNothingIsMovedOrMerged() throws Exception {
         Path old = message(root.resolve("example%2Eorg/dave"));
         Path now = message(root.resolve("example.org/dave"));
+        LayoutMigration.run(root);
+        Files.delete(root.resolve(LayoutMigration.MARKER));
         LayoutMigration.run(root);
         assertTrue(Files.exists(old) && Files.exists(now), "left for the administrator");
     }
