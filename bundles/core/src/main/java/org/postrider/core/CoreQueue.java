@@ -31,12 +31,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.postrider.api.message.DsnNotify;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.message.Origin;
 import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.Delivery;
 import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.MailQueue;
 import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.QueueId;
@@ -391,9 +393,10 @@ public class CoreQueue implements MailQueue {
                 continue;
             }
             switch (res.status()) {
-                case DELIVERED -> {
+                case DELIVERED, RELAYED -> {
                     r.done.add(t.route().finalAddress().toString());
                     delivered.incrementAndGet();
+                    noteSuccess(r, t, route, res);
                     MAILLOG.info("delivered id={} to=<{}> via={} dest={} {}", e.id, t.route().finalAddress(),
                             route.transport(), route.destination(), DsnBuilder.clean(res.diagnostic()));
                 }
@@ -420,6 +423,27 @@ public class CoreQueue implements MailQueue {
         }
     }
 
+    /**
+     * Remembers what to tell a sender who asked for NOTIFY=SUCCESS: "delivered" after local
+     * delivery, "relayed" where the next hop will not report. A hop that took the request
+     * over (DELIVERED on another transport) reports itself. Members of an alias or list
+     * expansion get no notice of their own (their envelope recipient is not theirs).
+     */
+    private static void noteSuccess(MessageState.Rcpt r, Target t, Route route, RecipientResult res) {
+        if (!t.original().notifyOn().contains(DsnNotify.SUCCESS)
+                || !t.route().finalAddress().equals(t.original().address())) {
+            return;
+        }
+        boolean relayed = res.status() == DeliveryStatus.RELAYED;
+        if (!relayed && !"local".equals(route.transport())) {
+            return;
+        }
+        r.success = relayed ? "relayed" : "delivered";
+        r.code = res.enhancedCode() != null ? res.enhancedCode() : "2.0.0";
+        r.diagnostic = res.diagnostic();
+        r.remoteHost = res.remoteHost();
+    }
+
     private void fail(MessageState.Rcpt r, String code, String diagnostic, String remoteHost) {
         r.status = MessageState.Status.FAILED;
         r.code = code != null ? code : "5.0.0";
@@ -439,6 +463,7 @@ public class CoreQueue implements MailQueue {
                 }
             }
         }
+        notifySuccesses(e);
         if (s.finished()) {
             notifyFailures(e);
             entries.remove(e.id);
@@ -465,10 +490,24 @@ public class CoreQueue implements MailQueue {
             MessageState.Rcpt r = e.state.rcpts.get(i);
             Recipient rcpt = e.envelope.recipients().get(i);
             if (r.status == MessageState.Status.FAILED && rcpt.wantsFailureNotice()) {
-                lines.add(new DsnBuilder.Line(rcpt, r.code, r.diagnostic, r.remoteHost));
+                lines.add(new DsnBuilder.Line(rcpt, "failed", r.code, r.diagnostic, r.remoteHost));
             }
         }
         report(e, DsnBuilder.Kind.FAILED, lines);
+    }
+
+    /** Success notices as soon as the recipients they are about are done, each sent once. */
+    private void notifySuccesses(Entry e) {
+        List<DsnBuilder.Line> lines = new ArrayList<>();
+        for (int i = 0; i < e.state.rcpts.size(); i++) {
+            MessageState.Rcpt r = e.state.rcpts.get(i);
+            if (r.success != null && !r.successNotified) {
+                lines.add(new DsnBuilder.Line(e.envelope.recipients().get(i), r.success, r.code, r.diagnostic,
+                        r.remoteHost));
+                r.successNotified = true;
+            }
+        }
+        report(e, DsnBuilder.Kind.SUCCESS, lines);
     }
 
     private void notifyDelay(Entry e) {
@@ -477,7 +516,7 @@ public class CoreQueue implements MailQueue {
             MessageState.Rcpt r = e.state.rcpts.get(i);
             Recipient rcpt = e.envelope.recipients().get(i);
             if (r.status == MessageState.Status.PENDING && rcpt.wantsDelayNotice()) {
-                lines.add(new DsnBuilder.Line(rcpt, "4.4.7", e.state.lastError, null));
+                lines.add(new DsnBuilder.Line(rcpt, "delayed", "4.4.7", e.state.lastError, null));
             }
         }
         report(e, DsnBuilder.Kind.DELAYED, lines);

@@ -15,15 +15,16 @@ import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.QueueId;
 
 /**
- * Delivery status notifications (RFC 3464): a multipart/report with a human-readable part,
- * a message/delivery-status part with one block per recipient, and the original message
- * (RET=FULL, the default) or its header (RET=HDRS), streamed from the spool.
+ * Delivery status notifications (RFC 3464) of failure, delay and success: a
+ * multipart/report with a human-readable part, a message/delivery-status part with one
+ * block per recipient, and the original message (RET=FULL, the default) or its header
+ * (RET=HDRS, and always for success), streamed from the spool.
  */
 final class DsnBuilder {
-    enum Kind { FAILED, DELAYED }
+    enum Kind { FAILED, DELAYED, SUCCESS }
 
-    /** One recipient's line in the report. */
-    record Line(Recipient recipient, String status, String diagnostic, String remoteHost) {
+    /** One recipient's line in the report; action is RFC 3464's: failed, delayed, delivered, relayed. */
+    record Line(Recipient recipient, String action, String status, String diagnostic, String remoteHost) {
     }
 
     private DsnBuilder() {
@@ -35,8 +36,11 @@ final class DsnBuilder {
         StringBuilder h = new StringBuilder();
         h.append("From: Mail Delivery System <").append(mailerDaemon).append(">\r\n");
         h.append("To: <").append(original.sender()).append(">\r\n");
-        h.append("Subject: ").append(kind == Kind.FAILED ? "Undelivered Mail Returned to Sender"
-                : "Delayed Mail (still being retried)").append("\r\n");
+        h.append("Subject: ").append(switch (kind) {
+            case FAILED -> "Undelivered Mail Returned to Sender";
+            case DELAYED -> "Delayed Mail (still being retried)";
+            case SUCCESS -> "Successful Mail Delivery Report";
+        }).append("\r\n");
         h.append("Date: ").append(TraceHeader.RFC5322.format(Instant.now())).append("\r\n");
         h.append("Message-ID: <").append(id).append('.').append(kind.name().toLowerCase(java.util.Locale.ROOT))
                 .append('.').append(System.currentTimeMillis()).append('@').append(reportingMta).append(">\r\n");
@@ -51,6 +55,10 @@ final class DsnBuilder {
         if (kind == Kind.FAILED) {
             h.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n")
                     .append("Your message could not be delivered to one or more recipients.\r\n\r\n");
+        } else if (kind == Kind.SUCCESS) {
+            h.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n")
+                    .append("Your message was delivered to the recipients below, as you asked to be told;\r\n")
+                    .append("where it says relayed, it was passed on to a system that will not report on it.\r\n\r\n");
         } else {
             h.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n")
                     .append("Your message has not been delivered yet to the recipients below. It will be retried")
@@ -58,7 +66,9 @@ final class DsnBuilder {
                     .append(".\r\nYou need not send it again.\r\n\r\n");
         }
         for (Line l : lines) {
-            h.append("<").append(l.recipient().address()).append(">: ").append(clean(l.diagnostic())).append("\r\n");
+            h.append("<").append(l.recipient().address()).append(">: ").append(kind == Kind.SUCCESS
+                    ? l.action() + (l.diagnostic() != null ? ", " + clean(l.diagnostic()) : "")
+                    : clean(l.diagnostic())).append("\r\n");
         }
         h.append("\r\n--").append(boundary).append("\r\n");
         h.append("Content-Type: message/delivery-status\r\n\r\n");
@@ -74,7 +84,7 @@ final class DsnBuilder {
                 h.append("Original-Recipient: ").append(clean(l.recipient().originalRecipient())).append("\r\n");
             }
             h.append("Final-Recipient: rfc822; ").append(l.recipient().address()).append("\r\n");
-            h.append("Action: ").append(kind == Kind.FAILED ? "failed" : "delayed").append("\r\n");
+            h.append("Action: ").append(l.action()).append("\r\n");
             h.append("Status: ").append(l.status()).append("\r\n");
             if (l.remoteHost() != null) {
                 h.append("Remote-MTA: dns; ").append(clean(l.remoteHost())).append("\r\n");
@@ -87,7 +97,8 @@ final class DsnBuilder {
                 h.append("Will-Retry-Until: ").append(TraceHeader.RFC5322.format(retryUntil)).append("\r\n");
             }
         }
-        boolean headersOnly = original.dsnReturn() == DsnReturn.HEADERS;
+        // A success report returns the header only, whatever RET says (RET is about failures).
+        boolean headersOnly = original.dsnReturn() == DsnReturn.HEADERS || kind == Kind.SUCCESS;
         h.append("\r\n--").append(boundary).append("\r\n");
         h.append("Content-Type: ").append(headersOnly ? "text/rfc822-headers" : "message/rfc822").append("\r\n");
         if (original.body() != BodyType.SEVEN_BIT) {

@@ -22,6 +22,9 @@ final class MessageState {
         String code;
         String diagnostic;
         String remoteHost;
+        /** "delivered" or "relayed" once done, where the sender asked for a success notice. */
+        String success;
+        boolean successNotified;
         final Set<String> done = new HashSet<>();
     }
 
@@ -55,6 +58,10 @@ final class MessageState {
             Rcpt r = rcpts.get(i);
             sb.append("r ").append(i).append(' ').append(r.status).append(' ').append(opt(r.code)).append(' ')
                     .append(opt(r.diagnostic)).append(' ').append(opt(r.remoteHost)).append('\n');
+            if (r.success != null) {
+                sb.append("s ").append(i).append(' ').append(r.success).append(' ').append(r.successNotified)
+                        .append('\n');
+            }
             for (String d : r.done) {
                 sb.append("d ").append(i).append(' ').append(PercentCodec.encode(d)).append('\n');
             }
@@ -84,6 +91,14 @@ final class MessageState {
                         r.remoteHost = unopt(f[5]);
                     }
                     case "d" -> s.rcpts.get(Integer.parseInt(f[1])).done.add(PercentCodec.decode(f[2]));
+                    case "s" -> {
+                        Rcpt r = s.rcpts.get(Integer.parseInt(f[1]));
+                        if (!f[2].equals("delivered") && !f[2].equals("relayed")) {
+                            throw new IOException("unknown success action " + f[2]);
+                        }
+                        r.success = f[2];
+                        r.successNotified = Boolean.parseBoolean(f[3]);
+                    }
                     default -> throw new IOException("unknown state line " + f[0]);
                 }
             }

@@ -1,6 +1,7 @@
 package org.postrider.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,7 @@ class SpoolFormatTest {
         s.rcpts.get(0).code = "5.1.1";
         s.rcpts.get(0).diagnostic = "550 no such user";
         s.rcpts.get(1).done.add("alice@example.org");
+        s.rcpts.get(1).success = "relayed";
         MessageState back = MessageState.decode(new String(s.encode(), StandardCharsets.UTF_8), 2);
         assertEquals(3, back.attempts);
         assertEquals(42, back.nextAttempt);
@@ -74,6 +76,9 @@ class SpoolFormatTest {
         assertEquals(MessageState.Status.FAILED, back.rcpts.get(0).status);
         assertEquals("550 no such user", back.rcpts.get(0).diagnostic);
         assertEquals(Set.of("alice@example.org"), back.rcpts.get(1).done);
+        assertEquals("relayed", back.rcpts.get(1).success);
+        assertFalse(back.rcpts.get(1).successNotified, "a success notice not yet sent is still due after a restart");
+        assertEquals(null, back.rcpts.get(0).success);
     }
 
     @Test

@@ -191,6 +191,33 @@ class SmtpIT {
     }
 
     @Test
+    void aSenderWhoAsksIsToldOfDeliveryAndOnlyThen() throws Exception {
+        int before = inbox("alice").size();
+        String out = Python.run(athena.home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx); s.login('alice@example.org', 'alice-pw')
+                body = b'From: alice@example.org\\r\\nSubject: tell me\\r\\nMessage-ID: <notify-me@example.org>\\r\\n\\r\\nsecret body\\r\\n'
+                print('asked', s.sendmail('alice@example.org', ['bob@example.org'], body, mail_options=['ENVID=env+2B1'],
+                    rcpt_options=['NOTIFY=SUCCESS,FAILURE', 'ORCPT=rfc822;bob@example.org']))
+                print('not asked', s.sendmail('alice@example.org', ['carol@example.org'], body.replace(b'notify-me', b'quiet')))
+                s.quit()
+                """, String.valueOf(submission)).ok().out();
+        assertTrue(out.contains("asked {}") && out.contains("not asked {}"), out);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        List<Path> now = inbox("alice");
+        assertEquals(before + 1, now.size(), "one report, for the recipient that asked");
+        String report = Files.readString(now.get(now.size() - 1), StandardCharsets.UTF_8);
+        assertTrue(report.contains("Subject: Successful Mail Delivery Report"), report);
+        assertTrue(report.contains("Original-Envelope-Id: env+1\r\n")
+                && report.contains("Original-Recipient: rfc822;bob@example.org\r\n")
+                && report.contains("Final-Recipient: rfc822; bob@example.org\r\nAction: delivered\r\nStatus: 2.0.0"),
+                report);
+        assertTrue(report.contains("Content-Type: text/rfc822-headers") && report.contains("Subject: tell me")
+                && !report.contains("secret body"), "the header only comes back:\n" + report);
+    }
+
+    @Test
     void jakartaMailSendsThroughSubmission() throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");

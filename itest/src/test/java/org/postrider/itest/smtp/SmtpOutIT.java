@@ -42,6 +42,7 @@ class SmtpOutIT {
         dns.mx("unreachable.example", 10, "dead.unreachable.example").a("dead.unreachable.example", "127.0.0.2");
         dns.mx("legacy.example", 10, "mx.legacy.example").a("mx.legacy.example", "127.0.0.3");
         dns.mx("flaky.example", 10, "mx.flaky.example").a("mx.flaky.example", "127.0.0.4");
+        dns.mx("nodsn.example", 10, "mx.nodsn.example").a("mx.nodsn.example", "127.0.0.5");
         // Sparta on IPv6 only; Arlington reached by a CNAME, and behind a dead IPv6 address with a live IPv4 one.
         dns.mx("v6.example", 10, "mx6.example.net").aaaa("mx6.example.net", "::1");
         dns.mx("alias.example", 10, "mail.alias.example").cname("mail.alias.example", "mx.example.net");
@@ -298,6 +299,60 @@ class SmtpOutIT {
         for (Path p : inbox(athena, "alice", "example.org")) {
             assertFalse(Files.readString(p).contains("f@flaky.example"), "no failure notice for a deferral");
         }
+    }
+
+    @Test
+    void aSenderWhoAskedIsToldTheMessageWasRelayedToAHopWithoutDsn() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket hop = new java.net.ServerSocket()) {
+            hop.bind(new java.net.InetSocketAddress("127.0.0.5", arlington.listenerPort("smtp")));
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = hop.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                            StandardCharsets.UTF_8));
+                    var out = c.getOutputStream();
+                    out.write("220 nodsn.example ESMTP\r\n".getBytes());
+                    for (String l = in.readLine(); l != null; l = in.readLine()) {
+                        received.add(l);
+                        String verb = l.toUpperCase(java.util.Locale.ROOT);
+                        if (verb.startsWith("DATA")) {
+                            out.write("354 go on\r\n".getBytes());
+                            for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
+                                received.add(d);
+                            }
+                        }
+                        out.write((verb.startsWith("EHLO") ? "250 nodsn.example\r\n" // no DSN, nothing
+                                : verb.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the client hung up
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            String out = Python.run(athena.home(), """
+                    import smtplib, ssl, sys
+                    ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                    s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx); s.login('alice@example.org', 'alice-pw')
+                    body = b'From: alice@example.org\\r\\nMessage-ID: <to-nodsn@example.org>\\r\\n\\r\\nhello\\r\\n'
+                    print('sent', s.sendmail('alice@example.org', ['n@nodsn.example'], body,
+                        rcpt_options=['NOTIFY=SUCCESS'])); s.quit()
+                    """, String.valueOf(athena.listenerPort("submission"))).ok().out();
+            assertTrue(out.contains("sent {}"), out);
+            String report = Await.until("the relayed notice", Duration.ofSeconds(30), () -> {
+                for (Path p : inbox(athena, "alice", "example.org")) {
+                    String text = Files.readString(p, StandardCharsets.UTF_8);
+                    if (text.contains("n@nodsn.example") && text.contains("Successful Mail Delivery Report")) {
+                        return text;
+                    }
+                }
+                return "";
+            }, x -> !x.isEmpty());
+            assertTrue(report.contains("Final-Recipient: rfc822; n@nodsn.example\r\nAction: relayed\r\n"
+                    + "Status: 2.0.0\r\nRemote-MTA: dns; mx.nodsn.example\r\n"), report);
+        }
+        assertTrue(received.contains("RCPT TO:<n@nodsn.example>"), "no DSN parameters for a hop without DSN: "
+                + received);
     }
 
     @Test

@@ -388,10 +388,15 @@ public class SmtpDelivery implements DeliveryAgent {
         return sb.toString();
     }
 
-    /** The remote's reply as a result: quoted with host[address] for the DSN, the host as Remote-MTA. */
+    /**
+     * The remote's reply as a result: quoted with host[address] for the DSN, the host as
+     * Remote-MTA. Taken by a hop that offers DSN, the sender's requests went with it and the
+     * hop reports; else the message is relayed beyond reports (RFC 3461 6.2.6).
+     */
     private static RecipientResult result(Recipient r, Reply reply, ClientConnection c) {
         if (reply.positive()) {
-            return new RecipientResult(r, DeliveryStatus.DELIVERED, "2.0.0", c.where() + " said: " + reply, c.host());
+            return new RecipientResult(r, c.has("DSN") ? DeliveryStatus.DELIVERED : DeliveryStatus.RELAYED, "2.0.0",
+                    c.where() + " said: " + reply, c.host());
         }
         return new RecipientResult(r, reply.temporary() ? DeliveryStatus.RETRY : DeliveryStatus.FAILED,
                 reply.enhanced(), c.where() + " said: " + reply, c.host());
