@@ -80,6 +80,71 @@ class SmtpOutIT {
         athena.admin("dir:user-add", "alice@example.org", "alice-pw").ok();
     }
 
+    /**
+     * A scripted next hop on a loopback address and Arlington's port (the one Athena's SMTP
+     * client uses): greets, offers the given EHLO keywords, takes a message after 354 and
+     * says 250 to everything else, for a number of connections. It records the command lines
+     * and the messages, and hangs up instead of answering the end of message on the
+     * connections {@code hangUpOn} picks.
+     */
+    static final class FakeHop implements AutoCloseable {
+        final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.net.ServerSocket socket = new java.net.ServerSocket();
+
+        FakeHop(String address, String name, List<String> keywords, int connections,
+                java.util.function.IntPredicate hangUpOn) throws Exception {
+            socket.bind(new java.net.InetSocketAddress(address, arlington.listenerPort("smtp")));
+            StringBuilder ehlo = new StringBuilder("250").append(keywords.isEmpty() ? ' ' : '-').append(name)
+                    .append("\r\n");
+            for (int k = 0; k < keywords.size(); k++) {
+                ehlo.append(k == keywords.size() - 1 ? "250 " : "250-").append(keywords.get(k)).append("\r\n");
+            }
+            Thread t = new Thread(() -> {
+                for (int n = 1; n <= connections; n++) {
+                    try (java.net.Socket c = socket.accept()) {
+                        serve(c, ehlo.toString(), name, hangUpOn.test(n));
+                    } catch (java.io.IOException e) {
+                        return; // closed, or the client hung up
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void serve(java.net.Socket c, String ehlo, String name, boolean hangUp) throws java.io.IOException {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                    StandardCharsets.UTF_8));
+            var out = c.getOutputStream();
+            out.write(("220 " + name + " ESMTP\r\n").getBytes());
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                commands.add(l);
+                String verb = l.toUpperCase(java.util.Locale.ROOT);
+                if (verb.startsWith("DATA")) {
+                    out.write("354 go on\r\n".getBytes());
+                    StringBuilder m = new StringBuilder();
+                    for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
+                        m.append(d).append('\n');
+                    }
+                    messages.add(m.toString());
+                    if (hangUp) {
+                        return; // instead of answering
+                    }
+                    out.write("250 2.0.0 taken\r\n".getBytes());
+                } else {
+                    out.write((verb.startsWith("EHLO") ? ehlo : verb.startsWith("QUIT") ? "221 bye\r\n"
+                            : "250 ok\r\n").getBytes());
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     @AfterAll
     static void stopDns() {
         dns.close();
@@ -198,23 +263,7 @@ class SmtpOutIT {
     @Test
     void aNextHopWithout8BitMimeGetsNo8BitMessageButAClearBounce() throws Exception {
         // A legacy exchanger that offers neither 8BITMIME nor anything else, on Arlington's port.
-        try (java.net.ServerSocket legacy = new java.net.ServerSocket()) {
-            legacy.bind(new java.net.InetSocketAddress("127.0.0.3", arlington.listenerPort("smtp")));
-            Thread t = new Thread(() -> {
-                try (java.net.Socket c = legacy.accept()) {
-                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream()));
-                    var out = c.getOutputStream();
-                    out.write("220 legacy.example SMTP\r\n".getBytes());
-                    for (String l = in.readLine(); l != null; l = in.readLine()) {
-                        out.write((l.toUpperCase().startsWith("EHLO") ? "250 legacy.example\r\n"
-                                : l.toUpperCase().startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the client hung up
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        try (FakeHop legacy = new FakeHop("127.0.0.3", "legacy.example", List.of(), 1, n -> false)) {
             Path eml = athena.home().resolve("8bit.eml");
             Files.writeString(eml, "From: alice@example.org\r\nSubject: Grüße\r\nMessage-ID: <to-legacy@example.org>\r\n"
                     + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nschöne Grüße\r\n");
@@ -236,45 +285,8 @@ class SmtpOutIT {
     @Test
     void aHopGetsTheDsnRequestsAndWhenItHangsUpAfterTheMessageItIsRetriedNotBounced() throws Exception {
         // An exchanger that hangs up without answering the end of the first message, then takes it.
-        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (java.net.ServerSocket flaky = new java.net.ServerSocket()) {
-            flaky.bind(new java.net.InetSocketAddress("127.0.0.4", arlington.listenerPort("smtp")));
-            Thread t = new Thread(() -> {
-                for (int n = 1; n <= 2; n++) {
-                    try (java.net.Socket c = flaky.accept()) {
-                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
-                                StandardCharsets.UTF_8));
-                        var out = c.getOutputStream();
-                        out.write("220 flaky.example ESMTP\r\n".getBytes());
-                        for (String l = in.readLine(); l != null; l = in.readLine()) {
-                            String verb = l.toUpperCase(java.util.Locale.ROOT);
-                            if (verb.startsWith("DATA")) {
-                                out.write("354 go on\r\n".getBytes());
-                                StringBuilder m = new StringBuilder();
-                                for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
-                                    m.append(d).append('\n');
-                                }
-                                received.add(m.toString());
-                                if (n == 1) {
-                                    break; // hang up instead of answering
-                                }
-                                out.write("250 2.0.0 taken\r\n".getBytes());
-                            } else {
-                                if (verb.startsWith("MAIL") || verb.startsWith("RCPT")) {
-                                    commands.add(l);
-                                }
-                                out.write((verb.startsWith("EHLO") ? "250-flaky.example\r\n250-DSN\r\n250 8BITMIME\r\n"
-                                        : verb.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
-                            }
-                        }
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        FakeHop flaky = new FakeHop("127.0.0.4", "flaky.example", List.of("DSN", "8BITMIME"), 2, n -> n == 1);
+        try (flaky) {
             // With DSN requests, which a hop that offers DSN gets passed on (RFC 3461 6.2).
             String out = Python.run(athena.home(), """
                     import smtplib, ssl, sys
@@ -286,13 +298,14 @@ class SmtpOutIT {
                         rcpt_options=['NOTIFY=SUCCESS,FAILURE', 'ORCPT=rfc822;orig+2Bf@flaky.example'])); s.quit()
                     """, String.valueOf(athena.listenerPort("submission"))).ok().out();
             assertTrue(out.contains("sent {}"), out);
-            Await.until("the second attempt taken", Duration.ofSeconds(30), () -> received.size(), n -> n == 2);
+            Await.until("the second attempt taken", Duration.ofSeconds(30), () -> flaky.messages.size(), n -> n == 2);
             athena.awaitQueueEmpty(Duration.ofSeconds(20));
         }
-        assertTrue(received.get(1).contains("Message-ID: <to-flaky@example.org>"), received.toString());
-        assertTrue(commands.contains("MAIL FROM:<alice@example.org> RET=HDRS ENVID=id+2Bflaky"), commands.toString());
-        assertTrue(commands.contains("RCPT TO:<f@flaky.example> NOTIFY=SUCCESS,FAILURE "
-                + "ORCPT=rfc822;orig+2Bf@flaky.example"), commands.toString());
+        assertTrue(flaky.messages.get(1).contains("Message-ID: <to-flaky@example.org>"), flaky.messages.toString());
+        assertTrue(flaky.commands.contains("MAIL FROM:<alice@example.org> RET=HDRS ENVID=id+2Bflaky"),
+                flaky.commands.toString());
+        assertTrue(flaky.commands.contains("RCPT TO:<f@flaky.example> NOTIFY=SUCCESS,FAILURE "
+                + "ORCPT=rfc822;orig+2Bf@flaky.example"), flaky.commands.toString());
         String log = Files.readString(athena.home().resolve("data/log/postrider.log"));
         assertTrue(log.lines().anyMatch(l -> l.contains("deferred id=") && l.contains("f@flaky.example")
                 && l.contains("connection lost after the message was sent")), "deferred, with the reason");
@@ -303,33 +316,8 @@ class SmtpOutIT {
 
     @Test
     void aSenderWhoAskedIsToldTheMessageWasRelayedToAHopWithoutDsn() throws Exception {
-        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (java.net.ServerSocket hop = new java.net.ServerSocket()) {
-            hop.bind(new java.net.InetSocketAddress("127.0.0.5", arlington.listenerPort("smtp")));
-            Thread t = new Thread(() -> {
-                try (java.net.Socket c = hop.accept()) {
-                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    var out = c.getOutputStream();
-                    out.write("220 nodsn.example ESMTP\r\n".getBytes());
-                    for (String l = in.readLine(); l != null; l = in.readLine()) {
-                        received.add(l);
-                        String verb = l.toUpperCase(java.util.Locale.ROOT);
-                        if (verb.startsWith("DATA")) {
-                            out.write("354 go on\r\n".getBytes());
-                            for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
-                                received.add(d);
-                            }
-                        }
-                        out.write((verb.startsWith("EHLO") ? "250 nodsn.example\r\n" // no DSN, nothing
-                                : verb.startsWith("QUIT") ? "221 bye\r\n" : "250 ok\r\n").getBytes());
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the client hung up
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        FakeHop hop = new FakeHop("127.0.0.5", "nodsn.example", List.of(), 1, n -> false); // no DSN, nothing
+        try (hop) {
             String out = Python.run(athena.home(), """
                     import smtplib, ssl, sys
                     ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
@@ -351,8 +339,8 @@ class SmtpOutIT {
             assertTrue(report.contains("Final-Recipient: rfc822; n@nodsn.example\r\nAction: relayed\r\n"
                     + "Status: 2.0.0\r\nRemote-MTA: dns; mx.nodsn.example\r\n"), report);
         }
-        assertTrue(received.contains("RCPT TO:<n@nodsn.example>"), "no DSN parameters for a hop without DSN: "
-                + received);
+        assertTrue(hop.commands.contains("RCPT TO:<n@nodsn.example>"), "no DSN parameters for a hop without DSN: "
+                + hop.commands);
     }
 
     @Test

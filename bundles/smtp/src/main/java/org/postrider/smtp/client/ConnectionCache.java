@@ -19,7 +19,7 @@ import java.util.Set;
  * exchanger's address, so domains hosted on one exchanger share its sessions.
  */
 final class ConnectionCache implements AutoCloseable {
-    private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
+    static final Duration QUIT_WAIT = Duration.ofSeconds(2);
     /** Postfix's smtp_rset_timeout: a cached session that is slow to answer RSET is not worth waiting for. */
     private static final Duration RSET_WAIT = Duration.ofSeconds(20);
 

@@ -3,7 +3,6 @@ package org.postrider.smtp.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -186,7 +185,7 @@ public class SmtpDelivery implements DeliveryAgent {
     private List<RecipientResult> reuse(Delivery d, String key, ConnectionCache cache) {
         for (ClientConnection c; (c = cache.take(key)) != null; ) {
             if (!c.secure() && tlsRequired(d)) {
-                c.quit(Duration.ofSeconds(2)); // made for a domain without the policy: not good enough here
+                c.quit(ConnectionCache.QUIT_WAIT); // made for a domain without the policy: not good enough here
                 continue;
             }
             reused.incrementAndGet();
