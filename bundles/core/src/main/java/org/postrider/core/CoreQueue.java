@@ -3,21 +3,15 @@ package org.postrider.core;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -31,32 +25,31 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.postrider.api.message.DsnNotify;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
-import org.postrider.api.message.Origin;
-import org.postrider.api.message.Recipient;
-import org.postrider.api.queue.Delivery;
 import org.postrider.api.queue.DeliveryAgent;
-import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.MailQueue;
 import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.QueueId;
-import org.postrider.api.queue.RecipientResult;
 import org.postrider.api.queue.Submission;
+import org.postrider.api.directory.Directory;
 import org.postrider.api.gateway.Gateway;
+import org.postrider.api.store.MailStore;
 import org.postrider.kit.text.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The queue and delivery scheduler. Accepted messages are durable in the spool before
- * {@link Submission#commit} returns; each is then attempted at once and, while recipients
- * remain, again on the retry schedule, grouped by route and handed to the delivery agent
- * of each transport. Agents are bound dynamically: mail for a transport whose agent is
- * being updated waits and is retried shortly, never dropped. On start the spool is
- * recovered and everything in it scheduled again.
+ * The queue component: binds the agents and services delivery needs, takes submissions,
+ * recovers the spool at start and schedules attempts. Accepted messages are durable in the
+ * spool before {@link Submission#commit} returns; each is then attempted at once and, while
+ * recipients remain, again on the retry schedule ({@link DeliveryAttempt}). Each message
+ * is its own state machine ({@link QueuedMessage}): attempts and administrators' commands
+ * take turns on it. Mail deferred because a service of ours was absent (the directory, the
+ * store, a transport's agent during an update) is retried as soon as that service returns.
+ * A committed message whose spool file cannot be read is never ignored: it is listed as
+ * unreadable, with the reason, until an administrator repairs or deletes it.
  */
 @Component(service = {MailQueue.class, CoreQueue.class}, configurationPid = "org.postrider.core.queue")
 @Designate(ocd = CoreQueue.Config.class)
@@ -94,32 +87,18 @@ public class CoreQueue implements MailQueue {
         String mailerDaemon() default "MAILER-DAEMON@example.org";
     }
 
-    /** A queued message in memory; its truth is on disk. */
-    static final class Entry {
-        final QueueId id;
-        final Envelope envelope;
-        final long contentOffset;
-        final MessageState state;
-        volatile ScheduledFuture<?> timer;
-        volatile boolean running;
-        volatile boolean waitingForAgent;
-
-        Entry(QueueId id, Envelope envelope, long contentOffset, MessageState state) {
-            this.id = id;
-            this.envelope = envelope;
-            this.contentOffset = contentOffset;
-            this.state = state;
-        }
-    }
-
-    record AgentRef(DeliveryAgent agent, int ranking, long serviceId) {
+    /** A committed message the queue cannot read back (a damaged file): listed, never attempted. */
+    record Unreadable(QueueId id, String reason) {
     }
 
     private final RecipientRouter router;
     private final String serverName;
-    private final Map<QueueId, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<String, List<AgentRef>> agents = new ConcurrentHashMap<>();
-    private final Map<String, Semaphore> destinations = new ConcurrentHashMap<>();
+    private final Map<QueueId, QueuedMessage> entries = new ConcurrentHashMap<>();
+    /** Notices committed but not scheduled until their message's state says they were sent. */
+    private final Map<QueueId, QueuedMessage> parked = new ConcurrentHashMap<>();
+    private final Map<QueueId, Unreadable> unreadable = new ConcurrentHashMap<>();
+    private final AgentRegistry agents = new AgentRegistry();
+    private final QueueCounters counters = new QueueCounters();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "queue-timer");
         t.setDaemon(true);
@@ -127,13 +106,10 @@ public class CoreQueue implements MailQueue {
     });
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 0).factory());
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong deferred = new AtomicLong();
-    private final AtomicLong accepted = new AtomicLong();
+    private final DeliveryAttempt attempts;
+    private final Notices notices;
     private volatile Config config;
     private volatile Spool spool;
-    private volatile Semaphore global;
     private volatile List<Duration> schedule;
     private volatile Duration delayWarning;
     private volatile Duration maxLifetime;
@@ -144,6 +120,24 @@ public class CoreQueue implements MailQueue {
         this.router = router;
         String n = context.getProperty("postrider.server.name");
         this.serverName = n != null ? n : "athena";
+        this.attempts = new DeliveryAttempt(router, agents, this::content, counters,
+                () -> this.config.concurrency(), () -> this.config.destinationConcurrency());
+        this.notices = new Notices(new Notices.Sink() {
+            @Override
+            public CoreSubmission beginParked(Envelope envelope, QueueId id) throws QueueException {
+                return CoreQueue.this.begin(envelope, id, false);
+            }
+
+            @Override
+            public void writeState(QueuedMessage m) throws IOException {
+                spool.writeState(m.id, m.state);
+            }
+
+            @Override
+            public MessageContent content(QueuedMessage m) throws IOException {
+                return CoreQueue.this.content(m);
+            }
+        }, serverName);
         configure(config);
         this.spool = new Spool(Path.of(config.spool()).toAbsolutePath());
         recover();
@@ -155,27 +149,62 @@ public class CoreQueue implements MailQueue {
         this.delayWarning = Durations.parse(c.delayWarning());
         this.maxLifetime = Durations.parse(c.maxLifetime());
         this.agentWait = Durations.parse(c.agentWait());
-        this.global = new Semaphore(Math.max(1, c.concurrency()));
-        this.destinations.clear();
         this.config = c;
+        attempts.limitsChanged();
     }
 
+    /**
+     * Reads every committed message, settles notices a crash left half-sent, then schedules.
+     * Settling comes first: a notice must not be delivered (and removed) before the message
+     * it reports on has been checked for it.
+     */
     private void recover() throws IOException {
         spool.removeOrphans();
-        int n = 0;
+        List<QueuedMessage> found = new ArrayList<>();
         for (QueueId id : spool.committed()) {
             try {
                 SpoolFormat.Parsed p = spool.readHeader(id);
                 MessageState s = spool.readState(id, p.envelope().recipients().size());
-                Entry e = new Entry(id, p.envelope(), p.contentOffset(), s);
-                entries.put(id, e);
-                schedule(e, Math.max(0, s.nextAttempt - System.currentTimeMillis()));
-                n++;
+                found.add(new QueuedMessage(id, p.envelope(), p.contentOffset(), s));
             } catch (IOException e) {
-                LOG.error("Cannot recover queued message {}: {}; left in the spool", id, e.getMessage());
+                unreadable.put(id, new Unreadable(id, e.getMessage()));
+                LOG.error("Queued message {} cannot be read: {}; held, see queue:list", id, e.getMessage());
             }
         }
-        LOG.info("Queue recovered {} messages from {}", n, config.spool());
+        for (QueuedMessage m : found) {
+            if (!settleNotices(m)) {
+                entries.put(m.id, m);
+            }
+        }
+        for (QueuedMessage m : entries.values()) {
+            if (!m.state.held) {
+                m.scheduleAttempt(Math.max(0, m.state.nextAttempt - System.currentTimeMillis()), timer, workers,
+                        this::attempt);
+            }
+        }
+        LOG.info("Queue recovered {} messages from {}{}", entries.size(), config.spool(),
+                unreadable.isEmpty() ? "" : "; " + unreadable.size() + " unreadable, held");
+    }
+
+    /** Confirms or drops the notices a crash left pending; true when the message is done with. */
+    private boolean settleNotices(QueuedMessage m) throws IOException {
+        if (m.state.pendingNotices.isEmpty()) {
+            return false;
+        }
+        for (DsnBuilder.Kind kind : List.copyOf(m.state.pendingNotices.keySet())) {
+            if (spool.contains(new QueueId(m.state.pendingNotices.get(kind)))) {
+                m.state.noticeSent(kind);
+                if (kind == DsnBuilder.Kind.FAILED) {
+                    spool.remove(m.id);
+                    MAILLOG.info("removed id={} (its failure notice was queued before a restart)", m.id);
+                    return true;
+                }
+            } else {
+                m.state.pendingNotices.remove(kind); // never committed: it will be sent again
+            }
+        }
+        spool.writeState(m.id, m.state);
+        return false;
     }
 
     @Deactivate
@@ -189,7 +218,7 @@ public class CoreQueue implements MailQueue {
         LOG.info("Queue stopped with {} messages waiting", entries.size());
     }
 
-    // --- delivery agents (dynamic: bundles come and go while mail waits) ---
+    // --- what delivery needs (dynamic: bundles come and go while mail waits) ---
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -202,60 +231,86 @@ public class CoreQueue implements MailQueue {
             LOG.warn("Delivery agent {} has no {} property; ignored", agent, DeliveryAgent.TRANSPORT);
             return;
         }
-        String t = transport.toString();
         Object ranking = props.get(Constants.SERVICE_RANKING);
-        AgentRef ref = new AgentRef(agent, ranking instanceof Integer i ? i : 0, (Long) props.get(Constants.SERVICE_ID));
-        agents.computeIfAbsent(t, k -> new CopyOnWriteArrayList<>()).add(ref);
-        LOG.info("Delivery agent for transport {} bound", t);
-        for (Entry e : entries.values()) {
-            if (e.waitingForAgent && !e.state.held) {
-                schedule(e, 0);
-            }
-        }
+        agents.add(transport.toString(), new AgentRegistry.Ref(agent, ranking instanceof Integer i ? i : 0,
+                (Long) props.get(Constants.SERVICE_ID)));
+        LOG.info("Delivery agent for transport {} bound", transport);
+        serviceReturned();
     }
 
     void removeAgent(DeliveryAgent agent, Map<String, Object> props) {
-        for (List<AgentRef> list : agents.values()) {
-            list.removeIf(r -> r.agent() == agent);
-        }
+        agents.remove(agent);
     }
 
-    private DeliveryAgent agent(String transport) {
-        List<AgentRef> list = agents.get(transport);
-        if (list == null || list.isEmpty()) {
-            return null;
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDirectory(Directory d) {
+        serviceReturned();
+    }
+
+    void removeDirectory(Directory d) {
+        // mail waits; the attempt that finds it missing says so
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStore(MailStore s) {
+        serviceReturned();
+    }
+
+    void removeStore(MailStore s) {
+        // as for the directory
+    }
+
+    /** A service came (back): mail that waited for a missing one is tried now, not at its next retry. */
+    private void serviceReturned() {
+        for (QueuedMessage m : entries.values()) {
+            if (m.waitingFor != null && !m.state.held) {
+                m.requestAttempt(workers, this::attempt);
+            }
         }
-        return list.stream().max(Comparator.comparingInt(AgentRef::ranking)
-                .thenComparing(AgentRef::serviceId, Comparator.reverseOrder())).map(AgentRef::agent).orElse(null);
     }
 
     // --- submission ---
 
     @Override
     public Submission begin(Envelope envelope) throws QueueException {
-        QueueId id = QueueIds.next();
+        return begin(envelope, QueueIds.next(), true);
+    }
+
+    CoreSubmission begin(Envelope envelope, QueueId id, boolean scheduleOnCommit) throws QueueException {
         try {
             Spool.Writer w = spool.begin(id, envelope, TraceHeader.received(envelope, id, serverName));
-            return new CoreSubmission(this, w, config.maxHops());
+            return new CoreSubmission(this, w, config.maxHops(), scheduleOnCommit);
+        } catch (Spool.UnspoolableEnvelope e) {
+            LOG.error("Refused an envelope the spool cannot hold: {}", e.getMessage());
+            throw new QueueException("5.3.0 the queue cannot hold this envelope", true);
         } catch (IOException e) {
             throw new QueueException("4.3.0 cannot write to the queue: " + e.getMessage(), e);
         }
     }
 
-    /** Called by a committed submission: the message is durable, schedule it now. */
-    void accepted(QueueId id) {
-        try {
-            SpoolFormat.Parsed p = spool.readHeader(id);
-            Entry e = new Entry(id, p.envelope(), p.contentOffset(),
-                    MessageState.fresh(p.envelope().recipients().size()));
-            entries.put(id, e);
-            accepted.incrementAndGet();
-            MAILLOG.info("queued id={} from=<{}> nrcpt={} proto={}", id, nullable(p.envelope().sender()),
-                    p.envelope().recipients().size(), p.envelope().origin().protocol());
-            schedule(e, 0);
-        } catch (IOException ex) {
-            // Durable already; recovery at the next start will pick it up.
-            LOG.error("Committed message {} could not be scheduled: {}", id, ex.getMessage());
+    /** Called by a committed submission: the message is durable; it is scheduled now or parked. */
+    void accepted(Spool.Writer w, boolean schedule) {
+        QueuedMessage m = new QueuedMessage(w.id, w.envelope, w.contentOffset,
+                MessageState.fresh(w.envelope.recipients().size()));
+        counters.accepted.incrementAndGet();
+        MAILLOG.info("queued id={} from=<{}> nrcpt={} proto={}", m.id, nullable(m.envelope.sender()),
+                m.envelope.recipients().size(), m.envelope.origin().protocol());
+        if (schedule) {
+            entries.put(m.id, m);
+            m.requestAttempt(workers, this::attempt);
+        } else {
+            parked.put(m.id, m);
+        }
+    }
+
+    /** Step 4 of a notice: the message it reports on has recorded it; deliver it now. */
+    private void unpark(QueueId id) {
+        QueuedMessage m = parked.remove(id);
+        if (m != null) {
+            entries.put(m.id, m);
+            m.requestAttempt(workers, this::attempt);
         }
     }
 
@@ -263,358 +318,243 @@ public class CoreQueue implements MailQueue {
         return o == null ? "" : o.toString();
     }
 
-    // --- scheduling ---
+    // --- attempts ---
 
-    private void schedule(Entry e, long delayMillis) {
-        ScheduledFuture<?> old = e.timer;
-        if (old != null) {
-            old.cancel(false);
+    /** One attempt, in the message's turn. */
+    private void attempt(QueuedMessage m) {
+        if (m.state.held || entries.get(m.id) != m) {
+            return;
         }
+        MDC.put("queueId", m.id.value());
         try {
-            e.timer = timer.schedule(() -> workers.execute(() -> attempt(e)), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            // the queue is stopping; the message stays in the spool
-        }
-    }
-
-    private void attempt(Entry e) {
-        synchronized (e) {
-            if (e.running || e.state.held || entries.get(e.id) != e) {
-                return;
-            }
-            e.running = true;
-        }
-        MDC.put("queueId", e.id.value());
-        boolean permit = false;
-        try {
-            global.acquire();
-            permit = true;
-            deliver(e);
+            DeliveryAttempt.Outcome o = attempts.run(m);
+            m.waitingFor = o.waitingFor();
+            finishAttempt(m, o.waitingFor() != null);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | IOException ex) {
-            LOG.error("Delivery attempt of {} failed unexpectedly; will retry", e.id, ex);
-            schedule(e, schedule.get(0).toMillis());
+            LOG.error("Delivery attempt of {} failed unexpectedly; will retry", m.id, ex);
+            m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
         } finally {
-            if (permit) {
-                global.release();
-            }
-            e.running = false;
             MDC.remove("queueId");
         }
     }
 
-    /** One attempt over every pending recipient of a message. */
-    private void deliver(Entry e) throws IOException, InterruptedException {
-        MessageState s = e.state;
-        Map<String, List<Target>> groups = new LinkedHashMap<>();
-        Map<Integer, Routing> routings = new LinkedHashMap<>();
-        for (int i = 0; i < s.rcpts.size(); i++) {
-            MessageState.Rcpt r = s.rcpts.get(i);
-            if (r.status != MessageState.Status.PENDING) {
-                continue;
-            }
-            Recipient rcpt = e.envelope.recipients().get(i);
-            Routing routing = router.route(rcpt.address());
-            routings.put(i, routing);
-            if (routing.failed()) {
-                fail(r, routing.code(), routing.diagnostic(), null);
-                MAILLOG.info("bounced id={} to=<{}> status={} reason={}", e.id, rcpt.address(), routing.code(),
-                        routing.diagnostic());
-                continue;
-            }
-            if (routing.temporary()) {
-                s.lastError = routing.code() + " " + routing.diagnostic();
-                continue;
-            }
-            for (Route route : routing.routes()) {
-                if (!r.done.contains(route.finalAddress().toString())) {
-                    groups.computeIfAbsent(route.key(), k -> new ArrayList<>()).add(new Target(i, rcpt, route));
-                }
-            }
-        }
-        boolean onlyMissingAgents = !groups.isEmpty();
-        e.waitingForAgent = false;
-        for (List<Target> group : groups.values()) {
-            Route route = group.get(0).route();
-            DeliveryAgent agent = agent(route.transport());
-            if (agent == null) {
-                s.lastError = "4.3.0 no delivery agent for transport " + route.transport() + " yet";
-                e.waitingForAgent = true;
-                continue;
-            }
-            onlyMissingAgents = false;
-            deliverGroup(e, agent, route, group);
-        }
-        for (Map.Entry<Integer, Routing> m : routings.entrySet()) {
-            MessageState.Rcpt r = s.rcpts.get(m.getKey());
-            if (r.status == MessageState.Status.PENDING && !m.getValue().temporary() && !m.getValue().failed()
-                    && m.getValue().routes().stream().allMatch(rt -> r.done.contains(rt.finalAddress().toString()))) {
-                r.status = MessageState.Status.DELIVERED;
-            }
-        }
-        s.attempts++;
-        finishAttempt(e, onlyMissingAgents);
-    }
-
-    private record Target(int index, Recipient original, Route route) {
-    }
-
-    private void deliverGroup(Entry e, DeliveryAgent agent, Route route, List<Target> group)
-            throws IOException, InterruptedException {
-        MessageState s = e.state;
-        Semaphore limit = destinations.computeIfAbsent(route.key(),
-                k -> new Semaphore(Math.max(1, config.destinationConcurrency())));
-        List<Recipient> finals = new ArrayList<>();
-        for (Target t : group) {
-            finals.add(new Recipient(t.route().finalAddress(), t.original().notifyOn(),
-                    t.original().originalRecipient()));
-        }
-        MessageContent content = spool.content(e.id, e.contentOffset);
-        List<RecipientResult> results;
-        limit.acquire();
-        try {
-            results = agent.deliver(new Delivery(e.id, e.envelope.withRecipients(finals), content,
-                    route.destination(), s.attempts + 1));
-        } catch (Exception ex) {
-            s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex.getMessage();
-            deferred.incrementAndGet();
-            LOG.warn("Agent {} failed on {}: {}", route.transport(), e.id, ex.toString());
-            return;
-        } finally {
-            limit.release();
-        }
-        for (Target t : group) {
-            RecipientResult res = results.stream()
-                    .filter(x -> x.recipient().address().equals(t.route().finalAddress())).findFirst().orElse(null);
-            MessageState.Rcpt r = s.rcpts.get(t.index());
-            if (res == null) {
-                s.lastError = "4.0.0 " + route.transport() + " agent gave no result for " + t.route().finalAddress();
-                continue;
-            }
-            switch (res.status()) {
-                case DELIVERED, RELAYED -> {
-                    r.done.add(t.route().finalAddress().toString());
-                    delivered.incrementAndGet();
-                    noteSuccess(r, t, route, res);
-                    MAILLOG.info("delivered id={} to=<{}> via={} dest={} {}", e.id, t.route().finalAddress(),
-                            route.transport(), route.destination(), DsnBuilder.clean(res.diagnostic()));
-                }
-                case FAILED -> {
-                    boolean expansionMember = !t.route().finalAddress().equals(t.original().address());
-                    if (expansionMember) {
-                        // one member of a list failed: the others still get it; no report to the sender
-                        r.done.add(t.route().finalAddress().toString());
-                    } else {
-                        fail(r, res.enhancedCode(), res.diagnostic(), res.remoteHost());
-                    }
-                    MAILLOG.info("bounced id={} to=<{}> via={} status={} reason={}", e.id,
-                            t.route().finalAddress(), route.transport(), res.enhancedCode(),
-                            DsnBuilder.clean(res.diagnostic()));
-                }
-                case RETRY -> {
-                    s.lastError = res.enhancedCode() + " " + res.diagnostic();
-                    deferred.incrementAndGet();
-                    MAILLOG.info("deferred id={} to=<{}> via={} status={} reason={}", e.id,
-                            t.route().finalAddress(), route.transport(), res.enhancedCode(),
-                            DsnBuilder.clean(res.diagnostic()));
-                }
-            }
-        }
-    }
-
-    /**
-     * Remembers what to tell a sender who asked for NOTIFY=SUCCESS: "delivered" after local
-     * delivery, "relayed" where the next hop will not report. A hop that took the request
-     * over (DELIVERED on another transport) reports itself. Members of an alias or list
-     * expansion get no notice of their own (their envelope recipient is not theirs).
-     */
-    private static void noteSuccess(MessageState.Rcpt r, Target t, Route route, RecipientResult res) {
-        if (!t.original().notifyOn().contains(DsnNotify.SUCCESS)
-                || !t.route().finalAddress().equals(t.original().address())) {
-            return;
-        }
-        boolean relayed = res.status() == DeliveryStatus.RELAYED;
-        if (!relayed && !"local".equals(route.transport())) {
-            return;
-        }
-        r.success = relayed ? "relayed" : "delivered";
-        r.code = res.enhancedCode() != null ? res.enhancedCode() : "2.0.0";
-        r.diagnostic = res.diagnostic();
-        r.remoteHost = res.remoteHost();
-    }
-
-    private void fail(MessageState.Rcpt r, String code, String diagnostic, String remoteHost) {
-        r.status = MessageState.Status.FAILED;
-        r.code = code != null ? code : "5.0.0";
-        r.diagnostic = diagnostic;
-        r.remoteHost = remoteHost;
-        failed.incrementAndGet();
-    }
-
-    private void finishAttempt(Entry e, boolean onlyMissingAgents) throws IOException {
-        MessageState s = e.state;
+    private void finishAttempt(QueuedMessage m, boolean waitingForService) throws IOException {
+        MessageState s = m.state;
         long now = System.currentTimeMillis();
-        long arrival = e.envelope.origin().received().toEpochMilli();
+        long arrival = m.envelope.origin().received().toEpochMilli();
         if (!s.finished() && now - arrival > maxLifetime.toMillis()) {
-            for (MessageState.Rcpt r : s.rcpts) {
-                if (r.status == MessageState.Status.PENDING) {
-                    fail(r, "4.4.7", "message expired after " + config.maxLifetime() + ": " + s.lastError, null);
-                }
-            }
+            attempts.failPending(s, "4.4.7", "message expired after " + config.maxLifetime() + ": " + s.lastError);
         }
-        notifySuccesses(e);
+        sendNotice(m, DsnBuilder.Kind.SUCCESS, Notices.successes(m));
         if (s.finished()) {
-            notifyFailures(e);
-            entries.remove(e.id);
-            spool.remove(e.id);
-            MAILLOG.info("removed id={}", e.id);
+            finish(m);
             return;
         }
         if (!s.delayNotified && now - arrival > delayWarning.toMillis()) {
-            notifyDelay(e);
-            s.delayNotified = true;
+            sendNotice(m, DsnBuilder.Kind.DELAYED, Notices.delays(m));
         }
-        Duration wait = onlyMissingAgents ? agentWait
-                : schedule.get(Math.min(s.attempts - 1, schedule.size() - 1));
+        Duration wait = waitingForService ? agentWait : schedule.get(Math.min(s.attempts - 1, schedule.size() - 1));
         s.nextAttempt = now + wait.toMillis();
-        spool.writeState(e.id, s);
-        schedule(e, wait.toMillis());
+        spool.writeState(m.id, s);
+        m.scheduleAttempt(wait.toMillis(), timer, workers, this::attempt);
     }
 
-    // --- delivery status notifications ---
-
-    private void notifyFailures(Entry e) {
-        List<DsnBuilder.Line> lines = new ArrayList<>();
-        for (int i = 0; i < e.state.rcpts.size(); i++) {
-            MessageState.Rcpt r = e.state.rcpts.get(i);
-            Recipient rcpt = e.envelope.recipients().get(i);
-            if (r.status == MessageState.Status.FAILED && rcpt.wantsFailureNotice()) {
-                lines.add(new DsnBuilder.Line(rcpt, "failed", r.code, r.diagnostic, r.remoteHost));
-            }
-        }
-        report(e, DsnBuilder.Kind.FAILED, lines);
-    }
-
-    /** Success notices as soon as the recipients they are about are done, each sent once. */
-    private void notifySuccesses(Entry e) {
-        List<DsnBuilder.Line> lines = new ArrayList<>();
-        for (int i = 0; i < e.state.rcpts.size(); i++) {
-            MessageState.Rcpt r = e.state.rcpts.get(i);
-            if (r.success != null && !r.successNotified) {
-                lines.add(new DsnBuilder.Line(e.envelope.recipients().get(i), r.success, r.code, r.diagnostic,
-                        r.remoteHost));
-                r.successNotified = true;
-            }
-        }
-        report(e, DsnBuilder.Kind.SUCCESS, lines);
-    }
-
-    private void notifyDelay(Entry e) {
-        List<DsnBuilder.Line> lines = new ArrayList<>();
-        for (int i = 0; i < e.state.rcpts.size(); i++) {
-            MessageState.Rcpt r = e.state.rcpts.get(i);
-            Recipient rcpt = e.envelope.recipients().get(i);
-            if (r.status == MessageState.Status.PENDING && rcpt.wantsDelayNotice()) {
-                lines.add(new DsnBuilder.Line(rcpt, "delayed", "4.4.7", e.state.lastError, null));
-            }
-        }
-        report(e, DsnBuilder.Kind.DELAYED, lines);
-    }
-
-    private void report(Entry e, DsnBuilder.Kind kind, List<DsnBuilder.Line> lines) {
-        if (lines.isEmpty()) {
+    /**
+     * Sends a notice by the steps {@link Notices} describes and records it in the state (also
+     * when there was nothing to send). A notice that could not be queued stays due.
+     */
+    private void sendNotice(QueuedMessage m, DsnBuilder.Kind kind, List<DsnBuilder.Line> lines) throws IOException {
+        QueueId id;
+        try {
+            id = notices.prepare(m, kind, lines, maxLifetime, config.mailerDaemon());
+        } catch (IOException e) {
+            Notices.log(e, m);
             return;
         }
-        if (e.envelope.isNullSender()) {
-            MAILLOG.info("dropped {} notice id={}: the sender is <> (no bounce for a bounce)", kind, e.id);
+        m.state.noticeSent(kind);
+        if (id != null) {
+            spool.writeState(m.id, m.state);
+            unpark(id);
+        }
+    }
+
+    /** A finished message: its failure notice (if any) is queued, then it leaves the spool. */
+    private void finish(QueuedMessage m) throws IOException {
+        List<DsnBuilder.Line> lines = Notices.failures(m);
+        QueueId notice;
+        try {
+            notice = notices.prepare(m, DsnBuilder.Kind.FAILED, lines, maxLifetime, config.mailerDaemon());
+        } catch (IOException e) {
+            Notices.log(e, m);
+            m.state.nextAttempt = System.currentTimeMillis() + schedule.get(0).toMillis();
+            spool.writeState(m.id, m.state);
+            m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
             return;
         }
-        Envelope dsn = Envelope.of(null, List.of(e.envelope.sender()), Origin.local("local"));
-        Instant arrival = e.envelope.origin().received();
-        try (Submission sub = begin(dsn)) {
-            DsnBuilder.write(sub.content(), kind, e.id, e.envelope, arrival, lines, spool.content(e.id,
-                    e.contentOffset), serverName, config.mailerDaemon(),
-                    arrival.plus(maxLifetime));
-            QueueId id = sub.commit();
-            MAILLOG.info("sent {} notice id={} for id={} to=<{}>", kind, id, e.id, e.envelope.sender());
-        } catch (IOException | QueueException ex) {
-            LOG.error("Cannot queue the {} notice for {}: {}", kind, e.id, ex.getMessage());
+        m.markRemoved();
+        entries.remove(m.id);
+        spool.remove(m.id);
+        MAILLOG.info("removed id={}", m.id);
+        if (notice != null) {
+            unpark(notice);
         }
     }
 
     // --- administration (queue: commands) ---
 
-    List<Entry> entries() {
-        List<Entry> list = new ArrayList<>(entries.values());
+    List<QueuedMessage> entries() {
+        List<QueuedMessage> list = new ArrayList<>(entries.values());
         list.sort(Comparator.comparing(x -> x.id.value()));
         return list;
     }
 
-    Entry entry(String id) {
-        Entry e = entries.get(new QueueId(id));
-        if (e == null) {
-            throw new IllegalArgumentException("no message " + id + " in the queue");
-        }
-        return e;
+    List<Unreadable> unreadable() {
+        List<Unreadable> list = new ArrayList<>(unreadable.values());
+        list.sort(Comparator.comparing(x -> x.id().value()));
+        return list;
     }
 
-    MessageContent content(Entry e) throws IOException {
-        return spool.content(e.id, e.contentOffset);
+    QueuedMessage entry(String id) {
+        QueuedMessage m = entries.get(queueId(id));
+        if (m == null) {
+            throw new IllegalArgumentException(unreadable.containsKey(queueId(id))
+                    ? id + " is unreadable: " + unreadable.get(queueId(id)).reason()
+                            + " (repair its spool file and queue:release it, or queue:delete it)"
+                    : "no message " + id + " in the queue");
+        }
+        return m;
     }
 
-    void retryNow(Entry e) {
-        if (!e.state.held) {
-            schedule(e, 0);
+    private static QueueId queueId(String id) {
+        try {
+            return new QueueId(id);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a queue id: " + id);
         }
+    }
+
+    MessageContent content(QueuedMessage m) throws IOException {
+        return spool.content(m.id, m.contentOffset);
+    }
+
+    /** How long an administrator's command waits for a running attempt before it is queued behind it. */
+    private static final long ADMIN_WAIT_MILLIS = 2000;
+
+    /** Runs an administrator's action in the message's turn; the answer says whether it ran already. */
+    private String administer(QueuedMessage m, String done, AdminAction action) {
+        Runnable r = () -> {
+            if (m.removed()) {
+                return;
+            }
+            try {
+                action.run();
+            } catch (IOException e) {
+                LOG.error("Administrative action on {} failed: {}", m.id, e.getMessage());
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            return m.inTurnSoon(r, ADMIN_WAIT_MILLIS, workers) ? done
+                    : done + " once the attempt in progress ends";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    private interface AdminAction {
+        void run() throws IOException;
+    }
+
+    String retryNow(QueuedMessage m) {
+        if (m.state.held) {
+            return m.id + " is held; queue:release it first";
+        }
+        m.requestAttempt(workers, this::attempt);
+        return m.id + " scheduled now";
     }
 
     int flush() {
         int n = 0;
-        for (Entry e : entries.values()) {
-            if (!e.state.held) {
-                schedule(e, 0);
+        for (QueuedMessage m : entries.values()) {
+            if (!m.state.held) {
+                m.requestAttempt(workers, this::attempt);
                 n++;
             }
         }
         return n;
     }
 
-    void hold(Entry e, boolean held) throws IOException {
-        synchronized (e) {
-            e.state.held = held;
-            spool.writeState(e.id, e.state);
-        }
-        if (!held) {
-            schedule(e, 0);
-        }
+    String hold(QueuedMessage m, boolean held) {
+        return administer(m, m.id + (held ? " held" : " released"), () -> {
+            m.state.held = held;
+            spool.writeState(m.id, m.state);
+            if (held) {
+                m.cancelTimer();
+            } else {
+                m.requestAttempt(workers, this::attempt);
+            }
+        });
     }
 
-    void delete(Entry e) throws IOException {
-        ScheduledFuture<?> t = e.timer;
-        if (t != null) {
-            t.cancel(false);
-        }
-        entries.remove(e.id);
-        spool.remove(e.id);
-        MAILLOG.info("deleted id={} by the administrator", e.id);
+    String delete(QueuedMessage m) {
+        return administer(m, m.id + " deleted", () -> remove(m, "deleted id={} by the administrator"));
     }
 
-    /** Fails every pending recipient now, with a DSN to the sender. */
-    void bounce(Entry e) throws IOException {
-        synchronized (e) {
-            for (MessageState.Rcpt r : e.state.rcpts) {
-                if (r.status == MessageState.Status.PENDING) {
-                    fail(r, "5.0.0", "returned to sender by the administrator", null);
+    private void remove(QueuedMessage m, String log) throws IOException {
+        m.markRemoved();
+        entries.remove(m.id);
+        spool.remove(m.id);
+        MAILLOG.info(log, m.id);
+    }
+
+    /** Fails every pending recipient now, with one failure notice to the sender. */
+    String bounce(QueuedMessage m) {
+        return administer(m, m.id + " returned to sender", () -> {
+            attempts.failPending(m.state, "5.0.0", "returned to sender by the administrator");
+            finish(m);
+        });
+    }
+
+    /** Deletes an unreadable message's files, or tries to read it again after a repair. */
+    String deleteUnreadable(String id) throws IOException {
+        Unreadable u = unreadable.remove(queueId(id));
+        if (u == null) {
+            return null;
+        }
+        spool.remove(u.id());
+        MAILLOG.info("deleted unreadable id={} by the administrator", u.id());
+        return id + " deleted";
+    }
+
+    String rereadUnreadable(String id) {
+        QueueId qid = queueId(id);
+        if (!unreadable.containsKey(qid)) {
+            return null;
+        }
+        try {
+            SpoolFormat.Parsed p = spool.readHeader(qid);
+            MessageState s = spool.readState(qid, p.envelope().recipients().size());
+            QueuedMessage m = new QueuedMessage(qid, p.envelope(), p.contentOffset(), s);
+            unreadable.remove(qid);
+            if (!settleNotices(m)) {
+                entries.put(qid, m);
+                if (!s.held) {
+                    m.requestAttempt(workers, this::attempt);
                 }
             }
+            return id + " is readable again and scheduled";
+        } catch (IOException e) {
+            unreadable.put(qid, new Unreadable(qid, e.getMessage()));
+            return id + " is still unreadable: " + e.getMessage();
         }
-        notifyFailures(e);
-        delete(e);
     }
 
     long[] stats() {
-        return new long[] {entries.size(), accepted.get(), delivered.get(), deferred.get(), failed.get()};
+        return new long[] {entries.size(), counters.accepted.get(), counters.delivered.get(),
+            counters.deferred.get(), counters.failed.get(), unreadable.size()};
     }
 
     RecipientRouter router() {

@@ -11,12 +11,15 @@ final class CoreSubmission implements Submission {
     private final CoreQueue queue;
     private final Spool.Writer writer;
     private final int maxHops;
+    private final boolean scheduleOnCommit;
     private boolean done;
 
-    CoreSubmission(CoreQueue queue, Spool.Writer writer, int maxHops) {
+    /** scheduleOnCommit false: a notice, parked until the message it reports on records it. */
+    CoreSubmission(CoreQueue queue, Spool.Writer writer, int maxHops, boolean scheduleOnCommit) {
         this.queue = queue;
         this.writer = writer;
         this.maxHops = maxHops;
+        this.scheduleOnCommit = scheduleOnCommit;
     }
 
     @Override
@@ -41,7 +44,7 @@ final class CoreSubmission implements Submission {
             writer.abort();
             throw new QueueException("4.3.0 cannot write to the queue: " + e.getMessage(), e);
         }
-        queue.accepted(writer.id);
+        queue.accepted(writer, scheduleOnCommit);
         return writer.id;
     }
 

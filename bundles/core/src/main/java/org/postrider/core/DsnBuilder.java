@@ -18,12 +18,12 @@ import org.postrider.api.queue.QueueId;
  * Delivery status notifications (RFC 3464) of failure, delay and success: a
  * multipart/report with a human-readable part, a message/delivery-status part with one
  * block per recipient, and the original message (RET=FULL, the default) or its header
- * (RET=HDRS, and always for success), streamed from the spool.
+ * (RET=HDRS, and always for delay and success notices), streamed from the spool.
  */
 final class DsnBuilder {
     enum Kind { FAILED, DELAYED, SUCCESS }
 
-    /** One recipient's line in the report; action is RFC 3464's: failed, delayed, delivered, relayed. */
+    /** One recipient's line in the report; action is RFC 3464's: failed, delayed, delivered, relayed, expanded. */
     record Line(Recipient recipient, String action, String status, String diagnostic, String remoteHost) {
     }
 
@@ -58,7 +58,8 @@ final class DsnBuilder {
         } else if (kind == Kind.SUCCESS) {
             h.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n")
                     .append("Your message was delivered to the recipients below, as you asked to be told;\r\n")
-                    .append("where it says relayed, it was passed on to a system that will not report on it.\r\n\r\n");
+                    .append("where it says relayed, it was passed on to a system that will not report on it;\r\n")
+                    .append("where it says expanded, it was delivered to the members of a list or alias.\r\n\r\n");
         } else {
             h.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n")
                     .append("Your message has not been delivered yet to the recipients below. It will be retried")
@@ -97,8 +98,8 @@ final class DsnBuilder {
                 h.append("Will-Retry-Until: ").append(TraceHeader.RFC5322.format(retryUntil)).append("\r\n");
             }
         }
-        // A success report returns the header only, whatever RET says (RET is about failures).
-        boolean headersOnly = original.dsnReturn() == DsnReturn.HEADERS || kind == Kind.SUCCESS;
+        // RET is about failures: success and delay reports return the header only, as Postfix's do.
+        boolean headersOnly = original.dsnReturn() == DsnReturn.HEADERS || kind != Kind.FAILED;
         h.append("\r\n--").append(boundary).append("\r\n");
         h.append("Content-Type: ").append(headersOnly ? "text/rfc822-headers" : "message/rfc822").append("\r\n");
         if (original.body() != BodyType.SEVEN_BIT) {

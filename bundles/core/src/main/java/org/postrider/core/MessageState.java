@@ -3,9 +3,12 @@ package org.postrider.core;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.postrider.api.queue.QueueId;
 import org.postrider.kit.text.PercentCodec;
 
 /**
@@ -22,10 +25,16 @@ final class MessageState {
         String code;
         String diagnostic;
         String remoteHost;
-        /** "delivered" or "relayed" once done, where the sender asked for a success notice. */
+        /** "delivered", "relayed" or "expanded" once done, where the sender asked for a success notice. */
         String success;
         boolean successNotified;
         final Set<String> done = new HashSet<>();
+        /** Members of this recipient's alias or list expansion that failed for good. */
+        final List<MemberFailure> memberFailures = new ArrayList<>();
+    }
+
+    /** A member of an expansion that failed: reported to the sender beside its list's address. */
+    record MemberFailure(String address, String code, String diagnostic, String remoteHost) {
     }
 
     int attempts;
@@ -34,6 +43,12 @@ final class MessageState {
     boolean delayNotified;
     String lastError;
     final List<Rcpt> rcpts = new ArrayList<>();
+    /**
+     * Notices being sent, by kind, with the queue id they get: written before the notice is
+     * committed, cleared once the notice is confirmed; recovery finds the notice in the spool
+     * or sends it again, so a crash neither loses nor repeats one.
+     */
+    final Map<DsnBuilder.Kind, String> pendingNotices = new EnumMap<>(DsnBuilder.Kind.class);
 
     static MessageState fresh(int recipients) {
         MessageState s = new MessageState();
@@ -45,6 +60,16 @@ final class MessageState {
 
     boolean finished() {
         return rcpts.stream().noneMatch(r -> r.status == Status.PENDING);
+    }
+
+    /** The state a notice leaves once it is in the spool: what it reported is reported. */
+    void noticeSent(DsnBuilder.Kind kind) {
+        pendingNotices.remove(kind);
+        switch (kind) {
+            case DELAYED -> delayNotified = true;
+            case SUCCESS -> rcpts.stream().filter(r -> r.success != null).forEach(r -> r.successNotified = true);
+            case FAILED -> { } // sent when the message is finished; it is removed next
+        }
     }
 
     byte[] encode() {
@@ -65,6 +90,13 @@ final class MessageState {
             for (String d : r.done) {
                 sb.append("d ").append(i).append(' ').append(PercentCodec.encode(d)).append('\n');
             }
+            for (MemberFailure m : r.memberFailures) {
+                sb.append("m ").append(i).append(' ').append(opt(m.address())).append(' ').append(opt(m.code()))
+                        .append(' ').append(opt(m.diagnostic())).append(' ').append(opt(m.remoteHost())).append('\n');
+            }
+        }
+        for (Map.Entry<DsnBuilder.Kind, String> n : pendingNotices.entrySet()) {
+            sb.append("n ").append(n.getKey()).append(' ').append(n.getValue()).append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -91,9 +123,12 @@ final class MessageState {
                         r.remoteHost = unopt(f[5]);
                     }
                     case "d" -> s.rcpts.get(Integer.parseInt(f[1])).done.add(PercentCodec.decode(f[2]));
+                    case "m" -> s.rcpts.get(Integer.parseInt(f[1])).memberFailures.add(
+                            new MemberFailure(unopt(f[2]), unopt(f[3]), unopt(f[4]), unopt(f[5])));
+                    case "n" -> s.pendingNotices.put(DsnBuilder.Kind.valueOf(f[1]), new QueueId(f[2]).value());
                     case "s" -> {
                         Rcpt r = s.rcpts.get(Integer.parseInt(f[1]));
-                        if (!f[2].equals("delivered") && !f[2].equals("relayed")) {
+                        if (!f[2].equals("delivered") && !f[2].equals("relayed") && !f[2].equals("expanded")) {
                             throw new IOException("unknown success action " + f[2]);
                         }
                         r.success = f[2];

@@ -48,9 +48,16 @@ public class QueueCommands {
     public String list(@Descriptor("text to look for") String... filter) {
         StringBuilder sb = new StringBuilder();
         int n = 0;
-        for (CoreQueue.Entry e : queue.entries()) {
+        for (CoreQueue.Unreadable u : queue.unreadable()) {
+            String line = String.format("%-16s %-5s unreadable: %s", u.id(), "HELD", u.reason());
+            if (filter.length == 0 || line.contains(filter[0])) {
+                sb.append(line).append('\n');
+                n++;
+            }
+        }
+        for (QueuedMessage e : queue.entries()) {
             String line = String.format("%-16s %-5s %3d attempts <%s> -> %s%s", e.id,
-                    e.state.held ? "HELD" : e.running ? "BUSY" : "", e.state.attempts,
+                    e.state.held ? "HELD" : e.running() ? "BUSY" : "", e.state.attempts,
                     e.envelope.sender() == null ? "" : e.envelope.sender(),
                     e.envelope.recipients().stream().map(r -> r.address().toString()).toList(),
                     e.state.lastError == null ? "" : "  (" + e.state.lastError + ")");
@@ -64,7 +71,7 @@ public class QueueCommands {
 
     @Descriptor("show one message: envelope, per-recipient state, attempts, next attempt, last error")
     public String show(@Descriptor("the queue id") String id) {
-        CoreQueue.Entry e = queue.entry(id);
+        QueuedMessage e = queue.entry(id);
         MessageState s = e.state;
         StringBuilder sb = new StringBuilder();
         sb.append("id:           ").append(e.id).append('\n');
@@ -79,6 +86,10 @@ public class QueueCommands {
             MessageState.Rcpt r = s.rcpts.get(i);
             sb.append("recipient:    <").append(e.envelope.recipients().get(i).address()).append("> ")
                     .append(r.status).append(r.code != null ? " " + r.code + " " + r.diagnostic : "").append('\n');
+            for (MessageState.MemberFailure f : List.copyOf(r.memberFailures)) {
+                sb.append("  member:     <").append(f.address()).append("> FAILED ").append(f.code()).append(' ')
+                        .append(f.diagnostic()).append('\n');
+            }
         }
         return sb.toString();
     }
@@ -90,39 +101,36 @@ public class QueueCommands {
 
     @Descriptor("attempt one message now")
     public String retry(@Descriptor("the queue id") String id) {
-        queue.retryNow(queue.entry(id));
-        return id + " scheduled now";
+        return queue.retryNow(queue.entry(id));
     }
 
     @Descriptor("keep a message in the queue without attempting it")
-    public String hold(@Descriptor("the queue id") String id) throws IOException {
-        queue.hold(queue.entry(id), true);
-        return id + " held";
+    public String hold(@Descriptor("the queue id") String id) {
+        return queue.hold(queue.entry(id), true);
     }
 
-    @Descriptor("release a held message")
-    public String release(@Descriptor("the queue id") String id) throws IOException {
-        queue.hold(queue.entry(id), false);
-        return id + " released";
+    @Descriptor("release a held message; for an unreadable one, read its spool file again (after a repair)")
+    public String release(@Descriptor("the queue id") String id) {
+        String reread = queue.rereadUnreadable(id);
+        return reread != null ? reread : queue.hold(queue.entry(id), false);
     }
 
-    @Descriptor("delete a message without notice to anyone")
+    @Descriptor("delete a message (also an unreadable one) without notice to anyone")
     public String delete(@Descriptor("the queue id") String id) throws IOException {
-        queue.delete(queue.entry(id));
-        return id + " deleted";
+        String gone = queue.deleteUnreadable(id);
+        return gone != null ? gone : queue.delete(queue.entry(id));
     }
 
     @Descriptor("return a message to its sender with a failure notice")
-    public String bounce(@Descriptor("the queue id") String id) throws IOException {
-        queue.bounce(queue.entry(id));
-        return id + " returned to sender";
+    public String bounce(@Descriptor("the queue id") String id) {
+        return queue.bounce(queue.entry(id));
     }
 
-    @Descriptor("counters since start: queued now, accepted, delivered, deferred, failed")
+    @Descriptor("counters since start: queued now, accepted, delivered, deferred, failed; unreadable now")
     public String stats() {
         long[] s = queue.stats();
         return "queued:    " + s[0] + "\naccepted:  " + s[1] + "\ndelivered: " + s[2] + "\ndeferred:  " + s[3]
-                + "\nfailed:    " + s[4] + "\n";
+                + "\nfailed:    " + s[4] + "\nunreadable: " + s[5] + "\n";
     }
 
     @Descriptor("queue a message read from FILE (- for standard input) for the given envelope; "

@@ -2,6 +2,7 @@ package org.postrider.core;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,31 +50,60 @@ final class Spool {
         }
     }
 
+    /** An envelope that the spool format would not give back as it is: refused before any "250". */
+    static final class UnspoolableEnvelope extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnspoolableEnvelope(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** An open submission: its file in incoming/ and the stream its content goes to. */
     final class Writer {
         final QueueId id;
         final Path file;
         final FileChannel channel;
         final HopCounter content;
+        /** The envelope as the spool gives it back, and where the content starts. */
+        final Envelope envelope;
+        final long contentOffset;
         private final OutputStream buffered;
 
         Writer(QueueId id, Envelope envelope, byte[] traceHeader) throws IOException {
+            byte[] header = SpoolFormat.header(envelope);
+            this.envelope = readBack(header, envelope);
+            this.contentOffset = header.length;
             this.id = id;
             this.file = incoming.resolve(id.value());
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             this.buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
-            buffered.write(SpoolFormat.header(envelope));
+            buffered.write(header);
             buffered.write(traceHeader);
             this.content = new HopCounter(buffered);
         }
 
-        /** Makes the message durable in queue/; returns once it is. */
+        /**
+         * Makes the message durable in queue/; returns once it is. If the directory sync
+         * fails the file is taken out of queue/ again, so the failure answered to the client
+         * is true (a crash may still keep it: then it is delivered, never lost).
+         */
         void commit() throws IOException {
             buffered.flush();
             channel.force(true);
             channel.close();
-            DurableFiles.move(file, messageFile(id));
-            queueSync.sync();
+            Path committed = messageFile(id);
+            DurableFiles.move(file, committed);
+            try {
+                queueSync.sync();
+            } catch (IOException first) {
+                try {
+                    queueSync.sync(); // a sync that failed once for someone may succeed now
+                } catch (IOException again) {
+                    Files.deleteIfExists(committed);
+                    throw again;
+                }
+            }
         }
 
         void abort() {
@@ -83,6 +113,21 @@ final class Spool {
             } catch (IOException e) {
                 LOG.warn("Cannot remove aborted submission {}", file, e);
             }
+        }
+    }
+
+    /** Every envelope is read back before its file is begun: what cannot be read back is never accepted. */
+    private static Envelope readBack(byte[] header, Envelope envelope) throws UnspoolableEnvelope {
+        try {
+            Envelope back = SpoolFormat.read(new ByteArrayInputStream(header)).envelope();
+            if (!back.equals(envelope)) {
+                throw new UnspoolableEnvelope("envelope does not survive the spool format: " + envelope, null);
+            }
+            return back;
+        } catch (UnspoolableEnvelope e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UnspoolableEnvelope("envelope cannot be spooled: " + e.getMessage(), e);
         }
     }
 
@@ -109,6 +154,11 @@ final class Spool {
         }
         ids.sort((a, b) -> a.value().compareTo(b.value()));
         return ids;
+    }
+
+    /** Whether a committed message is in the spool. */
+    boolean contains(QueueId id) {
+        return Files.exists(messageFile(id));
     }
 
     /** Removes state files whose message is gone (a crash between the two deletions). */

@@ -20,43 +20,48 @@ import org.postrider.kit.text.PercentCodec;
 
 /**
  * The header of a spool file: a version line, the envelope one field a line, an empty
- * line; the message follows. Free text is {@link PercentCodec}-escaped and every address
- * is parsed again on reading, so a spool file cannot smuggle anything into a session.
+ * line; the message follows. Every field value is {@link PercentCodec}-escaped (addresses
+ * too: a quoted local part may hold spaces), so a value never splits a line or a field, and
+ * every address is parsed again on reading, so a spool file cannot smuggle anything into a
+ * session. Version 1 files (addresses unescaped) are still read.
  * <pre>
- * POSTRIDER-SPOOL 1
- * sender alice@example.org            ("&lt;&gt;" for the null sender)
+ * POSTRIDER-SPOOL 2
+ * sender %22john%20doe%22%40example%2Enet   ("-" for the null sender)
  * body EIGHT_BIT_MIME
  * smtputf8 false
  * size -1
- * ret -                                (FULL, HEADERS or -)
+ * ret -                                     (FULL, HEADERS or -)
  * envid -
- * origin ESMTPSA helo client user 1732350000000
- * rcpt bob@example.org FAILURE,DELAY rfc822%3Bbob%40example.org
+ * origin ESMTPSA helo client user 2024-11-23T09:40:00.123456Z
+ * rcpt bob%40example%2Eorg FAILURE,DELAY rfc822%3Bbob%40example%2Eorg
  * </pre>
  */
 final class SpoolFormat {
-    static final String MAGIC = "POSTRIDER-SPOOL 1";
+    static final String MAGIC = "POSTRIDER-SPOOL 2";
+    private static final String MAGIC_V1 = "POSTRIDER-SPOOL 1";
     private static final int MAX_HEADER = 4 * 1024 * 1024;
+    /** Absent value: "." is never produced by PercentCodec (it escapes dots), unlike v1's "-". */
+    private static final String NONE = ".";
 
     private SpoolFormat() {
     }
 
     static byte[] header(Envelope e) {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
-        sb.append("sender ").append(e.sender() == null ? "<>" : e.sender().toString()).append('\n');
+        sb.append("sender ").append(opt(e.sender() == null ? null : e.sender().toString())).append('\n');
         sb.append("body ").append(e.body()).append('\n');
         sb.append("smtputf8 ").append(e.smtpUtf8()).append('\n');
         sb.append("size ").append(e.declaredSize()).append('\n');
-        sb.append("ret ").append(e.dsnReturn() == null ? "-" : e.dsnReturn().name()).append('\n');
+        sb.append("ret ").append(e.dsnReturn() == null ? NONE : e.dsnReturn().name()).append('\n');
         sb.append("envid ").append(opt(e.envelopeId())).append('\n');
         Origin o = e.origin();
         sb.append("origin ").append(opt(o.protocol())).append(' ').append(opt(o.heloName())).append(' ')
                 .append(opt(o.clientAddress())).append(' ').append(opt(o.authenticatedUser())).append(' ')
-                .append(o.received().toEpochMilli()).append('\n');
+                .append(o.received()).append('\n');
         for (Recipient r : e.recipients()) {
-            sb.append("rcpt ").append(r.address()).append(' ')
-                    .append(r.notifyOn().isEmpty() ? "-" : String.join(",", r.notifyOn().stream().map(Enum::name).sorted()
-                            .toList()))
+            sb.append("rcpt ").append(opt(r.address().toString())).append(' ')
+                    .append(r.notifyOn().isEmpty() ? NONE
+                            : String.join(",", r.notifyOn().stream().map(Enum::name).sorted().toList()))
                     .append(' ').append(opt(r.originalRecipient())).append('\n');
         }
         sb.append('\n');
@@ -64,18 +69,7 @@ final class SpoolFormat {
     }
 
     private static String opt(String s) {
-        return s == null ? "-" : PercentCodec.encode(s);
-    }
-
-    private static String unopt(String s) throws IOException {
-        if (s.equals("-")) {
-            return null;
-        }
-        String d = PercentCodec.decode(s);
-        if (d == null) {
-            throw new IOException("bad escape in spool header: " + s);
-        }
-        return d;
+        return s == null ? NONE : PercentCodec.encode(s);
     }
 
     /** The envelope and the header's length in bytes, where the content starts. */
@@ -105,17 +99,52 @@ final class SpoolFormat {
         if (b < 0) {
             throw new IOException("truncated spool file");
         }
-        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
+        if (lines.isEmpty() || !(lines.get(0).equals(MAGIC) || lines.get(0).equals(MAGIC_V1))) {
             throw new IOException("not a spool file");
         }
         try {
-            return new Parsed(parse(lines), offset);
+            Fields f = lines.get(0).equals(MAGIC) ? new Fields(NONE) : new Fields("-");
+            return new Parsed(parse(lines.subList(1, lines.size()), f), offset);
         } catch (InvalidAddressException | RuntimeException e) {
             throw new IOException("bad spool header: " + e.getMessage(), e);
         }
     }
 
-    private static Envelope parse(List<String> lines) throws IOException, InvalidAddressException {
+    /** How one version writes absent values; addresses are escaped from version 2 on. */
+    private record Fields(String none) {
+        String text(String field) throws IOException {
+            if (field.equals(none)) {
+                return null;
+            }
+            String d = PercentCodec.decode(field);
+            if (d == null) {
+                throw new IOException("bad escape in spool header: " + field);
+            }
+            return d;
+        }
+
+        MailAddress address(String field) throws IOException, InvalidAddressException {
+            if (none.equals("-")) { // version 1: written as is, "<>" for the null sender
+                return field.equals("<>") ? null : MailAddress.parse(field);
+            }
+            String t = text(field);
+            return t == null ? null : MailAddress.parse(t);
+        }
+
+        Instant time(String field) {
+            return none.equals("-") ? Instant.ofEpochMilli(Long.parseLong(field)) : Instant.parse(field);
+        }
+    }
+
+    private static String[] split(String line, int count) throws IOException {
+        String[] f = line.split(" ", -1);
+        if (f.length != count) {
+            throw new IOException("spool field " + f[0] + " has " + (f.length - 1) + " values, not " + (count - 1));
+        }
+        return f;
+    }
+
+    private static Envelope parse(List<String> lines, Fields v) throws IOException, InvalidAddressException {
         MailAddress sender = null;
         BodyType body = BodyType.SEVEN_BIT;
         boolean utf8 = false;
@@ -124,27 +153,37 @@ final class SpoolFormat {
         String envid = null;
         Origin origin = null;
         List<Recipient> rcpts = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) {
-            String[] f = l.split(" ");
-            switch (f[0]) {
-                case "sender" -> sender = f[1].equals("<>") ? null : MailAddress.parse(f[1]);
-                case "body" -> body = BodyType.valueOf(f[1]);
-                case "smtputf8" -> utf8 = Boolean.parseBoolean(f[1]);
-                case "size" -> size = Long.parseLong(f[1]);
-                case "ret" -> ret = f[1].equals("-") ? null : DsnReturn.valueOf(f[1]);
-                case "envid" -> envid = unopt(f[1]);
-                case "origin" -> origin = new Origin(unopt(f[1]), unopt(f[2]), unopt(f[3]), unopt(f[4]),
-                        Instant.ofEpochMilli(Long.parseLong(f[5])));
+        for (String l : lines) {
+            String name = l.substring(0, Math.max(0, l.indexOf(' ')));
+            switch (name) {
+                case "sender" -> sender = v.address(split(l, 2)[1]);
+                case "body" -> body = BodyType.valueOf(split(l, 2)[1]);
+                case "smtputf8" -> utf8 = Boolean.parseBoolean(split(l, 2)[1]);
+                case "size" -> size = Long.parseLong(split(l, 2)[1]);
+                case "ret" -> {
+                    String r = split(l, 2)[1];
+                    ret = r.equals(v.none()) ? null : DsnReturn.valueOf(r);
+                }
+                case "envid" -> envid = v.text(split(l, 2)[1]);
+                case "origin" -> {
+                    String[] f = split(l, 6);
+                    origin = new Origin(v.text(f[1]), v.text(f[2]), v.text(f[3]), v.text(f[4]), v.time(f[5]));
+                }
                 case "rcpt" -> {
+                    String[] f = split(l, 4);
                     Set<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
-                    if (!f[2].equals("-")) {
+                    if (!f[2].equals(v.none())) {
                         for (String n : f[2].split(",")) {
                             notify.add(DsnNotify.valueOf(n));
                         }
                     }
-                    rcpts.add(new Recipient(MailAddress.parse(f[1]), notify, unopt(f[3])));
+                    MailAddress a = v.address(f[1]);
+                    if (a == null) {
+                        throw new IOException("recipient without an address");
+                    }
+                    rcpts.add(new Recipient(a, notify, v.text(f[3])));
                 }
-                default -> throw new IOException("unknown spool field " + f[0]);
+                default -> throw new IOException("unknown spool field " + l.substring(0, Math.min(l.length(), 40)));
             }
         }
         if (origin == null) {

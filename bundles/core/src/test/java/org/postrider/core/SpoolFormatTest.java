@@ -50,7 +50,7 @@ class SpoolFormatTest {
         assertEquals(null, SpoolFormat.read(new ByteArrayInputStream(SpoolFormat.header(e))).envelope().sender());
         assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream("garbage\n\n".getBytes())));
         String evil = new String(SpoolFormat.header(e), StandardCharsets.UTF_8)
-                .replace("rcpt bob@example.org", "rcpt bob%evil@example.org");
+                .replace("rcpt bob%40example%2Eorg", "rcpt bob%25evil%40example%2Eorg");
         assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream(evil.getBytes())));
         byte[] truncated = java.util.Arrays.copyOf(SpoolFormat.header(e), 20);
         assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream(truncated)));

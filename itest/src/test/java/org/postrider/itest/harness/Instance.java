@@ -158,10 +158,10 @@ public final class Instance {
         return m.group(1);
     }
 
-    /** Waits until the queue holds no message. */
+    /** Waits until the queue holds no message, readable or not. */
     public void awaitQueueEmpty(Duration timeout) throws Exception {
         Await.until("an empty queue on " + name, timeout, () -> admin("queue:stats").ok().out(),
-                out -> out.contains("queued:    0\n"));
+                out -> out.contains("queued:    0\n") && out.contains("unreadable: 0\n"));
     }
 
     /** {@code bin/postrider start}: returns once the server is ready, with what it printed. */

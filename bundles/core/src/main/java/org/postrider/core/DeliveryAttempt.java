@@ -1,0 +1,246 @@
+package org.postrider.core;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import org.postrider.api.message.DsnNotify;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.Recipient;
+import org.postrider.api.queue.Delivery;
+import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.DeliveryStatus;
+import org.postrider.api.queue.RecipientResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt over every pending recipient of a message: route, group by destination, hand
+ * each group to its transport's agent, record each result in the message's state. Runs in
+ * the message's turn. Each transport has its own pool of slots, so local delivery never
+ * waits behind slow remote hops; each destination has its own smaller pool.
+ */
+final class DeliveryAttempt {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempt.class);
+    private static final Logger MAILLOG = LoggerFactory.getLogger("postrider.mail");
+
+    /** What the attempt leaves for the scheduler. */
+    record Outcome(String waitingFor) {
+    }
+
+    private record Target(int index, Recipient original, Route route) {
+    }
+
+    interface ContentSource {
+        MessageContent content(QueuedMessage m) throws IOException;
+    }
+
+    private final RecipientRouter router;
+    private final AgentRegistry agents;
+    private final ContentSource spool;
+    private final QueueCounters counters;
+    private final IntSupplier transportLimit;
+    private final IntSupplier destinationLimit;
+    private final Map<String, Slots> transports = new ConcurrentHashMap<>();
+    private final Map<String, Slots> destinations = new ConcurrentHashMap<>();
+
+    DeliveryAttempt(RecipientRouter router, AgentRegistry agents, ContentSource spool, QueueCounters counters,
+            IntSupplier transportLimit, IntSupplier destinationLimit) {
+        this.router = router;
+        this.agents = agents;
+        this.spool = spool;
+        this.counters = counters;
+        this.transportLimit = transportLimit;
+        this.destinationLimit = destinationLimit;
+    }
+
+    /** Applies changed limits to the pools in use; slots already taken stay valid. */
+    void limitsChanged() {
+        transports.values().forEach(s -> s.limit(transportLimit.getAsInt()));
+        destinations.values().forEach(s -> s.limit(destinationLimit.getAsInt()));
+    }
+
+    Outcome run(QueuedMessage m) throws IOException, InterruptedException {
+        MessageState s = m.state;
+        String waitingFor = null;
+        Map<String, List<Target>> groups = new LinkedHashMap<>();
+        Map<Integer, Routing> routings = new LinkedHashMap<>();
+        for (int i = 0; i < s.rcpts.size(); i++) {
+            MessageState.Rcpt r = s.rcpts.get(i);
+            if (r.status != MessageState.Status.PENDING) {
+                continue;
+            }
+            Recipient rcpt = m.envelope.recipients().get(i);
+            Routing routing = router.route(rcpt.address());
+            routings.put(i, routing);
+            if (routing.failed()) {
+                fail(r, routing.code(), routing.diagnostic(), null);
+                MAILLOG.info("bounced id={} to=<{}> status={} reason={}", m.id, rcpt.address(), routing.code(),
+                        routing.diagnostic());
+                continue;
+            }
+            if (routing.temporary()) {
+                s.lastError = routing.code() + " " + routing.diagnostic();
+                waitingFor = "directory";
+                continue;
+            }
+            for (Route route : routing.routes()) {
+                if (!r.done.contains(route.finalAddress().toString())) {
+                    groups.computeIfAbsent(route.key(), k -> new ArrayList<>()).add(new Target(i, rcpt, route));
+                }
+            }
+        }
+        for (List<Target> group : groups.values()) {
+            Route route = group.get(0).route();
+            DeliveryAgent agent = agents.agent(route.transport());
+            if (agent == null) {
+                s.lastError = "4.3.0 no delivery agent for transport " + route.transport() + " yet";
+                waitingFor = route.transport();
+                continue;
+            }
+            if (deliverGroup(m, agent, route, group)) {
+                waitingFor = waitingFor != null ? waitingFor : "service";
+            }
+        }
+        for (Map.Entry<Integer, Routing> e : routings.entrySet()) {
+            MessageState.Rcpt r = s.rcpts.get(e.getKey());
+            Routing routing = e.getValue();
+            if (r.status == MessageState.Status.PENDING && !routing.temporary() && !routing.failed()
+                    && routing.routes().stream().allMatch(rt -> r.done.contains(rt.finalAddress().toString()))) {
+                r.status = MessageState.Status.DELIVERED;
+                Recipient original = m.envelope.recipients().get(e.getKey());
+                boolean expansion = routing.routes().size() != 1
+                        || !routing.routes().get(0).finalAddress().equals(original.address());
+                if (expansion && original.notifyOn().contains(DsnNotify.SUCCESS) && r.success == null) {
+                    r.success = "expanded";
+                    r.code = "2.0.0";
+                    r.diagnostic = "delivered to the " + routing.routes().size() + " members of the expansion";
+                }
+            }
+        }
+        s.attempts++;
+        return new Outcome(waitingFor);
+    }
+
+    /** Delivers one group; true when a result said a service of ours was unavailable (4.3.0). */
+    private boolean deliverGroup(QueuedMessage m, DeliveryAgent agent, Route route, List<Target> group)
+            throws IOException, InterruptedException {
+        MessageState s = m.state;
+        List<Recipient> finals = new ArrayList<>();
+        for (Target t : group) {
+            finals.add(new Recipient(t.route().finalAddress(), t.original().notifyOn(),
+                    t.original().originalRecipient()));
+        }
+        MessageContent content = spool.content(m);
+        Slots transport = transports.computeIfAbsent(route.transport(), k -> new Slots(transportLimit.getAsInt()));
+        Slots destination = destinations.computeIfAbsent(route.key(), k -> new Slots(destinationLimit.getAsInt()));
+        List<RecipientResult> results;
+        transport.acquire();
+        try {
+            destination.acquire();
+            try {
+                results = agent.deliver(new Delivery(m.id, m.envelope.withRecipients(finals), content,
+                        route.destination(), s.attempts + 1));
+            } finally {
+                destination.release();
+            }
+        } catch (InterruptedException ie) {
+            throw ie;
+        } catch (Exception ex) {
+            s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex.getMessage();
+            counters.deferred.incrementAndGet();
+            LOG.warn("Agent {} failed on {}: {}", route.transport(), m.id, ex.toString());
+            return false;
+        } finally {
+            transport.release();
+        }
+        boolean serviceMissing = false;
+        for (Target t : group) {
+            RecipientResult res = results.stream()
+                    .filter(x -> x.recipient().address().equals(t.route().finalAddress())).findFirst().orElse(null);
+            MessageState.Rcpt r = s.rcpts.get(t.index());
+            if (res == null) {
+                s.lastError = "4.0.0 " + route.transport() + " agent gave no result for " + t.route().finalAddress();
+                continue;
+            }
+            boolean member = !t.route().finalAddress().equals(t.original().address());
+            switch (res.status()) {
+                case DELIVERED, RELAYED -> {
+                    r.done.add(t.route().finalAddress().toString());
+                    counters.delivered.incrementAndGet();
+                    if (!member) {
+                        noteSuccess(r, t, route, res);
+                    }
+                    MAILLOG.info("delivered id={} to=<{}> via={} dest={} {}", m.id, t.route().finalAddress(),
+                            route.transport(), route.destination(), DsnBuilder.clean(res.diagnostic()));
+                }
+                case FAILED -> {
+                    if (member) {
+                        // the other members still get it; the sender hears about this one
+                        r.done.add(t.route().finalAddress().toString());
+                        r.memberFailures.add(new MessageState.MemberFailure(t.route().finalAddress().toString(),
+                                code(res.enhancedCode()), res.diagnostic(), res.remoteHost()));
+                        counters.failed.incrementAndGet();
+                    } else {
+                        fail(r, res.enhancedCode(), res.diagnostic(), res.remoteHost());
+                    }
+                    MAILLOG.info("bounced id={} to=<{}> via={} status={} reason={}", m.id,
+                            t.route().finalAddress(), route.transport(), res.enhancedCode(),
+                            DsnBuilder.clean(res.diagnostic()));
+                }
+                case RETRY -> {
+                    s.lastError = res.enhancedCode() + " " + res.diagnostic();
+                    serviceMissing |= "4.3.0".equals(res.enhancedCode());
+                    counters.deferred.incrementAndGet();
+                    MAILLOG.info("deferred id={} to=<{}> via={} status={} reason={}", m.id,
+                            t.route().finalAddress(), route.transport(), res.enhancedCode(),
+                            DsnBuilder.clean(res.diagnostic()));
+                }
+            }
+        }
+        return serviceMissing;
+    }
+
+    /**
+     * Remembers what to tell a sender who asked for NOTIFY=SUCCESS: "delivered" after local
+     * delivery, "relayed" where the next hop will not report. A hop that took the request
+     * over (DELIVERED on another transport) reports itself.
+     */
+    private static void noteSuccess(MessageState.Rcpt r, Target t, Route route, RecipientResult res) {
+        if (!t.original().notifyOn().contains(DsnNotify.SUCCESS)) {
+            return;
+        }
+        boolean relayed = res.status() == DeliveryStatus.RELAYED;
+        if (!relayed && !"local".equals(route.transport())) {
+            return;
+        }
+        r.success = relayed ? "relayed" : "delivered";
+        r.code = res.enhancedCode() != null ? res.enhancedCode() : "2.0.0";
+        r.diagnostic = res.diagnostic();
+        r.remoteHost = res.remoteHost();
+    }
+
+    private void fail(MessageState.Rcpt r, String code, String diagnostic, String remoteHost) {
+        r.status = MessageState.Status.FAILED;
+        r.code = code(code);
+        r.diagnostic = diagnostic;
+        r.remoteHost = remoteHost;
+        counters.failed.incrementAndGet();
+    }
+
+    private static String code(String code) {
+        return code != null ? code : "5.0.0";
+    }
+
+    /** Fails every pending recipient (expiry, an administrator's bounce). */
+    void failPending(MessageState s, String code, String diagnostic) {
+        for (MessageState.Rcpt r : s.rcpts) {
+            if (r.status == MessageState.Status.PENDING) {
+                fail(r, code, diagnostic, null);
+            }
+        }
+    }
+}
