@@ -110,6 +110,7 @@ public class CoreQueue implements MailQueue {
     private final Notices notices;
     private volatile Config config;
     private volatile Spool spool;
+    private volatile boolean stopping;
     private volatile List<Duration> schedule;
     private volatile Duration delayWarning;
     private volatile Duration maxLifetime;
@@ -172,9 +173,15 @@ public class CoreQueue implements MailQueue {
             }
         }
         for (QueuedMessage m : found) {
-            if (!settleNotices(m)) {
-                entries.put(m.id, m);
+            try {
+                if (settleNotices(m)) {
+                    continue;
+                }
+            } catch (IOException e) {
+                // settled in memory; the next state write records it
+                LOG.error("Cannot record the notices of {} settled at start: {}", m.id, e.getMessage());
             }
+            entries.put(m.id, m);
         }
         for (QueuedMessage m : entries.values()) {
             if (!m.state.held) {
@@ -195,6 +202,7 @@ public class CoreQueue implements MailQueue {
             if (spool.contains(new QueueId(m.state.pendingNotices.get(kind)))) {
                 m.state.noticeSent(kind);
                 if (kind == DsnBuilder.Kind.FAILED) {
+                    m.failureNoticeQueued = true;
                     spool.remove(m.id);
                     MAILLOG.info("removed id={} (its failure notice was queued before a restart)", m.id);
                     return true;
@@ -209,11 +217,15 @@ public class CoreQueue implements MailQueue {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        stopping = true;
         timer.shutdownNow();
         workers.shutdown();
         // Attempts in flight may finish; what they leave is on disk and will be retried.
         if (!workers.awaitTermination(20, TimeUnit.SECONDS)) {
             workers.shutdownNow();
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Delivery attempts still running after the queue stopped; they end with the next start");
+            }
         }
         LOG.info("Queue stopped with {} messages waiting", entries.size());
     }
@@ -305,15 +317,6 @@ public class CoreQueue implements MailQueue {
         }
     }
 
-    /** Step 4 of a notice: the message it reports on has recorded it; deliver it now. */
-    private void unpark(QueueId id) {
-        QueuedMessage m = parked.remove(id);
-        if (m != null) {
-            entries.put(m.id, m);
-            m.requestAttempt(workers, this::attempt);
-        }
-    }
-
     private static String nullable(Object o) {
         return o == null ? "" : o.toString();
     }
@@ -322,7 +325,7 @@ public class CoreQueue implements MailQueue {
 
     /** One attempt, in the message's turn. */
     private void attempt(QueuedMessage m) {
-        if (m.state.held || entries.get(m.id) != m) {
+        if (m.state.held || entries.get(m.id) != m || stopping) {
             return;
         }
         MDC.put("queueId", m.id.value());
@@ -331,8 +334,11 @@ public class CoreQueue implements MailQueue {
             m.waitingFor = o.waitingFor();
             finishAttempt(m, o.waitingFor() != null);
         } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | IOException ex) {
+            if (!stopping) {
+                LOG.warn("Delivery attempt of {} interrupted; will retry", m.id);
+                m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
+            }
+        } catch (RuntimeException | IOException | LinkageError | AssertionError ex) {
             LOG.error("Delivery attempt of {} failed unexpectedly; will retry", m.id, ex);
             m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
         } finally {
@@ -347,59 +353,81 @@ public class CoreQueue implements MailQueue {
         if (!s.finished() && now - arrival > maxLifetime.toMillis()) {
             attempts.failPending(s, "4.4.7", "message expired after " + config.maxLifetime() + ": " + s.lastError);
         }
-        sendNotice(m, DsnBuilder.Kind.SUCCESS, Notices.successes(m));
-        if (s.finished()) {
+        boolean successDue = !sendNotice(m, DsnBuilder.Kind.SUCCESS, Notices.successes(m));
+        if (s.finished() && !successDue) {
             finish(m);
             return;
         }
-        if (!s.delayNotified && now - arrival > delayWarning.toMillis()) {
+        if (!s.delayNotified && !s.finished() && now - arrival > delayWarning.toMillis()) {
             sendNotice(m, DsnBuilder.Kind.DELAYED, Notices.delays(m));
         }
-        Duration wait = waitingForService ? agentWait : schedule.get(Math.min(s.attempts - 1, schedule.size() - 1));
+        Duration wait = waitingForService ? agentWait
+                : schedule.get(Math.min(Math.max(0, s.attempts - 1), schedule.size() - 1));
         s.nextAttempt = now + wait.toMillis();
         spool.writeState(m.id, s);
+        unparkNotices(m);
         m.scheduleAttempt(wait.toMillis(), timer, workers, this::attempt);
     }
 
     /**
      * Sends a notice by the steps {@link Notices} describes and records it in the state (also
-     * when there was nothing to send). A notice that could not be queued stays due.
+     * when there was nothing to send); false when it could not be queued and is due still.
+     * The notice stays parked until the state that records it is on disk.
      */
-    private void sendNotice(QueuedMessage m, DsnBuilder.Kind kind, List<DsnBuilder.Line> lines) throws IOException {
+    private boolean sendNotice(QueuedMessage m, DsnBuilder.Kind kind, List<DsnBuilder.Line> lines)
+            throws IOException {
         QueueId id;
         try {
             id = notices.prepare(m, kind, lines, maxLifetime, config.mailerDaemon());
         } catch (IOException e) {
             Notices.log(e, m);
-            return;
+            return false;
         }
         m.state.noticeSent(kind);
         if (id != null) {
+            m.parkedNotices.add(id);
             spool.writeState(m.id, m.state);
-            unpark(id);
+            unparkNotices(m);
         }
+        return true;
+    }
+
+    /** Step 4 of a notice: the message it reports on has recorded it durably; deliver it now. */
+    private void unparkNotices(QueuedMessage m) {
+        for (QueueId id : m.parkedNotices) {
+            QueuedMessage notice = parked.remove(id);
+            if (notice != null) {
+                entries.put(notice.id, notice);
+                notice.requestAttempt(workers, this::attempt);
+            }
+        }
+        m.parkedNotices.clear();
     }
 
     /** A finished message: its failure notice (if any) is queued, then it leaves the spool. */
     private void finish(QueuedMessage m) throws IOException {
-        List<DsnBuilder.Line> lines = Notices.failures(m);
-        QueueId notice;
-        try {
-            notice = notices.prepare(m, DsnBuilder.Kind.FAILED, lines, maxLifetime, config.mailerDaemon());
-        } catch (IOException e) {
-            Notices.log(e, m);
-            m.state.nextAttempt = System.currentTimeMillis() + schedule.get(0).toMillis();
-            spool.writeState(m.id, m.state);
-            m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
-            return;
+        if (!m.failureNoticeQueued) {
+            QueueId notice;
+            try {
+                notice = notices.prepare(m, DsnBuilder.Kind.FAILED, Notices.failures(m), maxLifetime,
+                        config.mailerDaemon());
+            } catch (IOException e) {
+                Notices.log(e, m);
+                m.state.nextAttempt = System.currentTimeMillis() + schedule.get(0).toMillis();
+                spool.writeState(m.id, m.state);
+                m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
+                return;
+            }
+            m.failureNoticeQueued = true;
+            if (notice != null) {
+                m.parkedNotices.add(notice);
+            }
         }
+        spool.remove(m.id); // if this fails, the attempt is retried and finishes again, without a new notice
         m.markRemoved();
         entries.remove(m.id);
-        spool.remove(m.id);
         MAILLOG.info("removed id={}", m.id);
-        if (notice != null) {
-            unpark(notice);
-        }
+        unparkNotices(m);
     }
 
     // --- administration (queue: commands) ---
@@ -504,10 +532,11 @@ public class CoreQueue implements MailQueue {
     }
 
     private void remove(QueuedMessage m, String log) throws IOException {
+        spool.remove(m.id);
         m.markRemoved();
         entries.remove(m.id);
-        spool.remove(m.id);
         MAILLOG.info(log, m.id);
+        unparkNotices(m);
     }
 
     /** Fails every pending recipient now, with one failure notice to the sender. */

@@ -114,7 +114,9 @@ final class DeliveryAttempt {
                 Recipient original = m.envelope.recipients().get(e.getKey());
                 boolean expansion = routing.routes().size() != 1
                         || !routing.routes().get(0).finalAddress().equals(original.address());
-                if (expansion && original.notifyOn().contains(DsnNotify.SUCCESS) && r.success == null) {
+                boolean someMemberHasIt = r.memberFailures.size() < routing.routes().size();
+                if (expansion && someMemberHasIt && original.notifyOn().contains(DsnNotify.SUCCESS)
+                        && r.success == null) {
                     r.success = "expanded";
                     r.code = "2.0.0";
                     r.diagnostic = "delivered to the " + routing.routes().size() + " members of the expansion";
@@ -123,6 +125,19 @@ final class DeliveryAttempt {
         }
         s.attempts++;
         return new Outcome(waitingFor);
+    }
+
+    /** The pool for a key, counted as in use until {@link #unshare}, so an idle destination's pool is dropped. */
+    private static Slots share(Map<String, Slots> pools, String key, IntSupplier limit) {
+        return pools.compute(key, (k, pool) -> {
+            Slots p = pool != null ? pool : new Slots(limit.getAsInt());
+            p.users++;
+            return p;
+        });
+    }
+
+    private static void unshare(Map<String, Slots> pools, String key) {
+        pools.computeIfPresent(key, (k, pool) -> --pool.users == 0 ? null : pool);
     }
 
     /** Delivers one group; true when a result said a service of ours was unavailable (4.3.0). */
@@ -135,27 +150,35 @@ final class DeliveryAttempt {
                     t.original().originalRecipient()));
         }
         MessageContent content = spool.content(m);
-        Slots transport = transports.computeIfAbsent(route.transport(), k -> new Slots(transportLimit.getAsInt()));
-        Slots destination = destinations.computeIfAbsent(route.key(), k -> new Slots(destinationLimit.getAsInt()));
+        Slots destination = share(destinations, route.key(), destinationLimit);
+        Slots transport = share(transports, route.transport(), transportLimit);
         List<RecipientResult> results;
-        transport.acquire();
         try {
+            // the destination's own (smaller) pool first: one slow domain waiting for its slots
+            // must not sit on the transport's slots that other domains need
             destination.acquire();
             try {
-                results = agent.deliver(new Delivery(m.id, m.envelope.withRecipients(finals), content,
-                        route.destination(), s.attempts + 1));
+                transport.acquire();
+                try {
+                    results = agent.deliver(new Delivery(m.id, m.envelope.withRecipients(finals), content,
+                            route.destination(), s.attempts + 1));
+                } finally {
+                    transport.release();
+                }
             } finally {
                 destination.release();
             }
         } catch (InterruptedException ie) {
             throw ie;
-        } catch (Exception ex) {
-            s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex.getMessage();
+        } catch (Exception | LinkageError | AssertionError ex) {
+            // an agent whose bundle is being refreshed may throw NoClassDefFoundError: retry later
+            s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex;
             counters.deferred.incrementAndGet();
             LOG.warn("Agent {} failed on {}: {}", route.transport(), m.id, ex.toString());
             return false;
         } finally {
-            transport.release();
+            unshare(destinations, route.key());
+            unshare(transports, route.transport());
         }
         boolean serviceMissing = false;
         for (Target t : group) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.postrider.api.queue.QueueId;
 import org.postrider.kit.text.PercentCodec;
 
@@ -30,7 +31,7 @@ final class MessageState {
         boolean successNotified;
         final Set<String> done = new HashSet<>();
         /** Members of this recipient's alias or list expansion that failed for good. */
-        final List<MemberFailure> memberFailures = new ArrayList<>();
+        final List<MemberFailure> memberFailures = new CopyOnWriteArrayList<>(); // queue:show reads it too
     }
 
     /** A member of an expansion that failed: reported to the sender beside its list's address. */
@@ -73,7 +74,7 @@ final class MessageState {
     }
 
     byte[] encode() {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder("version 2\n");
         sb.append("attempts ").append(attempts).append('\n');
         sb.append("next ").append(nextAttempt).append('\n');
         sb.append("held ").append(held).append('\n');
@@ -103,31 +104,34 @@ final class MessageState {
 
     static MessageState decode(String text, int recipients) throws IOException {
         MessageState s = fresh(recipients);
+        // version 2 writes "." for an absent value (never an escape's output); the first files wrote "-"
+        String none = text.startsWith("version 2\n") ? "." : "-";
         try {
             for (String line : text.split("\n")) {
                 if (line.isEmpty()) {
                     continue;
                 }
-                String[] f = line.split(" ");
+                String[] f = line.split(" ", -1);
                 switch (f[0]) {
-                    case "attempts" -> s.attempts = Integer.parseInt(f[1]);
-                    case "next" -> s.nextAttempt = Long.parseLong(f[1]);
-                    case "held" -> s.held = Boolean.parseBoolean(f[1]);
-                    case "delay-notified" -> s.delayNotified = Boolean.parseBoolean(f[1]);
-                    case "error" -> s.lastError = unopt(f[1]);
+                    case "version" -> fields(f, 2);
+                    case "attempts" -> s.attempts = Integer.parseInt(fields(f, 2)[1]);
+                    case "next" -> s.nextAttempt = Long.parseLong(fields(f, 2)[1]);
+                    case "held" -> s.held = Boolean.parseBoolean(fields(f, 2)[1]);
+                    case "delay-notified" -> s.delayNotified = Boolean.parseBoolean(fields(f, 2)[1]);
+                    case "error" -> s.lastError = text(fields(f, 2)[1], none);
                     case "r" -> {
-                        Rcpt r = s.rcpts.get(Integer.parseInt(f[1]));
+                        Rcpt r = s.rcpts.get(Integer.parseInt(fields(f, 6)[1]));
                         r.status = Status.valueOf(f[2]);
-                        r.code = unopt(f[3]);
-                        r.diagnostic = unopt(f[4]);
-                        r.remoteHost = unopt(f[5]);
+                        r.code = text(f[3], none);
+                        r.diagnostic = text(f[4], none);
+                        r.remoteHost = text(f[5], none);
                     }
-                    case "d" -> s.rcpts.get(Integer.parseInt(f[1])).done.add(PercentCodec.decode(f[2]));
-                    case "m" -> s.rcpts.get(Integer.parseInt(f[1])).memberFailures.add(
-                            new MemberFailure(unopt(f[2]), unopt(f[3]), unopt(f[4]), unopt(f[5])));
-                    case "n" -> s.pendingNotices.put(DsnBuilder.Kind.valueOf(f[1]), new QueueId(f[2]).value());
+                    case "d" -> s.rcpts.get(Integer.parseInt(fields(f, 3)[1])).done.add(text(f[2], null));
+                    case "m" -> s.rcpts.get(Integer.parseInt(fields(f, 6)[1])).memberFailures.add(
+                            new MemberFailure(text(f[2], none), text(f[3], none), text(f[4], none), text(f[5], none)));
+                    case "n" -> s.pendingNotices.put(DsnBuilder.Kind.valueOf(fields(f, 3)[1]), new QueueId(f[2]).value());
                     case "s" -> {
-                        Rcpt r = s.rcpts.get(Integer.parseInt(f[1]));
+                        Rcpt r = s.rcpts.get(Integer.parseInt(fields(f, 4)[1]));
                         if (!f[2].equals("delivered") && !f[2].equals("relayed") && !f[2].equals("expanded")) {
                             throw new IOException("unknown success action " + f[2]);
                         }
@@ -143,11 +147,25 @@ final class MessageState {
         return s;
     }
 
-    private static String opt(String s) {
-        return s == null ? "-" : PercentCodec.encode(s);
+    private static String[] fields(String[] f, int count) throws IOException {
+        if (f.length != count) {
+            throw new IOException("state line " + f[0] + " has " + (f.length - 1) + " values, not " + (count - 1));
+        }
+        return f;
     }
 
-    private static String unopt(String s) {
-        return s.equals("-") ? null : PercentCodec.decode(s);
+    private static String opt(String s) {
+        return s == null ? "." : PercentCodec.encode(s);
+    }
+
+    private static String text(String field, String none) throws IOException {
+        if (field.equals(none)) {
+            return null;
+        }
+        String d = PercentCodec.decode(field);
+        if (d == null) {
+            throw new IOException("bad escape in queue state: " + field);
+        }
+        return d;
     }
 }

@@ -1,5 +1,7 @@
 package org.postrider.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,10 @@ final class QueuedMessage {
     private ScheduledFuture<?> timer;
     private volatile boolean running;
     private volatile boolean removed;
+    /** Notices about this message committed but not scheduled until its state records them (in turn). */
+    final List<QueueId> parkedNotices = new ArrayList<>();
+    /** The failure notice of a finished message is in the spool (or was not needed); in turn. */
+    boolean failureNoticeQueued;
     /** The service whose absence deferred the last attempt ("directory", "store", a transport), or null. */
     volatile String waitingFor;
 

@@ -82,6 +82,28 @@ class SpoolFormatTest {
     }
 
     @Test
+    void stateKeepsDashesEmptiesMemberFailuresAndPendingNoticesAndReadsFirstVersionFiles() throws Exception {
+        MessageState s = MessageState.fresh(1);
+        s.lastError = "-";
+        s.rcpts.get(0).code = "";
+        s.rcpts.get(0).remoteHost = "";
+        s.rcpts.get(0).memberFailures.add(new MessageState.MemberFailure("x@scripted.test", "5.1.2", "-", ""));
+        s.pendingNotices.put(DsnBuilder.Kind.FAILED, "NOTICE1");
+        MessageState back = MessageState.decode(new String(s.encode(), StandardCharsets.UTF_8), 1);
+        assertEquals("-", back.lastError);
+        assertEquals("", back.rcpts.get(0).code);
+        assertEquals("", back.rcpts.get(0).remoteHost);
+        assertEquals(s.rcpts.get(0).memberFailures, back.rcpts.get(0).memberFailures);
+        assertEquals("NOTICE1", back.pendingNotices.get(DsnBuilder.Kind.FAILED));
+        MessageState v1 = MessageState.decode("attempts 2\nnext 5\nheld false\ndelay-notified false\nerror -\n"
+                + "r 0 PENDING - 4%2E4%2E1%20later -\n", 1);
+        assertEquals(2, v1.attempts);
+        assertEquals(null, v1.lastError);
+        assertEquals("4.4.1 later", v1.rcpts.get(0).diagnostic);
+        assertThrows(IOException.class, () -> MessageState.decode("version 2\nr 0 PENDING . .\n", 1));
+    }
+
+    @Test
     void hopCounterCountsReceivedFieldsOfTheHeaderOnly() throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         HopCounter c = new HopCounter(sink);

@@ -38,7 +38,8 @@ class DeliveryFailuresIT {
             blocks = ds.get_payload()
             print('reporting-mta', blocks[0]['Reporting-MTA'])
             for b in blocks[1:]:
-                print('recipient', b['Final-Recipient'], '|', b['Action'], '|', b['Status'], '|', b['Diagnostic-Code'])
+                print('recipient', b['Final-Recipient'], '|', b['Action'], '|', b['Status'], '|', b['Diagnostic-Code'],
+                      '| original', b['Original-Recipient'])
             print('returned', parts[2].get_content_type())
             if parts[2].get_content_type() == 'message/rfc822':
                 print('original', parts[2].get_payload()[0]['Message-ID'])
@@ -131,5 +132,43 @@ class DeliveryFailuresIT {
                 l -> l.contains("dropped FAILED notice"));
         assertTrue(athena.messages(athena.inbox("alice", "example.org")).isEmpty(), "no bounce for a bounce");
         assertTrue(athena.admin("queue:list").ok().out().contains("0 messages"), log.length() + "");
+    }
+
+    @Test
+    void aListMemberThatFailsIsReportedToTheSenderWhileTheOthersGetTheMessage() throws Exception {
+        Instance athena = athena("fail", Map.of());
+        athena.admin("dir:user-add", "bob@example.org", "pw").ok();
+        athena.admin("dir:list-add", "staff@example.org", "bob@example.org", "x@scripted.test").ok();
+        athena.admin("queue:submit", message(athena, "tolist").toString(), "alice@example.org", "staff@example.org")
+                .ok();
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        assertEquals(1, athena.messages(athena.inbox("bob", "example.org")).size(), "the other member has it");
+        List<String> reports = Await.until("a failure notice for the member", Duration.ofSeconds(20),
+                () -> reports(athena), r -> r.size() == 1);
+        String r = reports.get(0);
+        assertTrue(r.contains("recipient rfc822; x@scripted.test | failed | 5.1.2 |"), r);
+        assertTrue(r.contains("| original rfc822;staff@example.org"), r);
+        assertTrue(!r.contains("bob@example.org"), "only the failed member is reported: " + r);
+    }
+
+    @Test
+    void notifySuccessOnAListGivesOneExpandedNotice() throws Exception {
+        Instance athena = athena("deliver", Map.of());
+        athena.admin("dir:user-add", "bob@example.org", "pw").ok();
+        athena.admin("dir:list-add", "staff@example.org", "bob@example.org", "x@scripted.test").ok();
+        String out = Python.run(athena.home(), """
+                import smtplib, sys
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.ehlo('client.example')
+                print('sent', s.sendmail('alice@example.org', ['staff@example.org'],
+                      b'Subject: hi\\r\\nMessage-ID: <exp@example.org>\\r\\n\\r\\nbody\\r\\n',
+                      rcpt_options=['NOTIFY=SUCCESS']))
+                s.quit()
+                """, String.valueOf(athena.listenerPort("smtp"))).ok().out();
+        assertTrue(out.contains("sent {}"), out);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        List<String> reports = Await.until("a success notice", Duration.ofSeconds(20), () -> reports(athena),
+                r -> r.size() == 1);
+        assertTrue(reports.get(0).contains("recipient rfc822; staff@example.org | expanded | 2.0.0"), reports.get(0));
+        assertEquals(1, athena.messages(athena.inbox("bob", "example.org")).size());
     }
 }

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -102,5 +108,74 @@ class QueueControlIT {
         assertTrue(athena.messages(athena.inbox("bob", "example.org")).isEmpty(), "the looping copy is not stored");
         String dsn = Files.readString(athena.messages(athena.inbox("alice", "example.org")).get(0));
         assertTrue(dsn.contains("Status: 5.4.6") && dsn.contains("mail forwarding loop"), dsn);
+    }
+
+    /**
+     * Administrators' commands racing the delivery threads: flush, retry, hold, release and
+     * bounce from four admin sessions at once while attempts run. Afterwards every bounced
+     * message has exactly one failure notice, and every other one is still scheduled: it is
+     * attempted again on its own, with no command, within a few retry intervals.
+     */
+    @Test
+    void adminCommandsRacingAttemptsStrandNothingAndNotifyOnce() throws Exception {
+        Instance athena = athena(Map.of("retrySchedule", "2s", "destinationConcurrency", "4"),
+                Map.of("mode", "retry", "delayMillis", "150"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            ids.add(queueId(athena.admin("queue:submit", message(athena, "r" + i, "").toString(),
+                    "alice@example.org", "x@scripted.test").ok()));
+        }
+        List<String> bounced = ids.subList(0, 4);
+        List<String> kept = ids.subList(4, ids.size());
+        ExecutorService admins = Executors.newFixedThreadPool(4);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int worker = t;
+            runs.add(admins.submit(() -> {
+                StringBuilder script = new StringBuilder();
+                for (int round = 0; round < 6; round++) {
+                    script.append("queue:flush\n");
+                    for (String id : kept) {
+                        script.append(switch ((round + worker) % 3) {
+                            case 0 -> "queue:retry " + id;
+                            case 1 -> "queue:hold " + id;
+                            default -> "queue:release " + id;
+                        }).append('\n');
+                    }
+                    if (round == 3) {
+                        script.append("queue:bounce ").append(bounced.get(worker)).append('\n');
+                    }
+                }
+                return athena.adminScript(script.toString());
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        admins.shutdown();
+        for (String id : kept) {
+            athena.admin("queue:release", id).ok();
+        }
+        // The notices go to alice, local: one each for the four bounced, none for the others.
+        Await.until("four failure notices", Duration.ofSeconds(30),
+                () -> athena.messages(athena.inbox("alice", "example.org")).size(), n -> n >= 4);
+        Thread.sleep(2000); // a second notice would follow the first within the same attempt's end
+        List<String> notices = new ArrayList<>();
+        for (Path p : athena.messages(athena.inbox("alice", "example.org"))) {
+            notices.add(Files.readString(p));
+        }
+        assertEquals(4, notices.size(), "one notice per bounced message");
+        for (String id : bounced) {
+            assertEquals(1, notices.stream().filter(n -> n.contains("X-Postrider-Queue-ID: " + id)).count(), id);
+        }
+        String list = athena.admin("queue:list").ok().out();
+        assertTrue(list.contains(kept.size() + " messages") && !list.contains("HELD"), list);
+        // No command from here on: every kept message must come round again by itself.
+        long mark = System.currentTimeMillis();
+        Await.until("every kept message attempted again with no command", Duration.ofSeconds(40), () -> {
+            List<String> lines = Files.readAllLines(athena.home().resolve("data/scripted/attempts.log"));
+            return kept.stream().allMatch(id -> lines.stream().anyMatch(
+                    l -> l.startsWith(id + " ") && Long.parseLong(l.split(" ")[2]) > mark));
+        }, ok -> ok);
     }
 }

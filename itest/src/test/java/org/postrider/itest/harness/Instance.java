@@ -180,6 +180,14 @@ public final class Instance {
         return script(cmd.toArray(String[]::new));
     }
 
+    /** Runs Gogo commands, one a line, through one admin session (bin/postrider admin reading stdin). */
+    public Exec.Result adminScript(String commands) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(home, "admin", ".gogo");
+        Files.writeString(file, commands);
+        return Exec.run(List.of("bash", "-c", "bash bin/postrider admin < '" + file + "'"), home, Map.of(),
+                COMMAND_TIMEOUT);
+    }
+
     public Exec.Result script(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("bin/postrider").toString()));
         cmd.addAll(List.of(args));
