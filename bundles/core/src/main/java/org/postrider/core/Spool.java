@@ -42,6 +42,10 @@ final class Spool {
         DurableFiles.createDirectories(incoming);
         DurableFiles.createDirectories(queue);
         this.queueSync = new GroupSync(queue);
+        int stale = DurableFiles.removeStaleTemporaries(queue); // state files a crash left half-written
+        if (stale > 0) {
+            LOG.info("Removed {} unfinished state files from the spool", stale);
+        }
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
             for (Path p : leftovers) {
                 Files.delete(p); // never acknowledged, so never promised

@@ -254,8 +254,20 @@ public final class TlsCertificates implements Supplier<SSLContext> {
     /** Makes an EC P-256 self-signed certificate for the host name, localhost and loopback, with keytool. */
     static void createSelfSigned(Path file, String hostName) throws IOException {
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(SELF_SIGNED + ".tmp");
-        Files.deleteIfExists(tmp);
+        // keytool creates its file with the process umask: let it write inside a directory only we
+        // can enter, so the private key is never readable by others, not even for a moment
+        Path privateDir = file.resolveSibling(".keytool");
+        if (Files.exists(privateDir)) {
+            try (var old = Files.list(privateDir)) {
+                for (Path f : old.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(privateDir);
+        }
+        Files.createDirectory(privateDir, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Path tmp = privateDir.resolve(SELF_SIGNED);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         String host = hostName.replaceAll("[^A-Za-z0-9.-]", "");
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "postrider", "-keyalg", "EC", "-groupname",
@@ -277,6 +289,7 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         }
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(privateDir);
         LOG.warn("No TLS certificate configured: created a self-signed one for {} in {}", host, file);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +74,9 @@ public class FileDirectory implements Directory {
         synchronized (writeLock) {
             if (!f.equals(file)) {
                 file = f;
+                if (Files.isDirectory(f.getParent())) {
+                    DurableFiles.removeStaleTemporaries(f.getParent()); // a crash mid-write leaves them
+                }
                 if (Files.exists(f)) {
                     data = DirectoryFileFormat.read(Files.readString(f, StandardCharsets.UTF_8));
                     LOG.info("Directory loaded from {}: {} domains, {} users", f, data.domains().size(),
@@ -100,8 +102,7 @@ public class FileDirectory implements Directory {
         }
         byte[] secret = new byte[32];
         new java.security.SecureRandom().nextBytes(secret);
-        DurableFiles.write(p, out -> out.write(secret));
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        DurableFiles.writeOwnerOnly(p, out -> out.write(secret));
         return secret;
     }
 
@@ -116,8 +117,7 @@ public class FileDirectory implements Directory {
                 PasswordHash.hash(password.toCharArray())));
         commit(b.build());
         Path secret = file.resolveSibling("postmaster.password");
-        DurableFiles.write(secret, out -> out.write((password + "\n").getBytes(StandardCharsets.UTF_8)));
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        DurableFiles.writeOwnerOnly(secret, out -> out.write((password + "\n").getBytes(StandardCharsets.UTF_8)));
         LOG.warn("First start: created domain {} and {}; its password is in {} (readable by the owner only)", ascii,
                 postmaster, secret);
     }

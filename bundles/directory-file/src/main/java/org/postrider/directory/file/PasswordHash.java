@@ -117,7 +117,11 @@ final class PasswordHash {
     }
 
     /** Hi() of RFC 5802; the JDK encodes the characters as UTF-8. */
+    /** PBKDF2 iterations computed so far: what a test counts to see that every failure costs the same. */
+    static final java.util.concurrent.atomic.LongAdder ITERATIONS_DONE = new java.util.concurrent.atomic.LongAdder();
+
     private static byte[] derive(char[] password, byte[] salt, int iterations) {
+        ITERATIONS_DONE.add(iterations);
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BITS);
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

@@ -5,10 +5,15 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,11 +26,27 @@ public final class DurableFiles {
     private DurableFiles() {
     }
 
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     /** Writes content produced by {@code writer} to {@code target}, replacing it atomically and durably. */
     public static void write(Path target, ContentWriter writer) throws IOException {
+        write(target, writer, new FileAttribute<?>[0]);
+    }
+
+    /**
+     * As {@link #write(Path, ContentWriter)}, for secrets: the file is created readable by its
+     * owner only, so there is no moment when others could open it (as a chmod after writing allows).
+     */
+    public static void writeOwnerOnly(Path target, ContentWriter writer) throws IOException {
+        write(target, writer, OWNER_ONLY);
+    }
+
+    private static void write(Path target, ContentWriter writer, FileAttribute<?>... attributes) throws IOException {
         Path tmp = tempSibling(target);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    attributes)) {
                 OutputStream out = Channels.newOutputStream(ch);
                 writer.write(out);
                 out.flush();
@@ -81,6 +102,22 @@ public final class DurableFiles {
         if (Files.deleteIfExists(file)) {
             syncDirectory(file.toAbsolutePath().getParent());
         }
+    }
+
+    /**
+     * Deletes the temporary files a crash left in a directory (those {@link #tempSibling}
+     * names), at start, before anyone writes there. Returns how many there were.
+     */
+    public static int removeStaleTemporaries(Path dir) throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** A temporary name in the same directory (so the rename stays on one file system), hidden by a dot. */

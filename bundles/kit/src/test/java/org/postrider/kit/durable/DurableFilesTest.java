@@ -74,4 +74,19 @@ class DurableFilesTest {
         GroupSync sync = new GroupSync(dir.resolve("missing"));
         assertThrows(IOException.class, sync::sync);
     }
+
+    @Test
+    void secretsAreCreatedOwnerOnlyAndStaleTemporariesAreRemoved() throws IOException {
+        Path secret = dir.resolve("secret");
+        DurableFiles.writeOwnerOnly(secret, out -> out.write(1));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(secret)));
+        Path stale = DurableFiles.tempSibling(dir.resolve("state"));
+        Files.writeString(stale, "half-written before a crash");
+        Path kept = dir.resolve("data.tmp"); // not one of ours: no leading dot
+        Files.writeString(kept, "x");
+        assertEquals(1, DurableFiles.removeStaleTemporaries(dir));
+        assertEquals(false, Files.exists(stale));
+        assertEquals(true, Files.exists(kept));
+    }
 }
