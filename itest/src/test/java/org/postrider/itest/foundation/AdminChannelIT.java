@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Required;
 import org.postrider.itest.harness.ListeningSockets;
 
 /** The admin channel answers its owner only, and Gogo is on no network port. */
@@ -70,8 +70,8 @@ class AdminChannelIT {
 
     @Test
     void anotherUserIsRefusedByPermissionsAndByPeerCredentials() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to act as another user");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Required.root("to act as another user");
+        Required.tool("/usr/bin/setpriv", "setpriv (util-linux) to run as nobody");
         Instance athena = instances.create("athena");
         athena.start();
         Path socket = athena.runDir().resolve("admin.sock");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Required;
 import org.postrider.itest.harness.Python;
 
 /** SMTP through the distribution with real clients (smtplib, swaks, Jakarta Mail) and the attacks of SECURITY.md. */
@@ -121,7 +121,7 @@ class SmtpIT {
 
     @Test
     void swaksSubmitsWithStartTlsAndAuth() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "needs swaks (./postrider test installs it)");
+        Required.tool("/usr/bin/swaks", "the swaks SMTP client");
         Exec.Result r = Exec.run(List.of("swaks", "--server", "127.0.0.1", "--port", String.valueOf(submission),
                 "--tls", "--auth", "PLAIN", "--auth-user", "carol@example.org", "--auth-password", "carol-pw",
                 "--from", "carol@example.org", "--to", "alice@example.org", "--header", "Subject: via swaks",
@@ -144,7 +144,7 @@ class SmtpIT {
 
     @Test
     void gsaslAuthenticatesWithScramSha256AndForeignAuthzidsAreRefused() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/gsasl")), "needs gsasl (./postrider test installs it)");
+        Required.tool("/usr/bin/gsasl", "GNU SASL as a SCRAM client");
         Exec.Result ok = gsasl("SCRAM-SHA-256", "-a", "bob@example.org", "-p", "bob-pw");
         assertEquals(0, ok.exit(), ok.out() + ok.err());
         assertTrue(ok.out().contains("AUTH SCRAM-SHA-256 PLAIN LOGIN") && ok.out().contains("235 2.7.0"), ok.out());
