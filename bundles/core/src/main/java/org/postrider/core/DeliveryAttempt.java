@@ -1,12 +1,15 @@
 package org.postrider.core;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
+import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.DsnNotify;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.message.Recipient;
@@ -38,7 +41,7 @@ final class DeliveryAttempt {
         MessageContent content(QueuedMessage m) throws IOException;
     }
 
-    private final RecipientRouter router;
+    private final Function<MailAddress, Routing> router;
     private final AgentRegistry agents;
     private final ContentSource spool;
     private final QueueCounters counters;
@@ -47,7 +50,7 @@ final class DeliveryAttempt {
     private final Map<String, Slots> transports = new ConcurrentHashMap<>();
     private final Map<String, Slots> destinations = new ConcurrentHashMap<>();
 
-    DeliveryAttempt(RecipientRouter router, AgentRegistry agents, ContentSource spool, QueueCounters counters,
+    DeliveryAttempt(Function<MailAddress, Routing> router, AgentRegistry agents, ContentSource spool, QueueCounters counters,
             IntSupplier transportLimit, IntSupplier destinationLimit) {
         this.router = router;
         this.agents = agents;
@@ -74,7 +77,7 @@ final class DeliveryAttempt {
                 continue;
             }
             Recipient rcpt = m.envelope.recipients().get(i);
-            Routing routing = router.route(rcpt.address());
+            Routing routing = router.apply(rcpt.address());
             routings.put(i, routing);
             if (routing.failed()) {
                 fail(r, routing.code(), routing.diagnostic(), null);
@@ -89,7 +92,9 @@ final class DeliveryAttempt {
             }
             for (Route route : routing.routes()) {
                 if (!r.done.contains(route.finalAddress().toString())) {
-                    groups.computeIfAbsent(route.key(), k -> new ArrayList<>()).add(new Target(i, rcpt, route));
+                    // members forwarded elsewhere travel apart, each copy marked with its alias
+                    String key = forwarded(rcpt, route) ? route.key() + "\u0000" + rcpt.address() : route.key();
+                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Target(i, rcpt, route));
                 }
             }
         }
@@ -127,6 +132,11 @@ final class DeliveryAttempt {
         return new Outcome(waitingFor);
     }
 
+    /** A member of an alias or list expansion that leaves this server (local delivery adds its own). */
+    private static boolean forwarded(Recipient original, Route route) {
+        return !"local".equals(route.transport()) && !route.finalAddress().equals(original.address());
+    }
+
     /** The pool for a key, counted as in use until {@link #unshare}, so an idle destination's pool is dropped. */
     private static Slots share(Map<String, Slots> pools, String key, IntSupplier limit) {
         return pools.compute(key, (k, pool) -> {
@@ -150,6 +160,25 @@ final class DeliveryAttempt {
                     t.original().originalRecipient()));
         }
         MessageContent content = spool.content(m);
+        if (forwarded(group.get(0).original(), route)) {
+            // As Postfix's local(8) does when an alias forwards: Delivered-To names the alias, so
+            // a copy that comes back through it is recognised as a loop at once, not after 50 hops.
+            MailAddress alias = group.get(0).original().address();
+            if (TraceFields.deliveredTo(TraceFields.header(content), alias)) {
+                for (Target t : group) {
+                    MessageState.Rcpt r = s.rcpts.get(t.index());
+                    r.done.add(t.route().finalAddress().toString());
+                    r.memberFailures.add(new MessageState.MemberFailure(t.route().finalAddress().toString(), "5.4.6",
+                            "mail forwarding loop through " + alias, null));
+                    counters.failed.incrementAndGet();
+                    MAILLOG.info("bounced id={} to=<{}> status=5.4.6 reason=mail forwarding loop through {}", m.id,
+                            t.route().finalAddress(), alias);
+                }
+                return false;
+            }
+            content = TraceFields.withTrace(("Delivered-To: " + alias + "\r\n").getBytes(StandardCharsets.UTF_8),
+                    content, "", false);
+        }
         Slots destination = share(destinations, route.key(), destinationLimit);
         Slots transport = share(transports, route.transport(), transportLimit);
         List<RecipientResult> results;

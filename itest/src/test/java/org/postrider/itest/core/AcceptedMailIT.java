@@ -53,7 +53,7 @@ class AcceptedMailIT {
         String out = Python.run(athena.home(), """
                 import smtplib, sys
                 s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.ehlo('client.example')
-                body = b'From: "john doe"@example.net\\r\\nSubject: quoted\\r\\nMessage-ID: <q1@example.net>\\r\\n\\r\\nhello\\r\\n'
+                body = b'Return-Path: <forged@example.net>\\r\\nFrom: "john doe"@example.net\\r\\nSubject: quoted\\r\\nMessage-ID: <q1@example.net>\\r\\n\\r\\nhello\\r\\n'
                 print('first', s.sendmail('"john doe"@example.net', ['alice@example.org'], body,
                       mail_options=['RET=HDRS', 'ENVID=a+20b+2Bc'],
                       rcpt_options=['NOTIFY=FAILURE,DELAY', 'ORCPT=rfc822;alice+2Bx@example.org']))
@@ -69,6 +69,7 @@ class AcceptedMailIT {
                 .map(AcceptedMailIT::read).toList());
         assertTrue(both.contains("Return-Path: <\"a\\\"b c\"@example.net>\r\n")
                 && both.contains("Return-Path: <\"john doe\"@example.net>\r\n"), both);
+        assertFalse(both.contains("forged@example.net"), "a Return-Path the message brought is dropped: " + both);
         athena.stop();
         athena.start();
         athena.awaitQueueEmpty(Duration.ofSeconds(20));

@@ -1,0 +1,174 @@
+package org.postrider.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.message.BodyType;
+import org.postrider.api.message.DsnNotify;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.Origin;
+import org.postrider.api.message.Recipient;
+import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.RecipientResult;
+import org.postrider.api.queue.QueueId;
+
+/** One attempt: routing, grouping, results, member failures, forwarding traces, slots per transport. */
+class DeliveryAttemptTest {
+    private final AgentRegistry agents = new AgentRegistry();
+    private final Map<String, Routing> routes = new ConcurrentHashMap<>();
+    private final Map<QueueId, byte[]> contents = new ConcurrentHashMap<>();
+    private final DeliveryAttempt attempt = new DeliveryAttempt(a -> routes.getOrDefault(a.toString(),
+            Routing.fail("5.1.1", "unknown")), agents, m -> content(contents.get(m.id)), new QueueCounters(), () -> 1,
+            () -> 1);
+    private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private static MailAddress a(String s) throws Exception {
+        return MailAddress.parse(s);
+    }
+
+    private static MessageContent content(byte[] b) {
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return b.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(b);
+            }
+        };
+    }
+
+    private QueuedMessage message(String id, String rcpt, Set<DsnNotify> notify, String text) throws Exception {
+        Envelope e = new Envelope(a("alice@example.org"), List.of(new Recipient(a(rcpt), notify, null)),
+                BodyType.EIGHT_BIT_MIME, false, -1, null, null, new Origin("ESMTP", null, null, null, Instant.now()));
+        QueuedMessage m = new QueuedMessage(new QueueId(id), e, 0, MessageState.fresh(1));
+        contents.put(m.id, text.getBytes(StandardCharsets.UTF_8));
+        return m;
+    }
+
+    /** An agent that records what it got and answers per address: "fail" in the local part fails. */
+    private DeliveryAgent agent(String name) {
+        return d -> {
+            String text;
+            try (InputStream in = d.content().open()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            List<RecipientResult> out = new ArrayList<>();
+            for (Recipient r : d.envelope().recipients()) {
+                seen.add(name + " " + r.address() + " " + text.lines().findFirst().orElse(""));
+                out.add(r.address().localPart().contains("fail") ? RecipientResult.failed(r, "5.1.2", "no such system")
+                        : RecipientResult.delivered(r, "ok"));
+            }
+            return out;
+        };
+    }
+
+    private void list(String list, String... members) throws Exception {
+        List<Route> rs = new ArrayList<>();
+        for (String mbr : members) {
+            rs.add(mbr.endsWith("@example.org") ? new Route(a(mbr), "local", mbr) : new Route(a(mbr), "smtp",
+                    a(mbr).domain().ascii()));
+        }
+        routes.put(list, Routing.of(rs));
+    }
+
+    @Test
+    void aFailingMemberIsRecordedForTheSenderAndTheOthersStillGetIt() throws Exception {
+        agents.add("local", new AgentRegistry.Ref(agent("local"), 0, 1));
+        agents.add("smtp", new AgentRegistry.Ref(agent("smtp"), 0, 2));
+        list("staff@example.org", "bob@example.org", "fail@remote.example");
+        QueuedMessage m = message("M1", "staff@example.org", Set.of(DsnNotify.SUCCESS, DsnNotify.FAILURE),
+                "Subject: x\r\n\r\nbody\r\n");
+        assertNull(attempt.run(m).waitingFor());
+        MessageState.Rcpt r = m.state.rcpts.get(0);
+        assertEquals(MessageState.Status.DELIVERED, r.status);
+        assertEquals(List.of(new MessageState.MemberFailure("fail@remote.example", "5.1.2", "no such system", null)),
+                r.memberFailures);
+        assertEquals("expanded", r.success, "one member has it");
+        List<DsnBuilder.Line> lines = Notices.failures(m);
+        assertEquals(1, lines.size());
+        assertEquals(a("fail@remote.example"), lines.get(0).recipient().address());
+        assertEquals("rfc822;staff@example.org", lines.get(0).recipient().originalRecipient());
+    }
+
+    @Test
+    void whenEveryMemberFailsNothingClaimsItWasExpanded() throws Exception {
+        agents.add("smtp", new AgentRegistry.Ref(agent("smtp"), 0, 2));
+        list("staff@example.org", "fail1@remote.example", "fail2@remote.example");
+        QueuedMessage m = message("M2", "staff@example.org", Set.of(DsnNotify.SUCCESS), "Subject: x\r\n\r\nb\r\n");
+        attempt.run(m);
+        assertNull(m.state.rcpts.get(0).success);
+        assertEquals(2, m.state.rcpts.get(0).memberFailures.size());
+    }
+
+    @Test
+    void aMemberForwardedElsewhereCarriesDeliveredToAndALoopIsCaughtAtOnce() throws Exception {
+        agents.add("smtp", new AgentRegistry.Ref(agent("smtp"), 0, 2));
+        list("fwd@example.org", "away@remote.example");
+        QueuedMessage m = message("M3", "fwd@example.org", Set.of(), "Subject: x\r\n\r\nbody\r\n");
+        attempt.run(m);
+        assertEquals(List.of("smtp away@remote.example Delivered-To: fwd@example.org"), seen);
+        QueuedMessage back = message("M4", "fwd@example.org", Set.of(),
+                "Delivered-To: fwd@example.org\r\nSubject: x\r\n\r\nbody\r\n");
+        attempt.run(back);
+        assertEquals(1, seen.size(), "the looping copy is not sent again");
+        assertEquals("5.4.6", back.state.rcpts.get(0).memberFailures.get(0).code());
+    }
+
+    @Test
+    void aMissingAgentIsWhatTheMessageWaitsFor() throws Exception {
+        routes.put("bob@remote.example", Routing.of(List.of(new Route(a("bob@remote.example"), "smtp", "remote.example"))));
+        QueuedMessage m = message("M5", "bob@remote.example", Set.of(), "Subject: x\r\n\r\nb\r\n");
+        assertEquals("smtp", attempt.run(m).waitingFor());
+        assertEquals(MessageState.Status.PENDING, m.state.rcpts.get(0).status);
+        routes.clear();
+        assertEquals(MessageState.Status.PENDING, message("M6", "x@example.org", Set.of(), "").state.rcpts.get(0).status);
+    }
+
+    @Test
+    void localDeliveryNeverWaitsBehindBusyRemoteSlots() throws Exception {
+        CountDownLatch remoteIn = new CountDownLatch(1);
+        CountDownLatch releaseRemote = new CountDownLatch(1);
+        agents.add("smtp", new AgentRegistry.Ref(d -> {
+            remoteIn.countDown();
+            releaseRemote.await(20, TimeUnit.SECONDS);
+            return List.of(RecipientResult.retry(d.envelope().recipients().get(0), "4.4.1", "slow"));
+        }, 0, 1));
+        agents.add("local", new AgentRegistry.Ref(agent("local"), 0, 2));
+        routes.put("bob@remote.example", Routing.of(List.of(new Route(a("bob@remote.example"), "smtp", "remote.example"))));
+        routes.put("carol@example.org", Routing.of(List.of(new Route(a("carol@example.org"), "local", "carol"))));
+        QueuedMessage slow = message("M7", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
+        Thread remote = Thread.ofVirtual().start(() -> {
+            try {
+                attempt.run(slow);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(remoteIn.await(10, TimeUnit.SECONDS));
+        QueuedMessage local = message("M8", "carol@example.org", Set.of(), "S: x\r\n\r\n");
+        attempt.run(local); // with one slot in all, this would wait for the remote hop
+        assertEquals(MessageState.Status.DELIVERED, local.state.rcpts.get(0).status);
+        assertFalse(slow.state.rcpts.get(0).status == MessageState.Status.DELIVERED);
+        releaseRemote.countDown();
+        remote.join(10_000);
+    }
+}
