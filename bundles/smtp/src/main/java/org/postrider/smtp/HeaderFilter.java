@@ -19,6 +19,8 @@ public final class HeaderFilter extends OutputStream {
     private boolean inHeader = true;
     private boolean tooLarge;
     private long bytes;
+    /** The last four bytes held, to see the empty line without looking back into the buffer. */
+    private int last4;
 
     /** @param addMessageIdFor the host name for added Message-IDs, or null to add nothing */
     public HeaderFilter(OutputStream out, int maxHeader, String addMessageIdFor) {
@@ -29,38 +31,54 @@ public final class HeaderFilter extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+        bytes++;
+        if (!inHeader) {
+            if (!tooLarge) {
+                out.write(b);
+            }
+            return;
+        }
+        hold((byte) b);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         bytes += len;
         if (!inHeader) {
-            out.write(b, off, len);
+            if (!tooLarge) { // a refused message is not spooled further
+                out.write(b, off, len);
+            }
             return;
         }
         for (int i = off; i < off + len; i++) {
             if (!inHeader) {
-                out.write(b, i, off + len - i);
+                if (!tooLarge) {
+                    out.write(b, i, off + len - i);
+                }
                 return;
             }
-            header.write(b[i]);
-            if (header.size() > maxHeader) {
-                tooLarge = true;
-                inHeader = false; // stop buffering; the whole message will be refused
-                header.reset();
-                return;
-            }
-            if (b[i] == '\n' && endsWithEmptyLine()) {
-                flushHeader(true);
-            }
+            hold(b[i]);
         }
     }
 
+    private void hold(byte b) throws IOException {
+        header.write(b);
+        last4 = last4 << 8 | (b & 0xff);
+        if (header.size() > maxHeader) {
+            tooLarge = true;
+            inHeader = false; // stop buffering; the whole message will be refused
+            header.reset();
+            return;
+        }
+        if (b == '\n' && endsWithEmptyLine()) {
+            flushHeader(true);
+        }
+    }
+
+    /** Constant work per line: looking back into the held header would make it quadratic. */
     private boolean endsWithEmptyLine() {
-        byte[] h = header.toByteArray();
-        int n = h.length;
-        return (n == 2 && h[0] == '\r') || (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r');
+        int n = header.size();
+        return (n == 2 && (last4 & 0xffff) == 0x0d0a) || (n >= 4 && last4 == 0x0d0a0d0a);
     }
 
     /** Writes the held header, with additions before its empty line. */
