@@ -33,4 +33,23 @@ class DotStuffingTest {
         assertEquals("A: 1\r\nB: 2\r\n\r\nl1\r\n...l2\r\n.\r\n".replace("...l2", "..l2"), stuff(msg, 2));
         assertEquals(stuff(msg, -1), stuff(msg, 99));
     }
+
+    @Test
+    void aBareCrEndsALineSoTheDotAfterItIsStuffed() throws Exception {
+        // Relayed verbatim, "\r.\r\n" ends the message early at a hop that takes a bare CR for a line end.
+        assertEquals("A: b\r\n\r\nx\r\n..\r\nMAIL FROM:<spoof@example.org>\r\n.\r\n",
+                stuff("A: b\r\n\r\nx\r.\r\nMAIL FROM:<spoof@example.org>\r\n", -1));
+        assertEquals("A: b\r\n\r\nx\r\n..\r\ny\r\n.\r\n", stuff("A: b\r\n\r\nx\n.\ny", -1));
+        assertEquals("A: b\r\n\r\nx\r\n..\r\n\r\n.\r\n", stuff("A: b\r\n\r\nx\r.\r\r", -1));
+        assertEquals("A: b\r\n\r\nend\r\n.\r\n", stuff("A: b\r\n\r\nend\r", -1));
+        String out = stuff("A: b\r\r\n\n\r.\r.\n\r\n.\r", -1);
+        assertEquals(-1, out.replace("\r\n", "").indexOf('\r'), out);
+        assertEquals(-1, out.replace("\r\n", "").indexOf('\n'), out);
+    }
+
+    @Test
+    void topCountsLinesEndedByABareCrToo() throws Exception {
+        assertEquals("A: 1\r\n\r\nl1\r\n.\r\n", stuff("A: 1\r\n\r\nl1\rl2\r\n", 1));
+        assertEquals("A: 1\r\n\r\n.\r\n", stuff("A: 1\r\n\r\n", 0));
+    }
 }

@@ -20,6 +20,8 @@ public final class Transaction {
     /** The queue submission BDAT chunks are going into, between the first chunk and LAST. */
     public Submission chunks;
     public HeaderFilter chunkFilter;
+    /** The CRLF-only check over all chunks; null for a binary body. */
+    public org.postrider.smtp.proto.ChunkLineEndings chunkLineEndings;
     public boolean failed;
 
     public void abort() {

@@ -336,6 +336,59 @@ class SmtpIT {
     }
 
     @Test
+    void bdatChunksWithABareCrOrLfAreRefusedAndNothingIsQueued() throws Exception {
+        int before = inbox("bob").size();
+        String smuggled = "MAIL FROM:<spoof@example.org>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n"
+                + "Subject: smuggled\r\n\r\nevil\r\n.\r\n";
+        // Each case: the chunks of one message; a CR may end one chunk only if an LF starts the next.
+        List<List<String>> cases = List.of(
+                List.of("Subject: lf\r\n\r\nbody\n.\n" + smuggled),
+                List.of("Subject: cr\r\n\r\nbody\r.\r" + smuggled),
+                List.of("Subject: mixed\r\n\r\nbody\r\n.\n" + smuggled),
+                List.of("Subject: split\r\n\r\nbody\r", ".\r\n" + smuggled),
+                List.of("Subject: last\r\n\r\nbody\r\n", "tail\r"));
+        for (List<String> chunks : cases) {
+            try (Raw r = new Raw(mx)) {
+                assertTrue(r.command("EHLO attacker.example").contains("CHUNKING"));
+                r.command("MAIL FROM:<a@example.net>");
+                assertTrue(r.command("RCPT TO:<bob@example.org>").startsWith("250"));
+                String reply = null;
+                for (int i = 0; i < chunks.size(); i++) {
+                    byte[] c = chunks.get(i).getBytes(StandardCharsets.UTF_8);
+                    r.send("BDAT " + c.length + (i == chunks.size() - 1 ? " LAST" : "") + "\r\n" + chunks.get(i));
+                    reply = r.reply();
+                    if (!reply.startsWith("250")) {
+                        break;
+                    }
+                }
+                assertTrue(reply.startsWith("521 5.5.2"), escape(chunks.toString()) + ": " + reply);
+                assertNull(r.reply(), "the session must be closed");
+            }
+        }
+        // A CRLF cut between two chunks is a line end like any other.
+        try (Raw r = new Raw(mx)) {
+            r.command("EHLO honest.example");
+            r.command("MAIL FROM:<a@example.net>");
+            r.command("RCPT TO:<bob@example.org>");
+            String first = "Subject: chunks\r\nMessage-ID: <bdat-ok@example.org>\r\n\r\nline 1\r";
+            String second = "\nline 2\r\n";
+            r.send("BDAT " + first.length() + "\r\n" + first);
+            assertTrue(r.reply().startsWith("250"));
+            r.send("BDAT " + second.length() + " LAST\r\n" + second);
+            assertTrue(r.reply().startsWith("250 2.0.0"));
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(10));
+        List<Path> now = inbox("bob");
+        assertEquals(before + 1, now.size(), "only the honest message is accepted");
+        for (Path p : now) {
+            String m = Files.readString(p, StandardCharsets.ISO_8859_1);
+            assertFalse(m.contains("smuggled"), m);
+            String noCrlf = m.replace("\r\n", "");
+            assertTrue(noCrlf.indexOf('\r') < 0 && noCrlf.indexOf('\n') < 0, "no bare CR or LF stored: " + escape(m));
+        }
+    }
+
+    @Test
     void messageTextPipelinedBeforeThe354IsRefused() throws Exception {
         int before = inbox("bob").size();
         try (Raw r = new Raw(mx)) {

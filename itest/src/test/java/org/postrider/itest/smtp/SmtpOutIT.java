@@ -43,6 +43,7 @@ class SmtpOutIT {
         dns.mx("legacy.example", 10, "mx.legacy.example").a("mx.legacy.example", "127.0.0.3");
         dns.mx("flaky.example", 10, "mx.flaky.example").a("mx.flaky.example", "127.0.0.4");
         dns.mx("nodsn.example", 10, "mx.nodsn.example").a("mx.nodsn.example", "127.0.0.5");
+        dns.mx("barecr.example", 10, "mx.barecr.example").a("mx.barecr.example", "127.0.0.6");
         // Sparta on IPv6 only; Arlington reached by a CNAME, and behind a dead IPv6 address with a live IPv4 one.
         dns.mx("v6.example", 10, "mx6.example.net").aaaa("mx6.example.net", "::1");
         dns.mx("alias.example", 10, "mail.alias.example").cname("mail.alias.example", "mx.example.net");
@@ -311,6 +312,25 @@ class SmtpOutIT {
                 && l.contains("connection lost after the message was sent")), "deferred, with the reason");
         for (Path p : inbox(athena, "alice", "example.org")) {
             assertFalse(Files.readString(p).contains("f@flaky.example"), "no failure notice for a deferral");
+        }
+    }
+
+    @Test
+    void aDotAfterABareCrIsStuffedSoAHopThatEndsLinesAtCrSeesNoEarlyEnd() throws Exception {
+        // The hop reads lines as many do (BufferedReader: CR, LF or CRLF ends one). A message
+        // that reached the queue with a bare CR (an administrator's file) must not end there.
+        try (FakeHop hop = new FakeHop("127.0.0.6", "barecr.example", List.of("8BITMIME"), 1, n -> false)) {
+            Path eml = athena.home().resolve("barecr.eml");
+            Files.write(eml, ("From: alice@example.org\r\nMessage-ID: <bare-cr@example.org>\r\n\r\nbody\r.\r\n"
+                    + "MAIL FROM:<spoof@example.org>\r\nRCPT TO:<victim@barecr.example>\r\nDATA\r\n"
+                    + "Subject: smuggled\r\n\r\nevil\r\n").getBytes(StandardCharsets.US_ASCII));
+            athena.submit(eml, "alice@example.org", "b@barecr.example");
+            Await.until("the message at the hop", Duration.ofSeconds(30), () -> hop.messages.size(), n -> n == 1);
+            athena.awaitQueueEmpty(Duration.ofSeconds(20));
+            assertTrue(hop.messages.get(0).contains("body\n..\nMAIL FROM:<spoof@example.org>\n")
+                    && hop.messages.get(0).endsWith("evil\n"), "one message, the dot stuffed: " + hop.messages);
+            assertFalse(hop.commands.stream().anyMatch(c -> c.contains("spoof") || c.contains("victim")),
+                    "nothing of the text read as a command: " + hop.commands);
         }
     }
 

@@ -1,13 +1,19 @@
 package org.postrider.smtp.command;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import org.postrider.api.message.BodyType;
 import org.postrider.api.queue.Submission;
 import org.postrider.smtp.HeaderFilter;
 import org.postrider.smtp.SmtpSession;
 import org.postrider.smtp.Transaction;
+import org.postrider.smtp.proto.ChunkLineEndings;
 import org.postrider.smtp.proto.SmtpRequest;
 
-/** BDAT (RFC 3030 CHUNKING): exact byte counts, no dot-stuffing; the message is queued at LAST. */
+/**
+ * BDAT (RFC 3030 CHUNKING): exact byte counts, no dot-stuffing; the message is queued at LAST.
+ * Unless the body is binary, the text obeys DATA's rule: only CRLF ends a line.
+ */
 public final class Bdat implements SmtpCommand {
     @Override
     public String verb() {
@@ -49,6 +55,8 @@ public final class Bdat implements SmtpCommand {
             }
             t.chunks = sub;
             t.chunkFilter = s.service().headerFilter(sub.content(), s.submission());
+            // A binary body (BODY=BINARYMIME) may hold any octet; it is never relayed by DATA.
+            t.chunkLineEndings = t.body == BodyType.BINARY_MIME ? null : new ChunkLineEndings();
         }
         HeaderFilter f = t.chunkFilter;
         if (f.bytes() + size > s.service().config().maxMessageSize()) {
@@ -58,7 +66,29 @@ public final class Bdat implements SmtpCommand {
             s.reply("552 5.3.4 message size exceeds fixed limit");
             return;
         }
-        s.connection().readExact(size, f);
+        ChunkLineEndings endings = t.chunkLineEndings;
+        s.connection().readExact(size, endings == null ? f : new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                endings.scan(b, off, len);
+                if (!endings.bare()) {
+                    f.write(b, off, len); // the rest of the chunk is read, but not spooled
+                }
+            }
+        });
+        if (endings != null && (last ? endings.bareAtEnd() : endings.bare())) {
+            // As in DATA (SECURITY.md bar 1): the message is dropped with the session.
+            t.failed = true;
+            s.reset();
+            s.reply("521 5.5.2 bare CR or LF in the message; only CRLF ends a line, closing");
+            s.end();
+            return;
+        }
         if (!last) {
             s.reply("250 2.0.0 " + size + " octets received");
             return;
