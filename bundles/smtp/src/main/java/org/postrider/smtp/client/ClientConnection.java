@@ -24,14 +24,41 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.postrider.lineserver.DotStuffing;
 
-/** One SMTP client connection to a next hop: replies, EHLO keywords, opportunistic STARTTLS. */
+/**
+ * One SMTP client connection to a next hop: replies, EHLO keywords, opportunistic STARTTLS.
+ * Every stage runs under a deadline for the whole stage (a whole reply, a TLS handshake, a
+ * block of message text) and the attempt under its cap; a watchdog closes the socket when
+ * one passes, which ends a blocked read or write alike.
+ */
 final class ClientConnection implements AutoCloseable {
     private static final int MAX_REPLY_LINE = 4096;
     private static final int MAX_REPLY_LINES = 100;
+    private static final Set<ClientConnection> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "smtp-out-deadlines");
+                t.setDaemon(true);
+                return t;
+            });
 
+    static {
+        WATCHDOG.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            LIVE.forEach(c -> c.checkDeadline(now));
+        }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The TCP socket under any TLS layer: closing it never waits for a lock, as closing TLS may. */
+    private final Socket plain;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    private final Deadlines deadlines;
+    private volatile long stageEnd = Long.MAX_VALUE;
+    private volatile long armedAt;
+    private volatile long attemptEnd = Long.MAX_VALUE;
+    private volatile Deadlines.Stage stage = Deadlines.Stage.GREETING;
+    private volatile String expired;
     private final String host;
     private final String where;
     private final InetAddress address;
@@ -41,17 +68,84 @@ final class ClientConnection implements AutoCloseable {
     private boolean broken;
     private int transactions;
 
-    ClientConnection(InetAddress address, int port, String host, Duration connectTimeout, Duration readTimeout)
+    /** Connects; the attempt's cap starts now. */
+    ClientConnection(InetAddress address, int port, String host, Duration connectTimeout, Deadlines deadlines)
             throws IOException {
         this.host = host;
         this.where = host + "[" + address.getHostAddress() + "]";
         this.address = address;
         this.port = port;
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
-        socket.setSoTimeout((int) readTimeout.toMillis());
+        this.deadlines = deadlines;
+        plain = new Socket();
+        socket = plain;
+        beginAttempt();
+        LIVE.add(this);
+        try {
+            plain.connect(new InetSocketAddress(address, port), (int) Math.max(1, connectTimeout.toMillis()));
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
         in = new BufferedInputStream(socket.getInputStream());
         out = new BufferedOutputStream(socket.getOutputStream());
+    }
+
+    /** Starts the cap of a delivery attempt (a new session, or a cached one taken for a message). */
+    void beginAttempt() {
+        attemptEnd = System.nanoTime() + deadlines.attempt().toNanos();
+    }
+
+    /** The attempt is over (the session goes idle into the cache). */
+    void endAttempt() {
+        attemptEnd = Long.MAX_VALUE;
+    }
+
+    /** Starts a stage under its deadline. */
+    private void arm(Deadlines.Stage s, Duration d) {
+        stage = s;
+        armedAt = System.nanoTime();
+        stageEnd = armedAt + d.toNanos();
+    }
+
+    private void disarm() {
+        stageEnd = Long.MAX_VALUE;
+    }
+
+    /** Called by the watchdog: past a deadline, the socket is closed under the blocked call. */
+    private void checkDeadline(long now) {
+        long stageAt = stageEnd;
+        long attemptAt = attemptEnd;
+        boolean stageOver = stageAt != Long.MAX_VALUE && now - stageAt >= 0;
+        boolean attemptOver = attemptAt != Long.MAX_VALUE && now - attemptAt >= 0;
+        if (expired != null || !(stageOver || attemptOver)) {
+            return;
+        }
+        Deadlines.Stage s = stage;
+        expired = attemptOver ? "the delivery attempt took longer than " + describe(deadlines.attempt()) + " (at "
+                + s.label + ")" : s == Deadlines.Stage.DATA_BLOCK ? "message text not taken within "
+                + describe(deadlines.dataBlock()) : "no complete " + s.label + " reply within "
+                + describe(Duration.ofNanos(stageAt - armedAt));
+        closeQuietly(plain);
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The failure as the caller should see it: a {@link DeadlineExceeded} if the watchdog closed the socket. */
+    private IOException failure(IOException e) {
+        broken = true;
+        String why = expired;
+        return why == null || e instanceof DeadlineExceeded ? e : new DeadlineExceeded(where + ": " + why);
+    }
+
+    /** A stage of the session did not finish by its deadline. */
+    static final class DeadlineExceeded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlineExceeded(String message) {
+            super(message);
+        }
     }
 
     String host() {
@@ -89,63 +183,97 @@ final class ClientConnection implements AutoCloseable {
         return broken;
     }
 
+    /** Queues a command line; {@link #flush} sends it, under the deadline of the stage whose reply comes next. */
     void send(String command) throws IOException {
         try {
             out.write(command.getBytes(StandardCharsets.UTF_8));
             out.write('\r');
             out.write('\n');
         } catch (IOException e) {
-            broken = true;
-            throw e;
+            throw failure(e);
         }
     }
 
-    /** Sends the message text dot-stuffed, with the closing dot, and flushes. */
+    /**
+     * Sends the message text dot-stuffed, with the closing dot: each block written to the
+     * socket under the data-block deadline, so a hop that stops reading cannot stall us.
+     */
     void sendMessage(InputStream message) throws IOException {
-        try {
-            DotStuffing.write(message, out, -1);
-            out.flush();
-        } catch (IOException e) {
-            broken = true;
-            throw e;
-        }
-    }
-
-    void flush() throws IOException {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            broken = true;
-            throw e;
-        }
-    }
-
-    Reply command(String command) throws IOException {
-        send(command);
-        flush();
-        return read();
-    }
-
-    /** A command whose reply may take no longer than wait (RSET, QUIT), whatever the usual reply timeout. */
-    Reply command(String command, Duration wait) throws IOException {
-        int usual = socket.getSoTimeout();
-        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
-        try {
-            return command(command);
-        } finally {
-            if (!socket.isClosed()) {
-                socket.setSoTimeout(usual);
+        OutputStream raw = socket.getOutputStream();
+        OutputStream blocks = new BufferedOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
             }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                arm(Deadlines.Stage.DATA_BLOCK, deadlines.dataBlock());
+                raw.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                raw.flush();
+            }
+        }, 16 * 1024);
+        try {
+            out.flush(); // nothing should be waiting, but order is order
+            DotStuffing.write(message, blocks, -1);
+            blocks.flush();
+        } catch (IOException e) {
+            throw failure(e);
+        } finally {
+            disarm();
         }
     }
 
-    /** Reads one (multi-line) reply, bounded in lines and length. */
-    Reply read() throws IOException {
+    /** Sends what is queued; the stage names the reply awaited, whose deadline starts now. */
+    void flush(Deadlines.Stage s) throws IOException {
+        arm(s, deadlines.of(s));
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    Reply command(String command, Deadlines.Stage s) throws IOException {
+        send(command);
+        flush(s);
+        return read(s);
+    }
+
+    /** A command whose reply may take no longer than wait (RSET, QUIT of a cached session). */
+    Reply command(String command, Deadlines.Stage s, Duration wait) throws IOException {
+        send(command);
+        arm(s, wait);
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        return read(s, wait);
+    }
+
+    /**
+     * Reads one (multi-line) reply, bounded in lines and length; the whole reply must arrive
+     * within the stage's deadline, counted from the command (or from this call, if none was sent).
+     */
+    Reply read(Deadlines.Stage s) throws IOException {
+        return read(s, deadlines.of(s));
+    }
+
+    private Reply read(Deadlines.Stage s, Duration d) throws IOException {
+        if (stage != s || stageEnd == Long.MAX_VALUE) {
+            arm(s, d);
+        }
         try {
             return readReply();
         } catch (IOException e) {
-            broken = true;
-            throw e;
+            throw failure(e);
+        } finally {
+            disarm();
         }
     }
 
@@ -182,7 +310,7 @@ final class ClientConnection implements AutoCloseable {
 
     Reply ehlo(String name) throws IOException {
         extensions.clear();
-        Reply r = command("EHLO " + name);
+        Reply r = command("EHLO " + name, Deadlines.Stage.HELO);
         if (r.positive()) {
             // the first line greets; each further line starts with a keyword, then its parameters
             for (String line : r.lines().subList(1, r.lines().size())) {
@@ -215,7 +343,14 @@ final class ClientConnection implements AutoCloseable {
             }}, new SecureRandom());
             SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
             ssl.setUseClientMode(true);
-            ssl.startHandshake();
+            arm(Deadlines.Stage.STARTTLS, deadlines.helo());
+            try {
+                ssl.startHandshake();
+            } catch (IOException e) {
+                throw failure(e);
+            } finally {
+                disarm();
+            }
             socket = ssl;
             in = new BufferedInputStream(ssl.getInputStream());
             out = new BufferedOutputStream(ssl.getOutputStream());
@@ -228,7 +363,7 @@ final class ClientConnection implements AutoCloseable {
     /** Says goodbye without waiting long for the answer, then closes. */
     void quit(Duration wait) {
         try {
-            command("QUIT", wait);
+            command("QUIT", Deadlines.Stage.QUIT, wait);
         } catch (IOException ignored) {
             // closing anyway
         }
@@ -237,8 +372,14 @@ final class ClientConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        LIVE.remove(this);
+        closeQuietly(socket);
+        closeQuietly(plain);
+    }
+
+    private static void closeQuietly(Socket s) {
         try {
-            socket.close();
+            s.close();
         } catch (IOException ignored) {
             // done with it
         }

@@ -77,7 +77,7 @@ final class ConnectionCache implements AutoCloseable {
                 return null;
             }
             try {
-                if (c.command("RSET", rsetWait).code() == 250) {
+                if (c.command("RSET", Deadlines.Stage.RSET, rsetWait).code() == 250) {
                     return c;
                 }
                 c.quit(QUIT_WAIT);
@@ -124,6 +124,7 @@ final class ConnectionCache implements AutoCloseable {
     /** Takes back a session after a finished transaction: kept for reuse under these keys, or closed. */
     void release(List<String> keys, ClientConnection c) {
         int done = c.transactionDone();
+        c.endAttempt();
         synchronized (byKey) {
             if (!closed && !c.broken() && !idleTime.isZero() && done < reuseLimit) {
                 Idle i = new Idle(c, List.copyOf(keys));

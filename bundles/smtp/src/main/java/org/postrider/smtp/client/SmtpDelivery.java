@@ -62,10 +62,36 @@ public class SmtpDelivery implements DeliveryAgent {
         @AttributeDefinition(description = "Name to give in EHLO; empty for the server name")
         String heloName() default "";
 
+        @AttributeDefinition(description = "Time to set up the TCP connection with a next hop")
         String connectTimeout() default "30s";
 
-        @AttributeDefinition(description = "Time to wait for each reply")
-        String replyTimeout() default "5m";
+        @AttributeDefinition(description = "Deadline for the whole greeting (RFC 5321 4.5.3.2.1: 5 minutes)")
+        String greetingTimeout() default "5m";
+
+        @AttributeDefinition(description = "Deadline for the whole reply to EHLO, HELO or STARTTLS, and for the "
+                + "TLS handshake")
+        String heloTimeout() default "5m";
+
+        @AttributeDefinition(description = "Deadline for the whole reply to MAIL (RFC 5321 4.5.3.2.2: 5 minutes)")
+        String mailTimeout() default "5m";
+
+        @AttributeDefinition(description = "Deadline for the whole reply to each RCPT (RFC 5321 4.5.3.2.3: 5 minutes)")
+        String rcptTimeout() default "5m";
+
+        @AttributeDefinition(description = "Deadline for the whole 354 reply to DATA (RFC 5321 4.5.3.2.4: 2 minutes)")
+        String dataInitTimeout() default "2m";
+
+        @AttributeDefinition(description = "Deadline for each block of message text the next hop must take "
+                + "(RFC 5321 4.5.3.2.5: 3 minutes)")
+        String dataBlockTimeout() default "3m";
+
+        @AttributeDefinition(description = "Deadline for the whole reply to the end of the message "
+                + "(RFC 5321 4.5.3.2.6: 10 minutes)")
+        String dataDoneTimeout() default "10m";
+
+        @AttributeDefinition(description = "The most one delivery attempt may take, all stages together; "
+                + "a longer one is broken off and the message deferred")
+        String maxAttemptTime() default "30m";
 
         @AttributeDefinition(description = "Domains that must be reached over TLS, else the message waits")
         String[] requireTlsDomains() default {};
@@ -116,6 +142,13 @@ public class SmtpDelivery implements DeliveryAgent {
         cache.close();
     }
 
+    private static Deadlines deadlines(Config c) {
+        return new Deadlines(Durations.parse(c.greetingTimeout()), Durations.parse(c.heloTimeout()),
+                Durations.parse(c.mailTimeout()), Durations.parse(c.rcptTimeout()),
+                Durations.parse(c.dataInitTimeout()), Durations.parse(c.dataBlockTimeout()),
+                Durations.parse(c.dataDoneTimeout()), Durations.parse(c.maxAttemptTime()));
+    }
+
     private static ConnectionCache newCache(Config c) {
         return new ConnectionCache(Durations.parse(c.connectionCacheTime()), Math.max(1, c.connectionReuseLimit()));
     }
@@ -149,6 +182,7 @@ public class SmtpDelivery implements DeliveryAgent {
             return all(rcpts, DeliveryStatus.FAILED, "5.1.10", domain + " accepts no mail (null MX)", null);
         }
         List<String> errors = new ArrayList<>();
+        boolean brokenOff = false; // a hop answered, then did not finish a stage in time
         for (MxHost host : mx.hosts()) {
             List<InetAddress> addresses;
             try {
@@ -168,13 +202,16 @@ public class SmtpDelivery implements DeliveryAgent {
                         return r;
                     }
                     errors.add(host.host() + "[" + a.getHostAddress() + "]: did not take the message, trying the next");
+                } catch (ClientConnection.DeadlineExceeded e) {
+                    brokenOff = true;
+                    errors.add(e.getMessage());
                 } catch (IOException e) {
                     errors.add(host.host() + "[" + a.getHostAddress() + "]: " + e.getMessage());
                 }
             }
         }
-        return all(rcpts, DeliveryStatus.RETRY, "4.4.1", "no exchanger of " + domain + " reachable: "
-                + String.join("; ", errors), null);
+        return all(rcpts, DeliveryStatus.RETRY, brokenOff ? "4.4.2" : "4.4.1", "no exchanger of " + domain
+                + (brokenOff ? " took the message in time: " : " reachable: ") + String.join("; ", errors), null);
     }
 
     /**
@@ -189,6 +226,7 @@ public class SmtpDelivery implements DeliveryAgent {
                 continue;
             }
             reused.incrementAndGet();
+            c.beginAttempt();
             try {
                 List<RecipientResult> r = transaction(d, c);
                 cache.release(keys(d, c), c);
@@ -217,28 +255,48 @@ public class SmtpDelivery implements DeliveryAgent {
      */
     private List<RecipientResult> attempt(Delivery d, String host, InetAddress address, ConnectionCache cache)
             throws IOException {
+        return attempt(d, host, address, cache, false);
+    }
+
+    /** @param plaintext after a failed TLS handshake: this time without STARTTLS */
+    private List<RecipientResult> attempt(Delivery d, String host, InetAddress address, ConnectionCache cache,
+            boolean plaintext) throws IOException {
         Config c = config;
         List<Recipient> rcpts = d.envelope().recipients();
-        ClientConnection conn = new ClientConnection(address, c.port(), host,
-                Durations.parse(c.connectTimeout()), Durations.parse(c.replyTimeout()));
+        ClientConnection conn = new ClientConnection(address, c.port(), host, Durations.parse(c.connectTimeout()),
+                deadlines(c));
         opened.incrementAndGet();
         String where = conn.where();
         boolean clean = false;
         try {
-            Reply greeting = conn.read();
+            Reply greeting = conn.read(Deadlines.Stage.GREETING);
             if (!greeting.positive()) {
                 return null;
             }
             String helo = c.heloName().isBlank() ? serverName : c.heloName();
             Reply ehlo = conn.ehlo(helo);
-            if (!ehlo.positive() && !conn.command("HELO " + helo).positive()) {
+            if (!ehlo.positive() && !conn.command("HELO " + helo, Deadlines.Stage.HELO).positive()) {
                 return null;
             }
             boolean tlsRequired = tlsRequired(d);
-            if (conn.has("STARTTLS")) {
-                Reply go = conn.command("STARTTLS");
+            if (conn.has("STARTTLS") && !plaintext) {
+                Reply go = conn.command("STARTTLS", Deadlines.Stage.STARTTLS);
                 if (go.positive()) {
-                    conn.startTls();
+                    try {
+                        conn.startTls();
+                    } catch (IOException e) {
+                        if (tlsRequired) {
+                            return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + ": TLS handshake failed ("
+                                    + e.getMessage() + "), and the policy for " + d.destination() + " requires TLS",
+                                    conn.host());
+                        }
+                        // RFC 7435: opportunistic TLS that fails is no reason not to deliver; the
+                        // session's state is unknown, so a new one, without STARTTLS (as Postfix does).
+                        LOG.info("smtp to {}: TLS handshake failed ({}), retrying without TLS", where,
+                                e.getMessage());
+                        conn.close();
+                        return attempt(d, host, address, cache, true);
+                    }
                     conn.ehlo(helo);
                 } else if (tlsRequired) {
                     return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + " refused STARTTLS: " + go, conn.host());
@@ -302,9 +360,9 @@ public class SmtpDelivery implements DeliveryAgent {
         boolean pipelining = conn.has("PIPELINING");
         conn.send(mail.toString());
         if (!pipelining) {
-            conn.flush();
+            conn.flush(Deadlines.Stage.MAIL);
         }
-        Reply mailReply = pipelining ? null : conn.read();
+        Reply mailReply = pipelining ? null : conn.read(Deadlines.Stage.MAIL);
         if (mailReply != null && !mailReply.positive()) {
             return fromReply(rcpts, mailReply, conn);
         }
@@ -312,16 +370,16 @@ public class SmtpDelivery implements DeliveryAgent {
         for (Recipient r : rcpts) {
             conn.send("RCPT TO:<" + r.address() + ">" + (dsn ? dsnParameters(r) : ""));
             if (!pipelining) {
-                conn.flush();
-                rcptReplies.put(r, conn.read());
+                conn.flush(Deadlines.Stage.RCPT);
+                rcptReplies.put(r, conn.read(Deadlines.Stage.RCPT));
             }
         }
         if (pipelining) {
             conn.send("DATA");
-            conn.flush();
-            mailReply = conn.read();
+            conn.flush(Deadlines.Stage.MAIL);
+            mailReply = conn.read(Deadlines.Stage.MAIL);
             for (Recipient r : rcpts) {
-                rcptReplies.put(r, conn.read());
+                rcptReplies.put(r, conn.read(Deadlines.Stage.RCPT));
             }
         }
         List<RecipientResult> results = new ArrayList<>();
@@ -334,12 +392,14 @@ public class SmtpDelivery implements DeliveryAgent {
                 results.add(result(r, rr, conn));
             }
         }
-        Reply dataReply = pipelining ? conn.read() : accepted.isEmpty() ? null : conn.command("DATA");
+        Reply dataReply = pipelining ? conn.read(Deadlines.Stage.DATA_INIT)
+                : accepted.isEmpty() ? null : conn.command("DATA", Deadlines.Stage.DATA_INIT);
         if (accepted.isEmpty()) {
             if (dataReply != null && dataReply.code() == 354) {
-                conn.command("."); // RFC 2920 3.1: a DATA taken with no recipient gets an empty message
+                // RFC 2920 3.1: a DATA taken with no recipient gets an empty message
+                conn.command(".", Deadlines.Stage.DATA_DONE);
             } else if (mailReply.positive()) {
-                conn.command("RSET");
+                conn.command("RSET", Deadlines.Stage.RSET);
             }
             return results;
         }
@@ -347,7 +407,7 @@ public class SmtpDelivery implements DeliveryAgent {
             for (Recipient r : accepted) {
                 results.add(result(r, dataReply, conn));
             }
-            conn.command("RSET");
+            conn.command("RSET", Deadlines.Stage.RSET);
             return results;
         }
         try (InputStream in = d.content().open()) {
@@ -355,7 +415,7 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         Reply done;
         try {
-            done = conn.read();
+            done = conn.read(Deadlines.Stage.DATA_DONE);
         } catch (IOException e) {
             // Sent but unanswered: retry later rather than at once elsewhere (RFC 1047).
             for (Recipient r : accepted) {

@@ -68,8 +68,8 @@ class ConnectionCacheTest {
 
     private ClientConnection connect() throws IOException {
         ClientConnection c = new ClientConnection(InetAddress.getLoopbackAddress(), hop.getLocalPort(), "hop",
-                Duration.ofSeconds(5), Duration.ofSeconds(30));
-        assertEquals(220, c.read().code());
+                Duration.ofSeconds(5), Deadlines.standard());
+        assertEquals(220, c.read(Deadlines.Stage.GREETING).code());
         return c;
     }
 
@@ -141,7 +141,7 @@ class ConnectionCacheTest {
             }
             accepted.get(0).close();
             try {
-                c.command("NOOP");
+                c.command("NOOP", Deadlines.Stage.MAIL);
             } catch (IOException expected) {
                 // now marked broken
             }
