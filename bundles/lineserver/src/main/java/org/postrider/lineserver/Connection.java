@@ -35,6 +35,14 @@ public final class Connection {
     private volatile boolean timedOut;
     private final java.time.Instant since = java.time.Instant.now();
     private volatile String user;
+    private volatile boolean engaged;
+    /** Octets read from the client, for the data rate. */
+    private volatile long received;
+    private volatile long dataStart;
+    private volatile long dataReceived;
+    private volatile long dataEnd = Long.MAX_VALUE;
+    private volatile long dataRateFrom = Long.MAX_VALUE;
+    private volatile long dataMinRate;
 
     Connection(LineServer server, Socket socket, boolean secure) throws IOException {
         this.server = server;
@@ -62,7 +70,38 @@ public final class Connection {
             return false;
         }
         user = id;
+        engaged = true;
         return true;
+    }
+
+    /**
+     * The session is past its anonymous beginning (SMTP: a mail transaction begun): from now
+     * on the idle timeout, not the shorter one before login, applies. Login does it too.
+     */
+    public void engage() {
+        engaged = true;
+    }
+
+    /**
+     * Message text begins (DATA after 354, the first BDAT chunk): until {@link #endData()}, it
+     * must all arrive within {@code deadline}, and after {@code grace}, at {@code minRate}
+     * octets a second on average at least, however each line is timed.
+     *
+     * @param minRate octets a second; 0 for no minimum
+     */
+    public void beginData(Duration deadline, long minRate, Duration grace) {
+        long now = System.currentTimeMillis();
+        dataStart = now;
+        dataReceived = received;
+        dataMinRate = Math.min(minRate, 1L << 30); // no overflow in the rate check
+        dataRateFrom = minRate > 0 ? now + grace.toMillis() : Long.MAX_VALUE;
+        dataEnd = now + deadline.toMillis();
+    }
+
+    /** The message text is complete (or abandoned). */
+    public void endData() {
+        dataEnd = Long.MAX_VALUE;
+        dataRateFrom = Long.MAX_VALUE;
     }
 
     /** Gives back the user's session slot (the server does so when the connection ends). */
@@ -108,7 +147,13 @@ public final class Connection {
 
     /** {@link #readLine()} with another bound, for protocols whose data lines differ (SMTP DATA). */
     public byte[] readLine(int maxLength) throws IOException {
-        arm(server.settings().idleTimeout(), "idle");
+        Duration idle = server.settings().idleTimeout();
+        Duration preLogin = server.settings().preLoginIdleTimeout();
+        if (engaged || preLogin.compareTo(idle) >= 0) {
+            arm(idle, "idle");
+        } else {
+            arm(preLogin, "idle before login");
+        }
         LineFramer framer = new LineFramer(maxLength);
         try {
             while (!framer.complete()) {
@@ -157,6 +202,7 @@ public final class Connection {
         }
         pos = 0;
         limit = n;
+        received += n;
         return true;
     }
 
@@ -210,6 +256,9 @@ public final class Connection {
     }
 
     private void arm(Duration d, String kind) {
+        if (timedOut) {
+            return; // the watchdog's close stands, and so does the reason
+        }
         deadlineKind = kind;
         deadline = System.currentTimeMillis() + d.toMillis();
     }
@@ -226,11 +275,18 @@ public final class Connection {
      * seconds more is closed outright. TLS sockets cannot shut down one direction: closed.
      */
     void checkDeadline(long now) {
-        if (now < deadline) {
+        if (now >= deadline && timedOut) {
+            closeSocket();
             return;
         }
         if (timedOut) {
-            closeSocket();
+            return;
+        }
+        if (now >= dataEnd) {
+            deadlineKind = "message text deadline";
+        } else if (now >= dataRateFrom && (received - dataReceived) * 1000 < dataMinRate * (now - dataStart)) {
+            deadlineKind = "message text rate";
+        } else if (now < deadline) {
             return;
         }
         timedOut = true;
@@ -307,6 +363,17 @@ public final class Connection {
         } finally {
             disarm();
         }
+    }
+
+    /**
+     * Computes a password hash (the directory's check of a login) after this address's
+     * penalty, if any, and in one of the bounded slots.
+     *
+     * @throws PasswordChecks.Busy when no slot came free in time: answer with a temporary failure
+     */
+    public <T> T checkPassword(java.util.function.Supplier<T> check) throws PasswordChecks.Busy {
+        server.throttle().beforeCheck(remote.getAddress());
+        return server.passwordChecks().run(check);
     }
 
     /** Sleeps before answering a failed login, as long as the throttle says for this address. */

@@ -41,6 +41,7 @@ public final class LineServer implements ListenerInfo {
     private final Supplier<SSLContext> tls;
     private final AuthThrottle throttle;
     private final UserSessions users;
+    private final PasswordChecks passwordChecks;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -54,17 +55,19 @@ public final class LineServer implements ListenerInfo {
      *            null for a listener without TLS
      */
     public LineServer(ListenerSettings settings, SessionHandler handler, Supplier<SSLContext> tls) {
-        this(settings, handler, tls, new AuthThrottle(settings.authFailureDelay()), new UserSessions());
+        this(settings, handler, tls, new AuthThrottle(settings.authFailureDelay()), new UserSessions(),
+                new PasswordChecks(settings.maxPasswordChecks(), settings.passwordCheckWait()));
     }
 
-    /** With the failed-login penalties and per-user counts shared by the protocol's other listeners. */
+    /** With the failed-login penalties, per-user counts and hash slots shared by the protocol's other listeners. */
     LineServer(ListenerSettings settings, SessionHandler handler, Supplier<SSLContext> tls, AuthThrottle throttle,
-            UserSessions users) {
+            UserSessions users, PasswordChecks passwordChecks) {
         this.settings = settings;
         this.handler = handler;
         this.tls = tls;
         this.throttle = throttle;
         this.users = users;
+        this.passwordChecks = passwordChecks;
     }
 
     /** Binds and starts accepting. */
@@ -214,6 +217,11 @@ public final class LineServer implements ListenerInfo {
 
     AuthThrottle throttle() {
         return throttle;
+    }
+
+    /** The password-hash slots (shared by the protocol's listeners), for their counters. */
+    public PasswordChecks passwordChecks() {
+        return passwordChecks;
     }
 
     /** The sessions open now. */

@@ -13,7 +13,8 @@ import org.postrider.api.server.ListenerInfo;
  * The listeners of one protocol component: each is started and registered as a
  * {@link ListenerInfo} service (so status commands list it), and all are unregistered and
  * stopped together, gracefully and in parallel, when the component goes. They count failed
- * logins and sessions per user together, so that switching ports gains a client nothing.
+ * logins, sessions per user and password hashes together, so that switching ports gains a
+ * client nothing.
  */
 public final class ListenerGroup implements AutoCloseable {
     private final BundleContext context;
@@ -21,6 +22,7 @@ public final class ListenerGroup implements AutoCloseable {
     private final List<ServiceRegistration<ListenerInfo>> registrations = new ArrayList<>();
     private final UserSessions users = new UserSessions();
     private AuthThrottle throttle;
+    private PasswordChecks passwordChecks;
 
     public ListenerGroup(BundleContext context) {
         this.context = context;
@@ -31,8 +33,9 @@ public final class ListenerGroup implements AutoCloseable {
             throws IOException {
         if (throttle == null) {
             throttle = new AuthThrottle(settings.authFailureDelay());
+            passwordChecks = new PasswordChecks(settings.maxPasswordChecks(), settings.passwordCheckWait());
         }
-        LineServer server = new LineServer(settings, handler, tls, throttle, users);
+        LineServer server = new LineServer(settings, handler, tls, throttle, users, passwordChecks);
         server.start();
         servers.add(server);
         registrations.add(context.registerService(ListenerInfo.class, server, null));

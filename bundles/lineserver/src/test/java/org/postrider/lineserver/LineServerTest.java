@@ -51,6 +51,20 @@ class LineServerTest {
                 if (line == null || line.equals("QUIT")) {
                     return;
                 }
+                if (line.startsWith("LOGIN ")) {
+                    c.reply(c.login(line.substring(6)) ? "OK logged in" : "NO");
+                    c.flush();
+                    continue;
+                }
+                if (line.equals("TEXT")) { // then lines until ".": 2 s for all, 100 octets/s after 300 ms
+                    c.beginData(Duration.ofSeconds(2), 100, Duration.ofMillis(300));
+                    c.reply("GO TEXT");
+                    c.flush();
+                    continue;
+                }
+                if (line.equals(".")) {
+                    c.endData();
+                }
                 if (line.equals("STARTTLS")) {
                     c.reply("GO");
                     c.flush();
@@ -73,8 +87,11 @@ class LineServerTest {
     };
 
     private LineServer start(TlsMode tls) throws Exception {
-        ListenerSettings s = new ListenerSettings("echo", "ECHO", new InetSocketAddress("127.0.0.1", 0), tls, 10, 2,
-                2, 100, Duration.ofMillis(1200), Duration.ofMillis(1200), Duration.ofMillis(800), Duration.ofMillis(10));
+        return start(new ListenerSettings("echo", "ECHO", new InetSocketAddress("127.0.0.1", 0), tls, 10, 2,
+                2, 100, Duration.ofMillis(1200), Duration.ofMillis(1200), Duration.ofMillis(800), Duration.ofMillis(10)));
+    }
+
+    private LineServer start(ListenerSettings s) throws Exception {
         server = new LineServer(s, ECHO, TlsCertificates.of("", "", "", "", tlsDir, "localhost"));
         server.start();
         return server;
@@ -179,6 +196,67 @@ class LineServerTest {
             assertEquals("ERR TIMEOUT", c.line());
             assertNull(c.line());
             assertTrue(System.nanoTime() - t < 4_000_000_000L);
+        }
+    }
+
+    @Test
+    void beforeLoginTheShorterIdleTimeoutAppliesAndAfterItTheUsualOne() throws Exception {
+        start(new ListenerSettings("echo", "ECHO", new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE, 10, 2, 2,
+                100, Duration.ofMillis(3000), Duration.ofMillis(400), Duration.ofMillis(1200), Duration.ofMillis(800),
+                Duration.ofMillis(10), 1, Duration.ofSeconds(1)));
+        try (Client anonymous = connect(); Client user = connect()) {
+            long t = System.nanoTime();
+            assertEquals("READY", anonymous.line());
+            assertEquals("READY", user.line());
+            user.send("LOGIN alice\r\n");
+            assertEquals("OK logged in", user.line());
+            assertEquals("ERR TIMEOUT", anonymous.line());
+            assertNull(anonymous.line());
+            assertTrue(System.nanoTime() - t < 2_000_000_000L, "closed after the 400 ms before login");
+            Thread.sleep(Math.max(0, 1_500 - (System.nanoTime() - t) / 1_000_000));
+            user.send("NOOP\r\n");
+            assertEquals("OK NOOP", user.line(), "logged in: the 3 s idle timeout");
+        }
+    }
+
+    /** Sends {@code line} every 150 ms, reading each answer, until the server cuts; returns when. */
+    private static long trickleUntilCut(Client c, String line) throws Exception {
+        c.send("TEXT\r\n");
+        assertEquals("GO TEXT", c.line());
+        long t = System.nanoTime();
+        for (int i = 0; i < 40; i++) { // 6 s if never cut
+            try {
+                c.send(line + "\r\n");
+            } catch (IOException cut) {
+                // the answer is waiting
+            }
+            String answer = c.line();
+            if (!("OK " + line).equals(answer)) {
+                assertEquals("ERR TIMEOUT", answer);
+                return (System.nanoTime() - t) / 1_000_000;
+            }
+            Thread.sleep(150);
+        }
+        throw new AssertionError("never cut");
+    }
+
+    @Test
+    void messageTextBelowTheMinimumRateIsCutAfterTheGracePeriod() throws Exception {
+        start(TlsMode.NONE);
+        try (Client c = connect()) {
+            assertEquals("READY", c.line());
+            long ms = trickleUntilCut(c, "abc"); // 5 octets every 150 ms: ~33 a second, under 100
+            assertTrue(ms >= 250 && ms < 1_500, "cut once the 300 ms grace was over: " + ms);
+        }
+    }
+
+    @Test
+    void messageTextFastEnoughIsCutAtTheDeadlineForTheWhole() throws Exception {
+        start(TlsMode.NONE);
+        try (Client c = connect()) {
+            assertEquals("READY", c.line());
+            long ms = trickleUntilCut(c, "x".repeat(40)); // ~280 octets a second, over the minimum
+            assertTrue(ms >= 1_800 && ms < 4_000, "cut at the 2 s deadline: " + ms);
         }
     }
 

@@ -30,11 +30,21 @@ public @interface Pop3Config {
     @AttributeDefinition(description = "Idle time before autologout (RFC 1939: at least 10 minutes)")
     String idleTimeout() default "10m";
 
+    @AttributeDefinition(description = "Idle time before login (Dovecot closes after 3 minutes)")
+    String preLoginIdleTimeout() default "3m";
+
     @AttributeDefinition(description = "Time allowed to send one command line")
     String commandDeadline() default "1m";
 
     @AttributeDefinition(description = "Delay after a failed login; doubles per failure from one address, to 15 s")
     String authFailureDelay() default "2s";
+
+    @AttributeDefinition(description = "Password hashes computed at once over the POP3 ports (0 = one per core); "
+            + "a login that finds none free within passwordCheckWait gets -ERR [SYS/TEMP]")
+    int maxPasswordChecks() default 0;
+
+    @AttributeDefinition(description = "How long a login may wait for a free password-hash slot")
+    String passwordCheckWait() default "5s";
 
     @AttributeDefinition(description = "Unknown or misplaced commands before the session is closed")
     int maxBadCommands() default 10;

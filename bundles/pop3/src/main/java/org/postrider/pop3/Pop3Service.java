@@ -93,8 +93,10 @@ public class Pop3Service implements SessionHandler {
         // One session per user over both ports: RFC 1939's exclusive maildrop lock.
         ListenerSettings s = new ListenerSettings(name, "POP3", new InetSocketAddress(config.bind(), port), mode,
                 config.maxConnections(), config.maxPerAddress(), 1, config.maxCommandLine(),
-                Durations.parse(config.idleTimeout()), Durations.parse(config.commandDeadline()),
-                Durations.parse(config.shutdownGrace()), Durations.parse(config.authFailureDelay()));
+                Durations.parse(config.idleTimeout()), Durations.parse(config.preLoginIdleTimeout()),
+                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
+                Durations.parse(config.authFailureDelay()), config.maxPasswordChecks(),
+                Durations.parse(config.passwordCheckWait()));
         listeners.start(s, this, tls);
     }
 

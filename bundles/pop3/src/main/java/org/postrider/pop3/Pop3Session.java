@@ -138,8 +138,16 @@ public final class Pop3Session extends CommandLoop {
             reply("-ERR [SYS/TEMP] service temporarily unavailable, try again later");
             return;
         }
-        AuthResult result = directory.authenticate(login, password);
-        java.util.Arrays.fill(password, '\0');
+        AuthResult result;
+        try {
+            result = connection.checkPassword(() -> directory.authenticate(login, password));
+        } catch (org.postrider.lineserver.PasswordChecks.Busy e) {
+            pendingUser = null;
+            reply("-ERR [SYS/TEMP] " + e.getMessage());
+            return;
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
         authenticated(login, result);
     }
 

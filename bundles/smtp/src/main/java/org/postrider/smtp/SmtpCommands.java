@@ -63,7 +63,7 @@ public class SmtpCommands {
         return sb.toString();
     }
 
-    @Descriptor("counters since start: connections in (accepted, refused) and sessions out (opened, reused, idle)")
+    @Descriptor("counters since start: connections in (accepted, refused), password checks (most at once, refused for want of a slot) and sessions out (opened, reused, idle)")
     public String stats() {
         int accepted = 0;
         int refused = 0;
@@ -75,6 +75,11 @@ public class SmtpCommands {
         }
         StringBuilder sb = new StringBuilder().append("in.open:      ").append(open)
                 .append("\nin.accepted:  ").append(accepted).append("\nin.refused:   ").append(refused).append('\n');
+        if (!smtp.servers().isEmpty()) { // the listeners share their password-hash slots
+            org.postrider.lineserver.PasswordChecks p = smtp.servers().get(0).passwordChecks();
+            sb.append("auth.checks.max:  ").append(p.max()).append("\nauth.checks.peak: ").append(p.peak())
+                    .append("\nauth.checks.busy: ").append(p.refused()).append('\n');
+        }
         SmtpDelivery o = out;
         if (o != null) {
             long[] c = o.sessionCounters();

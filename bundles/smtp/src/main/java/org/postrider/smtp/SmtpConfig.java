@@ -59,10 +59,31 @@ public @interface SmtpConfig {
     @AttributeDefinition(description = "Idle time between commands (RFC 5321 4.5.3.2: 5 minutes)")
     String idleTimeout() default "5m";
 
+    @AttributeDefinition(description = "Idle time between commands before a mail transaction begins or a login "
+            + "(RFC 5321 4.5.3.2.7 asks for 5 minutes; lower it under attack)")
+    String preLoginIdleTimeout() default "5m";
+
     @AttributeDefinition(description = "Time allowed for one command line or DATA line")
     String commandDeadline() default "5m";
 
+    @AttributeDefinition(description = "Time allowed for the whole message text of DATA, or of all BDAT chunks")
+    String dataDeadline() default "1h";
+
+    @AttributeDefinition(description = "Least average rate of message text, in octets a second, once the grace "
+            + "period is over (0 = none): a client trickling a line every few minutes is closed")
+    long dataMinRate() default 500;
+
+    @AttributeDefinition(description = "Time from the start of the message text before the minimum rate applies")
+    String dataRateGrace() default "30s";
+
     String authFailureDelay() default "2s";
+
+    @AttributeDefinition(description = "Password hashes computed at once over the SMTP ports (0 = one per core); "
+            + "a login that finds none free within passwordCheckWait gets 454")
+    int maxPasswordChecks() default 0;
+
+    @AttributeDefinition(description = "How long a login may wait for a free password-hash slot")
+    String passwordCheckWait() default "5s";
 
     int maxBadCommands() default 20;
 

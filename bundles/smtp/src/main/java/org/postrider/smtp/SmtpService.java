@@ -103,8 +103,10 @@ public class SmtpService {
     private void start(String name, Port port, int number, TlsMode mode, TlsCertificates tls) throws IOException {
         ListenerSettings s = new ListenerSettings(name, "SMTP", new InetSocketAddress(config.bind(), number), mode,
                 config.maxConnections(), config.maxPerAddress(), config.maxPerUser(), config.maxCommandLine(),
-                Durations.parse(config.idleTimeout()), Durations.parse(config.commandDeadline()),
-                Durations.parse(config.shutdownGrace()), Durations.parse(config.authFailureDelay()));
+                Durations.parse(config.idleTimeout()), Durations.parse(config.preLoginIdleTimeout()),
+                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
+                Durations.parse(config.authFailureDelay()), config.maxPasswordChecks(),
+                Durations.parse(config.passwordCheckWait()));
         listeners.start(s, new SessionHandler() {
             @Override
             public void serve(Connection connection) throws IOException {
@@ -131,6 +133,12 @@ public class SmtpService {
     /** The filter messages pass through into the queue; on submission ports it adds Message-ID and Date. */
     public HeaderFilter headerFilter(OutputStream queueContent, boolean submission) {
         return new HeaderFilter(queueContent, config.maxHeaderSize(), submission ? hostName : null);
+    }
+
+    /** Message text begins: the whole of it under the data deadline and minimum rate. */
+    public void beginData(Connection c) {
+        c.beginData(Durations.parse(config.dataDeadline()), Math.max(0, config.dataMinRate()),
+                Durations.parse(config.dataRateGrace()));
     }
 
     public Map<String, SmtpCommand> commands() {

@@ -142,8 +142,10 @@ public final class SmtpSession extends CommandLoop {
         return transaction;
     }
 
+    /** A mail transaction begins: the session is engaged, the idle timeout before login no longer applies. */
     public void begin(Transaction t) {
         transaction = t;
+        connection.engage();
     }
 
     public void reset() {
@@ -151,6 +153,7 @@ public final class SmtpSession extends CommandLoop {
             transaction.abort();
         }
         transaction = null;
+        connection.endData();
     }
 
     /** After STARTTLS: everything learnt in plaintext is forgotten (RFC 3207 4.2). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.Directory;
+import org.postrider.lineserver.PasswordChecks;
 
 /**
  * The SASL exchange of POP3 AUTH, SMTP AUTH and IMAP AUTHENTICATE: SCRAM-SHA-256 where the
@@ -27,6 +28,15 @@ public final class SaslExchange {
     @FunctionalInterface
     public interface Challenger {
         String ask(String base64Challenge) throws IOException;
+    }
+
+    /**
+     * Runs the directory's password check (a slow hash), as the session allows: after the
+     * address's penalty and in a bounded slot ({@code Connection::checkPassword}).
+     */
+    @FunctionalInterface
+    public interface PasswordGate {
+        AuthResult check(java.util.function.Supplier<AuthResult> check) throws PasswordChecks.Busy;
     }
 
     /** The client answered "*". */
@@ -65,6 +75,22 @@ public final class SaslExchange {
      */
     public static Outcome authenticate(String mechanism, String initialResponse, Challenger challenger,
             Directory directory) throws IOException, SaslDecoder.InvalidResponse, Cancelled {
+        try {
+            return authenticate(mechanism, initialResponse, challenger, directory, java.util.function.Supplier::get);
+        } catch (PasswordChecks.Busy e) {
+            throw new IllegalStateException("an ungated check cannot be busy", e);
+        }
+    }
+
+    /**
+     * As {@link #authenticate(String, String, Challenger, Directory)}, with the password check
+     * through the gate.
+     *
+     * @throws PasswordChecks.Busy when the gate had no slot in time: a temporary failure
+     */
+    public static Outcome authenticate(String mechanism, String initialResponse, Challenger challenger,
+            Directory directory, PasswordGate gate)
+            throws IOException, SaslDecoder.InvalidResponse, Cancelled, PasswordChecks.Busy {
         String m = mechanism.toUpperCase(Locale.ROOT);
         if (m.equals(ScramServer.MECHANISM)) {
             return mechanisms(directory).contains(m) ? scram(initialResponse, challenger, directory) : null;
@@ -87,7 +113,7 @@ public final class SaslExchange {
             if (!c.authorizationId().isEmpty() && !c.authorizationId().equalsIgnoreCase(c.login())) {
                 return new Outcome(c.login(), new AuthResult.Failure());
             }
-            return new Outcome(c.login(), directory.authenticate(c.login(), c.password()));
+            return new Outcome(c.login(), gate.check(() -> directory.authenticate(c.login(), c.password())));
         } finally {
             Arrays.fill(c.password(), '\0');
         }

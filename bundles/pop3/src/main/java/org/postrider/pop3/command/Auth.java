@@ -3,6 +3,7 @@ package org.postrider.pop3.command;
 import java.io.IOException;
 import java.util.Set;
 import org.postrider.api.directory.Directory;
+import org.postrider.lineserver.PasswordChecks;
 import org.postrider.lineserver.sasl.SaslDecoder;
 import org.postrider.lineserver.sasl.SaslExchange;
 import org.postrider.pop3.Pop3Session;
@@ -51,7 +52,7 @@ public final class Auth implements Pop3Command {
                         s.reply("+ " + challenge);
                         s.flush();
                         return s.connection().readTextLine();
-                    }, d);
+                    }, d, s.connection()::checkPassword);
             if (o == null) {
                 s.reply("-ERR unsupported mechanism " + r.args().get(0));
                 return;
@@ -61,6 +62,8 @@ public final class Auth implements Pop3Command {
             s.reply("-ERR [AUTH] " + e.getMessage());
         } catch (SaslExchange.Cancelled e) {
             s.reply("-ERR authentication cancelled");
+        } catch (PasswordChecks.Busy e) {
+            s.reply("-ERR [SYS/TEMP] " + e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.postrider.smtp.command;
 
 import java.io.IOException;
 import org.postrider.api.directory.Directory;
+import org.postrider.lineserver.PasswordChecks;
 import org.postrider.lineserver.sasl.SaslDecoder;
 import org.postrider.lineserver.sasl.SaslExchange;
 import org.postrider.smtp.SmtpSession;
@@ -49,7 +50,7 @@ public final class Auth implements SmtpCommand {
                 s.reply("334 " + challenge);
                 s.flush();
                 return s.connection().readTextLine();
-            }, d);
+            }, d, s.connection()::checkPassword);
             if (o == null) {
                 s.bad("504 5.5.4 unrecognized authentication mechanism");
                 return;
@@ -59,6 +60,8 @@ public final class Auth implements SmtpCommand {
             s.bad("501 5.5.2 " + e.getMessage());
         } catch (SaslExchange.Cancelled e) {
             s.reply("501 5.0.0 authentication cancelled");
+        } catch (PasswordChecks.Busy e) {
+            s.reply("454 4.7.0 temporary authentication failure: " + e.getMessage());
         }
     }
 }

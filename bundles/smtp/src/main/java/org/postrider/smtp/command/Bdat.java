@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import org.postrider.api.message.BodyType;
 import org.postrider.api.queue.Submission;
+import org.postrider.lineserver.ProtocolViolation;
 import org.postrider.smtp.HeaderFilter;
 import org.postrider.smtp.SmtpSession;
 import org.postrider.smtp.Transaction;
@@ -54,6 +55,7 @@ public final class Bdat implements SmtpCommand {
                 return;
             }
             t.chunks = sub;
+            s.service().beginData(s.connection()); // all chunks together, under one deadline and rate
             t.chunkFilter = s.service().headerFilter(sub.content(), s.submission());
             // A binary body (BODY=BINARYMIME) may hold any octet; it is never relayed by DATA.
             t.chunkLineEndings = t.body == BodyType.BINARY_MIME ? null : new ChunkLineEndings();
@@ -67,20 +69,13 @@ public final class Bdat implements SmtpCommand {
             return;
         }
         ChunkLineEndings endings = t.chunkLineEndings;
-        s.connection().readExact(size, endings == null ? f : new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                endings.scan(b, off, len);
-                if (!endings.bare()) {
-                    f.write(b, off, len); // the rest of the chunk is read, but not spooled
-                }
-            }
-        });
+        try {
+            readChunk(s, size, f, endings);
+        } catch (ProtocolViolation v) { // a deadline passed: the message and the session end
+            s.reset();
+            s.violation(v);
+            return;
+        }
         if (endings != null && (last ? endings.bareAtEnd() : endings.bare())) {
             // As in DATA (SECURITY.md bar 1): the message is dropped with the session.
             t.failed = true;
@@ -102,6 +97,26 @@ public final class Bdat implements SmtpCommand {
             s.reply("552 5.3.4 header too large");
             return;
         }
+        s.connection().endData();
         Messages.commit(s, sub);
+    }
+
+    /** Reads one chunk into the message, through the CRLF check unless the body is binary. */
+    private static void readChunk(SmtpSession s, long size, HeaderFilter f, ChunkLineEndings endings)
+            throws IOException {
+        s.connection().readExact(size, endings == null ? f : new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                endings.scan(b, off, len);
+                if (!endings.bare()) {
+                    f.write(b, off, len); // the rest of the chunk is read, but not spooled
+                }
+            }
+        });
     }
 }

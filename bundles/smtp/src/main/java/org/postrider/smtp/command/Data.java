@@ -54,6 +54,7 @@ public final class Data implements SmtpCommand {
         }
         s.reply("354 end data with <CR><LF>.<CR><LF>");
         s.flush();
+        s.service().beginData(s.connection());
         long max = s.service().config().maxMessageSize();
         int maxLine = s.service().config().maxDataLine();
         HeaderFilter filter = s.service().headerFilter(sub.content(), s.submission());
@@ -82,6 +83,7 @@ public final class Data implements SmtpCommand {
                     return;
                 }
                 if (DataLines.isEnd(line)) {
+                    s.connection().endData();
                     break;
                 }
                 int off = DataLines.contentOffset(line);
