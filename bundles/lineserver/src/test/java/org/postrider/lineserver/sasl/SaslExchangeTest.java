@@ -170,4 +170,24 @@ class SaslExchangeTest {
                 b64("n,,n=user,r=abc"), client, new OneScramUser()));
         assertEquals(1, client.challenges.size());
     }
+
+    @Test
+    void thePasswordIsCheckedThroughTheSessionsGateAndABusyGateIsPassedOn() throws Exception {
+        OneUser d = new OneUser();
+        List<String> gated = new ArrayList<>();
+        SaslExchange.Outcome o = SaslExchange.authenticate("PLAIN", b64("\0user\0pencil"), new Client(), d,
+                check -> {
+                    gated.add("before " + d.asked);
+                    AuthResult r = check.get();
+                    gated.add("after " + d.asked);
+                    return r;
+                });
+        assertTrue(o.succeeded());
+        assertEquals(List.of("before []", "after [user]"), gated, "the directory's hash runs inside the gate");
+        org.postrider.lineserver.PasswordChecks none = new org.postrider.lineserver.PasswordChecks(1,
+                java.time.Duration.ZERO);
+        none.run(() -> assertThrows(org.postrider.lineserver.PasswordChecks.Busy.class,
+                () -> SaslExchange.authenticate("LOGIN", b64("user"), new Client(b64("pencil")), d, none::run)));
+        assertEquals(List.of("user"), d.asked, "no hash computed without a slot");
+    }
 }
