@@ -274,8 +274,23 @@ public class CoreQueue implements MailQueue {
         // as for the directory
     }
 
-    /** A service came (back): mail that waited for a missing one is tried now, not at its next retry. */
+    /**
+     * A service came (back): mail that waited for a missing one is tried now, not at its next
+     * retry. A moment later, in fact: SCR binds the new service to its other consumers (the
+     * local agent's store, the router's directory) in the same event, in no set order, so
+     * an attempt started from inside this bind could still find them unbound.
+     */
     private void serviceReturned() {
+        try {
+            timer.schedule(this::retryWaiting, SERVICE_SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the queue is stopping
+        }
+    }
+
+    private static final long SERVICE_SETTLE_MILLIS = 500;
+
+    private void retryWaiting() {
         for (QueuedMessage m : entries.values()) {
             if (m.waitingFor != null && !m.state.held) {
                 m.requestAttempt(workers, this::attempt);

@@ -57,4 +57,30 @@ class LiveUpdateIT {
             assertEquals(1, seen.getOrDefault(i, 0), "message " + i);
         }
     }
+
+    /**
+     * Mail deferred because the store was away is delivered as soon as the store returns,
+     * not at its next retry (an hour away here).
+     */
+    @Test
+    void mailDeferredWhileTheStoreIsAwayGoesAsSoonAsItReturns() throws Exception {
+        Instance athena = instances.create("athena");
+        athena.config("org.postrider.core.queue", Map.of("retrySchedule", "1h", "agentWait", "1h"));
+        athena.start();
+        athena.admin("dir:user-add", "alice@example.org", "pw").ok();
+        Path jar = athena.home().resolve("deploy/postrider-store-maildir.jar");
+        Path aside = athena.home().resolve("store-aside.jar");
+        Files.move(jar, aside, StandardCopyOption.ATOMIC_MOVE);
+        Await.until("the store gone", Duration.ofSeconds(30), () -> athena.admin("postrider:contracts").ok().out(),
+                o -> !o.contains("store-maildir"));
+        Path msg = athena.home().resolve("m.eml");
+        Files.writeString(msg, "Subject: waits for the store\r\n\r\nbody\r\n");
+        String id = athena.submit(msg, "carol@example.net", "alice@example.org");
+        Await.until("the message deferred for the missing store", Duration.ofSeconds(30),
+                () -> athena.admin("queue:show", id).ok().out(), o -> o.contains("4.3.0"));
+        Files.move(aside, jar, StandardCopyOption.ATOMIC_MOVE);
+        Await.until("the message delivered once the store is back", Duration.ofSeconds(30),
+                () -> athena.messages(athena.inbox("alice", "example.org")).size(), n -> n == 1);
+        athena.awaitQueueEmpty(Duration.ofSeconds(10));
+    }
 }
