@@ -28,7 +28,8 @@ final class Messages {
         try {
             return queue.begin(e);
         } catch (QueueException ex) {
-            s.reply("451 4.3.0 " + ex.getMessage());
+            // the queue's text starts with its enhanced status code
+            s.reply(ex.permanent() ? "554 " + ex.getMessage() : "451 " + ex.getMessage());
             return null;
         }
     }
