@@ -17,7 +17,8 @@ public final class GroupSync {
     private long finished;
     private boolean running;
     private IOException lastFailure;
-    private long failedGeneration = -1;
+    /** The newest generation whose fsync succeeded: one success after a writer's rename is all it needs. */
+    private long succeeded;
 
     public GroupSync(Path dir) {
         this.dir = dir;
@@ -30,11 +31,12 @@ public final class GroupSync {
             // A sync already running may have begun before our rename: we need the one after it.
             needed = running ? started + 1 : finished + 1;
             while (true) {
-                if (finished >= needed) {
-                    if (failedGeneration >= needed) {
-                        throw new IOException("directory sync failed", lastFailure);
-                    }
+                if (succeeded >= needed) {
                     return;
+                }
+                if (finished >= needed) {
+                    // every sync since our rename failed (a later success would have returned above)
+                    throw new IOException("directory sync failed", lastFailure);
                 }
                 if (!running) {
                     break; // we run the sync ourselves, for everyone waiting
@@ -60,7 +62,8 @@ public final class GroupSync {
             running = false;
             if (failure != null) {
                 lastFailure = failure;
-                failedGeneration = finished;
+            } else {
+                succeeded = finished;
             }
             lock.notifyAll();
             if (failure != null) {
