@@ -2,6 +2,8 @@ package org.postrider.kit.durable;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit of one directory's fsync: many writers that renamed a file into the
@@ -10,8 +12,9 @@ import java.nio.file.Path;
  * next one, so no writer returns before its own rename is durable.
  */
 public final class GroupSync {
-    private final Path dir;
-    private final Object lock = new Object();
+    /** A j.u.c. lock, not a monitor: SMTP sessions wait here on virtual threads, which a monitor pins (JDK 21-23). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition done = lock.newCondition();
     /** Generation of the sync currently running or last finished. */
     private long started;
     private long finished;
@@ -21,13 +24,25 @@ public final class GroupSync {
     private long succeeded;
 
     public GroupSync(Path dir) {
-        this.dir = dir;
+        this(() -> DurableFiles.syncDirectory(dir));
+    }
+
+    /** The fsync itself, replaceable in tests to count and to fail it. */
+    interface Syncer {
+        void sync() throws IOException;
+    }
+
+    private final Syncer syncer;
+
+    GroupSync(Syncer syncer) {
+        this.syncer = syncer;
     }
 
     /** Returns once an fsync of the directory that began after this call has completed. */
     public void sync() throws IOException {
         long needed;
-        synchronized (lock) {
+        lock.lock();
+        try {
             // A sync already running may have begun before our rename: we need the one after it.
             needed = running ? started + 1 : finished + 1;
             while (true) {
@@ -42,7 +57,7 @@ public final class GroupSync {
                     break; // we run the sync ourselves, for everyone waiting
                 }
                 try {
-                    lock.wait();
+                    done.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for a directory sync", e);
@@ -50,14 +65,17 @@ public final class GroupSync {
             }
             running = true;
             started = finished + 1;
+        } finally {
+            lock.unlock();
         }
         IOException failure = null;
         try {
-            DurableFiles.syncDirectory(dir);
+            syncer.sync();
         } catch (IOException e) {
             failure = e;
         }
-        synchronized (lock) {
+        lock.lock();
+        try {
             finished = started;
             running = false;
             if (failure != null) {
@@ -65,10 +83,12 @@ public final class GroupSync {
             } else {
                 succeeded = finished;
             }
-            lock.notifyAll();
+            done.signalAll();
             if (failure != null) {
                 throw failure;
             }
+        } finally {
+            lock.unlock();
         }
     }
 }
