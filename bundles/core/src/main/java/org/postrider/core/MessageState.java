@@ -159,13 +159,6 @@ final class MessageState {
     }
 
     private static String text(String field, String none) throws IOException {
-        if (field.equals(none)) {
-            return null;
-        }
-        String d = PercentCodec.decode(field);
-        if (d == null) {
-            throw new IOException("bad escape in queue state: " + field);
-        }
-        return d;
+        return SpoolFormat.text(field, none);
     }
 }

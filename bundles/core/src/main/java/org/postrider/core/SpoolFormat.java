@@ -72,6 +72,18 @@ final class SpoolFormat {
         return s == null ? NONE : PercentCodec.encode(s);
     }
 
+    /** A field of the spool's text files (header and state): the absent marker, or a canonical escape. */
+    static String text(String field, String none) throws IOException {
+        if (field.equals(none)) {
+            return null;
+        }
+        String d = PercentCodec.decode(field);
+        if (d == null) {
+            throw new IOException("bad escape in spool file: " + field);
+        }
+        return d;
+    }
+
     /** The envelope and the header's length in bytes, where the content starts. */
     record Parsed(Envelope envelope, long contentOffset) {
     }
@@ -113,14 +125,7 @@ final class SpoolFormat {
     /** How one version writes absent values; addresses are escaped from version 2 on. */
     private record Fields(String none) {
         String text(String field) throws IOException {
-            if (field.equals(none)) {
-                return null;
-            }
-            String d = PercentCodec.decode(field);
-            if (d == null) {
-                throw new IOException("bad escape in spool header: " + field);
-            }
-            return d;
+            return SpoolFormat.text(field, none);
         }
 
         MailAddress address(String field) throws IOException, InvalidAddressException {
