@@ -37,8 +37,8 @@ final class MaildirMailbox implements Mailbox {
         if (!name.equals(FolderNames.INBOX) && !folders().contains(name)) {
             throw new StoreException("no folder " + name, false);
         }
-        MaildirFolder f = store.folder(user, name);
-        f.refresh();
+        FolderHandle f = store.folder(user, name);
+        f.refresh(); // cheap when new/ and cur/ are as the index last saw them
         return f;
     }
 
@@ -48,7 +48,7 @@ final class MaildirMailbox implements Mailbox {
         if (folders().contains(name)) {
             throw new StoreException("folder " + name + " exists already", false);
         }
-        store.folder(user, name);
+        store.createFolder(user, name);
     }
 
     @Override

@@ -6,9 +6,10 @@ import org.postrider.api.store.Flag;
 
 /**
  * Maildir file names: {@code BASE} in new/, {@code BASE:2,FLAGS} in cur/. Names Postrider
- * writes carry the UID, a delivery key and the size in the base
- * ({@code 1732350000.M123456Q0f3a...U42.athena,S=1234}), so a rebuild keeps UIDs, a
- * redelivery is recognised, and sizes are known without a stat.
+ * writes carry the UID, the folder's id (see {@link HighWater}), a delivery key and the size
+ * in the base ({@code 1732350000.M123456Q0f3a...U42F9c0e11d7.athena,S=1234}), so a rebuild
+ * keeps UIDs (of this folder only), a redelivery is recognised, and sizes are known without
+ * a stat. Names of the first releases have no {@code F} part.
  */
 record MaildirName(String base, Set<Flag> flags) {
 
@@ -82,7 +83,42 @@ record MaildirName(String base, Set<Flag> flags) {
 
     /** The UID Postrider wrote into the name, or -1. */
     long uid() {
-        return number('U');
+        String u = uidPart();
+        if (u == null) {
+            return -1;
+        }
+        int f = u.indexOf('F');
+        try {
+            return Long.parseLong(f < 0 ? u : u.substring(0, f));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The id of the folder that gave the UID, or null if the name has none (or no UID). */
+    String folderId() {
+        String u = uidPart();
+        int f = u == null ? -1 : u.indexOf('F');
+        if (f < 0) {
+            return null;
+        }
+        String id = u.substring(f + 1);
+        return id.matches("[0-9a-f]{8}") ? id : null;
+    }
+
+    /** What follows the last 'U' of Postrider's unique part ("42" or "42F9c0e11d7"), or null. */
+    private String uidPart() {
+        int dot = base.indexOf('.');
+        int end = base.indexOf('.', dot + 1);
+        if (dot < 0 || end < 0) {
+            return null;
+        }
+        String unique = base.substring(dot + 1, end);
+        int i = unique.lastIndexOf('U');
+        if (i < 0 || !unique.startsWith("M")) {
+            return null;
+        }
+        return unique.substring(i + 1);
     }
 
     /** The delivery key Postrider wrote into the name, or null. */
@@ -94,23 +130,5 @@ record MaildirName(String base, Set<Flag> flags) {
         }
         String key = base.substring(q + 1, u);
         return key.matches("[0-9a-f]{16}") ? key : null;
-    }
-
-    private long number(char tag) {
-        int dot = base.indexOf('.');
-        int end = base.indexOf('.', dot + 1);
-        if (dot < 0 || end < 0) {
-            return -1;
-        }
-        String unique = base.substring(dot + 1, end);
-        int i = unique.lastIndexOf(tag);
-        if (i < 0 || !unique.startsWith("M")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(unique.substring(i + 1));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }
