@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.postrider.api.store.Flag;
 import org.postrider.kit.durable.DurableFiles;
 import org.slf4j.Logger;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * A uid modseq size date-ms flags base file [keyword...]
  * F uid modseq flags file [keyword...]
  * X uid modseq
+ * S new-mtime-ns cur-mtime-ns
  * </pre>
+ * An S record, appended when a folder is closed, says the index matched new/ and cur/ when
+ * they had these mtimes; it counts only as the last record (anything after it is a change).
  * Names and keywords are escaped with {@link FolderNames#escape}. A torn last line (a crash
  * mid-append) is ignored when read and cut off before the next append, so a record is never
  * glued to a torn one. Anything else unreadable makes the log untrusted: what it still says
@@ -46,6 +51,8 @@ final class IndexLog {
         int lines;
         /** False when some record could not be read: then only evidence for a rebuild. */
         boolean trusted = true;
+        /** mtimes of new/ and cur/ that the index matched, from a last S record; else null. */
+        FileTime[] synced;
         private long bytes;
 
         void put(Msg m) {
@@ -96,7 +103,14 @@ final class IndexLog {
         int usable = lines.length - 1; // what follows the last \n is empty, or a torn append
         for (int i = 0; i < usable; i++) {
             try {
-                replay(s, lines[i].split(" "));
+                String[] f = lines[i].split(" ");
+                s.synced = null;
+                if (f[0].equals("S")) {
+                    s.synced = new FileTime[] {FileTime.from(Long.parseLong(f[1]), TimeUnit.NANOSECONDS),
+                        FileTime.from(Long.parseLong(f[2]), TimeUnit.NANOSECONDS)};
+                } else {
+                    replay(s, f);
+                }
                 s.lines++;
             } catch (RuntimeException e) {
                 s.trusted = false;
@@ -174,6 +188,10 @@ final class IndexLog {
                 + keywordList(m.keywords());
     }
 
+    static String synced(FileTime[] mtimes) {
+        return "S " + mtimes[0].to(TimeUnit.NANOSECONDS) + " " + mtimes[1].to(TimeUnit.NANOSECONDS);
+    }
+
     static String expunged(long uid, long modSeq) {
         return "X " + uid + " " + modSeq;
     }
@@ -189,11 +207,20 @@ final class IndexLog {
         return sb.toString();
     }
 
+    /** Appends lines without an fsync: for hints that a crash may lose (the next append syncs them too). */
+    void appendHint(List<String> lines) throws IOException {
+        write(lines, false);
+    }
+
     /**
      * Appends lines and fsyncs them before returning. A torn tail (a crash mid-append) is cut
      * off first; a failed write is cut off again, so the next record starts on a line of its own.
      */
     void append(List<String> lines) throws IOException {
+        write(lines, true);
+    }
+
+    private void write(List<String> lines, boolean sync) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (String l : lines) {
             sb.append(l).append('\n');
@@ -207,7 +234,9 @@ final class IndexLog {
                 while (buf.hasRemaining()) {
                     pos += ch.write(buf, pos);
                 }
-                ch.force(false);
+                if (sync) {
+                    ch.force(false);
+                }
             } catch (IOException e) {
                 try {
                     ch.truncate(end);

@@ -175,6 +175,13 @@ final class MaildirFolder {
     }
 
     private void closeLocked() {
+        if (state != null && synced != null) {
+            try { // so that opening it again needs no listing if nothing changes meanwhile
+                log.appendHint(List.of(IndexLog.synced(synced)));
+            } catch (IOException e) {
+                LOG.debug("Cannot note the sync point of {} {}", user, name, e);
+            }
+        }
         closed = true;
         state = null;
         byDeliveryKey.clear();
@@ -197,7 +204,10 @@ final class MaildirFolder {
             markCount = s.messages.size();
             indexKeys();
             reserve(state, 0, 0); // marks of an index of the first releases
-            reconcile();
+            synced = s.synced;
+            if (!inSync()) {
+                reconcile();
+            }
         } else {
             if (s != null) {
                 LOG.warn("Index of {} {} is damaged; rebuilding it from the Maildir", user, name);

@@ -198,4 +198,25 @@ class MaildirStoreTest {
         assertEquals(6, mb.open("INBOX").messages().size());
         assertEquals(scans + 1, store.stats().scans.sum(), "listed once for the change, not again");
     }
+
+    @Test
+    void aFolderClosedInSyncOpensAgainWithoutAListing() throws Exception {
+        MaildirStore first = store(100);
+        for (int i = 0; i < 3; i++) {
+            first.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        first.mailbox(ALICE).open("INBOX");
+        first.deactivate(); // a clean stop notes the sync point in the index
+
+        MaildirStore second = store(100);
+        assertEquals(3, second.mailbox(ALICE).open("INBOX").messages().size());
+        assertEquals(0, second.stats().scans.sum(), "the index matched new/ and cur/: no listing");
+        second.deactivate();
+
+        Path inbox = FolderNames.userDir(root, ALICE);
+        Files.writeString(inbox.resolve("new/1700000000.M1P1.othertool"), "Subject: foreign\r\n\r\nx\r\n");
+        MaildirStore third = store(100);
+        assertEquals(4, third.mailbox(ALICE).open("INBOX").messages().size(), "another tool's message seen");
+        assertEquals(1, third.stats().scans.sum());
+    }
 }
