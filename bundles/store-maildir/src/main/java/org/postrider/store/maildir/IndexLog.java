@@ -97,7 +97,8 @@ final class IndexLog {
         if (!Files.exists(file)) {
             return null;
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        // Bytes that are not UTF-8 (a bad disk) become U+FFFD and fail their record, not the read.
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         String[] lines = text.split("\n", -1);
         State s = new State();
         int usable = lines.length - 1; // what follows the last \n is empty, or a torn append
@@ -132,6 +133,9 @@ final class IndexLog {
             case "A" -> {
                 long uid = Long.parseLong(f[1]);
                 long modSeq = Long.parseLong(f[2]);
+                if (uid <= 0 || uid == Long.MAX_VALUE) {
+                    throw new IllegalArgumentException("bad UID");
+                }
                 String base = FolderNames.unescape(f[6]);
                 String file = FolderNames.unescape(f[7]);
                 if (base == null || file == null) {

@@ -231,11 +231,11 @@ final class MaildirFolder {
     }
 
     /**
-     * Builds the index from the Maildir. With a trusted index as evidence (store:reindex), UIDs
-     * stay what it says and a file it does not know is new. Without, the UIDs in Postrider's
-     * file names are kept where they are provably unique: the name is of this folder, no
-     * other name claims the UID, and it lies below the high-water mark; anything else
-     * changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below the marks or what the
+     * Builds the index from the Maildir: the UIDs in Postrider's file names are kept where
+     * they are provably unique, other files get new UIDs. With a trusted index as evidence
+     * (store:reindex), a name's UID is kept if the index gives it to the same file. Without,
+     * it is kept if the name is of this folder, no other name claims the UID, and it lies
+     * below the high-water mark; a duplicate or a UID past the mark changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below the marks or what the
      * evidence says; keywords come from the evidence. The new log replaces the old one by
      * an atomic rename, so a crash mid-rebuild leaves the old one. Returns the new state.
      */
@@ -269,22 +269,21 @@ final class MaildirFolder {
         List<String> bases = new ArrayList<>(scan.files().keySet());
         bases.sort(null);
         for (String base : bases) {
-            long uid;
-            if (trusted) {
+            MaildirName n = MaildirName.parse(fileName(scan.files().get(base)));
+            long uid = n.uid();
+            String from = n.folderId();
+            if (uid > 0 && from != null && !from.equals(id)) {
+                uid = -1; // moved in from another folder: a new message here
+            } else if (trusted) {
                 Msg m = known.get(base);
-                uid = m == null ? -1 : m.uid();
-            } else {
-                MaildirName n = MaildirName.parse(fileName(scan.files().get(base)));
-                uid = n.uid();
-                String from = n.folderId();
-                if (uid > 0 && from != null && !from.equals(id)) {
-                    uid = -1; // moved in from another folder: a new message here
-                } else if (uid > 0 && kept.containsKey(uid)) {
-                    proven = false;
-                    uid = -1;
-                } else if (uid >= floorUid) {
-                    proven = false; // a UID this folder's marks say it never handed out
+                if (m == null || m.uid() != uid) {
+                    uid = -1; // not this UID's message by the index (expunged, or another tool's file)
                 }
+            } else if (uid > 0 && kept.containsKey(uid)) {
+                proven = false;
+                uid = -1;
+            } else if (uid >= floorUid) {
+                proven = false; // a UID this folder's marks say it never handed out
             }
             if (uid > 0) {
                 kept.put(uid, base);
@@ -650,7 +649,7 @@ final class MaildirFolder {
                 long uid = state.uidNext++;
                 long modSeq = ++state.highestModSeq;
                 String base = date.getEpochSecond() + ".M" + (System.nanoTime() / 1000 % 1_000_000_000L) + "Q" + key
-                        + "U" + uid + "F" + hwm.id() + "." + host + ",S=" + size;
+                        + "F" + hwm.id() + "U" + uid + "." + host + ",S=" + size;
                 MaildirName n = new MaildirName(base, flags);
                 boolean seenByClient = !flags.isEmpty() || !keywords.isEmpty();
                 String file = seenByClient ? "cur/" + n.curName() : "new/" + base;
