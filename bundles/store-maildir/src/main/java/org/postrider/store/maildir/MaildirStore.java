@@ -164,8 +164,10 @@ public class MaildirStore implements MailStore {
         return names;
     }
 
-    void forget(Path dir) {
+    /** Closes the open folders at or under {@code dir} before it is deleted or renamed. */
+    void forget(String user, Path dir) {
         folders.forget(dir);
+        usage.forget(user);
     }
 
     @Override

@@ -80,6 +80,11 @@ final class UsageCache implements UsageListener {
         }
     }
 
+    /** Forgets a user's usage (a folder was deleted): summed again when next asked. */
+    synchronized void forget(String user) {
+        entries.remove(key(user));
+    }
+
     synchronized int size() {
         return entries.size();
     }

@@ -170,6 +170,10 @@ class MaildirStoreTest {
         store.deliver(ALICE, "INBOX", text("four\r\n"), "q4");
         assertEquals(6, store.usage(ALICE)[1]);
         assertEquals(scans, store.stats().scans.sum(), "opening Archive, up to date, listed nothing either");
+
+        mb.delete("Sent");
+        assertEquals(5, store.usage(ALICE)[1], "a deleted folder's messages leave the usage");
+        store.deliver(ALICE, "INBOX", text("five\r\n"), "q5");
     }
 
     @Test
