@@ -190,12 +190,10 @@ final class MaildirFolder {
     private void open() throws IOException, StoreException {
         stats.loads.increment();
         boolean inbox = name.equals(FolderNames.INBOX);
-        if (!Files.isDirectory(dir.resolve("cur"))) {
-            if (!inbox) {
-                throw new StoreException("no folder " + name, false);
-            }
-            createDirectories(dir, true);
+        if (!inbox && !Files.isDirectory(dir.resolve("cur"))) {
+            throw new StoreException("no folder " + name, false); // deleted or renamed meanwhile
         }
+        createDirectories(dir, inbox); // what another tool may have removed (tmp/)
         hwm = HighWater.load(dir);
         IndexLog.State s = log.load();
         if (s != null && s.trusted) {

@@ -59,7 +59,7 @@ public class MaildirStore implements MailStore {
         int maxOpenFolders() default 1000;
     }
 
-    /** Users whose usage (bytes, messages) is kept; each is a few dozen bytes. */
+    /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes. */
     private static final int MAX_USAGE_ENTRIES = 100_000;
 
     private final Path root;

@@ -183,6 +183,42 @@ class IndexDurabilityTest {
         assertNotEquals(validity, again.uidValidity(), "two messages claimed UID 1: clients must resynchronise");
     }
 
+    @Test
+    void aNameClaimingAUidPastTheHighWaterMarkBumpsUidvalidity() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("one\r\n"), "k1");
+        long validity = f.uidValidity();
+        String name;
+        try (Stream<Path> s = Files.list(dir.resolve("new"))) {
+            name = s.findFirst().orElseThrow().getFileName().toString();
+        }
+        // This folder's id, a UID it never handed out (a restored copy of another server's data, a hand edit).
+        Files.writeString(dir.resolve("new").resolve(name.replaceFirst("^(\\d+)\\.M\\d+", "$1.M999")
+                .replaceFirst("U1\\.", "U999999.")), "odd\r\n");
+        Files.delete(dir.resolve(IndexLog.FILE));
+
+        MaildirFolder again = open();
+        assertEquals(List.of(1L, 999999L), again.messages().stream().map(MessageMeta::uid).toList(),
+                "under a new UIDVALIDITY the names' UIDs, unique, are kept");
+        assertNotEquals(validity, again.uidValidity());
+    }
+
+    @Test
+    void losingTheIndexAndTheHighWaterMarksBumpsUidvalidity() throws Exception {
+        MaildirFolder f = open();
+        for (int i = 1; i <= 3; i++) {
+            f.deliver(text("m" + i + "\r\n"), "k" + i);
+        }
+        f.expunge(List.of(3L));
+        long validity = f.uidValidity();
+        Files.delete(dir.resolve(IndexLog.FILE));
+        Files.delete(dir.resolve(HighWater.FILE));
+
+        MaildirFolder again = open();
+        assertEquals(2, again.messages().size(), "nothing lost");
+        assertNotEquals(validity, again.uidValidity(), "UID 3 may have been handed out: nothing proves otherwise");
+    }
+
     private static byte[] readAll(Path p) {
         try {
             return Files.readAllBytes(p);
