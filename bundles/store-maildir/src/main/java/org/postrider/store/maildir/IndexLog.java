@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -84,6 +85,8 @@ final class IndexLog {
     }
 
     private final Path file;
+    /** The S record the log ends with, if it does. */
+    private FileTime[] lastSynced;
 
     IndexLog(Path folderDir) {
         this.file = folderDir.resolve(FILE);
@@ -120,6 +123,7 @@ final class IndexLog {
         if (s.uidValidity <= 0) {
             s.trusted = false;
         }
+        lastSynced = s.synced;
         return s;
     }
 
@@ -192,7 +196,7 @@ final class IndexLog {
                 + keywordList(m.keywords());
     }
 
-    static String synced(FileTime[] mtimes) {
+    private static String synced(FileTime[] mtimes) {
         return "S " + mtimes[0].to(TimeUnit.NANOSECONDS) + " " + mtimes[1].to(TimeUnit.NANOSECONDS);
     }
 
@@ -211,9 +215,17 @@ final class IndexLog {
         return sb.toString();
     }
 
-    /** Appends lines without an fsync: for hints that a crash may lose (the next append syncs them too). */
-    void appendHint(List<String> lines) throws IOException {
-        write(lines, false);
+    /**
+     * Appends an S record without an fsync (a hint that a crash may lose; the next append
+     * syncs it too), unless the log already ends with the same one: a folder evicted again
+     * and again without a change does not grow its log.
+     */
+    void appendSynced(FileTime[] mtimes) throws IOException {
+        if (Arrays.equals(mtimes, lastSynced)) {
+            return;
+        }
+        write(List.of(synced(mtimes)), false);
+        lastSynced = mtimes;
     }
 
     /**
@@ -221,6 +233,7 @@ final class IndexLog {
      * off first; a failed write is cut off again, so the next record starts on a line of its own.
      */
     void append(List<String> lines) throws IOException {
+        lastSynced = null;
         write(lines, true);
     }
 
@@ -292,6 +305,7 @@ final class IndexLog {
 
     /** Rewrites the log as one V line and the live messages. */
     void compact(State s) throws IOException {
+        lastSynced = null;
         List<String> lines = new ArrayList<>();
         lines.add("V " + s.uidValidity + " " + s.uidNext + " " + s.highestModSeq);
         for (Msg m : s.messages.values()) {

@@ -177,7 +177,7 @@ final class MaildirFolder {
     private void closeLocked() {
         if (state != null && synced != null) {
             try { // so that opening it again needs no listing if nothing changes meanwhile
-                log.appendHint(List.of(IndexLog.synced(synced)));
+                log.appendSynced(synced);
             } catch (IOException e) {
                 LOG.debug("Cannot note the sync point of {} {}", user, name, e);
             }

@@ -223,4 +223,21 @@ class MaildirStoreTest {
         assertEquals(4, third.mailbox(ALICE).open("INBOX").messages().size(), "another tool's message seen");
         assertEquals(1, third.stats().scans.sum());
     }
+
+    @Test
+    void aFolderEvictedAgainAndAgainWithoutChangesDoesNotGrowItsIndex() throws Exception {
+        MaildirStore store = store(1);
+        Mailbox mb = store.mailbox(ALICE);
+        mb.create("Other");
+        store.deliver(ALICE, "INBOX", text("m\r\n"), "q1");
+        Path index = FolderNames.userDir(root, ALICE).resolve(IndexLog.FILE);
+        mb.open("Other"); // evicts INBOX: its sync point is noted
+        long size = Files.size(index);
+        for (int i = 0; i < 20; i++) {
+            mb.open("INBOX");
+            mb.open("Other");
+        }
+        assertTrue(store.stats().evictions.sum() >= 40);
+        assertEquals(size, Files.size(index));
+    }
 }
