@@ -3,16 +3,18 @@ package org.postrider.store.maildir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.nio.channels.Channels;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -20,13 +22,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.Flag;
 import org.postrider.api.store.FlagChange;
-import org.postrider.api.store.Folder;
 import org.postrider.api.store.MessageMeta;
 import org.postrider.api.store.StoreEvent;
 import org.postrider.api.store.StoreException;
@@ -35,20 +37,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Maildir folder with its index. The rules that keep UIDs honest:
+ * One Maildir folder with its index, loaded on first use and dropped again when the store
+ * evicts it ({@link #tryClose}): after that every call throws {@link Evicted} and the caller
+ * resolves the folder anew ({@link FolderHandle}), so one folder never has two writers.
+ * The rules that keep UIDs honest:
  * <ul>
  * <li>a new message's index record is durable before its file appears in new/ or cur/, so
  *     a crash can leave a record without a file (then marked expunged) but never a file
  *     whose UID was handed out twice;</li>
+ * <li>no UID or MODSEQ is used before the {@link HighWater} marks cover it;</li>
  * <li>a file the index does not know came from another Maildir tool: it gets the next
  *     UID; a record whose file is gone was removed by one: it is expunged;</li>
- * <li>only a rebuild (no index) trusts the UID written in Postrider's own file names.</li>
+ * <li>only a rebuild (no trusted index) trusts the UID written in Postrider's own file names,
+ *     and only where it can prove them unique: else it changes UIDVALIDITY.</li>
  * </ul>
+ * Changes of other tools are looked for when new/ or cur/ changed their mtime since the
+ * index last matched them; a change of another tool in the same moment as one of ours may
+ * be seen only at the folder's next change.
  */
-final class MaildirFolder implements Folder {
+final class MaildirFolder {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
     static final String UIDVALIDITY_FILE = "postrider-uidvalidity";
     private static final int COMPACT_SLACK = 1000;
+
+    /** Thrown by every call on a folder the store has evicted: resolve it again. */
+    static final class Evicted extends RuntimeException {
+        Evicted() {
+            super("folder evicted from the cache", null, false, false);
+        }
+    }
 
     private final String user;
     private final String name;
@@ -56,77 +73,256 @@ final class MaildirFolder implements Folder {
     private final String host;
     private final IndexLog log;
     private final Consumer<StoreEvent> events;
+    private final UsageListener usage;
+    private final StoreStats stats;
     private final ReentrantLock lock = new ReentrantLock();
+    // All below guarded by lock.
+    private boolean closed;
     private IndexLog.State state;
+    private HighWater hwm;
     private final Map<String, Long> byDeliveryKey = new HashMap<>();
+    /** mtimes of new/ and cur/ when the index last matched them; null when unknown. */
+    private FileTime[] synced;
+    private final List<StoreEvent> pending = new ArrayList<>();
+    private long markBytes;
+    private long markCount;
 
-    MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events) throws IOException {
+    MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events) {
+        this(user, name, dir, host, events, UsageListener.NONE, new StoreStats());
+    }
+
+    MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events, UsageListener usage,
+            StoreStats stats) {
         this.user = user;
         this.name = name;
         this.dir = dir;
         this.host = host;
         this.log = new IndexLog(dir);
         this.events = events;
+        this.usage = usage;
+        this.stats = stats;
+    }
+
+    /** Creates the Maildir directories of a folder (for a new folder, or a delivery into one). */
+    static void createDirectories(Path dir, boolean inbox) throws IOException {
+        for (String sub : new String[] {"tmp", "new", "cur"}) {
+            DurableFiles.createDirectories(dir.resolve(sub));
+        }
+        if (!inbox && !Files.exists(dir.resolve("maildirfolder"))) {
+            DurableFiles.write(dir.resolve("maildirfolder"), new byte[0]);
+        }
+    }
+
+    /** Takes the lock, loading the index if needed; pair with {@link #release}. */
+    private void acquire() throws StoreException {
         lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw new Evicted();
+        }
+        if (state != null) {
+            markBytes = state.bytes();
+            markCount = state.messages.size();
+            return;
+        }
         try {
             open();
+        } catch (IOException | RuntimeException | StoreException e) {
+            state = null;
+            pending.clear();
+            lock.unlock();
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot open folder " + name + " of " + user + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Unlocks, then tells listeners what changed (never under the lock). */
+    private void release() {
+        List<StoreEvent> fire = pending.isEmpty() ? List.of() : List.copyOf(pending);
+        pending.clear();
+        long bytes = state == null ? 0 : state.bytes() - markBytes;
+        long count = state == null ? 0 : state.messages.size() - markCount;
+        lock.unlock();
+        fire.forEach(events);
+        if (bytes != 0 || count != 0) {
+            usage.changed(user, bytes, count);
+        }
+    }
+
+    /** Drops the folder from memory unless a call is using it now; true if it is closed. */
+    boolean tryClose() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            closeLocked();
+            return true;
         } finally {
             lock.unlock();
         }
     }
 
-    private void open() throws IOException {
-        for (String sub : new String[] {"tmp", "new", "cur"}) {
-            DurableFiles.createDirectories(dir.resolve(sub));
+    /** Drops the folder from memory, waiting for a call that uses it. */
+    void close() {
+        lock.lock();
+        try {
+            closeLocked();
+        } finally {
+            lock.unlock();
         }
-        if (!name.equals(FolderNames.INBOX) && !Files.exists(dir.resolve("maildirfolder"))) {
-            DurableFiles.write(dir.resolve("maildirfolder"), new byte[0]);
+    }
+
+    private void closeLocked() {
+        if (state != null && synced != null) {
+            try { // so that opening it again needs no listing if nothing changes meanwhile
+                log.appendSynced(synced);
+            } catch (IOException e) {
+                LOG.debug("Cannot note the sync point of {} {}", user, name, e);
+            }
         }
-        state = log.load();
-        if (state == null) {
-            rebuild(1, 0);
+        closed = true;
+        state = null;
+        byDeliveryKey.clear();
+    }
+
+    private void open() throws IOException, StoreException {
+        stats.loads.increment();
+        boolean inbox = name.equals(FolderNames.INBOX);
+        if (!inbox && !Files.isDirectory(dir.resolve("cur"))) {
+            throw new StoreException("no folder " + name, false); // deleted or renamed meanwhile
+        }
+        createDirectories(dir, inbox); // what another tool may have removed (tmp/)
+        hwm = HighWater.load(dir);
+        IndexLog.State s = log.load();
+        if (s != null && s.trusted) {
+            state = s;
+            markBytes = s.bytes();
+            markCount = s.messages.size();
+            indexKeys();
+            reserve(state, 0, 0); // marks of an index of the first releases
+            synced = s.synced;
+            if (!inSync()) {
+                reconcile();
+            }
         } else {
-            reconcile();
+            if (s != null) {
+                LOG.warn("Index of {} {} is damaged; rebuilding it from the Maildir", user, name);
+            }
+            markBytes = s == null ? 0 : s.bytes();
+            markCount = s == null ? 0 : s.messages.size();
+            state = rebuild(s, false);
+            indexKeys();
+        }
+    }
+
+    /** Raises the high-water marks, durably, before UIDs or MODSEQs past them are used. */
+    private void reserve(IndexLog.State s, long uids, long modSeqs) throws IOException {
+        long u = s.uidNext + uids;
+        long m = s.highestModSeq + modSeqs;
+        if (hwm == null || !hwm.covers(u, m)) {
+            HighWater next = (hwm != null ? hwm : new HighWater(0, 0, HighWater.newId())).raisedTo(u, m);
+            next.write(dir);
+            hwm = next;
         }
     }
 
     /**
-     * Builds the index from the Maildir alone, keeping UIDVALIDITY and the UIDs in our file
-     * names; files of other tools get new UIDs. UIDNEXT never goes below {@code minUidNext},
-     * so UIDs handed out before (even of messages expunged since) are not reused.
+     * Builds the index from the Maildir: the UIDs in Postrider's file names are kept where
+     * they are provably unique, other files get new UIDs. With a trusted index as evidence
+     * (store:reindex), a name's UID is kept if the index gives it to the same file. Without,
+     * it is kept if the name is of this folder, no other name claims the UID, and it lies
+     * below the high-water mark; a duplicate or a UID past the mark changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below the marks or what the
+     * evidence says; keywords come from the evidence. The new log replaces the old one by
+     * an atomic rename, so a crash mid-rebuild leaves the old one. Returns the new state.
      */
-    private void rebuild(long minUidNext, long minModSeq) throws IOException {
-        IndexLog.State s = new IndexLog.State();
-        s.uidValidity = loadOrCreateUidValidity();
-        s.uidNext = Math.max(1, minUidNext);
-        Map<String, String> files = scan();
-        List<String> foreign = new ArrayList<>();
-        for (Map.Entry<String, String> e : files.entrySet()) {
-            MaildirName n = MaildirName.parse(Path.of(e.getValue()).getFileName().toString());
-            long uid = n.uid();
-            if (uid > 0 && !s.messages.containsKey(uid)) {
-                s.messages.put(uid, newMsg(uid, n, e.getValue(), 0));
-                s.uidNext = Math.max(s.uidNext, uid + 1);
-            } else {
-                foreign.add(e.getKey());
+    private IndexLog.State rebuild(IndexLog.State evidence, boolean trusted) throws IOException {
+        Scan scan = scan();
+        Path validityFile = dir.resolve(UIDVALIDITY_FILE);
+        boolean hadValidity = Files.exists(validityFile);
+        long validity = loadOrCreateUidValidity();
+        Map<String, Msg> known = evidence == null ? Map.of() : evidence.byBase();
+        long floorUid = 1;
+        long floorModSeq = 0;
+        boolean proven;
+        if (trusted) {
+            floorUid = evidence.uidNext;
+            floorModSeq = evidence.highestModSeq;
+            proven = true;
+        } else {
+            proven = hwm != null;
+            if (hwm != null) {
+                floorUid = hwm.uidNext();
+                floorModSeq = hwm.modSeq();
+            }
+            if (evidence != null) {
+                floorUid = Math.max(floorUid, evidence.uidNext);
+                floorModSeq = Math.max(floorModSeq, evidence.highestModSeq);
             }
         }
-        s.highestModSeq = minModSeq + 1;
-        for (Msg m : List.copyOf(s.messages.values())) {
-            s.messages.put(m.uid(), m.withFlags(m.flags(), m.keywords(), s.highestModSeq, m.file()));
+        String id = hwm == null ? null : hwm.id();
+        TreeMap<Long, String> kept = new TreeMap<>();
+        List<String> fresh = new ArrayList<>();
+        List<String> bases = new ArrayList<>(scan.files().keySet());
+        bases.sort(null);
+        for (String base : bases) {
+            MaildirName n = MaildirName.parse(fileName(scan.files().get(base)));
+            long uid = n.uid();
+            String from = n.folderId();
+            if (uid > 0 && from != null && !from.equals(id)) {
+                uid = -1; // moved in from another folder: a new message here
+            } else if (trusted) {
+                Msg m = known.get(base);
+                if (m == null || m.uid() != uid) {
+                    uid = -1; // not this UID's message by the index (expunged, or another tool's file)
+                }
+            } else if (uid > 0 && kept.containsKey(uid)) {
+                proven = false;
+                uid = -1;
+            } else if (uid >= floorUid) {
+                proven = false; // a UID this folder's marks say it never handed out
+            }
+            if (uid > 0) {
+                kept.put(uid, base);
+            } else {
+                fresh.add(base);
+            }
         }
-        state = s;
-        foreign.sort(null);
-        for (String base : foreign) {
-            String file = files.get(base);
-            long uid = state.uidNext++;
-            state.messages.put(uid, newMsg(uid, MaildirName.parse(Path.of(file).getFileName().toString()), file,
-                    state.highestModSeq));
+        if (!proven && hadValidity) {
+            long old = validity;
+            validity = Math.max(Instant.now().getEpochSecond(), old + 1);
+            DurableFiles.write(validityFile, (validity + "\n").getBytes(StandardCharsets.UTF_8));
+            LOG.warn("{} {}: the UIDs in the Maildir cannot be proven unique without the index; UIDVALIDITY {} -> {},"
+                    + " clients resynchronise", user, name, old, validity);
         }
-        log.compact(state);
-        indexKeys();
-        LOG.info("Rebuilt index of {} {}: {} messages, UIDVALIDITY {}", user, name, state.messages.size(),
-                state.uidValidity);
+        IndexLog.State s = new IndexLog.State();
+        s.uidValidity = validity;
+        s.uidNext = Math.max(floorUid, kept.isEmpty() ? 1 : kept.lastKey() + 1);
+        s.highestModSeq = floorModSeq + 1;
+        for (Map.Entry<Long, String> e : kept.entrySet()) {
+            s.put(rebuilt(e.getKey(), e.getValue(), scan, known, s.highestModSeq));
+        }
+        for (String base : fresh) {
+            s.put(rebuilt(s.uidNext++, base, scan, known, s.highestModSeq));
+        }
+        reserve(s, 0, 0);
+        log.compact(s);
+        synced = scan.mtimes();
+        LOG.info("Rebuilt index of {} {}: {} messages, UIDVALIDITY {}, UIDNEXT {}", user, name, s.messages.size(),
+                s.uidValidity, s.uidNext);
+        return s;
+    }
+
+    private Msg rebuilt(long uid, String base, Scan scan, Map<String, Msg> known, long modSeq) throws IOException {
+        String file = scan.files().get(base);
+        Msg m = newMsg(uid, MaildirName.parse(fileName(file)), file, modSeq);
+        Msg before = known.get(base);
+        return before == null ? m : m.withFlags(m.flags(), before.keywords(), modSeq, file);
+    }
+
+    private static String fileName(String file) {
+        return file.substring(file.indexOf('/') + 1);
     }
 
     private long loadOrCreateUidValidity() throws IOException {
@@ -143,8 +339,14 @@ final class MaildirFolder implements Folder {
         return v;
     }
 
-    /** Base name to "new/NAME" or "cur/NAME" for every message file on disk; reads directories only. */
-    private Map<String, String> scan() throws IOException {
+    /** What a scan found: base name to "new/NAME" or "cur/NAME", and the mtimes seen before listing. */
+    private record Scan(Map<String, String> files, FileTime[] mtimes) {
+    }
+
+    /** Lists new/ and cur/ (directories only, no message file is read). */
+    private Scan scan() throws IOException {
+        stats.scans.increment();
+        FileTime[] before = mtimes();
         Map<String, String> files = new HashMap<>();
         for (String sub : new String[] {"new", "cur"}) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
@@ -157,7 +359,17 @@ final class MaildirFolder implements Folder {
                 }
             }
         }
-        return files;
+        return new Scan(files, before);
+    }
+
+    private FileTime[] mtimes() throws IOException {
+        return new FileTime[] {Files.getLastModifiedTime(dir.resolve("new")),
+                Files.getLastModifiedTime(dir.resolve("cur"))};
+    }
+
+    /** Whether new/ and cur/ are as the index last saw them (nothing else touched them). */
+    private boolean inSync() throws IOException {
+        return synced != null && Arrays.equals(synced, mtimes());
     }
 
     private Msg newMsg(long uid, MaildirName n, String file, long modSeq) throws IOException {
@@ -177,27 +389,18 @@ final class MaildirFolder implements Folder {
 
     /** Brings the index in line with what other Maildir tools did to the folder. */
     private void reconcile() throws IOException {
-        Map<String, String> files = scan();
-        List<String> lines = new ArrayList<>();
-        List<StoreEvent> fired = new ArrayList<>();
+        Scan scan = scan();
+        Map<String, String> files = scan.files();
         Map<String, Msg> known = new HashMap<>();
-        for (Msg m : List.copyOf(state.messages.values())) {
+        List<Msg> gone = new ArrayList<>();
+        List<Msg> moved = new ArrayList<>();
+        for (Msg m : state.messages.values()) {
             known.put(m.base(), m);
             String file = files.get(m.base());
             if (file == null) {
-                long ms = ++state.highestModSeq;
-                state.messages.remove(m.uid());
-                lines.add(IndexLog.expunged(m.uid(), ms));
-                fired.add(new StoreEvent(user, name, StoreEvent.Kind.EXPUNGED, m.uid(), ms));
+                gone.add(m);
             } else if (!file.equals(m.file())) {
-                Set<Flag> flags = MaildirName.parse(Path.of(file).getFileName().toString()).flags();
-                long ms = flags.equals(m.flags()) ? m.modSeq() : ++state.highestModSeq;
-                Msg moved = m.withFlags(flags, m.keywords(), ms, file);
-                state.messages.put(m.uid(), moved);
-                lines.add(IndexLog.changed(moved));
-                if (ms != m.modSeq()) {
-                    fired.add(new StoreEvent(user, name, StoreEvent.Kind.FLAGS_CHANGED, m.uid(), ms));
-                }
+                moved.add(m);
             }
         }
         List<String> foreign = new ArrayList<>();
@@ -207,14 +410,34 @@ final class MaildirFolder implements Folder {
             }
         }
         foreign.sort(null);
+        List<String> lines = new ArrayList<>();
+        if (!gone.isEmpty() || !moved.isEmpty() || !foreign.isEmpty()) {
+            reserve(state, foreign.size(), gone.size() + moved.size() + foreign.size());
+        }
+        for (Msg m : gone) {
+            long ms = ++state.highestModSeq;
+            state.remove(m.uid());
+            lines.add(IndexLog.expunged(m.uid(), ms));
+            pending.add(new StoreEvent(user, name, StoreEvent.Kind.EXPUNGED, m.uid(), ms));
+        }
+        for (Msg m : moved) {
+            String file = files.get(m.base());
+            Set<Flag> flags = MaildirName.parse(fileName(file)).flags();
+            long ms = flags.equals(m.flags()) ? m.modSeq() : ++state.highestModSeq;
+            Msg now = m.withFlags(flags, m.keywords(), ms, file);
+            state.put(now);
+            lines.add(IndexLog.changed(now));
+            if (ms != m.modSeq()) {
+                pending.add(new StoreEvent(user, name, StoreEvent.Kind.FLAGS_CHANGED, m.uid(), ms));
+            }
+        }
         for (String base : foreign) {
             String file = files.get(base);
             long uid = state.uidNext++;
-            Msg m = newMsg(uid, MaildirName.parse(Path.of(file).getFileName().toString()), file,
-                    ++state.highestModSeq);
-            state.messages.put(uid, m);
+            Msg m = newMsg(uid, MaildirName.parse(fileName(file)), file, ++state.highestModSeq);
+            state.put(m);
             lines.add(IndexLog.added(m));
-            fired.add(new StoreEvent(user, name, StoreEvent.Kind.ADDED, uid, m.modSeq()));
+            pending.add(new StoreEvent(user, name, StoreEvent.Kind.ADDED, uid, m.modSeq()));
         }
         if (!lines.isEmpty()) {
             log.append(lines);
@@ -223,7 +446,7 @@ final class MaildirFolder implements Folder {
         }
         maybeCompact();
         indexKeys();
-        fired.forEach(events);
+        synced = scan.mtimes();
     }
 
     private void indexKeys() {
@@ -241,66 +464,78 @@ final class MaildirFolder implements Folder {
         }
     }
 
-    /** Picks up changes other tools made since the folder was opened. */
+    /** Opens the folder (loading its index) if it is not open. */
+    void touch() throws StoreException {
+        acquire();
+        release();
+    }
+
+    /** Picks up changes other tools made, if new/ or cur/ changed since the index last matched them. */
     void refresh() throws StoreException {
-        lock.lock();
+        acquire();
         try {
-            reconcile();
+            if (!inSync()) {
+                reconcile();
+            }
         } catch (IOException e) {
+            synced = null;
             throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
-    /** Drops the index and rebuilds it from the Maildir (store:reindex). */
+    /**
+     * Rebuilds the index from the Maildir (store:reindex), keeping the UIDs, UIDNEXT and
+     * keywords the current index proves; the new log is written beside the old one and
+     * renamed over it.
+     */
     void reindex() throws StoreException {
-        lock.lock();
+        acquire();
         try {
-            long uidNext = state.uidNext;
-            long modSeq = state.highestModSeq;
-            log.delete();
-            rebuild(uidNext, modSeq);
+            LOG.info("Reindexing {} {} ({} messages)", user, name, state.messages.size());
+            state = rebuild(state, true);
+            indexKeys();
         } catch (IOException e) {
             throw new StoreException("reindex of " + name + " failed: " + e.getMessage(), true, e);
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
-    @Override
-    public String name() {
+    String name() {
         return name;
     }
 
-    @Override
-    public long uidValidity() {
-        return state.uidValidity;
+    long uidValidity() throws StoreException {
+        acquire();
+        try {
+            return state.uidValidity;
+        } finally {
+            release();
+        }
     }
 
-    @Override
-    public long uidNext() {
-        lock.lock();
+    long uidNext() throws StoreException {
+        acquire();
         try {
             return state.uidNext;
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
-    @Override
-    public long highestModSeq() {
-        lock.lock();
+    long highestModSeq() throws StoreException {
+        acquire();
         try {
             return state.highestModSeq;
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
-    @Override
-    public List<MessageMeta> messages() {
-        lock.lock();
+    List<MessageMeta> messages() throws StoreException {
+        acquire();
         try {
             List<MessageMeta> list = new ArrayList<>(state.messages.size());
             for (Msg m : state.messages.values()) {
@@ -308,36 +543,51 @@ final class MaildirFolder implements Folder {
             }
             return list;
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
-    long[] usage() {
-        lock.lock();
+    /** Bytes and messages, kept as messages come and go. */
+    long[] usage() throws StoreException {
+        acquire();
         try {
-            long bytes = 0;
-            for (Msg m : state.messages.values()) {
-                bytes += m.size();
+            return new long[] {state.bytes(), state.messages.size()};
+        } finally {
+            release();
+        }
+    }
+
+    /** The size of a message, or -1 if it has been expunged. */
+    long size(long uid) throws StoreException {
+        acquire();
+        try {
+            Msg m = state.messages.get(uid);
+            return m == null ? -1 : m.size();
+        } finally {
+            release();
+        }
+    }
+
+    /** The message's file now (flag changes rename it). */
+    Path path(long uid) throws StoreException, NoSuchFileException {
+        acquire();
+        try {
+            Msg m = state.messages.get(uid);
+            if (m == null) {
+                throw new NoSuchFileException("message " + uid + " has been expunged");
             }
-            return new long[] {bytes, state.messages.size()};
+            return dir.resolve(m.file());
         } finally {
-            lock.unlock();
+            release();
         }
     }
 
-    @Override
-    public MessageContent content(long uid) {
-        Msg m;
-        lock.lock();
-        try {
-            m = state.messages.get(uid);
-        } finally {
-            lock.unlock();
-        }
-        if (m == null) {
+    /** The content of one message; null if it has been expunged. */
+    MessageContent content(long uid) throws StoreException {
+        long size = size(uid);
+        if (size < 0) {
             return null;
         }
-        long size = m.size();
         return new MessageContent() {
             @Override
             public long size() {
@@ -346,28 +596,18 @@ final class MaildirFolder implements Folder {
 
             @Override
             public InputStream open() throws IOException {
-                return Files.newInputStream(currentPath(uid));
+                try {
+                    return Files.newInputStream(path(uid));
+                } catch (StoreException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
             }
         };
     }
 
-    /** The message's file now (flag changes rename it). */
-    private Path currentPath(long uid) throws IOException {
-        lock.lock();
-        try {
-            Msg m = state.messages.get(uid);
-            if (m == null) {
-                throw new NoSuchFileException("message " + uid + " has been expunged");
-            }
-            return dir.resolve(m.file());
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Delivers idempotently per delivery key; returns the UID. */
     long deliver(MessageContent content, String deliveryKey) throws StoreException {
-        lock.lock();
+        acquire();
         try {
             Long existing = byDeliveryKey.get(deliveryKey);
             if (existing != null && state.messages.containsKey(existing)
@@ -375,13 +615,12 @@ final class MaildirFolder implements Folder {
                 return existing;
             }
         } finally {
-            lock.unlock();
+            release();
         }
         return add(content, EnumSet.noneOf(Flag.class), Set.of(), Instant.now(), deliveryKey);
     }
 
-    @Override
-    public long append(MessageContent content, Set<Flag> flags, Set<String> keywords, Instant internalDate)
+    long append(MessageContent content, Set<Flag> flags, Set<String> keywords, Instant internalDate)
             throws StoreException {
         String key = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         return add(content, flags, keywords, internalDate, key.substring(0, 16));
@@ -401,32 +640,33 @@ final class MaildirFolder implements Folder {
                 out.flush();
                 ch.force(true);
             }
-            StoreEvent event;
-            long uid;
-            lock.lock();
+            acquire();
             try {
-                uid = state.uidNext++;
+                boolean quiet = inSync();
+                reserve(state, 1, 1);
+                long uid = state.uidNext++;
                 long modSeq = ++state.highestModSeq;
                 String base = date.getEpochSecond() + ".M" + (System.nanoTime() / 1000 % 1_000_000_000L) + "Q" + key
-                        + "U" + uid + "." + host + ",S=" + size;
+                        + "F" + hwm.id() + "U" + uid + "." + host + ",S=" + size;
                 MaildirName n = new MaildirName(base, flags);
                 boolean seenByClient = !flags.isEmpty() || !keywords.isEmpty();
                 String file = seenByClient ? "cur/" + n.curName() : "new/" + base;
                 Msg m = new Msg(uid, base, file, size, flags, keywords, modSeq, date, key);
                 // The record first, then the file: see the class comment.
+                synced = null;
                 log.append(List.of(IndexLog.added(m)));
                 state.lines++;
-                state.messages.put(uid, m);
+                state.put(m);
                 byDeliveryKey.put(key, uid);
                 DurableFiles.move(tmp, dir.resolve(file));
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
                 maybeCompact();
-                event = new StoreEvent(user, name, StoreEvent.Kind.ADDED, uid, modSeq);
+                synced = quiet ? mtimes() : null;
+                pending.add(new StoreEvent(user, name, StoreEvent.Kind.ADDED, uid, modSeq));
+                return uid;
             } finally {
-                lock.unlock();
+                release();
             }
-            events.accept(event);
-            return uid;
         } catch (IOException e) {
             throw new StoreException("cannot store message in " + name + ": " + e.getMessage(), true, e);
         } finally {
@@ -438,13 +678,14 @@ final class MaildirFolder implements Folder {
         }
     }
 
-    @Override
-    public List<MessageMeta> changeFlags(Collection<Long> uids, FlagChange change, Set<Flag> flags,
-            Set<String> keywords) throws StoreException {
+    List<MessageMeta> changeFlags(Collection<Long> uids, FlagChange change, Set<Flag> flags, Set<String> keywords)
+            throws StoreException {
         List<MessageMeta> result = new ArrayList<>();
-        List<StoreEvent> fired = new ArrayList<>();
-        lock.lock();
+        acquire();
         try {
+            boolean quiet = inSync();
+            reserve(state, 0, uids.size());
+            synced = null;
             List<String> lines = new ArrayList<>();
             for (long uid : uids) {
                 Msg m = state.messages.get(uid);
@@ -480,30 +721,31 @@ final class MaildirFolder implements Folder {
                     DurableFiles.move(dir.resolve(m.file()), dir.resolve(file));
                 }
                 Msg changed = m.withFlags(f, k, ++state.highestModSeq, file);
-                state.messages.put(uid, changed);
+                state.put(changed);
                 lines.add(IndexLog.changed(changed));
                 result.add(changed.meta());
-                fired.add(new StoreEvent(user, name, StoreEvent.Kind.FLAGS_CHANGED, uid, changed.modSeq()));
+                pending.add(new StoreEvent(user, name, StoreEvent.Kind.FLAGS_CHANGED, uid, changed.modSeq()));
             }
             if (!lines.isEmpty()) {
                 log.append(lines);
                 state.lines += lines.size();
                 maybeCompact();
             }
+            synced = quiet ? mtimes() : null;
         } catch (IOException e) {
             throw new StoreException("cannot change flags in " + name + ": " + e.getMessage(), true, e);
         } finally {
-            lock.unlock();
+            release();
         }
-        fired.forEach(events);
         return result;
     }
 
-    @Override
-    public void expunge(Collection<Long> uids) throws StoreException {
-        List<StoreEvent> fired = new ArrayList<>();
-        lock.lock();
+    void expunge(Collection<Long> uids) throws StoreException {
+        acquire();
         try {
+            boolean quiet = inSync();
+            reserve(state, 0, uids.size());
+            synced = null;
             List<String> lines = new ArrayList<>();
             Set<Path> dirs = new HashSet<>();
             for (long uid : uids) {
@@ -515,12 +757,12 @@ final class MaildirFolder implements Folder {
                 Files.deleteIfExists(p);
                 dirs.add(p.getParent());
                 long ms = ++state.highestModSeq;
-                state.messages.remove(uid);
+                state.remove(uid);
                 if (m.deliveryKey() != null) {
                     byDeliveryKey.remove(m.deliveryKey());
                 }
                 lines.add(IndexLog.expunged(uid, ms));
-                fired.add(new StoreEvent(user, name, StoreEvent.Kind.EXPUNGED, uid, ms));
+                pending.add(new StoreEvent(user, name, StoreEvent.Kind.EXPUNGED, uid, ms));
             }
             for (Path d : dirs) {
                 DurableFiles.syncDirectory(d);
@@ -530,11 +772,11 @@ final class MaildirFolder implements Folder {
                 state.lines += lines.size();
                 maybeCompact();
             }
+            synced = quiet ? mtimes() : null;
         } catch (IOException e) {
             throw new StoreException("cannot expunge in " + name + ": " + e.getMessage(), true, e);
         } finally {
-            lock.unlock();
+            release();
         }
-        fired.forEach(events);
     }
 }

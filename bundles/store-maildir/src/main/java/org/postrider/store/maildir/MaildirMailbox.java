@@ -37,8 +37,8 @@ final class MaildirMailbox implements Mailbox {
         if (!name.equals(FolderNames.INBOX) && !folders().contains(name)) {
             throw new StoreException("no folder " + name, false);
         }
-        MaildirFolder f = store.folder(user, name);
-        f.refresh();
+        FolderHandle f = store.folder(user, name);
+        f.refresh(); // cheap when new/ and cur/ are as the index last saw them
         return f;
     }
 
@@ -48,7 +48,7 @@ final class MaildirMailbox implements Mailbox {
         if (folders().contains(name)) {
             throw new StoreException("folder " + name + " exists already", false);
         }
-        store.folder(user, name);
+        store.createFolder(user, name);
     }
 
     @Override
@@ -61,7 +61,7 @@ final class MaildirMailbox implements Mailbox {
             throw new StoreException("no folder " + name, false);
         }
         Path dir = FolderNames.folderDir(store.userDir(user), name);
-        store.forget(dir);
+        store.forget(user, dir);
         try (Stream<Path> all = Files.walk(dir)) {
             List<Path> paths = new ArrayList<>(all.toList());
             paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
@@ -71,6 +71,8 @@ final class MaildirMailbox implements Mailbox {
             DurableFiles.syncDirectory(dir.getParent());
         } catch (IOException e) {
             throw new StoreException("cannot delete folder " + name + ": " + e.getMessage(), true, e);
+        } finally {
+            store.forget(user, dir); // the usage summed while deleting counted some of it
         }
     }
 
@@ -94,7 +96,7 @@ final class MaildirMailbox implements Mailbox {
                 if (name.equals(a) || name.startsWith(a + "/")) {
                     Path src = FolderNames.folderDir(userDir, name);
                     Path dst = FolderNames.folderDir(userDir, b + name.substring(a.length()));
-                    store.forget(src);
+                    store.forget(user, src);
                     DurableFiles.move(src, dst);
                 }
             }

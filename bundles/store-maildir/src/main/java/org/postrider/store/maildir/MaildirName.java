@@ -6,9 +6,10 @@ import org.postrider.api.store.Flag;
 
 /**
  * Maildir file names: {@code BASE} in new/, {@code BASE:2,FLAGS} in cur/. Names Postrider
- * writes carry the UID, a delivery key and the size in the base
- * ({@code 1732350000.M123456Q0f3a...U42.athena,S=1234}), so a rebuild keeps UIDs, a
- * redelivery is recognised, and sizes are known without a stat.
+ * writes carry the UID, the folder's id (see {@link HighWater}), a delivery key and the size
+ * in the base ({@code 1732350000.M123456Q0f3a...F9c0e11d7U42.athena,S=1234}), so a rebuild
+ * keeps UIDs (of this folder only), a redelivery is recognised, and sizes are known without
+ * a stat. Names of the first releases have no {@code F} part.
  */
 record MaildirName(String base, Set<Flag> flags) {
 
@@ -82,7 +83,38 @@ record MaildirName(String base, Set<Flag> flags) {
 
     /** The UID Postrider wrote into the name, or -1. */
     long uid() {
-        return number('U');
+        String unique = unique();
+        int i = unique == null ? -1 : unique.lastIndexOf('U');
+        if (i < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(unique.substring(i + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The id of the folder that gave the UID ("F" and eight hex digits before the "U"), or null. */
+    String folderId() {
+        String unique = unique();
+        int u = unique == null ? -1 : unique.lastIndexOf('U');
+        if (u < 9 || unique.charAt(u - 9) != 'F') {
+            return null;
+        }
+        String id = unique.substring(u - 8, u);
+        return id.matches("[0-9a-f]{8}") ? id : null;
+    }
+
+    /** Postrider's unique part ("M123456Q...U42"), or null for a name of another tool. */
+    private String unique() {
+        int dot = base.indexOf('.');
+        int end = base.indexOf('.', dot + 1);
+        if (dot < 0 || end < 0) {
+            return null;
+        }
+        String unique = base.substring(dot + 1, end);
+        return unique.startsWith("M") ? unique : null;
     }
 
     /** The delivery key Postrider wrote into the name, or null. */
@@ -93,24 +125,9 @@ record MaildirName(String base, Set<Flag> flags) {
             return null;
         }
         String key = base.substring(q + 1, u);
+        if (key.length() == 25 && key.charAt(16) == 'F') {
+            key = key.substring(0, 16); // the folder id follows
+        }
         return key.matches("[0-9a-f]{16}") ? key : null;
-    }
-
-    private long number(char tag) {
-        int dot = base.indexOf('.');
-        int end = base.indexOf('.', dot + 1);
-        if (dot < 0 || end < 0) {
-            return -1;
-        }
-        String unique = base.substring(dot + 1, end);
-        int i = unique.lastIndexOf(tag);
-        if (i < 0 || !unique.startsWith("M")) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(unique.substring(i + 1));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

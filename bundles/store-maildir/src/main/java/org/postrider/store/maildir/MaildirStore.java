@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded Information Store: one Maildir++ per user under ROOT/domain/local-part,
  * readable by any Maildir tool (message files keep the CRLF line ends they arrived with).
- * Quotas come from the Directory and are checked at delivery.
+ * At most {@code maxOpenFolders} folders are open (their indexes in memory) at once; callers
+ * get {@link FolderHandle}s that find the open folder at each call. Quotas come from the
+ * Directory and are checked at delivery against usage kept per user ({@link UsageCache}).
  */
 @Component(service = {MailStore.class, MaildirStore.class}, configurationPid = "org.postrider.store.maildir")
 @Designate(ocd = MaildirStore.Config.class)
@@ -50,50 +53,91 @@ public class MaildirStore implements MailStore {
     public @interface Config {
         @AttributeDefinition(description = "Where the mailboxes live")
         String root() default "data/mail";
+
+        @AttributeDefinition(description = "Folders kept open, their indexes in memory (least recently used"
+                + " closed first; a folder in use is closed once its call is done)", min = "1")
+        int maxOpenFolders() default 1000;
     }
+
+    /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes. */
+    private static final int MAX_USAGE_ENTRIES = 100_000;
 
     private final Path root;
     private final String host;
-    private final Map<Path, MaildirFolder> folders = new ConcurrentHashMap<>();
+    private final StoreStats stats = new StoreStats();
+    private final FolderCache folders;
+    private final UsageCache usage = new UsageCache(MAX_USAGE_ENTRIES);
     private final Map<String, List<StoreListener>> listeners = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Directory directory;
 
+    /** For tests: the Directory that DS would bind. */
+    void setDirectory(Directory d) {
+        this.directory = d;
+    }
+
     @Activate
     public MaildirStore(BundleContext context, Config config) throws IOException {
-        this.root = Path.of(config.root()).toAbsolutePath();
-        String name = context.getProperty("postrider.server.name");
-        this.host = (name != null ? name : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
-        Files.createDirectories(root);
-        LayoutMigration.run(root);
-        LOG.info("Maildir store at {}", root);
+        this(Path.of(config.root()), context.getProperty("postrider.server.name"), config.maxOpenFolders());
+    }
+
+    MaildirStore(Path root, String serverName, int maxOpenFolders) throws IOException {
+        this.root = root.toAbsolutePath();
+        this.host = (serverName != null ? serverName : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
+        this.folders = new FolderCache(maxOpenFolders, stats);
+        Files.createDirectories(this.root);
+        LayoutMigration.run(this.root);
+        LOG.info("Maildir store at {}, at most {} folders open", this.root, folders.max());
+    }
+
+    @Deactivate
+    void deactivate() {
+        folders.closeAll();
     }
 
     Path userDir(String user) throws StoreException {
         return FolderNames.userDir(root, user);
     }
 
-    MaildirFolder folder(String user, String name) throws StoreException {
+    /** A handle on a user's folder; the folder itself is opened (or found open) at each call. */
+    FolderHandle folder(String user, String name) throws StoreException {
         String canonical = FolderNames.canonical(name);
-        Path dir = FolderNames.folderDir(userDir(user), canonical);
-        MaildirFolder f = folders.get(dir);
-        if (f != null) {
-            return f;
-        }
+        return new FolderHandle(this, user, canonical, FolderNames.folderDir(userDir(user), canonical));
+    }
+
+    /** Creates a folder's directories if they are not there, and opens it. */
+    FolderHandle createFolder(String user, String name) throws StoreException {
+        FolderHandle h = folder(user, name);
         try {
-            return folders.computeIfAbsent(dir, d -> {
-                try {
-                    return new MaildirFolder(user, canonical, d, host, this::fire);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+            MaildirFolder.createDirectories(h.dir(), h.name().equals(FolderNames.INBOX));
+            h.call(f -> {
+                f.touch();
+                return null;
             });
-        } catch (java.io.UncheckedIOException e) {
-            throw new StoreException("cannot open folder " + canonical + " of " + user + ": "
-                    + e.getCause().getMessage(), true, e.getCause());
+        } catch (IOException e) {
+            throw new StoreException("cannot create folder " + h.name() + " of " + user + ": " + e.getMessage(), true,
+                    e);
         }
+        return h;
+    }
+
+    /** The open folder for a handle's call. */
+    MaildirFolder cached(String user, String canonical, Path dir) {
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::fire, usage, stats));
+    }
+
+    int openFolders() {
+        return folders.size();
+    }
+
+    StoreStats stats() {
+        return stats;
+    }
+
+    int maxOpenFolders() {
+        return folders.max();
     }
 
     /** Existing folder names of a user, INBOX first; reads directory names only. */
@@ -120,8 +164,10 @@ public class MaildirStore implements MailStore {
         return names;
     }
 
-    void forget(Path dir) {
-        folders.keySet().removeIf(p -> p.startsWith(dir));
+    /** Closes the open folders at or under {@code dir} before it is deleted or renamed. */
+    void forget(String user, Path dir) {
+        folders.forget(dir);
+        usage.forget(user);
     }
 
     @Override
@@ -134,11 +180,28 @@ public class MaildirStore implements MailStore {
     public long deliver(String user, String folder, MessageContent content, String deliveryId)
             throws StoreException {
         checkQuota(user, content.size());
-        return folder(user, folder).deliver(content, deliveryKey(deliveryId));
+        FolderHandle h = folder(user, folder);
+        if (!h.name().equals(FolderNames.INBOX) && !Files.isDirectory(h.dir().resolve("cur"))) {
+            h = createFolder(user, folder);
+        }
+        String key = deliveryKey(deliveryId);
+        try {
+            return h.call(f -> f.deliver(content, key));
+        } catch (IOException e) {
+            throw new StoreException(e.getMessage(), true, e);
+        }
     }
 
-    /** Bytes and messages in all of a user's folders, from the indexes. */
+    /**
+     * Bytes and messages in all of a user's folders: summed from the indexes when first asked,
+     * then kept as the folders change.
+     */
     public long[] usage(String user) throws StoreException {
+        userDir(user); // validates
+        return usage.get(user, this::sumUsage);
+    }
+
+    private long[] sumUsage(String user) throws StoreException {
         long bytes = 0;
         long count = 0;
         for (String name : folderNames(user)) {

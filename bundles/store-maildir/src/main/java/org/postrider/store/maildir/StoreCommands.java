@@ -41,7 +41,7 @@ public class StoreCommands {
     @Descriptor("list the messages of a folder (default INBOX): UID, size, flags, MODSEQ")
     public String list(@Descriptor("the user") String user, @Descriptor("the folder") String... folder)
             throws StoreException {
-        MaildirFolder f = store.folder(user, folder.length > 0 ? folder[0] : "INBOX");
+        FolderHandle f = store.folder(user, folder.length > 0 ? folder[0] : "INBOX");
         f.refresh();
         StringBuilder sb = new StringBuilder();
         for (MessageMeta m : f.messages()) {
@@ -54,7 +54,7 @@ public class StoreCommands {
     @Descriptor("show UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and size of a folder (default INBOX)")
     public String info(@Descriptor("the user") String user, @Descriptor("the folder") String... folder)
             throws StoreException {
-        MaildirFolder f = store.folder(user, folder.length > 0 ? folder[0] : "INBOX");
+        FolderHandle f = store.folder(user, folder.length > 0 ? folder[0] : "INBOX");
         f.refresh();
         long[] u = f.usage();
         return "folder:        " + f.name() + "\nuidvalidity:   " + f.uidValidity() + "\nuidnext:       "
@@ -62,18 +62,27 @@ public class StoreCommands {
                 + "\nbytes:         " + u[0] + "\n";
     }
 
-    @Descriptor("rebuild a folder's index from the Maildir alone (default: every folder of the user)")
+    @Descriptor("rebuild a folder's index from the Maildir (default: every folder of the user); UIDs and keywords"
+            + " the index proves are kept, and the new index replaces the old one only when complete")
     public String reindex(@Descriptor("the user") String user, @Descriptor("the folder") String... folder)
             throws StoreException {
         List<String> names = folder.length > 0 ? List.of(folder[0]) : store.folderNames(user);
         StringBuilder sb = new StringBuilder();
         for (String n : names) {
-            MaildirFolder f = store.folder(user, n);
+            FolderHandle f = store.folder(user, n);
             f.reindex();
             sb.append(n).append(": ").append(f.usage()[1]).append(" messages, uidnext ").append(f.uidNext())
                     .append('\n');
         }
         return sb.toString();
+    }
+
+    @Descriptor("show the store's open folders and the work it did on disk since start")
+    public String stats() {
+        StoreStats s = store.stats();
+        return "open folders:     " + store.openFolders() + " (maxOpenFolders " + store.maxOpenFolders() + ")\n"
+                + "evictions:        " + s.evictions.sum() + "\nindex loads:      " + s.loads.sum()
+                + "\ndirectory scans:  " + s.scans.sum() + "\n";
     }
 
     @Descriptor("show a user's usage")

@@ -1,0 +1,76 @@
+package org.postrider.store.maildir;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The open folders, at most {@code max} of them, least recently used evicted first. A folder
+ * is evicted only when no call is using it (it is closed under its own lock before it leaves
+ * the map), so a folder opened again after eviction is never a second writer beside the
+ * first: the old one refuses every call from then on ({@link MaildirFolder.Evicted}). While
+ * every folder is busy the cache may hold more for a moment. No one waits for this monitor
+ * while holding a folder's lock (folders call out only after unlocking), so waiting for a
+ * folder's lock under it cannot deadlock.
+ */
+final class FolderCache {
+    private final int max;
+    private final StoreStats stats;
+    private final LinkedHashMap<Path, MaildirFolder> open = new LinkedHashMap<>(16, 0.75f, true);
+
+    FolderCache(int max, StoreStats stats) {
+        this.max = Math.max(1, max);
+        this.stats = stats;
+    }
+
+    /** The folder of {@code dir}, made by {@code create} (cheap: it loads on first use) if not open. */
+    synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create) {
+        MaildirFolder f = open.get(dir);
+        if (f == null) {
+            f = create.apply(dir);
+            open.put(dir, f);
+            evict(dir);
+        }
+        return f;
+    }
+
+    private void evict(Path keep) {
+        Iterator<Map.Entry<Path, MaildirFolder>> it = open.entrySet().iterator();
+        while (open.size() > max && it.hasNext()) {
+            Map.Entry<Path, MaildirFolder> e = it.next();
+            if (!e.getKey().equals(keep) && e.getValue().tryClose()) {
+                it.remove();
+                stats.evictions.increment();
+            }
+        }
+    }
+
+    /**
+     * Closes and drops the folders at or under {@code dir} (deleted or renamed), waiting for
+     * their calls: closed before they leave the map, so none is opened again beside them.
+     */
+    synchronized void forget(Path dir) {
+        open.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(dir)) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
+    }
+
+    synchronized int size() {
+        return open.size();
+    }
+
+    int max() {
+        return max;
+    }
+
+    synchronized void closeAll() {
+        open.values().forEach(MaildirFolder::close);
+        open.clear();
+    }
+}

@@ -1,0 +1,13 @@
+package org.postrider.store.maildir;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the work the store does on disk, shown by {@code store:stats} and read by tests. */
+final class StoreStats {
+    /** Listings of a folder's new/ and cur/ (a scan), the work an up-to-date index spares. */
+    final LongAdder scans = new LongAdder();
+    /** Index logs read (a folder opened, or opened again after eviction). */
+    final LongAdder loads = new LongAdder();
+    /** Folders dropped from memory to stay within maxOpenFolders. */
+    final LongAdder evictions = new LongAdder();
+}

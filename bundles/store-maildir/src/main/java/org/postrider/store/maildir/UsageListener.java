@@ -1,0 +1,9 @@
+package org.postrider.store.maildir;
+
+/** Told how a folder's bytes and message count changed, so a user's usage is kept without a scan. */
+@FunctionalInterface
+interface UsageListener {
+    UsageListener NONE = (user, bytes, messages) -> { };
+
+    void changed(String user, long bytes, long messages);
+}

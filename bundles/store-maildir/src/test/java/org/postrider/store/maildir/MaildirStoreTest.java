@@ -1,0 +1,243 @@
+package org.postrider.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.postrider.store.maildir.MaildirFolderTest.text;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postrider.api.address.Domain;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.Resolution;
+import org.postrider.api.directory.User;
+import org.postrider.api.store.Folder;
+import org.postrider.api.store.Mailbox;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.QuotaExceededException;
+
+/** The store's memory and disk work: a bounded set of open folders, usage without scans, logins without listings. */
+class MaildirStoreTest {
+    static final String ALICE = "alice@example.org";
+
+    @TempDir
+    Path root;
+    final List<MaildirStore> stores = new ArrayList<>();
+
+    MaildirStore store(int maxOpenFolders) throws Exception {
+        MaildirStore s = new MaildirStore(root, "athena", maxOpenFolders);
+        stores.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void close() {
+        stores.forEach(MaildirStore::deactivate);
+    }
+
+    /** A directory with one user and a quota. */
+    static Directory quota(long bytes, long messages) {
+        return new Directory() {
+            @Override
+            public boolean isLocalDomain(Domain domain) {
+                return true;
+            }
+
+            @Override
+            public Resolution resolve(MailAddress address) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<User> user(String id) {
+                return Optional.of(new User(id, "Alice", "athena", bytes, messages));
+            }
+
+            @Override
+            public AuthResult authenticate(String login, char[] password) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Test
+    void openingMoreFoldersThanTheCapKeepsAtMostTheCapOpen() throws Exception {
+        MaildirStore store = store(3);
+        Mailbox mb = store.mailbox(ALICE);
+        for (int i = 0; i < 10; i++) {
+            mb.create("F" + i);
+            store.deliver(ALICE, "F" + i, text("m" + i + "\r\n"), "q" + i);
+            assertTrue(store.openFolders() <= 3, "open folders: " + store.openFolders());
+        }
+        store.deliver(ALICE, "INBOX", text("inbox\r\n"), "qi");
+        assertTrue(store.openFolders() <= 3, "open folders: " + store.openFolders());
+        assertTrue(store.stats().evictions.sum() >= 8);
+        for (int i = 0; i < 10; i++) { // every folder still whole when opened again
+            Folder f = mb.open("F" + i);
+            assertEquals(1, f.messages().size());
+            assertTrue(store.openFolders() <= 3);
+        }
+    }
+
+    @Test
+    void aSessionHoldingAnEvictedFolderNeverBecomesASecondWriter() throws Exception {
+        MaildirStore store = store(2);
+        Mailbox mb = store.mailbox(ALICE);
+        for (int i = 0; i < 4; i++) {
+            mb.create("F" + i);
+        }
+        Folder held = mb.open("INBOX"); // a POP3 session's handle, kept while others evict INBOX
+        int n = 150;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> jobs = new ArrayList<>();
+        jobs.add(pool.submit(() -> {
+            for (int i = 0; i < n; i++) {
+                held.append(text("held " + i + "\r\n"), Set.of(), Set.of(), java.time.Instant.now());
+            }
+            return null;
+        }));
+        jobs.add(pool.submit(() -> {
+            for (int i = 0; i < n; i++) {
+                store.deliver(ALICE, "INBOX", text("smtp " + i + "\r\n"), "in" + i);
+            }
+            return null;
+        }));
+        jobs.add(pool.submit(() -> {
+            for (int i = 0; i < n; i++) {
+                store.deliver(ALICE, "F" + (i % 4), text("other " + i + "\r\n"), "f" + i);
+            }
+            return null;
+        }));
+        for (Future<?> j : jobs) {
+            j.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertTrue(store.stats().evictions.sum() > 0, "the test must evict INBOX while it is held");
+        store.deactivate();
+
+        Path inbox = FolderNames.userDir(root, ALICE);
+        IndexLog.State s = new IndexLog(inbox).load();
+        assertTrue(s.trusted, "one writer, one readable log");
+        assertEquals(2 * n, s.messages.size(), "every message has its own UID in the index");
+        Set<Long> uids = new HashSet<>();
+        for (Msg m : s.messages.values()) {
+            assertTrue(Files.exists(inbox.resolve(m.file())), m.file());
+            assertEquals(m.uid(), MaildirName.parse(m.file().substring(4)).uid(), "the name's UID is the index's");
+            uids.add(m.uid());
+        }
+        try (var files = Files.list(inbox.resolve("new"))) {
+            assertEquals(2 * n, files.count());
+        }
+        assertEquals(2 * n, uids.size());
+    }
+
+    @Test
+    void aDeliveryReadsNoFolderDirectoryAndQuotaFollowsChanges() throws Exception {
+        MaildirStore store = store(100);
+        Mailbox mb = store.mailbox(ALICE);
+        for (String f : List.of("Sent", "Archive", "Archive/2024")) {
+            mb.create(f);
+            store.deliver(ALICE, f, text("in " + f + "\r\n"), "q-" + f);
+        }
+        store.setDirectory(quota(0, 6));
+        store.deliver(ALICE, "INBOX", text("one\r\n"), "q1"); // the first check sums the folders, once
+        long scans = store.stats().scans.sum();
+        long loads = store.stats().loads.sum();
+        store.deliver(ALICE, "INBOX", text("two\r\n"), "q2");
+        store.deliver(ALICE, "Archive", text("three\r\n"), "q3");
+        assertEquals(scans, store.stats().scans.sum(), "no new/ or cur/ listed for a delivery");
+        assertEquals(loads, store.stats().loads.sum(), "no index read for a delivery");
+        assertEquals(6, store.usage(ALICE)[1]);
+        assertThrows(QuotaExceededException.class, () -> store.deliver(ALICE, "INBOX", text("four\r\n"), "q4"));
+
+        Folder archive = mb.open("Archive");
+        archive.expunge(List.of(archive.messages().get(0).uid()));
+        assertEquals(5, store.usage(ALICE)[1], "an expunge frees its place");
+        store.deliver(ALICE, "INBOX", text("four\r\n"), "q4");
+        assertEquals(6, store.usage(ALICE)[1]);
+        assertEquals(scans, store.stats().scans.sum(), "opening Archive, up to date, listed nothing either");
+
+        mb.delete("Sent");
+        assertEquals(5, store.usage(ALICE)[1], "a deleted folder's messages leave the usage");
+        store.deliver(ALICE, "INBOX", text("five\r\n"), "q5");
+    }
+
+    @Test
+    void openingAnUpToDateFolderListsNoDirectoryYetSeesOtherToolsChanges() throws Exception {
+        MaildirStore store = store(100);
+        for (int i = 0; i < 5; i++) {
+            store.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        Mailbox mb = store.mailbox(ALICE);
+        mb.open("INBOX"); // a POP3 login
+        long scans = store.stats().scans.sum();
+        assertEquals(5, mb.open("INBOX").messages().size());
+        store.deliver(ALICE, "INBOX", text("m5\r\n"), "q5");
+        Folder f = mb.open("INBOX");
+        assertEquals(6, f.messages().size());
+        f.expunge(List.of(1L));
+        assertEquals(5, mb.open("INBOX").messages().size());
+        assertEquals(scans, store.stats().scans.sum(), "logins after the store's own changes list nothing");
+
+        // Another tool drops a message in: new/ changes its mtime, the next login lists and finds it.
+        Path inbox = FolderNames.userDir(root, ALICE);
+        Files.writeString(inbox.resolve("new/1700000000.M1P1.othertool"), "Subject: foreign\r\n\r\nx\r\n");
+        List<MessageMeta> now = mb.open("INBOX").messages();
+        assertEquals(6, now.size());
+        assertEquals(scans + 1, store.stats().scans.sum());
+        assertEquals(6, mb.open("INBOX").messages().size());
+        assertEquals(scans + 1, store.stats().scans.sum(), "listed once for the change, not again");
+    }
+
+    @Test
+    void aFolderClosedInSyncOpensAgainWithoutAListing() throws Exception {
+        MaildirStore first = store(100);
+        for (int i = 0; i < 3; i++) {
+            first.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        first.mailbox(ALICE).open("INBOX");
+        first.deactivate(); // a clean stop notes the sync point in the index
+
+        MaildirStore second = store(100);
+        assertEquals(3, second.mailbox(ALICE).open("INBOX").messages().size());
+        assertEquals(0, second.stats().scans.sum(), "the index matched new/ and cur/: no listing");
+        second.deactivate();
+
+        Path inbox = FolderNames.userDir(root, ALICE);
+        Files.writeString(inbox.resolve("new/1700000000.M1P1.othertool"), "Subject: foreign\r\n\r\nx\r\n");
+        MaildirStore third = store(100);
+        assertEquals(4, third.mailbox(ALICE).open("INBOX").messages().size(), "another tool's message seen");
+        assertEquals(1, third.stats().scans.sum());
+    }
+
+    @Test
+    void aFolderEvictedAgainAndAgainWithoutChangesDoesNotGrowItsIndex() throws Exception {
+        MaildirStore store = store(1);
+        Mailbox mb = store.mailbox(ALICE);
+        mb.create("Other");
+        store.deliver(ALICE, "INBOX", text("m\r\n"), "q1");
+        Path index = FolderNames.userDir(root, ALICE).resolve(IndexLog.FILE);
+        mb.open("Other"); // evicts INBOX: its sync point is noted
+        long size = Files.size(index);
+        for (int i = 0; i < 20; i++) {
+            mb.open("INBOX");
+            mb.open("Other");
+        }
+        assertTrue(store.stats().evictions.sum() >= 40);
+        assertEquals(size, Files.size(index));
+    }
+}
