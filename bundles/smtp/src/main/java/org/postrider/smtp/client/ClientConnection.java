@@ -100,8 +100,16 @@ final class ClientConnection implements AutoCloseable {
         attemptEnd = Long.MAX_VALUE;
     }
 
-    /** Starts a stage under its deadline. */
+    /**
+     * Starts a stage under its deadline. The attempt's cap bounds the dialogue only: from the
+     * first block of message text on, the per-block and end-of-message deadlines govern, so a
+     * hop that has taken the whole message is never hung up on while it answers (the message
+     * would go again: a duplicate), and a large message is not cut for its size.
+     */
     private void arm(Deadlines.Stage s, Duration d) {
+        if (s == Deadlines.Stage.DATA_BLOCK || s == Deadlines.Stage.DATA_DONE) {
+            attemptEnd = Long.MAX_VALUE;
+        }
         stage = s;
         armedAt = System.nanoTime();
         stageEnd = armedAt + d.toNanos();

@@ -89,8 +89,10 @@ public class SmtpDelivery implements DeliveryAgent {
                 + "(RFC 5321 4.5.3.2.6: 10 minutes)")
         String dataDoneTimeout() default "10m";
 
-        @AttributeDefinition(description = "The most one delivery attempt may take, all stages together; "
-                + "a longer one is broken off and the message deferred")
+        @AttributeDefinition(description = "The most the dialogue of one delivery attempt may take, from the "
+                + "connection (or the reuse of a cached session) up to the message text, all stages together; a "
+                + "longer one is broken off and the message deferred. The message text is under "
+                + "dataBlockTimeout, the reply to its end under dataDoneTimeout alone")
         String maxAttemptTime() default "30m";
 
         @AttributeDefinition(description = "Domains that must be reached over TLS, else the message waits")

@@ -1,6 +1,7 @@
 package org.postrider.smtp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,5 +120,76 @@ class ClientConnectionDeadlinesTest {
         }
         long took = millisSince(start);
         assertTrue(took >= 1400 && took < 5_000, "capped: " + took + " ms");
+    }
+
+    /**
+     * The hop: greets, answers DATA with 354, reads the message text at {@code bytesPer100ms}
+     * (all at once when 0), then answers the final dot after {@code replyDelay} ms.
+     */
+    private void serveMessage(int bytesPer100ms, long replyDelay) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Socket s = hop.accept();
+                accepted.add(s);
+                java.io.InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                out.write("220 hop\r\n".getBytes(StandardCharsets.US_ASCII));
+                java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[bytesPer100ms > 0 ? bytesPer100ms : 64 * 1024];
+                while (!seen.toString(StandardCharsets.US_ASCII).endsWith("DATA\r\n")) {
+                    seen.write(in.read());
+                }
+                out.write("354 go on\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] end = "\r\n.\r\n".getBytes(StandardCharsets.US_ASCII);
+                byte[] tail = new byte[end.length];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(tail, 1, tail, 0, tail.length - 1);
+                        tail[tail.length - 1] = buf[i];
+                    }
+                    if (java.util.Arrays.equals(tail, end)) {
+                        break;
+                    }
+                    if (bytesPer100ms > 0) {
+                        Thread.sleep(100);
+                    }
+                }
+                Thread.sleep(replyDelay);
+                out.write("250 2.0.0 taken\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                in.read(); // until the client hangs up
+            } catch (IOException | InterruptedException e) {
+                // the client hung up
+            }
+        });
+    }
+
+    @Test
+    void theAttemptCapDoesNotCutTheWaitForTheReplyToTheEndOfTheMessage() throws Exception {
+        serveMessage(0, 1_500); // the hop has the whole message; it answers after the cap would have expired
+        Duration stage = Duration.ofSeconds(5);
+        try (ClientConnection c = connect(stage, Duration.ofMillis(1_000))) {
+            assertEquals(220, c.read(Deadlines.Stage.GREETING).code());
+            assertEquals(354, c.command("DATA", Deadlines.Stage.DATA_INIT).code());
+            c.sendMessage(new ByteArrayInputStream("Subject: x\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII)));
+            long start = System.nanoTime();
+            assertEquals(250, c.read(Deadlines.Stage.DATA_DONE).code(), "only the end-of-message deadline applies");
+            assertTrue(millisSince(start) >= 1_000, "the reply came after the cap: " + millisSince(start) + " ms");
+            assertFalse(c.broken());
+        }
+    }
+
+    @Test
+    void theAttemptCapDoesNotCutAMessageTheHopTakesSteadily() throws Exception {
+        serveMessage(512 * 1024, 0); // ~5 MB a second: 16 MB take longer than the 1 s cap, each block quickly
+        byte[] large = ("x".repeat(998) + "\r\n").repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII);
+        try (ClientConnection c = connect(Duration.ofSeconds(5), Duration.ofMillis(1_000))) {
+            assertEquals(220, c.read(Deadlines.Stage.GREETING).code());
+            assertEquals(354, c.command("DATA", Deadlines.Stage.DATA_INIT).code());
+            long start = System.nanoTime();
+            c.sendMessage(new ByteArrayInputStream(large));
+            assertEquals(250, c.read(Deadlines.Stage.DATA_DONE).code());
+            assertTrue(millisSince(start) >= 1_000, "the transfer outlasted the cap: " + millisSince(start) + " ms");
+        }
     }
 }
