@@ -54,6 +54,7 @@ class SmtpOutDeadlinesIT {
         dns.mx("good.example", 10, "mx.good.example").a("mx.good.example", "127.0.0.9");
         dns.mx("badtls.example", 10, "mx.badtls.example").a("mx.badtls.example", "127.0.0.10");
         dns.mx("mustls.example", 10, "mx.badtls.example");
+        dns.mx("stalltls.example", 10, "mx.stalltls.example").a("mx.stalltls.example", "127.0.0.12");
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.dns", Map.of("servers", "127.0.0.1:" + dns.port(), "timeoutMillis", "2000"));
         athena.config("org.postrider.smtp.client", Map.ofEntries(Map.entry("port", String.valueOf(port)),
@@ -73,7 +74,7 @@ class SmtpOutDeadlinesIT {
     }
 
     /** How a scripted hop behaves. */
-    enum Mode { DRIBBLE_GREETING, DRIBBLE_END_OF_DATA, NORMAL, BROKEN_TLS }
+    enum Mode { DRIBBLE_GREETING, DRIBBLE_END_OF_DATA, NORMAL, BROKEN_TLS, STALLED_TLS }
 
     /**
      * A next hop on a loopback address and the port Athena uses. It records command lines,
@@ -137,10 +138,17 @@ class SmtpOutDeadlinesIT {
                 commands.add(l);
                 String verb = l.toUpperCase(Locale.ROOT);
                 if (verb.startsWith("EHLO")) {
-                    out.write((mode == Mode.BROKEN_TLS ? "250-hop\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
+                    out.write((mode == Mode.BROKEN_TLS || mode == Mode.STALLED_TLS ? "250-hop\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
                             : "250-hop\r\n250 8BITMIME\r\n").getBytes(StandardCharsets.US_ASCII));
                 } else if (verb.equals("STARTTLS")) {
                     out.write("220 go ahead\r\n".getBytes(StandardCharsets.US_ASCII));
+                    if (mode == Mode.STALLED_TLS) {
+                        out.flush();
+                        while (c.getInputStream().read() >= 0) {
+                            // the client's hello goes unanswered until it hangs up
+                        }
+                        return;
+                    }
                     out.write("this is no TLS server hello\r\n".getBytes(StandardCharsets.US_ASCII));
                     return;
                 } else if (verb.equals("DATA")) {
@@ -234,6 +242,19 @@ class SmtpOutDeadlinesIT {
             assertTrue(deferred.contains("status=4.7.5") && deferred.contains("TLS handshake failed"), deferred);
             assertEquals(1, hop.messages.size(), "never sent in plaintext: " + hop.messages);
             assertFalse(hop.commands.stream().anyMatch(c -> c.contains("m@mustls.example")), hop.commands.toString());
+        }
+    }
+
+    @Test
+    void aTlsHandshakePastItsDeadlineDefersTheMessageWithoutAPlaintextRetry() throws Exception {
+        try (Hop hop = new Hop("127.0.0.12", Mode.STALLED_TLS)) {
+            submit("tls-stalled", "s@stalltls.example");
+            String deferred = Await.until("the message deferred", Duration.ofSeconds(30),
+                    () -> deferral("s@stalltls.example"), l -> !l.isEmpty());
+            assertTrue(deferred.contains("status=4.4.2"), deferred);
+            assertEquals(1, hop.connections.get(), "a handshake cut by its deadline is not a TLS failure: no "
+                    + "second session in plaintext");
+            assertTrue(hop.messages.isEmpty(), hop.messages.toString());
         }
     }
 }

@@ -287,6 +287,11 @@ public class SmtpDelivery implements DeliveryAgent {
                     try {
                         conn.startTls();
                     } catch (IOException e) {
+                        if (!(e instanceof javax.net.ssl.SSLException)) {
+                            // A deadline (the hop stalled) or a lost connection is no TLS failure:
+                            // plaintext would not help, and would take the slot a second time.
+                            throw e;
+                        }
                         if (tlsRequired) {
                             return all(rcpts, DeliveryStatus.RETRY, "4.7.5", where + ": TLS handshake failed ("
                                     + e.getMessage() + "), and the policy for " + d.destination() + " requires TLS",
