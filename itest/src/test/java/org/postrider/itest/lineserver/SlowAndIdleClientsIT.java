@@ -43,7 +43,8 @@ class SlowAndIdleClientsIT {
                 Map.entry("preLoginIdleTimeout", "1s"), Map.entry("dataDeadline", "6s"),
                 Map.entry("dataMinRate", "200"), Map.entry("dataRateGrace", "1s"),
                 Map.entry("allowPlaintextAuth", "true"), Map.entry("authFailureDelay", "10ms"),
-                Map.entry("maxPasswordChecks", "1"), Map.entry("passwordCheckWait", "50ms")));
+                Map.entry("maxPasswordChecks", "1"), Map.entry("passwordCheckWait", "50ms"),
+                Map.entry("maxMessageSize", "100000")));
         athena.config("org.postrider.pop3", Map.of("port", "0", "tlsPort", "-1", "idleTimeout", "20s",
                 "preLoginIdleTimeout", "1s", "allowPlaintextAuth", "true"));
         athena.start();
@@ -184,6 +185,27 @@ class SlowAndIdleClientsIT {
             String reply = r.line();
             assertTrue(reply != null && reply.startsWith("421 4.4.2"), reply);
             assertTrue(took >= 5_000 && took < 10_000, "cut at the 6 s deadline for the whole text: " + took + " ms");
+        }
+    }
+
+    @Test
+    void aBdatChunkOverTheSizeLimitEndsTheMessageTextSoAPauseAfterTheRefusalIsIdleTime() throws Exception {
+        try (Raw r = new Raw(smtp)) {
+            assertTrue(r.line().startsWith("220"));
+            assertTrue(r.command("EHLO big.example").startsWith("250"));
+            assertTrue(r.command("MAIL FROM:<s@example.net>").startsWith("250"));
+            assertTrue(r.command("RCPT TO:<alice@example.org>").startsWith("250"));
+            r.out.write("BDAT 1000\r\n".getBytes(StandardCharsets.US_ASCII));
+            r.out.write(("X: " + "a".repeat(995) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(r.line().startsWith("250"));
+            String over = "BDAT 200000\r\n" + ("X: " + "a".repeat(95) + "\r\n").repeat(2000);
+            assertTrue(r.command(over.substring(0, over.length() - 2)).startsWith("552 5.3.4"));
+            // Past the 6 s deadline for message text, and far below its minimum rate from here on,
+            // but within the 20 s idle time: the text ended with the refusal.
+            Thread.sleep(7_000);
+            assertTrue(r.command("NOOP").startsWith("250"), "the session is idle, not a slow message");
+            assertTrue(r.command("BDAT 0 LAST").startsWith("554"), "the failed transaction ends at LAST");
+            assertTrue(r.command("QUIT").startsWith("221"));
         }
     }
 

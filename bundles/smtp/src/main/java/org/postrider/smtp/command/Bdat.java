@@ -65,6 +65,8 @@ public final class Bdat implements SmtpCommand {
             s.connection().readExact(size, null);
             t.failed = true;
             t.abort();
+            // The text is over (what follows is refused until LAST): a client that pauses now is idle, not slow.
+            s.connection().endData();
             s.reply("552 5.3.4 message size exceeds fixed limit");
             return;
         }
