@@ -93,7 +93,7 @@ public final class SaslExchange {
             throws IOException, SaslDecoder.InvalidResponse, Cancelled, PasswordChecks.Busy {
         String m = mechanism.toUpperCase(Locale.ROOT);
         if (m.equals(ScramServer.MECHANISM)) {
-            return mechanisms(directory).contains(m) ? scram(initialResponse, challenger, directory) : null;
+            return mechanisms(directory).contains(m) ? scram(initialResponse, challenger, directory, gate) : null;
         }
         Credentials c = switch (m) {
             case "PLAIN" -> SaslDecoder.plain(SaslDecoder.base64(
@@ -119,12 +119,31 @@ public final class SaslExchange {
         }
     }
 
-    private static Outcome scram(String initialResponse, Challenger challenger, Directory directory)
-            throws IOException, SaslDecoder.InvalidResponse, Cancelled {
+    /**
+     * The proof is checked through the gate like a password: the client's hash is not ours
+     * to bound, but the address's penalty after failed logins is waited out all the same,
+     * else SCRAM would be the way around it.
+     */
+    private static Outcome scram(String initialResponse, Challenger challenger, Directory directory,
+            PasswordGate gate) throws IOException, SaslDecoder.InvalidResponse, Cancelled, PasswordChecks.Busy {
         ScramServer server = new ScramServer(directory::scramSha256);
         String clientFirst = initialResponse != null ? initialResponse : ask(challenger, "");
         String serverFirst = server.first(SaslDecoder.base64(clientFirst));
-        String serverFinal = server.last(SaslDecoder.base64(ask(challenger, serverFirst)));
+        byte[] clientFinal = SaslDecoder.base64(ask(challenger, serverFirst));
+        String[] signed = new String[1];
+        SaslDecoder.InvalidResponse[] invalid = new SaslDecoder.InvalidResponse[1];
+        gate.check(() -> {
+            try {
+                signed[0] = server.last(clientFinal);
+            } catch (SaslDecoder.InvalidResponse e) {
+                invalid[0] = e;
+            }
+            return server.result();
+        });
+        if (invalid[0] != null) {
+            throw invalid[0];
+        }
+        String serverFinal = signed[0];
         if (serverFinal != null) {
             // The server's signature goes as a last challenge (RFC 4954 has no data with success);
             // the client answers with an empty line.

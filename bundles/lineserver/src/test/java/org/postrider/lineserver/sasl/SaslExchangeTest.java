@@ -190,4 +190,52 @@ class SaslExchangeTest {
                 () -> SaslExchange.authenticate("LOGIN", b64("user"), new Client(b64("pencil")), d, none::run)));
         assertEquals(List.of("user"), d.asked, "no hash computed without a slot");
     }
+
+    /** A SCRAM client that answers the server-first message with a proof of {@code password}. */
+    private static SaslExchange.Challenger scramClient(String clientFirstBare, String password,
+            List<String> challenges) {
+        return new SaslExchange.Challenger() {
+            int step;
+
+            @Override
+            public String ask(String challenge) {
+                String c = new String(Base64.getDecoder().decode(challenge), StandardCharsets.UTF_8);
+                challenges.add(c);
+                try {
+                    if (step++ == 0) {
+                        String withoutProof = "c=biws," + c.substring(0, c.indexOf(','));
+                        return b64(withoutProof + ",p="
+                                + ScramServerTest.proof(password, clientFirstBare + "," + c + "," + withoutProof));
+                    }
+                    return "";
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    @Test
+    void theScramProofIsCheckedThroughTheSessionsGateAndABusyGateIsPassedOn() throws Exception {
+        List<String> challenges = new ArrayList<>();
+        List<String> gated = new ArrayList<>();
+        SaslExchange.Outcome o = SaslExchange.authenticate("SCRAM-SHA-256", b64("n,,n=user,r=abc"),
+                scramClient("n=user,r=abc", "pencil", challenges), new OneScramUser(), check -> {
+                    gated.add("before, " + challenges.size() + " challenge(s)");
+                    AuthResult r = check.get();
+                    gated.add("after: " + (r instanceof AuthResult.Success ? "success" : String.valueOf(r)));
+                    return r;
+                });
+        assertTrue(o.succeeded(), o.toString());
+        assertEquals(List.of("before, 1 challenge(s)", "after: success"), gated,
+                "the proof is checked inside the gate, after the address's turn");
+
+        List<String> refused = new ArrayList<>();
+        org.postrider.lineserver.PasswordChecks none = new org.postrider.lineserver.PasswordChecks(1,
+                java.time.Duration.ZERO);
+        none.run(() -> assertThrows(org.postrider.lineserver.PasswordChecks.Busy.class,
+                () -> SaslExchange.authenticate("SCRAM-SHA-256", b64("n,,n=user,r=abc"),
+                        scramClient("n=user,r=abc", "pencil", refused), new OneScramUser(), none::run)));
+        assertEquals(1, refused.size(), "no server signature without a turn: " + refused);
+    }
 }
