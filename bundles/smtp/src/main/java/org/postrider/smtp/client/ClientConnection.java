@@ -18,6 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -33,19 +36,52 @@ import org.postrider.lineserver.DotStuffing;
 final class ClientConnection implements AutoCloseable {
     private static final int MAX_REPLY_LINE = 4096;
     private static final int MAX_REPLY_LINES = 100;
-    private static final Set<ClientConnection> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "smtp-out-deadlines");
-                t.setDaemon(true);
-                return t;
-            });
+    /** Open connections, watched by the watchdog; guarded by itself. */
+    private static final Set<ClientConnection> LIVE = new HashSet<>();
+    /**
+     * The watchdog's thread runs only while a connection is open and ends a second after the
+     * last closes: a static thread that never ended would hold this bundle's class loader
+     * after each refresh.
+     */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "smtp-out-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The periodic check while LIVE is not empty; guarded by LIVE. */
+    private static ScheduledFuture<?> watching;
 
     static {
-        WATCHDOG.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            LIVE.forEach(c -> c.checkDeadline(now));
-        }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        WATCHDOG.setKeepAliveTime(1, TimeUnit.SECONDS);
+        WATCHDOG.allowCoreThreadTimeOut(true);
+        WATCHDOG.setRemoveOnCancelPolicy(true);
+    }
+
+    private static void watch(ClientConnection c) {
+        synchronized (LIVE) {
+            LIVE.add(c);
+            if (watching == null) {
+                watching = WATCHDOG.scheduleAtFixedRate(ClientConnection::checkAll, 100, 100, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static void unwatch(ClientConnection c) {
+        synchronized (LIVE) {
+            if (LIVE.remove(c) && LIVE.isEmpty() && watching != null) {
+                watching.cancel(false);
+                watching = null;
+            }
+        }
+    }
+
+    private static void checkAll() {
+        List<ClientConnection> open;
+        synchronized (LIVE) {
+            open = List.copyOf(LIVE);
+        }
+        long now = System.nanoTime();
+        open.forEach(c -> c.checkDeadline(now));
     }
 
     /** The TCP socket under any TLS layer: closing it never waits for a lock, as closing TLS may. */
@@ -79,7 +115,7 @@ final class ClientConnection implements AutoCloseable {
         plain = new Socket();
         socket = plain;
         beginAttempt();
-        LIVE.add(this);
+        watch(this);
         try {
             plain.connect(new InetSocketAddress(address, port), (int) Math.max(1, connectTimeout.toMillis()));
         } catch (IOException e) {
@@ -380,9 +416,11 @@ final class ClientConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        LIVE.remove(this);
-        closeQuietly(socket);
+        unwatch(this);
+        // The plain socket first: closing TLS may block sending close_notify, and no longer watched,
+        // nothing would end that; the TLS layer's close then finds the socket closed and returns.
         closeQuietly(plain);
+        closeQuietly(socket);
     }
 
     private static void closeQuietly(Socket s) {

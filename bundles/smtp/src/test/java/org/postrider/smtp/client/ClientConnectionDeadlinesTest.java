@@ -192,4 +192,22 @@ class ClientConnectionDeadlinesTest {
             assertTrue(millisSince(start) >= 1_000, "the transfer outlasted the cap: " + millisSince(start) + " ms");
         }
     }
+
+    private static long deadlineThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("smtp-out-deadlines") && t.isAlive()).count();
+    }
+
+    @Test
+    void theDeadlineThreadEndsOnceNoConnectionIsOpen() throws Exception {
+        serve("220 hop\r\n", " ");
+        try (ClientConnection c = connect(STAGE, Duration.ofMinutes(1))) {
+            assertEquals(220, c.read(Deadlines.Stage.GREETING).code());
+            assertTrue(deadlineThreads() > 0, "an open connection is watched");
+        }
+        for (int i = 0; i < 100 && deadlineThreads() > 0; i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, deadlineThreads(), "no thread left behind to hold the bundle's class loader after a refresh");
+    }
 }
