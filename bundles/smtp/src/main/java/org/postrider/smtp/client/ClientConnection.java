@@ -95,6 +95,8 @@ final class ClientConnection implements AutoCloseable {
     private volatile long attemptEnd = Long.MAX_VALUE;
     private volatile Deadlines.Stage stage = Deadlines.Stage.GREETING;
     private volatile String expired;
+    /** Guards the deadlines against the watchdog's check, so it acts on current ones only. */
+    private final Object deadlineLock = new Object();
     private final String host;
     private final String where;
     private final InetAddress address;
@@ -128,12 +130,16 @@ final class ClientConnection implements AutoCloseable {
 
     /** Starts the cap of a delivery attempt (a new session, or a cached one taken for a message). */
     void beginAttempt() {
-        attemptEnd = System.nanoTime() + deadlines.attempt().toNanos();
+        synchronized (deadlineLock) {
+            attemptEnd = System.nanoTime() + deadlines.attempt().toNanos();
+        }
     }
 
     /** The attempt is over (the session goes idle into the cache). */
     void endAttempt() {
-        attemptEnd = Long.MAX_VALUE;
+        synchronized (deadlineLock) {
+            attemptEnd = Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -143,33 +149,49 @@ final class ClientConnection implements AutoCloseable {
      * would go again: a duplicate), and a large message is not cut for its size.
      */
     private void arm(Deadlines.Stage s, Duration d) {
-        if (s == Deadlines.Stage.DATA_BLOCK || s == Deadlines.Stage.DATA_DONE) {
-            attemptEnd = Long.MAX_VALUE;
+        synchronized (deadlineLock) {
+            if (s == Deadlines.Stage.DATA_BLOCK || s == Deadlines.Stage.DATA_DONE) {
+                attemptEnd = Long.MAX_VALUE;
+            }
+            stage = s;
+            armedAt = System.nanoTime();
+            stageEnd = armedAt + d.toNanos();
         }
-        stage = s;
-        armedAt = System.nanoTime();
-        stageEnd = armedAt + d.toNanos();
     }
 
     private void disarm() {
-        stageEnd = Long.MAX_VALUE;
+        synchronized (deadlineLock) {
+            stageEnd = Long.MAX_VALUE;
+        }
     }
 
-    /** Called by the watchdog: past a deadline, the socket is closed under the blocked call. */
+    /**
+     * Called by the watchdog: past a deadline, the socket is closed under the blocked call.
+     * Deciding and closing under the lock that arm, disarm and the attempt's end take, the
+     * watchdog never closes on a deadline the session has already left behind (a stage
+     * finished, or the session handed back to the cache and taken by another delivery).
+     */
     private void checkDeadline(long now) {
-        long stageAt = stageEnd;
-        long attemptAt = attemptEnd;
-        boolean stageOver = stageAt != Long.MAX_VALUE && now - stageAt >= 0;
-        boolean attemptOver = attemptAt != Long.MAX_VALUE && now - attemptAt >= 0;
-        if (expired != null || !(stageOver || attemptOver)) {
-            return;
+        synchronized (deadlineLock) {
+            long stageAt = stageEnd;
+            long attemptAt = attemptEnd;
+            boolean stageOver = stageAt != Long.MAX_VALUE && now - stageAt >= 0;
+            boolean attemptOver = attemptAt != Long.MAX_VALUE && now - attemptAt >= 0;
+            if (expired != null || !(stageOver || attemptOver)) {
+                return;
+            }
+            Deadlines.Stage s = stage;
+            expired = attemptOver ? "the delivery attempt took longer than " + describe(deadlines.attempt())
+                    + " (at " + s.label + ")" : s == Deadlines.Stage.DATA_BLOCK ? "message text not taken within "
+                    + describe(deadlines.dataBlock()) : "no complete " + s.label + " reply within "
+                    + describe(Duration.ofNanos(stageAt - armedAt));
+            closeQuietly(plain); // a TCP close does not block: fine under the lock
         }
-        Deadlines.Stage s = stage;
-        expired = attemptOver ? "the delivery attempt took longer than " + describe(deadlines.attempt()) + " (at "
-                + s.label + ")" : s == Deadlines.Stage.DATA_BLOCK ? "message text not taken within "
-                + describe(deadlines.dataBlock()) : "no complete " + s.label + " reply within "
-                + describe(Duration.ofNanos(stageAt - armedAt));
-        closeQuietly(plain);
+    }
+
+    /** True once the watchdog closed the session on a deadline: it is not kept for reuse. */
+    boolean expired() {
+        return expired != null;
     }
 
     private static String describe(Duration d) {

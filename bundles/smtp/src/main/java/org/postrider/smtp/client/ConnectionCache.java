@@ -126,7 +126,7 @@ final class ConnectionCache implements AutoCloseable {
         int done = c.transactionDone();
         c.endAttempt();
         synchronized (byKey) {
-            if (!closed && !c.broken() && !idleTime.isZero() && done < reuseLimit) {
+            if (!closed && !c.broken() && !c.expired() && !idleTime.isZero() && done < reuseLimit) {
                 Idle i = new Idle(c, List.copyOf(keys));
                 all.add(i);
                 for (String k : i.keys) {

@@ -25,6 +25,8 @@ class ConnectionCacheTest {
     private final ServerSocket hop;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private volatile boolean silent;
+    /** Sessions the client ended (the hop read end of stream). */
+    private final java.util.concurrent.atomic.AtomicInteger hungUp = new java.util.concurrent.atomic.AtomicInteger();
 
     ConnectionCacheTest() throws IOException {
         hop = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -56,6 +58,7 @@ class ConnectionCacheTest {
                     return;
                 }
             }
+            hungUp.incrementAndGet();
         } catch (IOException e) {
             // the client went away
         }
@@ -187,6 +190,23 @@ class ConnectionCacheTest {
             assertNull(cache.take("example.net"), "taken by one key, it is gone from the others");
             assertEquals(0, cache.idleCount());
             c.close();
+        }
+    }
+
+    @Test
+    void aSessionWhoseDeadlinePassedIsNeverCached() throws Exception {
+        try (ConnectionCache cache = new ConnectionCache(Duration.ofSeconds(30), 100)) {
+            Duration stage = Duration.ofSeconds(5);
+            ClientConnection c = new ClientConnection(InetAddress.getLoopbackAddress(), hop.getLocalPort(), "hop",
+                    stage, new Deadlines(stage, stage, stage, stage, stage, stage, stage, Duration.ofMillis(200)));
+            assertEquals(220, c.read(Deadlines.Stage.GREETING).code());
+            // the transaction is done, but the cap passes before the session is handed back: closed under it
+            for (int i = 0; i < 500 && hungUp.get() == 0; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, hungUp.get(), "the watchdog closed the session at the cap");
+            cache.release(List.of("example.net"), c);
+            assertEquals(0, cache.idleCount(), "a session closed by its deadline is not kept for the next message");
         }
     }
 }
