@@ -142,6 +142,7 @@ class ClientConnectionDeadlinesTest {
                 out.write("354 go on\r\n".getBytes(StandardCharsets.US_ASCII));
                 byte[] end = "\r\n.\r\n".getBytes(StandardCharsets.US_ASCII);
                 byte[] tail = new byte[end.length];
+                long sinceNap = 0;
                 for (int n; (n = in.read(buf)) > 0; ) {
                     for (int i = 0; i < n; i++) {
                         System.arraycopy(tail, 1, tail, 0, tail.length - 1);
@@ -150,8 +151,10 @@ class ClientConnectionDeadlinesTest {
                     if (java.util.Arrays.equals(tail, end)) {
                         break;
                     }
-                    if (bytesPer100ms > 0) {
+                    sinceNap += n;
+                    if (bytesPer100ms > 0 && sinceNap >= bytesPer100ms) {
                         Thread.sleep(100);
+                        sinceNap = 0;
                     }
                 }
                 Thread.sleep(replyDelay);
