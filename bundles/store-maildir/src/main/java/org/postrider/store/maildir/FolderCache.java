@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.postrider.api.store.StoreException;
 
 /**
  * The open folders, at most {@code max} of them, least recently used evicted first. A folder
@@ -19,6 +20,8 @@ final class FolderCache {
     private final int max;
     private final StoreStats stats;
     private final LinkedHashMap<Path, MaildirFolder> open = new LinkedHashMap<>(16, 0.75f, true);
+    /** Set by {@link #closeAll}: the store is gone, and a folder opened now would write beside its successor. */
+    private boolean closed;
 
     FolderCache(int max, StoreStats stats) {
         this.max = Math.max(1, max);
@@ -26,7 +29,10 @@ final class FolderCache {
     }
 
     /** The folder of {@code dir}, made by {@code create} (cheap: it loads on first use) if not open. */
-    synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create) {
+    synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create) throws StoreException {
+        if (closed) {
+            throw new StoreException("the store is restarting; try again", true);
+        }
         MaildirFolder f = open.get(dir);
         if (f == null) {
             f = create.apply(dir);
@@ -69,7 +75,9 @@ final class FolderCache {
         return max;
     }
 
+    /** Closes the open folders for good: from now on {@link #get} refuses (temporarily, for the caller). */
     synchronized void closeAll() {
+        closed = true;
         open.values().forEach(MaildirFolder::close);
         open.clear();
     }

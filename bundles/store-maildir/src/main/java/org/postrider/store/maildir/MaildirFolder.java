@@ -75,9 +75,12 @@ final class MaildirFolder {
     private final Consumer<StoreEvent> events;
     private final UsageListener usage;
     private final StoreStats stats;
+    private final boolean exclusive;
     private final ReentrantLock lock = new ReentrantLock();
     // All below guarded by lock.
     private boolean closed;
+    /** Held while the index is loaded, if {@code exclusive}. */
+    private FolderLock osLock;
     private IndexLog.State state;
     private HighWater hwm;
     private final Map<String, Long> byDeliveryKey = new HashMap<>();
@@ -88,11 +91,15 @@ final class MaildirFolder {
     private long markCount;
 
     MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events) {
-        this(user, name, dir, host, events, UsageListener.NONE, new StoreStats());
+        this(user, name, dir, host, events, UsageListener.NONE, new StoreStats(), false);
     }
 
+    /**
+     * @param exclusive hold the folder's OS lock ({@link FolderLock}) while the index is loaded;
+     *                  false only in tests that play a crash by opening a folder again beside itself
+     */
     MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events, UsageListener usage,
-            StoreStats stats) {
+            StoreStats stats, boolean exclusive) {
         this.user = user;
         this.name = name;
         this.dir = dir;
@@ -101,6 +108,7 @@ final class MaildirFolder {
         this.events = events;
         this.usage = usage;
         this.stats = stats;
+        this.exclusive = exclusive;
     }
 
     /** Creates the Maildir directories of a folder (for a new folder, or a delivery into one). */
@@ -130,6 +138,7 @@ final class MaildirFolder {
         } catch (IOException | RuntimeException | StoreException e) {
             state = null;
             pending.clear();
+            releaseOsLock();
             lock.unlock();
             if (e instanceof StoreException se) {
                 throw se;
@@ -185,6 +194,18 @@ final class MaildirFolder {
         closed = true;
         state = null;
         byDeliveryKey.clear();
+        releaseOsLock();
+    }
+
+    private void releaseOsLock() {
+        if (osLock != null) {
+            try {
+                osLock.release();
+            } catch (IOException e) {
+                LOG.warn("Cannot release the lock of {} {}", user, name, e);
+            }
+            osLock = null;
+        }
     }
 
     private void open() throws IOException, StoreException {
@@ -194,6 +215,9 @@ final class MaildirFolder {
             throw new StoreException("no folder " + name, false); // deleted or renamed meanwhile
         }
         createDirectories(dir, inbox); // what another tool may have removed (tmp/)
+        if (exclusive) {
+            osLock = FolderLock.take(dir, FolderLock.WAIT);
+        }
         hwm = HighWater.load(dir);
         IndexLog.State s = log.load();
         if (s != null && s.trusted) {

@@ -124,8 +124,8 @@ public class MaildirStore implements MailStore {
     }
 
     /** The open folder for a handle's call. */
-    MaildirFolder cached(String user, String canonical, Path dir) {
-        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::fire, usage, stats));
+    MaildirFolder cached(String user, String canonical, Path dir) throws StoreException {
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::fire, usage, stats, true));
     }
 
     int openFolders() {

@@ -29,6 +29,7 @@ import org.postrider.api.store.Folder;
 import org.postrider.api.store.Mailbox;
 import org.postrider.api.store.MessageMeta;
 import org.postrider.api.store.QuotaExceededException;
+import org.postrider.api.store.StoreException;
 
 /** The store's memory and disk work: a bounded set of open folders, usage without scans, logins without listings. */
 class MaildirStoreTest {
@@ -240,4 +241,39 @@ class MaildirStoreTest {
         assertTrue(store.stats().evictions.sum() >= 40);
         assertEquals(size, Files.size(index));
     }
+
+    @Test
+    void aStoppedStoreRefusesTemporarilyInsteadOfOpeningASecondWriter() throws Exception {
+        MaildirStore old = store(100);
+        old.deliver(ALICE, "INBOX", text("m1\r\n"), "q1");
+        Folder held = old.mailbox(ALICE).open("INBOX"); // a POP3 session across the restart
+        old.deactivate();
+        MaildirStore next = store(100);
+        next.deliver(ALICE, "INBOX", text("m2\r\n"), "q2");
+
+        StoreException e = assertThrows(StoreException.class, held::messages);
+        assertTrue(e.temporary(), "the client is told to retry");
+        StoreException d = assertThrows(StoreException.class,
+                () -> old.deliver(ALICE, "INBOX", text("m3\r\n"), "q3"));
+        assertTrue(d.temporary(), "an in-flight delivery is retried by the queue");
+        assertEquals(0, old.openFolders(), "the old store opened nothing again");
+        assertEquals(2, next.mailbox(ALICE).open("INBOX").messages().size());
+    }
+
+    @Test
+    void aFolderHasOneWriterAcrossStoreInstances() throws Exception {
+        MaildirStore first = store(100);
+        first.deliver(ALICE, "INBOX", text("m1\r\n"), "q1"); // INBOX open in the first, its lock held
+        MaildirStore second = store(100);
+
+        StoreException e = assertThrows(StoreException.class,
+                () -> second.deliver(ALICE, "INBOX", text("m2\r\n"), "q2"));
+        assertTrue(e.temporary());
+        assertTrue(Files.exists(FolderNames.userDir(root, ALICE).resolve(FolderLock.FILE)));
+
+        first.deactivate(); // lets go of the lock
+        assertEquals(2, second.deliver(ALICE, "INBOX", text("m2\r\n"), "q2"));
+        assertEquals(2, second.mailbox(ALICE).open("INBOX").messages().size());
+    }
+
 }
