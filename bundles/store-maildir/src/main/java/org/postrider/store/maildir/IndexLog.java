@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class IndexLog {
     private static final Logger LOG = LoggerFactory.getLogger(IndexLog.class);
     static final String FILE = "postrider-index";
+    /** UIDs stay below this, IMAP's largest, so that UIDNEXT is one IMAP can say. */
+    static final long MAX_UID = 0xFFFFFFFFL;
 
     /** The index's state after replaying the log. */
     static final class State {
@@ -137,9 +139,7 @@ final class IndexLog {
             case "A" -> {
                 long uid = Long.parseLong(f[1]);
                 long modSeq = Long.parseLong(f[2]);
-                if (uid <= 0 || uid == Long.MAX_VALUE) {
-                    throw new IllegalArgumentException("bad UID");
-                }
+                checkUid(uid);
                 String base = FolderNames.unescape(f[6]);
                 String file = FolderNames.unescape(f[7]);
                 if (base == null || file == null) {
@@ -165,11 +165,19 @@ final class IndexLog {
             }
             case "X" -> {
                 long uid = Long.parseLong(f[1]);
+                checkUid(uid);
                 s.remove(uid);
                 s.uidNext = Math.max(s.uidNext, uid + 1);
                 s.highestModSeq = Math.max(s.highestModSeq, Long.parseLong(f[2]));
             }
             default -> throw new IllegalArgumentException("unknown record " + f[0]);
+        }
+    }
+
+    /** A UID IMAP can name, leaving UIDNEXT one too (RFC 3501: 32-bit UIDs). */
+    private static void checkUid(long uid) {
+        if (uid <= 0 || uid >= MAX_UID) {
+            throw new IllegalArgumentException("bad UID");
         }
     }
 

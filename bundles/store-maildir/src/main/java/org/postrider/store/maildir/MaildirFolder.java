@@ -257,7 +257,8 @@ final class MaildirFolder {
      * they are provably unique, other files get new UIDs. With a trusted index as evidence
      * (store:reindex), a name's UID is kept if the index gives it to the same file. Without,
      * it is kept if the name is of this folder, no other name claims the UID, and it lies
-     * below the high-water mark; a duplicate or a UID past the mark changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below the marks or what the
+     * below the high-water mark; a duplicate or a UID past the mark (or past IMAP's 32-bit
+     * UIDs) gets a new UID and changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below the marks or what the
      * evidence says; keywords come from the evidence. The new log replaces the old one by
      * an atomic rename, so a crash mid-rebuild leaves the old one. Returns the new state.
      */
@@ -304,8 +305,13 @@ final class MaildirFolder {
             } else if (uid > 0 && kept.containsKey(uid)) {
                 proven = false;
                 uid = -1;
+            } else if (uid >= IndexLog.MAX_UID || (uid > 0 && hwm != null && uid >= floorUid)) {
+                // A UID this folder's marks say it never handed out, or past IMAP's 32 bits: taken
+                // from the name it could push UIDNEXT out of range (or overflow it) for good.
+                proven = false;
+                uid = -1;
             } else if (uid >= floorUid) {
-                proven = false; // a UID this folder's marks say it never handed out
+                proven = false; // no marks: the name's UID is kept, under a new UIDVALIDITY
             }
             if (uid > 0) {
                 kept.put(uid, base);

@@ -1,6 +1,7 @@
 package org.postrider.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,9 +199,49 @@ class IndexDurabilityTest {
         Files.delete(dir.resolve(IndexLog.FILE));
 
         MaildirFolder again = open();
-        assertEquals(List.of(1L, 999999L), again.messages().stream().map(MessageMeta::uid).toList(),
-                "under a new UIDVALIDITY the names' UIDs, unique, are kept");
+        List<Long> uids = again.messages().stream().map(MessageMeta::uid).toList();
+        assertEquals(2, uids.size());
+        assertEquals(1L, uids.get(0), "the name's UID below the marks is kept");
+        assertTrue(uids.get(1) < 999999L, "the UID past the marks is not taken from the name: " + uids);
+        assertEquals(uids.get(1) + 1, again.uidNext());
         assertNotEquals(validity, again.uidValidity());
+    }
+
+    @Test
+    void uidsInNamesPastImapsRangeGetFreshUidsAndUidnextStaysIn32Bits() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("one\r\n"), "k1");
+        String name;
+        try (Stream<Path> s = Files.list(dir.resolve("new"))) {
+            name = s.findFirst().orElseThrow().getFileName().toString();
+        }
+        int i = 0;
+        for (String big : List.of("9223372036854775807", "4294967296", "4294967295")) {
+            Files.writeString(dir.resolve("new").resolve(name.replaceFirst("^(\\d+)\\.M\\d+", "$1.M99" + i++)
+                    .replaceFirst("U1\\.", "U" + big + ".")), "big " + big + "\r\n");
+        }
+        Files.delete(dir.resolve(IndexLog.FILE));
+        // The marks are kept: the names' UIDs past them were never handed out by this folder.
+
+        MaildirFolder again = open();
+        List<Long> uids = again.messages().stream().map(MessageMeta::uid).toList();
+        assertEquals(4, uids.size(), "nothing lost");
+        assertEquals(4, Set.copyOf(uids).size(), "no UID twice");
+        for (long uid : uids) {
+            assertTrue(uid > 0 && uid < 0xFFFFFFFFL, "UID " + uid);
+        }
+        assertTrue(again.uidNext() > uids.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertTrue(again.uidNext() <= 0xFFFFFFFFL, "UIDNEXT " + again.uidNext() + " is past what IMAP can say");
+        again.deliver(text("after\r\n"), "k2");
+        assertEquals(5, again.messages().size());
+    }
+
+    @Test
+    void anIndexRecordWithAUidPastImapsRangeIsNotTrusted() throws Exception {
+        MaildirFolder f = open();
+        f.deliver(text("one\r\n"), "k1");
+        Files.writeString(dir.resolve(IndexLog.FILE), "X 4294967296 5\n", StandardOpenOption.APPEND);
+        assertFalse(new IndexLog(dir).load().trusted);
     }
 
     @Test
