@@ -67,6 +67,11 @@ final class FolderCache {
         });
     }
 
+    synchronized boolean holdsLoaded(Path dir) {
+        MaildirFolder f = open.get(dir);
+        return f != null && f.loaded();
+    }
+
     synchronized int size() {
         return open.size();
     }

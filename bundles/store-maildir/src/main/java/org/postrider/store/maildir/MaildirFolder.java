@@ -160,6 +160,16 @@ final class MaildirFolder {
         }
     }
 
+    /** Whether the index is in memory (waits for a call that uses it). */
+    boolean loaded() {
+        lock.lock();
+        try {
+            return state != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Drops the folder from memory unless a call is using it now; true if it is closed. */
     boolean tryClose() {
         if (!lock.tryLock()) {

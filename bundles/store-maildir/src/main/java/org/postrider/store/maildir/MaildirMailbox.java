@@ -98,6 +98,7 @@ final class MaildirMailbox implements Mailbox {
                     Path dst = FolderNames.folderDir(userDir, b + name.substring(a.length()));
                     store.forget(user, src);
                     DurableFiles.move(src, dst);
+                    store.forget(user, src); // a call that opened it again just before the move
                 }
             }
             DurableFiles.syncDirectory(userDir);

@@ -128,6 +128,11 @@ public class MaildirStore implements MailStore {
         return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::fire, usage, stats, true));
     }
 
+    /** For tests: whether the folder at {@code dir} is open with its index loaded. */
+    boolean holdsLoaded(Path dir) {
+        return folders.holdsLoaded(dir);
+    }
+
     int openFolders() {
         return folders.size();
     }

@@ -1,6 +1,7 @@
 package org.postrider.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.postrider.store.maildir.MaildirFolderTest.text;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,4 +278,41 @@ class MaildirStoreTest {
         assertEquals(2, second.mailbox(ALICE).open("INBOX").messages().size());
     }
 
+    @Test
+    void aRenameLeavesNoInstanceOfTheOldFolderOpen() throws Exception {
+        MaildirStore store = store(100);
+        Mailbox mb = store.mailbox(ALICE);
+        mb.create("A");
+        store.deliver(ALICE, "A", text("m\r\n"), "q1");
+        Path a = FolderNames.folderDir(store.userDir(ALICE), "A");
+        Path b = FolderNames.folderDir(store.userDir(ALICE), "B");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = Thread.ofPlatform().start(() -> { // a session that keeps using A by name
+            FolderHandle h;
+            try {
+                h = store.folder(ALICE, "A");
+            } catch (StoreException e) {
+                throw new IllegalStateException(e);
+            }
+            while (!stop.get()) {
+                try {
+                    h.messages();
+                } catch (StoreException e) {
+                    // renamed away meanwhile
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 200; i++) {
+                mb.rename("A", "B");
+                assertFalse(store.holdsLoaded(a), "round " + i + ": A's index stayed open after its rename");
+                mb.rename("B", "A");
+                assertFalse(store.holdsLoaded(b), "round " + i + ": B's index stayed open after its rename");
+            }
+        } finally {
+            stop.set(true);
+            reader.join();
+        }
+        assertEquals(1, mb.open("A").messages().size());
+    }
 }
