@@ -645,8 +645,8 @@ final class MaildirFolder {
         };
     }
 
-    /** Delivers idempotently per delivery key; returns the UID. */
-    long deliver(MessageContent content, String deliveryKey) throws StoreException {
+    /** The UID of the message delivered with this delivery key, or -1 if there is none. */
+    long delivered(String deliveryKey) throws StoreException {
         acquire();
         try {
             Long existing = byDeliveryKey.get(deliveryKey);
@@ -654,8 +654,17 @@ final class MaildirFolder {
                     && Files.exists(dir.resolve(state.messages.get(existing).file()))) {
                 return existing;
             }
+            return -1;
         } finally {
             release();
+        }
+    }
+
+    /** Delivers idempotently per delivery key; returns the UID. */
+    long deliver(MessageContent content, String deliveryKey) throws StoreException {
+        long existing = delivered(deliveryKey);
+        if (existing > 0) {
+            return existing;
         }
         return add(content, EnumSet.noneOf(Flag.class), Set.of(), Instant.now(), deliveryKey);
     }

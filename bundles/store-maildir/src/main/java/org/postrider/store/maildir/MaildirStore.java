@@ -184,13 +184,21 @@ public class MaildirStore implements MailStore {
     @Override
     public long deliver(String user, String folder, MessageContent content, String deliveryId)
             throws StoreException {
-        checkQuota(user, content.size());
         FolderHandle h = folder(user, folder);
-        if (!h.name().equals(FolderNames.INBOX) && !Files.isDirectory(h.dir().resolve("cur"))) {
-            h = createFolder(user, folder);
-        }
         String key = deliveryKey(deliveryId);
         try {
+            if (!h.name().equals(FolderNames.INBOX) && !Files.isDirectory(h.dir().resolve("cur"))) {
+                checkQuota(user, content.size());
+                h = createFolder(user, folder);
+            } else {
+                // A redelivery (the queue did not learn of the first) is answered before the quota:
+                // the message is in, even if it filled the mailbox.
+                long uid = h.call(f -> f.delivered(key));
+                if (uid > 0) {
+                    return uid;
+                }
+                checkQuota(user, content.size());
+            }
             return h.call(f -> f.deliver(content, key));
         } catch (IOException e) {
             throw new StoreException(e.getMessage(), true, e);

@@ -279,6 +279,17 @@ class MaildirStoreTest {
     }
 
     @Test
+    void aRedeliveryOfAMessageThatFilledTheMailboxIsAcceptedNotRefusedForQuota() throws Exception {
+        MaildirStore store = store(100);
+        store.setDirectory(quota(0, 1));
+        long uid = store.deliver(ALICE, "INBOX", text("fills it\r\n"), "q1");
+        // The queue did not learn of the success (a crash before it noted it) and delivers again.
+        assertEquals(uid, store.deliver(ALICE, "INBOX", text("fills it\r\n"), "q1"));
+        assertThrows(QuotaExceededException.class, () -> store.deliver(ALICE, "INBOX", text("new\r\n"), "q2"));
+        assertEquals(1, store.mailbox(ALICE).open("INBOX").messages().size());
+    }
+
+    @Test
     void aRenameLeavesNoInstanceOfTheOldFolderOpen() throws Exception {
         MaildirStore store = store(100);
         Mailbox mb = store.mailbox(ALICE);
