@@ -11,7 +11,8 @@ import org.postrider.api.store.StoreException;
  * kept up to date by the folders' changes, so a delivery's quota check reads two numbers
  * instead of every folder. At most {@code max} users are kept, least recently used dropped.
  * A change that comes while a sum is being taken makes the sum be taken again (a few times
- * at most), so a change is neither lost nor counted twice.
+ * at most; if changes keep coming the last sum answers the caller but is not kept), so the
+ * kept usage neither loses a change nor counts one twice.
  */
 final class UsageCache implements UsageListener {
     private static final int TRIES = 3;
@@ -58,11 +59,14 @@ final class UsageCache implements UsageListener {
                 if (e.ready) {
                     return new long[] {e.bytes, e.messages};
                 }
-                if (e.changes == before || attempt == TRIES) {
+                if (e.changes == before) {
                     e.bytes = sum[0];
                     e.messages = sum[1];
                     e.ready = true;
                     return sum;
+                }
+                if (attempt == TRIES) {
+                    return sum; // about right for this check, but not kept: it may miss a change or count one twice
                 }
             }
         }
