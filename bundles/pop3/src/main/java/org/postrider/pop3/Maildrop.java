@@ -16,11 +16,14 @@ public final class Maildrop {
     public final Folder folder;
     private final List<MessageMeta> messages;
     private final boolean[] deleted;
+    /** Taken at login with the snapshot: UIDLs stay as they were (and need no store) for the session. */
+    private final long uidValidity;
 
     Maildrop(String user, Folder folder) throws StoreException {
         this.user = user;
         this.folder = folder;
         this.messages = folder.messages();
+        this.uidValidity = folder.uidValidity();
         this.deleted = new boolean[messages.size()];
     }
 
@@ -63,7 +66,7 @@ public final class Maildrop {
 
     /** The unique id: UIDVALIDITY and UID, stable across sessions and restarts. */
     public String uidl(MessageMeta m) {
-        return folder.uidValidity() + "." + m.uid();
+        return uidValidity + "." + m.uid();
     }
 
     /** The UPDATE state: removes the marked messages for good. */
