@@ -1,11 +1,13 @@
 package org.postrider.store.maildir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.postrider.api.store.StoreException;
+import org.postrider.kit.durable.DurableFiles;
 
 /**
  * The open folders, at most {@code max} of them, least recently used evicted first. A folder
@@ -65,6 +67,17 @@ final class FolderCache {
             e.getValue().close();
             return true;
         });
+    }
+
+    /**
+     * Renames a folder's directory with every folder under it closed and no folder opened
+     * meanwhile: a call that had begun loading the old one finishes first (close waits for
+     * it), and a call after it finds the old name gone, instead of loading it again (and
+     * recreating its directories) between the close and the rename.
+     */
+    synchronized void forgetAndMove(Path src, Path dst) throws IOException {
+        forget(src);
+        DurableFiles.move(src, dst);
     }
 
     synchronized boolean holdsLoaded(Path dir) {

@@ -96,9 +96,7 @@ final class MaildirMailbox implements Mailbox {
                 if (name.equals(a) || name.startsWith(a + "/")) {
                     Path src = FolderNames.folderDir(userDir, name);
                     Path dst = FolderNames.folderDir(userDir, b + name.substring(a.length()));
-                    store.forget(user, src);
-                    DurableFiles.move(src, dst);
-                    store.forget(user, src); // a call that opened it again just before the move
+                    store.moveFolder(user, src, dst);
                 }
             }
             DurableFiles.syncDirectory(userDir);

@@ -169,6 +169,12 @@ public class MaildirStore implements MailStore {
         return names;
     }
 
+    /** Renames a folder's directory, closing what is open at or under it (see {@link FolderCache#forgetAndMove}). */
+    void moveFolder(String user, Path src, Path dst) throws IOException {
+        folders.forgetAndMove(src, dst);
+        usage.forget(user);
+    }
+
     /** Closes the open folders at or under {@code dir} before it is deleted or renamed. */
     void forget(String user, Path dir) {
         folders.forget(dir);
