@@ -13,4 +13,57 @@ public interface MessageContent {
 
     /** A fresh stream over the whole content; the caller closes it. */
     InputStream open() throws IOException;
+
+    /**
+     * A stream over {@code length} octets from {@code offset} (fewer at the end of the
+     * content). A file behind it is positioned, not read up to the offset.
+     */
+    default InputStream open(long offset, long length) throws IOException {
+        InputStream in = open();
+        try {
+            in.skipNBytes(Math.min(offset, size()));
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return new java.io.FilterInputStream(in) {
+            private long left = Math.max(0, length);
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int b = super.read();
+                if (b >= 0) {
+                    left--;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long s = super.skip(Math.min(n, left));
+                left -= s;
+                return s;
+            }
+
+            @Override
+            public int available() throws IOException {
+                return (int) Math.min(super.available(), left);
+            }
+        };
+    }
 }

@@ -1,6 +1,10 @@
-/** The Information Store: mailboxes, folders, messages, flags, UIDs and change events. */
+/**
+ * The Information Store: folders, messages, flags, UIDs, MODSEQs, MIME structure and change
+ * hints. Version 2: callers hold names ({@link org.postrider.api.store.FolderRef}), not store
+ * objects; listeners are a whiteboard.
+ */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.postrider.api.store;
 
 import org.osgi.annotation.bundle.Export;
