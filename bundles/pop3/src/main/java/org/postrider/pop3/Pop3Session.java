@@ -185,7 +185,7 @@ public final class Pop3Session extends CommandLoop {
             return;
         }
         try {
-            maildrop = new Maildrop(user.id(), store.mailbox(user.id()).open("INBOX"));
+            maildrop = new Maildrop(user.id(), service::store);
         } catch (StoreException e) {
             connection.logout();
             reply("-ERR [SYS/TEMP] cannot open the maildrop: " + e.getMessage());

@@ -2,7 +2,7 @@ package org.postrider.pop3.command;
 
 import java.io.IOException;
 import java.util.Set;
-import org.postrider.api.store.MessageMeta;
+import org.postrider.pop3.Maildrop;
 import org.postrider.pop3.Pop3Session;
 import org.postrider.pop3.proto.Pop3Parser;
 import org.postrider.pop3.proto.Pop3Request;
@@ -21,7 +21,7 @@ public final class Dele implements Pop3Command {
 
     @Override
     public void execute(Pop3Session s, Pop3Request r) throws IOException {
-        MessageMeta m = Messages.one(s, r);
+        Maildrop.Entry m = Messages.one(s, r);
         if (m != null) {
             s.maildrop().delete(Pop3Parser.messageNumber(r.args().get(0), s.maildrop().total()));
             s.reply("+OK message " + r.args().get(0) + " deleted");

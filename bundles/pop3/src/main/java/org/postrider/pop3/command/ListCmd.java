@@ -2,7 +2,6 @@ package org.postrider.pop3.command;
 
 import java.io.IOException;
 import java.util.Set;
-import org.postrider.api.store.MessageMeta;
 import org.postrider.pop3.Maildrop;
 import org.postrider.pop3.Pop3Session;
 import org.postrider.pop3.proto.Pop3Request;
@@ -23,7 +22,7 @@ public final class ListCmd implements Pop3Command {
     public void execute(Pop3Session s, Pop3Request r) throws IOException {
         Maildrop d = s.maildrop();
         if (!r.args().isEmpty()) {
-            MessageMeta m = Messages.one(s, r);
+            Maildrop.Entry m = Messages.one(s, r);
             if (m != null) {
                 s.reply("+OK " + r.args().get(0) + " " + m.size());
             }
@@ -31,7 +30,7 @@ public final class ListCmd implements Pop3Command {
         }
         s.reply("+OK " + d.count() + " messages (" + d.octets() + " octets)");
         for (int n = 1; n <= d.total(); n++) {
-            MessageMeta m = d.get(n);
+            Maildrop.Entry m = d.get(n);
             if (m != null) {
                 s.reply(n + " " + m.size());
             }

@@ -1,7 +1,7 @@
 package org.postrider.pop3.command;
 
 import java.io.IOException;
-import org.postrider.api.store.MessageMeta;
+import org.postrider.pop3.Maildrop;
 import org.postrider.pop3.Pop3Session;
 import org.postrider.pop3.proto.Pop3Parser;
 import org.postrider.pop3.proto.Pop3Request;
@@ -11,13 +11,13 @@ final class Messages {
     private Messages() {
     }
 
-    static MessageMeta one(Pop3Session s, Pop3Request r) throws IOException {
+    static Maildrop.Entry one(Pop3Session s, Pop3Request r) throws IOException {
         if (r.args().isEmpty()) {
             s.reply("-ERR message number required");
             return null;
         }
         Integer n = Pop3Parser.messageNumber(r.args().get(0), s.maildrop().total());
-        MessageMeta m = n == null ? null : s.maildrop().get(n);
+        Maildrop.Entry m = n == null ? null : s.maildrop().get(n);
         if (m == null) {
             s.reply(n == null ? "-ERR no such message" : "-ERR message " + n + " already deleted");
         }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
 import org.postrider.api.message.MessageContent;
-import org.postrider.api.store.MessageMeta;
+import org.postrider.pop3.Maildrop;
 import org.postrider.api.store.StoreException;
 import org.postrider.lineserver.DotStuffing;
 import org.postrider.pop3.Pop3Session;
@@ -29,13 +29,13 @@ public final class Retr implements Pop3Command {
 
     /** Shared with TOP: sends the message or its header and the first body lines. */
     static void send(Pop3Session s, Pop3Request r, int bodyLines) throws IOException {
-        MessageMeta m = Messages.one(s, r);
+        Maildrop.Entry m = Messages.one(s, r);
         if (m == null) {
             return;
         }
         MessageContent content;
         try {
-            content = s.maildrop().folder.content(m.uid());
+            content = s.maildrop().content(m);
         } catch (StoreException e) {
             content = null;
         }
@@ -43,7 +43,14 @@ public final class Retr implements Pop3Command {
             s.reply("-ERR [SYS/TEMP] message is no longer available");
             return;
         }
-        try (InputStream in = content.open()) {
+        InputStream opened;
+        try {
+            opened = content.open();
+        } catch (IOException e) { // the store is being replaced, or the file went away
+            s.reply("-ERR [SYS/TEMP] message is not available now, try again");
+            return;
+        }
+        try (InputStream in = opened) {
             s.reply("+OK " + (bodyLines < 0 ? m.size() + " octets" : "top of message follows"));
             DotStuffing.write(in, s.connection().output(), bodyLines);
         }

@@ -2,7 +2,6 @@ package org.postrider.pop3.command;
 
 import java.io.IOException;
 import java.util.Set;
-import org.postrider.api.store.MessageMeta;
 import org.postrider.pop3.Maildrop;
 import org.postrider.pop3.Pop3Session;
 import org.postrider.pop3.proto.Pop3Request;
@@ -28,7 +27,7 @@ public final class Uidl implements Pop3Command {
     public void execute(Pop3Session s, Pop3Request r) throws IOException {
         Maildrop d = s.maildrop();
         if (!r.args().isEmpty()) {
-            MessageMeta m = Messages.one(s, r);
+            Maildrop.Entry m = Messages.one(s, r);
             if (m != null) {
                 s.reply("+OK " + r.args().get(0) + " " + d.uidl(m));
             }
@@ -36,7 +35,7 @@ public final class Uidl implements Pop3Command {
         }
         s.reply("+OK unique-id listing follows");
         for (int n = 1; n <= d.total(); n++) {
-            MessageMeta m = d.get(n);
+            Maildrop.Entry m = d.get(n);
             if (m != null) {
                 s.reply(n + " " + d.uidl(m));
             }

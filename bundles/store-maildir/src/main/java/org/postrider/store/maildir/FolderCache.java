@@ -2,7 +2,9 @@ package org.postrider.store.maildir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,9 +34,7 @@ final class FolderCache {
 
     /** The folder of {@code dir}, made by {@code create} (cheap: it loads on first use) if not open. */
     synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create) throws StoreException {
-        if (closed) {
-            throw new StoreException("the store is restarting; try again", true);
-        }
+        checkOpen();
         MaildirFolder f = open.get(dir);
         if (f == null) {
             f = create.apply(dir);
@@ -78,6 +78,26 @@ final class FolderCache {
     synchronized void forgetAndMove(Path src, Path dst) throws IOException {
         forget(src);
         DurableFiles.move(src, dst);
+    }
+
+    /** Refuses (temporarily, for the caller) once the store is closed: its successor serves the call. */
+    synchronized void checkOpen() throws StoreException {
+        if (closed) {
+            throw new StoreException("the store is restarting; try again", true);
+        }
+    }
+
+    /** Bytes the open folders' indexes take (waits for calls in progress). */
+    long footprint() {
+        List<MaildirFolder> all;
+        synchronized (this) {
+            all = new ArrayList<>(open.values());
+        }
+        long sum = 0;
+        for (MaildirFolder f : all) {
+            sum += f.footprint();
+        }
+        return sum;
     }
 
     synchronized boolean holdsLoaded(Path dir) {

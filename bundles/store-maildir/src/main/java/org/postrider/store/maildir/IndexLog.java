@@ -5,20 +5,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.postrider.api.store.Flag;
+import org.postrider.api.store.UidSet;
 import org.postrider.kit.durable.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,59 +30,50 @@ import org.slf4j.LoggerFactory;
  * F uid modseq flags file [keyword...]
  * X uid modseq
  * S new-mtime-ns cur-mtime-ns
+ * R uid            (UIDs from here on are \Recent: not yet claimed by a session)
+ * C uid position   (the message's structure is at this position of the cache file)
+ * E modseq         (expunges at or below it are forgotten)
  * </pre>
- * An S record, appended when a folder is closed, says the index matched new/ and cur/ when
- * they had these mtimes; it counts only as the last record (anything after it is a change).
- * Names and keywords are escaped with {@link FolderNames#escape}. A torn last line (a crash
- * mid-append) is ignored when read and cut off before the next append, so a record is never
- * glued to a torn one. Anything else unreadable makes the log untrusted: what it still says
- * serves a rebuild as evidence (UIDNEXT, HIGHESTMODSEQ, keywords), not as the truth.
+ * The message table in memory keeps, per message, the position of the A or F record that
+ * last named its file, and {@link #fileAt} reads the name back from there: names cost no
+ * memory. An S record, appended when a folder is closed, says the index matched new/ and cur/
+ * when they had these mtimes; it counts only as the last record (anything after it is a
+ * change). R, C and S records are hints, written without an fsync (the next append syncs
+ * them). Names and keywords are escaped with {@link FolderNames#escape}. A torn last line (a
+ * crash mid-append) is ignored when read and cut off before the next append, so a record is
+ * never glued to a torn one. Anything else unreadable makes the log untrusted: what it still
+ * says serves a rebuild as evidence (UIDNEXT, HIGHESTMODSEQ, keywords), not as the truth.
  */
 final class IndexLog {
     private static final Logger LOG = LoggerFactory.getLogger(IndexLog.class);
     static final String FILE = "postrider-index";
     /** UIDs stay below this, IMAP's largest, so that UIDNEXT is one IMAP can say. */
     static final long MAX_UID = 0xFFFFFFFFL;
+    /** A record longer than this is damage (names are short; keywords are capped by the folder). */
+    static final int MAX_LINE = 1 << 20;
+    /** Expunges remembered per folder for QRESYNC (16 bytes each). */
+    static final int TOMBSTONES = 4096;
 
     /** The index's state after replaying the log. */
     static final class State {
         long uidValidity;
         long uidNext = 1;
         long highestModSeq;
-        final TreeMap<Long, Msg> messages = new TreeMap<>();
+        final MessageTable table = new MessageTable();
+        final Tombstones tombstones = new Tombstones(TOMBSTONES);
+        /** UIDs at or above are \Recent. */
+        long recentFrom = 1;
         int lines;
+        /** Records in the cache file (live or not), for its compaction. */
+        long cacheRecords;
         /** False when some record could not be read: then only evidence for a rebuild. */
         boolean trusted = true;
         /** mtimes of new/ and cur/ that the index matched, from a last S record; else null. */
         FileTime[] synced;
-        private long bytes;
+    }
 
-        void put(Msg m) {
-            Msg old = messages.put(m.uid(), m);
-            bytes += m.size() - (old == null ? 0 : old.size());
-        }
-
-        Msg remove(long uid) {
-            Msg old = messages.remove(uid);
-            if (old != null) {
-                bytes -= old.size();
-            }
-            return old;
-        }
-
-        /** Bytes of all messages, kept as they come and go. */
-        long bytes() {
-            return bytes;
-        }
-
-        /** The messages by Maildir base name. */
-        Map<String, Msg> byBase() {
-            Map<String, Msg> m = new HashMap<>();
-            for (Msg msg : messages.values()) {
-                m.put(msg.base(), msg);
-            }
-            return m;
-        }
+    /** One record of the log with the position it starts at. */
+    record Line(long pos, String text) {
     }
 
     private final Path file;
@@ -94,6 +84,10 @@ final class IndexLog {
         this.file = folderDir.resolve(FILE);
     }
 
+    Path path() {
+        return file;
+    }
+
     /**
      * Replays the log; null when there is none. A state that is not {@link State#trusted}
      * holds what could be read, record by record.
@@ -102,25 +96,30 @@ final class IndexLog {
         if (!Files.exists(file)) {
             return null;
         }
-        // Bytes that are not UTF-8 (a bad disk) become U+FFFD and fail their record, not the read.
-        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        String[] lines = text.split("\n", -1);
         State s = new State();
-        int usable = lines.length - 1; // what follows the last \n is empty, or a torn append
-        for (int i = 0; i < usable; i++) {
-            try {
-                String[] f = lines[i].split(" ");
-                s.synced = null;
-                if (f[0].equals("S")) {
-                    s.synced = new FileTime[] {FileTime.from(Long.parseLong(f[1]), TimeUnit.NANOSECONDS),
-                        FileTime.from(Long.parseLong(f[2]), TimeUnit.NANOSECONDS)};
-                } else {
-                    replay(s, f);
+        List<Long> expunged = new ArrayList<>();
+        try (LineReader in = new LineReader(file)) {
+            for (Line l; (l = in.next()) != null; ) {
+                try {
+                    if (l.text() == null) {
+                        throw new IllegalArgumentException("record too long");
+                    }
+                    String[] f = l.text().split(" ");
+                    s.synced = null;
+                    if (f[0].equals("S")) {
+                        s.synced = new FileTime[] {FileTime.from(Long.parseLong(f[1]), TimeUnit.NANOSECONDS),
+                            FileTime.from(Long.parseLong(f[2]), TimeUnit.NANOSECONDS)};
+                    } else {
+                        replay(s, f, l.pos(), expunged);
+                    }
+                    s.lines++;
+                } catch (RuntimeException e) {
+                    s.trusted = false;
                 }
-                s.lines++;
-            } catch (RuntimeException e) {
-                s.trusted = false;
             }
+        }
+        if (!expunged.isEmpty()) {
+            s.table.remove(UidSet.of(expunged));
         }
         if (s.uidValidity <= 0) {
             s.trusted = false;
@@ -129,7 +128,7 @@ final class IndexLog {
         return s;
     }
 
-    private static void replay(State s, String[] f) {
+    private static void replay(State s, String[] f, long pos, List<Long> expunged) {
         switch (f[0]) {
             case "V" -> {
                 s.uidValidity = Long.parseLong(f[1]);
@@ -141,35 +140,50 @@ final class IndexLog {
                 long modSeq = Long.parseLong(f[2]);
                 checkUid(uid);
                 String base = FolderNames.unescape(f[6]);
-                String file = FolderNames.unescape(f[7]);
-                if (base == null || file == null) {
+                String name = FolderNames.unescape(f[7]);
+                if (base == null || name == null) {
                     throw new IllegalArgumentException("bad name");
                 }
-                s.put(new Msg(uid, base, file, Long.parseLong(f[3]), MaildirName.flags(f[5]), keywords(f, 8), modSeq,
-                        Instant.ofEpochMilli(Long.parseLong(f[4])), MaildirName.parse(base).deliveryKey()));
+                s.table.put(uid, modSeq, Long.parseLong(f[3]), Long.parseLong(f[4]),
+                        MessageTable.bits(MaildirName.flags(f[5])), keywords(f, 8),
+                        MessageTable.key(MaildirName.parse(base).deliveryKey()), pos);
                 s.uidNext = Math.max(s.uidNext, uid + 1);
                 s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }
             case "F" -> {
                 long uid = Long.parseLong(f[1]);
                 long modSeq = Long.parseLong(f[2]);
-                String file = FolderNames.unescape(f[4]);
-                if (file == null) {
+                if (FolderNames.unescape(f[4]) == null) {
                     throw new IllegalArgumentException("bad name");
                 }
-                Msg m = s.messages.get(uid);
-                if (m != null) {
-                    s.put(m.withFlags(MaildirName.flags(f[3]), keywords(f, 5), modSeq, file));
+                int r = s.table.row(uid);
+                if (r >= 0) {
+                    s.table.change(r, modSeq, MessageTable.bits(MaildirName.flags(f[3])), keywords(f, 5), pos);
                 }
                 s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }
             case "X" -> {
                 long uid = Long.parseLong(f[1]);
+                long modSeq = Long.parseLong(f[2]);
                 checkUid(uid);
-                s.remove(uid);
+                expunged.add(uid);
+                s.tombstones.add(uid, modSeq);
                 s.uidNext = Math.max(s.uidNext, uid + 1);
-                s.highestModSeq = Math.max(s.highestModSeq, Long.parseLong(f[2]));
+                s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }
+            case "R" -> s.recentFrom = Math.max(s.recentFrom, Long.parseLong(f[1]));
+            case "C" -> {
+                int r = s.table.row(Long.parseLong(f[1]));
+                long at = Long.parseLong(f[2]);
+                if (at < 0) {
+                    throw new IllegalArgumentException("bad position");
+                }
+                if (r >= 0) {
+                    s.table.setCachePos(r, at);
+                }
+                s.cacheRecords++;
+            }
+            case "E" -> s.tombstones.raiseFloor(Long.parseLong(f[1]));
             default -> throw new IllegalArgumentException("unknown record " + f[0]);
         }
     }
@@ -193,23 +207,31 @@ final class IndexLog {
         return k;
     }
 
-    static String added(Msg m) {
-        return "A " + m.uid() + " " + m.modSeq() + " " + m.size() + " " + m.internalDate().toEpochMilli() + " "
-                + flags(m.flags()) + " " + FolderNames.escape(m.base()) + " " + FolderNames.escape(m.file())
-                + keywordList(m.keywords());
+    static String added(long uid, long modSeq, long size, long dateMs, Set<Flag> flags, String base, String name,
+            Set<String> keywords) {
+        return "A " + uid + " " + modSeq + " " + size + " " + dateMs + " " + flags(flags) + " "
+                + FolderNames.escape(base) + " " + FolderNames.escape(name) + keywordList(keywords);
     }
 
-    static String changed(Msg m) {
-        return "F " + m.uid() + " " + m.modSeq() + " " + flags(m.flags()) + " " + FolderNames.escape(m.file())
-                + keywordList(m.keywords());
-    }
-
-    private static String synced(FileTime[] mtimes) {
-        return "S " + mtimes[0].to(TimeUnit.NANOSECONDS) + " " + mtimes[1].to(TimeUnit.NANOSECONDS);
+    static String changed(long uid, long modSeq, Set<Flag> flags, String name, Set<String> keywords) {
+        return "F " + uid + " " + modSeq + " " + flags(flags) + " " + FolderNames.escape(name)
+                + keywordList(keywords);
     }
 
     static String expunged(long uid, long modSeq) {
         return "X " + uid + " " + modSeq;
+    }
+
+    static String recent(long from) {
+        return "R " + from;
+    }
+
+    static String cached(long uid, long pos) {
+        return "C " + uid + " " + pos;
+    }
+
+    private static String synced(FileTime[] mtimes) {
+        return "S " + mtimes[0].to(TimeUnit.NANOSECONDS) + " " + mtimes[1].to(TimeUnit.NANOSECONDS);
     }
 
     private static String flags(Set<Flag> f) {
@@ -221,6 +243,59 @@ final class IndexLog {
         StringBuilder sb = new StringBuilder();
         k.stream().sorted().forEach(w -> sb.append(' ').append(FolderNames.escape(w)));
         return sb.toString();
+    }
+
+    /**
+     * The file ("new/..." or "cur/...") named by the A or F record of {@code uid} at
+     * {@code pos}; an IOException if the record there is not one.
+     */
+    String fileAt(long pos, long uid) throws IOException {
+        try (LineReader in = new LineReader(file, pos)) {
+            return fileOf(in.next(), uid);
+        }
+    }
+
+    private static String fileOf(Line l, long uid) throws IOException {
+        if (l != null && l.text() != null) {
+            String[] f = l.text().split(" ");
+            String name = null;
+            if (f[0].equals("A") && f.length >= 8) {
+                name = f[7];
+            } else if (f[0].equals("F") && f.length >= 5) {
+                name = f[4];
+            }
+            if (name != null && f[1].equals(Long.toString(uid))) {
+                String file = FolderNames.unescape(name);
+                if (file != null) {
+                    return file;
+                }
+            }
+        }
+        throw new IOException("index record of UID " + uid + " is not where the index says");
+    }
+
+    /** Every message's file, in table order, read from the log in one pass (reconcile, rebuild). */
+    String[] files(MessageTable t) throws IOException {
+        String[] files = new String[t.size()];
+        Integer[] order = new Integer[t.size()];
+        for (int r = 0; r < order.length; r++) {
+            order[r] = r;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(t.logPos(a), t.logPos(b)));
+        try (LineReader in = new LineReader(file)) {
+            Line l = in.next();
+            for (int r : order) {
+                long want = t.logPos(r);
+                while (l != null && l.pos() < want) {
+                    l = in.next();
+                }
+                if (l == null || l.pos() != want) {
+                    throw new IOException("index record of UID " + t.uid(r) + " is not where the index says");
+                }
+                files[r] = fileOf(l, t.uid(r));
+            }
+        }
+        return files;
     }
 
     /**
@@ -237,17 +312,31 @@ final class IndexLog {
     }
 
     /**
-     * Appends lines and fsyncs them before returning. A torn tail (a crash mid-append) is cut
-     * off first; a failed write is cut off again, so the next record starts on a line of its own.
+     * Appends lines and fsyncs them before returning; returns where each line starts. A torn
+     * tail (a crash mid-append) is cut off first; a failed write is cut off again, so the
+     * next record starts on a line of its own.
      */
-    void append(List<String> lines) throws IOException {
+    long[] append(List<String> lines) throws IOException {
         lastSynced = null;
-        write(lines, true);
+        return write(lines, true);
     }
 
-    private void write(List<String> lines, boolean sync) throws IOException {
+    /** Appends hint records (R, C) without an fsync. */
+    long[] appendHint(List<String> lines) throws IOException {
+        lastSynced = null;
+        return write(lines, false);
+    }
+
+    private long[] write(List<String> lines, boolean sync) throws IOException {
         StringBuilder sb = new StringBuilder();
+        long[] starts = new long[lines.size()];
+        int[] rel = new int[lines.size()];
+        int i = 0;
+        int at = 0;
         for (String l : lines) {
+            rel[i++] = at;
+            byte[] b = (l + "\n").getBytes(StandardCharsets.UTF_8);
+            at += b.length;
             sb.append(l).append('\n');
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -270,7 +359,11 @@ final class IndexLog {
                 }
                 throw e;
             }
+            for (int k = 0; k < starts.length; k++) {
+                starts[k] = end + rel[k];
+            }
         }
+        return starts;
     }
 
     /** Truncates the file after its last newline (if it does not end with one); returns its length. */
@@ -311,16 +404,149 @@ final class IndexLog {
         return one.get(0);
     }
 
-    /** Rewrites the log as one V line and the live messages. */
-    void compact(State s) throws IOException {
+    /**
+     * Rewrites the log as a V line, the live messages, the remembered expunges, the recent
+     * mark and the cache positions, written beside the old log and renamed over it (a crash
+     * leaves one or the other); the table's record positions move to the new log.
+     * {@code files} gives each row's file (null: read from the current log).
+     */
+    void compact(State s, String[] files) throws IOException {
         lastSynced = null;
-        List<String> lines = new ArrayList<>();
-        lines.add("V " + s.uidValidity + " " + s.uidNext + " " + s.highestModSeq);
-        for (Msg m : s.messages.values()) {
-            lines.add(added(m));
+        MessageTable t = s.table;
+        String[] names = files != null ? files : Files.exists(file) ? files(t) : new String[t.size()];
+        Path tmp = file.resolveSibling(FILE + ".new");
+        long[] pos = new long[t.size()];
+        long cached = 0;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            Writer w = new Writer(ch);
+            w.line("V " + s.uidValidity + " " + s.uidNext + " " + s.highestModSeq);
+            for (int r = 0; r < t.size(); r++) {
+                String name = names[r];
+                pos[r] = w.line(added(t.uid(r), t.modSeq(r), t.messageSize(r), t.dateMillis(r), t.flags(r),
+                        MaildirName.parse(name.substring(name.indexOf('/') + 1)).base(), name, t.keywords(r)));
+            }
+            for (int i = 0; i < s.tombstones.size(); i++) {
+                w.line(expunged(s.tombstones.uid(i), s.tombstones.modSeq(i)));
+            }
+            if (s.tombstones.floor() > 0) {
+                w.line("E " + s.tombstones.floor());
+            }
+            w.line(recent(s.recentFrom));
+            for (int r = 0; r < t.size(); r++) {
+                if (t.cachePos(r) >= 0) {
+                    w.line(cached(t.uid(r), t.cachePos(r)));
+                    cached++;
+                }
+            }
+            w.flush();
+            ch.force(false);
+            s.lines = w.lines;
         }
-        DurableFiles.write(file, String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
-        s.lines = lines.size();
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.syncDirectory(file.getParent());
+        for (int r = 0; r < t.size(); r++) {
+            t.setLogPos(r, pos[r]);
+        }
+        s.cacheRecords = cached;
     }
 
+    /** Removes a half-written compaction left by a crash. */
+    void removeStaleCompaction() throws IOException {
+        Files.deleteIfExists(file.resolveSibling(FILE + ".new"));
+    }
+
+    /** Buffered writing that knows where each line starts. */
+    private static final class Writer {
+        private final FileChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        private long pos;
+        int lines;
+
+        Writer(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        long line(String l) throws IOException {
+            long start = pos;
+            byte[] b = (l + "\n").getBytes(StandardCharsets.UTF_8);
+            int off = 0;
+            while (off < b.length) {
+                if (!buf.hasRemaining()) {
+                    flush();
+                }
+                int k = Math.min(buf.remaining(), b.length - off);
+                buf.put(b, off, k);
+                off += k;
+            }
+            pos += b.length;
+            lines++;
+            return start;
+        }
+
+        void flush() throws IOException {
+            buf.flip();
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            buf.clear();
+        }
+    }
+
+    /** Reads the log's complete lines with their positions; a line past {@link #MAX_LINE} comes with null text. */
+    static final class LineReader implements AutoCloseable {
+        private final FileChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        private long bufStart;
+        private byte[] line = new byte[256];
+
+        LineReader(Path file) throws IOException {
+            this(file, 0);
+        }
+
+        LineReader(Path file, long from) throws IOException {
+            try {
+                this.ch = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                throw e;
+            }
+            this.bufStart = from;
+            buf.limit(0);
+        }
+
+        /** The next complete line, or null at the end (a torn last line is not returned). */
+        Line next() throws IOException {
+            long start = bufStart + buf.position();
+            int len = 0;
+            boolean tooLong = false;
+            while (true) {
+                if (!buf.hasRemaining()) {
+                    bufStart += buf.position();
+                    buf.clear();
+                    int r = ch.read(buf, bufStart);
+                    buf.flip();
+                    if (r <= 0) {
+                        return null;
+                    }
+                }
+                byte b = buf.get();
+                if (b == '\n') {
+                    return new Line(start, tooLong ? null : new String(line, 0, len, StandardCharsets.UTF_8));
+                }
+                if (len == MAX_LINE) {
+                    tooLong = true;
+                    continue;
+                }
+                if (len == line.length) {
+                    line = Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
+                }
+                line[len++] = b;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
 }

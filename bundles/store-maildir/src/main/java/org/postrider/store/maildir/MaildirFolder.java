@@ -10,13 +10,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,13 +24,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.store.Changes;
 import org.postrider.api.store.Flag;
 import org.postrider.api.store.FlagChange;
+import org.postrider.api.store.FlagResult;
+import org.postrider.api.store.FolderSummary;
 import org.postrider.api.store.MessageMeta;
-import org.postrider.api.store.StoreEvent;
 import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
+import org.postrider.api.store.UidValidityChangedException;
 import org.postrider.kit.durable.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,12 +56,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Changes of other tools are looked for when new/ or cur/ changed their mtime since the
  * index last matched them; a change of another tool in the same moment as one of ours may
- * be seen only at the folder's next change.
+ * be seen only at the folder's next change. In memory a message costs a row of
+ * {@link MessageTable}; file names are read from the index log when needed.
  */
 final class MaildirFolder {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
     static final String UIDVALIDITY_FILE = "postrider-uidvalidity";
     private static final int COMPACT_SLACK = 1000;
+    /** Keywords of one message, all together, at most this many characters (IMAP clients use a handful). */
+    static final int MAX_KEYWORD_CHARS = 4096;
 
     /** Thrown by every call on a folder the store has evicted: resolve it again. */
     static final class Evicted extends RuntimeException {
@@ -72,7 +78,8 @@ final class MaildirFolder {
     private final Path dir;
     private final String host;
     private final IndexLog log;
-    private final Consumer<StoreEvent> events;
+    private final StructureCache cache;
+    private final FolderEvents events;
     private final UsageListener usage;
     private final StoreStats stats;
     private final boolean exclusive;
@@ -83,28 +90,36 @@ final class MaildirFolder {
     private FolderLock osLock;
     private IndexLog.State state;
     private HighWater hwm;
-    private final Map<String, Long> byDeliveryKey = new HashMap<>();
     /** mtimes of new/ and cur/ when the index last matched them; null when unknown. */
     private FileTime[] synced;
-    private final List<StoreEvent> pending = new ArrayList<>();
+    private long markModSeq;
     private long markBytes;
     private long markCount;
 
-    MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events) {
-        this(user, name, dir, host, events, UsageListener.NONE, new StoreStats(), false);
+    /** Where a folder tells of its changes: once per call that changed it, after unlocking. */
+    @FunctionalInterface
+    interface FolderEvents {
+        void changed(String user, String folder, long highestModSeq);
+
+        FolderEvents NONE = (u, f, m) -> { };
+    }
+
+    MaildirFolder(String user, String name, Path dir, String host) {
+        this(user, name, dir, host, FolderEvents.NONE, UsageListener.NONE, new StoreStats(), false);
     }
 
     /**
      * @param exclusive hold the folder's OS lock ({@link FolderLock}) while the index is loaded;
      *                  false only in tests that play a crash by opening a folder again beside itself
      */
-    MaildirFolder(String user, String name, Path dir, String host, Consumer<StoreEvent> events, UsageListener usage,
+    MaildirFolder(String user, String name, Path dir, String host, FolderEvents events, UsageListener usage,
             StoreStats stats, boolean exclusive) {
         this.user = user;
         this.name = name;
         this.dir = dir;
         this.host = host;
         this.log = new IndexLog(dir);
+        this.cache = new StructureCache(dir);
         this.events = events;
         this.usage = usage;
         this.stats = stats;
@@ -121,6 +136,16 @@ final class MaildirFolder {
         }
     }
 
+    Path dir() {
+        return dir;
+    }
+
+    String name() {
+        return name;
+    }
+
+    // ---- locking and life cycle
+
     /** Takes the lock, loading the index if needed; pair with {@link #release}. */
     private void acquire() throws StoreException {
         lock.lock();
@@ -129,15 +154,14 @@ final class MaildirFolder {
             throw new Evicted();
         }
         if (state != null) {
-            markBytes = state.bytes();
-            markCount = state.messages.size();
+            mark();
             return;
         }
         try {
             open();
+            mark();
         } catch (IOException | RuntimeException | StoreException e) {
             state = null;
-            pending.clear();
             releaseOsLock();
             lock.unlock();
             if (e instanceof StoreException se) {
@@ -147,14 +171,23 @@ final class MaildirFolder {
         }
     }
 
+    private void mark() {
+        markModSeq = state.highestModSeq;
+        markBytes = state.table.bytes();
+        markCount = state.table.size();
+    }
+
     /** Unlocks, then tells listeners what changed (never under the lock). */
     private void release() {
-        List<StoreEvent> fire = pending.isEmpty() ? List.of() : List.copyOf(pending);
-        pending.clear();
-        long bytes = state == null ? 0 : state.bytes() - markBytes;
-        long count = state == null ? 0 : state.messages.size() - markCount;
+        long modSeq = state == null ? markModSeq : state.highestModSeq;
+        boolean changed = modSeq != markModSeq;
+        long bytes = state == null ? 0 : state.table.bytes() - markBytes;
+        long count = state == null ? 0 : state.table.size() - markCount;
+        markModSeq = modSeq;
         lock.unlock();
-        fire.forEach(events);
+        if (changed) {
+            events.changed(user, name, modSeq);
+        }
         if (bytes != 0 || count != 0) {
             usage.changed(user, bytes, count);
         }
@@ -165,6 +198,16 @@ final class MaildirFolder {
         lock.lock();
         try {
             return state != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes the open index takes in memory (0 when not loaded). */
+    long footprint() {
+        lock.lock();
+        try {
+            return state == null ? 0 : state.table.footprint();
         } finally {
             lock.unlock();
         }
@@ -203,7 +246,6 @@ final class MaildirFolder {
         }
         closed = true;
         state = null;
-        byDeliveryKey.clear();
         releaseOsLock();
     }
 
@@ -228,13 +270,11 @@ final class MaildirFolder {
         if (exclusive) {
             osLock = FolderLock.take(dir, FolderLock.WAIT);
         }
+        log.removeStaleCompaction();
         hwm = HighWater.load(dir);
         IndexLog.State s = log.load();
         if (s != null && s.trusted) {
             state = s;
-            markBytes = s.bytes();
-            markCount = s.messages.size();
-            indexKeys();
             reserve(state, 0, 0); // marks of an index of the first releases
             synced = s.synced;
             if (!inSync()) {
@@ -244,10 +284,7 @@ final class MaildirFolder {
             if (s != null) {
                 LOG.warn("Index of {} {} is damaged; rebuilding it from the Maildir", user, name);
             }
-            markBytes = s == null ? 0 : s.bytes();
-            markCount = s == null ? 0 : s.messages.size();
             state = rebuild(s, false);
-            indexKeys();
         }
     }
 
@@ -262,22 +299,30 @@ final class MaildirFolder {
         }
     }
 
+    private void checkValidity(long expected) throws UidValidityChangedException {
+        if (expected != 0 && expected != state.uidValidity) {
+            throw new UidValidityChangedException("UIDVALIDITY of " + name + " is now " + state.uidValidity);
+        }
+    }
+
+    // ---- rebuild and reconcile
+
     /**
      * Builds the index from the Maildir: the UIDs in Postrider's file names are kept where
      * they are provably unique, other files get new UIDs. With a trusted index as evidence
      * (store:reindex), a name's UID is kept if the index gives it to the same file. Without,
      * it is kept if the name is of this folder, no other name claims the UID, and it lies
      * below the high-water mark; a duplicate or a UID past the mark (or past IMAP's 32-bit
-     * UIDs) gets a new UID and changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below the marks or what the
-     * evidence says; keywords come from the evidence. The new log replaces the old one by
-     * an atomic rename, so a crash mid-rebuild leaves the old one. Returns the new state.
+     * UIDs) gets a new UID and changes UIDVALIDITY. UIDNEXT and HIGHESTMODSEQ never go below
+     * the marks or what the evidence says; keywords come from the evidence. The new log
+     * replaces the old one by an atomic rename, so a crash mid-rebuild leaves the old one.
      */
     private IndexLog.State rebuild(IndexLog.State evidence, boolean trusted) throws IOException {
         Scan scan = scan();
         Path validityFile = dir.resolve(UIDVALIDITY_FILE);
         boolean hadValidity = Files.exists(validityFile);
         long validity = loadOrCreateUidValidity();
-        Map<String, Msg> known = evidence == null ? Map.of() : evidence.byBase();
+        Map<String, long[]> known = evidence == null ? Map.of() : knownBases(evidence); // base -> uid, row
         long floorUid = 1;
         long floorModSeq = 0;
         boolean proven;
@@ -308,8 +353,8 @@ final class MaildirFolder {
             if (uid > 0 && from != null && !from.equals(id)) {
                 uid = -1; // moved in from another folder: a new message here
             } else if (trusted) {
-                Msg m = known.get(base);
-                if (m == null || m.uid() != uid) {
+                long[] m = known.get(base);
+                if (m == null || m[0] != uid) {
                     uid = -1; // not this UID's message by the index (expunged, or another tool's file)
                 }
             } else if (uid > 0 && kept.containsKey(uid)) {
@@ -340,25 +385,55 @@ final class MaildirFolder {
         s.uidValidity = validity;
         s.uidNext = Math.max(floorUid, kept.isEmpty() ? 1 : kept.lastKey() + 1);
         s.highestModSeq = floorModSeq + 1;
+        s.recentFrom = evidence == null ? 1 : Math.min(evidence.recentFrom, s.uidNext);
+        if (trusted) { // the expunges it remembers still hold
+            for (int i = 0; i < evidence.tombstones.size(); i++) {
+                s.tombstones.add(evidence.tombstones.uid(i), evidence.tombstones.modSeq(i));
+            }
+            s.tombstones.raiseFloor(evidence.tombstones.floor());
+        } else {
+            s.tombstones.raiseFloor(s.highestModSeq); // what vanished before is not known
+        }
+        List<String> files = new ArrayList<>();
         for (Map.Entry<Long, String> e : kept.entrySet()) {
-            s.put(rebuilt(e.getKey(), e.getValue(), scan, known, s.highestModSeq));
+            files.add(addRebuilt(s, e.getKey(), e.getValue(), scan, evidence, known));
         }
         for (String base : fresh) {
-            s.put(rebuilt(s.uidNext++, base, scan, known, s.highestModSeq));
+            files.add(addRebuilt(s, s.uidNext++, base, scan, evidence, known));
         }
         reserve(s, 0, 0);
-        log.compact(s);
+        cache.delete(); // its records were keyed by UIDs that may have changed
+        log.compact(s, files.toArray(String[]::new));
         synced = scan.mtimes();
-        LOG.info("Rebuilt index of {} {}: {} messages, UIDVALIDITY {}, UIDNEXT {}", user, name, s.messages.size(),
+        LOG.info("Rebuilt index of {} {}: {} messages, UIDVALIDITY {}, UIDNEXT {}", user, name, s.table.size(),
                 s.uidValidity, s.uidNext);
         return s;
     }
 
-    private Msg rebuilt(long uid, String base, Scan scan, Map<String, Msg> known, long modSeq) throws IOException {
+    /** The evidence's messages by base name: {uid, row}; empty if the log cannot say. */
+    private Map<String, long[]> knownBases(IndexLog.State evidence) {
+        try {
+            String[] files = log.files(evidence.table);
+            Map<String, long[]> m = new HashMap<>();
+            for (int r = 0; r < files.length; r++) {
+                m.put(MaildirName.parse(fileName(files[r])).base(), new long[] {evidence.table.uid(r), r});
+            }
+            return m;
+        } catch (IOException e) {
+            LOG.warn("Index of {} {} cannot name its files; rebuilding without it", user, name, e);
+            return Map.of();
+        }
+    }
+
+    private String addRebuilt(IndexLog.State s, long uid, String base, Scan scan, IndexLog.State evidence,
+            Map<String, long[]> known) throws IOException {
         String file = scan.files().get(base);
-        Msg m = newMsg(uid, MaildirName.parse(fileName(file)), file, modSeq);
-        Msg before = known.get(base);
-        return before == null ? m : m.withFlags(m.flags(), before.keywords(), modSeq, file);
+        MaildirName n = MaildirName.parse(fileName(file));
+        long[] before = known.get(base);
+        Set<String> keywords = before == null ? Set.of() : evidence.table.keywords((int) before[1]);
+        s.table.put(uid, s.highestModSeq, sizeOf(n, file), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
+                MessageTable.key(n.deliveryKey()), -1);
+        return file;
     }
 
     private static String fileName(String file) {
@@ -412,97 +487,112 @@ final class MaildirFolder {
         return synced != null && Arrays.equals(synced, mtimes());
     }
 
-    private Msg newMsg(long uid, MaildirName n, String file, long modSeq) throws IOException {
+    private long sizeOf(MaildirName n, String file) throws IOException {
         long size = n.size();
-        Path p = dir.resolve(file);
-        if (size < 0) {
-            size = Files.size(p);
-        }
-        Instant date;
+        return size >= 0 ? size : Files.size(dir.resolve(file));
+    }
+
+    private long dateOf(MaildirName n, String file) throws IOException {
         try {
-            date = Instant.ofEpochSecond(Long.parseLong(n.base().substring(0, n.base().indexOf('.'))));
+            return Long.parseLong(n.base().substring(0, n.base().indexOf('.'))) * 1000;
         } catch (RuntimeException e) {
-            date = Files.getLastModifiedTime(p).toInstant();
+            return Files.getLastModifiedTime(dir.resolve(file)).toMillis();
         }
-        return new Msg(uid, n.base(), file, size, n.flags(), Set.of(), modSeq, date, n.deliveryKey());
     }
 
     /** Brings the index in line with what other Maildir tools did to the folder. */
     private void reconcile() throws IOException {
         Scan scan = scan();
         Map<String, String> files = scan.files();
-        Map<String, Msg> known = new HashMap<>();
-        List<Msg> gone = new ArrayList<>();
-        List<Msg> moved = new ArrayList<>();
-        for (Msg m : state.messages.values()) {
-            known.put(m.base(), m);
-            String file = files.get(m.base());
+        MessageTable t = state.table;
+        String[] names = log.files(t);
+        Set<String> known = new HashSet<>();
+        List<Integer> gone = new ArrayList<>();
+        List<Integer> moved = new ArrayList<>();
+        for (int r = 0; r < t.size(); r++) {
+            String base = MaildirName.parse(fileName(names[r])).base();
+            known.add(base);
+            String file = files.get(base);
             if (file == null) {
-                gone.add(m);
-            } else if (!file.equals(m.file())) {
-                moved.add(m);
+                gone.add(r);
+            } else if (!file.equals(names[r])) {
+                moved.add(r);
             }
         }
         List<String> foreign = new ArrayList<>();
         for (String base : files.keySet()) {
-            if (!known.containsKey(base)) {
+            if (!known.contains(base)) {
                 foreign.add(base);
             }
         }
         foreign.sort(null);
-        List<String> lines = new ArrayList<>();
         if (!gone.isEmpty() || !moved.isEmpty() || !foreign.isEmpty()) {
             reserve(state, foreign.size(), gone.size() + moved.size() + foreign.size());
         }
-        for (Msg m : gone) {
+        List<String> lines = new ArrayList<>();
+        List<Runnable> apply = new ArrayList<>(); // after the append: rows need the records' positions
+        long[] goneUids = new long[gone.size()];
+        for (int i = 0; i < gone.size(); i++) {
+            long uid = t.uid(gone.get(i));
             long ms = ++state.highestModSeq;
-            state.remove(m.uid());
-            lines.add(IndexLog.expunged(m.uid(), ms));
-            pending.add(new StoreEvent(user, name, StoreEvent.Kind.EXPUNGED, m.uid(), ms));
+            goneUids[i] = uid;
+            lines.add(IndexLog.expunged(uid, ms));
+            state.tombstones.add(uid, ms);
         }
-        for (Msg m : moved) {
-            String file = files.get(m.base());
-            Set<Flag> flags = MaildirName.parse(fileName(file)).flags();
-            long ms = flags.equals(m.flags()) ? m.modSeq() : ++state.highestModSeq;
-            Msg now = m.withFlags(flags, m.keywords(), ms, file);
-            state.put(now);
-            lines.add(IndexLog.changed(now));
-            if (ms != m.modSeq()) {
-                pending.add(new StoreEvent(user, name, StoreEvent.Kind.FLAGS_CHANGED, m.uid(), ms));
-            }
+        List<long[]> changedRows = new ArrayList<>(); // row, modSeq, bits, line index
+        for (int r : moved) {
+            String file = files.get(MaildirName.parse(fileName(names[r])).base());
+            int bits = MessageTable.bits(MaildirName.parse(fileName(file)).flags());
+            long ms = bits == t.flagBits(r) ? t.modSeq(r) : ++state.highestModSeq;
+            changedRows.add(new long[] {r, ms, bits, lines.size()});
+            lines.add(IndexLog.changed(t.uid(r), ms, MessageTable.flagsOf(bits), file, t.keywords(r)));
         }
+        List<long[]> addedRows = new ArrayList<>(); // uid, modSeq, size, date, bits, key, line index
         for (String base : foreign) {
             String file = files.get(base);
+            MaildirName n = MaildirName.parse(fileName(file));
             long uid = state.uidNext++;
-            Msg m = newMsg(uid, MaildirName.parse(fileName(file)), file, ++state.highestModSeq);
-            state.put(m);
-            lines.add(IndexLog.added(m));
-            pending.add(new StoreEvent(user, name, StoreEvent.Kind.ADDED, uid, m.modSeq()));
+            long ms = ++state.highestModSeq;
+            long size = sizeOf(n, file);
+            long date = dateOf(n, file);
+            addedRows.add(new long[] {uid, ms, size, date, MessageTable.bits(n.flags()),
+                MessageTable.key(n.deliveryKey()), lines.size()});
+            lines.add(IndexLog.added(uid, ms, size, date, n.flags(), base, file, Set.of()));
         }
         if (!lines.isEmpty()) {
-            log.append(lines);
+            long[] pos = log.append(lines);
             state.lines += lines.size();
+            for (long[] c : changedRows) {
+                int r = (int) c[0];
+                t.change(r, c[1], (int) c[2], t.keywords(r), pos[(int) c[3]]);
+            }
+            for (long[] a : addedRows) {
+                t.put(a[0], a[1], a[2], a[3], (int) a[4], Set.of(), a[5], pos[(int) a[6]]);
+            }
+            t.remove(UidSet.of(goneUids));
             LOG.info("Reconciled {} {} with the Maildir: {} changes", user, name, lines.size());
         }
         maybeCompact();
-        indexKeys();
         synced = scan.mtimes();
     }
 
-    private void indexKeys() {
-        byDeliveryKey.clear();
-        for (Msg m : state.messages.values()) {
-            if (m.deliveryKey() != null) {
-                byDeliveryKey.put(m.deliveryKey(), m.uid());
+    private void maybeCompact() throws IOException {
+        if (state.lines > 2L * state.table.size() + COMPACT_SLACK) {
+            long live = 0;
+            for (int r = 0; r < state.table.size(); r++) {
+                live += state.table.cachePos(r) >= 0 ? 1 : 0;
             }
+            if (state.cacheRecords > 2 * live + COMPACT_SLACK) { // mostly records of expunged messages
+                for (int r = 0; r < state.table.size(); r++) {
+                    state.table.setCachePos(r, -1);
+                }
+                cache.delete();
+            }
+            log.compact(state, null);
         }
     }
 
-    private void maybeCompact() throws IOException {
-        if (state.lines > 2 * state.messages.size() + COMPACT_SLACK) {
-            log.compact(state);
-        }
-    }
+    // ---- reading
 
     /** Opens the folder (loading its index) if it is not open. */
     void touch() throws StoreException {
@@ -533,9 +623,8 @@ final class MaildirFolder {
     void reindex() throws StoreException {
         acquire();
         try {
-            LOG.info("Reindexing {} {} ({} messages)", user, name, state.messages.size());
+            LOG.info("Reindexing {} {} ({} messages)", user, name, state.table.size());
             state = rebuild(state, true);
-            indexKeys();
         } catch (IOException e) {
             throw new StoreException("reindex of " + name + " failed: " + e.getMessage(), true, e);
         } finally {
@@ -543,8 +632,23 @@ final class MaildirFolder {
         }
     }
 
-    String name() {
-        return name;
+    FolderSummary summary() throws StoreException {
+        acquire();
+        try {
+            MessageTable t = state.table;
+            long firstUnseen = 0;
+            for (int r = 0; r < t.size() && t.unseen() > 0; r++) {
+                if ((t.flagBits(r) & MessageTable.SEEN) == 0) {
+                    firstUnseen = t.uid(r);
+                    break;
+                }
+            }
+            long recent = t.size() - t.rowAtOrAbove(state.recentFrom);
+            return new FolderSummary(name, state.uidValidity, state.uidNext, state.highestModSeq, t.size(), t.unseen(),
+                    recent, firstUnseen, t.bytes());
+        } finally {
+            release();
+        }
     }
 
     long uidValidity() throws StoreException {
@@ -556,32 +660,81 @@ final class MaildirFolder {
         }
     }
 
-    long uidNext() throws StoreException {
+    UidSet uids(long validity) throws StoreException {
         acquire();
         try {
-            return state.uidNext;
+            checkValidity(validity);
+            return state.table.uids();
         } finally {
             release();
         }
     }
 
-    long highestModSeq() throws StoreException {
+    List<MessageMeta> messages(long validity, UidSet uids) throws StoreException {
         acquire();
         try {
-            return state.highestModSeq;
-        } finally {
-            release();
-        }
-    }
-
-    List<MessageMeta> messages() throws StoreException {
-        acquire();
-        try {
-            List<MessageMeta> list = new ArrayList<>(state.messages.size());
-            for (Msg m : state.messages.values()) {
-                list.add(m.meta());
+            checkValidity(validity);
+            MessageTable t = state.table;
+            List<MessageMeta> list = new ArrayList<>();
+            for (int i = 0; i < uids.rangeCount(); i++) {
+                for (int r = t.rowAtOrAbove(uids.rangeFrom(i)); r < t.size() && t.uid(r) <= uids.rangeTo(i); r++) {
+                    list.add(t.meta(r));
+                }
             }
             return list;
+        } finally {
+            release();
+        }
+    }
+
+    Changes changesSince(long validity, long modSeq) throws StoreException {
+        acquire();
+        try {
+            checkValidity(validity);
+            MessageTable t = state.table;
+            List<MessageMeta> changed = new ArrayList<>();
+            for (int r = 0; r < t.size(); r++) {
+                if (t.modSeq(r) > modSeq) {
+                    changed.add(t.meta(r));
+                }
+            }
+            boolean exact = modSeq >= state.tombstones.floor();
+            UidSet vanished;
+            if (exact) {
+                vanished = state.tombstones.since(modSeq);
+            } else { // every UID below UIDNEXT that is not here: a superset
+                UidSet.Builder b = new UidSet.Builder();
+                long next = 1;
+                for (int r = 0; r < t.size(); r++) {
+                    b.addRange(next, t.uid(r) - 1);
+                    next = t.uid(r) + 1;
+                }
+                b.addRange(next, state.uidNext - 1);
+                vanished = b.build();
+            }
+            return new Changes(state.uidValidity, state.highestModSeq, changed, vanished, exact);
+        } finally {
+            release();
+        }
+    }
+
+    UidSet claimRecent(long validity) throws StoreException {
+        acquire();
+        try {
+            checkValidity(validity);
+            MessageTable t = state.table;
+            UidSet.Builder b = new UidSet.Builder();
+            for (int r = t.rowAtOrAbove(state.recentFrom); r < t.size(); r++) {
+                b.add(t.uid(r));
+            }
+            if (state.recentFrom < state.uidNext) {
+                state.recentFrom = state.uidNext;
+                log.appendHint(List.of(IndexLog.recent(state.recentFrom)));
+                state.lines++;
+            }
+            return b.build();
+        } catch (IOException e) {
+            throw new StoreException("cannot note recent messages of " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
         }
@@ -591,70 +744,112 @@ final class MaildirFolder {
     long[] usage() throws StoreException {
         acquire();
         try {
-            return new long[] {state.bytes(), state.messages.size()};
+            return new long[] {state.table.bytes(), state.table.size()};
         } finally {
             release();
         }
     }
 
     /** The size of a message, or -1 if it has been expunged. */
-    long size(long uid) throws StoreException {
+    long size(long validity, long uid) throws StoreException {
         acquire();
         try {
-            Msg m = state.messages.get(uid);
-            return m == null ? -1 : m.size();
+            checkValidity(validity);
+            int r = state.table.row(uid);
+            return r < 0 ? -1 : state.table.messageSize(r);
         } finally {
             release();
         }
     }
 
     /** The message's file now (flag changes rename it). */
-    Path path(long uid) throws StoreException, NoSuchFileException {
+    Path path(long uid) throws StoreException, IOException {
         acquire();
         try {
-            Msg m = state.messages.get(uid);
-            if (m == null) {
-                throw new NoSuchFileException("message " + uid + " has been expunged");
-            }
-            return dir.resolve(m.file());
+            return pathLocked(uid);
         } finally {
             release();
         }
     }
 
-    /** The content of one message; null if it has been expunged. */
-    MessageContent content(long uid) throws StoreException {
-        long size = size(uid);
-        if (size < 0) {
-            return null;
+    private Path pathLocked(long uid) throws IOException {
+        int r = state.table.row(uid);
+        if (r < 0) {
+            throw new NoSuchFileException("message " + uid + " has been expunged");
         }
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return size;
-            }
+        return dir.resolve(log.fileAt(state.table.logPos(r), uid));
+    }
 
-            @Override
-            public InputStream open() throws IOException {
-                try {
-                    return Files.newInputStream(path(uid));
-                } catch (StoreException e) {
-                    throw new IOException(e.getMessage(), e);
+    /** The cached structure record of a message, or null (then parse it and {@link #cacheStructure}). */
+    byte[] cachedStructure(long validity, long uid) throws StoreException {
+        acquire();
+        try {
+            checkValidity(validity);
+            int r = state.table.row(uid);
+            return r < 0 || state.table.cachePos(r) < 0 ? null : cache.read(state.table.cachePos(r), uid);
+        } catch (IOException e) {
+            return null;
+        } finally {
+            release();
+        }
+    }
+
+    /** Keeps a parsed structure for next time; a message expunged meanwhile is skipped. */
+    void cacheStructure(long uid, byte[] data) throws StoreException {
+        acquire();
+        try {
+            int r = state.table.row(uid);
+            if (r < 0) {
+                return;
+            }
+            long pos = cache.append(uid, data);
+            state.table.setCachePos(r, pos);
+            state.cacheRecords++;
+            log.appendHint(List.of(IndexLog.cached(uid, pos)));
+            state.lines++;
+        } catch (IOException e) {
+            LOG.debug("Cannot cache the structure of {} in {} {}", uid, user, name, e);
+        } finally {
+            release();
+        }
+    }
+
+    /** Calls {@code each} with every UID of {@code within} (all, when null) whose index data passes {@code test}. */
+    void scan(long validity, UidSet within, RowTest test, LongConsumer each) throws StoreException {
+        acquire();
+        try {
+            checkValidity(validity);
+            MessageTable t = state.table;
+            for (int r = 0; r < t.size(); r++) {
+                if ((within == null || within.contains(t.uid(r))) && test.test(t, r)) {
+                    each.accept(t.uid(r));
                 }
             }
-        };
+        } finally {
+            release();
+        }
     }
+
+    /** A test of one row of the index. */
+    @FunctionalInterface
+    interface RowTest {
+        boolean test(MessageTable t, int row);
+    }
+
+    // ---- changing
 
     /** The UID of the message delivered with this delivery key, or -1 if there is none. */
     long delivered(String deliveryKey) throws StoreException {
         acquire();
         try {
-            Long existing = byDeliveryKey.get(deliveryKey);
-            if (existing != null && state.messages.containsKey(existing)
-                    && Files.exists(dir.resolve(state.messages.get(existing).file()))) {
-                return existing;
+            long key = MessageTable.key(deliveryKey);
+            int r = key == 0 ? -1 : state.table.rowOfDeliveryKey(key);
+            if (r >= 0 && Files.exists(pathLocked(state.table.uid(r)))) {
+                return state.table.uid(r);
             }
             return -1;
+        } catch (IOException e) {
+            throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
         }
@@ -666,17 +861,43 @@ final class MaildirFolder {
         if (existing > 0) {
             return existing;
         }
-        return add(content, EnumSet.noneOf(Flag.class), Set.of(), Instant.now(), deliveryKey);
+        return add(content, Set.of(), Set.of(), Instant.now(), deliveryKey, 0)[1];
     }
 
-    long append(MessageContent content, Set<Flag> flags, Set<String> keywords, Instant internalDate)
+    /** Appends a message; returns {UIDVALIDITY, UID}. */
+    long[] append(long validity, MessageContent content, Set<Flag> flags, Set<String> keywords, Instant internalDate)
             throws StoreException {
+        checkKeywords(keywords);
+        return add(content, flags, keywords, internalDate, randomKey(), validity);
+    }
+
+    static String randomKey() {
         String key = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-        return add(content, flags, keywords, internalDate, key.substring(0, 16));
+        return key.substring(0, 16);
     }
 
-    private long add(MessageContent content, Set<Flag> flags, Set<String> keywords, Instant date, String key)
-            throws StoreException {
+    private static void checkKeywords(Set<String> keywords) throws StoreException {
+        int chars = 0;
+        for (String k : keywords) {
+            chars += k.length() + 1;
+        }
+        if (chars > MAX_KEYWORD_CHARS) {
+            throw new StoreException("too many keywords", false);
+        }
+    }
+
+    private String newBase(long dateSec, String key, long uid, long size) {
+        return dateSec + ".M" + (System.nanoTime() / 1000 % 1_000_000_000L) + "Q" + key + "F" + hwm.id() + "U" + uid
+                + "." + host + ",S=" + size;
+    }
+
+    private static String fileFor(String base, Set<Flag> flags, Set<String> keywords) {
+        boolean seenByClient = !flags.isEmpty() || !keywords.isEmpty();
+        return seenByClient ? "cur/" + new MaildirName(base, flags).curName() : "new/" + base;
+    }
+
+    private long[] add(MessageContent content, Set<Flag> flags, Set<String> keywords, Instant date, String key,
+            long validity) throws StoreException {
         Path tmp = dir.resolve("tmp").resolve(date.getEpochSecond() + ".M" + System.nanoTime() + "Q" + key + "."
                 + host);
         try {
@@ -691,28 +912,25 @@ final class MaildirFolder {
             }
             acquire();
             try {
+                checkValidity(validity);
                 boolean quiet = inSync();
                 reserve(state, 1, 1);
                 long uid = state.uidNext++;
                 long modSeq = ++state.highestModSeq;
-                String base = date.getEpochSecond() + ".M" + (System.nanoTime() / 1000 % 1_000_000_000L) + "Q" + key
-                        + "F" + hwm.id() + "U" + uid + "." + host + ",S=" + size;
-                MaildirName n = new MaildirName(base, flags);
-                boolean seenByClient = !flags.isEmpty() || !keywords.isEmpty();
-                String file = seenByClient ? "cur/" + n.curName() : "new/" + base;
-                Msg m = new Msg(uid, base, file, size, flags, keywords, modSeq, date, key);
+                String base = newBase(date.getEpochSecond(), key, uid, size);
+                String file = fileFor(base, flags, keywords);
                 // The record first, then the file: see the class comment.
                 synced = null;
-                log.append(List.of(IndexLog.added(m)));
+                long[] pos = log.append(List.of(IndexLog.added(uid, modSeq, size, date.toEpochMilli(), flags, base,
+                        file, keywords)));
                 state.lines++;
-                state.put(m);
-                byDeliveryKey.put(key, uid);
+                state.table.put(uid, modSeq, size, date.toEpochMilli(), MessageTable.bits(flags), keywords,
+                        MessageTable.key(key), pos[0]);
                 DurableFiles.move(tmp, dir.resolve(file));
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
                 maybeCompact();
                 synced = quiet ? mtimes() : null;
-                pending.add(new StoreEvent(user, name, StoreEvent.Kind.ADDED, uid, modSeq));
-                return uid;
+                return new long[] {state.uidValidity, uid};
             } finally {
                 release();
             }
@@ -727,105 +945,263 @@ final class MaildirFolder {
         }
     }
 
-    List<MessageMeta> changeFlags(Collection<Long> uids, FlagChange change, Set<Flag> flags, Set<String> keywords)
-            throws StoreException {
+    FlagResult changeFlags(long validity, UidSet uids, FlagChange change, Set<Flag> flags, Set<String> keywords,
+            long unchangedSince) throws StoreException {
+        checkKeywords(keywords);
         List<MessageMeta> result = new ArrayList<>();
+        UidSet.Builder failed = new UidSet.Builder();
         acquire();
         try {
+            checkValidity(validity);
+            MessageTable t = state.table;
             boolean quiet = inSync();
-            reserve(state, 0, uids.size());
             synced = null;
             List<String> lines = new ArrayList<>();
-            for (long uid : uids) {
-                Msg m = state.messages.get(uid);
-                if (m == null) {
-                    continue;
-                }
-                Set<Flag> f = EnumSet.noneOf(Flag.class);
-                Set<String> k = new HashSet<>();
-                switch (change) {
-                    case REPLACE -> {
-                        f.addAll(flags);
-                        k.addAll(keywords);
+            List<long[]> rows = new ArrayList<>(); // row, modSeq, bits, keyword-set index in sets
+            List<Set<String>> sets = new ArrayList<>();
+            int changes = 0;
+            for (int i = 0; i < uids.rangeCount(); i++) {
+                for (int r = t.rowAtOrAbove(uids.rangeFrom(i)); r < t.size() && t.uid(r) <= uids.rangeTo(i); r++) {
+                    if (unchangedSince >= 0 && t.modSeq(r) > unchangedSince) {
+                        failed.add(t.uid(r));
+                        continue;
                     }
-                    case ADD -> {
-                        f.addAll(m.flags());
-                        f.addAll(flags);
-                        k.addAll(m.keywords());
-                        k.addAll(keywords);
+                    int bits = MessageTable.bits(flags);
+                    Set<String> k = new HashSet<>();
+                    switch (change) {
+                        case REPLACE -> k.addAll(keywords);
+                        case ADD -> {
+                            bits |= t.flagBits(r);
+                            k.addAll(t.keywords(r));
+                            k.addAll(keywords);
+                        }
+                        case REMOVE -> {
+                            bits = t.flagBits(r) & ~bits;
+                            k.addAll(t.keywords(r));
+                            k.removeAll(keywords);
+                        }
                     }
-                    case REMOVE -> {
-                        f.addAll(m.flags());
-                        f.removeAll(flags);
-                        k.addAll(m.keywords());
-                        k.removeAll(keywords);
+                    if (bits == t.flagBits(r) && k.equals(t.keywords(r))) {
+                        result.add(t.meta(r)); // nothing changes, so neither does its MODSEQ
+                        continue;
                     }
+                    rows.add(new long[] {r, -1, bits, sets.size()});
+                    sets.add(k);
+                    changes++;
                 }
-                if (f.equals(m.flags()) && k.equals(m.keywords())) {
-                    result.add(m.meta());
-                    continue;
+            }
+            reserve(state, 0, changes);
+            List<String> names = new ArrayList<>();
+            for (long[] row : rows) {
+                int r = (int) row[0];
+                String old = log.fileAt(t.logPos(r), t.uid(r));
+                Set<Flag> f = MessageTable.flagsOf((int) row[2]);
+                String file = old.startsWith("new/") && f.isEmpty() && sets.get((int) row[3]).isEmpty() ? old
+                        : "cur/" + new MaildirName(MaildirName.parse(fileName(old)).base(), f).curName();
+                if (!file.equals(old)) {
+                    DurableFiles.move(dir.resolve(old), dir.resolve(file));
                 }
-                String file = "cur/" + new MaildirName(m.base(), f).curName();
-                if (!file.equals(m.file())) {
-                    DurableFiles.move(dir.resolve(m.file()), dir.resolve(file));
-                }
-                Msg changed = m.withFlags(f, k, ++state.highestModSeq, file);
-                state.put(changed);
-                lines.add(IndexLog.changed(changed));
-                result.add(changed.meta());
-                pending.add(new StoreEvent(user, name, StoreEvent.Kind.FLAGS_CHANGED, uid, changed.modSeq()));
+                row[1] = ++state.highestModSeq;
+                names.add(file);
+                lines.add(IndexLog.changed(t.uid(r), row[1], f, file, sets.get((int) row[3])));
             }
             if (!lines.isEmpty()) {
-                log.append(lines);
+                long[] pos = log.append(lines);
                 state.lines += lines.size();
+                for (int i = 0; i < rows.size(); i++) {
+                    long[] row = rows.get(i);
+                    int r = (int) row[0];
+                    t.change(r, row[1], (int) row[2], sets.get((int) row[3]), pos[i]);
+                    result.add(t.meta(r));
+                }
                 maybeCompact();
             }
+            result.sort((a, b) -> Long.compare(a.uid(), b.uid()));
             synced = quiet ? mtimes() : null;
         } catch (IOException e) {
             throw new StoreException("cannot change flags in " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
         }
-        return result;
+        return new FlagResult(result, failed.build());
     }
 
-    void expunge(Collection<Long> uids) throws StoreException {
+    UidSet expunge(long validity, UidSet uids) throws StoreException {
         acquire();
         try {
+            checkValidity(validity);
+            MessageTable t = state.table;
             boolean quiet = inSync();
-            reserve(state, 0, uids.size());
             synced = null;
-            List<String> lines = new ArrayList<>();
-            Set<Path> dirs = new HashSet<>();
-            for (long uid : uids) {
-                Msg m = state.messages.get(uid);
-                if (m == null) {
-                    continue;
+            List<Long> present = new ArrayList<>();
+            for (int i = 0; i < uids.rangeCount(); i++) {
+                for (int r = t.rowAtOrAbove(uids.rangeFrom(i)); r < t.size() && t.uid(r) <= uids.rangeTo(i); r++) {
+                    present.add(t.uid(r));
                 }
-                Path p = dir.resolve(m.file());
+            }
+            if (present.isEmpty()) {
+                return UidSet.empty();
+            }
+            reserve(state, 0, present.size());
+            Set<Path> dirs = new HashSet<>();
+            for (long uid : present) {
+                Path p = pathLocked(uid);
                 Files.deleteIfExists(p);
                 dirs.add(p.getParent());
-                long ms = ++state.highestModSeq;
-                state.remove(uid);
-                if (m.deliveryKey() != null) {
-                    byDeliveryKey.remove(m.deliveryKey());
-                }
-                lines.add(IndexLog.expunged(uid, ms));
-                pending.add(new StoreEvent(user, name, StoreEvent.Kind.EXPUNGED, uid, ms));
             }
             for (Path d : dirs) {
                 DurableFiles.syncDirectory(d);
             }
-            if (!lines.isEmpty()) {
-                log.append(lines);
-                state.lines += lines.size();
-                maybeCompact();
-            }
+            recordExpunged(present);
+            maybeCompact();
             synced = quiet ? mtimes() : null;
+            return UidSet.of(present);
         } catch (IOException e) {
             throw new StoreException("cannot expunge in " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
+        }
+    }
+
+    /** Writes X records for messages whose files are gone, and drops their rows (under the lock, marks reserved). */
+    private void recordExpunged(List<Long> uids) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (long uid : uids) {
+            long ms = ++state.highestModSeq;
+            lines.add(IndexLog.expunged(uid, ms));
+            state.tombstones.add(uid, ms);
+        }
+        log.append(lines);
+        state.lines += lines.size();
+        state.table.remove(UidSet.of(uids));
+    }
+
+    // ---- copy and move
+
+    /**
+     * Copies or moves messages from {@code src} to {@code dst} (two folders of one user, on
+     * one file system). The target's records are durable before its files appear (as for a
+     * delivery); a move then renames each file into the target, an atomic step, and only
+     * then writes the source's expunge records: after a crash at any point each message is in
+     * exactly one folder (a source record whose file was renamed away is expunged when the
+     * source is next opened; a target record whose file never came is expunged in the target).
+     * Both folders are locked, in the order of their paths, so two transfers cannot deadlock.
+     *
+     * @return {target UIDVALIDITY, source UIDs..., target UIDs...} as a UidMap
+     */
+    static org.postrider.api.store.UidMap transfer(MaildirFolder src, long validity, UidSet uids, MaildirFolder dst,
+            boolean move) throws StoreException {
+        if (src == dst) {
+            throw new StoreException("source and target are the same folder", false);
+        }
+        MaildirFolder first = src.dir.compareTo(dst.dir) < 0 ? src : dst;
+        MaildirFolder second = first == src ? dst : src;
+        first.acquire();
+        try {
+            second.acquire();
+            try {
+                return src.transferLocked(validity, uids, dst, move);
+            } finally {
+                second.release();
+            }
+        } finally {
+            first.release();
+        }
+    }
+
+    private org.postrider.api.store.UidMap transferLocked(long validity, UidSet uids, MaildirFolder dst, boolean move)
+            throws StoreException {
+        checkValidity(validity);
+        MessageTable t = state.table;
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < uids.rangeCount(); i++) {
+            for (int r = t.rowAtOrAbove(uids.rangeFrom(i)); r < t.size() && t.uid(r) <= uids.rangeTo(i); r++) {
+                rows.add(r);
+            }
+        }
+        if (rows.isEmpty()) {
+            return new org.postrider.api.store.UidMap(dst.state.uidValidity, UidSet.empty(), UidSet.empty());
+        }
+        try {
+            boolean srcQuiet = inSync();
+            boolean dstQuiet = dst.inSync();
+            synced = null;
+            dst.synced = null;
+            dst.reserve(dst.state, rows.size(), rows.size());
+            if (move) {
+                reserve(state, 0, rows.size());
+            }
+            String[] from = new String[rows.size()];
+            String[] to = new String[rows.size()];
+            long[] newUids = new long[rows.size()];
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                int r = rows.get(i);
+                from[i] = log.fileAt(t.logPos(r), t.uid(r));
+                newUids[i] = dst.state.uidNext++;
+                long ms = ++dst.state.highestModSeq;
+                Set<Flag> f = t.flags(r);
+                String base = dst.newBase(t.dateMillis(r) / 1000, randomKey(), newUids[i], t.messageSize(r));
+                to[i] = "cur/" + new MaildirName(base, f).curName();
+                lines.add(IndexLog.added(newUids[i], ms, t.messageSize(r), t.dateMillis(r), f, base, to[i],
+                        t.keywords(r)));
+            }
+            long[] pos = dst.log.append(lines);
+            dst.state.lines += lines.size();
+            for (int i = 0; i < rows.size(); i++) {
+                int r = rows.get(i);
+                dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
+                        t.dateMillis(r), t.flagBits(r), t.keywords(r), 0, pos[i]);
+                Path a = dir.resolve(from[i]);
+                Path b = dst.dir.resolve(to[i]);
+                if (move) {
+                    Files.move(a, b, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    link(a, b);
+                }
+            }
+            DurableFiles.syncDirectory(dst.dir.resolve("cur"));
+            List<Long> moved = new ArrayList<>();
+            if (move) {
+                DurableFiles.syncDirectory(dir.resolve("new"));
+                DurableFiles.syncDirectory(dir.resolve("cur"));
+                for (int r : rows) {
+                    moved.add(t.uid(r));
+                }
+                recordExpunged(moved);
+                maybeCompact();
+            }
+            dst.maybeCompact();
+            synced = srcQuiet ? mtimes() : null;
+            dst.synced = dstQuiet ? dst.mtimes() : null;
+            UidSet source = move ? UidSet.of(moved) : uidsOf(t, rows);
+            return new org.postrider.api.store.UidMap(dst.state.uidValidity, source, UidSet.of(newUids));
+        } catch (IOException e) {
+            throw new StoreException("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
+                    true, e);
+        }
+    }
+
+    private static UidSet uidsOf(MessageTable t, List<Integer> rows) {
+        UidSet.Builder b = new UidSet.Builder();
+        for (int r : rows) {
+            b.add(t.uid(r));
+        }
+        return b.build();
+    }
+
+    /** A second name for a message file (copies share the bytes); a durable copy where links are not possible. */
+    private static void link(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+        } catch (UnsupportedOperationException | IOException e) {
+            Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
+            try (InputStream in = Files.newInputStream(from);
+                    FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(Channels.newOutputStream(ch));
+                ch.force(true);
+            }
+            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 }

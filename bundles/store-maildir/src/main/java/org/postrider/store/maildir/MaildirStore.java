@@ -1,18 +1,18 @@
 package org.postrider.store.maildir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -28,21 +28,37 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.User;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.store.Appended;
+import org.postrider.api.store.Changes;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.FlagChange;
+import org.postrider.api.store.FlagResult;
+import org.postrider.api.store.FolderInfo;
+import org.postrider.api.store.FolderRef;
+import org.postrider.api.store.FolderSummary;
 import org.postrider.api.store.MailStore;
-import org.postrider.api.store.Mailbox;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.QuotaExceededException;
+import org.postrider.api.store.SearchKey;
+import org.postrider.api.store.SpecialUse;
 import org.postrider.api.store.StoreEvent;
 import org.postrider.api.store.StoreException;
 import org.postrider.api.store.StoreListener;
+import org.postrider.api.store.UidMap;
+import org.postrider.api.store.UidSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded Information Store: one Maildir++ per user under ROOT/domain/local-part,
  * readable by any Maildir tool (message files keep the CRLF line ends they arrived with).
- * At most {@code maxOpenFolders} folders are open (their indexes in memory) at once; callers
- * get {@link FolderHandle}s that find the open folder at each call. Quotas come from the
- * Directory and are checked at delivery against usage kept per user ({@link UsageCache}).
+ * At most {@code maxOpenFolders} folders are open (their indexes in memory) at once; each
+ * call finds its folder by name ({@link FolderHandle}). Quotas come from the Directory and
+ * are checked at delivery against usage kept per user ({@link UsageCache}). Once
+ * deactivated (an update, a configuration change) every call is refused as temporary, and
+ * each folder's OS lock ({@link FolderLock}) keeps a lingering instance from writing beside
+ * the next one.
  */
 @Component(service = {MailStore.class, MaildirStore.class}, configurationPid = "org.postrider.store.maildir")
 @Designate(ocd = MaildirStore.Config.class)
@@ -66,8 +82,11 @@ public class MaildirStore implements MailStore {
     private final String host;
     private final StoreStats stats = new StoreStats();
     private final FolderCache folders;
+    private final FolderTree tree = new FolderTree(this);
     private final UsageCache usage = new UsageCache(MAX_USAGE_ENTRIES);
-    private final Map<String, List<StoreListener>> listeners = new ConcurrentHashMap<>();
+    private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+    private final Structures structures;
+    private final Search search;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -76,6 +95,15 @@ public class MaildirStore implements MailStore {
     /** For tests: the Directory that DS would bind. */
     void setDirectory(Directory d) {
         this.directory = d;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(StoreListener l) {
+        listeners.add(l);
+    }
+
+    void removeListener(StoreListener l) {
+        listeners.remove(l);
     }
 
     @Activate
@@ -87,6 +115,8 @@ public class MaildirStore implements MailStore {
         this.root = root.toAbsolutePath();
         this.host = (serverName != null ? serverName : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
         this.folders = new FolderCache(maxOpenFolders, stats);
+        this.structures = new MimeStructures();
+        this.search = new Search(structures);
         Files.createDirectories(this.root);
         LayoutMigration.run(this.root);
         LOG.info("Maildir store at {}, at most {} folders open", this.root, folders.max());
@@ -101,31 +131,23 @@ public class MaildirStore implements MailStore {
         return FolderNames.userDir(root, user);
     }
 
-    /** A handle on a user's folder; the folder itself is opened (or found open) at each call. */
+    /** A handle on an existing folder of a user (INBOX always exists). */
     FolderHandle folder(String user, String name) throws StoreException {
+        folders.checkOpen();
         String canonical = FolderNames.canonical(name);
+        if (!tree.exists(user, canonical)) {
+            throw new StoreException("no folder " + canonical, false);
+        }
         return new FolderHandle(this, user, canonical, FolderNames.folderDir(userDir(user), canonical));
     }
 
-    /** Creates a folder's directories if they are not there, and opens it. */
-    FolderHandle createFolder(String user, String name) throws StoreException {
-        FolderHandle h = folder(user, name);
-        try {
-            MaildirFolder.createDirectories(h.dir(), h.name().equals(FolderNames.INBOX));
-            h.call(f -> {
-                f.touch();
-                return null;
-            });
-        } catch (IOException e) {
-            throw new StoreException("cannot create folder " + h.name() + " of " + user + ": " + e.getMessage(), true,
-                    e);
-        }
-        return h;
+    private FolderHandle folder(FolderRef ref) throws StoreException {
+        return folder(ref.user(), ref.folder());
     }
 
     /** The open folder for a handle's call. */
     MaildirFolder cached(String user, String canonical, Path dir) throws StoreException {
-        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::fire, usage, stats, true));
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true));
     }
 
     /** For tests: whether the folder at {@code dir} is open with its index loaded. */
@@ -137,6 +159,11 @@ public class MaildirStore implements MailStore {
         return folders.size();
     }
 
+    /** Bytes the open folders' indexes take. */
+    long openFootprint() {
+        return folders.footprint();
+    }
+
     StoreStats stats() {
         return stats;
     }
@@ -145,28 +172,10 @@ public class MaildirStore implements MailStore {
         return folders.max();
     }
 
-    /** Existing folder names of a user, INBOX first; reads directory names only. */
+    /** Existing folder names of a user, INBOX first. */
     List<String> folderNames(String user) throws StoreException {
-        Path dir = userDir(user);
-        List<String> names = new ArrayList<>();
-        names.add(FolderNames.INBOX);
-        if (!Files.isDirectory(dir)) {
-            return names;
-        }
-        List<String> subs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*")) {
-            for (Path p : ds) {
-                String folder = FolderNames.folderOf(p.getFileName().toString());
-                if (folder != null && Files.isDirectory(p.resolve("cur"))) {
-                    subs.add(folder);
-                }
-            }
-        } catch (IOException e) {
-            throw new StoreException("cannot list folders of " + user, true, e);
-        }
-        subs.sort(null);
-        names.addAll(subs);
-        return names;
+        folders.checkOpen();
+        return tree.names(user);
     }
 
     /** Renames a folder's directory, closing what is open at or under it (see {@link FolderCache#forgetAndMove}). */
@@ -181,34 +190,250 @@ public class MaildirStore implements MailStore {
         usage.forget(user);
     }
 
+    // ---- folders
+
     @Override
-    public Mailbox mailbox(String user) throws StoreException {
-        userDir(user); // validates
-        return new MaildirMailbox(this, user);
+    public List<FolderInfo> folders(String user) throws StoreException {
+        folders.checkOpen();
+        return tree.list(user);
     }
+
+    @Override
+    public List<String> subscriptions(String user) throws StoreException {
+        folders.checkOpen();
+        return tree.subscriptions(user);
+    }
+
+    @Override
+    public void subscribe(String user, String folder, boolean subscribed) throws StoreException {
+        folders.checkOpen();
+        tree.subscribe(user, folder, subscribed);
+    }
+
+    @Override
+    public void createFolder(String user, String folder, SpecialUse use) throws StoreException {
+        folders.checkOpen();
+        tree.create(user, folder, use);
+        fire(new StoreEvent(user, FolderNames.canonical(folder), StoreEvent.Kind.CREATED, 0, null));
+    }
+
+    @Override
+    public void deleteFolder(String user, String folder) throws StoreException {
+        folders.checkOpen();
+        tree.delete(user, folder);
+        fire(new StoreEvent(user, FolderNames.canonical(folder), StoreEvent.Kind.DELETED, 0, null));
+    }
+
+    @Override
+    public void renameFolder(String user, String from, String to) throws StoreException {
+        folders.checkOpen();
+        tree.rename(user, from, to);
+        fire(new StoreEvent(user, FolderNames.canonical(from), StoreEvent.Kind.RENAMED, 0,
+                FolderNames.canonical(to)));
+    }
+
+    @Override
+    public FolderSummary summary(String user, String folder) throws StoreException {
+        FolderHandle h = folder(user, folder);
+        return h.call(f -> {
+            f.refresh();
+            return f.summary();
+        });
+    }
+
+    // ---- reading
+
+    @Override
+    public UidSet uids(FolderRef ref) throws StoreException {
+        return folder(ref).call(f -> {
+            f.refresh();
+            return f.uids(ref.uidValidity());
+        });
+    }
+
+    @Override
+    public List<MessageMeta> messages(FolderRef ref, UidSet uids) throws StoreException {
+        return folder(ref).call(f -> f.messages(ref.uidValidity(), uids));
+    }
+
+    @Override
+    public Changes changesSince(FolderRef ref, long modSeq) throws StoreException {
+        return folder(ref).call(f -> {
+            f.refresh();
+            return f.changesSince(ref.uidValidity(), modSeq);
+        });
+    }
+
+    @Override
+    public UidSet claimRecent(FolderRef ref) throws StoreException {
+        return folder(ref).call(f -> f.claimRecent(ref.uidValidity()));
+    }
+
+    @Override
+    public MessageContent content(FolderRef ref, long uid) throws StoreException {
+        FolderHandle h = folder(ref);
+        long size = h.call(f -> f.size(ref.uidValidity(), uid));
+        return size < 0 ? null : new StoredContent(h, uid, size);
+    }
+
+    /** A message file, found anew at each open (a flag change renames it). */
+    private static final class StoredContent implements MessageContent {
+        private final FolderHandle h;
+        private final long uid;
+        private final long size;
+
+        StoredContent(FolderHandle h, long uid, long size) {
+            this.h = h;
+            this.uid = uid;
+            this.size = size;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            try {
+                return Files.newInputStream(h.call(f -> f.path(uid)));
+            } catch (StoreException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public InputStream open(long offset, long length) throws IOException {
+            try {
+                return RangeStream.of(h.call(f -> f.path(uid)), offset, length);
+            } catch (StoreException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public MessageStructure structure(FolderRef ref, long uid) throws StoreException {
+        return structure(folder(ref), ref.uidValidity(), uid);
+    }
+
+    /** The structure from the cache, or parsed from the file (outside the folder's lock) and cached. */
+    MessageStructure structure(FolderHandle h, long validity, long uid) throws StoreException {
+        byte[] cached = h.call(f -> f.cachedStructure(validity, uid));
+        if (cached != null) {
+            try {
+                return structures.decode(cached);
+            } catch (IOException e) {
+                LOG.debug("Damaged structure record of {} in {}; parsing again", uid, h.name(), e);
+            }
+        }
+        MessageStructure s;
+        try (InputStream in = Files.newInputStream(h.call(f -> f.path(uid)))) {
+            s = structures.parse(in);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (h.call(f -> f.size(validity, uid)) < 0) {
+                return null;
+            }
+            throw new StoreException("cannot read message " + uid + ": " + e.getMessage(), true, e);
+        }
+        byte[] data = structures.encode(s);
+        h.call(f -> {
+            f.cacheStructure(uid, data);
+            return null;
+        });
+        return s;
+    }
+
+    @Override
+    public UidSet search(FolderRef ref, SearchKey key, UidSet within) throws StoreException {
+        FolderHandle h = folder(ref);
+        return search.run(this, h, ref.uidValidity(), key, within);
+    }
+
+    // ---- changing
 
     @Override
     public long deliver(String user, String folder, MessageContent content, String deliveryId)
             throws StoreException {
-        FolderHandle h = folder(user, folder);
+        folders.checkOpen();
+        String canonical = FolderNames.canonical(folder);
+        tree.ensure(user);
         String key = deliveryKey(deliveryId);
-        try {
-            if (!h.name().equals(FolderNames.INBOX) && !Files.isDirectory(h.dir().resolve("cur"))) {
-                checkQuota(user, content.size());
-                h = createFolder(user, folder);
-            } else {
-                // A redelivery (the queue did not learn of the first) is answered before the quota:
-                // the message is in, even if it filled the mailbox.
-                long uid = h.call(f -> f.delivered(key));
-                if (uid > 0) {
-                    return uid;
+        if (!tree.exists(user, canonical)) {
+            checkQuota(user, content.size());
+            try {
+                tree.create(user, canonical, null);
+            } catch (StoreException e) {
+                if (!tree.exists(user, canonical)) { // not just created by a delivery beside us
+                    throw e;
                 }
-                checkQuota(user, content.size());
             }
+            FolderHandle h = folder(user, canonical);
             return h.call(f -> f.deliver(content, key));
-        } catch (IOException e) {
-            throw new StoreException(e.getMessage(), true, e);
         }
+        FolderHandle h = folder(user, canonical);
+        // A redelivery (the queue did not learn of the first) is answered before the quota:
+        // the message is in, even if it filled the mailbox.
+        long uid = h.call(f -> f.delivered(key));
+        if (uid > 0) {
+            return uid;
+        }
+        checkQuota(user, content.size());
+        return h.call(f -> f.deliver(content, key));
+    }
+
+    @Override
+    public Appended append(FolderRef ref, MessageContent content, Set<Flag> flags, Set<String> keywords,
+            Instant internalDate) throws StoreException {
+        FolderHandle h = folder(ref);
+        checkQuota(ref.user(), content.size());
+        long[] r = h.call(f -> f.append(ref.uidValidity(), content, flags, keywords, internalDate));
+        return new Appended(r[0], r[1]);
+    }
+
+    @Override
+    public FlagResult changeFlags(FolderRef ref, UidSet uids, FlagChange change, Set<Flag> flags,
+            Set<String> keywords, long unchangedSince) throws StoreException {
+        return folder(ref).call(f -> f.changeFlags(ref.uidValidity(), uids, change, flags, keywords,
+                unchangedSince));
+    }
+
+    @Override
+    public UidMap copy(FolderRef from, UidSet uids, String to) throws StoreException {
+        return transfer(from, uids, to, false);
+    }
+
+    @Override
+    public UidMap move(FolderRef from, UidSet uids, String to) throws StoreException {
+        return transfer(from, uids, to, true);
+    }
+
+    private UidMap transfer(FolderRef from, UidSet uids, String to, boolean move) throws StoreException {
+        FolderHandle src = folder(from);
+        FolderHandle dst = folder(from.user(), to);
+        if (!move) {
+            long bytes = 0;
+            for (MessageMeta m : messages(from, uids)) {
+                bytes += m.size();
+            }
+            checkQuotaBytes(from.user(), bytes, uids.size());
+        }
+        for (int i = 0; ; i++) {
+            try {
+                return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folder(), move);
+            } catch (MaildirFolder.Evicted e) {
+                if (i == 100) {
+                    throw new StoreException("folders keep being evicted; raise maxOpenFolders", true);
+                }
+            }
+        }
+    }
+
+    @Override
+    public UidSet expunge(FolderRef ref, UidSet uids) throws StoreException {
+        return folder(ref).call(f -> f.expunge(ref.uidValidity(), uids));
     }
 
     /**
@@ -224,7 +449,7 @@ public class MaildirStore implements MailStore {
         long bytes = 0;
         long count = 0;
         for (String name : folderNames(user)) {
-            long[] u = folder(user, name).usage();
+            long[] u = folder(user, name).call(MaildirFolder::usage);
             bytes += u[0];
             count += u[1];
         }
@@ -232,6 +457,10 @@ public class MaildirStore implements MailStore {
     }
 
     private void checkQuota(String user, long size) throws StoreException {
+        checkQuotaBytes(user, size, 1);
+    }
+
+    private void checkQuotaBytes(String user, long size, long messages) throws StoreException {
         Directory d = directory;
         Optional<User> u = d == null ? Optional.empty() : d.user(user);
         if (u.isEmpty() || (u.get().quotaBytes() == 0 && u.get().quotaMessages() == 0)) {
@@ -243,7 +472,7 @@ public class MaildirStore implements MailStore {
             throw new QuotaExceededException("message larger than the mailbox quota of " + user, false);
         }
         long[] used = usage(user);
-        if ((qb > 0 && used[0] + size > qb) || (qm > 0 && used[1] + 1 > qm)) {
+        if ((qb > 0 && used[0] + size > qb) || (qm > 0 && used[1] + messages > qm)) {
             throw new QuotaExceededException("mailbox of " + user + " is full", true);
         }
     }
@@ -257,15 +486,12 @@ public class MaildirStore implements MailStore {
         }
     }
 
-    @Override
-    public AutoCloseable watch(String user, StoreListener listener) {
-        String key = user.toLowerCase(java.util.Locale.ROOT);
-        listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.getOrDefault(key, List.of()).remove(listener);
+    private void changed(String user, String folder, long modSeq) {
+        fire(new StoreEvent(user, folder, StoreEvent.Kind.CHANGED, modSeq, null));
     }
 
     private void fire(StoreEvent e) {
-        for (StoreListener l : listeners.getOrDefault(e.user().toLowerCase(java.util.Locale.ROOT), List.of())) {
+        for (StoreListener l : listeners) {
             try {
                 l.changed(e);
             } catch (RuntimeException ex) {

@@ -7,6 +7,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.postrider.api.store.FolderInfo;
+import org.postrider.api.store.FolderRef;
+import org.postrider.api.store.FolderSummary;
 import org.postrider.api.store.MessageMeta;
 import org.postrider.api.store.StoreException;
 import org.postrider.kit.gogo.CommandRegistrar;
@@ -28,38 +31,37 @@ public class StoreCommands {
         registrar.close();
     }
 
-    @Descriptor("list a user's folders with their message counts")
+    @Descriptor("list a user's folders with their message counts, special use and subscription")
     public String folders(@Descriptor("the user, e.g. alice@example.org") String user) throws StoreException {
         StringBuilder sb = new StringBuilder();
-        for (String f : store.folderNames(user)) {
-            long[] u = store.folder(user, f).usage();
-            sb.append(String.format("%-30s %8d messages %12d bytes%n", f, u[1], u[0]));
+        for (FolderInfo f : store.folders(user)) {
+            FolderSummary s = store.summary(user, f.name());
+            sb.append(String.format("%-30s %8d messages %12d bytes %-9s %s%n", f.name(), s.messages(), s.bytes(),
+                    f.specialUse() == null ? "" : f.specialUse().attribute(), f.subscribed() ? "subscribed" : ""));
         }
         return sb.toString();
     }
 
-    @Descriptor("list the messages of a folder (default INBOX): UID, size, flags, MODSEQ")
+    @Descriptor("list the messages of a folder (default INBOX): UID, size, flags, MODSEQ, keywords")
     public String list(@Descriptor("the user") String user, @Descriptor("the folder") String... folder)
             throws StoreException {
-        FolderHandle f = store.folder(user, folder.length > 0 ? folder[0] : "INBOX");
-        f.refresh();
+        FolderRef ref = FolderRef.of(user, folder.length > 0 ? folder[0] : "INBOX");
         StringBuilder sb = new StringBuilder();
-        for (MessageMeta m : f.messages()) {
+        for (MessageMeta m : store.messages(ref, store.uids(ref))) {
             sb.append(String.format("%8d %10d %-6s modseq=%d %s%n", m.uid(), m.size(),
                     MaildirName.letters(m.flags()), m.modSeq(), String.join(",", m.keywords())));
         }
         return sb.toString();
     }
 
-    @Descriptor("show UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and size of a folder (default INBOX)")
+    @Descriptor("show UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, counts and size of a folder (default INBOX)")
     public String info(@Descriptor("the user") String user, @Descriptor("the folder") String... folder)
             throws StoreException {
-        FolderHandle f = store.folder(user, folder.length > 0 ? folder[0] : "INBOX");
-        f.refresh();
-        long[] u = f.usage();
-        return "folder:        " + f.name() + "\nuidvalidity:   " + f.uidValidity() + "\nuidnext:       "
-                + f.uidNext() + "\nhighestmodseq: " + f.highestModSeq() + "\nmessages:      " + u[1]
-                + "\nbytes:         " + u[0] + "\n";
+        FolderSummary s = store.summary(user, folder.length > 0 ? folder[0] : "INBOX");
+        return "folder:        " + s.folder() + "\nuidvalidity:   " + s.uidValidity() + "\nuidnext:       "
+                + s.uidNext() + "\nhighestmodseq: " + s.highestModSeq() + "\nmessages:      " + s.messages()
+                + "\nunseen:        " + s.unseen() + "\nrecent:        " + s.recent() + "\nbytes:         "
+                + s.bytes() + "\n";
     }
 
     @Descriptor("rebuild a folder's index from the Maildir (default: every folder of the user); UIDs and keywords"
@@ -69,9 +71,12 @@ public class StoreCommands {
         List<String> names = folder.length > 0 ? List.of(folder[0]) : store.folderNames(user);
         StringBuilder sb = new StringBuilder();
         for (String n : names) {
-            FolderHandle f = store.folder(user, n);
-            f.reindex();
-            sb.append(n).append(": ").append(f.usage()[1]).append(" messages, uidnext ").append(f.uidNext())
+            store.folder(user, n).call(f -> {
+                f.reindex();
+                return null;
+            });
+            FolderSummary s = store.summary(user, n);
+            sb.append(n).append(": ").append(s.messages()).append(" messages, uidnext ").append(s.uidNext())
                     .append('\n');
         }
         return sb.toString();
@@ -81,6 +86,7 @@ public class StoreCommands {
     public String stats() {
         StoreStats s = store.stats();
         return "open folders:     " + store.openFolders() + " (maxOpenFolders " + store.maxOpenFolders() + ")\n"
+                + "index memory:     " + store.openFootprint() / 1024 + " KiB\n"
                 + "evictions:        " + s.evictions.sum() + "\nindex loads:      " + s.loads.sum()
                 + "\ndirectory scans:  " + s.scans.sum() + "\n";
     }

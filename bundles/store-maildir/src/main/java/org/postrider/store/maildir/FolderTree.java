@@ -1,0 +1,329 @@
+package org.postrider.store.maildir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.postrider.api.store.FolderInfo;
+import org.postrider.api.store.SpecialUse;
+import org.postrider.api.store.StoreException;
+import org.postrider.kit.durable.DurableFiles;
+
+/**
+ * A user's folders as Maildir++ subdirectories: listing, creating, deleting, renaming,
+ * subscriptions ({@code postrider-subscriptions}) and special uses ({@code postrider-specialuse}),
+ * one escaped name a line, each file replaced atomically. A new mailbox gets INBOX and the
+ * special-use folders, subscribed. Changes of one user's tree are serialised by a lock
+ * striped over users.
+ */
+final class FolderTree {
+    static final String SUBSCRIPTIONS = "postrider-subscriptions";
+    static final String SPECIAL_USE = "postrider-specialuse";
+    /** The folders a new mailbox gets, and their uses. */
+    static final Map<String, SpecialUse> DEFAULTS;
+
+    static {
+        Map<String, SpecialUse> d = new LinkedHashMap<>();
+        d.put("Drafts", SpecialUse.DRAFTS);
+        d.put("Sent", SpecialUse.SENT);
+        d.put("Trash", SpecialUse.TRASH);
+        d.put("Junk", SpecialUse.JUNK);
+        d.put("Archive", SpecialUse.ARCHIVE);
+        DEFAULTS = d;
+    }
+
+    private final MaildirStore store;
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+
+    FolderTree(MaildirStore store) {
+        this.store = store;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock lockOf(Path userDir) {
+        return locks[Math.floorMod(userDir.hashCode(), locks.length)];
+    }
+
+    /**
+     * Makes sure a user's mailbox exists: INBOX and, for a new one, the special-use folders.
+     * Cheap when it does (one stat).
+     */
+    Path ensure(String user) throws StoreException {
+        Path dir = store.userDir(user);
+        if (Files.isDirectory(dir.resolve("cur"))) {
+            return dir;
+        }
+        ReentrantLock l = lockOf(dir);
+        l.lock();
+        try {
+            if (Files.isDirectory(dir.resolve("cur"))) {
+                return dir;
+            }
+            boolean fresh = !Files.exists(dir);
+            if (fresh) {
+                Map<SpecialUse, String> uses = new EnumMap<>(SpecialUse.class);
+                for (Map.Entry<String, SpecialUse> e : DEFAULTS.entrySet()) {
+                    MaildirFolder.createDirectories(FolderNames.folderDir(dir, e.getKey()), false);
+                    uses.put(e.getValue(), e.getKey());
+                }
+                writeNames(dir.resolve(SPECIAL_USE), specialUseLines(uses));
+                TreeSet<String> subs = new TreeSet<>(DEFAULTS.keySet());
+                subs.add(FolderNames.INBOX);
+                writeNames(dir.resolve(SUBSCRIPTIONS), new ArrayList<>(subs));
+            }
+            MaildirFolder.createDirectories(dir, true); // last: its cur/ says the mailbox is complete
+            return dir;
+        } catch (IOException e) {
+            throw new StoreException("cannot create the mailbox of " + user + ": " + e.getMessage(), true, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Existing folder names of a user, INBOX first; reads directory names only. */
+    List<String> names(String user) throws StoreException {
+        Path dir = ensure(user);
+        List<String> names = new ArrayList<>();
+        names.add(FolderNames.INBOX);
+        List<String> subs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*")) {
+            for (Path p : ds) {
+                String folder = FolderNames.folderOf(p.getFileName().toString());
+                if (folder != null && Files.isDirectory(p.resolve("cur"))) {
+                    subs.add(folder);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot list folders of " + user, true, e);
+        }
+        subs.sort(null);
+        names.addAll(subs);
+        return names;
+    }
+
+    boolean exists(String user, String canonical) throws StoreException {
+        Path dir = ensure(user);
+        return canonical.equals(FolderNames.INBOX) || Files.isDirectory(FolderNames.folderDir(dir, canonical)
+                .resolve("cur"));
+    }
+
+    List<FolderInfo> list(String user) throws StoreException {
+        List<String> names = names(user);
+        Path dir = store.userDir(user);
+        Map<String, SpecialUse> uses = specialUses(dir);
+        TreeSet<String> subs = new TreeSet<>(readNames(dir.resolve(SUBSCRIPTIONS)));
+        List<FolderInfo> list = new ArrayList<>();
+        for (String n : names) {
+            list.add(new FolderInfo(n, uses.get(n), subs.contains(n)));
+        }
+        return list;
+    }
+
+    List<String> subscriptions(String user) throws StoreException {
+        return readNames(ensure(user).resolve(SUBSCRIPTIONS));
+    }
+
+    void subscribe(String user, String folder, boolean on) throws StoreException {
+        String name = FolderNames.canonical(folder);
+        Path dir = ensure(user);
+        ReentrantLock l = lockOf(dir);
+        l.lock();
+        try {
+            TreeSet<String> subs = new TreeSet<>(readNames(dir.resolve(SUBSCRIPTIONS)));
+            if (on ? subs.add(name) : subs.remove(name)) {
+                writeNames(dir.resolve(SUBSCRIPTIONS), new ArrayList<>(subs));
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot change subscriptions of " + user + ": " + e.getMessage(), true, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    void create(String user, String folder, SpecialUse use) throws StoreException {
+        String name = FolderNames.canonical(folder);
+        Path dir = ensure(user);
+        ReentrantLock l = lockOf(dir);
+        l.lock();
+        try {
+            if (exists(user, name)) {
+                throw new StoreException("folder " + name + " exists already", false);
+            }
+            Map<String, SpecialUse> uses = specialUses(dir);
+            if (use != null && uses.containsValue(use)) {
+                throw new StoreException("another folder has the use " + use.attribute(), false);
+            }
+            String[] levels = name.split("/");
+            for (int i = 1; i <= levels.length; i++) { // parents first, as IMAP CREATE does
+                String n = String.join("/", java.util.Arrays.copyOf(levels, i));
+                MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), false);
+            }
+            if (use != null) {
+                uses.put(name, use);
+                writeUses(dir, uses);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot create folder " + name + ": " + e.getMessage(), true, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    void delete(String user, String folder) throws StoreException {
+        String name = FolderNames.canonical(folder);
+        if (name.equals(FolderNames.INBOX)) {
+            throw new StoreException("INBOX cannot be deleted", false);
+        }
+        Path dir = ensure(user);
+        ReentrantLock l = lockOf(dir);
+        l.lock();
+        try {
+            if (!exists(user, name)) {
+                throw new StoreException("no folder " + name, false);
+            }
+            Path fdir = FolderNames.folderDir(dir, name);
+            store.forget(user, fdir);
+            try (Stream<Path> all = Files.walk(fdir, 1)) { // sub-folders are siblings (.A.B), not children
+                List<Path> paths = new ArrayList<>(all.toList());
+                paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
+                for (Path p : paths) {
+                    deleteTree(p);
+                }
+            } finally {
+                store.forget(user, fdir); // the usage summed while deleting counted some of it
+            }
+            DurableFiles.syncDirectory(dir);
+            Map<String, SpecialUse> uses = specialUses(dir);
+            if (uses.remove(name) != null) {
+                writeUses(dir, uses);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot delete folder " + name + ": " + e.getMessage(), true, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p) && !Files.isSymbolicLink(p)) {
+            try (Stream<Path> s = Files.list(p)) {
+                for (Path c : s.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+
+    void rename(String user, String from, String to) throws StoreException {
+        String a = FolderNames.canonical(from);
+        String b = FolderNames.canonical(to);
+        if (a.equals(FolderNames.INBOX) || b.equals(FolderNames.INBOX)) {
+            throw new StoreException("renaming INBOX is not supported", false);
+        }
+        if (b.startsWith(a + "/")) {
+            throw new StoreException("a folder cannot move under itself", false);
+        }
+        Path dir = ensure(user);
+        ReentrantLock l = lockOf(dir);
+        l.lock();
+        try {
+            List<String> existing = names(user);
+            if (!existing.contains(a)) {
+                throw new StoreException("no folder " + a, false);
+            }
+            if (existing.contains(b)) {
+                throw new StoreException("folder " + b + " exists already", false);
+            }
+            Map<String, SpecialUse> uses = specialUses(dir);
+            Map<String, SpecialUse> renamed = new LinkedHashMap<>();
+            for (String n : existing) {
+                if (n.equals(a) || n.startsWith(a + "/")) {
+                    String m = b + n.substring(a.length());
+                    store.moveFolder(user, FolderNames.folderDir(dir, n), FolderNames.folderDir(dir, m));
+                    SpecialUse u = uses.remove(n);
+                    if (u != null) {
+                        renamed.put(m, u);
+                    }
+                }
+            }
+            DurableFiles.syncDirectory(dir);
+            if (!renamed.isEmpty()) {
+                uses.putAll(renamed);
+                writeUses(dir, uses);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot rename " + a + ": " + e.getMessage(), true, e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    private Map<String, SpecialUse> specialUses(Path dir) throws StoreException {
+        Map<String, SpecialUse> m = new LinkedHashMap<>();
+        for (String line : readNames(dir.resolve(SPECIAL_USE))) {
+            int sp = line.indexOf(' ');
+            try {
+                m.put(line.substring(sp + 1), SpecialUse.valueOf(line.substring(0, sp)));
+            } catch (RuntimeException e) {
+                // a line of a later version, or damage: that folder has no use
+            }
+        }
+        return m;
+    }
+
+    private static List<String> specialUseLines(Map<SpecialUse, String> uses) {
+        List<String> lines = new ArrayList<>();
+        uses.forEach((u, n) -> lines.add(u.name() + " " + n));
+        return lines;
+    }
+
+    private static void writeUses(Path dir, Map<String, SpecialUse> uses) throws IOException {
+        List<String> lines = new ArrayList<>();
+        uses.forEach((n, u) -> lines.add(u.name() + " " + n));
+        writeNames(dir.resolve(SPECIAL_USE), lines);
+    }
+
+    /** The lines of a names file, unescaped; damaged lines are left out. */
+    private static List<String> readNames(Path f) throws StoreException {
+        try {
+            List<String> out = new ArrayList<>();
+            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                int sp = l.indexOf(' ');
+                String head = sp < 0 ? "" : l.substring(0, sp + 1);
+                String name = FolderNames.unescape(l.substring(sp + 1));
+                if (name != null && !name.isEmpty()) {
+                    out.add(head + name);
+                }
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            return new ArrayList<>();
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + f.getFileName() + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    private static void writeNames(Path f, List<String> lines) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String l : lines) {
+            int sp = l.indexOf(' ');
+            boolean use = sp > 0 && f.getFileName().toString().equals(SPECIAL_USE);
+            sb.append(use ? l.substring(0, sp + 1) + FolderNames.escape(l.substring(sp + 1)) : FolderNames.escape(l))
+                    .append('\n');
+        }
+        DurableFiles.write(f, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

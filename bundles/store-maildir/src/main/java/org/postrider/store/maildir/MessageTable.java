@@ -1,0 +1,286 @@
+package org.postrider.store.maildir;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.UidSet;
+
+/**
+ * A folder's messages in memory, column by column in UID order: about 50 bytes a message
+ * (no object per message, no file name: names are read from the index log when a file is
+ * needed, see {@link IndexLog#fileAt}). Keyword sets are interned per folder. Not
+ * thread-safe: the folder's lock guards it.
+ */
+final class MessageTable {
+    /** Flag bits: the {@link Flag} ordinals. */
+    static final int SEEN = 1 << Flag.SEEN.ordinal();
+    private static final Flag[] FLAGS = Flag.values();
+
+    private int n;
+    private int[] uid = new int[16]; // unsigned: UIDs are below 2^32
+    private long[] modSeq = new long[16];
+    private long[] size = new long[16];
+    private long[] date = new long[16]; // epoch milliseconds
+    private byte[] flags = new byte[16];
+    private int[] keywords = new int[16];
+    private long[] deliveryKey = new long[16]; // 0: none
+    private long[] logPos = new long[16]; // where the record naming its file starts
+    private long[] cachePos = new long[16]; // its structure in the cache file, or -1
+    private final List<Set<String>> keywordSets = new ArrayList<>(List.of(Set.of()));
+    private final Map<Set<String>, Integer> keywordIds = new HashMap<>(Map.of(Set.of(), 0));
+    private long bytes;
+    private int unseen;
+
+    int size() {
+        return n;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    int unseen() {
+        return unseen;
+    }
+
+    /** The row of a UID, or a negative number if it is not here. */
+    int row(long u) {
+        if (u <= 0 || u > 0xFFFFFFFFL) {
+            return -1;
+        }
+        int lo = 0;
+        int hi = n - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long v = uid(mid);
+            if (v < u) {
+                lo = mid + 1;
+            } else if (v > u) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    /** The first row with a UID at or above {@code u}. */
+    int rowAtOrAbove(long u) {
+        int r = row(Math.max(1, Math.min(u, 0xFFFFFFFFL)));
+        return r >= 0 ? r : -r - 1;
+    }
+
+    long uid(int r) {
+        return Integer.toUnsignedLong(uid[r]);
+    }
+
+    long modSeq(int r) {
+        return modSeq[r];
+    }
+
+    long messageSize(int r) {
+        return size[r];
+    }
+
+    long dateMillis(int r) {
+        return date[r];
+    }
+
+    int flagBits(int r) {
+        return flags[r];
+    }
+
+    Set<Flag> flags(int r) {
+        return flagsOf(flags[r]);
+    }
+
+    static Set<Flag> flagsOf(int bits) {
+        Set<Flag> f = EnumSet.noneOf(Flag.class);
+        for (Flag x : FLAGS) {
+            if ((bits & (1 << x.ordinal())) != 0) {
+                f.add(x);
+            }
+        }
+        return f;
+    }
+
+    static int bits(Set<Flag> f) {
+        int b = 0;
+        for (Flag x : f) {
+            b |= 1 << x.ordinal();
+        }
+        return b;
+    }
+
+    Set<String> keywords(int r) {
+        return keywordSets.get(keywords[r]);
+    }
+
+    long deliveryKey(int r) {
+        return deliveryKey[r];
+    }
+
+    long logPos(int r) {
+        return logPos[r];
+    }
+
+    long cachePos(int r) {
+        return cachePos[r];
+    }
+
+    void setCachePos(int r, long pos) {
+        cachePos[r] = pos;
+    }
+
+    MessageMeta meta(int r) {
+        return new MessageMeta(uid(r), size[r], flags(r), keywords(r), modSeq[r], Instant.ofEpochMilli(date[r]));
+    }
+
+    /** Adds or replaces the message with this UID. */
+    void put(long u, long ms, long sz, long dateMs, int flagBits, Set<String> kw, long key, long pos) {
+        int r = row(u);
+        if (r < 0) {
+            r = -r - 1;
+            grow();
+            int tail = n - r;
+            System.arraycopy(uid, r, uid, r + 1, tail);
+            System.arraycopy(modSeq, r, modSeq, r + 1, tail);
+            System.arraycopy(size, r, size, r + 1, tail);
+            System.arraycopy(date, r, date, r + 1, tail);
+            System.arraycopy(flags, r, flags, r + 1, tail);
+            System.arraycopy(keywords, r, keywords, r + 1, tail);
+            System.arraycopy(deliveryKey, r, deliveryKey, r + 1, tail);
+            System.arraycopy(logPos, r, logPos, r + 1, tail);
+            System.arraycopy(cachePos, r, cachePos, r + 1, tail);
+            n++;
+            cachePos[r] = -1;
+        } else {
+            bytes -= size[r];
+            unseen -= (flags[r] & SEEN) == 0 ? 1 : 0;
+        }
+        uid[r] = (int) u;
+        modSeq[r] = ms;
+        size[r] = sz;
+        date[r] = dateMs;
+        flags[r] = (byte) flagBits;
+        keywords[r] = keywordId(kw);
+        deliveryKey[r] = key;
+        logPos[r] = pos;
+        bytes += sz;
+        unseen += (flagBits & SEEN) == 0 ? 1 : 0;
+    }
+
+    /** Changes flags and keywords of a row. */
+    void change(int r, long ms, int flagBits, Set<String> kw, long pos) {
+        unseen += ((flags[r] & SEEN) == 0 ? -1 : 0) + ((flagBits & SEEN) == 0 ? 1 : 0);
+        modSeq[r] = ms;
+        flags[r] = (byte) flagBits;
+        keywords[r] = keywordId(kw);
+        logPos[r] = pos;
+    }
+
+    void setLogPos(int r, long pos) {
+        logPos[r] = pos;
+    }
+
+    private int keywordId(Set<String> kw) {
+        if (kw.isEmpty()) {
+            return 0;
+        }
+        Integer id = keywordIds.get(kw);
+        if (id == null) {
+            Set<String> copy = Set.copyOf(kw);
+            id = keywordSets.size();
+            keywordSets.add(copy);
+            keywordIds.put(copy, id);
+        }
+        return id;
+    }
+
+    /** Removes the rows whose UIDs are in the set; returns how many. */
+    int remove(UidSet gone) {
+        int w = 0;
+        int removed = 0;
+        for (int r = 0; r < n; r++) {
+            if (gone.contains(uid(r))) {
+                bytes -= size[r];
+                unseen -= (flags[r] & SEEN) == 0 ? 1 : 0;
+                removed++;
+                continue;
+            }
+            if (w != r) {
+                uid[w] = uid[r];
+                modSeq[w] = modSeq[r];
+                size[w] = size[r];
+                date[w] = date[r];
+                flags[w] = flags[r];
+                keywords[w] = keywords[r];
+                deliveryKey[w] = deliveryKey[r];
+                logPos[w] = logPos[r];
+                cachePos[w] = cachePos[r];
+            }
+            w++;
+        }
+        n = w;
+        return removed;
+    }
+
+    /** The UIDs of all rows. */
+    UidSet uids() {
+        UidSet.Builder b = new UidSet.Builder();
+        for (int r = 0; r < n; r++) {
+            b.add(uid(r));
+        }
+        return b.build();
+    }
+
+    /** The row of the message with this delivery key, or -1; newest first, where a redelivery finds it. */
+    int rowOfDeliveryKey(long key) {
+        for (int r = n - 1; r >= 0; r--) {
+            if (deliveryKey[r] == key) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /** Bytes the columns take (for the README's figure and the memory test). */
+    long footprint() {
+        return (long) uid.length * (4 + 8 + 8 + 8 + 1 + 4 + 8 + 8 + 8);
+    }
+
+    private void grow() {
+        if (n < uid.length) {
+            return;
+        }
+        int c = uid.length + (uid.length >> 1) + 16;
+        uid = Arrays.copyOf(uid, c);
+        modSeq = Arrays.copyOf(modSeq, c);
+        size = Arrays.copyOf(size, c);
+        date = Arrays.copyOf(date, c);
+        flags = Arrays.copyOf(flags, c);
+        keywords = Arrays.copyOf(keywords, c);
+        deliveryKey = Arrays.copyOf(deliveryKey, c);
+        logPos = Arrays.copyOf(logPos, c);
+        cachePos = Arrays.copyOf(cachePos, c);
+    }
+
+    /** Parses a Postrider delivery key (16 hex digits) to its 64 bits; 0 when there is none. */
+    static long key(String hex) {
+        if (hex == null || hex.length() != 16) {
+            return 0;
+        }
+        try {
+            return Long.parseUnsignedLong(hex, 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
