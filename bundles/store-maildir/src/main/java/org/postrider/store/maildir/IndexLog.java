@@ -264,7 +264,7 @@ final class IndexLog {
             } else if (f[0].equals("F") && f.length >= 5) {
                 name = f[4];
             }
-            if (name != null && f[1].equals(Long.toString(uid))) {
+            if (name != null && sameUid(f[1], uid)) {
                 String file = FolderNames.unescape(name);
                 if (file != null) {
                     return file;
@@ -272,6 +272,14 @@ final class IndexLog {
             }
         }
         throw new IOException("index record of UID " + uid + " is not where the index says");
+    }
+
+    private static boolean sameUid(String field, long uid) {
+        try {
+            return Long.parseLong(field) == uid;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Every message's file, in table order, read from the log in one pass (reconcile, rebuild). */

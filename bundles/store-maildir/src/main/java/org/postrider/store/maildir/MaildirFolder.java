@@ -391,8 +391,8 @@ final class MaildirFolder {
                 s.tombstones.add(evidence.tombstones.uid(i), evidence.tombstones.modSeq(i));
             }
             s.tombstones.raiseFloor(evidence.tombstones.floor());
-        } else {
-            s.tombstones.raiseFloor(s.highestModSeq); // what vanished before is not known
+        } else if (evidence != null || hwm != null) {
+            s.tombstones.raiseFloor(s.highestModSeq); // an index was lost: what vanished before is not known
         }
         List<String> files = new ArrayList<>();
         for (Map.Entry<Long, String> e : kept.entrySet()) {
