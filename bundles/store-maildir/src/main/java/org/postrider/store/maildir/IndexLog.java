@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * A folder's index as an append-only log, fsynced per change and compacted when it grows:
  * <pre>
  * V uidvalidity uidnext highestmodseq
- * A uid modseq size date-ms flags base file [keyword...]
+ * A uid modseq size date-ms flags base file [keyword...]   (the base is the file's, without flags)
  * F uid modseq flags file [keyword...]
  * X uid modseq
  * S new-mtime-ns cur-mtime-ns
@@ -146,7 +146,7 @@ final class IndexLog {
                 }
                 s.table.put(uid, modSeq, Long.parseLong(f[3]), Long.parseLong(f[4]),
                         MessageTable.bits(MaildirName.flags(f[5])), keywords(f, 8),
-                        MessageTable.key(MaildirName.parse(base).deliveryKey()), pos);
+                        MessageTable.key(MaildirName.parse(name.substring(name.indexOf('/') + 1)).deliveryKey()), pos);
                 s.uidNext = Math.max(s.uidNext, uid + 1);
                 s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }
