@@ -146,19 +146,21 @@ final class IndexLog {
                 }
                 s.table.put(uid, modSeq, Long.parseLong(f[3]), Long.parseLong(f[4]),
                         MessageTable.bits(MaildirName.flags(f[5])), keywords(f, 8),
-                        MessageTable.key(MaildirName.parse(name.substring(name.indexOf('/') + 1)).deliveryKey()), pos);
+                        keyOf(name), pos);
                 s.uidNext = Math.max(s.uidNext, uid + 1);
                 s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }
             case "F" -> {
                 long uid = Long.parseLong(f[1]);
                 long modSeq = Long.parseLong(f[2]);
-                if (FolderNames.unescape(f[4]) == null) {
+                String name = FolderNames.unescape(f[4]);
+                if (name == null) {
                     throw new IllegalArgumentException("bad name");
                 }
                 int r = s.table.row(uid);
                 if (r >= 0) {
                     s.table.change(r, modSeq, MessageTable.bits(MaildirName.flags(f[3])), keywords(f, 5), pos);
+                    s.table.setDeliveryKey(r, keyOf(name)); // what the file's name says, as compaction keeps it
                 }
                 s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }
@@ -186,6 +188,10 @@ final class IndexLog {
             case "E" -> s.tombstones.raiseFloor(Long.parseLong(f[1]));
             default -> throw new IllegalArgumentException("unknown record " + f[0]);
         }
+    }
+
+    private static long keyOf(String file) {
+        return MessageTable.key(MaildirName.parse(file.substring(file.indexOf('/') + 1)).deliveryKey());
     }
 
     /** A UID IMAP can name, leaving UIDNEXT one too (RFC 3501: 32-bit UIDs). */

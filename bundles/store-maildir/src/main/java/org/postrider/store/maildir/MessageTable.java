@@ -186,6 +186,10 @@ final class MessageTable {
         logPos[r] = pos;
     }
 
+    void setDeliveryKey(int r, long key) {
+        deliveryKey[r] = key;
+    }
+
     void setLogPos(int r, long pos) {
         logPos[r] = pos;
     }
