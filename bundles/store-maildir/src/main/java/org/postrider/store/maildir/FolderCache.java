@@ -2,9 +2,7 @@ package org.postrider.store.maildir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,13 +20,20 @@ import org.postrider.kit.durable.DurableFiles;
  */
 final class FolderCache {
     private final int max;
+    private final long budget;
     private final StoreStats stats;
     private final LinkedHashMap<Path, MaildirFolder> open = new LinkedHashMap<>(16, 0.75f, true);
     /** Set by {@link #closeAll}: the store is gone, and a folder opened now would write beside its successor. */
     private boolean closed;
 
-    FolderCache(int max, StoreStats stats) {
+    /**
+     * @param max    folders kept open at most
+     * @param budget bytes their indexes may take together; the least recently used are closed
+     *               to stay below it (the folders in use at the moment may exceed it)
+     */
+    FolderCache(int max, long budget, StoreStats stats) {
         this.max = Math.max(1, max);
+        this.budget = Math.max(1, budget);
         this.stats = stats;
     }
 
@@ -39,17 +44,23 @@ final class FolderCache {
         if (f == null) {
             f = create.apply(dir);
             open.put(dir, f);
-            evict(dir);
         }
+        evict(dir); // also when it was open: folders grow, and the budget counts bytes
         return f;
     }
 
     private void evict(Path keep) {
+        long bytes = 0;
+        for (MaildirFolder f : open.values()) {
+            bytes += f.footprint();
+        }
         Iterator<Map.Entry<Path, MaildirFolder>> it = open.entrySet().iterator();
-        while (open.size() > max && it.hasNext()) {
+        while ((open.size() > max || bytes > budget) && it.hasNext()) {
             Map.Entry<Path, MaildirFolder> e = it.next();
+            long size = e.getValue().footprint();
             if (!e.getKey().equals(keep) && e.getValue().tryClose()) {
                 it.remove();
+                bytes -= size;
                 stats.evictions.increment();
             }
         }
@@ -87,17 +98,17 @@ final class FolderCache {
         }
     }
 
-    /** Bytes the open folders' indexes take (waits for calls in progress). */
-    long footprint() {
-        List<MaildirFolder> all;
-        synchronized (this) {
-            all = new ArrayList<>(open.values());
-        }
+    /** Bytes the open folders' indexes take, as of their last calls. */
+    synchronized long footprint() {
         long sum = 0;
-        for (MaildirFolder f : all) {
+        for (MaildirFolder f : open.values()) {
             sum += f.footprint();
         }
         return sum;
+    }
+
+    long budget() {
+        return budget;
     }
 
     synchronized boolean holdsLoaded(Path dir) {

@@ -73,6 +73,9 @@ final class MaildirFolder {
         }
     }
 
+    /** For crash tests: told of each step of a transfer ("target-records", "file", "files-moved"). */
+    static volatile java.util.function.Consumer<String> transferStep = step -> { };
+
     private final String user;
     private final String name;
     private final Path dir;
@@ -92,6 +95,8 @@ final class MaildirFolder {
     private HighWater hwm;
     /** mtimes of new/ and cur/ when the index last matched them; null when unknown. */
     private FileTime[] synced;
+    /** What the loaded index takes in memory, as of the last call (read by the cache without the lock). */
+    private volatile long footprint;
     private long markModSeq;
     private long markBytes;
     private long markCount;
@@ -184,6 +189,7 @@ final class MaildirFolder {
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
         long count = state == null ? 0 : state.table.size() - markCount;
         markModSeq = modSeq;
+        footprint = state == null ? 0 : state.table.footprint() + state.tombstones.footprint();
         lock.unlock();
         if (changed) {
             events.changed(user, name, modSeq);
@@ -203,14 +209,9 @@ final class MaildirFolder {
         }
     }
 
-    /** Bytes the open index takes in memory (0 when not loaded). */
+    /** Bytes the open index takes in memory (0 when not loaded), as of the end of the last call. */
     long footprint() {
-        lock.lock();
-        try {
-            return state == null ? 0 : state.table.footprint();
-        } finally {
-            lock.unlock();
-        }
+        return footprint;
     }
 
     /** Drops the folder from memory unless a call is using it now; true if it is closed. */
@@ -246,6 +247,7 @@ final class MaildirFolder {
         }
         closed = true;
         state = null;
+        footprint = 0;
         releaseOsLock();
     }
 
@@ -1148,6 +1150,7 @@ final class MaildirFolder {
             }
             long[] pos = dst.log.append(lines);
             dst.state.lines += lines.size();
+            transferStep.accept("target-records");
             for (int i = 0; i < rows.size(); i++) {
                 int r = rows.get(i);
                 dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
@@ -1159,12 +1162,16 @@ final class MaildirFolder {
                 } else {
                     link(a, b);
                 }
+                transferStep.accept("file");
             }
             DurableFiles.syncDirectory(dst.dir.resolve("cur"));
-            List<Long> moved = new ArrayList<>();
             if (move) {
                 DurableFiles.syncDirectory(dir.resolve("new"));
                 DurableFiles.syncDirectory(dir.resolve("cur"));
+            }
+            transferStep.accept("files-moved");
+            List<Long> moved = new ArrayList<>();
+            if (move) {
                 for (int r : rows) {
                     moved.add(t.uid(r));
                 }

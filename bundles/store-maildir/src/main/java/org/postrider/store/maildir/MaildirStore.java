@@ -73,6 +73,10 @@ public class MaildirStore implements MailStore {
         @AttributeDefinition(description = "Folders kept open, their indexes in memory (least recently used"
                 + " closed first; a folder in use is closed once its call is done)", min = "1")
         int maxOpenFolders() default 1000;
+
+        @AttributeDefinition(description = "Memory the open folders' indexes may take together, in MiB (about 60"
+                + " bytes a message); least recently used folders are closed to stay below it", min = "1")
+        int maxIndexMemoryMiB() default 256;
     }
 
     /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes. */
@@ -108,18 +112,24 @@ public class MaildirStore implements MailStore {
 
     @Activate
     public MaildirStore(BundleContext context, Config config) throws IOException {
-        this(Path.of(config.root()), context.getProperty("postrider.server.name"), config.maxOpenFolders());
+        this(Path.of(config.root()), context.getProperty("postrider.server.name"), config.maxOpenFolders(),
+                config.maxIndexMemoryMiB() * (1L << 20));
     }
 
     MaildirStore(Path root, String serverName, int maxOpenFolders) throws IOException {
+        this(root, serverName, maxOpenFolders, 256L << 20);
+    }
+
+    MaildirStore(Path root, String serverName, int maxOpenFolders, long maxIndexMemory) throws IOException {
         this.root = root.toAbsolutePath();
         this.host = (serverName != null ? serverName : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
-        this.folders = new FolderCache(maxOpenFolders, stats);
+        this.folders = new FolderCache(maxOpenFolders, maxIndexMemory, stats);
         this.structures = new MimeStructures();
         this.search = new Search(structures);
         Files.createDirectories(this.root);
         LayoutMigration.run(this.root);
-        LOG.info("Maildir store at {}, at most {} folders open", this.root, folders.max());
+        LOG.info("Maildir store at {}, at most {} folders open in {} MiB", this.root, folders.max(),
+                folders.budget() >> 20);
     }
 
     @Deactivate
@@ -170,6 +180,10 @@ public class MaildirStore implements MailStore {
 
     int maxOpenFolders() {
         return folders.max();
+    }
+
+    long maxIndexMemory() {
+        return folders.budget();
     }
 
     /** Existing folder names of a user, INBOX first. */

@@ -86,7 +86,8 @@ public class StoreCommands {
     public String stats() {
         StoreStats s = store.stats();
         return "open folders:     " + store.openFolders() + " (maxOpenFolders " + store.maxOpenFolders() + ")\n"
-                + "index memory:     " + store.openFootprint() / 1024 + " KiB\n"
+                + "index memory:     " + store.openFootprint() / 1024 + " KiB (maxIndexMemoryMiB "
+                + (store.maxIndexMemory() >> 20) + ")\n"
                 + "evictions:        " + s.evictions.sum() + "\nindex loads:      " + s.loads.sum()
                 + "\ndirectory scans:  " + s.scans.sum() + "\n";
     }

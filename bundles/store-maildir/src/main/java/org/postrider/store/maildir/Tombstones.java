@@ -61,6 +61,10 @@ final class Tombstones {
         return n;
     }
 
+    long footprint() {
+        return uid.length * 16L;
+    }
+
     long uid(int i) {
         return uid[start + i];
     }
