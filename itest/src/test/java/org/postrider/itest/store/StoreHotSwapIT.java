@@ -35,8 +35,9 @@ import org.postrider.itest.harness.Python;
  * process each, logging in again after each QUIT) read and delete mail of four users and an
  * SMTP client (smtplib) keeps submitting. What must hold:
  * <ul>
- * <li>every POP3 reply a session gets is +OK or a retryable -ERR ([SYS/TEMP], [IN-USE]): no
- * connection ends without a reply, no other -ERR;</li>
+ * <li>every POP3 reply a session gets is +OK or a retryable -ERR ([SYS/TEMP], [IN-USE]: RFC 3206,
+ * 2449): no connection ends without a reply, no other -ERR; the server keeps running and logs no
+ * error or exception;</li>
  * <li>a UIDL names one message only, and a message keeps its UIDL (across sessions, swaps and a
  * restart);</li>
  * <li>every message accepted with 250 is delivered exactly once: deleted by a session whose QUIT
@@ -399,58 +400,234 @@ class StoreHotSwapIT {
         athena.start();
         readMarks(athena, users, marks);
 
-        List<Event> all = new ArrayList<>(events);
-        Map<String, String> uidlToMessage = new HashMap<>();
-        Map<String, Set<String>> messageToUidls = new HashMap<>();
-        List<String> violations = new ArrayList<>();
-
-        // 1. every reply +OK or retryable; every session ended its run
-        Map<String, Integer> retryable = new TreeMap<>();
-        int loggedIn = 0;
-        int quitOk = 0;
-        for (Event e : all) {
-            switch (e.kind()) {
-                case "FAIL" -> violations.add("session " + e.session() + " (" + e.user() + ") cycle " + e.f()[1]
-                        + " at " + e.f()[2] + ": " + e.rest(3));
-                case "ERR", "QERR" -> retryable.merge(e.f()[2] + ": " + e.rest(3).replaceAll("\\d+", "N"), 1,
-                        Integer::sum);
-                case "IN" -> loggedIn++;
-                case "QOK" -> quitOk++;
-                default -> { }
-            }
-        }
-        long ends = all.stream().filter(e -> e.kind().equals("END")).count();
-        if (ends != SESSIONS) {
-            violations.add(ends + " of " + SESSIONS + " sessions reported their end");
-        }
-
-        // 2. a UIDL names one message; a message keeps its UIDL
-        for (Event e : all) {
-            if (e.kind().equals("M") || e.kind().equals("D")) {
-                note(e.user() + " " + e.f()[2], e.f()[3], uidlToMessage, messageToUidls, violations);
-            }
-        }
         List<String> inventoryArgs = new ArrayList<>(List.of(String.valueOf(athena.listenerPort("pop3s"))));
         inventoryArgs.addAll(users);
-        String inventory = Python.run(work, INVENTORY, inventoryArgs.toArray(String[]::new))
-                .ok().out();
-        Map<String, Integer> atEndByPop3 = new HashMap<>();
-        Map<String, Long> maxUidAtEnd = new HashMap<>();
-        for (String line : inventory.lines().toList()) {
-            String[] f = line.split(" ");
-            if (f[0].equals("M")) {
-                note(f[1] + " " + f[2], f[3], uidlToMessage, messageToUidls, violations);
-                atEndByPop3.merge(f[3], 1, Integer::sum);
-                maxUidAtEnd.merge(f[1], uid(f[2]), Math::max);
-            }
+        String inventory = Python.run(work, INVENTORY, inventoryArgs.toArray(String[]::new)).ok().out();
+        Findings found = new Findings(users, new ArrayList<>(events), accepted, marks);
+        found.replies();
+        found.uidls(inventory);
+        found.exactlyOnce(onDisk(athena, users), inventory);
+        found.marks(inventory);
+        found.serverLogs(athena);
+
+        System.out.printf("StoreHotSwapIT: %d s; %d accepted over SMTP (%d while the load ran, %d 4xx retried); %s%n",
+                (System.nanoTime() - started) / 1_000_000_000L, accepted.size(), acceptedAtStop - preCount,
+                temporary.get(), found.summary);
+        marks.forEach((u, ms) -> System.out.println("  " + u + " " + ms));
+        assertEquals(List.of(), new ArrayList<>(smtpProblems), "SMTP refused nothing for good and dropped nothing");
+        List<String> v = found.violations;
+        assertEquals(List.of(), v.size() > 60 ? v.subList(0, 60) : v, v.size() + " violations");
+    }
+
+    /** What the events, the final mailboxes and the marks show, checked against the properties. */
+    static final class Findings {
+        final List<String> users;
+        final List<Event> all;
+        final Map<String, String> accepted;
+        final Map<String, List<Marks>> marks;
+        final List<String> violations = new ArrayList<>();
+        final StringBuilder summary = new StringBuilder();
+        private final Map<String, List<Event>> byKind = new HashMap<>();
+
+        Findings(List<String> users, List<Event> all, Map<String, String> accepted, Map<String, List<Marks>> marks) {
+            this.users = users;
+            this.all = all;
+            this.accepted = accepted;
+            this.marks = marks;
+            all.forEach(e -> byKind.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e));
         }
-        for (Map.Entry<String, Set<String>> m : messageToUidls.entrySet()) {
-            if (m.getValue().size() > 1) {
-                violations.add(m.getKey() + " was seen under several UIDLs: " + m.getValue());
+
+        private List<Event> of(String kind) {
+            return byKind.getOrDefault(kind, List.of());
+        }
+
+        /** Every reply +OK or a retryable -ERR; every session ran to its end. */
+        void replies() {
+            Map<String, Integer> retryable = new TreeMap<>();
+            for (Event e : all) {
+                switch (e.kind()) {
+                    case "FAIL" -> violations.add("session " + e.session() + " (" + e.user() + ") cycle " + e.f()[1]
+                            + " at " + e.f()[2] + ": " + e.rest(3));
+                    case "ERR", "QERR" -> retryable.merge(e.f()[2] + ": " + e.rest(3).replaceAll("\\d+", "N"), 1,
+                            Integer::sum);
+                    default -> { }
+                }
+            }
+            if (of("END").size() != SESSIONS) {
+                violations.add(of("END").size() + " of " + SESSIONS + " sessions reported their end");
+            }
+            summary.append(of("IN").size()).append(" logins, ").append(of("QOK").size()).append(" QUIT +OK; ")
+                    .append("retryable -ERR: ").append(retryable);
+        }
+
+        /** A UIDL names one message, and a message keeps its UIDL, in the sessions and after the restart. */
+        void uidls(String inventory) {
+            Map<String, String> uidlToMessage = new HashMap<>();
+            Map<String, Set<String>> messageToUidls = new HashMap<>();
+            List<String[]> seen = new ArrayList<>();
+            for (Event e : all) {
+                if (e.kind().equals("M") || e.kind().equals("D")) {
+                    seen.add(new String[] {e.user(), e.f()[2], e.f()[3]});
+                }
+            }
+            for (String line : inventory.lines().filter(l -> l.startsWith("M ")).toList()) {
+                String[] f = line.split(" ");
+                seen.add(new String[] {f[1], f[2], f[3]});
+            }
+            for (String[] s : seen) {
+                String uidl = s[0] + " " + s[1];
+                String before = uidlToMessage.putIfAbsent(uidl, s[2]);
+                if (before != null && !before.equals(s[2])) {
+                    violations.add("UIDL " + uidl + " named " + before + " and " + s[2]);
+                }
+                messageToUidls.computeIfAbsent(s[2], k -> new java.util.TreeSet<>()).add(uidl);
+            }
+            messageToUidls.forEach((m, u) -> {
+                if (u.size() > 1) {
+                    violations.add(m + " was seen under several UIDLs: " + u);
+                }
+            });
+        }
+
+        /**
+         * Every accepted message once: removed by a QUIT +OK (or perhaps by one that said -ERR),
+         * or in the mailbox at the end, never twice; none seen again by a session that logged in
+         * after the QUIT +OK that removed it.
+         */
+        void exactlyOnce(Map<String, Integer> onDisk, String inventory) {
+            Map<String, Integer> byPop3 = new HashMap<>();
+            inventory.lines().filter(l -> l.startsWith("M ")).forEach(l -> byPop3.merge(l.split(" ")[3], 1,
+                    Integer::sum));
+            if (!onDisk.equals(byPop3)) {
+                violations.add("POP3 after the restart and the Maildirs disagree: POP3 " + new TreeMap<>(byPop3)
+                        + " disk " + new TreeMap<>(onDisk));
+            }
+            Map<String, List<Event>> deletions = new HashMap<>(); // by "session cycle"
+            of("D").forEach(d -> deletions.computeIfAbsent(d.session() + " " + d.cycle(), k -> new ArrayList<>())
+                    .add(d));
+            Map<String, Integer> removed = new HashMap<>();
+            Set<String> maybeRemoved = new HashSet<>();
+            for (Event q : of("QOK")) {
+                List<Event> ds = deletions.getOrDefault(q.session() + " " + q.cycle(), List.of());
+                ds.forEach(d -> removed.merge(d.f()[3], 1, Integer::sum));
+                if (!q.rest(3).contains("(" + ds.size() + " messages deleted)")) {
+                    violations.add("session " + q.session() + " cycle " + q.cycle() + " deleted " + ds.size()
+                            + " but QUIT said " + q.rest(3));
+                }
+                resurrections(q, ds);
+            }
+            for (Event q : of("QERR")) {
+                deletions.getOrDefault(q.session() + " " + q.cycle(), List.of()).forEach(d -> maybeRemoved.add(
+                        d.f()[3]));
+            }
+            onDisk.forEach((m, n) -> {
+                if (n > 1) {
+                    violations.add(m + " is " + n + " times in the mailbox");
+                }
+                if (removed.containsKey(m)) {
+                    violations.add(m + " is in the mailbox after a QUIT +OK removed it");
+                }
+                if (!accepted.containsKey(m)) {
+                    violations.add(m + " is in the mailbox but was never accepted");
+                }
+            });
+            removed.forEach((m, n) -> {
+                if (n > 1) {
+                    violations.add(m + " was removed by " + n
+                            + " QUITs +OK: delivered more than once, or a removal did not happen");
+                }
+            });
+            List<String> lost = accepted.keySet().stream().filter(m -> !onDisk.containsKey(m)
+                    && !removed.containsKey(m) && !maybeRemoved.contains(m)).sorted().toList();
+            if (!lost.isEmpty()) {
+                violations.add(lost.size() + " messages accepted with 250 are neither in the mailbox nor deleted by a"
+                        + " client: " + (lost.size() > 20 ? lost.subList(0, 20) + "..." : lost));
+            }
+            summary.append("; ").append(removed.size()).append(" removed, ").append(maybeRemoved.size())
+                    .append(" perhaps removed (QUIT -ERR), ").append(onDisk.size()).append(" left");
+        }
+
+        /** A session that sent its login after this QUIT +OK answered does not list what it removed. */
+        private void resurrections(Event quit, List<Event> deletions) {
+            if (deletions.isEmpty()) {
+                return;
+            }
+            long answered = Long.parseLong(quit.f()[2]);
+            Set<String> gone = new HashSet<>();
+            deletions.forEach(d -> gone.add(d.f()[2]));
+            Map<String, Long> loginSent = new HashMap<>();
+            for (Event in : of("IN")) {
+                if (in.user().equals(quit.user())) {
+                    loginSent.put(in.session() + " " + in.cycle(), Long.parseLong(in.f()[2]));
+                }
+            }
+            for (Event l : of("L")) {
+                if (l.user().equals(quit.user()) && gone.contains(l.f()[2])) {
+                    Long sent = loginSent.get(l.session() + " " + l.cycle());
+                    if (sent != null && sent > answered) {
+                        violations.add(l.user() + " UIDL " + l.f()[2] + " listed by session " + l.session()
+                                + " cycle " + l.cycle() + " after session " + quit.session() + " cycle "
+                                + quit.cycle() + " removed it");
+                    }
+                }
             }
         }
 
-        // 3. exactly once: removed by a QUIT +OK, or in the mailbox at the end; nothing comes back
+        /**
+         * UIDVALIDITY stays, UIDNEXT and HIGHESTMODSEQ never go back (and grow with the load's
+         * mail), and every UID a session was given, or the mailbox holds at the end, is below
+         * the UIDNEXT read after it.
+         */
+        void marks(String inventory) {
+            for (String u : users) {
+                List<Marks> ms = marks.get(u);
+                for (int i = 1; i < ms.size(); i++) {
+                    Marks a = ms.get(i - 1);
+                    Marks b = ms.get(i);
+                    if (a.uidValidity() != b.uidValidity() || b.uidNext() < a.uidNext()
+                            || b.highestModSeq() < a.highestModSeq()) {
+                        violations.add(u + " INBOX marks went back: " + MARK_NAMES.get(i - 1) + " " + a + ", then "
+                                + MARK_NAMES.get(i) + " " + b);
+                    }
+                }
+                Marks first = ms.get(0);
+                Marks loaded = ms.get(3);
+                if (loaded.uidNext() <= first.uidNext() || loaded.highestModSeq() <= first.highestModSeq()) {
+                    violations.add(u + " INBOX received mail during the load, yet " + first + " became " + loaded);
+                }
+                for (int i = 0; i < ms.size(); i++) {
+                    Marks m = ms.get(i);
+                    for (Event e : of("L")) {
+                        if (e.user().equals(u) && e.seen() < m.takenAt()) {
+                            belowUidNext(u, e.f()[2], m, "handed out before " + MARK_NAMES.get(i));
+                        }
+                    }
+                }
+                Marks last = ms.get(ms.size() - 1);
+                inventory.lines().filter(l -> l.startsWith("M " + u + " "))
+                        .forEach(l -> belowUidNext(u, l.split(" ")[2], last, "in the mailbox after a restart"));
+            }
+        }
+
+        private void belowUidNext(String user, String uidl, Marks m, String when) {
+            String[] p = uidl.split("\\.");
+            if (Long.parseLong(p[0]) != m.uidValidity() || Long.parseLong(p[1]) >= m.uidNext()) {
+                violations.add(user + " UIDL " + uidl + " " + when + ", yet the INBOX read " + m);
+            }
+        }
+
+        /** The server logged no error and no exception through the swaps and the restart. */
+        void serverLogs(Instance athena) throws Exception {
+            for (String f : List.of("data/log/postrider.log", "data/log/console.log")) {
+                Files.readAllLines(athena.home().resolve(f)).stream()
+                        .filter(l -> l.contains(" ERROR ") || l.contains("Exception")).limit(10)
+                        .forEach(l -> violations.add(f + ": " + l));
+            }
+        }
+    }
+
+    /** Each Message-ID in the users' INBOX Maildirs, with how many files hold it. */
+    private static Map<String, Integer> onDisk(Instance athena, List<String> users) throws Exception {
         Map<String, Integer> onDisk = new HashMap<>();
         Pattern id = Pattern.compile("(?m)^Message-ID: (<[^>]+>)");
         for (String u : users) {
@@ -460,150 +637,11 @@ class StoreHotSwapIT {
                 onDisk.merge(m.find() ? m.group(1) : "(none) " + f, 1, Integer::sum);
             }
         }
-        if (!onDisk.equals(atEndByPop3)) {
-            violations.add("POP3 after the restart and the Maildirs disagree: POP3 " + new TreeMap<>(atEndByPop3)
-                    + " disk " + new TreeMap<>(onDisk));
-        }
-        Map<String, Integer> removed = new HashMap<>();
-        Set<String> maybeRemoved = new HashSet<>();
-        // session -> cycle -> its deletions
-        Map<Integer, Map<Integer, List<Event>>> deletions = new HashMap<>();
-        for (Event e : all) {
-            if (e.kind().equals("D")) {
-                deletions.computeIfAbsent(e.session(), k -> new HashMap<>()).computeIfAbsent(e.cycle(),
-                        k -> new ArrayList<>()).add(e);
-            }
-        }
-        List<long[]> removals = new ArrayList<>(); // for the resurrection check: [session, cycle, time]
-        for (Event e : all) {
-            List<Event> ds = deletions.getOrDefault(e.session(), Map.of()).getOrDefault(e.cycle(), List.of());
-            if (e.kind().equals("QOK")) {
-                for (Event d : ds) {
-                    removed.merge(d.f()[3], 1, Integer::sum);
-                }
-                if (!e.rest(3).contains("(" + ds.size() + " messages deleted)")) {
-                    violations.add("session " + e.session() + " cycle " + e.cycle() + " deleted " + ds.size()
-                            + " but QUIT said " + e.rest(3));
-                }
-                removals.add(new long[] {e.session(), e.cycle(), Long.parseLong(e.f()[2])});
-            } else if (e.kind().equals("QERR")) {
-                ds.forEach(d -> maybeRemoved.add(d.f()[3]));
-            }
-        }
-        for (Map.Entry<String, Integer> e : onDisk.entrySet()) {
-            if (e.getValue() > 1) {
-                violations.add(e.getKey() + " is " + e.getValue() + " times in the mailbox");
-            }
-            if (removed.containsKey(e.getKey())) {
-                violations.add(e.getKey() + " is in the mailbox after a QUIT +OK removed it");
-            }
-            if (!accepted.containsKey(e.getKey())) {
-                violations.add(e.getKey() + " is in the mailbox but was never accepted");
-            }
-        }
-        for (Map.Entry<String, Integer> e : removed.entrySet()) {
-            if (e.getValue() > 1) {
-                violations.add(e.getKey() + " was removed by " + e.getValue() + " QUITs: delivered more than once");
-            }
-        }
-        int lost = 0;
-        for (String m : accepted.keySet()) {
-            if (!onDisk.containsKey(m) && !removed.containsKey(m) && !maybeRemoved.contains(m)) {
-                if (lost++ < 20) {
-                    violations.add(m + " was accepted with 250 and is neither in the mailbox nor deleted by a client");
-                }
-            }
-        }
-        if (lost > 0) {
-            violations.add(lost + " accepted messages lost in all");
-        }
-        // A session that sent its login after a QUIT +OK removed a message must not see that message.
-        Map<Integer, Map<Integer, Long>> loginSent = new HashMap<>();
-        for (Event e : all) {
-            if (e.kind().equals("IN")) {
-                loginSent.computeIfAbsent(e.session(), k -> new HashMap<>()).put(e.cycle(), Long.parseLong(e.f()[2]));
-            }
-        }
-        for (long[] q : removals) {
-            List<Event> ds = deletions.getOrDefault((int) q[0], Map.of()).getOrDefault((int) q[1], List.of());
-            if (ds.isEmpty()) {
-                continue;
-            }
-            String user = users.get((int) q[0] % USERS);
-            Set<String> gone = new HashSet<>();
-            ds.forEach(d -> gone.add(d.f()[2]));
-            for (Event e : all) {
-                if (e.kind().equals("L") && e.user().equals(user) && gone.contains(e.f()[2])) {
-                    Long sent = loginSent.getOrDefault(e.session(), Map.of()).get(e.cycle());
-                    if (sent != null && sent > q[2]) {
-                        violations.add(user + " UIDL " + e.f()[2] + " listed by session " + e.session() + " cycle "
-                                + e.cycle() + " after session " + q[0] + " cycle " + q[1] + " removed it");
-                    }
-                }
-            }
-        }
-
-        // 4. marks: UIDVALIDITY stays, UIDNEXT and HIGHESTMODSEQ never go back, UIDs handed out below UIDNEXT
-        for (String u : users) {
-            List<Marks> ms = marks.get(u);
-            for (int i = 1; i < ms.size(); i++) {
-                Marks a = ms.get(i - 1);
-                Marks b = ms.get(i);
-                if (a.uidValidity() != b.uidValidity() || b.uidNext() < a.uidNext()
-                        || b.highestModSeq() < a.highestModSeq()) {
-                    violations.add(u + " INBOX marks went back: " + MARK_NAMES.get(i - 1) + " " + a + ", then "
-                            + MARK_NAMES.get(i) + " " + b);
-                }
-            }
-            Marks first = ms.get(0);
-            Marks loaded = ms.get(3);
-            if (loaded.uidNext() <= first.uidNext() || loaded.highestModSeq() <= first.highestModSeq()) {
-                violations.add(u + " INBOX received mail during the load, yet " + first + " became " + loaded);
-            }
-            for (int i = 0; i < ms.size(); i++) {
-                Marks m = ms.get(i);
-                for (Event e : all) {
-                    if (e.kind().equals("L") && e.user().equals(u) && e.seen() < m.takenAt()) {
-                        String[] p = e.f()[2].split("\\.");
-                        if (Long.parseLong(p[0]) != m.uidValidity() || Long.parseLong(p[1]) >= m.uidNext()) {
-                            violations.add(u + " UIDL " + e.f()[2] + " was handed out before " + MARK_NAMES.get(i)
-                                    + " read " + m);
-                        }
-                    }
-                }
-            }
-            if (maxUidAtEnd.getOrDefault(u, 0L) >= ms.get(4).uidNext()) {
-                violations.add(u + " has UID " + maxUidAtEnd.get(u) + " at the end, UIDNEXT " + ms.get(4));
-            }
-        }
-
-        int acceptedStream = accepted.size() - preCount;
-        System.out.printf("StoreHotSwapIT: %d s; %d accepted over SMTP (%d while the load ran, %d at stop, %d 4xx"
-                + " retried); %d logins, %d QUIT +OK, %d removed, %d maybe removed, %d left; retryable -ERR: %s%n",
-                (System.nanoTime() - started) / 1_000_000_000L, accepted.size(), acceptedStream, acceptedAtStop,
-                temporary.get(), loggedIn, quitOk, removed.size(), maybeRemoved.size(), onDisk.size(), retryable);
-        marks.forEach((u, ms) -> System.out.println("  " + u + " " + ms));
-        assertEquals(List.of(), new ArrayList<>(smtpProblems), "SMTP refused nothing for good and dropped nothing");
-        assertEquals(List.of(), violations.size() > 60 ? violations.subList(0, 60) : violations,
-                violations.size() + " violations");
+        return onDisk;
     }
 
     private static final List<String> MARK_NAMES = List.of("before the load", "after swap1", "after swap2",
             "after the load", "after a restart");
-
-    private static long uid(String uidl) {
-        return Long.parseLong(uidl.split("\\.")[1]);
-    }
-
-    /** Records that a user's UIDL named this Message-ID, and reports a UIDL naming two. */
-    private static void note(String userUidl, String messageId, Map<String, String> uidlToMessage,
-            Map<String, Set<String>> messageToUidls, List<String> violations) {
-        String before = uidlToMessage.putIfAbsent(userUidl, messageId);
-        if (before != null && !before.equals(messageId)) {
-            violations.add("UIDL " + userUidl + " named " + before + " and " + messageId);
-        }
-        messageToUidls.computeIfAbsent(messageId, k -> new java.util.TreeSet<>()).add(userUidl);
-    }
 
     /** Waits until, since {@code since}, 20 sessions cycles ended with QUIT +OK, and {@code accepted} messages. */
     private static void awaitProgress(ConcurrentLinkedQueue<Event> events, Map<String, String> accepted, long since,
