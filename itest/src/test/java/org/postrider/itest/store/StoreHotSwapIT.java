@@ -355,7 +355,7 @@ class StoreHotSwapIT {
                     l -> events.add(new Event(session, user, System.nanoTime(), l.split(" ")))));
         }
         submitArgs = new ArrayList<>(List.of("python3", submitScript.toString(), String.valueOf(smtp),
-                stop.toString(), String.valueOf(MAX_STREAM), "swap", "0.04"));
+                stop.toString(), String.valueOf(MAX_STREAM), "swap", "0.02"));
         submitArgs.addAll(users);
         Client stream = new Client(new ProcessBuilder(submitArgs), work.resolve("stream.err"), onSubmit);
 
