@@ -774,6 +774,24 @@ final class MaildirFolder {
         }
     }
 
+    /**
+     * Opens the message's file under the lock: a flag change (a rename) cannot slip between
+     * finding the name and opening it, and the open stream reads on whatever happens to the name.
+     * Null if the message has been expunged.
+     */
+    InputStream open(long uid, long offset, long length) throws StoreException, IOException {
+        acquire();
+        try {
+            if (state.table.row(uid) < 0) {
+                return null; // expunged
+            }
+            Path p = pathLocked(uid);
+            return offset == 0 && length < 0 ? Files.newInputStream(p) : RangeStream.of(p, offset, length);
+        } finally {
+            release();
+        }
+    }
+
     private Path pathLocked(long uid) throws IOException {
         int r = state.table.row(uid);
         if (r < 0) {

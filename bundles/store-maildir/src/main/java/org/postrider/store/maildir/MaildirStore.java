@@ -307,10 +307,17 @@ public class MaildirStore implements MailStore {
             return size;
         }
 
+        private InputStream opened(InputStream in) throws NoSuchFileException {
+            if (in == null) {
+                throw new NoSuchFileException("message " + uid + " has been expunged");
+            }
+            return in;
+        }
+
         @Override
         public InputStream open() throws IOException {
             try {
-                return Files.newInputStream(h.call(f -> f.path(uid)));
+                return opened(h.call(f -> f.open(uid, 0, -1)));
             } catch (StoreException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -319,7 +326,7 @@ public class MaildirStore implements MailStore {
         @Override
         public InputStream open(long offset, long length) throws IOException {
             try {
-                return RangeStream.of(h.call(f -> f.path(uid)), offset, length);
+                return opened(h.call(f -> f.open(uid, offset, length)));
             } catch (StoreException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -342,14 +349,12 @@ public class MaildirStore implements MailStore {
             }
         }
         MessageStructure s;
-        try (InputStream in = Files.newInputStream(h.call(f -> f.path(uid)))) {
-            s = structures.parse(in);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            if (h.call(f -> f.size(validity, uid)) < 0) {
+        try (InputStream in = h.call(f -> f.open(uid, 0, -1))) {
+            if (in == null) {
                 return null;
             }
+            s = structures.parse(in);
+        } catch (IOException e) {
             throw new StoreException("cannot read message " + uid + ": " + e.getMessage(), true, e);
         }
         byte[] data = structures.encode(s);

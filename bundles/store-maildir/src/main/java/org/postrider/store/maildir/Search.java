@@ -2,8 +2,6 @@ package org.postrider.store.maildir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -159,10 +157,8 @@ final class Search {
             if (s == null) {
                 return false;
             }
-            try (InputStream in = Files.newInputStream(h.call(f -> f.path(uid)))) {
-                return structures.textMatches(in, s, text, withHeader);
-            } catch (NoSuchFileException e) {
-                return false;
+            try (InputStream in = h.call(f -> f.open(uid, 0, -1))) {
+                return in != null && structures.textMatches(in, s, text, withHeader);
             } catch (IOException e) {
                 throw new StoreException("cannot search message " + uid + ": " + e.getMessage(), true, e);
             }
