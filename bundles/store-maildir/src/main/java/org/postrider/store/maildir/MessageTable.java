@@ -145,6 +145,9 @@ final class MessageTable {
 
     /** Adds or replaces the message with this UID. */
     void put(long u, long ms, long sz, long dateMs, int flagBits, Set<String> kw, long key, long pos) {
+        if (u <= 0 || u >= IndexLog.MAX_UID) {
+            throw new IllegalArgumentException("UID out of range: " + u);
+        }
         int r = row(u);
         if (r < 0) {
             r = -r - 1;
