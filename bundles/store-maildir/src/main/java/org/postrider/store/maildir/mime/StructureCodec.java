@@ -288,7 +288,7 @@ public final class StructureCodec {
         /** A count of items, each at least one octet: never more than the octets left. */
         int count() throws StreamCorruptedException {
             long n = varint();
-            if (n > end - pos) {
+            if (n < 0 || n > end - pos) { // a varint past 2^63 reads negative
                 throw new StreamCorruptedException("structure: count " + n);
             }
             return (int) n;
@@ -300,7 +300,7 @@ public final class StructureCodec {
                 return null;
             }
             boolean utf16 = (tag & 1) == 0;
-            long n = (tag - (utf16 ? 2 : 1)) / 2;
+            long n = (tag - (utf16 ? 2 : 1)) >>> 1;
             if (n > end - pos) {
                 throw new StreamCorruptedException("structure: string length " + n);
             }
@@ -357,7 +357,7 @@ public final class StructureCodec {
                 return null;
             }
             long n = tag - 1;
-            if (n > end - pos) {
+            if (n < 0 || n > end - pos) {
                 throw new StreamCorruptedException("structure: address count " + n);
             }
             List<Address> l = new ArrayList<>((int) n);

@@ -75,6 +75,14 @@ class StructureCodecTest {
         // a string claiming 2^40 octets
         byte[] str = {0, 0, 1, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x40};
         assertThrows(StreamCorruptedException.class, () -> StructureCodec.decode(frame(str)));
+        // counts and string lengths past 2^63, which read negative as a long (found by fuzzing: seed9)
+        byte[] top = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                (byte) 0xff, (byte) 0xff, 0x01};
+        assertThrows(StreamCorruptedException.class, () -> StructureCodec.decode(frame(concat(new byte[] {0, 0}, top))));
+        assertThrows(StreamCorruptedException.class,
+                () -> StructureCodec.decode(frame(concat(new byte[] {0, 0, 1}, top))), "a header name's length");
+        assertThrows(StreamCorruptedException.class,
+                () -> StructureCodec.decode(frame(concat(new byte[] {0, 0, 0, 1, 0, 0}, top))), "an address count");
         // parts nested past any bound the parser allows
         List<Byte> deep = new ArrayList<>(List.of((byte) 0, (byte) 0, (byte) 0, (byte) 0));
         for (int i = 0; i < 1000; i++) {
@@ -97,6 +105,12 @@ class StructureCodecTest {
         byte[] v2 = frame(new byte[] {0});
         v2[4] = 2;
         assertThrows(StreamCorruptedException.class, () -> StructureCodec.decode(v2));
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     /** The payload framed as the codec frames it: magic, version, length, payload, CRC-32. */
