@@ -85,10 +85,37 @@ public final class TextSearch {
 
     private static InputStream decoded(InputStream raw, String encoding) {
         return switch (encoding) {
-            case "BASE64" -> new Base64InputStream(raw, DecodeMonitor.SILENT);
-            case "QUOTED-PRINTABLE" -> new QuotedPrintableInputStream(raw, DecodeMonitor.SILENT);
+            case "BASE64" -> new NoEmptyReads(new Base64InputStream(raw, DecodeMonitor.SILENT));
+            case "QUOTED-PRINTABLE" -> new NoEmptyReads(new QuotedPrintableInputStream(raw, DecodeMonitor.SILENT));
             default -> raw;
         };
+    }
+
+    /**
+     * mime4j's Base64InputStream answers 0 octets to a read that meets a pad with no whole
+     * octet before it (then ends), which InputStreamReader refuses with an IOException: a
+     * read here answers 0 only when asked for 0, and a decoder that keeps answering 0 has ended.
+     */
+    private static final class NoEmptyReads extends java.io.FilterInputStream {
+        private static final int MAX_EMPTY = 16;
+
+        NoEmptyReads(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            for (int i = 0; i < MAX_EMPTY; i++) {
+                int n = in.read(b, off, len);
+                if (n != 0) {
+                    return n;
+                }
+            }
+            return -1;
+        }
     }
 
     /** The part's charset; us-ascii and unknown ones read as UTF-8, which 8-bit mail mislabelled often is. */

@@ -80,6 +80,16 @@ class TextSearchTest {
     }
 
     @Test
+    void aBase64PadWithNothingBeforeItEndsThePart() throws IOException {
+        // mime4j's decoder answers such a read with 0 octets, which InputStreamReader refuses (found by fuzzing)
+        byte[] b = ("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nA=\r\nQUJD\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        MessageStructure s = StructureParser.parse(new ByteArrayInputStream(b));
+        assertFalse(TextSearch.body(new Bytes(b), s, "ABC"), "decoding ends at the pad");
+        assertFalse(TextSearch.text(new Bytes(b), s, "nothing"));
+    }
+
+    @Test
     void partsAreReadFromTheirOffsetsOnly() throws IOException {
         byte[] b = Corpus.load("alternative-related.eml");
         MessageStructure s = StructureParser.parse(new ByteArrayInputStream(b));
