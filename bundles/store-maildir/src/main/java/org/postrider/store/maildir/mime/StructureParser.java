@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.Envelope;
 import org.postrider.api.store.HeaderField;
@@ -40,6 +42,9 @@ public final class StructureParser {
     private final HeaderCollector.Budget budget;
     private final List<Frame> stack = new ArrayList<>();
     private int partsSeen;
+    private int openBoundaries;
+    private final long hashBase = ThreadLocalRandom.current().nextLong() | 1;
+    private final long[] prefixHash = new long[MAX_BOUNDARY + 1];
     private boolean truncated;
     private long lineNo; // lines begun before the current one
     private long prevStart = -1;
@@ -81,6 +86,7 @@ public final class StructureParser {
         long bodyOffset;
         long bodyLine;
         byte[] boundary; // while this multipart's delimiter lines are awaited
+        long boundaryHash;
         final List<BodyPart> parts = new ArrayList<>();
         Envelope enclosedEnvelope;
         BodyPart enclosed;
@@ -125,23 +131,28 @@ public final class StructureParser {
         return new HeaderCollector(bounds.headerBytes(), budget);
     }
 
-    /** Handles the current line if it is a delimiter of an open multipart. */
+    /**
+     * Handles the current line if it is a delimiter of an open multipart. The line's prefixes
+     * are hashed once (a random base per parse), so each open boundary costs one comparison
+     * of hashes, and octets only for the one that matches: boundaries alike in their first
+     * 190 octets do not make every "--" line cost 190 octets per open multipart.
+     */
     private boolean boundaryLine() {
         byte[] k = reader.kept;
         int n = reader.keptLength;
-        if (n < 3 || k[0] != '-' || k[1] != '-') {
+        if (openBoundaries == 0 || n < 3 || k[0] != '-' || k[1] != '-') {
             return false;
         }
+        int hashed = Math.min(n - 2, MAX_BOUNDARY);
+        long h = 0;
+        for (int j = 0; j < hashed; j++) {
+            h = h * hashBase + (k[2 + j] & 0xff);
+            prefixHash[j + 1] = h;
+        }
         for (int m = stack.size() - 1; m >= 0; m--) {
-            byte[] b = stack.get(m).boundary;
-            if (b == null || n < 2 + b.length) {
-                continue;
-            }
-            boolean same = true;
-            for (int j = 0; j < b.length && same; j++) {
-                same = k[2 + j] == b[j];
-            }
-            if (!same) {
+            Frame f = stack.get(m);
+            byte[] b = f.boundary;
+            if (b == null || hashed < b.length || prefixHash[b.length] != f.boundaryHash) {
                 continue;
             }
             int rest = 2 + b.length;
@@ -149,10 +160,14 @@ public final class StructureParser {
             if (!close && n > rest && k[rest] != ' ' && k[rest] != '\t') {
                 continue; // a longer word that begins with this boundary
             }
+            if (!Arrays.equals(k, 2, rest, b, 0, b.length)) {
+                continue; // the hashes collided
+            }
             closeAbove(m, prevStart < 0 ? reader.start : reader.start - prevEol);
             Frame multipart = stack.get(m);
             if (close) {
                 multipart.boundary = null; // the epilogue follows, up to the enclosing boundary
+                openBoundaries--;
             } else if (partsSeen >= bounds.parts()) {
                 truncated = true; // skipped up to the next boundary
             } else {
@@ -204,6 +219,8 @@ public final class StructureParser {
             byte[] b = boundary(c.boundary);
             if (b != null && f.depth < bounds.depth()) {
                 f.boundary = b;
+                f.boundaryHash = hash(b);
+                openBoundaries++;
             } else if (b != null) {
                 truncated = true;
             }
@@ -215,6 +232,14 @@ public final class StructureParser {
                 truncated = true;
             }
         }
+    }
+
+    private long hash(byte[] b) {
+        long h = 0;
+        for (byte x : b) {
+            h = h * hashBase + (x & 0xff);
+        }
+        return h;
     }
 
     private static byte[] boundary(String b) {
@@ -231,6 +256,10 @@ public final class StructureParser {
 
     /** Ends a frame at {@code end} or, if its body begins later, there; returns where it ended. */
     private long close(Frame f, long end) {
+        if (f.boundary != null) {
+            f.boundary = null; // never closed: ended by an enclosing boundary or the end of the message
+            openBoundaries--;
+        }
         if (f.header != null) {
             long at = Math.max(f.headerOffset, end);
             endHeader(f, at, linesBefore(at), true);

@@ -40,6 +40,33 @@ class StructureParserCostTest {
     }
 
     @Test
+    void openBoundariesAlikeInTheirFirst190OctetsDoNotMultiplyTheWork() throws IOException {
+        // lines that match every open boundary up to its last octet: 31 open boundaries must
+        // cost about what one does, not 31 comparisons of 190 octets a line
+        String prefix = "x".repeat(190) + "#";
+        String lines = ("--" + prefix + "z\r\n").repeat(20_000);
+        byte[] many = alike(prefix, 31, lines);
+        byte[] one = alike(prefix, 1, lines);
+        assertEquals(32, StructureParserTest.depthOf(StructureParser.parse(new ByteArrayInputStream(many)).body()));
+        assertEquals(2, StructureParserTest.depthOf(StructureParser.parse(new ByteArrayInputStream(one)).body()));
+
+        long[] manyCost = cost(many);
+        long[] oneCost = cost(one);
+        assertTrue(manyCost[0] <= 3 * oneCost[0] + 2_000_000, "CPU ns with 31 open " + manyCost[0] + ", with 1 " + oneCost[0]);
+    }
+
+    /** {@code levels} multiparts nested, with boundaries {@code prefix} and their level, around a text part of {@code lines}. */
+    private static byte[] alike(String prefix, int levels, String lines) {
+        StringBuilder m = new StringBuilder();
+        for (int k = 0; k < levels; k++) {
+            m.append("Content-Type: multipart/mixed; boundary=\"").append(prefix).append(k).append("\"\r\n\r\n--")
+                    .append(prefix).append(k).append("\r\n");
+        }
+        m.append("Content-Type: text/plain\r\n\r\n").append(lines);
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void allocationDoesNotGrowWithNestingPastTheBound() throws IOException {
         long[] d5 = cost(Nested.of(5000).bytes);
         long[] d20 = cost(Nested.of(20000).bytes);
