@@ -64,7 +64,10 @@ public final class TextSearch {
 
     private static boolean parts(MessageContent content, BodyPart p, Matcher m) throws IOException {
         if (p.message() != null) {
-            return parts(content, p.message(), m);
+            // a forwarded message's header is text of the body it is in (raw: its encoded words stay)
+            BodyPart inner = p.message();
+            return find(content, inner.headerOffset(), inner.bodyOffset() - inner.headerOffset(), "7BIT",
+                    StandardCharsets.UTF_8, m) || parts(content, inner, m);
         }
         if (!p.parts().isEmpty()) {
             for (BodyPart c : p.parts()) {
@@ -74,11 +77,16 @@ public final class TextSearch {
             }
             return false;
         }
-        if (!p.type().equals("text") || p.size() == 0) {
+        return p.type().equals("text") && find(content, p.bodyOffset(), p.size(), p.encoding(), charset(p), m);
+    }
+
+    private static boolean find(MessageContent content, long offset, long length, String encoding, Charset cs,
+            Matcher m) throws IOException {
+        if (length <= 0) {
             return false;
         }
-        try (InputStream raw = content.open(p.bodyOffset(), p.size());
-                Reader r = new InputStreamReader(decoded(raw, p.encoding()), decoder(charset(p)))) {
+        try (InputStream raw = content.open(offset, length);
+                Reader r = new InputStreamReader(decoded(raw, encoding), decoder(cs))) {
             return m.find(r);
         }
     }

@@ -64,6 +64,9 @@ class TextSearchTest {
     @Test
     void enclosedMessagesAreSearched() throws IOException {
         assertTrue(body("forward.eml", "usual place"));
+        assertTrue(body("forward.eml", "Subject: Lunch"), "the forwarded header is in the body");
+        assertTrue(body("forward.eml", "<PLAN@example.net>"));
+        assertFalse(body("forward.eml", "Forwarded message"), "the part's own MIME header is not");
         assertTrue(body("digest.eml", "FIRST"));
     }
 
