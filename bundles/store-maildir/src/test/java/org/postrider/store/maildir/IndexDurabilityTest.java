@@ -32,11 +32,11 @@ class IndexDurabilityTest {
     @TempDir
     Path dir;
 
-    private MaildirFolder open(Path d) throws IOException {
-        return new MaildirFolder("alice@example.org", "INBOX", d, "athena", e -> { });
+    private FolderView open(Path d) {
+        return FolderView.open(d, MaildirFolder.FolderEvents.NONE);
     }
 
-    private MaildirFolder open() throws IOException {
+    private FolderView open() {
         return open(dir);
     }
 
@@ -53,19 +53,17 @@ class IndexDurabilityTest {
         }
     }
 
-    private static Map<Long, String> bodies(MaildirFolder f) throws Exception {
+    private static Map<Long, String> bodies(FolderView f) throws Exception {
         Map<Long, String> m = new HashMap<>();
-        for (MessageMeta meta : f.messages()) {
-            try (var in = f.content(meta.uid()).open()) {
-                m.put(meta.uid(), new String(in.readAllBytes()));
-            }
+        for (long uid : f.uids()) {
+            m.put(uid, f.text(uid));
         }
         return m;
     }
 
     @Test
     void aTornTailIsCutBeforeTheNextAppendSoNothingIsRebuilt() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         for (int i = 1; i <= 5; i++) {
             f.deliver(text("m" + i + "\r\n"), "k" + i);
         }
@@ -75,11 +73,11 @@ class IndexDurabilityTest {
         long modSeq = f.highestModSeq();
         tearLastRecord(dir); // the record of 5's expunge is torn
 
-        MaildirFolder again = open(); // 5 is gone from disk: the folder expunges it again (an append)
+        FolderView again = open(); // 5 is gone from disk: the folder expunges it again (an append)
         long six = again.deliver(text("m6\r\n"), "k6");
         assertTrue(six >= 6, "UID " + six + " was handed out before");
 
-        MaildirFolder third = open();
+        FolderView third = open();
         assertEquals(validity, third.uidValidity());
         assertTrue(third.highestModSeq() >= modSeq, "HIGHESTMODSEQ went back from " + modSeq + " to "
                 + third.highestModSeq());
@@ -91,7 +89,7 @@ class IndexDurabilityTest {
 
     @Test
     void aRebuildAfterExpungesNeverReusesAnExpungedUid() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         for (int i = 1; i <= 5; i++) {
             f.deliver(text("m" + i + "\r\n"), "k" + i);
         }
@@ -100,7 +98,7 @@ class IndexDurabilityTest {
         long modSeq = f.highestModSeq();
         Files.delete(dir.resolve(IndexLog.FILE)); // lost: an admin, a bad disk
 
-        MaildirFolder again = open();
+        FolderView again = open();
         long next = again.deliver(text("m6\r\n"), "k6");
         assertTrue(next >= 6 || again.uidValidity() != validity, "expunged UID " + next + " handed out again");
         assertTrue(again.highestModSeq() > modSeq || again.uidValidity() != validity, "HIGHESTMODSEQ went back");
@@ -109,7 +107,7 @@ class IndexDurabilityTest {
 
     @Test
     void aReindexThatDiesMidScanLeavesTheOldIndex() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         for (int i = 1; i <= 5; i++) {
             f.deliver(text("m" + i + "\r\n"), "k" + i);
         }
@@ -126,9 +124,9 @@ class IndexDurabilityTest {
         Files.delete(cur);
         Files.move(aside, cur);
 
-        MaildirFolder again = open(); // what a restart sees
+        FolderView again = open(); // what a restart sees
         assertEquals(validity, again.uidValidity());
-        assertEquals(List.of(1L, 2L, 3L, 4L), again.messages().stream().map(MessageMeta::uid).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L), again.uids());
         assertEquals(Set.of("$Later"), again.messages().get(1).keywords(), "the old index is intact");
         assertTrue(again.highestModSeq() >= modSeq);
         assertTrue(again.deliver(text("m6\r\n"), "k6") >= 6);
@@ -138,8 +136,8 @@ class IndexDurabilityTest {
     void aRebuildDoesNotTrustUidsInNamesOfFilesMovedFromAnotherFolder() throws Exception {
         Path a = Files.createDirectories(dir.resolve("a"));
         Path b = Files.createDirectories(dir.resolve("b"));
-        MaildirFolder fa = open(a);
-        MaildirFolder fb = open(b);
+        FolderView fa = open(a);
+        FolderView fb = open(b);
         for (int i = 1; i <= 3; i++) {
             fa.deliver(text("a" + i + "\r\n"), "ka" + i);
             fb.deliver(text("b" + i + "\r\n"), "kb" + i);
@@ -153,7 +151,7 @@ class IndexDurabilityTest {
         }
         Files.delete(b.resolve(IndexLog.FILE));
 
-        MaildirFolder again = open(b);
+        FolderView again = open(b);
         Map<Long, String> now = bodies(again);
         assertEquals(Set.of("b1\r\n", "b2\r\n", "a3\r\n"), Set.copyOf(now.values()), "nothing lost");
         if (again.uidValidity() == validity) {
@@ -167,7 +165,7 @@ class IndexDurabilityTest {
 
     @Test
     void duplicateUidsInFileNamesBumpUidvalidity() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("one\r\n"), "k1");
         long validity = f.uidValidity();
         // A backup restored beside the live file: two names claim UID 1.
@@ -179,14 +177,14 @@ class IndexDurabilityTest {
                 "copy\r\n");
         Files.delete(dir.resolve(IndexLog.FILE));
 
-        MaildirFolder again = open();
+        FolderView again = open();
         assertEquals(2, again.messages().size());
         assertNotEquals(validity, again.uidValidity(), "two messages claimed UID 1: clients must resynchronise");
     }
 
     @Test
     void aNameClaimingAUidPastTheHighWaterMarkBumpsUidvalidity() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("one\r\n"), "k1");
         long validity = f.uidValidity();
         String name;
@@ -198,8 +196,8 @@ class IndexDurabilityTest {
                 .replaceFirst("U1\\.", "U999999.")), "odd\r\n");
         Files.delete(dir.resolve(IndexLog.FILE));
 
-        MaildirFolder again = open();
-        List<Long> uids = again.messages().stream().map(MessageMeta::uid).toList();
+        FolderView again = open();
+        List<Long> uids = again.uids();
         assertEquals(2, uids.size());
         assertEquals(1L, uids.get(0), "the name's UID below the marks is kept");
         assertTrue(uids.get(1) < 999999L, "the UID past the marks is not taken from the name: " + uids);
@@ -209,7 +207,7 @@ class IndexDurabilityTest {
 
     @Test
     void uidsInNamesPastImapsRangeGetFreshUidsAndUidnextStaysIn32Bits() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("one\r\n"), "k1");
         String name;
         try (Stream<Path> s = Files.list(dir.resolve("new"))) {
@@ -223,8 +221,8 @@ class IndexDurabilityTest {
         Files.delete(dir.resolve(IndexLog.FILE));
         // The marks are kept: the names' UIDs past them were never handed out by this folder.
 
-        MaildirFolder again = open();
-        List<Long> uids = again.messages().stream().map(MessageMeta::uid).toList();
+        FolderView again = open();
+        List<Long> uids = again.uids();
         assertEquals(4, uids.size(), "nothing lost");
         assertEquals(4, Set.copyOf(uids).size(), "no UID twice");
         for (long uid : uids) {
@@ -238,7 +236,7 @@ class IndexDurabilityTest {
 
     @Test
     void anIndexRecordWithAUidPastImapsRangeIsNotTrusted() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("one\r\n"), "k1");
         Files.writeString(dir.resolve(IndexLog.FILE), "X 4294967296 5\n", StandardOpenOption.APPEND);
         assertFalse(new IndexLog(dir).load().trusted);
@@ -246,7 +244,7 @@ class IndexDurabilityTest {
 
     @Test
     void losingTheIndexAndTheHighWaterMarksBumpsUidvalidity() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         for (int i = 1; i <= 3; i++) {
             f.deliver(text("m" + i + "\r\n"), "k" + i);
         }
@@ -255,7 +253,7 @@ class IndexDurabilityTest {
         Files.delete(dir.resolve(IndexLog.FILE));
         Files.delete(dir.resolve(HighWater.FILE));
 
-        MaildirFolder again = open();
+        FolderView again = open();
         assertEquals(2, again.messages().size(), "nothing lost");
         assertNotEquals(validity, again.uidValidity(), "UID 3 may have been handed out: nothing proves otherwise");
     }

@@ -18,18 +18,21 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.store.Changes;
 import org.postrider.api.store.Flag;
 import org.postrider.api.store.FlagChange;
 import org.postrider.api.store.MessageMeta;
 import org.postrider.api.store.StoreEvent;
+import org.postrider.api.store.UidSet;
 
 class MaildirFolderTest {
     @TempDir
     Path dir;
     final List<StoreEvent> events = new ArrayList<>();
 
-    private MaildirFolder open() throws IOException {
-        return new MaildirFolder("alice@example.org", "INBOX", dir, "athena", events::add);
+    private FolderView open() {
+        return FolderView.open(dir,
+                (u, f, modSeq) -> events.add(new StoreEvent(u, f, StoreEvent.Kind.CHANGED, modSeq, null)));
     }
 
     static MessageContent text(String s) {
@@ -47,21 +50,35 @@ class MaildirFolderTest {
         };
     }
 
-    private static byte[] read(MessageContent c) throws IOException {
+    static byte[] read(MessageContent c) throws IOException {
         try (InputStream in = c.open()) {
             return in.readAllBytes();
         }
     }
 
+    private List<Long> modSeqsOfEvents() {
+        return events.stream().peek(e -> assertEquals(StoreEvent.Kind.CHANGED, e.kind())).map(StoreEvent::modSeq)
+                .toList();
+    }
+
     @Test
     void firstDeliveryIsUidOneAndSurvivesReopening() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         long validity = f.uidValidity();
+        long start = f.highestModSeq();
+        events.clear();
         assertEquals(1, f.deliver(text("Subject: a\r\n\r\nbody\r\n"), "k1"));
+        long afterFirst = f.highestModSeq();
         assertEquals(2, f.deliver(text("Subject: b\r\n\r\nbody\r\n"), "k2"));
-        assertEquals(List.of(StoreEvent.Kind.ADDED, StoreEvent.Kind.ADDED), events.stream().map(StoreEvent::kind).toList());
+        // One CHANGED hint per delivery, carrying the folder's HIGHESTMODSEQ after it.
+        assertEquals(List.of(afterFirst, f.highestModSeq()), modSeqsOfEvents());
+        assertTrue(afterFirst > start && f.highestModSeq() > afterFirst);
+        Changes c = f.changesSince(start);
+        assertEquals(List.of(1L, 2L), c.changed().stream().map(MessageMeta::uid).toList(), "the hint's additions");
+        assertTrue(c.vanished().isEmpty());
+        assertEquals(List.of(2L), f.changesSince(afterFirst).changed().stream().map(MessageMeta::uid).toList());
 
-        MaildirFolder again = open();
+        FolderView again = open();
         assertEquals(validity, again.uidValidity());
         assertEquals(3, again.uidNext());
         assertArrayEquals("Subject: a\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8), read(again.content(1)));
@@ -72,7 +89,7 @@ class MaildirFolderTest {
 
     @Test
     void redeliveryWithTheSameKeyAddsNothing() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         long uid = f.deliver(text("x\r\n"), MaildirStore.deliveryKey("Q1/alice@example.org"));
         assertEquals(uid, f.deliver(text("x\r\n"), MaildirStore.deliveryKey("Q1/alice@example.org")));
         assertEquals(uid, open().deliver(text("x\r\n"), MaildirStore.deliveryKey("Q1/alice@example.org")),
@@ -82,17 +99,23 @@ class MaildirFolderTest {
 
     @Test
     void filesAddedAndRemovedByOtherToolsGetNewUidsNeverReused() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("one\r\n"), "k1");
         f.deliver(text("two\r\n"), "k2");
+        long before = f.highestModSeq();
+        events.clear();
         // Another tool removes UID 2 and drops in a message of its own.
-        Path two = dir.resolve(f.messages().get(1).uid() == 2 ? findFile(2) : null);
-        Files.delete(two);
+        assertEquals(2, f.messages().get(1).uid());
+        Files.delete(dir.resolve(findFile(2)));
         Files.writeString(dir.resolve("new/1700000000.M1P2.otherhost"), "Subject: foreign\r\n\r\nhi\r\n");
         f.refresh();
-        List<Long> uids = f.messages().stream().map(MessageMeta::uid).toList();
+        List<Long> uids = f.uids();
         assertEquals(List.of(1L, 3L), uids, "2 expunged, the foreign file got 3");
-        assertTrue(events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.EXPUNGED && e.uid() == 2));
+        assertEquals(List.of(f.highestModSeq()), modSeqsOfEvents(), "one hint for what the refresh found");
+        Changes c = f.changesSince(before);
+        assertEquals(UidSet.of(2), c.vanished(), "the hint's expunge");
+        assertTrue(c.exact());
+        assertEquals(List.of(3L), c.changed().stream().map(MessageMeta::uid).toList(), "the hint's addition");
         assertEquals(4, f.deliver(text("four\r\n"), "k4"));
     }
 
@@ -105,7 +128,7 @@ class MaildirFolderTest {
 
     @Test
     void flagChangesMoveToCurAndRaiseModSeq() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("m\r\n"), "k1");
         long before = f.highestModSeq();
         MessageMeta m = f.changeFlags(List.of(1L), FlagChange.ADD, Set.of(Flag.SEEN, Flag.FLAGGED), Set.of("$Work"))
@@ -115,14 +138,14 @@ class MaildirFolderTest {
         try (var files = Files.list(dir.resolve("cur"))) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(":2,FS")));
         }
-        MaildirFolder again = open();
+        FolderView again = open();
         assertEquals(Set.of("$Work"), again.messages().get(0).keywords(), "keywords live in the index");
         assertEquals(m.modSeq(), again.highestModSeq());
     }
 
     @Test
     void reindexKeepsUidvalidityAndOurUids() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         long validity = f.uidValidity();
         for (int i = 1; i <= 5; i++) {
             f.deliver(text("m" + i + "\r\n"), "k" + i);
@@ -130,24 +153,24 @@ class MaildirFolderTest {
         f.expunge(List.of(2L, 5L));
         f.reindex();
         assertEquals(validity, f.uidValidity());
-        assertEquals(List.of(1L, 3L, 4L), f.messages().stream().map(MessageMeta::uid).toList());
+        assertEquals(List.of(1L, 3L, 4L), f.uids());
         assertArrayEquals("m3\r\n".getBytes(StandardCharsets.UTF_8), read(f.content(3)));
         assertNull(f.content(2));
     }
 
     @Test
     void aTornLastIndexLineIsIgnored() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("m\r\n"), "k1");
         Files.writeString(dir.resolve(IndexLog.FILE), "F 1 99 S cur", java.nio.file.StandardOpenOption.APPEND);
-        MaildirFolder again = open();
+        FolderView again = open();
         assertEquals(1, again.messages().size());
         assertFalse(again.messages().get(0).flags().contains(Flag.SEEN));
     }
 
     @Test
     void reindexAfterTheHighestUidWasExpungedDoesNotReuseIt() throws Exception {
-        MaildirFolder f = open();
+        FolderView f = open();
         f.deliver(text("a\r\n"), "k1");
         f.deliver(text("b\r\n"), "k2");
         f.expunge(List.of(2L));

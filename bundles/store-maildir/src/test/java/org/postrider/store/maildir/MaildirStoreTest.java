@@ -1,5 +1,6 @@
 package org.postrider.store.maildir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,11 +28,11 @@ import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.Resolution;
 import org.postrider.api.directory.User;
-import org.postrider.api.store.Folder;
-import org.postrider.api.store.Mailbox;
-import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.FlagChange;
+import org.postrider.api.store.FolderRef;
 import org.postrider.api.store.QuotaExceededException;
 import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
 
 /** The store's memory and disk work: a bounded set of open folders, usage without scans, logins without listings. */
 class MaildirStoreTest {
@@ -45,6 +46,15 @@ class MaildirStoreTest {
         MaildirStore s = new MaildirStore(root, "athena", maxOpenFolders);
         stores.add(s);
         return s;
+    }
+
+    static FolderRef ref(String folder) {
+        return FolderRef.of(ALICE, folder);
+    }
+
+    /** How many messages a folder has, as a session opening it sees them (a login, a SELECT). */
+    static long count(MaildirStore store, String folder) throws StoreException {
+        return store.uids(ref(folder)).size();
     }
 
     @AfterEach
@@ -80,9 +90,8 @@ class MaildirStoreTest {
     @Test
     void openingMoreFoldersThanTheCapKeepsAtMostTheCapOpen() throws Exception {
         MaildirStore store = store(3);
-        Mailbox mb = store.mailbox(ALICE);
         for (int i = 0; i < 10; i++) {
-            mb.create("F" + i);
+            store.createFolder(ALICE, "F" + i, null);
             store.deliver(ALICE, "F" + i, text("m" + i + "\r\n"), "q" + i);
             assertTrue(store.openFolders() <= 3, "open folders: " + store.openFolders());
         }
@@ -90,26 +99,26 @@ class MaildirStoreTest {
         assertTrue(store.openFolders() <= 3, "open folders: " + store.openFolders());
         assertTrue(store.stats().evictions.sum() >= 8);
         for (int i = 0; i < 10; i++) { // every folder still whole when opened again
-            Folder f = mb.open("F" + i);
-            assertEquals(1, f.messages().size());
+            assertEquals(1, count(store, "F" + i));
+            assertEquals(1, store.messages(ref("F" + i), UidSet.range(1, 100)).size());
             assertTrue(store.openFolders() <= 3);
         }
     }
 
     @Test
-    void aSessionHoldingAnEvictedFolderNeverBecomesASecondWriter() throws Exception {
+    void aSessionHoldingAFolderByNameAcrossEvictionsNeverMakesASecondWriter() throws Exception {
         MaildirStore store = store(2);
-        Mailbox mb = store.mailbox(ALICE);
         for (int i = 0; i < 4; i++) {
-            mb.create("F" + i);
+            store.createFolder(ALICE, "F" + i, null);
         }
-        Folder held = mb.open("INBOX"); // a POP3 session's handle, kept while others evict INBOX
+        // A session's hold on INBOX: names and the UIDVALIDITY, kept while others evict INBOX.
+        FolderRef held = new FolderRef(ALICE, "INBOX", store.summary(ALICE, "INBOX").uidValidity());
         int n = 150;
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<Future<?>> jobs = new ArrayList<>();
         jobs.add(pool.submit(() -> {
             for (int i = 0; i < n; i++) {
-                held.append(text("held " + i + "\r\n"), Set.of(), Set.of(), java.time.Instant.now());
+                store.append(held, text("held " + i + "\r\n"), Set.of(), Set.of(), java.time.Instant.now());
             }
             return null;
         }));
@@ -130,20 +139,24 @@ class MaildirStoreTest {
         }
         pool.shutdown();
         assertTrue(store.stats().evictions.sum() > 0, "the test must evict INBOX while it is held");
+        assertEquals(2 * n, store.uids(held).size(), "the held name still reaches the folder");
         store.deactivate();
 
         Path inbox = FolderNames.userDir(root, ALICE);
-        IndexLog.State s = new IndexLog(inbox).load();
+        IndexLog log = new IndexLog(inbox);
+        IndexLog.State s = log.load();
         assertTrue(s.trusted, "one writer, one readable log");
-        assertEquals(2 * n, s.messages.size(), "every message has its own UID in the index");
+        assertEquals(2 * n, s.table.size(), "every message has its own UID in the index");
+        String[] files = log.files(s.table);
         Set<Long> uids = new HashSet<>();
-        for (Msg m : s.messages.values()) {
-            assertTrue(Files.exists(inbox.resolve(m.file())), m.file());
-            assertEquals(m.uid(), MaildirName.parse(m.file().substring(4)).uid(), "the name's UID is the index's");
-            uids.add(m.uid());
+        for (int r = 0; r < s.table.size(); r++) {
+            assertTrue(Files.exists(inbox.resolve(files[r])), files[r]);
+            assertEquals(s.table.uid(r), MaildirName.parse(files[r].substring(4)).uid(),
+                    "the name's UID is the index's");
+            uids.add(s.table.uid(r));
         }
-        try (var files = Files.list(inbox.resolve("new"))) {
-            assertEquals(2 * n, files.count());
+        try (var list = Files.list(inbox.resolve("new"))) {
+            assertEquals(2 * n, list.count());
         }
         assertEquals(2 * n, uids.size());
     }
@@ -151,9 +164,8 @@ class MaildirStoreTest {
     @Test
     void aDeliveryReadsNoFolderDirectoryAndQuotaFollowsChanges() throws Exception {
         MaildirStore store = store(100);
-        Mailbox mb = store.mailbox(ALICE);
+        store.createFolder(ALICE, "Archive/2024", null); // Sent and Archive come with the mailbox
         for (String f : List.of("Sent", "Archive", "Archive/2024")) {
-            mb.create(f);
             store.deliver(ALICE, f, text("in " + f + "\r\n"), "q-" + f);
         }
         store.setDirectory(quota(0, 6));
@@ -167,14 +179,14 @@ class MaildirStoreTest {
         assertEquals(6, store.usage(ALICE)[1]);
         assertThrows(QuotaExceededException.class, () -> store.deliver(ALICE, "INBOX", text("four\r\n"), "q4"));
 
-        Folder archive = mb.open("Archive");
-        archive.expunge(List.of(archive.messages().get(0).uid()));
+        FolderRef archive = ref("Archive");
+        store.expunge(archive, UidSet.of(store.uids(archive).first()));
         assertEquals(5, store.usage(ALICE)[1], "an expunge frees its place");
         store.deliver(ALICE, "INBOX", text("four\r\n"), "q4");
         assertEquals(6, store.usage(ALICE)[1]);
         assertEquals(scans, store.stats().scans.sum(), "opening Archive, up to date, listed nothing either");
 
-        mb.delete("Sent");
+        store.deleteFolder(ALICE, "Sent");
         assertEquals(5, store.usage(ALICE)[1], "a deleted folder's messages leave the usage");
         store.deliver(ALICE, "INBOX", text("five\r\n"), "q5");
     }
@@ -185,24 +197,21 @@ class MaildirStoreTest {
         for (int i = 0; i < 5; i++) {
             store.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
         }
-        Mailbox mb = store.mailbox(ALICE);
-        mb.open("INBOX"); // a POP3 login
+        count(store, "INBOX"); // a POP3 login
         long scans = store.stats().scans.sum();
-        assertEquals(5, mb.open("INBOX").messages().size());
+        assertEquals(5, count(store, "INBOX"));
         store.deliver(ALICE, "INBOX", text("m5\r\n"), "q5");
-        Folder f = mb.open("INBOX");
-        assertEquals(6, f.messages().size());
-        f.expunge(List.of(1L));
-        assertEquals(5, mb.open("INBOX").messages().size());
+        assertEquals(6, count(store, "INBOX"));
+        store.expunge(ref("INBOX"), UidSet.of(1));
+        assertEquals(5, count(store, "INBOX"));
         assertEquals(scans, store.stats().scans.sum(), "logins after the store's own changes list nothing");
 
         // Another tool drops a message in: new/ changes its mtime, the next login lists and finds it.
         Path inbox = FolderNames.userDir(root, ALICE);
         Files.writeString(inbox.resolve("new/1700000000.M1P1.othertool"), "Subject: foreign\r\n\r\nx\r\n");
-        List<MessageMeta> now = mb.open("INBOX").messages();
-        assertEquals(6, now.size());
+        assertEquals(6, count(store, "INBOX"));
         assertEquals(scans + 1, store.stats().scans.sum());
-        assertEquals(6, mb.open("INBOX").messages().size());
+        assertEquals(6, count(store, "INBOX"));
         assertEquals(scans + 1, store.stats().scans.sum(), "listed once for the change, not again");
     }
 
@@ -212,33 +221,32 @@ class MaildirStoreTest {
         for (int i = 0; i < 3; i++) {
             first.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
         }
-        first.mailbox(ALICE).open("INBOX");
+        count(first, "INBOX");
         first.deactivate(); // a clean stop notes the sync point in the index
 
         MaildirStore second = store(100);
-        assertEquals(3, second.mailbox(ALICE).open("INBOX").messages().size());
+        assertEquals(3, count(second, "INBOX"));
         assertEquals(0, second.stats().scans.sum(), "the index matched new/ and cur/: no listing");
         second.deactivate();
 
         Path inbox = FolderNames.userDir(root, ALICE);
         Files.writeString(inbox.resolve("new/1700000000.M1P1.othertool"), "Subject: foreign\r\n\r\nx\r\n");
         MaildirStore third = store(100);
-        assertEquals(4, third.mailbox(ALICE).open("INBOX").messages().size(), "another tool's message seen");
+        assertEquals(4, count(third, "INBOX"), "another tool's message seen");
         assertEquals(1, third.stats().scans.sum());
     }
 
     @Test
     void aFolderEvictedAgainAndAgainWithoutChangesDoesNotGrowItsIndex() throws Exception {
         MaildirStore store = store(1);
-        Mailbox mb = store.mailbox(ALICE);
-        mb.create("Other");
+        store.createFolder(ALICE, "Other", null);
         store.deliver(ALICE, "INBOX", text("m\r\n"), "q1");
         Path index = FolderNames.userDir(root, ALICE).resolve(IndexLog.FILE);
-        mb.open("Other"); // evicts INBOX: its sync point is noted
+        count(store, "Other"); // evicts INBOX: its sync point is noted
         long size = Files.size(index);
         for (int i = 0; i < 20; i++) {
-            mb.open("INBOX");
-            mb.open("Other");
+            count(store, "INBOX");
+            count(store, "Other");
         }
         assertTrue(store.stats().evictions.sum() >= 40);
         assertEquals(size, Files.size(index));
@@ -248,18 +256,38 @@ class MaildirStoreTest {
     void aStoppedStoreRefusesTemporarilyInsteadOfOpeningASecondWriter() throws Exception {
         MaildirStore old = store(100);
         old.deliver(ALICE, "INBOX", text("m1\r\n"), "q1");
-        Folder held = old.mailbox(ALICE).open("INBOX"); // a POP3 session across the restart
+        // A POP3 or IMAP session across the restart: it holds names, and calls the store it
+        // still has until the new one is bound.
+        FolderRef held = new FolderRef(ALICE, "INBOX", old.summary(ALICE, "INBOX").uidValidity());
+        assertEquals(1, old.uids(held).size());
         old.deactivate();
         MaildirStore next = store(100);
         next.deliver(ALICE, "INBOX", text("m2\r\n"), "q2");
+        Path inbox = FolderNames.userDir(root, ALICE);
+        byte[] index = Files.readAllBytes(inbox.resolve(IndexLog.FILE));
+        List<String> files = Maildirs.files(inbox);
 
-        StoreException e = assertThrows(StoreException.class, held::messages);
+        StoreException e = assertThrows(StoreException.class, () -> old.uids(held));
         assertTrue(e.temporary(), "the client is told to retry");
         StoreException d = assertThrows(StoreException.class,
                 () -> old.deliver(ALICE, "INBOX", text("m3\r\n"), "q3"));
         assertTrue(d.temporary(), "an in-flight delivery is retried by the queue");
+        for (StoreException w : List.of(
+                assertThrows(StoreException.class, () -> old.append(held, text("m4\r\n"), Set.of(), Set.of(),
+                        java.time.Instant.now())),
+                assertThrows(StoreException.class, () -> old.changeFlags(held, UidSet.of(1), FlagChange.ADD,
+                        Set.of(org.postrider.api.store.Flag.SEEN), Set.of(), -1)),
+                assertThrows(StoreException.class, () -> old.expunge(held, UidSet.of(1))),
+                assertThrows(StoreException.class, () -> old.claimRecent(held)),
+                assertThrows(StoreException.class, () -> old.summary(ALICE, "INBOX")),
+                assertThrows(StoreException.class, () -> old.createFolder(ALICE, "New", null)))) {
+            assertTrue(w.temporary(), w.getMessage());
+        }
         assertEquals(0, old.openFolders(), "the old store opened nothing again");
-        assertEquals(2, next.mailbox(ALICE).open("INBOX").messages().size());
+        assertArrayEquals(index, Files.readAllBytes(inbox.resolve(IndexLog.FILE)), "the old store wrote nothing");
+        assertEquals(files, Maildirs.files(inbox), "nor any message file");
+        assertEquals(List.of("INBOX", "Archive", "Drafts", "Junk", "Sent", "Trash"), next.folderNames(ALICE));
+        assertEquals(2, next.uids(held).size(), "the held names reach the new store");
     }
 
     @Test
@@ -275,7 +303,7 @@ class MaildirStoreTest {
 
         first.deactivate(); // lets go of the lock
         assertEquals(2, second.deliver(ALICE, "INBOX", text("m2\r\n"), "q2"));
-        assertEquals(2, second.mailbox(ALICE).open("INBOX").messages().size());
+        assertEquals(2, count(second, "INBOX"));
     }
 
     @Test
@@ -286,28 +314,27 @@ class MaildirStoreTest {
         // The queue did not learn of the success (a crash before it noted it) and delivers again.
         assertEquals(uid, store.deliver(ALICE, "INBOX", text("fills it\r\n"), "q1"));
         assertThrows(QuotaExceededException.class, () -> store.deliver(ALICE, "INBOX", text("new\r\n"), "q2"));
-        assertEquals(1, store.mailbox(ALICE).open("INBOX").messages().size());
+        assertEquals(1, count(store, "INBOX"));
     }
 
     @Test
     void aRenameLeavesNoInstanceOfTheOldFolderOpen() throws Exception {
         MaildirStore store = store(100);
-        Mailbox mb = store.mailbox(ALICE);
-        mb.create("A");
+        store.createFolder(ALICE, "A", null);
         store.deliver(ALICE, "A", text("m\r\n"), "q1");
         Path a = FolderNames.folderDir(store.userDir(ALICE), "A");
         Path b = FolderNames.folderDir(store.userDir(ALICE), "B");
         AtomicBoolean stop = new AtomicBoolean();
+        FolderHandle h = store.folder(ALICE, "A"); // resolved before the renames, used throughout
         Thread reader = Thread.ofPlatform().start(() -> { // a session that keeps using A by name
-            FolderHandle h;
-            try {
-                h = store.folder(ALICE, "A");
-            } catch (StoreException e) {
-                throw new IllegalStateException(e);
-            }
             while (!stop.get()) {
                 try {
-                    h.messages();
+                    h.call(f -> f.uids(0));
+                } catch (StoreException e) {
+                    // renamed away meanwhile
+                }
+                try {
+                    store.uids(ref("A"));
                 } catch (StoreException e) {
                     // renamed away meanwhile
                 }
@@ -315,15 +342,15 @@ class MaildirStoreTest {
         });
         try {
             for (int i = 0; i < 200; i++) {
-                mb.rename("A", "B");
+                store.renameFolder(ALICE, "A", "B");
                 assertFalse(store.holdsLoaded(a), "round " + i + ": A's index stayed open after its rename");
-                mb.rename("B", "A");
+                store.renameFolder(ALICE, "B", "A");
                 assertFalse(store.holdsLoaded(b), "round " + i + ": B's index stayed open after its rename");
             }
         } finally {
             stop.set(true);
             reader.join();
         }
-        assertEquals(1, mb.open("A").messages().size());
+        assertEquals(1, count(store, "A"));
     }
 }
