@@ -1,6 +1,7 @@
 package org.postrider.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -47,5 +48,22 @@ class IndexLogTest {
         IndexLog.State again = log.load();
         assertTrue(again.trusted);
         assertEquals(before, IndexLogFuzzTest.snapshot(log, again));
+    }
+
+    @Test
+    void aFlagRecordNamingAnotherMessagesFileIsDamage() throws Exception {
+        // The store renames a file only within its base (flags after ":2,"); an F record naming
+        // another base was not written by it. Trusted, a compaction would write the base from
+        // that name and lose the A record's delivery key (a redelivery would then add a copy).
+        String base = "1700000000%2EM1Qf2e6934b1e652bbeF0a0b0c0dU1%2Eathena%2CS%3D5";
+        Files.writeString(dir.resolve(IndexLog.FILE), "V 1700000000 2 3\n"
+                + "A 1 2 5 1700000000000 - " + base + " new%2F" + base + "\n"
+                + "F 1 3 S cur%2F1700000000%2EM9Q0123456789abcdefF0a0b0c0dU1%2Eathena%2CS%3D5%3A2%2CS\n");
+        assertFalse(new IndexLog(dir).load().trusted);
+
+        Files.writeString(dir.resolve(IndexLog.FILE), "V 1700000000 2 3\n"
+                + "A 1 2 5 1700000000000 - " + base + " new%2F" + base + "\n"
+                + "F 1 3 S cur%2F" + base + "%3A2%2CS\n");
+        assertTrue(new IndexLog(dir).load().trusted, "the same base with new flags is what the store writes");
     }
 }
