@@ -450,6 +450,9 @@ final class MaildirFolder {
             }
         }
         long v = Math.max(1, Instant.now().getEpochSecond());
+        if (!name.equals(FolderNames.INBOX)) { // above any a folder had under a name now free (the user's dir is the parent)
+            v = Math.max(v, FolderTree.validityFloor(dir.getParent()) + 1);
+        }
         DurableFiles.write(f, (v + "\n").getBytes(StandardCharsets.UTF_8));
         return v;
     }

@@ -237,9 +237,17 @@ class MaildirStoreFoldersTest {
         s.deleteFolder(ALICE, "Work");
         s.createFolder(ALICE, "Work", null);
         s.deliver(ALICE, "Work", text("new\r\n"), "q2");
-        assertNotEquals(old, s.summary(ALICE, "Work").uidValidity());
+        long second = s.summary(ALICE, "Work").uidValidity();
+        assertNotEquals(old, second);
         assertThrows(org.postrider.api.store.UidValidityChangedException.class,
                 () -> s.content(new FolderRef(ALICE, "Work", old), 1));
+
+        s.deleteFolder(ALICE, "Work"); // and once more across a restart
+        MaildirStore next = restart(s);
+        next.createFolder(ALICE, "Work", null);
+        long third = next.summary(ALICE, "Work").uidValidity();
+        assertNotEquals(old, third);
+        assertNotEquals(second, third);
     }
 
     @Test
