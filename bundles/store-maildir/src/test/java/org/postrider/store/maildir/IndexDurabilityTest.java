@@ -265,4 +265,29 @@ class IndexDurabilityTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aRebuildForgetsExpungesSoChangesSinceAnOlderModSeqIsAnInexactSuperset() throws Exception {
+        FolderView f = open();
+        for (int i = 1; i <= 5; i++) {
+            f.deliver(text("m" + i + "\r\n"), "k" + i);
+        }
+        long before = f.highestModSeq();
+        f.expunge(List.of(2L, 4L));
+        assertEquals(org.postrider.api.store.UidSet.of(2, 4), f.changesSince(before).vanished());
+        assertTrue(f.changesSince(before).exact());
+        long validity = f.uidValidity();
+        Files.delete(dir.resolve(IndexLog.FILE)); // the expunge records are lost with it
+
+        FolderView again = open();
+        assertEquals(validity, again.uidValidity(), "the marks prove the names' UIDs");
+        org.postrider.api.store.Changes c = again.changesSince(before);
+        assertFalse(c.exact(), "the store cannot say exactly what vanished");
+        assertTrue(c.vanished().contains(2) && c.vanished().contains(4), "a superset: " + c.vanished());
+        for (long uid : again.uids()) {
+            assertFalse(c.vanished().contains(uid), "a message that is there did not vanish: " + uid);
+        }
+        assertEquals(again.uids(), c.changed().stream().map(MessageMeta::uid).toList(),
+                "the rebuilt messages all count as changed");
+    }
 }

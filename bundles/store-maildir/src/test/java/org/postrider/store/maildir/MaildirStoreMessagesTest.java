@@ -11,13 +11,17 @@ import static org.postrider.store.maildir.MaildirFolderTest.text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
@@ -358,5 +362,71 @@ class MaildirStoreMessagesTest {
         try (in) {
             return in.readAllBytes();
         }
+    }
+
+    /** The texts of a folder's messages, by UID. */
+    private static Map<Long, String> texts(MaildirStore s, FolderRef f) throws Exception {
+        Map<Long, String> m = new TreeMap<>();
+        for (long uid : s.uids(f)) {
+            m.put(uid, new String(readAll(s.content(f, uid).open()), StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    /** Three messages in INBOX, the store stopped; returns INBOX's index as it is then. */
+    private byte[] threeInInbox() throws Exception {
+        MaildirStore s = store();
+        for (int i = 1; i <= 3; i++) {
+            s.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        s.summary(ALICE, "Archive");
+        s.deactivate();
+        return Files.readAllBytes(FolderNames.userDir(root, ALICE).resolve(IndexLog.FILE));
+    }
+
+    @Test
+    void aMoveCutByACrashAfterTheFilesMovedLeavesEachMessageInOneFolder() throws Exception {
+        byte[] before = threeInInbox();
+        MaildirStore s = store();
+        s.move(INBOX, UidSet.of(1, 2), "Archive");
+        s.deactivate();
+        // The crash came before the source's expunge records: INBOX's index still has 1 and 2.
+        Files.write(FolderNames.userDir(root, ALICE).resolve(IndexLog.FILE), before);
+
+        MaildirStore next = store();
+        assertEquals(Map.of(3L, "m3\r\n"), texts(next, INBOX), "1 and 2 left INBOX");
+        assertEquals(Map.of(1L, "m1\r\n", 2L, "m2\r\n"), texts(next, FolderRef.of(ALICE, "Archive")));
+        assertEquals(3, next.usage(ALICE)[1]);
+        assertEquals(4, next.deliver(ALICE, "INBOX", text("m4\r\n"), "q4"), "no UID of INBOX handed out again");
+    }
+
+    @Test
+    void aMoveCutByACrashBeforeTheFilesMovedLeavesEachMessageInOneFolder() throws Exception {
+        byte[] before = threeInInbox();
+        Path inbox = FolderNames.userDir(root, ALICE);
+        Path archive = FolderNames.folderDir(inbox, "Archive");
+        Map<String, String> sourceOf = new HashMap<>(); // text -> file in INBOX
+        for (String f : Maildirs.files(inbox)) {
+            sourceOf.put(Files.readString(inbox.resolve(f)), f);
+        }
+        MaildirStore s = store();
+        s.move(INBOX, UidSet.of(1, 2), "Archive");
+        s.deactivate();
+        // The crash came after the target's records, before any file was renamed: the files
+        // are where they were, and INBOX's index is as it was.
+        List<String> moved = Maildirs.files(archive);
+        assertEquals(2, moved.size());
+        for (String f : moved) {
+            Files.move(archive.resolve(f), inbox.resolve(sourceOf.get(Files.readString(archive.resolve(f)))));
+        }
+        Files.write(inbox.resolve(IndexLog.FILE), before);
+
+        MaildirStore next = store();
+        FolderRef arch = FolderRef.of(ALICE, "Archive");
+        assertEquals(Map.of(1L, "m1\r\n", 2L, "m2\r\n", 3L, "m3\r\n"), texts(next, INBOX), "still in INBOX");
+        assertEquals(Map.of(), texts(next, arch), "the target's records without files are expunged");
+        assertEquals(UidSet.of(1, 2), next.changesSince(arch, 0).vanished());
+        assertEquals(3, next.usage(ALICE)[1]);
+        assertEquals(3, next.deliver(ALICE, "Archive", text("a\r\n"), "qa"), "Archive's UIDs 1 and 2 are spent");
     }
 }
