@@ -353,4 +353,22 @@ class MaildirStoreTest {
         }
         assertEquals(1, count(store, "A"));
     }
+
+    @Test
+    void copyAndMoveWorkWhateverTheCacheSize() throws Exception {
+        // A copy or move needs two folders open at once; a cache of one (maxOpenFolders' minimum)
+        // must not evict the first while it takes the second, again and again.
+        MaildirStore store = store(1);
+        for (int i = 1; i <= 3; i++) {
+            store.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        assertEquals(UidSet.of(1), store.copy(ref("INBOX"), UidSet.of(1), "Archive").target());
+        assertEquals(UidSet.of(2), store.move(ref("INBOX"), UidSet.of(2), "Archive").target());
+        assertEquals(UidSet.of(1, 3), store.uids(ref("INBOX")));
+        assertEquals(UidSet.of(1, 2), store.uids(ref("Archive")));
+        assertTrue(store.openFolders() <= 2, "one over the cap at most, for the call that needed two: "
+                + store.openFolders());
+        count(store, "Drafts");
+        assertTrue(store.openFolders() <= 1, "back within the cap at the next folder: " + store.openFolders());
+    }
 }
