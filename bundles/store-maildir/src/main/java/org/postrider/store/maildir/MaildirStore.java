@@ -147,7 +147,13 @@ public class MaildirStore implements MailStore {
 
     /** The open folder for a handle's call. */
     MaildirFolder cached(String user, String canonical, Path dir) throws StoreException {
-        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true));
+        return cached(user, canonical, dir, null);
+    }
+
+    /** As {@link #cached(String, String, Path)}, not evicting the folder at {@code alsoKeep}. */
+    MaildirFolder cached(String user, String canonical, Path dir, Path alsoKeep) throws StoreException {
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true),
+                alsoKeep);
     }
 
     /** For tests: whether the folder at {@code dir} is open with its index loaded. */
@@ -422,7 +428,7 @@ public class MaildirStore implements MailStore {
         }
         for (int i = 0; ; i++) {
             try {
-                return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folder(), move);
+                return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folderBeside(src), move);
             } catch (MaildirFolder.Evicted e) {
                 if (i == 100) {
                     throw new StoreException("folders keep being evicted; raise maxOpenFolders", true);
