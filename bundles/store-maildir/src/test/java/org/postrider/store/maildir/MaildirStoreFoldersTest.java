@@ -277,4 +277,33 @@ class MaildirStoreFoldersTest {
         assertThrows(StoreException.class, () -> s.deleteFolder(ALICE, "Done"));
         assertEquals(3, events.size(), "a refused change tells nothing");
     }
+
+    @Test
+    void aFolderUnderInboxLeavesInboxAMaildirOfItsOwn() throws Exception {
+        // Maildir++: "maildirfolder" marks a sub-folder; in the user's Maildir (INBOX) it would
+        // tell other tools (Courier's quota, maildrop) that INBOX is a folder of some other Maildir.
+        MaildirStore s = store();
+        s.createFolder(ALICE, "INBOX/Receipts", null);
+        s.deliver(ALICE, "inbox/Travel", text("m\r\n"), "q1");
+        Path inbox = s.userDir(ALICE);
+        assertFalse(Files.exists(inbox.resolve("maildirfolder")), "INBOX marked as a sub-folder");
+        assertTrue(Files.exists(FolderNames.folderDir(inbox, "INBOX/Receipts").resolve("maildirfolder")));
+        assertTrue(names(s).containsAll(List.of("INBOX/Receipts", "INBOX/Travel")), names(s).toString());
+        assertEquals(1, s.uids(FolderRef.of(ALICE, "INBOX/Travel")).size());
+    }
+
+    @Test
+    void aFolderCreatedByADeliveryIsToldToListeners() throws Exception {
+        MaildirStore s = store();
+        s.folders(ALICE);
+        events.clear();
+        s.deliver(ALICE, "Lists/Postrider", text("m\r\n"), "q1"); // e.g. a filter's fileinto :create
+        assertEquals(new StoreEvent(ALICE, "Lists/Postrider", StoreEvent.Kind.CREATED, 0, null), events.get(0),
+                "an IMAP NOTIFY client learns of the folder: " + events);
+        assertEquals(List.of(StoreEvent.Kind.CREATED, StoreEvent.Kind.CHANGED),
+                events.stream().map(StoreEvent::kind).toList());
+        events.clear();
+        s.deliver(ALICE, "Lists/Postrider", text("m2\r\n"), "q2");
+        assertEquals(List.of(StoreEvent.Kind.CHANGED), events.stream().map(StoreEvent::kind).toList(), "once");
+    }
 }
