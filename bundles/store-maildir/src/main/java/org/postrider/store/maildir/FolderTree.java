@@ -174,7 +174,7 @@ final class FolderTree {
             String[] levels = name.split("/");
             for (int i = 1; i <= levels.length; i++) { // parents first, as IMAP CREATE does
                 String n = String.join("/", java.util.Arrays.copyOf(levels, i));
-                MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), false);
+                MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), n.equals(FolderNames.INBOX));
             }
             if (use != null) {
                 uses.put(name, use);
