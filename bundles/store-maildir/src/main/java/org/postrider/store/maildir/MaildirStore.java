@@ -371,6 +371,7 @@ public class MaildirStore implements MailStore {
             checkQuota(user, content.size());
             try {
                 tree.create(user, canonical, null);
+                fire(new StoreEvent(user, canonical, StoreEvent.Kind.CREATED, 0, null)); // as a CREATE would
             } catch (StoreException e) {
                 if (!tree.exists(user, canonical)) { // not just created by a delivery beside us
                     throw e;
