@@ -429,4 +429,58 @@ class MaildirStoreMessagesTest {
         assertEquals(3, next.usage(ALICE)[1]);
         assertEquals(3, next.deliver(ALICE, "Archive", text("a\r\n"), "qa"), "Archive's UIDs 1 and 2 are spent");
     }
+
+    @Test
+    void aCompactedIndexStillFindsEveryFileAndForgetsNothing() throws Exception {
+        MaildirStore s = store();
+        for (int i = 1; i <= 6; i++) {
+            s.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        s.expunge(INBOX, UidSet.of(6));
+        long afterExpunge = s.summary(ALICE, "INBOX").highestModSeq() - 1;
+        Path index = FolderNames.userDir(root, ALICE).resolve(IndexLog.FILE);
+        int most = 0;
+        for (int round = 0; round < 300; round++) { // five records a round: past the compaction threshold
+            s.changeFlags(INBOX, UidSet.range(1, 5), round % 2 == 0 ? FlagChange.ADD : FlagChange.REMOVE,
+                    Set.of(Flag.SEEN), Set.of("$R" + round % 3), -1);
+            most = Math.max(most, Files.readAllLines(index).size());
+        }
+        int lines = Files.readAllLines(index).size();
+        assertTrue(lines < most, "the index was compacted: " + lines + " lines, at most " + most);
+        assertTrue(most < 300 * 5, "compacted on the way, not only at the end: " + most);
+        s.claimRecent(INBOX);
+        List<MessageMeta> metas = s.messages(INBOX, ALL);
+        Changes vanished = s.changesSince(INBOX, afterExpunge);
+        FolderSummary summary = s.summary(ALICE, "INBOX");
+        assertEquals(Map.of(1L, "m1\r\n", 2L, "m2\r\n", 3L, "m3\r\n", 4L, "m4\r\n", 5L, "m5\r\n"), texts(s, INBOX),
+                "each file found at the position of its record in the compacted log");
+        assertEquals(UidSet.of(6), vanished.vanished(), "the expunge is remembered through compactions");
+        assertTrue(vanished.exact());
+
+        MaildirStore next = restart(s);
+        assertEquals(metas, next.messages(INBOX, ALL), "flags, keywords and MODSEQs read back");
+        assertEquals(vanished, next.changesSince(INBOX, afterExpunge));
+        assertEquals(summary, next.summary(ALICE, "INBOX"), "recent claims read back too");
+        next.changeFlags(INBOX, UidSet.of(3), FlagChange.ADD, Set.of(Flag.FLAGGED), Set.of(), -1);
+        assertEquals(Map.of(1L, "m1\r\n", 2L, "m2\r\n", 3L, "m3\r\n", 4L, "m4\r\n", 5L, "m5\r\n"),
+                texts(restart(next), INBOX));
+    }
+
+    @Test
+    void tooManyKeywordsAreRefusedAndChangeNothing() throws Exception {
+        MaildirStore s = store();
+        s.deliver(ALICE, "INBOX", text("m\r\n"), "q1");
+        Set<String> many = new HashSet<>();
+        for (int i = 0; many.stream().mapToInt(k -> k.length() + 1).sum() <= MaildirFolder.MAX_KEYWORD_CHARS; i++) {
+            many.add("$Keyword" + i);
+        }
+        long modSeq = s.summary(ALICE, "INBOX").highestModSeq();
+        org.postrider.api.store.StoreException e = assertThrows(org.postrider.api.store.StoreException.class,
+                () -> s.changeFlags(INBOX, UidSet.of(1), FlagChange.ADD, Set.of(), many, -1));
+        assertFalse(e.temporary());
+        assertThrows(org.postrider.api.store.StoreException.class,
+                () -> s.append(INBOX, text("x\r\n"), Set.of(), many, Instant.now()));
+        assertEquals(modSeq, s.summary(ALICE, "INBOX").highestModSeq());
+        assertEquals(1, s.summary(ALICE, "INBOX").messages());
+    }
 }
