@@ -180,4 +180,48 @@ class MaildirFolderTest {
         assertTrue(f.highestModSeq() > modSeq, "MODSEQ must not go back either");
         assertEquals(3, f.deliver(text("c\r\n"), "k3"));
     }
+
+    @Test
+    void aFlagChangeByAnotherToolIsSeenWithANewModSeqAndAMoveToCurWithout() throws Exception {
+        FolderView f = open();
+        f.deliver(text("one\r\n"), "k1");
+        f.deliver(text("two\r\n"), "k2");
+        long before = f.highestModSeq();
+        events.clear();
+        // A Maildir reader takes 1 into cur/ (no flags), another tool marks 2 seen and flagged.
+        String one = findFile(1);
+        String two = findFile(2);
+        Files.move(dir.resolve(one), dir.resolve("cur/" + one.substring(4) + ":2,"));
+        Files.move(dir.resolve(two), dir.resolve("cur/" + two.substring(4) + ":2,FS"));
+        f.refresh();
+        List<MessageMeta> now = f.messages();
+        assertEquals(Set.of(), now.get(0).flags());
+        assertTrue(now.get(0).modSeq() <= before, "a move without a flag change is no change");
+        assertEquals(Set.of(Flag.SEEN, Flag.FLAGGED), now.get(1).flags());
+        assertTrue(now.get(1).modSeq() > before);
+        assertEquals(List.of(f.highestModSeq()), modSeqsOfEvents());
+        assertEquals(List.of(2L), f.changesSince(before).changed().stream().map(MessageMeta::uid).toList());
+        assertEquals("one\r\n", f.text(1), "found where the other tool put it");
+        assertEquals("two\r\n", f.text(2));
+
+        FolderView again = open(); // and the index says so after a restart
+        assertEquals(now, again.messages());
+        assertEquals("one\r\n", again.text(1));
+        again.changeFlags(List.of(1L), FlagChange.ADD, Set.of(Flag.ANSWERED), Set.of());
+        assertEquals("one\r\n", again.text(1), "renamed from where the other tool put it");
+    }
+
+    @Test
+    void reindexKeepsTheExpungesItRemembers() throws Exception {
+        FolderView f = open();
+        for (int i = 1; i <= 5; i++) {
+            f.deliver(text("m" + i + "\r\n"), "k" + i);
+        }
+        long before = f.highestModSeq();
+        f.expunge(List.of(2L, 5L));
+        f.reindex();
+        Changes c = f.changesSince(before);
+        assertTrue(c.exact(), "QRESYNC stays exact across a reindex");
+        assertEquals(UidSet.of(2, 5), c.vanished());
+    }
 }
