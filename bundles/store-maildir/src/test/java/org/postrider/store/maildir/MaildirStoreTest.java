@@ -371,4 +371,22 @@ class MaildirStoreTest {
         count(store, "Drafts");
         assertTrue(store.openFolders() <= 1, "back within the cap at the next folder: " + store.openFolders());
     }
+
+    @Test
+    void copyAndAppendCountAgainstTheQuotaAndAMoveDoesNot() throws Exception {
+        MaildirStore store = store(100);
+        store.setDirectory(quota(0, 3));
+        for (int i = 1; i <= 3; i++) {
+            store.deliver(ALICE, "INBOX", text("m" + i + "\r\n"), "q" + i);
+        }
+        assertThrows(QuotaExceededException.class, () -> store.copy(ref("INBOX"), UidSet.of(1), "Archive"));
+        assertThrows(QuotaExceededException.class, () -> store.append(ref("Drafts"), text("d\r\n"), Set.of(),
+                Set.of(), java.time.Instant.now()));
+        assertEquals(0, count(store, "Archive"), "nothing copied");
+        assertEquals(0, count(store, "Drafts"), "nothing appended");
+        assertEquals(UidSet.of(1), store.move(ref("INBOX"), UidSet.of(1), "Archive").target(), "a move adds nothing");
+        assertEquals(3, store.usage(ALICE)[1]);
+        store.expunge(ref("INBOX"), UidSet.of(2));
+        assertEquals(UidSet.of(2), store.copy(ref("INBOX"), UidSet.of(3), "Archive").target(), "room again");
+    }
 }
