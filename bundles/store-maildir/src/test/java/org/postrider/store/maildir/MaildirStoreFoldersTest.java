@@ -306,4 +306,16 @@ class MaildirStoreFoldersTest {
         s.deliver(ALICE, "Lists/Postrider", text("m2\r\n"), "q2");
         assertEquals(List.of(StoreEvent.Kind.CHANGED), events.stream().map(StoreEvent::kind).toList(), "once");
     }
+
+    @Test
+    void renameCreatesTheMissingParentsOfTheNewName() throws Exception {
+        // RFC 3501 6.3.5: the server SHOULD create the superior names a RENAME needs, as CREATE does.
+        MaildirStore s = store();
+        s.createFolder(ALICE, "Work", null);
+        s.deliver(ALICE, "Work", text("m\r\n"), "q1");
+        s.renameFolder(ALICE, "Work", "Old/2025/Work");
+        assertTrue(names(s).containsAll(List.of("Old", "Old/2025", "Old/2025/Work")), names(s).toString());
+        assertEquals(1, s.uids(FolderRef.of(ALICE, "Old/2025/Work")).size());
+        assertTrue(s.uids(FolderRef.of(ALICE, "Old")).isEmpty());
+    }
 }
