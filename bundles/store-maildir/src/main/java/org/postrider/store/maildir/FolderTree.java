@@ -267,6 +267,13 @@ final class FolderTree {
                     }
                 }
             }
+            String[] levels = b.split("/");
+            for (int i = 1; i < levels.length; i++) { // the new name's missing parents, as create makes them
+                String n = String.join("/", java.util.Arrays.copyOf(levels, i));
+                if (!existing.contains(n)) {
+                    MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), n.equals(FolderNames.INBOX));
+                }
+            }
             DurableFiles.syncDirectory(dir);
             if (!renamed.isEmpty()) {
                 uses.putAll(renamed);
