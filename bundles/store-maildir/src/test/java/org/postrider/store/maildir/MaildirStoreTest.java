@@ -260,6 +260,7 @@ class MaildirStoreTest {
         // still has until the new one is bound.
         FolderRef held = new FolderRef(ALICE, "INBOX", old.summary(ALICE, "INBOX").uidValidity());
         assertEquals(1, old.uids(held).size());
+        org.postrider.api.message.MessageContent content = old.content(held, 1); // a RETR in progress
         old.deactivate();
         MaildirStore next = store(100);
         next.deliver(ALICE, "INBOX", text("m2\r\n"), "q2");
@@ -283,6 +284,7 @@ class MaildirStoreTest {
                 assertThrows(StoreException.class, () -> old.createFolder(ALICE, "New", null)))) {
             assertTrue(w.temporary(), w.getMessage());
         }
+        assertThrows(java.io.IOException.class, content::open, "its content too is refused: the session retries");
         assertEquals(0, old.openFolders(), "the old store opened nothing again");
         assertArrayEquals(index, Files.readAllBytes(inbox.resolve(IndexLog.FILE)), "the old store wrote nothing");
         assertEquals(files, Maildirs.files(inbox), "nor any message file");
@@ -388,5 +390,16 @@ class MaildirStoreTest {
         assertEquals(3, store.usage(ALICE)[1]);
         store.expunge(ref("INBOX"), UidSet.of(2));
         assertEquals(UidSet.of(2), store.copy(ref("INBOX"), UidSet.of(3), "Archive").target(), "room again");
+    }
+
+    @Test
+    void contentHeldAcrossAnEvictionStillOpens() throws Exception {
+        MaildirStore store = store(1);
+        store.deliver(ALICE, "INBOX", text("kept\r\n"), "q1");
+        org.postrider.api.message.MessageContent c = store.content(ref("INBOX"), 1);
+        long evictions = store.stats().evictions.sum();
+        count(store, "Archive"); // INBOX leaves the cache
+        assertTrue(store.stats().evictions.sum() > evictions);
+        assertEquals("kept\r\n", new String(MaildirFolderTest.read(c)), "found again through the store");
     }
 }
