@@ -39,17 +39,27 @@ final class FolderCache {
 
     /** The folder of {@code dir}, made by {@code create} (cheap: it loads on first use) if not open. */
     synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create) throws StoreException {
+        return get(dir, create, null);
+    }
+
+    /**
+     * As {@link #get(Path, Function)}, not evicting {@code alsoKeep} (the other folder of a
+     * copy or move, taken just before): else with room for one folder each would evict the
+     * other, for ever.
+     */
+    synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create, Path alsoKeep)
+            throws StoreException {
         checkOpen();
         MaildirFolder f = open.get(dir);
         if (f == null) {
             f = create.apply(dir);
             open.put(dir, f);
         }
-        evict(dir); // also when it was open: folders grow, and the budget counts bytes
+        evict(dir, alsoKeep); // also when it was open: folders grow, and the budget counts bytes
         return f;
     }
 
-    private void evict(Path keep) {
+    private void evict(Path keep, Path alsoKeep) {
         long bytes = 0;
         for (MaildirFolder f : open.values()) {
             bytes += f.footprint();
@@ -58,7 +68,7 @@ final class FolderCache {
         while ((open.size() > max || bytes > budget) && it.hasNext()) {
             Map.Entry<Path, MaildirFolder> e = it.next();
             long size = e.getValue().footprint();
-            if (!e.getKey().equals(keep) && e.getValue().tryClose()) {
+            if (!e.getKey().equals(keep) && !e.getKey().equals(alsoKeep) && e.getValue().tryClose()) {
                 it.remove();
                 bytes -= size;
                 stats.evictions.increment();

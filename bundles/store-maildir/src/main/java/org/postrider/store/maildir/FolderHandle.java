@@ -58,6 +58,11 @@ final class FolderHandle {
 
     /** The open folder as it is now; for calls that lock two folders (copy, move), which retry themselves. */
     MaildirFolder folder() throws StoreException {
-        return store.cached(user, name, dir);
+        return store.cached(user, name, dir, null);
+    }
+
+    /** As {@link #folder()}, leaving the folder {@code other} (taken just before) open. */
+    MaildirFolder folderBeside(FolderHandle other) throws StoreException {
+        return store.cached(user, name, dir, other.dir);
     }
 }

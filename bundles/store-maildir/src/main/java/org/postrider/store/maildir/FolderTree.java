@@ -29,6 +29,12 @@ import org.postrider.kit.durable.DurableFiles;
 final class FolderTree {
     static final String SUBSCRIPTIONS = "postrider-subscriptions";
     static final String SPECIAL_USE = "postrider-specialuse";
+    /**
+     * The highest UIDVALIDITY a folder had under a name that became free (deleted, renamed
+     * away): a folder created later gets one above it, never its predecessor's (RFC 3501
+     * 2.3.1.1), even within the same second.
+     */
+    static final String VALIDITY_FLOOR = "postrider-uidvalidity-floor";
     /** The folders a new mailbox gets, and their uses. */
     static final Map<String, SpecialUse> DEFAULTS;
 
@@ -168,7 +174,7 @@ final class FolderTree {
             String[] levels = name.split("/");
             for (int i = 1; i <= levels.length; i++) { // parents first, as IMAP CREATE does
                 String n = String.join("/", java.util.Arrays.copyOf(levels, i));
-                MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), false);
+                MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), n.equals(FolderNames.INBOX));
             }
             if (use != null) {
                 uses.put(name, use);
@@ -195,6 +201,7 @@ final class FolderTree {
             }
             Path fdir = FolderNames.folderDir(dir, name);
             store.forget(user, fdir);
+            retire(dir, fdir);
             try (Stream<Path> all = Files.walk(fdir, 1)) { // sub-folders are siblings (.A.B), not children
                 List<Path> paths = new ArrayList<>(all.toList());
                 paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
@@ -252,11 +259,19 @@ final class FolderTree {
             for (String n : existing) {
                 if (n.equals(a) || n.startsWith(a + "/")) {
                     String m = b + n.substring(a.length());
+                    retire(dir, FolderNames.folderDir(dir, n));
                     store.moveFolder(user, FolderNames.folderDir(dir, n), FolderNames.folderDir(dir, m));
                     SpecialUse u = uses.remove(n);
                     if (u != null) {
                         renamed.put(m, u);
                     }
+                }
+            }
+            String[] levels = b.split("/");
+            for (int i = 1; i < levels.length; i++) { // the new name's missing parents, as create makes them
+                String n = String.join("/", java.util.Arrays.copyOf(levels, i));
+                if (!existing.contains(n)) {
+                    MaildirFolder.createDirectories(FolderNames.folderDir(dir, n), n.equals(FolderNames.INBOX));
                 }
             }
             DurableFiles.syncDirectory(dir);
@@ -268,6 +283,27 @@ final class FolderTree {
             throw new StoreException("cannot rename " + a + ": " + e.getMessage(), true, e);
         } finally {
             l.unlock();
+        }
+    }
+
+    /** Raises the user's UIDVALIDITY floor to that of a folder whose name becomes free. */
+    private static void retire(Path userDir, Path folderDir) throws IOException {
+        long v = readLong(folderDir.resolve(MaildirFolder.UIDVALIDITY_FILE));
+        if (v > validityFloor(userDir)) {
+            DurableFiles.write(userDir.resolve(VALIDITY_FLOOR), (v + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The highest UIDVALIDITY of a folder of this user whose name became free; 0 if none. */
+    static long validityFloor(Path userDir) {
+        return readLong(userDir.resolve(VALIDITY_FLOOR));
+    }
+
+    private static long readLong(Path f) {
+        try {
+            return Long.parseLong(Files.readString(f, StandardCharsets.UTF_8).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0; // none (or unreadable: a new folder then takes the clock's, as before)
         }
     }
 

@@ -153,14 +153,20 @@ final class IndexLog {
             case "F" -> {
                 long uid = Long.parseLong(f[1]);
                 long modSeq = Long.parseLong(f[2]);
-                String name = FolderNames.unescape(f[4]);
-                if (name == null) {
+                String file = FolderNames.unescape(f[4]);
+                if (file == null) {
                     throw new IllegalArgumentException("bad name");
                 }
                 int r = s.table.row(uid);
                 if (r >= 0) {
+                    // The store renames a message's file only within its base name (flags follow
+                    // ":2,"); a record naming another base is damage, and compaction, which writes
+                    // the base from the file, would drop the delivery key of the A record.
+                    String name = file.substring(file.indexOf('/') + 1);
+                    if (MessageTable.key(MaildirName.parse(name).deliveryKey()) != s.table.deliveryKey(r)) {
+                        throw new IllegalArgumentException("file of another message");
+                    }
                     s.table.change(r, modSeq, MessageTable.bits(MaildirName.flags(f[3])), keywords(f, 5), pos);
-                    s.table.setDeliveryKey(r, keyOf(name)); // what the file's name says, as compaction keeps it
                 }
                 s.highestModSeq = Math.max(s.highestModSeq, modSeq);
             }

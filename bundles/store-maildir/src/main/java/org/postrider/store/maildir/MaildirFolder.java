@@ -184,6 +184,11 @@ final class MaildirFolder {
 
     /** Unlocks, then tells listeners what changed (never under the lock). */
     private void release() {
+        unlock().run();
+    }
+
+    /** Unlocks; returns the telling of listeners, to be run once no folder lock is held. */
+    private Runnable unlock() {
         long modSeq = state == null ? markModSeq : state.highestModSeq;
         boolean changed = modSeq != markModSeq;
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
@@ -191,12 +196,14 @@ final class MaildirFolder {
         markModSeq = modSeq;
         footprint = state == null ? 0 : state.table.footprint() + state.tombstones.footprint();
         lock.unlock();
-        if (changed) {
-            events.changed(user, name, modSeq);
-        }
-        if (bytes != 0 || count != 0) {
-            usage.changed(user, bytes, count);
-        }
+        return () -> {
+            if (changed) {
+                events.changed(user, name, modSeq);
+            }
+            if (bytes != 0 || count != 0) {
+                usage.changed(user, bytes, count);
+            }
+        };
     }
 
     /** Whether the index is in memory (waits for a call that uses it). */
@@ -452,6 +459,9 @@ final class MaildirFolder {
             }
         }
         long v = Math.max(1, Instant.now().getEpochSecond());
+        if (!name.equals(FolderNames.INBOX)) { // above any a folder had under a name now free (the user's dir is the parent)
+            v = Math.max(v, FolderTree.validityFloor(dir.getParent()) + 1);
+        }
         DurableFiles.write(f, (v + "\n").getBytes(StandardCharsets.UTF_8));
         return v;
     }
@@ -881,14 +891,14 @@ final class MaildirFolder {
         if (existing > 0) {
             return existing;
         }
-        return add(content, Set.of(), Set.of(), Instant.now(), deliveryKey, 0)[1];
+        return add(content, Set.of(), Set.of(), Instant.now(), deliveryKey, 0, true)[1];
     }
 
     /** Appends a message; returns {UIDVALIDITY, UID}. */
     long[] append(long validity, MessageContent content, Set<Flag> flags, Set<String> keywords, Instant internalDate)
             throws StoreException {
         checkKeywords(keywords);
-        return add(content, flags, keywords, internalDate, randomKey(), validity);
+        return add(content, flags, keywords, internalDate, randomKey(), validity, false);
     }
 
     static String randomKey() {
@@ -916,8 +926,9 @@ final class MaildirFolder {
         return seenByClient ? "cur/" + new MaildirName(base, flags).curName() : "new/" + base;
     }
 
+    /** @param idempotent a delivery: if the key was stored meanwhile (a delivery beside us), that UID answers */
     private long[] add(MessageContent content, Set<Flag> flags, Set<String> keywords, Instant date, String key,
-            long validity) throws StoreException {
+            long validity, boolean idempotent) throws StoreException {
         Path tmp = dir.resolve("tmp").resolve(date.getEpochSecond() + ".M" + System.nanoTime() + "Q" + key + "."
                 + host);
         try {
@@ -933,6 +944,11 @@ final class MaildirFolder {
             acquire();
             try {
                 checkValidity(validity);
+                long key64 = MessageTable.key(key);
+                int earlier = idempotent && key64 != 0 ? state.table.rowOfDeliveryKey(key64) : -1;
+                if (earlier >= 0 && Files.exists(pathLocked(state.table.uid(earlier)))) {
+                    return new long[] {state.uidValidity, state.table.uid(earlier)}; // a delivery beside us won
+                }
                 boolean quiet = inSync();
                 reserve(state, 1, 1);
                 long uid = state.uidNext++;
@@ -1117,15 +1133,18 @@ final class MaildirFolder {
         MaildirFolder first = src.dir.compareTo(dst.dir) < 0 ? src : dst;
         MaildirFolder second = first == src ? dst : src;
         first.acquire();
+        Runnable tellSecond = () -> { };
         try {
             second.acquire();
             try {
                 return src.transferLocked(validity, uids, dst, move);
             } finally {
-                second.release();
+                tellSecond = second.unlock(); // listeners are told once neither lock is held
             }
         } finally {
-            first.release();
+            Runnable tellFirst = first.unlock();
+            tellSecond.run();
+            tellFirst.run();
         }
     }
 

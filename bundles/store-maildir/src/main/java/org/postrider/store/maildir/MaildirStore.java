@@ -157,7 +157,13 @@ public class MaildirStore implements MailStore {
 
     /** The open folder for a handle's call. */
     MaildirFolder cached(String user, String canonical, Path dir) throws StoreException {
-        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true));
+        return cached(user, canonical, dir, null);
+    }
+
+    /** As {@link #cached(String, String, Path)}, not evicting the folder at {@code alsoKeep}. */
+    MaildirFolder cached(String user, String canonical, Path dir, Path alsoKeep) throws StoreException {
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true),
+                alsoKeep);
     }
 
     /** For tests: whether the folder at {@code dir} is open with its index loaded. */
@@ -290,49 +296,6 @@ public class MaildirStore implements MailStore {
         return size < 0 ? null : new StoredContent(h, uid, size);
     }
 
-    /** A message file, found anew at each open (a flag change renames it). */
-    private static final class StoredContent implements MessageContent {
-        private final FolderHandle h;
-        private final long uid;
-        private final long size;
-
-        StoredContent(FolderHandle h, long uid, long size) {
-            this.h = h;
-            this.uid = uid;
-            this.size = size;
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        private InputStream opened(InputStream in) throws NoSuchFileException {
-            if (in == null) {
-                throw new NoSuchFileException("message " + uid + " has been expunged");
-            }
-            return in;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            try {
-                return opened(h.call(f -> f.open(uid, 0, -1)));
-            } catch (StoreException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public InputStream open(long offset, long length) throws IOException {
-            try {
-                return opened(h.call(f -> f.open(uid, offset, length)));
-            } catch (StoreException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-    }
-
     @Override
     public MessageStructure structure(FolderRef ref, long uid) throws StoreException {
         return structure(folder(ref), ref.uidValidity(), uid);
@@ -384,6 +347,7 @@ public class MaildirStore implements MailStore {
             checkQuota(user, content.size());
             try {
                 tree.create(user, canonical, null);
+                fire(new StoreEvent(user, canonical, StoreEvent.Kind.CREATED, 0, null)); // as a CREATE would
             } catch (StoreException e) {
                 if (!tree.exists(user, canonical)) { // not just created by a delivery beside us
                     throw e;
@@ -441,7 +405,7 @@ public class MaildirStore implements MailStore {
         }
         for (int i = 0; ; i++) {
             try {
-                return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folder(), move);
+                return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folderBeside(src), move);
             } catch (MaildirFolder.Evicted e) {
                 if (i == 100) {
                     throw new StoreException("folders keep being evicted; raise maxOpenFolders", true);

@@ -2,33 +2,38 @@ package org.postrider.store.maildir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
+import org.postrider.store.maildir.mime.StructureCodec;
+import org.postrider.store.maildir.mime.StructureParser;
+import org.postrider.store.maildir.mime.TextSearch;
 
-/** Structures from the mime package (mime4j). */
+/** Structures from the mime package: a bounded, linear parser, a cache codec, streaming text search. */
 final class MimeStructures implements Structures {
     @Override
     public MessageStructure parse(InputStream message) throws IOException {
-        throw new IOException("not yet wired");
+        return StructureParser.parse(message);
     }
 
     @Override
     public byte[] encode(MessageStructure s) {
-        throw new UnsupportedOperationException();
+        return StructureCodec.encode(s);
     }
 
     @Override
     public MessageStructure decode(byte[] data) throws IOException {
-        throw new IOException("not yet wired");
+        return StructureCodec.decode(data);
     }
 
     @Override
     public boolean headerMatches(MessageStructure s, SearchKey.Header key) {
-        return false;
+        return TextSearch.header(s, key.field(), key.text());
     }
 
     @Override
-    public boolean textMatches(InputStream message, MessageStructure s, String text, boolean withHeader) {
-        return false;
+    public boolean textMatches(MessageContent message, MessageStructure s, String text, boolean withHeader)
+            throws IOException {
+        return withHeader ? TextSearch.text(message, s, text) : TextSearch.body(message, s, text);
     }
 }

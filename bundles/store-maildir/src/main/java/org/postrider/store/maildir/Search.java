@@ -1,7 +1,6 @@
 package org.postrider.store.maildir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -157,8 +156,14 @@ final class Search {
             if (s == null) {
                 return false;
             }
-            try (InputStream in = h.call(f -> f.open(uid, 0, -1))) {
-                return in != null && structures.textMatches(in, s, text, withHeader);
+            long size = h.call(f -> f.size(validity, uid));
+            if (size < 0) {
+                return false;
+            }
+            try {
+                return structures.textMatches(new StoredContent(h, uid, size), s, text, withHeader);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return false; // expunged meanwhile
             } catch (IOException e) {
                 throw new StoreException("cannot search message " + uid + ": " + e.getMessage(), true, e);
             }

@@ -2,6 +2,7 @@ package org.postrider.store.maildir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
 
@@ -18,5 +19,6 @@ interface Structures {
     boolean headerMatches(MessageStructure s, SearchKey.Header key);
 
     /** Whether the message's body (or, with {@code withHeader}, header or body) contains the text. */
-    boolean textMatches(InputStream message, MessageStructure s, String text, boolean withHeader) throws IOException;
+    boolean textMatches(MessageContent message, MessageStructure s, String text, boolean withHeader)
+            throws IOException;
 }

@@ -1,0 +1,69 @@
+package org.postrider.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.UidSet;
+
+/** The index log's records as the store writes them: read back trusted, and unchanged by a compaction. */
+class IndexLogTest {
+    @TempDir
+    Path dir;
+
+    private IndexLog logOf(String seed) throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("IndexLogFuzzTestInputs/replay/" + seed)) {
+            Files.write(dir.resolve(IndexLog.FILE), in.readAllBytes());
+        }
+        return new IndexLog(dir);
+    }
+
+    @Test
+    void aLogWithEveryRecordTypeIsTrustedAndSurvivesCompaction() throws Exception {
+        IndexLog log = logOf("seed5"); // V, A, A, F, X, R, C, E: the fuzz target's compaction seed
+        IndexLog.State s = log.load();
+        assertTrue(s.trusted);
+        assertEquals(1700000000L, s.uidValidity);
+        assertEquals(3, s.uidNext);
+        assertEquals(6, s.highestModSeq);
+        assertEquals(UidSet.of(1), s.table.uids(), "2 expunged");
+        assertEquals(Set.of(Flag.FLAGGED, Flag.SEEN), s.table.flags(0));
+        assertEquals(Set.of("$Later"), s.table.keywords(0));
+        assertEquals(MessageTable.key("f2e6934b1e652bbe"), s.table.deliveryKey(0), "the delivery key of the A record");
+        assertEquals(0, s.table.cachePos(0));
+        assertEquals(2, s.recentFrom);
+        assertEquals(UidSet.of(2), s.tombstones.since(1));
+        assertTrue(log.fileAt(s.table.logPos(0), 1).endsWith(":2,FS"), "the F record names the file now");
+
+        List<String> before = IndexLogFuzzTest.snapshot(log, s);
+        log.compact(s, null);
+        IndexLog.State again = log.load();
+        assertTrue(again.trusted);
+        assertEquals(before, IndexLogFuzzTest.snapshot(log, again));
+    }
+
+    @Test
+    void aFlagRecordNamingAnotherMessagesFileIsDamage() throws Exception {
+        // The store renames a file only within its base (flags after ":2,"); an F record naming
+        // another base was not written by it. Trusted, a compaction would write the base from
+        // that name and lose the A record's delivery key (a redelivery would then add a copy).
+        String base = "1700000000%2EM1Qf2e6934b1e652bbeF0a0b0c0dU1%2Eathena%2CS%3D5";
+        Files.writeString(dir.resolve(IndexLog.FILE), "V 1700000000 2 3\n"
+                + "A 1 2 5 1700000000000 - " + base + " new%2F" + base + "\n"
+                + "F 1 3 S cur%2F1700000000%2EM9Q0123456789abcdefF0a0b0c0dU1%2Eathena%2CS%3D5%3A2%2CS\n");
+        assertFalse(new IndexLog(dir).load().trusted);
+
+        Files.writeString(dir.resolve(IndexLog.FILE), "V 1700000000 2 3\n"
+                + "A 1 2 5 1700000000000 - " + base + " new%2F" + base + "\n"
+                + "F 1 3 S cur%2F" + base + "%3A2%2CS\n");
+        assertTrue(new IndexLog(dir).load().trusted, "the same base with new flags is what the store writes");
+    }
+}
