@@ -26,6 +26,11 @@ public interface MessageContent {
             in.close();
             throw e;
         }
+        return limited(in, length);
+    }
+
+    /** A stream that ends after {@code length} octets of {@code in} (or at its end); closing it closes {@code in}. */
+    static InputStream limited(InputStream in, long length) {
         return new java.io.FilterInputStream(in) {
             private long left = Math.max(0, length);
 
@@ -44,7 +49,7 @@ public interface MessageContent {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (left <= 0) {
-                    return -1;
+                    return len == 0 ? 0 : -1;
                 }
                 int n = super.read(b, off, (int) Math.min(len, left));
                 if (n > 0) {
@@ -63,6 +68,11 @@ public interface MessageContent {
             @Override
             public int available() throws IOException {
                 return (int) Math.min(super.available(), left);
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
             }
         };
     }

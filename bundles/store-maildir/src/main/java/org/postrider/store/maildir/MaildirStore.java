@@ -47,6 +47,7 @@ import org.postrider.api.store.StoreException;
 import org.postrider.api.store.StoreListener;
 import org.postrider.api.store.UidMap;
 import org.postrider.api.store.UidSet;
+import org.postrider.store.maildir.mime.Bounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,17 @@ public class MaildirStore implements MailStore {
         @AttributeDefinition(description = "Memory the open folders' indexes may take together, in MiB (about 60"
                 + " bytes a message); least recently used folders are closed to stay below it", min = "1")
         int maxIndexMemoryMiB() default 256;
+
+        @AttributeDefinition(description = "MIME entities nested in one another that the structure parser follows"
+                + " (deeper ones are one opaque part)", min = "1", max = "128")
+        int mimeMaxDepth() default 32;
+
+        @AttributeDefinition(description = "MIME parts of one message that the structure parser lists", min = "1")
+        int mimeMaxParts() default 1000;
+
+        @AttributeDefinition(description = "Header octets of one MIME entity kept for ENVELOPE and SEARCH, in KiB",
+                min = "1", max = "16384")
+        int mimeMaxHeaderKiB() default 64;
     }
 
     /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes. */
@@ -113,7 +125,8 @@ public class MaildirStore implements MailStore {
     @Activate
     public MaildirStore(BundleContext context, Config config) throws IOException {
         this(Path.of(config.root()), context.getProperty("postrider.server.name"), config.maxOpenFolders(),
-                config.maxIndexMemoryMiB() * (1L << 20));
+                config.maxIndexMemoryMiB() * (1L << 20), new Bounds(config.mimeMaxDepth(), config.mimeMaxParts(),
+                        config.mimeMaxHeaderKiB() * 1024, Math.max(1 << 20, config.mimeMaxHeaderKiB() * 1024)));
     }
 
     MaildirStore(Path root, String serverName, int maxOpenFolders) throws IOException {
@@ -121,10 +134,15 @@ public class MaildirStore implements MailStore {
     }
 
     MaildirStore(Path root, String serverName, int maxOpenFolders, long maxIndexMemory) throws IOException {
+        this(root, serverName, maxOpenFolders, maxIndexMemory, Bounds.DEFAULT);
+    }
+
+    MaildirStore(Path root, String serverName, int maxOpenFolders, long maxIndexMemory, Bounds mime)
+            throws IOException {
         this.root = root.toAbsolutePath();
         this.host = (serverName != null ? serverName : "postrider").replaceAll("[^A-Za-z0-9-]", "_");
         this.folders = new FolderCache(maxOpenFolders, maxIndexMemory, stats);
-        this.structures = new MimeStructures();
+        this.structures = new MimeStructures(mime);
         this.search = new Search(structures);
         Files.createDirectories(this.root);
         LayoutMigration.run(this.root);

@@ -5,15 +5,22 @@ import java.io.InputStream;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
+import org.postrider.store.maildir.mime.Bounds;
 import org.postrider.store.maildir.mime.StructureCodec;
 import org.postrider.store.maildir.mime.StructureParser;
 import org.postrider.store.maildir.mime.TextSearch;
 
 /** Structures from the mime package: a bounded, linear parser, a cache codec, streaming text search. */
 final class MimeStructures implements Structures {
+    private final Bounds bounds;
+
+    MimeStructures(Bounds bounds) {
+        this.bounds = bounds;
+    }
+
     @Override
     public MessageStructure parse(InputStream message) throws IOException {
-        return StructureParser.parse(message);
+        return StructureParser.parse(message, bounds);
     }
 
     @Override
