@@ -54,6 +54,9 @@ public abstract class CommandLoop {
                     continue;
                 }
                 if (line == null) {
+                    if (midCommand) {
+                        abandon();
+                    }
                     return; // the client left
                 }
                 if (midCommand) {
@@ -117,6 +120,9 @@ public abstract class CommandLoop {
             answer(v);
             connection.flush();
             return false;
+        } catch (IOException e) { // the connection or the sink failed
+            abandon();
+            throw e;
         }
         abandon(); // the client left inside the literal
         return false;

@@ -16,7 +16,9 @@ import java.io.OutputStream;
  *                     (RFC 7888), which the client sends without waiting
  * @param sink         where the octets go as they arrive, one buffer load at a time (a
  *                     temporary file for a large APPEND), never gathered in memory; null
- *                     discards them
+ *                     discards them. A sink that throws ends the session; one that should
+ *                     not (a full disk) keeps the failure and reports it when the command
+ *                     resumes
  */
 public record Literal(long size, long max, String continuation, OutputStream sink) {
     public Literal {

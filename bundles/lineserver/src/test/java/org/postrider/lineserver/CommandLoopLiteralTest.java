@@ -282,6 +282,10 @@ class CommandLoopLiteralTest {
             c.send("A3 APPEND {5+}\r\nab");
         }
         awaitAbandoned(2); // the client left inside the literal
+        try (Client c = connect()) {
+            c.send("A4 APPEND {2+}\r\nab");
+        }
+        awaitAbandoned(3); // the client left after the literal, before the rest of the command
     }
 
     private void awaitAbandoned(int n) throws InterruptedException {
