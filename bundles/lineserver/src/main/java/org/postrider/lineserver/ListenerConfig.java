@@ -71,10 +71,12 @@ public record ListenerConfig(String protocol, String bind, int maxConnections, i
 
     /**
      * The certificate source the {@code tls.*} keys name (PEM pair or keystore), or a
-     * self-signed certificate for {@code hostName} kept in {@link #SELF_SIGNED_DIR}.
+     * self-signed certificate for {@code hostName} kept in {@code selfSignedDir}
+     * ({@link #SELF_SIGNED_DIR} in the server).
      */
-    public TlsCertificates certificates(String hostName) throws IOException, GeneralSecurityException {
-        return TlsCertificates.of(tlsCertificate, tlsKey, tlsKeystore, tlsPassword, SELF_SIGNED_DIR, hostName);
+    public TlsCertificates certificates(Path selfSignedDir, String hostName)
+            throws IOException, GeneralSecurityException {
+        return TlsCertificates.of(tlsCertificate, tlsKey, tlsKeystore, tlsPassword, selfSignedDir, hostName);
     }
 
     @Override

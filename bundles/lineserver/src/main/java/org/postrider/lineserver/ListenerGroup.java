@@ -1,6 +1,7 @@
 package org.postrider.lineserver;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +41,15 @@ public final class ListenerGroup implements AutoCloseable {
      */
     public ListenerGroup(BundleContext context, ListenerConfig common, String hostName)
             throws IOException, GeneralSecurityException {
+        this(context, common, ListenerConfig.SELF_SIGNED_DIR, hostName);
+    }
+
+    /** With the self-signed certificate elsewhere, for tests. */
+    ListenerGroup(BundleContext context, ListenerConfig common, Path selfSignedDir, String hostName)
+            throws IOException, GeneralSecurityException {
         this.context = context;
         this.common = common;
-        this.certificates = common.certificates(hostName);
+        this.certificates = common.certificates(selfSignedDir, hostName);
     }
 
     /** One of a protocol's ports: a port of -1 means the configuration turned it off. */
