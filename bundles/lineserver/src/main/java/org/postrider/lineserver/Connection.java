@@ -147,9 +147,19 @@ public final class Connection {
 
     /** {@link #readLine()} with another bound, for protocols whose data lines differ (SMTP DATA). */
     public byte[] readLine(int maxLength) throws IOException {
+        return readLine(maxLength, false);
+    }
+
+    /**
+     * @param midCommand the line continues a command after a literal: the command deadline
+     *                   runs from the start, there is no idle wait
+     */
+    private byte[] readLine(int maxLength, boolean midCommand) throws IOException {
         Duration idle = server.settings().idleTimeout();
         Duration preLogin = server.settings().preLoginIdleTimeout();
-        if (engaged || preLogin.compareTo(idle) >= 0) {
+        if (midCommand) {
+            arm(server.settings().commandDeadline(), "command");
+        } else if (engaged || preLogin.compareTo(idle) >= 0) {
             arm(idle, "idle");
         } else {
             arm(preLogin, "idle before login");
@@ -164,7 +174,7 @@ public final class Connection {
                     }
                     return null;
                 }
-                if (!framer.started()) {
+                if (!framer.started() && !midCommand) {
                     arm(server.settings().commandDeadline(), "command");
                 }
                 pos += framer.feed(buf, pos, limit - pos);
@@ -177,8 +187,16 @@ public final class Connection {
 
     /** Reads one line as UTF-8 text (invalid UTF-8 becomes U+FFFD, which parsers refuse). */
     public String readTextLine() throws IOException {
-        byte[] l = readLine();
-        return l == null ? null : new String(l, StandardCharsets.UTF_8);
+        return text(readLine());
+    }
+
+    /** The line that continues a command after its literal (see {@link #readLine(int, boolean)}). */
+    String readContinuationLine() throws IOException {
+        return text(readLine(server.settings().maxLineLength(), true));
+    }
+
+    private static String text(byte[] line) {
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
     }
 
     private boolean fill() throws IOException {
@@ -211,12 +229,38 @@ public final class Connection {
      * under the command deadline; {@code sink} may be null to discard.
      */
     public void readExact(long n, OutputStream sink) throws IOException {
+        if (!copy(n, sink, "data", true)) {
+            throw new IOException("connection closed inside a chunk");
+        }
+    }
+
+    /**
+     * Copies a literal of exactly {@code n} octets to {@code sink} (null discards), as
+     * {@link CommandLoop} reads it; false if the client closed first. It is part of its
+     * command: the whole of it under the command deadline, as a line is, unless message text
+     * is being timed ({@link #beginData}), which bounds the whole by its deadline and rate and
+     * leaves each buffer load under the command deadline, as BDAT chunks are.
+     */
+    boolean readLiteral(long n, OutputStream sink) throws IOException {
+        return copy(n, sink, "literal", dataEnd != Long.MAX_VALUE);
+    }
+
+    /**
+     * The one path that reads counted octets: BDAT chunks and literals.
+     *
+     * @param perLoad re-arm the command deadline for each buffer load, not once for the whole
+     * @return false if the client closed before {@code n} octets came
+     */
+    private boolean copy(long n, OutputStream sink, String kind, boolean perLoad) throws IOException {
         long left = n;
         try {
+            arm(server.settings().commandDeadline(), kind);
             while (left > 0) {
-                arm(server.settings().commandDeadline(), "data");
+                if (perLoad) {
+                    arm(server.settings().commandDeadline(), kind);
+                }
                 if (pos == limit && !fill()) {
-                    throw new IOException("connection closed inside a chunk");
+                    return false;
                 }
                 int take = (int) Math.min(left, limit - pos);
                 if (sink != null) {
@@ -225,6 +269,7 @@ public final class Connection {
                 pos += take;
                 left -= take;
             }
+            return true;
         } finally {
             disarm();
         }

@@ -1,6 +1,8 @@
 package org.postrider.lineserver;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -23,9 +25,55 @@ public final class ListenerGroup implements AutoCloseable {
     private final UserSessions users = new UserSessions();
     private AuthThrottle throttle;
     private PasswordChecks passwordChecks;
+    private final ListenerConfig common;
+    private final TlsCertificates certificates;
 
+    /** A group whose listeners are started with {@link #start(ListenerSettings, SessionHandler, Supplier)}. */
     public ListenerGroup(BundleContext context) {
         this.context = context;
+        this.common = null;
+        this.certificates = null;
+    }
+
+    /**
+     * A group whose listeners share {@code common} and its certificate source (made once
+     * here, for {@code hostName} if self-signed); start them with {@link #open}.
+     */
+    public ListenerGroup(BundleContext context, ListenerConfig common, String hostName)
+            throws IOException, GeneralSecurityException {
+        this(context, common, ListenerConfig.SELF_SIGNED_DIR, hostName);
+    }
+
+    /** With the self-signed certificate elsewhere, for tests. */
+    ListenerGroup(BundleContext context, ListenerConfig common, Path selfSignedDir, String hostName)
+            throws IOException, GeneralSecurityException {
+        this.context = context;
+        this.common = common;
+        this.certificates = common.certificates(selfSignedDir, hostName);
+    }
+
+    /** One of a protocol's ports: a port of -1 means the configuration turned it off. */
+    public record Port(String name, int port, TlsMode tls, SessionHandler handler) {
+    }
+
+    /**
+     * Starts the ports that are not turned off, with the group's common settings and
+     * certificate; if one cannot be bound, the ones already started are stopped again.
+     */
+    public void open(Port... ports) throws IOException {
+        if (common == null) {
+            throw new IllegalStateException("a group without common settings");
+        }
+        try {
+            for (Port p : ports) {
+                if (p.port() >= 0) {
+                    start(common.listener(p.name(), p.port(), p.tls()), p.handler(), certificates);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Binds a listener and registers it; on failure the caller should {@link #close()} the group. */

@@ -1,8 +1,6 @@
 package org.postrider.pop3;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +16,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.store.MailStore;
-import org.postrider.kit.text.Durations;
 import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.ListenerConfig;
 import org.postrider.lineserver.ListenerGroup;
-import org.postrider.lineserver.ListenerSettings;
 import org.postrider.lineserver.SessionHandler;
-import org.postrider.lineserver.TlsCertificates;
 import org.postrider.lineserver.TlsMode;
 import org.postrider.pop3.command.Apop;
 import org.postrider.pop3.command.Auth;
@@ -68,36 +64,15 @@ public class Pop3Service implements SessionHandler {
         this.config = config;
         String n = context.getProperty("postrider.server.name");
         this.serverName = n != null ? n : "athena";
-        this.listeners = new ListenerGroup(context);
         for (Pop3Command c : List.of(new Capa(), new Stls(), new UserCmd(), new Pass(), new Auth(), new Apop(),
                 new Stat(), new ListCmd(), new Uidl(), new Retr(), new Top(), new Dele(), new Noop(), new Rset(),
                 new Quit())) {
             commands.put(c.keyword(), c);
         }
-        TlsCertificates tls = TlsCertificates.of(config.tls_certificate(), config.tls_key(), config.tls_keystore(),
-                config.tls_password(), Path.of("data/tls"), serverName);
-        try {
-            if (config.port() >= 0) {
-                start("pop3", config.port(), TlsMode.STARTTLS, tls);
-            }
-            if (config.tlsPort() >= 0) {
-                start("pop3s", config.tlsPort(), TlsMode.IMPLICIT, tls);
-            }
-        } catch (IOException e) {
-            deactivate();
-            throw e;
-        }
-    }
-
-    private void start(String name, int port, TlsMode mode, TlsCertificates tls) throws IOException {
         // One session per user over both ports: RFC 1939's exclusive maildrop lock.
-        ListenerSettings s = new ListenerSettings(name, "POP3", new InetSocketAddress(config.bind(), port), mode,
-                config.maxConnections(), config.maxPerAddress(), 1, config.maxCommandLine(),
-                Durations.parse(config.idleTimeout()), Durations.parse(config.preLoginIdleTimeout()),
-                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
-                Durations.parse(config.authFailureDelay()), config.maxPasswordChecks(),
-                Durations.parse(config.passwordCheckWait()));
-        listeners.start(s, this, tls);
+        this.listeners = new ListenerGroup(context, ListenerConfig.from("POP3", config).withMaxPerUser(1), serverName);
+        listeners.open(new ListenerGroup.Port("pop3", config.port(), TlsMode.STARTTLS, this),
+                new ListenerGroup.Port("pop3s", config.tlsPort(), TlsMode.IMPLICIT, this));
     }
 
     @Deactivate

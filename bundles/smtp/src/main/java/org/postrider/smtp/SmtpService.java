@@ -2,8 +2,6 @@ package org.postrider.smtp;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +21,9 @@ import org.postrider.api.queue.Router;
 import org.postrider.kit.text.Durations;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.LineServer;
+import org.postrider.lineserver.ListenerConfig;
 import org.postrider.lineserver.ListenerGroup;
-import org.postrider.lineserver.ListenerSettings;
 import org.postrider.lineserver.SessionHandler;
-import org.postrider.lineserver.TlsCertificates;
 import org.postrider.lineserver.TlsMode;
 import org.postrider.smtp.command.Auth;
 import org.postrider.smtp.command.Bdat;
@@ -77,37 +74,20 @@ public class SmtpService {
         this.config = config;
         String n = context.getProperty("postrider.server.name");
         this.hostName = !config.hostName().isBlank() ? config.hostName() : n != null ? n : "athena";
-        this.listeners = new ListenerGroup(context);
         for (SmtpCommand c : List.of(new Ehlo(), new Helo(), new StartTls(), new Auth(), new Mail(), new Rcpt(),
                 new Data(), new Bdat(), new Rset(), new Noop(), new Vrfy(), new Expn(), new Help(), new Quit())) {
             commands.put(c.verb(), c);
         }
-        TlsCertificates tls = TlsCertificates.of(config.tls_certificate(), config.tls_key(), config.tls_keystore(),
-                config.tls_password(), Path.of("data/tls"), hostName);
-        try {
-            if (config.port() >= 0) {
-                start("smtp", Port.MX, config.port(), TlsMode.STARTTLS, tls);
-            }
-            if (config.submissionPort() >= 0) {
-                start("submission", Port.SUBMISSION, config.submissionPort(), TlsMode.STARTTLS, tls);
-            }
-            if (config.submissionsPort() >= 0) {
-                start("submissions", Port.SUBMISSIONS, config.submissionsPort(), TlsMode.IMPLICIT, tls);
-            }
-        } catch (IOException e) {
-            deactivate();
-            throw e;
-        }
+        this.listeners = new ListenerGroup(context, ListenerConfig.from("SMTP", config), hostName);
+        listeners.open(new ListenerGroup.Port("smtp", config.port(), TlsMode.STARTTLS, handler(Port.MX)),
+                new ListenerGroup.Port("submission", config.submissionPort(), TlsMode.STARTTLS,
+                        handler(Port.SUBMISSION)),
+                new ListenerGroup.Port("submissions", config.submissionsPort(), TlsMode.IMPLICIT,
+                        handler(Port.SUBMISSIONS)));
     }
 
-    private void start(String name, Port port, int number, TlsMode mode, TlsCertificates tls) throws IOException {
-        ListenerSettings s = new ListenerSettings(name, "SMTP", new InetSocketAddress(config.bind(), number), mode,
-                config.maxConnections(), config.maxPerAddress(), config.maxPerUser(), config.maxCommandLine(),
-                Durations.parse(config.idleTimeout()), Durations.parse(config.preLoginIdleTimeout()),
-                Durations.parse(config.commandDeadline()), Durations.parse(config.shutdownGrace()),
-                Durations.parse(config.authFailureDelay()), config.maxPasswordChecks(),
-                Durations.parse(config.passwordCheckWait()));
-        listeners.start(s, new SessionHandler() {
+    private SessionHandler handler(Port port) {
+        return new SessionHandler() {
             @Override
             public void serve(Connection connection) throws IOException {
                 new SmtpSession(connection, SmtpService.this, port).run();
@@ -117,7 +97,7 @@ public class SmtpService {
             public String refusal(String reason) {
                 return "421 4.7.0 " + hostName + " " + reason;
             }
-        }, tls);
+        };
     }
 
     /** The listeners, for the smtp: commands. */
