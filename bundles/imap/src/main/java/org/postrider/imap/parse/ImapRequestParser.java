@@ -379,6 +379,10 @@ public final class ImapRequestParser {
 
     /** Inside [...] of a section spec: spaces, lists and quoted header names are part of the atom. */
     private void atomInBrackets(int c) {
+        if (c == '\r') {
+            fail("unbalanced [ in argument");
+            return;
+        }
         if (c < 0x20 || c >= 0x7f) {
             fail(invalid(c));
             return;

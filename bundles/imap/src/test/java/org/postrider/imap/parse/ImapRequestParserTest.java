@@ -159,6 +159,7 @@ class ImapRequestParserTest {
         assertEquals(List.of("a BAD UID needs a command"), pre("a UID\r\n"));
         assertEquals(List.of("a BAD a literal must end the line"), pre("a X {3}abc\r\n"));
         assertEquals(List.of("a BAD invalid escape in quoted string"), pre("a X \"\\n\"\r\n"));
+        assertEquals(List.of("a BAD unbalanced [ in argument", "b NOOP"), pre("a FETCH 1 BODY[\r\nb NOOP\r\n"));
     }
 
     @Test
