@@ -414,7 +414,7 @@ public final class ImapRequestParser {
                 byte[] bytes = quoted.toByteArray();
                 String s = ImapToken.cleanUtf8(bytes);
                 if (s == null) {
-                    fail("invalid UTF-8 in quoted string");
+                    fail("invalid UTF-8 or control character in quoted string");
                     return;
                 }
                 if (addToken(new ImapToken.Quoted(s))) {
@@ -472,7 +472,7 @@ public final class ImapRequestParser {
         if (literalSize > max) {
             if (literalSync) {
                 // the client waits for "+ Ready": the BAD ends the command cleanly
-                fail("literal too large");
+                fail("[TOOBIG] literal too large");
                 finishError();
             } else {
                 fatal("non-synchronising literal too large");

@@ -23,7 +23,7 @@ public sealed interface ImapToken {
         }
     }
 
-    /** A quoted string, unescaped; UTF-8, never a control character. */
+    /** A quoted string, unescaped; valid UTF-8, never a C0 or C1 control character. */
     record Quoted(String text) implements ImapToken {
     }
 
@@ -96,18 +96,25 @@ public sealed interface ImapToken {
         return null;
     }
 
-    /** Strict UTF-8 with no C0 control or DEL; null when the bytes are not that. */
+    /** Strict UTF-8 with no C0 or C1 control or DEL; null when the bytes are not that. */
     static String cleanUtf8(byte[] data) {
         for (byte b : data) {
             if ((b & 0xff) < 0x20 || b == 0x7f) {
                 return null;
             }
         }
+        String s;
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80 && s.charAt(i) <= 0x9f) {
+                return null;
+            }
+        }
+        return s;
     }
 }

@@ -35,7 +35,7 @@ public final class SequenceSet {
         if (s.isEmpty()) {
             throw new ImapSyntaxException("empty sequence set");
         }
-        long[] r = new long[Math.min(2 * maxRanges, 16)];
+        long[] r = new long[2 * Math.max(1, Math.min(maxRanges, 8))];
         int n = 0;
         int i = 0;
         while (true) {
@@ -52,7 +52,7 @@ public final class SequenceSet {
                 i = pos[0];
             }
             if (n + 2 > r.length) {
-                r = Arrays.copyOf(r, Math.min(r.length * 2, 2 * maxRanges));
+                r = Arrays.copyOf(r, (int) Math.min(r.length * 2L, 2L * maxRanges));
             }
             r[n++] = from;
             r[n++] = to;

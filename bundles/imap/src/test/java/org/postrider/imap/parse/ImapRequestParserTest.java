@@ -76,8 +76,8 @@ class ImapRequestParserTest {
     @Test
     void hugeLiteralBeforeLoginIsRefusedWithoutContinuation() {
         // Cyrus CVE-2024-34055: {4294967296} granted before login
-        assertEquals(List.of("a BAD literal too large", "b NOOP"), pre("a LOGIN {4294967296}\r\nb NOOP\r\n"));
-        assertEquals(List.of("a BAD literal too large", "b NOOP"), pre("a LOGIN {8193}\r\nb NOOP\r\n"));
+        assertEquals(List.of("a BAD [TOOBIG] literal too large", "b NOOP"), pre("a LOGIN {4294967296}\r\nb NOOP\r\n"));
+        assertEquals(List.of("a BAD [TOOBIG] literal too large", "b NOOP"), pre("a LOGIN {8193}\r\nb NOOP\r\n"));
         assertEquals(List.of("+", "a LOGIN {3}joe x"), pre("a LOGIN {3}\r\njoe x\r\n"));
     }
 
@@ -119,8 +119,9 @@ class ImapRequestParserTest {
         assertEquals(List.of("a BAD NUL in command", "b NOOP"), pre("a LOGIN jo\u0000e x\r\nb NOOP\r\n"));
         assertEquals(List.of("a BAD control character in command"), pre("a LOGIN jo\u0001e x\r\n"));
         assertEquals(List.of("a BAD 8-bit character outside a string"), pre("a SELECT Entwürfe\r\n"));
-        assertEquals(List.of("a BAD invalid UTF-8 in quoted string"),
+        assertEquals(List.of("a BAD invalid UTF-8 or control character in quoted string"),
                 Driver.run(L, false, new byte[] {'a', ' ', 'X', ' ', '"', (byte) 0xC3, '"', '\r', '\n'}, new int[0]));
+        assertEquals(List.of("a BAD invalid UTF-8 or control character in quoted string"), pre("a X \"\u0085\"\r\n"));
         // a literal used as a string must be clean too
         ImapToken lit = new ImapToken.Literal("a\rb".getBytes(StandardCharsets.US_ASCII), false);
         assertEquals(null, lit.stringValue());
