@@ -1,0 +1,139 @@
+package org.postrider.imap.parse;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the octets of a server response, choosing for each string its form (RFC 9051 4.3):
+ * NIL, an atom, a quoted string, or a literal when quoting cannot carry it (CR, LF, NUL,
+ * long values, or 8-bit text when the client has not enabled UTF-8). Free of I/O.
+ */
+public final class ResponseWriter {
+    /** Longer strings go as literals: a quoted string has to be scanned whole by the client. */
+    private static final int MAX_QUOTED = 1024;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private final boolean utf8;
+
+    /** @param utf8 the client enabled UTF8=ACCEPT or IMAP4rev2: quoted strings may hold UTF-8 */
+    public ResponseWriter(boolean utf8) {
+        this.utf8 = utf8;
+    }
+
+    /** ASCII octets as they are (response names, numbers, parentheses). */
+    public ResponseWriter raw(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out.write(s.charAt(i));
+        }
+        return this;
+    }
+
+    public ResponseWriter sp() {
+        out.write(' ');
+        return this;
+    }
+
+    public ResponseWriter open() {
+        out.write('(');
+        return this;
+    }
+
+    public ResponseWriter close() {
+        out.write(')');
+        return this;
+    }
+
+    public ResponseWriter number(long n) {
+        return raw(Long.toString(n));
+    }
+
+    public ResponseWriter nil() {
+        return raw("NIL");
+    }
+
+    /** nstring: NIL for null, else {@link #string}. */
+    public ResponseWriter nstring(String s) {
+        return s == null ? nil() : string(s);
+    }
+
+    /**
+     * string: quoted when it can be, else a literal. A NUL can travel in neither (RFC 9051
+     * 4.3: CHAR8 excludes it), so it goes as U+FFFD, as does a lone surrogate.
+     */
+    public ResponseWriter string(String s) {
+        if (s.indexOf('\0') >= 0) {
+            s = s.replace('\0', '\uFFFD');
+        }
+        if (quotable(s, utf8)) {
+            out.write('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"' || c == '\\') {
+                    out.write('\\');
+                }
+                if (c < 0x80) {
+                    out.write(c);
+                } else {
+                    out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            out.write('"');
+            return this;
+        }
+        return literal(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** astring: an atom when it is one (and not NIL), else a string. */
+    public ResponseWriter astring(String s) {
+        return atomSafe(s) ? raw(s) : string(s);
+    }
+
+    /** A literal: {n} CRLF and the octets. */
+    public ResponseWriter literal(byte[] data) {
+        raw("{" + data.length + "}\r\n");
+        out.writeBytes(data);
+        return this;
+    }
+
+    public byte[] toByteArray() {
+        return out.toByteArray();
+    }
+
+    public int size() {
+        return out.size();
+    }
+
+    /** The astring form of an ASCII name (header field names in section specs). */
+    public static String astringText(String s) {
+        if (atomSafe(s)) {
+            return s;
+        }
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static boolean quotable(String s, boolean utf8) {
+        if (s.length() > MAX_QUOTED) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0x80 && !utf8 || Character.isSurrogate(c)) {
+                return false; // surrogates: a pair would be split by the per-char encoding above
+            }
+        }
+        return true;
+    }
+
+    private static boolean atomSafe(String s) {
+        if (s.isEmpty() || s.length() > MAX_QUOTED || s.equalsIgnoreCase("NIL")) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "(){%*\"\\[]".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
