@@ -47,6 +47,7 @@ public final class Instance {
         i.frameworkProperty("postrider.server.name", name);
         // Own ports for every instance: listeners bind port 0 and report what they got.
         i.config("org.postrider.pop3", Map.of("port", "0", "tlsPort", "0"));
+        i.config("org.postrider.imap", Map.of("port", "0", "tlsPort", "0"));
         i.config("org.postrider.smtp", Map.of("port", "0", "submissionPort", "0", "submissionsPort", "0"));
         return i;
     }

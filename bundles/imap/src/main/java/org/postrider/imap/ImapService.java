@@ -1,0 +1,128 @@
+package org.postrider.imap;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.store.MailStore;
+import org.postrider.imap.command.Append;
+import org.postrider.imap.command.Capability;
+import org.postrider.imap.command.Close;
+import org.postrider.imap.command.Expunge;
+import org.postrider.imap.command.Fetch;
+import org.postrider.imap.command.ImapCommand;
+import org.postrider.imap.command.ListCmd;
+import org.postrider.imap.command.Login;
+import org.postrider.imap.command.Logout;
+import org.postrider.imap.command.Noop;
+import org.postrider.imap.command.Search;
+import org.postrider.imap.command.Select;
+import org.postrider.imap.command.StartTls;
+import org.postrider.imap.command.Store;
+import org.postrider.imap.parse.ImapLimits;
+import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.ListenerConfig;
+import org.postrider.lineserver.ListenerGroup;
+import org.postrider.lineserver.SessionHandler;
+import org.postrider.lineserver.TlsMode;
+
+/**
+ * The IMAP server: a listener with STARTTLS and one with implicit TLS on the shared line
+ * server, serving the Information Store to users the Directory authenticates. Store and
+ * directory are bound dynamically: while one is being updated, commands get a temporary NO.
+ */
+@Component(immediate = true, service = {}, configurationPid = "org.postrider.imap")
+@Designate(ocd = ImapConfig.class)
+public class ImapService implements SessionHandler {
+    private final ImapConfig config;
+    private final String serverName;
+    private final ImapLimits limits;
+    private final Path tempDir;
+    private final Map<String, ImapCommand> commands = new LinkedHashMap<>();
+    private final ListenerGroup listeners;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Directory directory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MailStore store;
+
+    @Activate
+    public ImapService(BundleContext context, ImapConfig config) throws IOException, GeneralSecurityException {
+        this.config = config;
+        String n = context.getProperty("postrider.server.name");
+        this.serverName = n != null ? n : "athena";
+        ImapLimits d = ImapLimits.DEFAULTS;
+        long append = config.appendLimitMiB() * (1L << 20);
+        this.limits = new ImapLimits(config.maxCommandLine(), d.maxLiteralBeforeLogin(), append,
+                Math.min(append, d.maxNonSyncLiteral()), d.streamThreshold(),
+                Math.max(d.maxCommandMemory(), config.maxCommandLine()), d.maxDepth(), d.maxTokens());
+        this.tempDir = Files.createDirectories(Path.of("data", "tmp", "imap"));
+        for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
+                new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
+                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true))) {
+            commands.put(c.name(), c);
+        }
+        this.listeners = new ListenerGroup(context, ListenerConfig.from("IMAP", config), serverName);
+        listeners.open(new ListenerGroup.Port("imap", config.port(), TlsMode.STARTTLS, this),
+                new ListenerGroup.Port("imaps", config.tlsPort(), TlsMode.IMPLICIT, this));
+    }
+
+    @Deactivate
+    void deactivate() {
+        listeners.close();
+    }
+
+    @Override
+    public void serve(Connection connection) throws IOException {
+        new ImapSession(connection, this).run();
+    }
+
+    @Override
+    public String refusal(String reason) {
+        return "* BYE [UNAVAILABLE] " + reason;
+    }
+
+    Map<String, ImapCommand> commands() {
+        return commands;
+    }
+
+    public ImapConfig config() {
+        return config;
+    }
+
+    public ImapLimits limits() {
+        return limits;
+    }
+
+    Path tempDir() {
+        return tempDir;
+    }
+
+    String serverName() {
+        return serverName;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    MailStore store() {
+        return store;
+    }
+}

@@ -1,0 +1,457 @@
+package org.postrider.imap;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.postrider.api.directory.AuthResult;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.User;
+import org.postrider.api.store.Changes;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.MailStore;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
+import org.postrider.api.store.UidValidityChangedException;
+import org.postrider.imap.command.ImapCommand;
+import org.postrider.imap.parse.ImapLimits;
+import org.postrider.imap.parse.ImapRequest;
+import org.postrider.imap.parse.ImapRequestParser;
+import org.postrider.imap.parse.ImapSyntaxException;
+import org.postrider.imap.parse.ParseError;
+import org.postrider.lineserver.CommandLoop;
+import org.postrider.lineserver.Connection;
+import org.postrider.lineserver.Literal;
+import org.postrider.lineserver.ProtocolViolation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IMAP session on the shared command loop: lines go to the I/O-free parser; a literal it
+ * announces is read by the loop (into the parser, or into a temporary file when large) and
+ * the command resumes with the next line. Commands run one at a time; after each, in the
+ * selected state, the session tells the client what changed meanwhile (from the store's
+ * {@code changesSince}), expunges only where RFC 9051 7.5.1 allows them.
+ */
+public final class ImapSession extends CommandLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+
+    /** RFC 9051 3 states (LOGOUT is the end of the session). */
+    public enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED }
+
+    private final ImapService service;
+    private ImapRequestParser parser;
+    private State state = State.NOT_AUTHENTICATED;
+    private String user;
+    private Selected selected;
+    private int authFailures;
+    private Path streamed;
+    private boolean utf8;
+
+    ImapSession(Connection connection, ImapService service) {
+        super(connection, service.config().maxBadCommands());
+        this.service = service;
+        this.parser = new ImapRequestParser(service.limits());
+    }
+
+    @Override
+    protected boolean greet() throws IOException {
+        reply("* OK [CAPABILITY " + capabilities() + "] Postrider IMAP ready");
+        return true;
+    }
+
+    @Override
+    protected void answer(ProtocolViolation v) throws IOException {
+        if (v.kind() == ProtocolViolation.Kind.TIMEOUT) {
+            reply("* BYE autologout: idle for too long");
+        } else {
+            reply((v.fatal() ? "* BYE " : "* BAD ") + v.getMessage());
+        }
+    }
+
+    @Override
+    protected String shuttingDown() {
+        return "* BYE [UNAVAILABLE] server shutting down";
+    }
+
+    @Override
+    protected String tooManyErrors() {
+        return "* BYE too many bad commands, closing";
+    }
+
+    @Override
+    protected void dispatch(String line) throws IOException {
+        feed((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void resume(String line) throws IOException {
+        if (streamed != null && parser.status() == ImapRequestParser.Status.STREAM_LITERAL) {
+            parser.literalStreamed(streamed);
+        }
+        feed((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void literalRefused(Literal literal) throws IOException {
+        abandon();
+        reply("* BAD literal too large");
+    }
+
+    @Override
+    protected void abandon() {
+        parser = new ImapRequestParser(service.limits());
+        parser.authenticated(state != State.NOT_AUTHENTICATED);
+        dropStreamed();
+    }
+
+    private void dropStreamed() {
+        if (streamed != null) {
+            try {
+                Files.deleteIfExists(streamed);
+            } catch (IOException e) {
+                LOG.debug("Cannot delete {}", streamed, e);
+            }
+            streamed = null;
+        }
+    }
+
+    @Override
+    protected void finish() {
+        dropStreamed();
+    }
+
+    /** Feeds octets to the parser and acts on what it says, until they are used up or a literal comes. */
+    private void feed(byte[] data) throws IOException {
+        int off = 0;
+        while (!ended()) {
+            off += parser.feed(data, off, data.length - off);
+            switch (parser.status()) {
+                case COMPLETE -> {
+                    ImapRequest r = parser.take();
+                    try {
+                        execute(r);
+                    } finally {
+                        dropStreamed();
+                    }
+                    if (off >= data.length) {
+                        return;
+                    }
+                }
+                case ERROR -> {
+                    ParseError e = parser.takeError();
+                    dropStreamed();
+                    if (e.fatal()) {
+                        reply(e.response());
+                        end();
+                        return;
+                    }
+                    bad(e.response());
+                    if (off >= data.length) {
+                        return;
+                    }
+                }
+                case CONTINUE -> {
+                    literalFollows(Literal.synchronizing(parser.literalSize(), Long.MAX_VALUE,
+                            "+ Ready for literal data", parserSink()));
+                    return;
+                }
+                case STREAM_LITERAL -> {
+                    streamed = Files.createTempFile(service.tempDir(), "append", ".tmp");
+                    OutputStream out = Files.newOutputStream(streamed);
+                    OutputStream sink = new java.io.FilterOutputStream(out) {
+                        @Override
+                        public void write(byte[] b, int o, int l) throws IOException {
+                            out.write(b, o, l);
+                        }
+                    };
+                    long size = parser.literalSize();
+                    literalFollows(parser.literalSynchronizing()
+                            ? Literal.synchronizing(size, Long.MAX_VALUE, "+ Ready for literal data", closing(sink, size))
+                            : Literal.nonSynchronizing(size, Long.MAX_VALUE, closing(sink, size)));
+                    return;
+                }
+                case NEED_MORE -> {
+                    if (parser.started() && off >= data.length) { // a line ended: the octets of {n+} follow
+                        literalFollows(Literal.nonSynchronizing(parser.literalSize(), Long.MAX_VALUE, parserSink()));
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A sink that closes its file once {@code size} octets went through it. */
+    private static OutputStream closing(OutputStream sink, long size) throws IOException {
+        if (size == 0) {
+            sink.close();
+        }
+        return new OutputStream() {
+            private long left = size;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                sink.write(b, off, len);
+                left -= len;
+                if (left <= 0) {
+                    sink.close();
+                }
+            }
+        };
+    }
+
+    /** The literal's octets go to the parser as they arrive. */
+    private OutputStream parserSink() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                int done = 0;
+                while (done < len) {
+                    done += parser.feed(b, off + done, len - done);
+                    if (parser.status() != ImapRequestParser.Status.NEED_MORE) {
+                        break; // an error inside the literal: reported when the command resumes
+                    }
+                }
+            }
+        };
+    }
+
+    private void execute(ImapRequest r) throws IOException {
+        ImapCommand c = service.commands().get(r.command());
+        if (c == null) {
+            bad(r.tag() + " BAD unknown command " + r.command());
+            return;
+        }
+        if (!c.states().contains(state)) {
+            bad(r.tag() + " BAD " + r.command() + " is not allowed " + switch (state) {
+                case NOT_AUTHENTICATED -> "before login";
+                case AUTHENTICATED -> "without a selected mailbox";
+                case SELECTED -> "now";
+            });
+            return;
+        }
+        try {
+            c.execute(this, r);
+        } catch (ImapSyntaxException e) {
+            bad(r.tag() + " BAD " + (e.code() == null ? "" : "[" + e.code() + "] ") + e.getMessage());
+        } catch (UidValidityChangedException e) {
+            reply("* BYE [UNAVAILABLE] the mailbox was recreated: " + e.getMessage());
+            end();
+        } catch (StoreException e) {
+            reply(r.tag() + (e.temporary() ? " NO [UNAVAILABLE] " : " NO ") + e.getMessage());
+        }
+    }
+
+    // ---- used by the commands
+
+    public State state() {
+        return state;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public ImapService service() {
+        return service;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public Selected selected() {
+        return selected;
+    }
+
+    public boolean utf8() {
+        return utf8;
+    }
+
+    public void enableUtf8() {
+        utf8 = true;
+    }
+
+    public void reply(String line) throws IOException {
+        connection.reply(line);
+    }
+
+    public void write(byte[] bytes) throws IOException {
+        connection.write(bytes, 0, bytes.length);
+    }
+
+    public void flush() throws IOException {
+        connection.flush();
+    }
+
+    /** The store bound now; a temporary failure while it is being replaced. */
+    public MailStore store() throws StoreException {
+        MailStore s = service.store();
+        if (s == null) {
+            throw new StoreException("the mail store is being updated, try again", true);
+        }
+        return s;
+    }
+
+    /** Plaintext credentials may be used: under TLS, or where the administrator allows it. */
+    public boolean mayAuthenticate() {
+        return connection.secure() || service.config().allowPlaintextAuth();
+    }
+
+    public String capabilities() {
+        StringBuilder sb = new StringBuilder("IMAP4rev1 IMAP4rev2");
+        for (ImapCommand c : service.commands().values()) {
+            String cap = c.capability(this);
+            if (cap != null) {
+                sb.append(' ').append(cap);
+            }
+        }
+        sb.append(" LITERAL+ UIDPLUS MOVE ID ENABLE UNSELECT CHILDREN SPECIAL-USE NAMESPACE ESEARCH CONDSTORE")
+                .append(" APPENDLIMIT=").append(service.limits().maxLiteralAfterLogin());
+        return sb.toString();
+    }
+
+    /**
+     * Answers a login: on success the session is authenticated, on failure one answer for
+     * unknown user and wrong password, after the failure delay; too many end the session.
+     */
+    public void authenticated(String tag, String login, AuthResult result) throws IOException {
+        if (!(result instanceof AuthResult.Success success)) {
+            connection.authFailed();
+            LOG.info("imap login failed for {} from {}", sanitize(login), connection.remote().getAddress()
+                    .getHostAddress());
+            reply(tag + " NO [AUTHENTICATIONFAILED] authentication failed");
+            if (++authFailures >= 3) {
+                reply("* BYE too many authentication failures");
+                end();
+            }
+            return;
+        }
+        connection.authSucceeded();
+        User u = success.user();
+        if (!service.serverName().equalsIgnoreCase(u.homeServer())) {
+            reply(tag + " NO [UNAVAILABLE] the mailbox of " + u.id() + " is on server " + u.homeServer());
+            return;
+        }
+        if (!connection.login(u.id())) {
+            reply(tag + " NO [LIMIT] too many sessions of " + u.id());
+            return;
+        }
+        user = u.id();
+        state = State.AUTHENTICATED;
+        parser.authenticated(true);
+        LOG.info("imap login {} from {}", user, connection.remote().getAddress().getHostAddress());
+        reply(tag + " OK [CAPABILITY " + capabilities() + "] logged in");
+    }
+
+    /** Checks a password login (LOGIN, AUTHENTICATE PLAIN); null when the directory is away. */
+    public AuthResult checkPassword(String login, char[] password) throws IOException,
+            org.postrider.lineserver.PasswordChecks.Busy {
+        Directory d = service.directory();
+        try {
+            if (d == null) {
+                return null;
+            }
+            return connection.checkPassword(() -> d.authenticate(login, password));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    public void select(Selected s) {
+        selected = s;
+        state = s == null ? State.AUTHENTICATED : State.SELECTED;
+    }
+
+    /**
+     * Tells the client what changed in the selected mailbox since it last heard: new messages
+     * (EXISTS), flag changes (FETCH), and, where {@code expunges} allows, expunged ones
+     * (EXPUNGE, highest number first is not needed: each is numbered as the client counts).
+     */
+    public void sync(boolean expunges) throws IOException, StoreException {
+        Selected s = selected;
+        if (s == null) {
+            return;
+        }
+        Changes c = store().changesSince(s.ref(), s.modSeq());
+        s.holdExpunged(s.known(c.vanished()));
+        if (expunges) {
+            for (long uid : s.takeHeld()) {
+                int n = s.remove(uid);
+                if (n > 0) {
+                    reply("* " + n + " EXPUNGE");
+                }
+            }
+        }
+        int before = s.exists();
+        for (MessageMeta m : c.changed()) {
+            if (m.uid() > s.lastUid()) {
+                s.add(m.uid());
+            }
+        }
+        if (s.exists() != before) {
+            reply("* " + s.exists() + " EXISTS");
+        }
+        for (MessageMeta m : c.changed()) {
+            int n = s.number(m.uid());
+            if (n > 0 && n <= before) {
+                reply("* " + n + " FETCH (UID " + m.uid() + " FLAGS (" + flags(m, s) + ") MODSEQ (" + m.modSeq()
+                        + "))");
+            }
+        }
+        s.modSeq(c.highestModSeq());
+    }
+
+    /** A message's flags as IMAP writes them, \Recent where it is for this session. */
+    public static String flags(MessageMeta m, Selected s) {
+        StringBuilder sb = new StringBuilder();
+        for (Flag f : Flag.values()) {
+            if (m.flags().contains(f)) {
+                sb.append(sb.isEmpty() ? "" : " ").append(flagName(f));
+            }
+        }
+        for (String k : m.keywords().stream().sorted().toList()) {
+            sb.append(sb.isEmpty() ? "" : " ").append(k);
+        }
+        if (s != null && s.recent(m.uid())) {
+            sb.append(sb.isEmpty() ? "" : " ").append("\\Recent");
+        }
+        return sb.toString();
+    }
+
+    public static String flagName(Flag f) {
+        String n = f.name();
+        return "\\" + n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static final List<String> SYSTEM_FLAGS = List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen",
+            "\\Draft");
+
+    /** A client-given name for the log: bounded, printable ASCII only. */
+    static String sanitize(String s) {
+        return (s.length() > 100 ? s.substring(0, 100) : s).replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** UIDs of a set that this session knows, for commands given message numbers or UIDs. */
+    public UidSet resolve(org.postrider.imap.parse.SequenceSet set, boolean uid) {
+        Selected s = selected;
+        if (uid) {
+            return s.known(set.resolve(s.lastUid() == 0 ? 1 : s.lastUid(), UidSet.empty()));
+        }
+        return s.uidsOf(set.resolve(s.exists(), UidSet.empty()));
+    }
+}

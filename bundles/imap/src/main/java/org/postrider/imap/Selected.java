@@ -1,0 +1,147 @@
+package org.postrider.imap;
+
+import java.util.Arrays;
+import org.postrider.api.store.FolderRef;
+import org.postrider.api.store.UidSet;
+
+/**
+ * The selected mailbox as this session has told the client of it: the UIDs in message-number
+ * order (number n is {@code uids[n - 1]}), the MODSEQ up to which it knows the changes, and
+ * the messages that are \Recent for this session. It holds names and numbers only; the
+ * store is asked at each command.
+ */
+public final class Selected {
+    private final FolderRef ref;
+    private final boolean readOnly;
+    private long[] uids;
+    private int count;
+    private long modSeq;
+    private final UidSet recent;
+    /** Expunged in the store, not yet told (no EXPUNGE during FETCH, STORE, SEARCH: RFC 9051 7.5.1). */
+    private final java.util.TreeSet<Long> held = new java.util.TreeSet<>();
+
+    public Selected(FolderRef ref, boolean readOnly, UidSet uids, long modSeq, UidSet recent) {
+        this.ref = ref;
+        this.readOnly = readOnly;
+        this.uids = new long[(int) Math.max(16, uids.size())];
+        for (long u : uids) {
+            this.uids[count++] = u;
+        }
+        this.modSeq = modSeq;
+        this.recent = recent;
+    }
+
+    public FolderRef ref() {
+        return ref;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public int exists() {
+        return count;
+    }
+
+    public long modSeq() {
+        return modSeq;
+    }
+
+    void modSeq(long m) {
+        modSeq = Math.max(modSeq, m);
+    }
+
+    public boolean recent(long uid) {
+        return recent.contains(uid);
+    }
+
+    public int recentCount() {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            n += recent.contains(uids[i]) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The UID of message number n (1-based). */
+    public long uid(int n) {
+        return uids[n - 1];
+    }
+
+    /** The message number of a UID, or 0 if this session does not know it. */
+    public int number(long uid) {
+        int i = Arrays.binarySearch(uids, 0, count, uid);
+        return i < 0 ? 0 : i + 1;
+    }
+
+    void holdExpunged(UidSet gone) {
+        gone.forEach(held::add);
+    }
+
+    /** The expunges held back, to be told now, in UID order (each numbered as the client counts after the ones before). */
+    java.util.List<Long> takeHeld() {
+        java.util.List<Long> l = new java.util.ArrayList<>(held);
+        held.clear();
+        return l;
+    }
+
+    /** Whether the store expunged this message while the client was not yet told. */
+    public boolean expungedMeanwhile(long uid) {
+        return held.contains(uid);
+    }
+
+    /** The highest UID known, or 0. */
+    public long lastUid() {
+        return count == 0 ? 0 : uids[count - 1];
+    }
+
+    void add(long uid) {
+        if (count == uids.length) {
+            uids = Arrays.copyOf(uids, uids.length * 2);
+        }
+        uids[count++] = uid;
+    }
+
+    /** Removes a UID; returns the message number it had, or 0. */
+    int remove(long uid) {
+        int n = number(uid);
+        if (n > 0) {
+            System.arraycopy(uids, n, uids, n - 1, count - n);
+            count--;
+        }
+        return n;
+    }
+
+    /** The UIDs of the message numbers in {@code numbers}, those that exist. */
+    public UidSet uidsOf(UidSet numbers) {
+        UidSet.Builder b = new UidSet.Builder();
+        for (int i = 0; i < numbers.rangeCount(); i++) {
+            long from = Math.max(1, numbers.rangeFrom(i));
+            long to = Math.min(count, numbers.rangeTo(i));
+            for (long n = from; n <= to; n++) {
+                b.add(uids[(int) n - 1]);
+            }
+        }
+        return b.build();
+    }
+
+    /** Every UID this session knows. */
+    public UidSet all() {
+        UidSet.Builder b = new UidSet.Builder();
+        for (int i = 0; i < count; i++) {
+            b.add(uids[i]);
+        }
+        return b.build();
+    }
+
+    /** The UIDs this session knows among {@code set}. */
+    public UidSet known(UidSet set) {
+        UidSet.Builder b = new UidSet.Builder();
+        for (int i = 0; i < count; i++) {
+            if (set.contains(uids[i])) {
+                b.add(uids[i]);
+            }
+        }
+        return b.build();
+    }
+}

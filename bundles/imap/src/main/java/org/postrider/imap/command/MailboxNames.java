@@ -1,0 +1,34 @@
+package org.postrider.imap.command;
+
+import org.postrider.imap.ImapSession;
+import org.postrider.imap.parse.ImapSyntaxException;
+import org.postrider.imap.parse.ModifiedUtf7;
+import org.postrider.imap.parse.ResponseWriter;
+
+/** Mailbox names between the wire (modified UTF-7, or UTF-8 once enabled) and the store. */
+final class MailboxNames {
+    static final char SEPARATOR = '/';
+
+    private MailboxNames() {
+    }
+
+    /** The store's name of a mailbox argument; strict: a non-canonical modified UTF-7 name is refused. */
+    static String fromWire(ImapSession s, String arg) throws ImapSyntaxException {
+        String name = s.utf8() ? arg : ModifiedUtf7.decode(arg);
+        if (name.isEmpty()) {
+            throw new ImapSyntaxException("empty mailbox name");
+        }
+        if (name.equalsIgnoreCase("INBOX") || name.regionMatches(true, 0, "INBOX/", 0, 6)) {
+            name = "INBOX" + name.substring(5);
+        }
+        return name;
+    }
+
+    /** The wire form of a store name, as an astring. */
+    static String toWire(ImapSession s, String name) {
+        String w = s.utf8() ? name : ModifiedUtf7.encode(name);
+        ResponseWriter rw = new ResponseWriter(s.utf8());
+        rw.astring(w);
+        return new String(rw.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,104 @@
+package org.postrider.imap.command;
+
+import java.io.IOException;
+import java.util.Set;
+import org.postrider.api.store.SearchKey;
+import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
+import org.postrider.imap.ImapSession;
+import org.postrider.imap.Selected;
+import org.postrider.imap.parse.ImapRequest;
+import org.postrider.imap.parse.ImapSyntaxException;
+import org.postrider.imap.parse.SearchContext;
+import org.postrider.imap.parse.SearchParser;
+import org.postrider.imap.parse.SearchRequest;
+import org.postrider.imap.parse.SequenceSet;
+
+/**
+ * SEARCH and UID SEARCH (RFC 9051 6.4.4) with ESEARCH's RETURN (RFC 4731): the criteria go to
+ * the store, which answers from its index and structure cache and streams only for body keys;
+ * message numbers and \Recent are this session's and are turned into UIDs first.
+ */
+public final class Search implements ImapCommand {
+    @Override
+    public String name() {
+        return "SEARCH";
+    }
+
+    @Override
+    public Set<ImapSession.State> states() {
+        return SELECTED;
+    }
+
+    @Override
+    public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
+        Selected sel = s.selected();
+        SearchContext context = new SearchContext() {
+            @Override
+            public SearchKey messageNumbers(SequenceSet set) {
+                return new SearchKey.Uids(sel.uidsOf(set.resolve(sel.exists(), UidSet.empty())));
+            }
+
+            @Override
+            public SearchKey uids(SequenceSet set) {
+                return new SearchKey.Uids(sel.known(set.resolve(Math.max(1, sel.lastUid()), UidSet.empty())));
+            }
+
+            @Override
+            public SearchKey recent(boolean recent) {
+                UidSet.Builder b = new UidSet.Builder();
+                for (long u : sel.all()) {
+                    if (sel.recent(u)) {
+                        b.add(u);
+                    }
+                }
+                SearchKey k = new SearchKey.Uids(b.build());
+                return recent ? k : new SearchKey.Not(k);
+            }
+        };
+        SearchRequest q = new SearchParser(context, 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
+        UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
+        if (q.extended()) {
+            StringBuilder sb = new StringBuilder("* ESEARCH (TAG \"" + r.tag() + "\")" + (r.uid() ? " UID" : ""));
+            UidSet shown = r.uid() ? found : numbers(sel, found);
+            if (!shown.isEmpty()) {
+                Set<SearchRequest.ReturnOption> o = q.returnOptions();
+                boolean all = o.isEmpty() || o.contains(SearchRequest.ReturnOption.ALL);
+                if (o.contains(SearchRequest.ReturnOption.MIN)) {
+                    sb.append(" MIN ").append(shown.first());
+                }
+                if (o.contains(SearchRequest.ReturnOption.MAX)) {
+                    sb.append(" MAX ").append(shown.last());
+                }
+                if (all) {
+                    sb.append(" ALL ").append(shown);
+                }
+                if (o.contains(SearchRequest.ReturnOption.COUNT)) {
+                    sb.append(" COUNT ").append(shown.size());
+                }
+            } else if (q.returnOptions().contains(SearchRequest.ReturnOption.COUNT)) {
+                sb.append(" COUNT 0");
+            }
+            s.reply(sb.toString());
+        } else {
+            StringBuilder sb = new StringBuilder("* SEARCH");
+            for (long u : r.uid() ? found : numbers(sel, found)) {
+                sb.append(' ').append(u);
+            }
+            s.reply(sb.toString());
+        }
+        s.sync(r.uid());
+        s.reply(r.tag() + " OK SEARCH completed");
+    }
+
+    private static UidSet numbers(Selected sel, UidSet uids) {
+        UidSet.Builder b = new UidSet.Builder();
+        for (long u : uids) {
+            int n = sel.number(u);
+            if (n > 0) {
+                b.add(n);
+            }
+        }
+        return b.build();
+    }
+}
