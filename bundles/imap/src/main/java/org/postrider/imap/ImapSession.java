@@ -383,6 +383,14 @@ public final class ImapSession extends CommandLoop {
      * (EXPUNGE, highest number first is not needed: each is numbered as the client counts).
      */
     public void sync(boolean expunges) throws IOException, StoreException {
+        sync(expunges, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #sync(boolean)}, leaving out the flag changes this session's own command has
+     * just answered ({@code told}: UID to the MODSEQ it reported).
+     */
+    public void sync(boolean expunges, java.util.Map<Long, Long> told) throws IOException, StoreException {
         Selected s = selected;
         if (s == null) {
             return;
@@ -408,7 +416,7 @@ public final class ImapSession extends CommandLoop {
         }
         for (MessageMeta m : c.changed()) {
             int n = s.number(m.uid());
-            if (n > 0 && n <= before) {
+            if (n > 0 && n <= before && !Long.valueOf(m.modSeq()).equals(told.get(m.uid()))) {
                 reply("* " + n + " FETCH (UID " + m.uid() + " FLAGS (" + flags(m, s) + ") MODSEQ (" + m.modSeq()
                         + "))");
             }

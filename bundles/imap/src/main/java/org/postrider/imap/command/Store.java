@@ -75,7 +75,9 @@ public final class Store implements ImapCommand {
         }
         UidSet uids = s.resolve(set, r.uid());
         FlagResult res = s.store().changeFlags(sel.ref(), uids, change, flags, keywords, unchangedSince);
+        java.util.Map<Long, Long> told = new java.util.HashMap<>();
         for (MessageMeta m : res.messages()) {
+            told.put(m.uid(), m.modSeq());
             int n = sel.number(m.uid());
             if (n > 0 && (!silent || unchangedSince >= 0)) {
                 s.reply("* " + n + " FETCH (" + (r.uid() ? "UID " + m.uid() + " " : "")
@@ -83,7 +85,7 @@ public final class Store implements ImapCommand {
                         + "))");
             }
         }
-        s.sync(r.uid());
+        s.sync(r.uid(), told);
         if (!res.failed().isEmpty()) {
             UidSet failed = res.failed();
             String code = r.uid() ? failed.toString() : numbers(sel, failed);
