@@ -6,8 +6,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -18,11 +22,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.store.MailStore;
+import org.postrider.api.store.StoreEvent;
+import org.postrider.api.store.StoreListener;
 import org.postrider.imap.command.Append;
 import org.postrider.imap.command.Capability;
 import org.postrider.imap.command.Close;
 import org.postrider.imap.command.Expunge;
 import org.postrider.imap.command.Fetch;
+import org.postrider.imap.command.Idle;
 import org.postrider.imap.command.ImapCommand;
 import org.postrider.imap.command.ListCmd;
 import org.postrider.imap.command.Login;
@@ -53,6 +60,9 @@ public class ImapService implements SessionHandler {
     private final Path tempDir;
     private final Map<String, ImapCommand> commands = new LinkedHashMap<>();
     private final ListenerGroup listeners;
+    /** Sessions in IDLE, by user (lower case): told of store changes as they happen. */
+    private final Map<String, Set<ImapSession>> idling = new ConcurrentHashMap<>();
+    private final ServiceRegistration<StoreListener> hints;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -75,9 +85,10 @@ public class ImapService implements SessionHandler {
         this.tempDir = Files.createDirectories(Path.of("data", "tmp", "imap"));
         for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
                 new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
-                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true))) {
+                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle())) {
             commands.put(c.name(), c);
         }
+        this.hints = context.registerService(StoreListener.class, this::changed, null);
         this.listeners = new ListenerGroup(context, ListenerConfig.from("IMAP", config), serverName);
         listeners.open(new ListenerGroup.Port("imap", config.port(), TlsMode.STARTTLS, this),
                 new ListenerGroup.Port("imaps", config.tlsPort(), TlsMode.IMPLICIT, this));
@@ -85,7 +96,28 @@ public class ImapService implements SessionHandler {
 
     @Deactivate
     void deactivate() {
+        hints.unregister();
         listeners.close();
+    }
+
+    /** A store hint (on a store thread: must not block): the idling sessions of that user look. */
+    private void changed(StoreEvent e) {
+        Set<ImapSession> sessions = idling.get(e.user().toLowerCase(Locale.ROOT));
+        if (sessions != null) {
+            sessions.forEach(s -> s.hint(e));
+        }
+    }
+
+    void idle(ImapSession s, boolean on) {
+        String key = s.user().toLowerCase(Locale.ROOT);
+        if (on) {
+            idling.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(s);
+        } else {
+            idling.computeIfPresent(key, (k, set) -> {
+                set.remove(s);
+                return set.isEmpty() ? null : set;
+            });
+        }
     }
 
     @Override

@@ -51,6 +51,10 @@ public final class ImapSession extends CommandLoop {
     private int authFailures;
     private Path streamed;
     private boolean utf8;
+    /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean idle;
+    private final java.util.concurrent.atomic.AtomicBoolean hinted = new java.util.concurrent.atomic.AtomicBoolean();
 
     ImapSession(Connection connection, ImapService service) {
         super(connection, service.config().maxBadCommands());
@@ -370,6 +374,56 @@ public final class ImapSession extends CommandLoop {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    /**
+     * IDLE begins (RFC 2177): store hints for the selected mailbox are told to the client at
+     * once, from a thread of their own, while this session's thread waits for DONE.
+     */
+    public void startIdle() throws IOException, StoreException {
+        writing.lock();
+        try {
+            idle = true;
+            service.idle(this, true);
+            sync(true); // what changed before the hints began to count
+            flush();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** IDLE ends: no hint writes after this returns. */
+    public void stopIdle() {
+        writing.lock();
+        try {
+            idle = false;
+            service.idle(this, false);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** A store hint, on a store thread (never blocks): tells an idling client what changed. */
+    void hint(org.postrider.api.store.StoreEvent e) {
+        Selected s = selected;
+        if (!idle || s == null || e.kind() != org.postrider.api.store.StoreEvent.Kind.CHANGED
+                || !e.folder().equals(s.ref().folder()) || !hinted.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.startVirtualThread(() -> {
+            hinted.set(false);
+            writing.lock();
+            try {
+                if (idle) {
+                    sync(true);
+                    flush();
+                }
+            } catch (IOException | StoreException | RuntimeException ex) {
+                LOG.debug("imap idle update for {} failed", user, ex);
+            } finally {
+                writing.unlock();
+            }
+        });
     }
 
     public void select(Selected s) {

@@ -121,4 +121,38 @@ class ImapIT {
         assertTrue(after.contains("Subject: first") && after.contains("UID 3 FLAGS (\\\\Seen)")
                 && after.contains("Subject: appended") && !after.contains("Subject: second"), after);
     }
+
+    @Test
+    void idleSeesAMessageDeliveredBySmtpAtOnce() throws Exception {
+        athena.admin("dir:user-add", "ida@example.org", "ida-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                import smtplib, time
+                m = tls(int(sys.argv[1]))
+                ok(m.login('ida@example.org', 'ida-pw'))
+                typ, data = m.select('INBOX')
+                assert data[0] == b'0', data
+                tag = m._new_tag()
+                m.send(tag + b' IDLE\\r\\n')
+                print('idle', m.readline().decode().strip())
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[2]))
+                s.sendmail('carol@example.net', ['ida@example.org'], b'Subject: ping\\r\\n\\r\\nhello\\r\\n')
+                accepted = time.monotonic()
+                s.quit()
+                line = m.readline().decode().strip()
+                waited = time.monotonic() - accepted
+                print('untagged', line)
+                print('waited %.3f' % waited)
+                m.send(b'DONE\\r\\n')
+                print('done', m.readline().decode().strip())
+                print('fetch', ok(m.fetch('1', '(BODY.PEEK[HEADER.FIELDS (Subject)])')))
+                m.logout()
+                """, String.valueOf(imaps), String.valueOf(athena.listenerPort("smtp"))).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("idle + idling"), out);
+        assertTrue(out.contains("untagged * 1 EXISTS"), "the delivery is told while idling: " + out);
+        double waited = Double.parseDouble(out.replaceAll("(?s).*waited ([0-9.]+).*", "$1"));
+        assertTrue(waited < 1.0, "within a second of the 250 (issue 12): " + waited);
+        assertTrue(out.contains("OK IDLE terminated"), out);
+        assertTrue(out.contains("Subject: ping"), out);
+    }
 }
