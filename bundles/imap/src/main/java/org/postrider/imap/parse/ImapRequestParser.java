@@ -1,7 +1,6 @@
 package org.postrider.imap.parse;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -733,9 +732,5 @@ public final class ImapRequestParser {
     @Override
     public String toString() {
         return "ImapRequestParser[" + state + ", " + status + "]";
-    }
-
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
     }
 }
