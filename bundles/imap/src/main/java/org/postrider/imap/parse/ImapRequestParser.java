@@ -1,7 +1,6 @@
 package org.postrider.imap.parse;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,7 +45,8 @@ public final class ImapRequestParser {
         SKIP_LF, SKIP_LITERAL, DEAD
     }
 
-    private static final int MAX_LITERAL_DIGITS = 19;
+    /** 18 digits always fit a long; more are refused before any parse. */
+    private static final int MAX_LITERAL_DIGITS = 18;
 
     private final ImapLimits limits;
     private boolean authenticated;
@@ -69,6 +69,7 @@ public final class ImapRequestParser {
     private long literalSize;
     private boolean literalSync;
     private boolean literalBinary;
+    private boolean literalOverflow;
     private byte[] literalData;
     private int literalFill;
 
@@ -435,24 +436,25 @@ public final class ImapRequestParser {
     private void startLiteral() {
         text.setLength(0);
         literalSize = 0;
+        literalOverflow = false;
         literalSync = true;
         state = State.LITERAL_SIZE;
     }
 
     private void literalSizeChar(int c) {
         if (c >= '0' && c <= '9') {
-            if (text.length() >= MAX_LITERAL_DIGITS) {
-                fail("literal too large");
-                return;
+            if (text.length() < MAX_LITERAL_DIGITS) {
+                text.append((char) c);
+            } else {
+                literalOverflow = true; // refused once announced, as any literal too large
             }
-            text.append((char) c);
             return;
         }
         if (text.isEmpty()) {
             fail("invalid literal");
             return;
         }
-        literalSize = Long.parseLong(text.toString());
+        literalSize = literalOverflow ? Long.MAX_VALUE : Long.parseLong(text.toString());
         if (c == '+') {
             literalSync = false;
             state = State.LITERAL_PLUS_SEEN;
@@ -630,10 +632,10 @@ public final class ImapRequestParser {
         int open = t.lastIndexOf('{');
         if (open >= 0 && t.endsWith("+}")) {
             String digits = t.substring(open + 1, t.length() - 2);
-            if (!digits.isEmpty() && digits.length() <= MAX_LITERAL_DIGITS && digits.chars().allMatch(Character::isDigit)) {
-                long n = Long.parseLong(digits);
+            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 long max = Math.min(authenticated ? limits.maxLiteralAfterLogin() : limits.maxLiteralBeforeLogin(),
                         limits.maxNonSyncLiteral());
+                long n = digits.length() > MAX_LITERAL_DIGITS ? Long.MAX_VALUE : Long.parseLong(digits);
                 if (n > max) {
                     fatal("non-synchronising literal too large");
                     return;
@@ -730,9 +732,5 @@ public final class ImapRequestParser {
     @Override
     public String toString() {
         return "ImapRequestParser[" + state + ", " + status + "]";
-    }
-
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
     }
 }

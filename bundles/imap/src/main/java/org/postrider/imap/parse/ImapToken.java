@@ -85,7 +85,9 @@ public sealed interface ImapToken {
      */
     default String stringValue() {
         if (this instanceof Atom a) {
-            return a.text();
+            // an atom may hold a bracketed section with spaces; as a string it may not
+            String t = a.text();
+            return t.indexOf(' ') < 0 && t.indexOf('(') < 0 && t.indexOf(')') < 0 && t.indexOf('"') < 0 ? t : null;
         }
         if (this instanceof Quoted q) {
             return q.text();

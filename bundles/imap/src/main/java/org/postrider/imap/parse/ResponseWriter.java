@@ -95,6 +95,13 @@ public final class ResponseWriter {
         return this;
     }
 
+    /** A literal8 (RFC 3516, RFC 9051): ~{n} CRLF and the octets, NUL allowed; for BINARY only. */
+    public ResponseWriter literal8(byte[] data) {
+        raw("~{" + data.length + "}\r\n");
+        out.writeBytes(data);
+        return this;
+    }
+
     public byte[] toByteArray() {
         return out.toByteArray();
     }

@@ -64,7 +64,7 @@ public final class StructureWriter {
             emptyText(w);
             return;
         }
-        if (p.multipart()) {
+        if ("multipart".equalsIgnoreCase(p.type())) {
             w.open();
             if (p.parts().isEmpty()) {
                 emptyText(w);

@@ -79,12 +79,15 @@ class ImapRequestParserTest {
         assertEquals(List.of("a BAD [TOOBIG] literal too large", "b NOOP"), pre("a LOGIN {4294967296}\r\nb NOOP\r\n"));
         assertEquals(List.of("a BAD [TOOBIG] literal too large", "b NOOP"), pre("a LOGIN {8193}\r\nb NOOP\r\n"));
         assertEquals(List.of("+", "a LOGIN {3}joe x"), pre("a LOGIN {3}\r\njoe x\r\n"));
+        // sizes past a long are refused, not parsed (a NumberFormatException escaped here once)
+        assertEquals(List.of("a BAD [TOOBIG] literal too large", "b NOOP"), post("a X {9999999999999999999}\r\nb NOOP\r\n"));
     }
 
     @Test
     void tooLargeNonSynchronisingLiteralIsFatal() {
         List<String> ev = pre("a LOGIN {9000+}\r\nxxxx");
         assertEquals(List.of("* BYE non-synchronising literal too large"), ev);
+        assertEquals(List.of("* BYE non-synchronising literal too large"), post("a X {99999999999999999999+}\r\nb\r\n"));
         ImapLimits literalMinus = new ImapLimits(1024, 8192, 1 << 20, 4096, 65536, 1 << 20, 8, 100);
         assertEquals(List.of("* BYE non-synchronising literal too large"),
                 Driver.run(literalMinus, true, "a APPEND x {4097+}\r\n"));

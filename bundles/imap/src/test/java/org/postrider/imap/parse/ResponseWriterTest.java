@@ -31,6 +31,11 @@ class ResponseWriterTest {
     }
 
     @Test
+    void literal8CarriesNul() {
+        assertEquals("~{2}\r\n\u0000a", out(new ResponseWriter(false).literal8(new byte[] {0, 'a'})));
+    }
+
+    @Test
     void astringForms() {
         assertEquals("INBOX", out(new ResponseWriter(false).astring("INBOX")));
         assertEquals("\"NIL\"", out(new ResponseWriter(false).astring("NIL")));

@@ -77,6 +77,12 @@ class StructureWriterTest {
     }
 
     @Test
+    void missingTypeIsTextPlain() {
+        // the store always sets a type; the writer still never fails on a part without one
+        assertEquals("(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0)", body(leaf(null, null, List.of(), null, null, null, 0, 0), false));
+    }
+
+    @Test
     void rfc3501Envelope() {
         Address gray = new Address("Terry Gray", null, "gray", "cac.washington.edu");
         Envelope e = new Envelope("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)", "IMAP4rev1 WG mtg summary and minutes",
