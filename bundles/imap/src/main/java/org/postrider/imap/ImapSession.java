@@ -50,6 +50,7 @@ public final class ImapSession extends CommandLoop {
     private Selected selected;
     private int authFailures;
     private Path streamed;
+    private OutputStream streamedOut;
     private boolean utf8;
     /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
@@ -114,6 +115,14 @@ public final class ImapSession extends CommandLoop {
     }
 
     private void dropStreamed() {
+        if (streamedOut != null) {
+            try {
+                streamedOut.close();
+            } catch (IOException e) {
+                LOG.debug("Cannot close {}", streamed, e);
+            }
+            streamedOut = null;
+        }
         if (streamed != null) {
             try {
                 Files.deleteIfExists(streamed);
@@ -167,6 +176,7 @@ public final class ImapSession extends CommandLoop {
                 case STREAM_LITERAL -> {
                     streamed = Files.createTempFile(service.tempDir(), "append", ".tmp");
                     OutputStream out = Files.newOutputStream(streamed);
+                    streamedOut = out;
                     OutputStream sink = new java.io.FilterOutputStream(out) {
                         @Override
                         public void write(byte[] b, int o, int l) throws IOException {
