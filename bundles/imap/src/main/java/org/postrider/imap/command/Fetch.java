@@ -60,6 +60,8 @@ public final class Fetch implements ImapCommand {
             store.changeFlags(sel.ref(), uids, FlagChange.ADD, Set.of(Flag.SEEN), Set.of(), -1);
         }
         List<MessageMeta> metas = store.messages(sel.ref(), uids);
+        boolean flagsSent = f.items().contains(FetchItem.Simple.FLAGS);
+        java.util.Map<Long, Long> told = new java.util.HashMap<>();
         for (MessageMeta m : metas) {
             if (f.changedSince() >= 0 && m.modSeq() <= f.changedSince()) {
                 continue;
@@ -93,8 +95,11 @@ public final class Fetch implements ImapCommand {
             }
             w.raw(")\r\n");
             s.write(w.toByteArray());
+            if (flagsSent) {
+                told.put(m.uid(), m.modSeq());
+            }
         }
-        s.sync(r.uid());
+        s.sync(r.uid(), told);
         s.reply(r.tag() + " OK FETCH completed");
     }
 
