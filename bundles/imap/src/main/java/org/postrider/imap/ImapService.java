@@ -19,14 +19,17 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.store.MailStore;
 import org.postrider.imap.command.Append;
+import org.postrider.imap.command.Authenticate;
 import org.postrider.imap.command.Capability;
 import org.postrider.imap.command.Close;
+import org.postrider.imap.command.Copy;
 import org.postrider.imap.command.Expunge;
 import org.postrider.imap.command.Fetch;
 import org.postrider.imap.command.ImapCommand;
 import org.postrider.imap.command.ListCmd;
 import org.postrider.imap.command.Login;
 import org.postrider.imap.command.Logout;
+import org.postrider.imap.command.Move;
 import org.postrider.imap.command.Noop;
 import org.postrider.imap.command.Search;
 import org.postrider.imap.command.Select;
@@ -75,7 +78,8 @@ public class ImapService implements SessionHandler {
         this.tempDir = Files.createDirectories(Path.of("data", "tmp", "imap"));
         for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
                 new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
-                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true))) {
+                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true),
+                new Copy(), new Move(), new Authenticate())) {
             commands.put(c.name(), c);
         }
         this.listeners = new ListenerGroup(context, ListenerConfig.from("IMAP", config), serverName);
