@@ -180,6 +180,41 @@ class ImapIT {
                 except imaplib.IMAP4.error as e:
                     print('cancelled', e)
                 c.logout()
+
+                # The client side of RFC 5802 from hashlib and hmac; imaplib carries the challenges.
+                import hashlib, hmac, os
+                b64 = lambda b: base64.b64encode(b).decode()
+                def scram(user, password):
+                    st = {'bare': 'n=%s,r=%s' % (user, b64(os.urandom(18)))}
+                    def step(challenge):
+                        if 'salted' not in st and not challenge:
+                            return b'n,,' + st['bare'].encode()
+                        if 'salted' not in st:
+                            server_first = challenge.decode()
+                            f = dict(kv.split('=', 1) for kv in server_first.split(','))
+                            st['salted'] = hashlib.pbkdf2_hmac('sha256', password.encode(), base64.b64decode(f['s']),
+                                    int(f['i']))
+                            client_key = hmac.digest(st['salted'], b'Client Key', 'sha256')
+                            without_proof = 'c=biws,r=' + f['r']
+                            st['auth'] = ','.join([st['bare'], server_first, without_proof]).encode()
+                            sig = hmac.digest(hashlib.sha256(client_key).digest(), st['auth'], 'sha256')
+                            return (without_proof + ',p=' + b64(bytes(a ^ b for a, b in zip(client_key, sig)))).encode()
+                        server_key = hmac.digest(st['salted'], b'Server Key', 'sha256')
+                        print('server signature ok',
+                                challenge.decode() == 'v=' + b64(hmac.digest(server_key, st['auth'], 'sha256')))
+                        return b''
+                    return step
+                d = tls(int(sys.argv[2]))
+                print('scram caps', ' '.join(c for c in d.capabilities if c.startswith('AUTH=')))
+                print('scram', d.authenticate('SCRAM-SHA-256', scram('jay@example.org', 'jay-pw')))
+                print('scram select', ok(d.select('Archive')))
+                d.logout()
+                e = tls(int(sys.argv[2]))
+                try:
+                    e.authenticate('SCRAM-SHA-256', scram('jay@example.org', 'wrong')); print('scram wrong accepted')
+                except imaplib.IMAP4.error as x:
+                    print('scram wrong', x)
+                e.logout()
                 """, String.valueOf(imap), String.valueOf(imaps)).ok().out();
         System.out.println(out);
         assertTrue(out.contains("plain auth ('NO', [b'[PRIVACYREQUIRED]"), "no AUTHENTICATE in plaintext: " + out);
@@ -206,5 +241,9 @@ class ImapIT {
         assertTrue(out.contains("ir wrong ('NO', [b'[AUTHENTICATIONFAILED]"), out);
         assertTrue(out.contains("ir ('OK'"), "SASL-IR: " + out);
         assertTrue(out.contains("cancelled") && !out.contains("cancel accepted"), out);
+        assertTrue(out.contains("scram caps AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=LOGIN"), out);
+        assertTrue(out.contains("server signature ok True") && out.contains("scram ('OK'")
+                && out.contains("scram select [b'5']"), "SCRAM-SHA-256 through AUTHENTICATE: " + out);
+        assertTrue(out.contains("scram wrong [AUTHENTICATIONFAILED]"), out);
     }
 }
