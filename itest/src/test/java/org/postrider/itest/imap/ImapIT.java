@@ -154,11 +154,16 @@ class ImapIT {
                 typ, data = a.select('INBOX')
                 assert typ == 'OK' and data[0] == b'3', data
                 ok(a.store('1', '+FLAGS', '(\\\\Flagged)'))
+                o = tls(int(sys.argv[2]))
+                ok(o.login('jay@example.org', 'jay-pw'))
+                ok(o.select('INBOX'))
                 print('copy', a.copy('1:2', 'Archive'))
                 print('trycreate', a.copy('1', 'NoSuchFolder'))
                 print('move', raw(a, 'm1', 'MOVE 2 Archive'))
                 print('uidmove', raw(a, 'm2', 'UID MOVE 1,3 Archive'))
                 print('noop', raw(a, 'n1', 'NOOP'))
+                print('other', raw(o, 'o1', 'NOOP'))
+                o.logout()
                 typ, data = a.select('INBOX')
                 print('inbox', data)
                 typ, data = a.select('Archive')
@@ -228,6 +233,8 @@ class ImapIT {
         assertTrue(out.contains("uidmove ['* OK [COPYUID " + v + " 1,3 4:5] moved', '* 1 EXPUNGE', '* 1 EXPUNGE',"
                 + " 'm2 OK MOVE completed']"), "each EXPUNGE numbered as the client counts: " + out);
         assertTrue(out.contains("noop ['n1 OK"), "the moves are not told again: " + out);
+        assertTrue(out.contains("other ['* 1 EXPUNGE', '* 1 EXPUNGE', '* 1 EXPUNGE', 'o1 OK"),
+                "another session with INBOX selected hears the moves: " + out);
         assertTrue(out.contains("inbox [b'0']") && out.contains("archive [b'5']"), out);
         String content = out.substring(out.indexOf("content"));
         String[][] archive = {{"1", "\\\\Flagged \\\\Recent", "one"}, {"2", "\\\\Recent", "two"},
