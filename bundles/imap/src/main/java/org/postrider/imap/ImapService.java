@@ -25,8 +25,10 @@ import org.postrider.api.store.MailStore;
 import org.postrider.api.store.StoreEvent;
 import org.postrider.api.store.StoreListener;
 import org.postrider.imap.command.Append;
+import org.postrider.imap.command.Authenticate;
 import org.postrider.imap.command.Capability;
 import org.postrider.imap.command.Close;
+import org.postrider.imap.command.Copy;
 import org.postrider.imap.command.Expunge;
 import org.postrider.imap.command.Fetch;
 import org.postrider.imap.command.Idle;
@@ -34,6 +36,7 @@ import org.postrider.imap.command.ImapCommand;
 import org.postrider.imap.command.ListCmd;
 import org.postrider.imap.command.Login;
 import org.postrider.imap.command.Logout;
+import org.postrider.imap.command.Move;
 import org.postrider.imap.command.Noop;
 import org.postrider.imap.command.Search;
 import org.postrider.imap.command.Select;
@@ -85,7 +88,8 @@ public class ImapService implements SessionHandler {
         this.tempDir = Files.createDirectories(Path.of("data", "tmp", "imap"));
         for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
                 new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
-                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle())) {
+                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
+                new Copy(), new Move(), new Authenticate())) {
             commands.put(c.name(), c);
         }
         this.hints = context.registerService(StoreListener.class, this::changed, null);

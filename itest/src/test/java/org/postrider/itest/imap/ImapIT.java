@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -154,5 +156,135 @@ class ImapIT {
         assertTrue(waited < 1.0, "within a second of the 250 (issue 12): " + waited);
         assertTrue(out.contains("OK IDLE terminated"), out);
         assertTrue(out.contains("Subject: ping"), out);
+    }
+
+    @Test
+    void copyMoveAndAuthenticateThroughImaplib() throws Exception {
+        athena.admin("dir:user-add", "jay@example.org", "jay-pw").ok();
+        deliver("jay", "one", "first of three\r\n");
+        deliver("jay", "two", "second of three\r\n");
+        deliver("jay", "three", "third of three\r\n");
+        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+        String out = Python.run(athena.home(), PREAMBLE + """
+                import base64, re
+                def raw(m, tag, line):
+                    m.send((tag + ' ' + line + '\\r\\n').encode())
+                    lines = []
+                    while True:
+                        l = m.readline().decode().rstrip('\\r\\n'); lines.append(l)
+                        if l.startswith(tag + ' '):
+                            return lines
+                plain = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))
+                assert not any(c.startswith('AUTH=') for c in plain.capabilities), plain.capabilities
+                print('plain auth', plain._simple_command('AUTHENTICATE', 'PLAIN',
+                        base64.b64encode(b'\\0jay@example.org\\0jay-pw').decode()))
+                plain.logout()
+
+                a = tls(int(sys.argv[2]))
+                assert 'AUTH=PLAIN' in a.capabilities and 'SASL-IR' in a.capabilities, a.capabilities
+                print('auth', a.authenticate('PLAIN', lambda c: b'\\0jay@example.org\\0jay-pw'))
+                caps = ok(a.capability())[0].decode()
+                assert 'AUTH=' not in caps and 'SASL-IR' not in caps and 'MOVE' in caps, caps
+                typ, data = a.select('INBOX')
+                assert typ == 'OK' and data[0] == b'3', data
+                ok(a.store('1', '+FLAGS', '(\\\\Flagged)'))
+                o = tls(int(sys.argv[2]))
+                ok(o.login('jay@example.org', 'jay-pw'))
+                ok(o.select('INBOX'))
+                print('copy', a.copy('1:2', 'Archive'))
+                print('trycreate', a.copy('1', 'NoSuchFolder'))
+                print('move', raw(a, 'm1', 'MOVE 2 Archive'))
+                print('uidmove', raw(a, 'm2', 'UID MOVE 1,3 Archive'))
+                print('noop', raw(a, 'n1', 'NOOP'))
+                print('other', raw(o, 'o1', 'NOOP'))
+                o.logout()
+                typ, data = a.select('INBOX')
+                print('inbox', data)
+                typ, data = a.select('Archive')
+                print('archive', data)
+                print('content', ok(a.fetch('1:*', '(UID FLAGS BODY.PEEK[HEADER.FIELDS (Subject)])')))
+                ok(a.select('Archive', readonly=True))
+                print('examine', raw(a, 'e1', 'MOVE 1 INBOX'))
+                a.logout()
+
+                b = tls(int(sys.argv[2]))
+                print('ir wrong', b._simple_command('AUTHENTICATE', 'PLAIN',
+                        base64.b64encode(b'\\0jay@example.org\\0wrong').decode()))
+                print('ir', b._simple_command('AUTHENTICATE', 'PLAIN',
+                        base64.b64encode(b'\\0jay@example.org\\0jay-pw').decode()))
+                b.logout()
+                c = tls(int(sys.argv[2]))
+                try:
+                    c.authenticate('PLAIN', lambda ch: None); print('cancel accepted')
+                except imaplib.IMAP4.error as e:
+                    print('cancelled', e)
+                c.logout()
+
+                # The client side of RFC 5802 from hashlib and hmac; imaplib carries the challenges.
+                import hashlib, hmac, os
+                b64 = lambda b: base64.b64encode(b).decode()
+                def scram(user, password):
+                    st = {'bare': 'n=%s,r=%s' % (user, b64(os.urandom(18)))}
+                    def step(challenge):
+                        if 'salted' not in st and not challenge:
+                            return b'n,,' + st['bare'].encode()
+                        if 'salted' not in st:
+                            server_first = challenge.decode()
+                            f = dict(kv.split('=', 1) for kv in server_first.split(','))
+                            st['salted'] = hashlib.pbkdf2_hmac('sha256', password.encode(), base64.b64decode(f['s']),
+                                    int(f['i']))
+                            client_key = hmac.digest(st['salted'], b'Client Key', 'sha256')
+                            without_proof = 'c=biws,r=' + f['r']
+                            st['auth'] = ','.join([st['bare'], server_first, without_proof]).encode()
+                            sig = hmac.digest(hashlib.sha256(client_key).digest(), st['auth'], 'sha256')
+                            return (without_proof + ',p=' + b64(bytes(a ^ b for a, b in zip(client_key, sig)))).encode()
+                        server_key = hmac.digest(st['salted'], b'Server Key', 'sha256')
+                        print('server signature ok',
+                                challenge.decode() == 'v=' + b64(hmac.digest(server_key, st['auth'], 'sha256')))
+                        return b''
+                    return step
+                d = tls(int(sys.argv[2]))
+                print('scram caps', ' '.join(c for c in d.capabilities if c.startswith('AUTH=')))
+                print('scram', d.authenticate('SCRAM-SHA-256', scram('jay@example.org', 'jay-pw')))
+                print('scram select', ok(d.select('Archive')))
+                d.logout()
+                e = tls(int(sys.argv[2]))
+                try:
+                    e.authenticate('SCRAM-SHA-256', scram('jay@example.org', 'wrong')); print('scram wrong accepted')
+                except imaplib.IMAP4.error as x:
+                    print('scram wrong', x)
+                e.logout()
+                """, String.valueOf(imap), String.valueOf(imaps)).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("plain auth ('NO', [b'[PRIVACYREQUIRED]"), "no AUTHENTICATE in plaintext: " + out);
+        assertTrue(out.contains("auth ('OK'"), out);
+        Matcher copy = Pattern.compile("copy \\('OK', \\[b'\\[COPYUID (\\d+) 1:2 1:2\\] ").matcher(out);
+        assertTrue(copy.find(), "COPYUID of a COPY to the empty Archive: " + out);
+        String v = copy.group(1);
+        assertTrue(out.contains("trycreate ('NO', [b'[TRYCREATE]"), out);
+        assertTrue(out.contains("move ['* OK [COPYUID " + v + " 2 3] moved', '* 2 EXPUNGE', 'm1 OK MOVE completed']"),
+                "COPYUID, then the EXPUNGE, then OK: " + out);
+        assertTrue(out.contains("uidmove ['* OK [COPYUID " + v + " 1,3 4:5] moved', '* 1 EXPUNGE', '* 1 EXPUNGE',"
+                + " 'm2 OK MOVE completed']"), "each EXPUNGE numbered as the client counts: " + out);
+        assertTrue(out.contains("noop ['n1 OK"), "the moves are not told again: " + out);
+        assertTrue(out.contains("other ['* 1 EXPUNGE', '* 1 EXPUNGE', '* 1 EXPUNGE', 'o1 OK"),
+                "another session with INBOX selected hears the moves: " + out);
+        assertTrue(out.contains("inbox [b'0']") && out.contains("archive [b'5']"), out);
+        String content = out.substring(out.indexOf("content"));
+        String[][] archive = {{"1", "\\\\Flagged \\\\Recent", "one"}, {"2", "\\\\Recent", "two"},
+            {"3", "\\\\Recent", "two"}, {"4", "\\\\Flagged \\\\Recent", "one"}, {"5", "\\\\Recent", "three"}};
+        for (String[] m : archive) {
+            String expected = m[0] + " (UID " + m[0] + " FLAGS (" + m[1] + ") BODY[HEADER.FIELDS (Subject)] {"
+                    + (13 + m[2].length()) + "}', b'Subject: " + m[2] + "\\r\\n";
+            assertTrue(content.contains(expected), "copied and moved with their flags: " + expected + " in " + content);
+        }
+        assertTrue(out.contains("examine ['e1 NO [READ-ONLY]"), "no MOVE out of an EXAMINEd folder: " + out);
+        assertTrue(out.contains("ir wrong ('NO', [b'[AUTHENTICATIONFAILED]"), out);
+        assertTrue(out.contains("ir ('OK'"), "SASL-IR: " + out);
+        assertTrue(out.contains("cancelled") && !out.contains("cancel accepted"), out);
+        assertTrue(out.contains("scram caps AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=LOGIN"), out);
+        assertTrue(out.contains("server signature ok True") && out.contains("scram ('OK'")
+                && out.contains("scram select [b'5']"), "SCRAM-SHA-256 through AUTHENTICATE: " + out);
+        assertTrue(out.contains("scram wrong [AUTHENTICATIONFAILED]"), out);
     }
 }
