@@ -72,7 +72,7 @@ public final class Create implements ImapCommand {
     }
 
     /** The use attributes of the create-params (RFC 4466 2.2, RFC 6154 5.2): only USE is known. */
-    private static List<String> uses(ImapToken.ListOf params) throws ImapSyntaxException {
+    static List<String> uses(ImapToken.ListOf params) throws ImapSyntaxException {
         List<ImapToken> p = params.items();
         if (p.size() != 2 || !(p.get(0) instanceof ImapToken.Atom n) || !n.is("USE")
                 || !(p.get(1) instanceof ImapToken.ListOf l)) {
@@ -88,7 +88,8 @@ public final class Create implements ImapCommand {
         return uses;
     }
 
-    private static SpecialUse specialUse(String attribute) {
+    /** The special use of an attribute such as "\\Sent", case-insensitive; null when unknown. */
+    static SpecialUse specialUse(String attribute) {
         for (SpecialUse u : SpecialUse.values()) {
             if (u.attribute().equalsIgnoreCase(attribute)) {
                 return u;

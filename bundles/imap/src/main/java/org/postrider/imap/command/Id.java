@@ -34,19 +34,26 @@ public final class Id implements ImapCommand {
         ArgReader a = new ArgReader(r.args());
         ImapToken t = a.next();
         a.end();
-        if (!t.isNil()) {
-            if (!(t instanceof ImapToken.ListOf l) || l.items().size() % 2 != 0 || l.items().size() > 60) {
-                throw new ImapSyntaxException("ID expects NIL or up to 30 field-value pairs");
-            }
-            for (int i = 0; i < l.items().size(); i++) {
-                ImapToken v = l.items().get(i);
-                String text = v.isNil() && i % 2 == 1 ? "" : v instanceof ImapToken.Atom ? null : v.stringValue();
-                if (text == null || text.length() > (i % 2 == 0 ? 30 : 1024)) {
-                    throw new ImapSyntaxException("ID fields are strings of at most 30, values of 1024");
-                }
-            }
-        }
+        check(t);
         s.reply("* ID (\"name\" \"Postrider\")");
         s.reply(r.tag() + " OK ID completed");
+    }
+
+    /** The client's parameter list: NIL or field-value pairs of strings within RFC 2971's bounds. */
+    static void check(ImapToken t) throws ImapSyntaxException {
+        if (t.isNil()) {
+            return;
+        }
+        if (!(t instanceof ImapToken.ListOf l) || l.items().size() % 2 != 0 || l.items().size() > 60) {
+            throw new ImapSyntaxException("ID expects NIL or up to 30 field-value pairs");
+        }
+        for (int i = 0; i < l.items().size(); i++) {
+            ImapToken v = l.items().get(i);
+            String text = v.isNil() && i % 2 == 1 ? "" : v instanceof ImapToken.Atom ? null : v.stringValue();
+            int max = i % 2 == 0 ? 30 : 1024;
+            if (text == null || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max) {
+                throw new ImapSyntaxException("ID fields are strings of at most 30, values of 1024");
+            }
+        }
     }
 }

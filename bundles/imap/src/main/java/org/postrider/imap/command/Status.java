@@ -10,6 +10,7 @@ import org.postrider.api.store.FolderRef;
 import org.postrider.api.store.FolderSummary;
 import org.postrider.api.store.SearchKey;
 import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidValidityChangedException;
 import org.postrider.imap.ImapSession;
 import org.postrider.imap.parse.ArgReader;
 import org.postrider.imap.parse.ImapRequest;
@@ -43,23 +44,20 @@ public final class Status implements ImapCommand {
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         ArgReader a = new ArgReader(r.args());
         String name = MailboxNames.fromWire(s, a.astring());
-        List<String> items = new ArrayList<>();
-        for (ImapToken t : a.list().items()) {
-            String item = t instanceof ImapToken.Atom at ? at.text().toUpperCase(Locale.ROOT) : "";
-            if (!ITEMS.contains(item)) {
-                throw new ImapSyntaxException("unknown status item");
-            }
-            if (!items.contains(item)) {
-                items.add(item);
-            }
-        }
+        List<String> items = items(a.list());
         a.end();
-        if (items.isEmpty()) {
-            throw new ImapSyntaxException("status items expected");
-        }
         FolderSummary sum;
+        long deleted = 0;
         try {
             sum = s.store().summary(s.user(), name);
+            if (items.contains("DELETED")) {
+                deleted = s.store().search(new FolderRef(s.user(), sum.folder(), sum.uidValidity()),
+                        new SearchKey.HasFlag(Flag.DELETED, true), null).size();
+            }
+        } catch (UidValidityChangedException e) {
+            // recreated between the two calls: not this session's selected mailbox, so no BYE
+            s.reply(r.tag() + " NO [UNAVAILABLE] the mailbox changed meanwhile, try again");
+            return;
         } catch (StoreException e) {
             if (e.temporary()) {
                 throw e;
@@ -77,12 +75,29 @@ public final class Status implements ImapCommand {
                 case "SIZE" -> sum.bytes();
                 case "RECENT" -> sum.recent();
                 case "HIGHESTMODSEQ" -> sum.highestModSeq();
-                default -> s.store().search(new FolderRef(s.user(), sum.folder(), sum.uidValidity()),
-                        new SearchKey.HasFlag(Flag.DELETED, true), null).size();
+                default -> deleted;
             };
             sb.append(sb.isEmpty() ? "" : " ").append(item).append(' ').append(v);
         }
         s.reply("* STATUS " + MailboxNames.toWire(s, sum.folder()) + " (" + sb + ")");
         s.reply(r.tag() + " OK STATUS completed");
+    }
+
+    /** The status items asked for, upper-case, each once, in the order asked; at least one. */
+    static List<String> items(ImapToken.ListOf list) throws ImapSyntaxException {
+        List<String> items = new ArrayList<>();
+        for (ImapToken t : list.items()) {
+            String item = t instanceof ImapToken.Atom at ? at.text().toUpperCase(Locale.ROOT) : "";
+            if (!ITEMS.contains(item)) {
+                throw new ImapSyntaxException("unknown status item");
+            }
+            if (!items.contains(item)) {
+                items.add(item);
+            }
+        }
+        if (items.isEmpty()) {
+            throw new ImapSyntaxException("status items expected");
+        }
+        return items;
     }
 }
