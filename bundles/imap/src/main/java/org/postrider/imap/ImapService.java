@@ -27,21 +27,30 @@ import org.postrider.api.store.StoreListener;
 import org.postrider.imap.command.Append;
 import org.postrider.imap.command.Authenticate;
 import org.postrider.imap.command.Capability;
+import org.postrider.imap.command.Check;
 import org.postrider.imap.command.Close;
 import org.postrider.imap.command.Copy;
+import org.postrider.imap.command.Create;
+import org.postrider.imap.command.Delete;
+import org.postrider.imap.command.Enable;
 import org.postrider.imap.command.Expunge;
 import org.postrider.imap.command.Fetch;
+import org.postrider.imap.command.Id;
 import org.postrider.imap.command.Idle;
 import org.postrider.imap.command.ImapCommand;
 import org.postrider.imap.command.ListCmd;
 import org.postrider.imap.command.Login;
 import org.postrider.imap.command.Logout;
 import org.postrider.imap.command.Move;
+import org.postrider.imap.command.Namespace;
 import org.postrider.imap.command.Noop;
+import org.postrider.imap.command.Rename;
 import org.postrider.imap.command.Search;
 import org.postrider.imap.command.Select;
 import org.postrider.imap.command.StartTls;
+import org.postrider.imap.command.Status;
 import org.postrider.imap.command.Store;
+import org.postrider.imap.command.Subscribe;
 import org.postrider.imap.parse.ImapLimits;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.ListenerConfig;
@@ -89,7 +98,9 @@ public class ImapService implements SessionHandler {
         for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
                 new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
                 new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
-                new Copy(), new Move(), new Authenticate())) {
+                new Copy(), new Move(), new Authenticate(), new Create(), new Delete(), new Rename(),
+                new Subscribe(true), new Subscribe(false), new Status(), new Namespace(), new Id(), new Enable(),
+                new Check())) {
             commands.put(c.name(), c);
         }
         this.hints = context.registerService(StoreListener.class, this::changed, null);

@@ -334,7 +334,7 @@ public final class ImapSession extends CommandLoop {
                 sb.append(' ').append(cap);
             }
         }
-        sb.append(" LITERAL+ UIDPLUS ID ENABLE UNSELECT CHILDREN SPECIAL-USE NAMESPACE ESEARCH CONDSTORE")
+        sb.append(" LITERAL+ UIDPLUS UNSELECT CHILDREN SPECIAL-USE ESEARCH CONDSTORE")
                 .append(" APPENDLIMIT=").append(service.limits().maxLiteralAfterLogin());
         return sb.toString();
     }

@@ -287,4 +287,101 @@ class ImapIT {
                 && out.contains("scram select [b'5']"), "SCRAM-SHA-256 through AUTHENTICATE: " + out);
         assertTrue(out.contains("scram wrong [AUTHENTICATIONFAILED]"), out);
     }
+
+    @Test
+    void imaplibCreatesRenamesDeletesSubscribesAndAsksStatusNamespaceIdAndEnable() throws Exception {
+        athena.admin("dir:user-add", "una@example.org", "una-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                imaplib.Commands['ID'] = ('NONAUTH', 'AUTH', 'SELECTED')
+                def eq(r, want):
+                    assert r == want, (r, want)
+                def no(r, code):
+                    assert r[0] == 'NO' and r[1][0].startswith(code), r
+                ete = '&AMk-t&AOk-'  # "Ete" with acute accents, in modified UTF-7
+                m = tls(int(sys.argv[1]))
+                typ, dat = m._simple_command('ID', '("name" "imaplib")')
+                eq(m._untagged_response(typ, dat, 'ID'), ('OK', [b'("name" "Postrider")']))
+                ok(m.login('una@example.org', 'una-pw'))
+                caps = ok(m.capability())[0].decode().split()
+                for c in ('ID', 'ENABLE', 'UTF8=ACCEPT', 'NAMESPACE', 'STATUS=SIZE', 'CREATE-SPECIAL-USE'):
+                    assert c in caps, (c, caps)
+                eq(m.namespace(), ('OK', [b'(("" "/")) NIL NIL']))
+
+                eq(m.create('Projects/2026/'), ('OK', [b'CREATE completed']))
+                no(m.create('inbox'), b'[ALREADYEXISTS]')
+                no(m.create('Projects'), b'[ALREADYEXISTS]')
+                eq(m.create(ete), ('OK', [b'CREATE completed']))
+                try:
+                    m.create('&AGE-'); raise SystemExit('non-canonical modified UTF-7 accepted')
+                except imaplib.IMAP4.error as e:
+                    print('bad name', e)
+                eq(m._simple_command('CREATE', 'Starred', '(USE (\\\\Flagged))'), ('OK', [b'CREATE completed']))
+                no(m._simple_command('CREATE', 'Copies', '(USE (\\\\Sent))'), b'[USEATTR]')
+                no(m._simple_command('CREATE', 'Odd', '(USE (\\\\Important))'), b'[USEATTR]')
+                names = [n.decode() for n in ok(m.list())]
+                print('list', names)
+                assert any(n.endswith('"/" ' + ete) or n.endswith('"/" "' + ete + '"') for n in names), names
+                assert any('\\\\Flagged' in n and 'Starred' in n for n in names), names
+                assert any('Projects/2026' in n for n in names), names
+                assert not any('Copies' in n or 'Odd' in n for n in names), names
+
+                eq(m.rename('Projects', 'Work'), ('OK', [b'RENAME completed']))
+                no(m.rename('INBOX', 'Old'), b'[CANNOT]')
+                no(m.rename('Nope', 'Other'), b'[NONEXISTENT]')
+                no(m.rename('Work', 'Sent'), b'[ALREADYEXISTS]')
+                work = [n.decode() for n in ok(m.list('""', 'Work*'))]
+                assert len(work) == 2 and any('Work/2026' in n for n in work), work
+                eq(m.list('""', 'Projects*'), ('OK', [None]))
+
+                eq(m.subscribe(ete), ('OK', [b'SUBSCRIBE completed']))
+                assert any(n.decode().endswith(ete) or n.decode().endswith(ete + '"') for n in ok(m.lsub())), 'lsub'
+                eq(m.unsubscribe(ete), ('OK', [b'UNSUBSCRIBE completed']))
+                assert not any(n and ete in n.decode() for n in ok(m.lsub())), 'unsubscribed'
+
+                body = b'Subject: x\\r\\n\\r\\nbody\\r\\n'
+                ok(m.append(ete, '(\\\\Deleted)', None, body))
+                ok(m.append(ete, '(\\\\Seen)', None, body))
+                st = ok(m.status(ete, '(MESSAGES UIDNEXT UNSEEN DELETED SIZE HIGHESTMODSEQ UIDVALIDITY RECENT)'))
+                print('status', st)
+                import re
+                mt = re.fullmatch(rb'"?&AMk-t&AOk-"? \\(MESSAGES 2 UIDNEXT 3 UNSEEN 1 DELETED 1 SIZE (\\d+) '
+                                  rb'HIGHESTMODSEQ \\d+ UIDVALIDITY \\d+ RECENT \\d\\)', st[0])
+                assert mt and int(mt.group(1)) == 2 * len(body), st
+                no(m.status('Nope', '(MESSAGES)'), b'[NONEXISTENT]')
+                try:
+                    m.status(ete, '(MESSAGES BOGUS)'); raise SystemExit('unknown status item accepted')
+                except imaplib.IMAP4.error as e:
+                    print('bad status', e)
+
+                ok(m.select(ete))
+                ok(m.check())
+                eq(m.delete(ete), ('OK', [b'DELETE completed']))
+                eq(m.response('CLOSED'), ('CLOSED', [b'']))
+                try:
+                    m.check(); raise SystemExit('still selected after DELETE')
+                except imaplib.IMAP4.error as e:
+                    print('deselected', e)
+                no(m.delete(ete), b'[NONEXISTENT]')
+                no(m.delete('INBOX'), b'[CANNOT]')
+                eq(m.logout()[0], 'BYE')
+
+                m = tls(int(sys.argv[1]))
+                ok(m.login('una@example.org', 'una-pw'))
+                ok(m.enable('CONDSTORE UTF8=ACCEPT'))
+                eq(m.response('ENABLED'), ('ENABLED', [b'CONDSTORE UTF8=ACCEPT']))
+                eq(m.create('"\\u00dcber"'), ('OK', [b'CREATE completed']))
+                names = [n.decode() for n in ok(m.list())]
+                assert any(n.endswith('"/" \\u00dcber') or n.endswith('"/" "\\u00dcber"') for n in names), names
+                eq(m.logout()[0], 'BYE')
+
+                m = tls(int(sys.argv[1]))
+                ok(m.login('una@example.org', 'una-pw'))
+                names = [n.decode() for n in ok(m.list())]
+                assert any(n.endswith('&ANw-ber') or n.endswith('&ANw-ber"') for n in names), names
+                eq(m.logout()[0], 'BYE')
+                print('done')
+                """, String.valueOf(imaps)).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("bad name") && out.contains("bad status") && out.contains("deselected") && out.endsWith("done\n"), out);
+    }
 }

@@ -24,6 +24,19 @@ final class MailboxNames {
         return name;
     }
 
+    /** Whether the user has the folder now (INBOX always): to tell which RFC 5530 code a refusal gets. */
+    static boolean exists(ImapSession s, String name) throws org.postrider.api.store.StoreException {
+        if (name.equals("INBOX")) {
+            return true;
+        }
+        for (org.postrider.api.store.FolderInfo f : s.store().folders(s.user())) {
+            if (f.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The wire form of a store name, as an astring. */
     static String toWire(ImapSession s, String name) {
         String w = s.utf8() ? name : ModifiedUtf7.encode(name);
