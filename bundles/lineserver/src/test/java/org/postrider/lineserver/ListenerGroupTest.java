@@ -2,6 +2,7 @@ package org.postrider.lineserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -51,6 +52,22 @@ class ListenerGroupTest {
         }
     };
 
+    /** Whether the port can be bound again within the time (a stopped listener closes its socket on its own thread). */
+    private static boolean bindsWithin(int port, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (true) {
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress("127.0.0.1", port));
+                return true;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @Test
     void portsTurnedOffAreSkippedAndAPortThatCannotBeBoundStopsTheOthers() throws Exception {
         ListenerConfig common = ListenerConfig.from("TEST", ListenerConfigTest.configured(
@@ -67,9 +84,7 @@ class ListenerGroupTest {
                     new ListenerGroup.Port("b", taken.getLocalPort(), TlsMode.NONE, IDLE)));
             assertEquals(0, registered.get(), "the listener already started is unregistered");
             assertEquals(0, group.servers().size());
-            try (ServerSocket again = new ServerSocket()) {
-                again.bind(new InetSocketAddress("127.0.0.1", free)); // released
-            }
+            assertTrue(bindsWithin(free, 5_000), "the port of the listener stopped is released");
         }
     }
 }
