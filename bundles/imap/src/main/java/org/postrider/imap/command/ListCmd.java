@@ -1,10 +1,15 @@
 package org.postrider.imap.command;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.postrider.api.store.FolderInfo;
 import org.postrider.api.store.StoreException;
 import org.postrider.imap.ImapSession;
@@ -13,11 +18,16 @@ import org.postrider.imap.parse.ImapRequest;
 import org.postrider.imap.parse.ImapSyntaxException;
 
 /**
- * LIST (RFC 9051 6.3.9) with CHILDREN and SPECIAL-USE attributes, and LSUB (RFC 3501 6.3.9)
- * when {@code subscribed}: reference and pattern with "*" and "%" matched against the
- * store's folder names.
+ * LIST (RFC 9051 6.3.9) with LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), CHILDREN and
+ * SPECIAL-USE, and LSUB (RFC 3501 6.3.9) when {@code subscribed}. A name that is not itself
+ * listed but stands above one that is, and that the pattern matches where the lower name is
+ * not matched ("%" at its level), is listed too: \Noselect (\NonExistent) when it does not
+ * exist, with CHILDINFO under RECURSIVEMATCH.
  */
 public final class ListCmd implements ImapCommand {
+    private static final Comparator<String> ORDER =
+            Comparator.comparing((String n) -> !n.equals("INBOX")).thenComparing(Comparator.naturalOrder());
+
     private final boolean subscribed;
 
     public ListCmd() {
@@ -39,60 +49,108 @@ public final class ListCmd implements ImapCommand {
     }
 
     @Override
+    public String capability(ImapSession session) {
+        return subscribed ? null : "LIST-EXTENDED LIST-STATUS";
+    }
+
+    @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
-        ArgReader a = new ArgReader(r.args());
-        if (!subscribed && a.hasNext() && a.peek() instanceof org.postrider.imap.parse.ImapToken.ListOf) {
-            a.list(); // selection options (LIST-EXTENDED): not yet honoured beyond the basic listing
-        }
-        String ref = s.utf8() ? a.astring() : org.postrider.imap.parse.ModifiedUtf7.decode(a.astring());
-        String pattern = s.utf8() ? a.astring() : org.postrider.imap.parse.ModifiedUtf7.decode(a.astring());
-        while (a.hasNext()) {
-            a.next(); // RETURN (...) options: attributes are always returned
-        }
-        if (pattern.isEmpty()) {
+        ListQuery q = ListQuery.parse(new ArgReader(r.args()), s.utf8(), subscribed);
+        if (q.patterns().size() == 1 && q.patterns().get(0).isEmpty()) {
             s.reply("* " + name() + " (\\Noselect) \"/\" \"\"");
             s.reply(r.tag() + " OK " + name() + " completed");
             return;
         }
-        Pattern p = compile(ref + pattern);
-        List<FolderInfo> folders = s.store().folders(s.user());
-        Set<String> names = new HashSet<>();
-        folders.forEach(f -> names.add(f.name()));
-        for (FolderInfo f : folders) {
-            if (subscribed && !f.subscribed()) {
+        List<MailboxPattern> patterns = new ArrayList<>();
+        for (String p : q.patterns()) {
+            patterns.add(new MailboxPattern(q.reference() + p));
+        }
+        Map<String, FolderInfo> existing = new HashMap<>();
+        TreeSet<String> names = new TreeSet<>();
+        for (FolderInfo f : s.store().folders(s.user())) {
+            existing.put(f.name(), f);
+            names.add(f.name());
+        }
+        Set<String> subs = new HashSet<>(s.store().subscriptions(s.user()));
+        existing.values().stream().filter(FolderInfo::subscribed).forEach(f -> subs.add(f.name()));
+
+        boolean bySubscription = subscribed || q.selectSubscribed();
+        List<String> candidates = new ArrayList<>();
+        if (bySubscription) {
+            candidates.addAll(subs);
+        } else {
+            for (FolderInfo f : existing.values()) {
+                if (!q.selectSpecialUse() || f.specialUse() != null) {
+                    candidates.add(f.name());
+                }
+            }
+        }
+        // name → whether it is listed for itself (false: only as the level above a listed name)
+        TreeMap<String, Boolean> listed = new TreeMap<>(ORDER);
+        Set<String> childInfo = new HashSet<>();
+        for (String c : candidates) {
+            if (matches(patterns, c)) {
+                listed.put(c, true);
                 continue;
             }
-            if (!p.matcher(f.name()).matches()) {
+            if (q.selectSpecialUse() && !q.recursiveMatch()) {
                 continue;
             }
-            boolean children = names.stream().anyMatch(n -> n.startsWith(f.name() + "/"));
-            StringBuilder attrs = new StringBuilder(children ? "\\HasChildren" : "\\HasNoChildren");
-            if (f.specialUse() != null) {
-                attrs.append(' ').append(f.specialUse().attribute());
+            for (int i = c.lastIndexOf('/'); i > 0; i = c.lastIndexOf('/', i - 1)) {
+                String above = c.substring(0, i);
+                if (matches(patterns, above)) {
+                    listed.putIfAbsent(above, false);
+                    if (q.recursiveMatch()) {
+                        childInfo.add(above);
+                    }
+                }
             }
-            if (f.subscribed() && !subscribed) {
-                attrs.append(" \\Subscribed");
+        }
+        for (Map.Entry<String, Boolean> e : listed.entrySet()) {
+            String n = e.getKey();
+            boolean self = e.getValue();
+            if (!self && q.selectSubscribed() && !q.recursiveMatch()) {
+                continue;
             }
-            s.reply("* " + name() + " (" + attrs + ") \"/\" " + MailboxNames.toWire(s, f.name()));
+            FolderInfo f = existing.get(n);
+            List<String> attrs = new ArrayList<>();
+            if (f == null) {
+                attrs.add(q.extended() && !subscribed ? "\\NonExistent" : "\\Noselect");
+            } else if (subscribed && !self) {
+                attrs.add("\\Noselect"); // LSUB: the level above a subscription, itself not subscribed
+            }
+            if (!subscribed) {
+                String under = names.higher(n + "/");
+                boolean children = names.contains(n + "/") || under != null && under.startsWith(n + "/");
+                attrs.add(children ? "\\HasChildren" : "\\HasNoChildren");
+                if (subs.contains(n)) {
+                    attrs.add("\\Subscribed");
+                }
+            }
+            if (f != null && f.specialUse() != null) {
+                attrs.add(f.specialUse().attribute());
+            }
+            String line = "* " + name() + " (" + String.join(" ", attrs) + ") \"/\" " + MailboxNames.toWire(s, n);
+            if (childInfo.contains(n)) {
+                line += " (\"CHILDINFO\" (\"" + (q.selectSubscribed() ? "SUBSCRIBED" : "SPECIAL-USE") + "\"))";
+            }
+            s.reply(line);
+            if (f != null && !q.statusItems().isEmpty()) {
+                String status = Status.response(s, n, q.statusItems());
+                if (status != null) {
+                    s.reply(status);
+                }
+            }
         }
         s.reply(r.tag() + " OK " + name() + " completed");
     }
 
-    /** "*" matches anything, "%" anything but the separator; INBOX matched case-insensitively. */
-    static Pattern compile(String pattern) {
-        StringBuilder re = new StringBuilder();
-        if (pattern.regionMatches(true, 0, "INBOX", 0, 5)) {
-            pattern = "INBOX" + pattern.substring(5);
-        }
-        for (char c : pattern.toCharArray()) {
-            if (c == '*') {
-                re.append(".*");
-            } else if (c == '%') {
-                re.append("[^/]*");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
+    private static boolean matches(List<MailboxPattern> patterns, String name) {
+        for (MailboxPattern p : patterns) {
+            if (p.matches(name)) {
+                return true;
             }
         }
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
+        return false;
     }
 }

@@ -46,14 +46,9 @@ public final class Status implements ImapCommand {
         String name = MailboxNames.fromWire(s, a.astring());
         List<String> items = items(a.list());
         a.end();
-        FolderSummary sum;
-        long deleted = 0;
+        String response;
         try {
-            sum = s.store().summary(s.user(), name);
-            if (items.contains("DELETED")) {
-                deleted = s.store().search(new FolderRef(s.user(), sum.folder(), sum.uidValidity()),
-                        new SearchKey.HasFlag(Flag.DELETED, true), null).size();
-            }
+            response = line(s, name, items);
         } catch (UidValidityChangedException e) {
             // recreated between the two calls: not this session's selected mailbox, so no BYE
             s.reply(r.tag() + " NO [UNAVAILABLE] the mailbox changed meanwhile, try again");
@@ -64,6 +59,32 @@ public final class Status implements ImapCommand {
             }
             s.reply(r.tag() + " NO [NONEXISTENT] " + e.getMessage());
             return;
+        }
+        s.reply(response);
+        s.reply(r.tag() + " OK STATUS completed");
+    }
+
+    /**
+     * The untagged STATUS of a folder for LIST-STATUS (RFC 5819), or null when the folder cannot
+     * be read now for a reason that is not temporary (it went away meanwhile: it is left out).
+     */
+    static String response(ImapSession s, String folder, List<String> items) throws StoreException {
+        try {
+            return line(s, folder, items);
+        } catch (StoreException e) {
+            if (e.temporary() && !(e instanceof UidValidityChangedException)) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private static String line(ImapSession s, String name, List<String> items) throws StoreException {
+        FolderSummary sum = s.store().summary(s.user(), name);
+        long deleted = 0;
+        if (items.contains("DELETED")) {
+            deleted = s.store().search(new FolderRef(s.user(), sum.folder(), sum.uidValidity()),
+                    new SearchKey.HasFlag(Flag.DELETED, true), null).size();
         }
         StringBuilder sb = new StringBuilder();
         for (String item : items) {
@@ -79,8 +100,7 @@ public final class Status implements ImapCommand {
             };
             sb.append(sb.isEmpty() ? "" : " ").append(item).append(' ').append(v);
         }
-        s.reply("* STATUS " + MailboxNames.toWire(s, sum.folder()) + " (" + sb + ")");
-        s.reply(r.tag() + " OK STATUS completed");
+        return "* STATUS " + MailboxNames.toWire(s, sum.folder()) + " (" + sb + ")";
     }
 
     /** The status items asked for, upper-case, each once, in the order asked; at least one. */

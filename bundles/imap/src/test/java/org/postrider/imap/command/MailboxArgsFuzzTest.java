@@ -10,7 +10,8 @@ import org.postrider.imap.parse.ImapSyntaxException;
 import org.postrider.imap.parse.ImapToken;
 
 /**
- * Fuzz target for the argument checks of CREATE (USE), STATUS and ID over whatever the
+ * Fuzz target for the argument checks of CREATE (USE), STATUS, ID and LIST (with its patterns
+ * matched against a name made of the same bytes) over whatever the
  * request parser accepts: a syntax error or a bounded, well-formed result, nothing else.
  */
 class MailboxArgsFuzzTest {
@@ -19,6 +20,17 @@ class MailboxArgsFuzzTest {
         List<ImapToken> args = Args.of(data.consumeRemainingAsBytes());
         if (args == null) {
             return;
+        }
+        for (boolean lsub : new boolean[] {false, true}) {
+            try {
+                ListQuery q = ListQuery.parse(new org.postrider.imap.parse.ArgReader(args), false, lsub);
+                assertTrue(!q.patterns().isEmpty() && q.patterns().size() <= ListQuery.MAX_PATTERNS);
+                for (String p : q.patterns()) {
+                    new MailboxPattern(q.reference() + p).matches(p + q.reference());
+                }
+            } catch (ImapSyntaxException e) {
+                // refused: fine
+            }
         }
         for (ImapToken t : args) {
             if (t instanceof ImapToken.ListOf l) {
