@@ -521,6 +521,9 @@ public final class ImapSession extends CommandLoop {
     /** UIDs of a set that this session knows, for commands given message numbers or UIDs. */
     public UidSet resolve(org.postrider.imap.parse.SequenceSet set, boolean uid) {
         Selected s = selected;
+        if (set.saved()) {
+            return s.known(s.saved());
+        }
         if (uid) {
             return s.known(set.resolve(s.lastUid() == 0 ? 1 : s.lastUid(), UidSet.empty()));
         }

@@ -19,6 +19,8 @@ public final class Selected {
     private final UidSet recent;
     /** Expunged in the store, not yet told (no EXPUNGE during FETCH, STORE, SEARCH: RFC 9051 7.5.1). */
     private final java.util.TreeSet<Long> held = new java.util.TreeSet<>();
+    /** The SEARCHRES result "$" (RFC 5182) as UIDs: expunged ones drop out as they are resolved. */
+    private UidSet saved = UidSet.empty();
 
     public Selected(FolderRef ref, boolean readOnly, UidSet uids, long modSeq, UidSet recent) {
         this.ref = ref;
@@ -88,6 +90,14 @@ public final class Selected {
     /** Whether the store expunged this message while the client was not yet told. */
     public boolean expungedMeanwhile(long uid) {
         return held.contains(uid);
+    }
+
+    public UidSet saved() {
+        return saved;
+    }
+
+    public void save(UidSet result) {
+        saved = result;
     }
 
     /** The highest UID known, or 0. */

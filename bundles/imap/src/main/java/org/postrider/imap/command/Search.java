@@ -17,7 +17,9 @@ import org.postrider.imap.parse.SequenceSet;
 /**
  * SEARCH and UID SEARCH (RFC 9051 6.4.4) with ESEARCH's RETURN (RFC 4731): the criteria go to
  * the store, which answers from its index and structure cache and streams only for body keys;
- * message numbers and \Recent are this session's and are turned into UIDs first.
+ * message numbers and \Recent are this session's and are turned into UIDs first. SEARCHRES
+ * (RFC 5182): RETURN (SAVE) keeps the result as "$" for later commands; a SEARCH with SAVE that
+ * fails leaves "$" empty.
  */
 public final class Search implements ImapCommand {
     @Override
@@ -31,16 +33,44 @@ public final class Search implements ImapCommand {
     }
 
     @Override
+    public String capability(ImapSession session) {
+        return "SEARCHRES";
+    }
+
+    @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         Selected sel = s.selected();
+        if (!asksToSave(r)) {
+            search(s, r, sel);
+            return;
+        }
+        boolean done = false;
+        try {
+            search(s, r, sel);
+            done = true;
+        } finally {
+            if (!done) {
+                sel.save(UidSet.empty());
+            }
+        }
+    }
+
+    private static void search(ImapSession s, ImapRequest r, Selected sel)
+            throws IOException, ImapSyntaxException, StoreException {
         SearchContext context = new SearchContext() {
             @Override
             public SearchKey messageNumbers(SequenceSet set) {
+                if (set.saved()) {
+                    return new SearchKey.Uids(sel.saved());
+                }
                 return new SearchKey.Uids(sel.uidsOf(set.resolve(sel.exists(), UidSet.empty())));
             }
 
             @Override
             public SearchKey uids(SequenceSet set) {
+                if (set.saved()) {
+                    return new SearchKey.Uids(sel.saved());
+                }
                 return new SearchKey.Uids(sel.known(set.resolve(Math.max(1, sel.lastUid()), UidSet.empty())));
             }
 
@@ -58,7 +88,13 @@ public final class Search implements ImapCommand {
         };
         SearchRequest q = new SearchParser(context, 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
         UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
-        if (q.extended()) {
+        Set<SearchRequest.ReturnOption> options = q.returnOptions();
+        if (options != null && options.contains(SearchRequest.ReturnOption.SAVE)) {
+            sel.save(saved(found, options));
+        }
+        if (options != null && options.equals(Set.of(SearchRequest.ReturnOption.SAVE))) {
+            // SAVE alone: no ESEARCH response (RFC 5182 2.4)
+        } else if (q.extended()) {
             StringBuilder sb = new StringBuilder("* ESEARCH (TAG \"" + r.tag() + "\")" + (r.uid() ? " UID" : ""));
             UidSet shown = r.uid() ? found : numbers(sel, found);
             if (!shown.isEmpty()) {
@@ -89,6 +125,32 @@ public final class Search implements ImapCommand {
         }
         s.sync(r.uid());
         s.reply(r.tag() + " OK SEARCH completed");
+    }
+
+    /** What SAVE keeps: MIN and/or MAX alone keep only those messages, else the whole result. */
+    static UidSet saved(UidSet found, Set<SearchRequest.ReturnOption> options) {
+        boolean min = options.contains(SearchRequest.ReturnOption.MIN);
+        boolean max = options.contains(SearchRequest.ReturnOption.MAX);
+        if (found.isEmpty() || !min && !max || options.contains(SearchRequest.ReturnOption.ALL)
+                || options.contains(SearchRequest.ReturnOption.COUNT)) {
+            return found;
+        }
+        UidSet.Builder b = new UidSet.Builder();
+        if (min) {
+            b.add(found.first());
+        }
+        if (max) {
+            b.add(found.last());
+        }
+        return b.build();
+    }
+
+    /** Whether the command says RETURN (... SAVE ...): known before parsing, so a refused one still empties "$". */
+    static boolean asksToSave(ImapRequest r) {
+        java.util.List<org.postrider.imap.parse.ImapToken> args = r.args();
+        return args.size() > 1 && args.get(0) instanceof org.postrider.imap.parse.ImapToken.Atom a && a.is("RETURN")
+                && args.get(1) instanceof org.postrider.imap.parse.ImapToken.ListOf l
+                && l.items().stream().anyMatch(t -> t instanceof org.postrider.imap.parse.ImapToken.Atom o && o.is("SAVE"));
     }
 
     private static UidSet numbers(Selected sel, UidSet uids) {

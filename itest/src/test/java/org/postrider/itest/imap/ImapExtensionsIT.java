@@ -1,0 +1,80 @@
+package org.postrider.itest.imap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Instance;
+import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Python;
+
+/** IMAP extensions through the distribution with imaplib: SEARCHRES. */
+class ImapExtensionsIT {
+    @RegisterExtension
+    static final Instances INSTANCES = new Instances(true);
+
+    static Instance athena;
+    static int imaps;
+
+    @BeforeAll
+    static void start() throws Exception {
+        athena = INSTANCES.create("athena");
+        athena.config("org.postrider.imap", Map.of("port", "0", "tlsPort", "0"));
+        athena.start();
+        imaps = athena.listenerPort("imaps");
+    }
+
+    private static String run(String user, String script) throws Exception {
+        athena.admin("dir:user-add", user, "pw").ok();
+        String out = Python.run(athena.home(), ImapIT.PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login(sys.argv[2], 'pw'))
+                def cmd(name, *args):
+                    try:
+                        typ, dat = m._simple_command(name, *args)
+                    except imaplib.IMAP4.error as e:
+                        typ, dat = 'BAD', [str(e).encode()]
+                    untagged = {k: v for k, v in m.untagged_responses.items()}
+                    m.untagged_responses.clear()
+                    print('==', name, ' '.join(args), typ, untagged)
+                    return typ, untagged
+                """ + script + """
+                m.logout()
+                """, String.valueOf(imaps), user).ok().out();
+        System.out.println(out);
+        return out;
+    }
+
+    @Test
+    void searchResultSavedAsDollarForFetchStoreAndSearch() throws Exception {
+        String out = run("sam@example.org", """
+                for i in range(1, 7):
+                    ok(m.append('INBOX', '(\\\\Seen)' if i % 2 else None, None, ('Subject: m%d\\r\\n\\r\\nbody\\r\\n' % i).encode()))
+                ok(m.select('INBOX')); m.untagged_responses.clear()
+                cmd('SEARCH', 'RETURN', '(SAVE)', 'UNSEEN')
+                cmd('FETCH', '$', '(UID)')
+                cmd('UID', 'STORE', '$', '+FLAGS.SILENT', '(\\\\Flagged)')
+                cmd('SEARCH', 'FLAGGED')
+                cmd('SEARCH', 'RETURN', '(SAVE MIN)', '$', 'NOT', 'UID', '2')
+                cmd('FETCH', '$', '(UID)')
+                cmd('SEARCH', 'RETURN', '(SAVE)', 'BOGUS')
+                cmd('FETCH', '$', '(UID)')
+                ok(m.select('INBOX')); m.untagged_responses.clear()
+                cmd('SEARCH', 'RETURN', '(SAVE ALL)', 'SUBJECT', 'm5')
+                ok(m.store('5', '+FLAGS.SILENT', '(\\\\Deleted)'))
+                ok(m.expunge())
+                cmd('FETCH', '$', '(UID)')
+                """);
+        assertTrue(out.contains("== SEARCH RETURN (SAVE) UNSEEN OK {}"), "SAVE alone: no ESEARCH: " + out);
+        assertTrue(out.contains("== FETCH $ (UID) OK {'FETCH': [b'2 (UID 2)', b'4 (UID 4)', b'6 (UID 6)']}"), out);
+        assertTrue(out.contains("== SEARCH FLAGGED OK {'SEARCH': [b'2 4 6']}"), "UID STORE $ used the saved UIDs: " + out);
+        assertTrue(out.contains("== FETCH $ (UID) OK {'FETCH': [b'4 (UID 4)']}"), "SAVE MIN keeps the minimum: " + out);
+        assertTrue(out.contains("== SEARCH RETURN (SAVE) BOGUS BAD"), out);
+        assertTrue(out.contains("== FETCH $ (UID) OK {}"), "a failed SEARCH with SAVE empties $: " + out);
+        assertTrue(out.contains("== SEARCH RETURN (SAVE ALL) SUBJECT m5 OK {'ESEARCH'"), out);
+        assertTrue(out.endsWith("== FETCH $ (UID) OK {}\n") || out.contains("== FETCH $ (UID) OK {}\n== "),
+                "an expunged message leaves $: " + out);
+    }
+}
