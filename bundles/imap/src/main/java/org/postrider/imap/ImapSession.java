@@ -52,6 +52,7 @@ public final class ImapSession extends CommandLoop {
     private Path streamed;
     private OutputStream streamedOut;
     private boolean utf8;
+    private boolean rev2;
     /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean idle;
@@ -297,6 +298,16 @@ public final class ImapSession extends CommandLoop {
     }
 
     public void enableUtf8() {
+        utf8 = true;
+    }
+
+    /** Whether the client enabled IMAP4rev2 (RFC 9051): no \Recent, ESEARCH for SEARCH, UTF-8 names. */
+    public boolean rev2() {
+        return rev2;
+    }
+
+    public void enableRev2() {
+        rev2 = true;
         utf8 = true;
     }
 

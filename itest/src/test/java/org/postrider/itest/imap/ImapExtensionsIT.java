@@ -10,7 +10,7 @@ import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.Python;
 
-/** IMAP extensions through the distribution with imaplib: SEARCHRES. */
+/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2. */
 class ImapExtensionsIT {
     @RegisterExtension
     static final Instances INSTANCES = new Instances(true);
@@ -76,5 +76,26 @@ class ImapExtensionsIT {
         assertTrue(out.contains("== SEARCH RETURN (SAVE ALL) SUBJECT m5 OK {'ESEARCH'"), out);
         assertTrue(out.endsWith("== FETCH $ (UID) OK {}\n") || out.contains("== FETCH $ (UID) OK {}\n== "),
                 "an expunged message leaves $: " + out);
+    }
+
+    @Test
+    void enabledImap4rev2DropsRecentAnswersSearchWithEsearchAndTakesUtf8Names() throws Exception {
+        String out = run("rev@example.org", """
+                ok(m.append('INBOX', None, None, b'Subject: one\\r\\n\\r\\nbody\\r\\n')); m.untagged_responses.clear()
+                cmd('ENABLE', 'IMAP4rev2')
+                m._encoding = 'utf-8'
+                cmd('CREATE', '"Entw\u00fcrfe"')
+                cmd('LIST', '""', '"Entw*"')
+                ok(m.select('INBOX')); print('== SELECT', m.untagged_responses); m.untagged_responses.clear()
+                cmd('FETCH', '1', '(FLAGS)')
+                cmd('SEARCH', 'ALL')
+                """);
+        assertTrue(out.contains("== ENABLE IMAP4rev2 OK {'ENABLED': [b'IMAP4rev2']}"), out);
+        assertTrue(out.contains("== CREATE \"Entw\u00fcrfe\" OK"), out);
+        assertTrue(out.contains("'LIST': [b'(\\\\HasNoChildren) \"/\" \"Entw\\xc3\\xbcrfe\"']"), "UTF-8 names: " + out);
+        assertTrue(out.contains("== SELECT {'FLAGS'") && !out.contains("'RECENT'"), "no RECENT: " + out);
+        assertTrue(out.contains("== FETCH 1 (FLAGS) OK {'FETCH': [b'1 (FLAGS ())']}"), "no \\Recent flag: " + out);
+        assertTrue(out.contains("== SEARCH ALL OK {'ESEARCH': [b'(TAG "), "ESEARCH for SEARCH: " + out);
+        assertTrue(!out.contains("'SEARCH'"), out);
     }
 }

@@ -45,6 +45,9 @@ public final class Enable implements ImapCommand {
                     s.enableUtf8();
                     enabled.append(" UTF8=ACCEPT");
                 }
+            } else if (cap.equalsIgnoreCase("IMAP4rev2") && !s.rev2()) {
+                s.enableRev2();
+                enabled.append(" IMAP4rev2");
             } else if (cap.equalsIgnoreCase("CONDSTORE") && !condstore) {
                 condstore = true;
                 enabled.append(" CONDSTORE");

@@ -94,11 +94,11 @@ public final class Search implements ImapCommand {
         }
         if (options != null && options.equals(Set.of(SearchRequest.ReturnOption.SAVE))) {
             // SAVE alone: no ESEARCH response (RFC 5182 2.4)
-        } else if (q.extended()) {
+        } else if (q.extended() || s.rev2()) { // IMAP4rev2 answers SEARCH with ESEARCH only
             StringBuilder sb = new StringBuilder("* ESEARCH (TAG \"" + r.tag() + "\")" + (r.uid() ? " UID" : ""));
             UidSet shown = r.uid() ? found : numbers(sel, found);
             if (!shown.isEmpty()) {
-                Set<SearchRequest.ReturnOption> o = q.returnOptions();
+                Set<SearchRequest.ReturnOption> o = options == null ? Set.of() : options;
                 boolean all = o.isEmpty() || o.contains(SearchRequest.ReturnOption.ALL);
                 if (o.contains(SearchRequest.ReturnOption.MIN)) {
                     sb.append(" MIN ").append(shown.first());
@@ -112,7 +112,7 @@ public final class Search implements ImapCommand {
                 if (o.contains(SearchRequest.ReturnOption.COUNT)) {
                     sb.append(" COUNT ").append(shown.size());
                 }
-            } else if (q.returnOptions().contains(SearchRequest.ReturnOption.COUNT)) {
+            } else if (options != null && options.contains(SearchRequest.ReturnOption.COUNT)) {
                 sb.append(" COUNT 0");
             }
             s.reply(sb.toString());

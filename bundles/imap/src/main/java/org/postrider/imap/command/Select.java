@@ -59,13 +59,15 @@ public final class Select implements ImapCommand {
         }
         FolderRef ref = new FolderRef(s.user(), sum.folder(), sum.uidValidity());
         UidSet uids = store.uids(ref);
-        UidSet recent = select ? store.claimRecent(ref) : UidSet.empty();
+        UidSet recent = select && !s.rev2() ? store.claimRecent(ref) : UidSet.empty(); // rev2 has no \Recent
         Selected sel = new Selected(ref, !select, uids, sum.highestModSeq(), recent);
         s.reply("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
         s.reply("* OK [PERMANENTFLAGS (" + (select ? "\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*" : "")
                 + ")] flags");
         s.reply("* " + sel.exists() + " EXISTS");
-        s.reply("* " + sel.recentCount() + " RECENT");
+        if (!s.rev2()) {
+            s.reply("* " + sel.recentCount() + " RECENT");
+        }
         if (sum.firstUnseenUid() > 0 && sel.number(sum.firstUnseenUid()) > 0) {
             s.reply("* OK [UNSEEN " + sel.number(sum.firstUnseenUid()) + "] first unseen");
         }
