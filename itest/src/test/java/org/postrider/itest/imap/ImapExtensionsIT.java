@@ -10,7 +10,7 @@ import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.Python;
 
-/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2. */
+/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2, MULTIAPPEND. */
 class ImapExtensionsIT {
     @RegisterExtension
     static final Instances INSTANCES = new Instances(true);
@@ -97,5 +97,45 @@ class ImapExtensionsIT {
         assertTrue(out.contains("== FETCH 1 (FLAGS) OK {'FETCH': [b'1 (FLAGS ())']}"), "no \\Recent flag: " + out);
         assertTrue(out.contains("== SEARCH ALL OK {'ESEARCH': [b'(TAG "), "ESEARCH for SEARCH: " + out);
         assertTrue(!out.contains("'SEARCH'"), out);
+    }
+
+    @Test
+    void multiappendAddsAllOrNone() throws Exception {
+        athena.admin("dir:user-add", "mia@example.org", "pw").ok();
+        String out = Python.run(athena.home(), ImapIT.PREAMBLE + """
+                import socket
+                raw = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+                f = raw.makefile('rb')
+                def said(tag):
+                    lines = []
+                    while True:
+                        l = f.readline().decode().rstrip('\\r\\n')
+                        lines.append(l)
+                        if l.startswith(tag + ' '):
+                            return lines
+                f.readline()
+                raw.sendall(b'a LOGIN mia@example.org pw\\r\\n'); said('a')
+                def lit(text):
+                    return b'{%d+}\\r\\n' % len(text) + text
+                raw.sendall(b'b APPEND INBOX (\\\\Seen) ' + lit(b'Subject: one\\r\\n\\r\\n1\\r\\n')
+                    + b' "01-Feb-2026 10:00:00 +0000" ' + lit(b'Subject: two\\r\\n\\r\\n2\\r\\n')
+                    + b' (\\\\Flagged $Work) ' + lit(b'Subject: three\\r\\n\\r\\n3\\r\\n') + b'\\r\\n')
+                print('multi', said('b'))
+                raw.sendall(b'c APPEND INBOX ' + lit(b'Subject: four\\r\\n\\r\\n4\\r\\n')
+                    + b' (\\\\Recent) ' + lit(b'Subject: five\\r\\n\\r\\n5\\r\\n') + b'\\r\\n')
+                print('refused', said('c'))
+                raw.sendall(b'd APPEND Nowhere ' + lit(b'x') + b' ' + lit(b'y') + b'\\r\\n')
+                print('nowhere', said('d'))
+                raw.sendall(b'e EXAMINE INBOX\\r\\n'); said('e')
+                raw.sendall(b'f FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT)])\\r\\n')
+                print('fetch', said('f'))
+                """, String.valueOf(imaps)).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("b OK [APPENDUID ") && out.contains(" 1:3] APPEND completed"), out);
+        assertTrue(out.contains("c BAD"), "a refused flag on the second message refuses the command: " + out);
+        assertTrue(out.contains("d NO [TRYCREATE]"), out);
+        assertTrue(out.contains("* 3 FETCH (UID 3 FLAGS (\\\\Flagged $Work)"), out);
+        assertTrue(out.contains("* 2 FETCH (UID 2 FLAGS () INTERNALDATE \"01-Feb-2026 10:00:00 +0000\""), out);
+        assertTrue(!out.contains("* 4 FETCH") && !out.contains("four"), "nothing of the refused command was added: " + out);
     }
 }

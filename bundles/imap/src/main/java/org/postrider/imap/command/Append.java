@@ -7,13 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.Appended;
 import org.postrider.api.store.Flag;
 import org.postrider.api.store.FolderRef;
 import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
 import org.postrider.imap.ImapSession;
 import org.postrider.imap.parse.ArgReader;
 import org.postrider.imap.parse.ImapRequest;
@@ -21,10 +24,16 @@ import org.postrider.imap.parse.ImapSyntaxException;
 import org.postrider.imap.parse.ImapToken;
 
 /**
- * APPEND (RFC 9051 6.3.12, UIDPLUS's APPENDUID): the message comes as a literal, held in
- * memory when small and in a temporary file the session streamed it to when large.
+ * APPEND (RFC 9051 6.3.12, UIDPLUS's APPENDUID) and MULTIAPPEND (RFC 3502): each message comes
+ * as a literal, held in memory when small and in a temporary file the session streamed it to
+ * when large. Every argument is checked before anything is added; when the store refuses one
+ * message of several, the ones added before it are expunged again, so the command adds all or
+ * none (a crash in between may leave the first ones: the store has no batch to make it atomic).
  */
 public final class Append implements ImapCommand {
+    private record Message(Set<Flag> flags, Set<String> keywords, Instant date, MessageContent content) {
+    }
+
     @Override
     public String name() {
         return "APPEND";
@@ -36,9 +45,53 @@ public final class Append implements ImapCommand {
     }
 
     @Override
+    public String capability(ImapSession session) {
+        return "MULTIAPPEND";
+    }
+
+    @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         ArgReader a = new ArgReader(r.args());
         String name = MailboxNames.fromWire(s, a.astring());
+        List<Message> messages = new ArrayList<>();
+        do {
+            messages.add(message(a));
+        } while (a.hasNext());
+        FolderRef folder = FolderRef.of(s.user(), name);
+        UidSet.Builder uids = new UidSet.Builder();
+        List<Long> added = new ArrayList<>();
+        long uidValidity = 0;
+        try {
+            for (Message m : messages) {
+                Appended done = s.store().append(folder, m.content(), m.flags(), m.keywords(), m.date());
+                if (uidValidity != 0 && done.uidValidity() != uidValidity) {
+                    throw new StoreException("the mailbox was recreated during APPEND", true);
+                }
+                uidValidity = done.uidValidity();
+                added.add(done.uid());
+            }
+        } catch (StoreException e) {
+            if (!added.isEmpty()) {
+                try {
+                    s.store().expunge(new FolderRef(s.user(), name, uidValidity), UidSet.of(added));
+                } catch (StoreException again) {
+                    e.addSuppressed(again);
+                }
+            } else if (!e.temporary() && s.store().folders(s.user()).stream().noneMatch(f -> f.name().equals(name))) {
+                s.reply(r.tag() + " NO [TRYCREATE] no mailbox " + name);
+                return;
+            }
+            throw e;
+        }
+        added.stream().sorted().forEach(uids::add);
+        if (s.selected() != null) {
+            s.sync(true);
+        }
+        s.reply(r.tag() + " OK [APPENDUID " + uidValidity + " " + uids.build() + "] APPEND completed");
+    }
+
+    /** One message's flags, date and literal. */
+    private static Message message(ArgReader a) throws ImapSyntaxException {
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
         Set<String> keywords = new HashSet<>();
         if (a.peek() instanceof ImapToken.ListOf) {
@@ -54,22 +107,7 @@ public final class Append implements ImapCommand {
             a.next();
             date = ArgReader.dateTime(q.text()).toInstant();
         }
-        MessageContent content = content(a.next());
-        a.end();
-        Appended done;
-        try {
-            done = s.store().append(FolderRef.of(s.user(), name), content, flags, keywords, date);
-        } catch (StoreException e) {
-            if (!e.temporary() && s.store().folders(s.user()).stream().noneMatch(f -> f.name().equals(name))) {
-                s.reply(r.tag() + " NO [TRYCREATE] no mailbox " + name);
-                return;
-            }
-            throw e;
-        }
-        if (s.selected() != null) {
-            s.sync(true);
-        }
-        s.reply(r.tag() + " OK [APPENDUID " + done.uidValidity() + " " + done.uid() + "] APPEND completed");
+        return new Message(flags, keywords, date, content(a.next()));
     }
 
     private static MessageContent content(ImapToken t) throws ImapSyntaxException {
