@@ -267,7 +267,9 @@ public final class ImapSession extends CommandLoop {
             reply("* BYE [UNAVAILABLE] the mailbox was recreated: " + e.getMessage());
             end();
         } catch (StoreException e) {
-            reply(r.tag() + (e.temporary() ? " NO [UNAVAILABLE] " : " NO ") + e.getMessage());
+            String code = e instanceof org.postrider.api.store.QuotaExceededException ? " NO [OVERQUOTA] "
+                    : e.temporary() ? " NO [UNAVAILABLE] " : " NO ";
+            reply(r.tag() + code + e.getMessage());
         }
     }
 

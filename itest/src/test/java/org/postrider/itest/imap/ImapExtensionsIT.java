@@ -10,7 +10,7 @@ import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.Python;
 
-/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2, MULTIAPPEND. */
+/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2, MULTIAPPEND, QUOTA. */
 class ImapExtensionsIT {
     @RegisterExtension
     static final Instances INSTANCES = new Instances(true);
@@ -137,5 +137,36 @@ class ImapExtensionsIT {
         assertTrue(out.contains("* 3 FETCH (UID 3 FLAGS (\\\\Flagged $Work)"), out);
         assertTrue(out.contains("* 2 FETCH (UID 2 FLAGS () INTERNALDATE \"01-Feb-2026 10:00:00 +0000\""), out);
         assertTrue(!out.contains("* 4 FETCH") && !out.contains("four"), "nothing of the refused command was added: " + out);
+    }
+
+    @Test
+    void quotaFromTheDirectoryAndOverquotaOnAppend() throws Exception {
+        athena.admin("dir:user-add", "quo@example.org", "pw").ok();
+        athena.admin("dir:quota-set", "quo@example.org", "4096", "3").ok();
+        athena.admin("dir:user-add", "free@example.org", "pw").ok();
+        String out = Python.run(athena.home(), ImapIT.PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login('quo@example.org', 'pw'))
+                ok(m.append('INBOX', None, None, b'Subject: q\\r\\n\\r\\n' + b'x' * 1500 + b'\\r\\n'))
+                print('root', m.getquotaroot('INBOX'))
+                print('quota', m.getquota('""'))
+                print('other', m.getquota('"user.other"'))
+                print('set', m.setquota('""', '(STORAGE 999999)'))
+                print('big', m.append('INBOX', None, None, b'Subject: big\\r\\n\\r\\n' + b'y' * 3000 + b'\\r\\n'))
+                print('over', m.append('INBOX', None, None, b'Subject: big\\r\\n\\r\\n' + b'y' * 9000 + b'\\r\\n'))
+                m.logout()
+                m = tls(int(sys.argv[1]))
+                ok(m.login('free@example.org', 'pw'))
+                print('free', m.getquotaroot('INBOX'), m.getquota('""'))
+                m.logout()
+                """, String.valueOf(imaps)).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("root ('OK', [[b'INBOX \"\"'], [b'\"\" (STORAGE 2 4 MESSAGE 1 3)']])"), out);
+        assertTrue(out.contains("quota ('OK', [b'\"\" (STORAGE 2 4 MESSAGE 1 3)'])"), out);
+        assertTrue(out.contains("other ('NO', [b'[NONEXISTENT]"), out);
+        assertTrue(out.contains("set ('NO', [b'[NOPERM]"), out);
+        assertTrue(out.contains("big ('NO', [b'[OVERQUOTA]"), "over the byte limit: " + out);
+        assertTrue(out.contains("over ('NO', [b'[OVERQUOTA]"), "larger than the limit: " + out);
+        assertTrue(out.contains("free ('OK', [[b'INBOX'], [None]]) ('NO', [b'[NONEXISTENT]"), "no limit, no root: " + out);
     }
 }

@@ -19,6 +19,9 @@ import org.postrider.api.message.MessageContent;
 public interface MailStore {
     // ---- folders
 
+    /** The user's usage of all folders and the limits the store enforces at delivery and APPEND. */
+    Quota quota(String user) throws StoreException;
+
     /** A user's folders, INBOX first, then by name. */
     List<FolderInfo> folders(String user) throws StoreException;
 

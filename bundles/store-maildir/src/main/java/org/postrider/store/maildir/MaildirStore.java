@@ -446,6 +446,15 @@ public class MaildirStore implements MailStore {
         return usage.get(user, this::sumUsage);
     }
 
+    @Override
+    public org.postrider.api.store.Quota quota(String user) throws StoreException {
+        long[] used = usage(user);
+        Directory d = directory;
+        Optional<User> u = d == null ? Optional.empty() : d.user(user);
+        return new org.postrider.api.store.Quota(used[0], u.map(User::quotaBytes).orElse(0L), used[1],
+                u.map(User::quotaMessages).orElse(0L));
+    }
+
     private long[] sumUsage(String user) throws StoreException {
         long bytes = 0;
         long count = 0;
