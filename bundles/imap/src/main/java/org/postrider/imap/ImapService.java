@@ -24,6 +24,7 @@ import org.postrider.api.directory.Directory;
 import org.postrider.api.store.MailStore;
 import org.postrider.api.store.StoreEvent;
 import org.postrider.api.store.StoreListener;
+import org.postrider.imap.command.Compress;
 import org.postrider.imap.command.GetQuota;
 import org.postrider.imap.command.GetQuotaRoot;
 import org.postrider.imap.command.SetQuota;
@@ -103,7 +104,7 @@ public class ImapService implements SessionHandler {
                 new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
                 new Copy(), new Move(), new Authenticate(), new Create(), new Delete(), new Rename(),
                 new Subscribe(true), new Subscribe(false), new Status(), new Namespace(), new Id(), new Enable(),
-                new Check(), new GetQuota(), new GetQuotaRoot(), new SetQuota())) {
+                new Check(), new GetQuota(), new GetQuotaRoot(), new SetQuota(), new Compress())) {
             commands.put(c.name(), c);
         }
         this.hints = context.registerService(StoreListener.class, this::changed, null);

@@ -43,6 +43,8 @@ public final class Connection {
     private volatile long dataEnd = Long.MAX_VALUE;
     private volatile long dataRateFrom = Long.MAX_VALUE;
     private volatile long dataMinRate;
+    private java.util.zip.Inflater inflater;
+    private java.util.zip.Deflater deflater;
 
     Connection(LineServer server, Socket socket, boolean secure) throws IOException {
         this.server = server;
@@ -400,6 +402,43 @@ public final class Connection {
         secure = true;
     }
 
+    /**
+     * Sends {@code okLine}, then compresses both directions (IMAP COMPRESS=DEFLATE, RFC 4978:
+     * raw DEFLATE, every flush a sync flush). False, sending nothing, when {@code maxCompressed}
+     * connections of this listener are compressed already. Input already buffered after the
+     * command is compressed input and goes through the inflater; an inflated line or literal
+     * is held to the same limits as a plain one, so a small input cannot grow past them.
+     */
+    public boolean compress(String okLine, int maxCompressed) throws IOException {
+        if (deflater != null) {
+            throw new IllegalStateException("already compressed");
+        }
+        if (server.compressed().incrementAndGet() > maxCompressed) {
+            server.compressed().decrementAndGet();
+            return false;
+        }
+        inflater = new java.util.zip.Inflater(true);
+        deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        reply(okLine);
+        flush();
+        InputStream raw = socket.getInputStream();
+        if (pos < limit) {
+            raw = new java.io.SequenceInputStream(
+                    new java.io.ByteArrayInputStream(java.util.Arrays.copyOfRange(buf, pos, limit)), raw);
+        }
+        in = new java.util.zip.InflaterInputStream(raw, inflater, 4096);
+        out = new java.io.BufferedOutputStream(
+                new java.util.zip.DeflaterOutputStream(socket.getOutputStream(), deflater, 4096, true), 16 * 1024);
+        pos = 0;
+        limit = 0;
+        return true;
+    }
+
+    /** Whether {@link #compress} is in effect. */
+    public boolean compressed() {
+        return deflater != null;
+    }
+
     /** Handshake for implicit TLS, bounded by the command deadline. */
     void handshake() throws IOException {
         arm(server.settings().commandDeadline(), "TLS handshake");
@@ -442,6 +481,12 @@ public final class Connection {
             // the peer is gone
         }
         closeSocket();
+        if (deflater != null) {
+            deflater.end();
+            inflater.end();
+            deflater = null;
+            server.compressed().decrementAndGet();
+        }
     }
 
     void closeSocket() {

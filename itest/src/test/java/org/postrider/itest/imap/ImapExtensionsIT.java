@@ -10,7 +10,7 @@ import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.Python;
 
-/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2, MULTIAPPEND, QUOTA. */
+/** IMAP extensions through the distribution with imaplib: SEARCHRES, ENABLE IMAP4rev2, MULTIAPPEND, QUOTA, COMPRESS=DEFLATE. */
 class ImapExtensionsIT {
     @RegisterExtension
     static final Instances INSTANCES = new Instances(true);
@@ -21,7 +21,7 @@ class ImapExtensionsIT {
     @BeforeAll
     static void start() throws Exception {
         athena = INSTANCES.create("athena");
-        athena.config("org.postrider.imap", Map.of("port", "0", "tlsPort", "0"));
+        athena.config("org.postrider.imap", Map.of("port", "0", "tlsPort", "0", "maxCompressedSessions", "1"));
         athena.start();
         imaps = athena.listenerPort("imaps");
     }
@@ -168,5 +168,78 @@ class ImapExtensionsIT {
         assertTrue(out.contains("big ('NO', [b'[OVERQUOTA]"), "over the byte limit: " + out);
         assertTrue(out.contains("over ('NO', [b'[OVERQUOTA]"), "larger than the limit: " + out);
         assertTrue(out.contains("free ('OK', [[b'INBOX'], [None]]) ('NO', [b'[NONEXISTENT]"), "no limit, no root: " + out);
+    }
+
+    @Test
+    void compressDeflateBothWaysBoundedAndLimited() throws Exception {
+        athena.admin("dir:user-add", "zed@example.org", "pw").ok();
+        String out = Python.run(athena.home(), ImapIT.PREAMBLE + """
+                import socket, zlib
+                class Z:
+                    def __init__(self):
+                        self.s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+                        self.f = self.s.makefile('rb'); self.f.readline(); self.z = None; self.buf = b''
+                    def send(self, data):
+                        if self.z:
+                            data = self.z[0].compress(data) + self.z[0].flush(zlib.Z_SYNC_FLUSH)
+                        self.s.sendall(data)
+                    def line(self):
+                        if not self.z:
+                            return self.f.readline().decode().rstrip('\\r\\n')
+                        while b'\\n' not in self.buf:
+                            chunk = self.s.recv(65536)
+                            if not chunk:
+                                return None
+                            self.buf += self.z[1].decompress(chunk)
+                        l, self.buf = self.buf.split(b'\\n', 1)
+                        return l.decode().rstrip('\\r')
+                    def cmd(self, tag, text):
+                        self.send(tag.encode() + b' ' + text + b'\\r\\n')
+                        lines = []
+                        while True:
+                            l = self.line()
+                            lines.append(l)
+                            if l is None or l.startswith(tag + ' ') or l.startswith('* BYE'):
+                                return lines
+                    def compress(self):
+                        r = self.cmd('z', b'COMPRESS DEFLATE')
+                        if r[-1].startswith('z OK'):
+                            self.z = (zlib.compressobj(wbits=-15), zlib.decompressobj(wbits=-15))
+                        return r
+                a = Z()
+                print('before', a.cmd('c', b'CAPABILITY'))
+                a.cmd('a', b'LOGIN zed@example.org pw')
+                print('caps', a.cmd('c', b'CAPABILITY'))
+                print('compress', a.compress())
+                print('again', a.cmd('y', b'COMPRESS DEFLATE'))
+                body = b'Subject: squeezed\\r\\n\\r\\n' + b'all work and no play\\r\\n' * 2000
+                print('append', a.cmd('b', b'APPEND INBOX {%d+}\\r\\n' % len(body) + body))
+                a.cmd('s', b'SELECT INBOX')
+                got = a.cmd('f', b'FETCH 1 (RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
+                print('fetch', got)
+                b = Z()
+                b.cmd('a', b'LOGIN zed@example.org pw')
+                print('limited', b.cmd('z', b'COMPRESS DEFLATE'))
+                a.send(b'x NOOP ' + b'a' * (20 * 1024 * 1024) + b'\\r\\n')
+                print('bomb', a.line(), a.cmd('n', b'NOOP')[-1])
+                a.f.close(); a.s.close()
+                import time
+                for i in range(50):
+                    r = b.compress()
+                    if r[-1].startswith('z OK'):
+                        break
+                    time.sleep(0.1)
+                print('later', r, b.cmd('n', b'NOOP'))
+                """, String.valueOf(imaps)).ok().out();
+        System.out.println(out);
+        assertTrue(!out.split("\n")[0].contains("COMPRESS=DEFLATE"), "not offered before login: " + out);
+        assertTrue(out.contains("COMPRESS=DEFLATE"), out);
+        assertTrue(out.contains("compress ['z OK DEFLATE active']"), out);
+        assertTrue(out.contains("again ['y NO [COMPRESSIONACTIVE]"), out);
+        assertTrue(out.contains("append ['b OK [APPENDUID"), out);
+        assertTrue(out.contains("fetch ['* 1 FETCH (RFC822.SIZE 44021 BODY[HEADER.FIELDS (SUBJECT)] {21}'"), out);
+        assertTrue(out.contains("limited ['z NO [LIMIT]"), out);
+        assertTrue(out.contains("bomb * BAD") && out.contains("n OK NOOP"), "an inflated line over the limit is refused like a plain one: " + out);
+        assertTrue(out.contains("later ['z OK DEFLATE active'] ['n OK"), "the slot came back when the session ended: " + out);
     }
 }
