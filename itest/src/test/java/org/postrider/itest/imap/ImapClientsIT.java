@@ -414,10 +414,34 @@ class ImapClientsIT {
         smtp("mo", "readme", "moveme", "stay");
         Path home = Files.createDirectories(athena.home().resolve("mutt-home"));
         Path read = home.resolve("read.eml");
+
+        // A CA mutt does not know: it stops to ask about the certificate, and is told to reject it.
+        String refused = mutt(home, stranger.caFile(), "", true);
+        assertTrue(refused.contains("prompted True") && refused.contains("(no mailbox)"),
+                "mutt asks before it trusts an unknown certificate, and opens nothing once it is rejected:\n" + refused);
+
+        // Every key the session needs is pushed at start-up; a prompt nobody answers ends in the timeout.
+        String out = mutt(home, ca.caFile(), """
+                push "<search>~s readme<enter><display-message><exit><pipe-message>cat > %s<enter>\
+                <tag-pattern>~s moveme<enter><tag-prefix><save-message>=Archive<enter><sync-mailbox><quit>"
+                """.formatted(read), false);
+        assertTrue(out.startsWith("exit 0\nprompted False\n"), "mutt trusted the server, ran its keys and quit:\n" + out);
+        String shown = Files.readString(read);
+        assertTrue(shown.contains("Subject: readme") && shown.contains("body of readme"), shown);
+        // Old: mutt keeps "seen in the list but not read" (mark_old) as a keyword on the server.
+        assertEquals("Archive moveme\nINBOX readme \\Seen\nINBOX stay Old\n", serverState("mo"),
+                "read, moved to a folder mutt created, the rest untouched:\n" + out);
+    }
+
+    /**
+     * Runs mutt in a terminal of its own (a pty) on mo's INBOX over implicit TLS, trusting
+     * the CA in trusted, with extra lines of muttrc; with reject, a certificate question is
+     * answered "reject" and mutt then told to quit. Prints "exit N", "prompted" (whether mutt
+     * asked about the certificate) and the screen.
+     */
+    private static String mutt(Path home, Path trusted, String extra, boolean reject) throws Exception {
         Path muttrc = home.resolve("muttrc");
         Files.writeString(home.resolve("certificates"), "");
-        // Every key the session needs is pushed at start-up: mutt runs in a terminal of its
-        // own (a pty) and quits at the end; a prompt nobody answers ends in the timeout.
         Files.writeString(muttrc, """
                 set folder="imaps://localhost:%d/"
                 set spoolfile="+INBOX"
@@ -429,20 +453,24 @@ class ImapClientsIT {
                 set header_cache="" message_cachedir=""
                 set confirmcreate=no confirmappend=no delete=yes quit=yes move=no wait_key=no
                 set imap_check_subscribed=no mail_check_stats=no sort=date
-                push "<search>~s readme<enter><display-message><exit><pipe-message>cat > %s<enter>\
-                <tag-pattern>~s moveme<enter><tag-prefix><save-message>=Archive<enter><sync-mailbox><quit>"
-                """.formatted(imaps, ca.caFile(), home.resolve("certificates"), read));
-        String out = Python.run(athena.home(), """
-                import os, pty, sys, time, select, fcntl, termios, struct
+                """.formatted(imaps, trusted, home.resolve("certificates")) + extra);
+        return Python.run(athena.home(), """
+                import os, pty, re, sys, time, select, fcntl, termios, struct
                 pid, fd = pty.fork()
                 if pid == 0:
                     os.environ.update(HOME=sys.argv[2], TERM='vt100', LANG='C.UTF-8')
                     os.execvp('mutt', ['mutt', '-n', '-F', sys.argv[1]])
                 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
+                reject = sys.argv[3] == 'true'
                 screen = b''
+                answered = quitting = False
                 deadline = time.monotonic() + 45
                 while time.monotonic() < deadline:
-                    r, _, _ = select.select([fd], [], [], 0.5)
+                    if reject and not answered and b'(r)eject' in screen:
+                        os.write(fd, b'r'); answered = True
+                    if answered and not quitting and b'(no mailbox)' in screen:
+                        os.write(fd, b'q'); quitting = True
+                    r, _, _ = select.select([fd], [], [], 0.2)
                     if r:
                         try:
                             data = os.read(fd, 65536)
@@ -456,13 +484,8 @@ class ImapClientsIT {
                     print('timed out')
                 _, status = os.waitpid(pid, 0)
                 print('exit', os.waitstatus_to_exitcode(status))
-                print(screen.decode('utf-8', 'replace'))
-                """, muttrc.toString(), home.toString()).ok().out();
-        assertTrue(out.startsWith("exit 0\n"), "mutt ran its keys and quit:\n" + out);
-        String shown = Files.readString(read);
-        assertTrue(shown.contains("Subject: readme") && shown.contains("body of readme"), shown);
-        // Old: mutt keeps "seen in the list but not read" (mark_old) as a keyword on the server.
-        assertEquals("Archive moveme\nINBOX readme \\Seen\nINBOX stay Old\n", serverState("mo"),
-                "read, moved to a folder mutt created, the rest untouched:\n" + out);
+                print('prompted', b'(r)eject' in screen)
+                print(re.sub(r'\\x1b(\\[[0-9;?]*[A-Za-z]|[()][0-9A-B]|[=>])', ' ', screen.decode('utf-8', 'replace')))
+                """, muttrc.toString(), home.toString(), String.valueOf(reject)).ok().out();
     }
 }
