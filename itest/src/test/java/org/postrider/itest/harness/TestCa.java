@@ -38,7 +38,7 @@ public final class TestCa {
                 """);
         ca.issue("server", "/CN=localhost", "intermediate", """
                 basicConstraints=critical,CA:FALSE
-                keyUsage=critical,digitalSignature,keyEncipherment
+                keyUsage=critical,digitalSignature
                 extendedKeyUsage=serverAuth
                 subjectAltName=DNS:localhost,IP:127.0.0.1
                 subjectKeyIdentifier=hash
