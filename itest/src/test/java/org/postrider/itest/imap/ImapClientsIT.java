@@ -32,7 +32,8 @@ import org.postrider.itest.harness.TestCa;
  * fetchmail. The server is given a certificate of a private CA made for the test, as an
  * administrator would (README, "Giving IMAP and POP3 clients a certificate they trust"), and
  * every client verifies it against that CA with no switch that turns verification off; a CA
- * the clients do not know is refused.
+ * the clients do not know is refused. The POP3 listeners get the same certificate, and
+ * fetchmail checks it there too.
  */
 class ImapClientsIT {
     @RegisterExtension
@@ -45,6 +46,7 @@ class ImapClientsIT {
     static TestCa stranger;
     static int imap;
     static int imaps;
+    static int pop3s;
     static int smtp;
 
     @BeforeAll
@@ -55,9 +57,11 @@ class ImapClientsIT {
         Map<String, String> cfg = new HashMap<>(ca.listenerKeys());
         cfg.putAll(Map.of("port", "0", "tlsPort", "0", "authFailureDelay", "200ms"));
         athena.config("org.postrider.imap", cfg);
+        athena.config("org.postrider.pop3", cfg);
         athena.start();
         imap = athena.listenerPort("imap");
         imaps = athena.listenerPort("imaps");
+        pop3s = athena.listenerPort("pop3s");
         smtp = athena.listenerPort("smtp");
     }
 
@@ -381,12 +385,29 @@ class ImapClientsIT {
     }
 
     private static Path fetchmailrc(String tls, int port, Path trusted, String keep, Path mbox) throws Exception {
+        return fetchmailrc("IMAP", "fay", tls, port, trusted, keep, mbox);
+    }
+
+    private static Path fetchmailrc(String protocol, String local, String tls, int port, Path trusted, String keep,
+            Path mbox) throws Exception {
         Path rc = athena.home().resolve("fetchmailrc");
-        Files.writeString(rc, "set no syslog\npoll localhost protocol IMAP port " + port + " timeout 30\n"
-                + "  user \"fay@example.org\" password \"fay-pw\" " + tls + " sslcertck sslcertfile \"" + trusted
-                + "\"\n  mda \"cat >> " + mbox + "\" " + keep + "\n");
+        Files.writeString(rc, "set no syslog\npoll localhost protocol " + protocol + " port " + port + " timeout 30\n"
+                + "  user \"" + local + "@example.org\" password \"" + local + "-pw\" " + tls
+                + " sslcertck sslcertfile \"" + trusted + "\"\n  mda \"cat >> " + mbox + "\" " + keep + "\n");
         Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-------"));
         return rc;
+    }
+
+    @Test
+    void fetchmailVerifiesThePop3ListenersCertificateToo() throws Exception {
+        Required.tool("/usr/bin/fetchmail", "fetchmail as a POP3 client");
+        user("pia");
+        smtp("pia", "p1", "p2");
+        Path mbox = athena.home().resolve("pia.mbox");
+        Exec.Result r = fetchmail(fetchmailrc("POP3", "pia", "ssl", pop3s, ca.caFile(), "nokeep", mbox));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(List.of("p1", "p2"), fetched(mbox));
+        assertEquals(List.of(), athena.messages(athena.inbox("pia", "example.org")), "fetched and deleted");
     }
 
     private static Exec.Result fetchmail(Path rc) throws Exception {
