@@ -33,30 +33,7 @@ public final class Search implements ImapCommand {
     @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         Selected sel = s.selected();
-        SearchContext context = new SearchContext() {
-            @Override
-            public SearchKey messageNumbers(SequenceSet set) {
-                return new SearchKey.Uids(sel.uidsOf(set.resolve(sel.exists(), UidSet.empty())));
-            }
-
-            @Override
-            public SearchKey uids(SequenceSet set) {
-                return new SearchKey.Uids(sel.known(set.resolve(Math.max(1, sel.lastUid()), UidSet.empty())));
-            }
-
-            @Override
-            public SearchKey recent(boolean recent) {
-                UidSet.Builder b = new UidSet.Builder();
-                for (long u : sel.all()) {
-                    if (sel.recent(u)) {
-                        b.add(u);
-                    }
-                }
-                SearchKey k = new SearchKey.Uids(b.build());
-                return recent ? k : new SearchKey.Not(k);
-            }
-        };
-        SearchRequest q = new SearchParser(context, 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
+        SearchRequest q = new SearchParser(context(sel), 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
         UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
         if (q.extended()) {
             StringBuilder sb = new StringBuilder("* ESEARCH (TAG \"" + r.tag() + "\")" + (r.uid() ? " UID" : ""));
@@ -89,6 +66,33 @@ public final class Search implements ImapCommand {
         }
         s.sync(r.uid());
         s.reply(r.tag() + " OK SEARCH completed");
+    }
+
+    /** Message numbers, UIDs and \Recent as this session sees them (SEARCH, SORT, THREAD). */
+    static SearchContext context(Selected sel) {
+        return new SearchContext() {
+            @Override
+            public SearchKey messageNumbers(SequenceSet set) {
+                return new SearchKey.Uids(sel.uidsOf(set.resolve(sel.exists(), UidSet.empty())));
+            }
+
+            @Override
+            public SearchKey uids(SequenceSet set) {
+                return new SearchKey.Uids(sel.known(set.resolve(Math.max(1, sel.lastUid()), UidSet.empty())));
+            }
+
+            @Override
+            public SearchKey recent(boolean recent) {
+                UidSet.Builder b = new UidSet.Builder();
+                for (long u : sel.all()) {
+                    if (sel.recent(u)) {
+                        b.add(u);
+                    }
+                }
+                SearchKey k = new SearchKey.Uids(b.build());
+                return recent ? k : new SearchKey.Not(k);
+            }
+        };
     }
 
     private static UidSet numbers(Selected sel, UidSet uids) {
