@@ -51,10 +51,12 @@ import org.postrider.imap.command.Noop;
 import org.postrider.imap.command.Rename;
 import org.postrider.imap.command.Search;
 import org.postrider.imap.command.Select;
+import org.postrider.imap.command.Sort;
 import org.postrider.imap.command.StartTls;
 import org.postrider.imap.command.Status;
 import org.postrider.imap.command.Store;
 import org.postrider.imap.command.Subscribe;
+import org.postrider.imap.command.ThreadCmd;
 import org.postrider.imap.parse.ImapLimits;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.ListenerConfig;
@@ -104,7 +106,8 @@ public class ImapService implements SessionHandler {
                 new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
                 new Copy(), new Move(), new Authenticate(), new Create(), new Delete(), new Rename(),
                 new Subscribe(true), new Subscribe(false), new Status(), new Namespace(), new Id(), new Enable(),
-                new Check(), new GetQuota(), new GetQuotaRoot(), new SetQuota(), new Compress())) {
+                new Check(), new GetQuota(), new GetQuotaRoot(), new SetQuota(), new Compress(), new Sort(),
+                new ThreadCmd())) {
             commands.put(c.name(), c);
         }
         this.hints = context.registerService(StoreListener.class, this::changed, null);

@@ -57,36 +57,7 @@ public final class Search implements ImapCommand {
 
     private static void search(ImapSession s, ImapRequest r, Selected sel)
             throws IOException, ImapSyntaxException, StoreException {
-        SearchContext context = new SearchContext() {
-            @Override
-            public SearchKey messageNumbers(SequenceSet set) {
-                if (set.saved()) {
-                    return new SearchKey.Uids(sel.saved());
-                }
-                return new SearchKey.Uids(sel.uidsOf(set.resolve(sel.exists(), UidSet.empty())));
-            }
-
-            @Override
-            public SearchKey uids(SequenceSet set) {
-                if (set.saved()) {
-                    return new SearchKey.Uids(sel.saved());
-                }
-                return new SearchKey.Uids(sel.known(set.resolve(Math.max(1, sel.lastUid()), UidSet.empty())));
-            }
-
-            @Override
-            public SearchKey recent(boolean recent) {
-                UidSet.Builder b = new UidSet.Builder();
-                for (long u : sel.all()) {
-                    if (sel.recent(u)) {
-                        b.add(u);
-                    }
-                }
-                SearchKey k = new SearchKey.Uids(b.build());
-                return recent ? k : new SearchKey.Not(k);
-            }
-        };
-        SearchRequest q = new SearchParser(context, 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
+        SearchRequest q = new SearchParser(context(sel), 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
         UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
         Set<SearchRequest.ReturnOption> options = q.returnOptions();
         if (options != null && options.contains(SearchRequest.ReturnOption.SAVE)) {
@@ -151,6 +122,39 @@ public final class Search implements ImapCommand {
         return args.size() > 1 && args.get(0) instanceof org.postrider.imap.parse.ImapToken.Atom a && a.is("RETURN")
                 && args.get(1) instanceof org.postrider.imap.parse.ImapToken.ListOf l
                 && l.items().stream().anyMatch(t -> t instanceof org.postrider.imap.parse.ImapToken.Atom o && o.is("SAVE"));
+    }
+
+    /** Message numbers, UIDs and \Recent as this session sees them (SEARCH, SORT, THREAD). */
+    static SearchContext context(Selected sel) {
+        return new SearchContext() {
+            @Override
+            public SearchKey messageNumbers(SequenceSet set) {
+                if (set.saved()) {
+                    return new SearchKey.Uids(sel.saved());
+                }
+                return new SearchKey.Uids(sel.uidsOf(set.resolve(sel.exists(), UidSet.empty())));
+            }
+
+            @Override
+            public SearchKey uids(SequenceSet set) {
+                if (set.saved()) {
+                    return new SearchKey.Uids(sel.saved());
+                }
+                return new SearchKey.Uids(sel.known(set.resolve(Math.max(1, sel.lastUid()), UidSet.empty())));
+            }
+
+            @Override
+            public SearchKey recent(boolean recent) {
+                UidSet.Builder b = new UidSet.Builder();
+                for (long u : sel.all()) {
+                    if (sel.recent(u)) {
+                        b.add(u);
+                    }
+                }
+                SearchKey k = new SearchKey.Uids(b.build());
+                return recent ? k : new SearchKey.Not(k);
+            }
+        };
     }
 
     private static UidSet numbers(Selected sel, UidSet uids) {

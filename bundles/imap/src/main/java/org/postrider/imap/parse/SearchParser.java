@@ -39,11 +39,22 @@ public final class SearchParser {
         String charset = null;
         if (r.peekAtom("CHARSET")) {
             r.next();
-            charset = r.astring().toUpperCase(Locale.ROOT);
-            if (!charset.equals("US-ASCII") && !charset.equals("UTF-8")) {
-                throw new ImapSyntaxException(BADCHARSET, "unsupported charset");
-            }
+            charset = charset(r);
         }
+        return new SearchRequest(criteria(r), charset, options);
+    }
+
+    /** A charset name (astring), upper-cased; refused with {@link #BADCHARSET} unless answered. */
+    public static String charset(ArgReader r) throws ImapSyntaxException {
+        String charset = r.astring().toUpperCase(Locale.ROOT);
+        if (!charset.equals("US-ASCII") && !charset.equals("UTF-8")) {
+            throw new ImapSyntaxException(BADCHARSET, "unsupported charset");
+        }
+        return charset;
+    }
+
+    /** One or more search keys up to the end of the arguments (SEARCH, SORT, THREAD), as one key. */
+    public SearchKey criteria(ArgReader r) throws ImapSyntaxException {
         if (!r.hasNext()) {
             throw new ImapSyntaxException("missing search criteria");
         }
@@ -51,10 +62,10 @@ public final class SearchParser {
         while (r.hasNext()) {
             keys.add(key(r, 0));
         }
-        return new SearchRequest(keys.size() == 1 ? keys.get(0) : new SearchKey.And(keys), charset, options);
+        return keys.size() == 1 ? keys.get(0) : new SearchKey.And(keys);
     }
 
-    private static Set<SearchRequest.ReturnOption> returnOptions(ImapToken.ListOf list) throws ImapSyntaxException {
+    static Set<SearchRequest.ReturnOption> returnOptions(ImapToken.ListOf list) throws ImapSyntaxException {
         Set<SearchRequest.ReturnOption> options = EnumSet.noneOf(SearchRequest.ReturnOption.class);
         for (ImapToken t : list.items()) {
             if (!(t instanceof ImapToken.Atom a)) {
