@@ -85,6 +85,11 @@ public final class Selected {
         return l;
     }
 
+    /** Whether expunges are held back, not yet told. */
+    public boolean holdsExpunges() {
+        return !held.isEmpty();
+    }
+
     /** Whether the store expunged this message while the client was not yet told. */
     public boolean expungedMeanwhile(long uid) {
         return held.contains(uid);
