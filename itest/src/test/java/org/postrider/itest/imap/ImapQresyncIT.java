@@ -30,7 +30,9 @@ import org.postrider.itest.harness.Instances;
  * speaks it: a client that knew the mailbox comes back after another session changed flags,
  * expunged messages and new mail came by SMTP and APPEND, and hears exactly what vanished and
  * exactly what changed, after which its view is a fresh SELECT's; expunges by another session
- * reach a QRESYNC session as VANISHED at NOOP and while it idles.
+ * reach a QRESYNC session as VANISHED at NOOP and while it idles; when the store has lost its
+ * record of expunges (index rebuilt) the answer is a superset of absent UIDs, never a message
+ * that is there, narrowed by the client's seq-match-data.
  */
 class ImapQresyncIT {
     @RegisterExtension
@@ -198,6 +200,78 @@ class ImapQresyncIT {
             List<String> fresh = b.ok("s2", "EXAMINE INBOX");
             assertEquals(code(fresh, "HIGHESTMODSEQ"), Long.parseLong(m.group(1)));
             assertEquals(1, exists(fresh));
+        }
+    }
+
+    @Test
+    void afterTheStoreForgotTheExpungesTheAnswerIsASupersetNarrowedBySeqMatchDataNeverAMessageThatIsThere()
+            throws Exception {
+        athena.admin("dir:user-add", "sage@example.org", "sage-pw").ok();
+        for (int i = 1; i <= 6; i++) {
+            deliverQueued("sage", "s" + i);
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+        try (Client b = Client.login("sage")) { // expunged before the client's MODSEQ: it knows
+            b.ok("s", "SELECT INBOX");
+            b.ok("d", "UID STORE 2 +FLAGS (\\Deleted)");
+            b.ok("x", "EXPUNGE");
+        }
+        long uidValidity;
+        long known;
+        Map<Long, TreeSet<String>> cache;
+        try (Client a = Client.login("sage")) {
+            List<String> sel = a.ok("s", "SELECT INBOX");
+            uidValidity = code(sel, "UIDVALIDITY");
+            known = code(sel, "HIGHESTMODSEQ");
+            cache = flags(a.ok("f", "UID FETCH 1:* (FLAGS)"));
+            assertEquals(List.of(1L, 3L, 4L, 5L, 6L), List.copyOf(cache.keySet()));
+        }
+        try (Client b = Client.login("sage")) { // expunged after it: the client must hear of it
+            b.ok("s", "SELECT INBOX");
+            b.ok("f", "UID STORE 3 +FLAGS (\\Flagged)");
+            b.ok("d", "UID STORE 5 +FLAGS (\\Deleted)");
+            b.ok("x", "EXPUNGE");
+        }
+        athena.stop();
+        Files.delete(athena.inbox("sage", "example.org").resolve("postrider-index")); // the expunge records with it
+        athena.start();
+
+        TreeMap<Long, TreeSet<String>> fresh;
+        try (Client c = Client.login("sage")) {
+            List<String> sel = c.ok("s", "EXAMINE INBOX");
+            assertEquals(uidValidity, code(sel, "UIDVALIDITY"), "the rebuilt index keeps the UIDs");
+            fresh = flags(c.ok("f", "UID FETCH 1:* (FLAGS)"));
+        }
+        assertEquals(List.of(1L, 3L, 4L, 6L), List.copyOf(fresh.keySet()));
+
+        try (Client a = Client.login("sage")) {
+            a.ok("e", "ENABLE QRESYNC");
+            List<String> sel = a.ok("q1", "SELECT INBOX (QRESYNC (" + uidValidity + " " + known + "))");
+            List<String> vanished = sel.stream().filter(l -> l.startsWith("* VANISHED")).toList();
+            assertEquals(1, vanished.size(), sel::toString);
+            assertTrue(vanished.getFirst().startsWith("* VANISHED (EARLIER) "), sel::toString);
+            List<Long> gone = vanished(vanished.getFirst());
+            assertTrue(gone.contains(5L), "what vanished since: " + gone);
+            for (long uid : fresh.keySet()) {
+                assertTrue(!gone.contains(uid), "a message that is there is never told vanished: " + gone);
+            }
+            long uidNext = code(sel, "UIDNEXT");
+            assertTrue(gone.stream().allMatch(u -> u >= 1 && u < uidNext), "below UIDNEXT: " + gone);
+            // every message is told (the rebuild gave each a new MODSEQ): the client's view is a fresh SELECT's
+            gone.forEach(cache::remove);
+            Map<Long, TreeSet<String>> changed = flags(sel);
+            assertEquals(fresh.keySet(), changed.keySet());
+            cache.putAll(changed);
+            cache.values().forEach(f -> f.remove("\\Recent"));
+            assertEquals(fresh, cache);
+
+            assertTrue(gone.contains(2L), "the store no longer knows 2 vanished before the client's MODSEQ: " + gone);
+
+            // the client's message numbers 1:3 were UIDs 1,3,4 and still are: nothing at or below 4 vanished
+            List<String> narrowed = a.ok("q2", "EXAMINE INBOX (QRESYNC (" + uidValidity + " " + known
+                    + " (1:3 1,3:4)))").stream().filter(l -> l.startsWith("* VANISHED")).toList();
+            assertEquals(1, narrowed.size());
+            assertEquals(gone.stream().filter(u -> u > 4).toList(), vanished(narrowed.getFirst()), narrowed::toString);
         }
     }
 
