@@ -155,9 +155,10 @@ class ImapQresyncIT {
     }
 
     @Test
-    void anotherSessionsExpungesReachAQresyncSessionAsVanishedAtNoopAndWhileIdling() throws Exception {
+    void expungesReachAQresyncSessionAsVanishedAtNoopWhileIdlingAndAfterItsOwnExpungeMoveAndClose()
+            throws Exception {
         athena.admin("dir:user-add", "rhea@example.org", "rhea-pw").ok();
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 1; i <= 6; i++) {
             deliverQueued("rhea", "r" + i);
         }
         athena.awaitQueueEmpty(Duration.ofSeconds(30));
@@ -199,7 +200,30 @@ class ImapQresyncIT {
             assertTrue(m.find(), ex::toString);
             List<String> fresh = b.ok("s2", "EXAMINE INBOX");
             assertEquals(code(fresh, "HIGHESTMODSEQ"), Long.parseLong(m.group(1)));
-            assertEquals(1, exists(fresh));
+            assertEquals(2, exists(fresh));
+
+            // MOVE: VANISHED and HIGHESTMODSEQ likewise (RFC 6851 4.4)
+            List<String> mv = a.ok("m", "UID MOVE 3,6 Archive");
+            assertTrue(mv.contains("* VANISHED 3,6") && mv.stream().noneMatch(l -> l.contains("EXPUNGE")), mv::toString);
+            m = Pattern.compile("^m OK \\[HIGHESTMODSEQ (\\d+)] ").matcher(mv.getLast());
+            assertTrue(m.find(), mv::toString);
+            assertEquals(code(b.ok("s3", "EXAMINE INBOX"), "HIGHESTMODSEQ"), Long.parseLong(m.group(1)));
+
+            // CLOSE: the new HIGHESTMODSEQ only when nothing happened that the client was not told
+            a.ok("s4", "SELECT Archive");
+            a.ok("d4", "STORE 1 +FLAGS (\\Deleted)");
+            b.ok("s5", "SELECT Archive");
+            b.ok("f5", "STORE 2 +FLAGS (\\Flagged)"); // not yet told to a
+            List<String> close = a.ok("cl", "CLOSE");
+            assertEquals("cl OK CLOSE completed", close.getLast(), "a resync from it would miss the flag change");
+            a.ok("s6", "SELECT Archive");
+            a.ok("d6", "STORE 1 +FLAGS (\\Deleted)");
+            close = a.ok("cl2", "CLOSE");
+            m = Pattern.compile("^cl2 OK \\[HIGHESTMODSEQ (\\d+)] ").matcher(close.getLast());
+            assertTrue(m.find(), close::toString);
+            List<String> archive = b.ok("s7", "EXAMINE Archive");
+            assertEquals(code(archive, "HIGHESTMODSEQ"), Long.parseLong(m.group(1)));
+            assertEquals(0, exists(archive));
         }
     }
 
