@@ -52,11 +52,7 @@ class ImapQresyncIT {
 
     @Test
     void aReconnectingClientHearsExactlyWhatChangedAndThenSeesWhatAFreshSelectSees() throws Exception {
-        athena.admin("dir:user-add", "quinn@example.org", "quinn-pw").ok();
-        for (int i = 1; i <= 6; i++) {
-            deliverQueued("quinn", "m" + i);
-        }
-        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+        mailbox("quinn", 6);
 
         // session A learns the mailbox, notes UIDVALIDITY and HIGHESTMODSEQ, and goes away
         long uidValidity;
@@ -157,11 +153,7 @@ class ImapQresyncIT {
     @Test
     void expungesReachAQresyncSessionAsVanishedAtNoopWhileIdlingAndAfterItsOwnExpungeMoveAndClose()
             throws Exception {
-        athena.admin("dir:user-add", "rhea@example.org", "rhea-pw").ok();
-        for (int i = 1; i <= 6; i++) {
-            deliverQueued("rhea", "r" + i);
-        }
-        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+        mailbox("rhea", 6);
         try (Client a = Client.login("rhea"); Client b = Client.login("rhea")) {
             a.ok("e", "ENABLE QRESYNC");
             a.ok("s", "SELECT INBOX");
@@ -230,11 +222,7 @@ class ImapQresyncIT {
     @Test
     void afterTheStoreForgotTheExpungesTheAnswerIsASupersetNarrowedBySeqMatchDataNeverAMessageThatIsThere()
             throws Exception {
-        athena.admin("dir:user-add", "sage@example.org", "sage-pw").ok();
-        for (int i = 1; i <= 6; i++) {
-            deliverQueued("sage", "s" + i);
-        }
-        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+        mailbox("sage", 6);
         try (Client b = Client.login("sage")) { // expunged before the client's MODSEQ: it knows
             b.ok("s", "SELECT INBOX");
             b.ok("d", "UID STORE 2 +FLAGS (\\Deleted)");
@@ -300,6 +288,15 @@ class ImapQresyncIT {
     }
 
     // ---- helpers
+
+    /** A user whose INBOX holds {@code messages} messages, UIDs 1 to {@code messages}. */
+    private static void mailbox(String local, int messages) throws Exception {
+        athena.admin("dir:user-add", local + "@example.org", local + "-pw").ok();
+        for (int i = 1; i <= messages; i++) {
+            deliverQueued(local, "m" + i);
+        }
+        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+    }
 
     private static void deliverQueued(String local, String name) throws Exception {
         Path p = athena.home().resolve(local + "-" + name + ".eml");
