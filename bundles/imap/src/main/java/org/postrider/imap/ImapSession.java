@@ -472,7 +472,7 @@ public final class ImapSession extends CommandLoop {
             return false;
         }
         Changes c = store().changesSince(s.ref(), s.modSeq());
-        s.holdExpunged(s.known(c.vanished()));
+        s.holdExpunged(s.known(c.vanished()), s.modSeq());
         boolean expunged = false;
         if (expunges) {
             UidSet.Builder vanished = new UidSet.Builder();
@@ -506,6 +506,9 @@ public final class ImapSession extends CommandLoop {
             }
         }
         s.modSeq(c.highestModSeq());
+        if (qresync && s.holdsExpunges()) { // RFC 7162 3.2: MODSEQs above them were told; resuming starts below
+            reply("* OK [HIGHESTMODSEQ " + s.heldSince() + "] expunges not yet told");
+        }
         return expunged;
     }
 

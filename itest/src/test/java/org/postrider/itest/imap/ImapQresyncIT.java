@@ -156,13 +156,32 @@ class ImapQresyncIT {
         mailbox("rhea", 6);
         try (Client a = Client.login("rhea"); Client b = Client.login("rhea")) {
             a.ok("e", "ENABLE QRESYNC");
-            a.ok("s", "SELECT INBOX");
+            List<String> sel = a.ok("s", "SELECT INBOX");
+            long selected = code(sel, "HIGHESTMODSEQ");
             b.ok("s", "SELECT INBOX");
             b.ok("d", "UID STORE 2 +FLAGS (\\Deleted)");
             b.ok("x", "EXPUNGE");
+            b.ok("f", "UID STORE 3 +FLAGS (\\Flagged)");
+
+            // a FETCH by number may not tell the expunge (RFC 9051 7.5.1) but tells MODSEQs above it: the
+            // HIGHESTMODSEQ a resuming client must start from comes with it, below the expunge (RFC 7162 3.2)
+            List<String> fetched = a.ok("fm", "FETCH 1:* (FLAGS MODSEQ)");
+            assertTrue(fetched.stream().noneMatch(l -> l.contains("VANISHED") || l.contains("EXPUNGE")),
+                    fetched::toString);
+            assertTrue(fetched.stream().anyMatch(l -> l.startsWith("* 3 FETCH") && l.contains("\\Flagged")),
+                    fetched::toString);
+            assertEquals(selected, code(fetched, "HIGHESTMODSEQ"), fetched::toString);
+            try (Client c = Client.login("rhea")) { // resuming from it misses nothing
+                c.ok("e", "ENABLE QRESYNC");
+                List<String> resumed = c.ok("q", "EXAMINE INBOX (QRESYNC (" + code(sel, "UIDVALIDITY")
+                        + " " + selected + "))");
+                assertTrue(resumed.contains("* VANISHED (EARLIER) 2"), resumed::toString);
+                assertEquals(List.of(3L), List.copyOf(flags(resumed).keySet()), resumed::toString);
+            }
             List<String> noop = a.ok("n", "NOOP");
             assertTrue(noop.contains("* VANISHED 2"), noop::toString);
-            assertTrue(noop.stream().noneMatch(l -> l.contains("EXPUNGE")), noop::toString);
+            assertTrue(noop.stream().noneMatch(l -> l.contains("EXPUNGE") || l.contains("HIGHESTMODSEQ")),
+                    noop::toString);
 
             a.send("i IDLE");
             assertTrue(a.line().startsWith("+ "));
@@ -196,7 +215,8 @@ class ImapQresyncIT {
 
             // MOVE: VANISHED and HIGHESTMODSEQ likewise (RFC 6851 4.4)
             List<String> mv = a.ok("m", "UID MOVE 3,6 Archive");
-            assertTrue(mv.contains("* VANISHED 3,6") && mv.stream().noneMatch(l -> l.contains("EXPUNGE")), mv::toString);
+            assertTrue(mv.contains("* VANISHED 3,6") && mv.stream().noneMatch(l -> l.contains("EXPUNGE")),
+                    mv::toString);
             m = Pattern.compile("^m OK \\[HIGHESTMODSEQ (\\d+)] ").matcher(mv.getLast());
             assertTrue(m.find(), mv::toString);
             assertEquals(code(b.ok("s3", "EXAMINE INBOX"), "HIGHESTMODSEQ"), Long.parseLong(m.group(1)));
@@ -308,7 +328,8 @@ class ImapQresyncIT {
     private static void deliverBySmtp(String local, String name) throws Exception {
         try (Socket s = new Socket("127.0.0.1", athena.listenerPort("smtp"))) {
             s.setSoTimeout(15_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             smtp(in, out, null, "220");
             smtp(in, out, "EHLO mx.example.net", "250");
