@@ -60,10 +60,8 @@ public final class Fetch implements ImapCommand {
         MailStore store = s.store();
         if (f.vanished()) { // RFC 7162 3.2.6: before the FETCH responses
             UidSet asked = f.set().resolve(sel.lastUid() == 0 ? 1 : sel.lastUid(), UidSet.empty());
-            UidSet v = Vanished.earlier(sel, store.changesSince(sel.ref(), f.changedSince()).vanished(), asked, 0);
-            if (!v.isEmpty()) {
-                s.reply("* VANISHED (EARLIER) " + v);
-            }
+            Vanished.tellEarlier(s, Vanished.earlier(sel, store.changesSince(sel.ref(), f.changedSince()).vanished(),
+                    asked, 0));
         }
         boolean setsSeen = !sel.readOnly() && f.items().stream().anyMatch(Fetch::setsSeen);
         if (setsSeen) {

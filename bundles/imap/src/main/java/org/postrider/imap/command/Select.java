@@ -111,10 +111,7 @@ public final class Select implements ImapCommand {
         Changes c = store.changesSince(sel.ref(), q.modSeq());
         // an exact answer needs no narrowing; a superset is narrowed by the client's seq-match-data
         long unchanged = c.exact() ? 0 : q.unchangedUpTo(n -> sel.uid((int) n), sel.exists());
-        UidSet vanished = Vanished.earlier(sel, c.vanished(), q.knownUids(), unchanged);
-        if (!vanished.isEmpty()) {
-            s.reply("* VANISHED (EARLIER) " + vanished);
-        }
+        Vanished.tellEarlier(s, Vanished.earlier(sel, c.vanished(), q.knownUids(), unchanged));
         for (MessageMeta m : c.changed()) {
             int n = sel.number(m.uid());
             if (n > 0 && q.known(m.uid())) {

@@ -1,6 +1,8 @@
 package org.postrider.imap.command;
 
+import java.io.IOException;
 import org.postrider.api.store.UidSet;
+import org.postrider.imap.ImapSession;
 import org.postrider.imap.Selected;
 
 /**
@@ -13,7 +15,39 @@ import org.postrider.imap.Selected;
  * of the sets, not by the UIDs in them.
  */
 final class Vanished {
+    /** Ranges in one VANISHED line: a superset over a large folder is told in lines of bounded length. */
+    static final int RANGES_PER_LINE = 1000;
+
     private Vanished() {
+    }
+
+    /** Tells {@code uids} as VANISHED (EARLIER) lines of at most {@link #RANGES_PER_LINE} ranges; nothing when empty. */
+    static void tellEarlier(ImapSession s, UidSet uids) throws IOException {
+        for (String line : lines("* VANISHED (EARLIER) ", uids, RANGES_PER_LINE)) {
+            s.reply(line);
+        }
+    }
+
+    /** {@code prefix} and the set, in lines of at most {@code max} ranges. */
+    static java.util.List<String> lines(String prefix, UidSet uids, int max) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        StringBuilder sb = new StringBuilder(prefix);
+        for (int i = 0; i < uids.rangeCount(); i++) {
+            if (i > 0 && i % max == 0) {
+                lines.add(sb.toString());
+                sb.setLength(prefix.length());
+            } else if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(uids.rangeFrom(i));
+            if (uids.rangeTo(i) != uids.rangeFrom(i)) {
+                sb.append(':').append(uids.rangeTo(i));
+            }
+        }
+        if (!uids.isEmpty()) {
+            lines.add(sb.toString());
+        }
+        return lines;
     }
 
     /**

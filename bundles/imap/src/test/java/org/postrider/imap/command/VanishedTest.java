@@ -53,6 +53,23 @@ class VanishedTest {
         assertEquals("10:20", Vanished.intersect(huge, UidSet.range(10, 20)).toString());
     }
 
+    @Test
+    void aLargeSetIsToldInLinesOfBoundedRanges() {
+        assertEquals(java.util.List.of(), Vanished.lines("* VANISHED ", UidSet.empty(), 2));
+        assertEquals(java.util.List.of("* VANISHED 1:3,5"), Vanished.lines("* VANISHED ", UidSet.of(1, 2, 3, 5), 2));
+        assertEquals(java.util.List.of("* VANISHED 1,3", "* VANISHED 5,7", "* VANISHED 9:10"),
+                Vanished.lines("* VANISHED ", UidSet.of(1, 3, 5, 7, 9, 10), 2));
+        UidSet.Builder b = new UidSet.Builder();
+        for (long u = 1; u <= 2 * 2500; u += 2) {
+            b.add(u);
+        }
+        java.util.List<String> lines = Vanished.lines("* VANISHED (EARLIER) ", b.build(), Vanished.RANGES_PER_LINE);
+        assertEquals(3, lines.size());
+        assertEquals(b.build(), UidSet.of(lines.stream()
+                .flatMap(l -> java.util.Arrays.stream(l.substring(21).split(",")))
+                .map(Long::valueOf).toList()));
+    }
+
     private static TreeSet<Long> random(Random r) {
         TreeSet<Long> s = new TreeSet<>();
         int n = r.nextInt(12);
