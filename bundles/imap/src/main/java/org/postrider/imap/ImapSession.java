@@ -476,16 +476,22 @@ public final class ImapSession extends CommandLoop {
         boolean expunged = false;
         if (expunges) {
             UidSet.Builder vanished = new UidSet.Builder();
+            int pending = 0;
             for (long uid : s.takeHeld()) { // in UID order
                 int n = s.remove(uid);
                 if (n > 0 && qresync) {
                     vanished.add(uid);
+                    if (++pending == 1000) { // lines of bounded length
+                        reply("* VANISHED " + vanished.build());
+                        vanished = new UidSet.Builder();
+                        pending = 0;
+                    }
                 } else if (n > 0) {
                     reply("* " + n + " EXPUNGE");
                 }
                 expunged |= n > 0;
             }
-            if (qresync && expunged) {
+            if (pending > 0) {
                 reply("* VANISHED " + vanished.build());
             }
         }

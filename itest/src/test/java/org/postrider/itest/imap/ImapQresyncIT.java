@@ -236,6 +236,33 @@ class ImapQresyncIT {
             List<String> archive = b.ok("s7", "EXAMINE Archive");
             assertEquals(code(archive, "HIGHESTMODSEQ"), Long.parseLong(m.group(1)));
             assertEquals(0, exists(archive));
+
+            // many expunges at once: VANISHED lines of at most 1000 UIDs, together all of them
+            StringBuilder appends = new StringBuilder();
+            String msg = "Subject: bulk\r\n\r\nbulk\r\n";
+            for (int i = 0; i < 1001; i++) {
+                appends.append("ap").append(i).append(" APPEND INBOX {").append(msg.length()).append("+}\r\n")
+                        .append(msg).append("\r\n");
+            }
+            b.out.write(appends.toString().getBytes(StandardCharsets.US_ASCII));
+            b.out.flush();
+            for (int i = 0; i < 1001; i++) {
+                assertTrue(b.untilTagged("ap" + i).getLast().startsWith("ap" + i + " OK"));
+            }
+            a.ok("s8", "SELECT INBOX");
+            b.ok("s9", "SELECT INBOX");
+            b.ok("d9", "STORE 1:* +FLAGS.SILENT (\\Deleted)");
+            b.ok("x9", "EXPUNGE");
+            List<String> bulk = a.ok("n9", "NOOP").stream().filter(l -> l.startsWith("* VANISHED ")).toList();
+            assertTrue(bulk.size() >= 2, bulk::toString);
+            List<Long> all = new ArrayList<>();
+            for (String l : bulk) {
+                List<Long> uids = vanished(l);
+                assertTrue(uids.size() <= 1000, l);
+                all.addAll(uids);
+            }
+            assertEquals(1001, all.size());
+            assertEquals(1001, new TreeSet<>(all).size());
         }
     }
 
@@ -413,7 +440,7 @@ class ImapQresyncIT {
     private static final class Client implements AutoCloseable {
         private final Socket socket;
         private final BufferedReader in;
-        private final OutputStream out;
+        final OutputStream out;
 
         private Client(Socket socket) throws IOException {
             this.socket = socket;
