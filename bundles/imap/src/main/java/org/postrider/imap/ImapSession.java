@@ -53,6 +53,8 @@ public final class ImapSession extends CommandLoop {
     private OutputStream streamedOut;
     private boolean utf8;
     private boolean rev2;
+    /** ENABLE QRESYNC (RFC 7162 3.2.3): expunges are told as VANISHED, SELECT takes QRESYNC. */
+    private boolean qresync;
     /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean idle;
@@ -313,6 +315,14 @@ public final class ImapSession extends CommandLoop {
         utf8 = true;
     }
 
+    public boolean qresync() {
+        return qresync;
+    }
+
+    public void enableQresync() {
+        qresync = true;
+    }
+
     public void reply(String line) throws IOException {
         connection.reply(line);
     }
@@ -457,29 +467,45 @@ public final class ImapSession extends CommandLoop {
     /**
      * Tells the client what changed in the selected mailbox since it last heard: new messages
      * (EXISTS), flag changes (FETCH), and, where {@code expunges} allows, expunged ones
-     * (EXPUNGE, highest number first is not needed: each is numbered as the client counts).
+     * (EXPUNGE, highest number first is not needed: each is numbered as the client counts;
+     * after ENABLE QRESYNC one VANISHED of their UIDs instead, RFC 7162 3.2.10). Returns
+     * whether it told of an expunge.
      */
-    public void sync(boolean expunges) throws IOException, StoreException {
-        sync(expunges, java.util.Map.of());
+    public boolean sync(boolean expunges) throws IOException, StoreException {
+        return sync(expunges, java.util.Map.of());
     }
 
     /**
      * As {@link #sync(boolean)}, leaving out the flag changes this session's own command has
      * just answered ({@code told}: UID to the MODSEQ it reported).
      */
-    public void sync(boolean expunges, java.util.Map<Long, Long> told) throws IOException, StoreException {
+    public boolean sync(boolean expunges, java.util.Map<Long, Long> told) throws IOException, StoreException {
         Selected s = selected;
         if (s == null) {
-            return;
+            return false;
         }
         Changes c = store().changesSince(s.ref(), s.modSeq());
-        s.holdExpunged(s.known(c.vanished()));
+        s.holdExpunged(s.known(c.vanished()), s.modSeq());
+        boolean expunged = false;
         if (expunges) {
-            for (long uid : s.takeHeld()) {
+            UidSet.Builder vanished = new UidSet.Builder();
+            int pending = 0;
+            for (long uid : s.takeHeld()) { // in UID order
                 int n = s.remove(uid);
-                if (n > 0) {
+                if (n > 0 && qresync) {
+                    vanished.add(uid);
+                    if (++pending == 1000) { // lines of bounded length
+                        reply("* VANISHED " + vanished.build());
+                        vanished = new UidSet.Builder();
+                        pending = 0;
+                    }
+                } else if (n > 0) {
                     reply("* " + n + " EXPUNGE");
                 }
+                expunged |= n > 0;
+            }
+            if (pending > 0) {
+                reply("* VANISHED " + vanished.build());
             }
         }
         int before = s.exists();
@@ -499,6 +525,10 @@ public final class ImapSession extends CommandLoop {
             }
         }
         s.modSeq(c.highestModSeq());
+        if (qresync && s.holdsExpunges()) { // RFC 7162 3.2: MODSEQs above them were told; resuming starts below
+            reply("* OK [HIGHESTMODSEQ " + s.heldSince() + "] expunges not yet told");
+        }
+        return expunged;
     }
 
     /** A message's flags as IMAP writes them, \Recent where it is for this session. */

@@ -76,8 +76,20 @@ public final class Selected {
         return i < 0 ? 0 : i + 1;
     }
 
-    void holdExpunged(UidSet gone) {
+    /** The MODSEQ the client was up to when the expunges now held back began: below each of theirs. */
+    private long heldSince;
+
+    /** Holds back expunges; {@code upTo} is the MODSEQ the client was told everything up to. */
+    void holdExpunged(UidSet gone, long upTo) {
+        if (held.isEmpty() && !gone.isEmpty()) {
+            heldSince = upTo;
+        }
         gone.forEach(held::add);
+    }
+
+    /** While expunges are held back: the MODSEQ a client may resume from without missing them. */
+    public long heldSince() {
+        return heldSince;
     }
 
     /** The expunges held back, to be told now, in UID order (each numbered as the client counts after the ones before). */
@@ -85,6 +97,11 @@ public final class Selected {
         java.util.List<Long> l = new java.util.ArrayList<>(held);
         held.clear();
         return l;
+    }
+
+    /** Whether expunges are held back, not yet told. */
+    public boolean holdsExpunges() {
+        return !held.isEmpty();
     }
 
     /** Whether the store expunged this message while the client was not yet told. */

@@ -10,7 +10,8 @@ import org.postrider.imap.parse.ImapSyntaxException;
 /**
  * ENABLE (RFC 5161, in the authenticated state only as RFC 9051 6.3.1 says): UTF8=ACCEPT
  * (RFC 6855) switches mailbox names and strings to UTF-8; CONDSTORE is always on here and
- * is acknowledged; anything else is ignored, as RFC 5161 asks.
+ * is acknowledged; QRESYNC (RFC 7162 3.2.3, CONDSTORE with it) lets SELECT resynchronize and
+ * tells expunges as VANISHED; anything else is ignored, as RFC 5161 asks.
  */
 public final class Enable implements ImapCommand {
     @Override
@@ -25,7 +26,7 @@ public final class Enable implements ImapCommand {
 
     @Override
     public String capability(ImapSession session) {
-        return "ENABLE UTF8=ACCEPT";
+        return "ENABLE UTF8=ACCEPT QRESYNC";
     }
 
     @Override
@@ -37,6 +38,7 @@ public final class Enable implements ImapCommand {
         StringBuilder enabled = new StringBuilder("* ENABLED");
         boolean condstore = false;
         boolean utf8 = false;
+        boolean qresync = false;
         while (a.hasNext()) {
             String cap = a.atom();
             if (cap.equalsIgnoreCase("UTF8=ACCEPT") && !utf8) {
@@ -48,6 +50,12 @@ public final class Enable implements ImapCommand {
             } else if (cap.equalsIgnoreCase("IMAP4rev2") && !s.rev2()) {
                 s.enableRev2();
                 enabled.append(" IMAP4rev2");
+            } else if (cap.equalsIgnoreCase("QRESYNC") && !qresync) {
+                qresync = true;
+                if (!s.qresync()) {
+                    s.enableQresync();
+                    enabled.append(" QRESYNC");
+                }
             } else if (cap.equalsIgnoreCase("CONDSTORE") && !condstore) {
                 condstore = true;
                 enabled.append(" CONDSTORE");

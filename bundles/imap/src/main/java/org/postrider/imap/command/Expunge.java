@@ -13,7 +13,10 @@ import org.postrider.imap.parse.ImapRequest;
 import org.postrider.imap.parse.ImapSyntaxException;
 import org.postrider.imap.parse.SequenceSet;
 
-/** EXPUNGE and UID EXPUNGE (RFC 9051 6.4.3, 6.4.9): removes the \Deleted messages (of the set). */
+/**
+ * EXPUNGE and UID EXPUNGE (RFC 9051 6.4.3, 6.4.9): removes the \Deleted messages (of the set);
+ * after ENABLE QRESYNC they are told as VANISHED and the new HIGHESTMODSEQ comes with the OK.
+ */
 public final class Expunge implements ImapCommand {
     @Override
     public String name() {
@@ -37,16 +40,22 @@ public final class Expunge implements ImapCommand {
             return;
         }
         expungeDeleted(s, within);
-        s.sync(true);
-        s.reply(r.tag() + " OK EXPUNGE completed");
+        boolean told = s.sync(true);
+        s.reply(r.tag() + " OK " + highestModSeq(s, told) + "EXPUNGE completed");
     }
 
-    /** Removes the \Deleted messages among {@code within} from the store. */
-    static void expungeDeleted(ImapSession s, UidSet within) throws StoreException {
+    /**
+     * "[HIGHESTMODSEQ n] " for the tagged OK of a command that told of expunges after ENABLE
+     * QRESYNC (RFC 7162 3.2.7, RFC 6851 4.4 for MOVE): the MODSEQ the client is now up to.
+     */
+    static String highestModSeq(ImapSession s, boolean expunged) {
+        return expunged && s.qresync() ? "[HIGHESTMODSEQ " + s.selected().modSeq() + "] " : "";
+    }
+
+    /** Removes the \Deleted messages among {@code within} from the store; returns those removed. */
+    static UidSet expungeDeleted(ImapSession s, UidSet within) throws StoreException {
         Selected sel = s.selected();
         UidSet deleted = s.store().search(sel.ref(), new SearchKey.HasFlag(Flag.DELETED, true), within);
-        if (!deleted.isEmpty()) {
-            s.store().expunge(sel.ref(), deleted);
-        }
+        return deleted.isEmpty() ? deleted : s.store().expunge(sel.ref(), deleted);
     }
 }

@@ -52,9 +52,17 @@ public final class Fetch implements ImapCommand {
     @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         FetchRequest f = FetchParser.parse(r.args(), r.uid(), SequenceSet.DEFAULT_MAX_RANGES);
+        if (f.vanished() && !s.qresync()) {
+            throw new ImapSyntaxException("VANISHED needs ENABLE QRESYNC first");
+        }
         Selected sel = s.selected();
         UidSet uids = s.resolve(f.set(), r.uid());
         MailStore store = s.store();
+        if (f.vanished()) { // RFC 7162 3.2.6: before the FETCH responses
+            UidSet asked = f.set().resolve(sel.lastUid() == 0 ? 1 : sel.lastUid(), UidSet.empty());
+            Vanished.tellEarlier(s, Vanished.earlier(sel, store.changesSince(sel.ref(), f.changedSince()).vanished(),
+                    asked, 0));
+        }
         boolean setsSeen = !sel.readOnly() && f.items().stream().anyMatch(Fetch::setsSeen);
         if (setsSeen) {
             store.changeFlags(sel.ref(), uids, FlagChange.ADD, Set.of(Flag.SEEN), Set.of(), -1);

@@ -45,7 +45,7 @@ public final class Move implements ImapCommand {
         if (!copyUid.isEmpty()) {
             s.reply("* OK " + copyUid + "moved");
         }
-        s.sync(true);
-        s.reply(r.tag() + " OK MOVE completed");
+        boolean told = s.sync(true);
+        s.reply(r.tag() + " OK " + Expunge.highestModSeq(s, told) + "MOVE completed");
     }
 }

@@ -127,6 +127,25 @@ public final class SequenceSet {
     }
 
     /**
+     * Whether the set is written in ascending order, as RFC 7162 3.2.5.2 wants the two sets of
+     * QRESYNC's seq-match-data: no {@code *} or {@code $}, each range low to high and above
+     * the one before, so the n-th number of one set pairs with the n-th of the other.
+     */
+    public boolean ascending() {
+        if (saved) {
+            return false;
+        }
+        long last = 0;
+        for (int i = 0; i < ranges.length; i += 2) {
+            if (ranges[i] == STAR || ranges[i + 1] == STAR || ranges[i] > ranges[i + 1] || ranges[i] <= last) {
+                return false;
+            }
+            last = ranges[i + 1];
+        }
+        return true;
+    }
+
+    /**
      * The numbers, with {@code *} as {@code max} (the largest UID or message number in
      * use; "n:*" with n above it is "max:n", as RFC 9051 6.4.8 says), and 0 never included
      * (when the mailbox is empty {@code *} is 0 and stands for nothing). {@code savedResult}

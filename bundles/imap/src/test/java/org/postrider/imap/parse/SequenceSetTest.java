@@ -55,4 +55,14 @@ class SequenceSetTest {
         assertTrue(SequenceSet.looksLike("$"));
         assertTrue(!SequenceSet.looksLike("ALL"));
     }
+
+    @Test
+    void ascendingIsAsWritten() throws ImapSyntaxException {
+        for (String up : new String[] {"1", "1:3", "1:3,5", "1,3:4,7:9"}) {
+            assertTrue(SequenceSet.parse(up, 100).ascending(), up);
+        }
+        for (String not : new String[] {"3:1", "2,1", "1:3,3", "1:3,2:5", "*", "1:*", "$"}) {
+            assertTrue(!SequenceSet.parse(not, 100).ascending(), not);
+        }
+    }
 }
