@@ -201,6 +201,7 @@ final class FolderTree {
             }
             Path fdir = FolderNames.folderDir(dir, name);
             store.forget(user, fdir);
+            MaildirFolder.step.at("delete-closed");
             retire(dir, fdir);
             try (Stream<Path> all = Files.walk(fdir, 1)) { // sub-folders are siblings (.A.B), not children
                 List<Path> paths = new ArrayList<>(all.toList());

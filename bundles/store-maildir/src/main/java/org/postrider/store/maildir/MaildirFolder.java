@@ -73,8 +73,21 @@ final class MaildirFolder {
         }
     }
 
-    /** For crash tests: told of each step of a transfer ("target-records", "file", "files-moved"). */
-    static volatile java.util.function.Consumer<String> transferStep = step -> { };
+    /**
+     * For failure tests: told of each step of a change, it may throw an IOException (a failing
+     * disk) or an Error (a crash). Steps: "target-records", "file", "files-moved" (copy, move);
+     * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record", "add-file" (append,
+     * delivery); "open-checked" (loading, after the folder was found); "delete-closed" (a
+     * folder's deletion, its open instances closed).
+     */
+    @FunctionalInterface
+    interface Step {
+        void at(String step) throws IOException;
+
+        Step NONE = s -> { };
+    }
+
+    static volatile Step step = Step.NONE;
 
     private final String user;
     private final String name;
@@ -275,6 +288,7 @@ final class MaildirFolder {
         if (!inbox && !Files.isDirectory(dir.resolve("cur"))) {
             throw new StoreException("no folder " + name, false); // deleted or renamed meanwhile
         }
+        step.at("open-checked");
         createDirectories(dir, inbox); // what another tool may have removed (tmp/)
         if (exclusive) {
             osLock = FolderLock.take(dir, FolderLock.WAIT);
@@ -941,6 +955,7 @@ final class MaildirFolder {
                 out.flush();
                 ch.force(true);
             }
+            step.at("add-tmp");
             acquire();
             try {
                 checkValidity(validity);
@@ -957,11 +972,13 @@ final class MaildirFolder {
                 String file = fileFor(base, flags, keywords);
                 // The record first, then the file: see the class comment.
                 synced = null;
+                step.at("add-record");
                 long[] pos = log.append(List.of(IndexLog.added(uid, modSeq, size, date.toEpochMilli(), flags, base,
                         file, keywords)));
                 state.lines++;
                 state.table.put(uid, modSeq, size, date.toEpochMilli(), MessageTable.bits(flags), keywords,
                         MessageTable.key(key), pos[0]);
+                step.at("add-file");
                 DurableFiles.move(tmp, dir.resolve(file));
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
                 maybeCompact();
@@ -1037,11 +1054,13 @@ final class MaildirFolder {
                 if (!file.equals(old)) {
                     DurableFiles.move(dir.resolve(old), dir.resolve(file));
                 }
+                step.at("flag-file");
                 row[1] = ++state.highestModSeq;
                 names.add(file);
                 lines.add(IndexLog.changed(t.uid(r), row[1], f, file, sets.get((int) row[3])));
             }
             if (!lines.isEmpty()) {
+                step.at("flag-records");
                 long[] pos = log.append(lines);
                 state.lines += lines.size();
                 for (int i = 0; i < rows.size(); i++) {
@@ -1084,6 +1103,7 @@ final class MaildirFolder {
                 Path p = pathLocked(uid);
                 Files.deleteIfExists(p);
                 dirs.add(p.getParent());
+                step.at("expunge-file");
             }
             for (Path d : dirs) {
                 DurableFiles.syncDirectory(d);
@@ -1187,7 +1207,7 @@ final class MaildirFolder {
             }
             long[] pos = dst.log.append(lines);
             dst.state.lines += lines.size();
-            transferStep.accept("target-records");
+            step.at("target-records");
             for (int i = 0; i < rows.size(); i++) {
                 int r = rows.get(i);
                 dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
@@ -1199,14 +1219,14 @@ final class MaildirFolder {
                 } else {
                     link(a, b);
                 }
-                transferStep.accept("file");
+                step.at("file");
             }
             DurableFiles.syncDirectory(dst.dir.resolve("cur"));
             if (move) {
                 DurableFiles.syncDirectory(dir.resolve("new"));
                 DurableFiles.syncDirectory(dir.resolve("cur"));
             }
-            transferStep.accept("files-moved");
+            step.at("files-moved");
             List<Long> moved = new ArrayList<>();
             if (move) {
                 for (int r : rows) {
