@@ -113,6 +113,10 @@ final class MaildirFolder {
     private long markModSeq;
     private long markBytes;
     private long markCount;
+    /** A change failed part way and the index was dropped: load it again and reconcile it with the Maildir. */
+    private boolean reload;
+    /** A change is durable but the index in memory may not match the log (its compaction failed): dropped at unlock. */
+    private boolean dropAtUnlock;
 
     /** Where a folder tells of its changes: once per call that changed it, after unlocking. */
     @FunctionalInterface
@@ -176,10 +180,15 @@ final class MaildirFolder {
             return;
         }
         try {
+            boolean again = reload;
             open();
-            mark();
+            reload = false;
+            if (!again) {
+                mark();
+            } // else the marks stay those of the last call, so listeners learn what the reload changed
         } catch (IOException | RuntimeException | StoreException e) {
             state = null;
+            synced = null;
             releaseOsLock();
             lock.unlock();
             if (e instanceof StoreException se) {
@@ -207,6 +216,10 @@ final class MaildirFolder {
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
         long count = state == null ? 0 : state.table.size() - markCount;
         markModSeq = modSeq;
+        if (dropAtUnlock) {
+            dropAtUnlock = false;
+            forgetIndex();
+        }
         footprint = state == null ? 0 : state.table.footprint() + state.tombstones.footprint();
         lock.unlock();
         return () -> {
@@ -271,6 +284,50 @@ final class MaildirFolder {
         releaseOsLock();
     }
 
+    /**
+     * Forgets the index in memory after a change failed part way, when what is in memory may
+     * say what is not on disk or miss what is: the next call loads it again from the log and
+     * reconciles it with the Maildir, as a restart would, instead of serving the stale rows
+     * (FETCH does not look at the Maildir again). Under the lock.
+     */
+    private void drop(String change, Exception e) {
+        LOG.warn("{} in {} {} failed part way; its index is loaded again from disk: {}", change, user, name,
+                e.toString());
+        forgetIndex();
+    }
+
+    private void forgetIndex() {
+        state = null;
+        synced = null;
+        reload = true;
+        footprint = 0;
+        releaseOsLock();
+        usage.stale(user); // the usage told so far may be off by what the failed change did
+    }
+
+    /**
+     * Compacts the log if it has grown, after a change that is durable already: a failure is
+     * not the change's (the caller must not repeat it), only the index is loaded again.
+     */
+    private void compactAfterChange() {
+        try {
+            maybeCompact();
+        } catch (IOException e) {
+            LOG.warn("Compacting the index of {} {} failed; it is loaded again from disk: {}", user, name,
+                    e.toString());
+            dropAtUnlock = true;
+        }
+    }
+
+    /** The mtimes of new/ and cur/, or null (not in sync: the next call lists them) if they cannot be read. */
+    private FileTime[] mtimesOrNull() {
+        try {
+            return mtimes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private void releaseOsLock() {
         if (osLock != null) {
             try {
@@ -299,7 +356,7 @@ final class MaildirFolder {
         if (s != null && s.trusted) {
             state = s;
             reserve(state, 0, 0); // marks of an index of the first releases
-            synced = s.synced;
+            synced = reload ? null : s.synced; // after a failed change, look whatever the mtimes say
             if (!inSync()) {
                 reconcile();
             }
@@ -633,8 +690,8 @@ final class MaildirFolder {
             if (!inSync()) {
                 reconcile();
             }
-        } catch (IOException e) {
-            synced = null;
+        } catch (IOException | RuntimeException e) {
+            drop("reconciling with the Maildir", e);
             throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -651,7 +708,8 @@ final class MaildirFolder {
         try {
             LOG.info("Reindexing {} {} ({} messages)", user, name, state.table.size());
             state = rebuild(state, true);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            drop("reindexing", e);
             throw new StoreException("reindex of " + name + " failed: " + e.getMessage(), true, e);
         } finally {
             release();
@@ -759,7 +817,8 @@ final class MaildirFolder {
                 state.lines++;
             }
             return b.build();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            drop("claiming recent messages", e);
             throw new StoreException("cannot note recent messages of " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -981,9 +1040,13 @@ final class MaildirFolder {
                 step.at("add-file");
                 DurableFiles.move(tmp, dir.resolve(file));
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
-                maybeCompact();
-                synced = quiet ? mtimes() : null;
-                return new long[] {state.uidValidity, uid};
+                long[] added = {state.uidValidity, uid};
+                compactAfterChange();
+                synced = quiet ? mtimesOrNull() : null;
+                return added;
+            } catch (IOException | RuntimeException e) {
+                drop("storing a message", e);
+                throw e;
             } finally {
                 release();
             }
@@ -1069,11 +1132,12 @@ final class MaildirFolder {
                     t.change(r, row[1], (int) row[2], sets.get((int) row[3]), pos[i]);
                     result.add(t.meta(r));
                 }
-                maybeCompact();
+                compactAfterChange();
             }
             result.sort((a, b) -> Long.compare(a.uid(), b.uid()));
-            synced = quiet ? mtimes() : null;
-        } catch (IOException e) {
+            synced = quiet ? mtimesOrNull() : null;
+        } catch (IOException | RuntimeException e) {
+            drop("changing flags", e);
             throw new StoreException("cannot change flags in " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -1109,10 +1173,11 @@ final class MaildirFolder {
                 DurableFiles.syncDirectory(d);
             }
             recordExpunged(present);
-            maybeCompact();
-            synced = quiet ? mtimes() : null;
+            compactAfterChange();
+            synced = quiet ? mtimesOrNull() : null;
             return UidSet.of(present);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            drop("expunging", e);
             throw new StoreException("cannot expunge in " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -1233,14 +1298,21 @@ final class MaildirFolder {
                     moved.add(t.uid(r));
                 }
                 recordExpunged(moved);
-                maybeCompact();
             }
-            dst.maybeCompact();
-            synced = srcQuiet ? mtimes() : null;
-            dst.synced = dstQuiet ? dst.mtimes() : null;
             UidSet source = move ? UidSet.of(moved) : uidsOf(t, rows);
-            return new org.postrider.api.store.UidMap(dst.state.uidValidity, source, UidSet.of(newUids));
-        } catch (IOException e) {
+            org.postrider.api.store.UidMap map = new org.postrider.api.store.UidMap(dst.state.uidValidity, source,
+                    UidSet.of(newUids));
+            if (move) {
+                compactAfterChange();
+            }
+            dst.compactAfterChange();
+            synced = srcQuiet ? mtimesOrNull() : null;
+            dst.synced = dstQuiet ? dst.mtimesOrNull() : null;
+            return map;
+        } catch (IOException | RuntimeException e) {
+            String change = move ? "a move to " + dst.name : "a copy to " + dst.name;
+            drop(change, e);
+            dst.drop(change, e);
             throw new StoreException("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
                     true, e);
         }
