@@ -77,7 +77,7 @@ final class MaildirFolder {
      * For failure tests: told of each step of a change, it may throw an IOException (a failing
      * disk) or an Error (a crash). Steps: "target-records", "file", "files-moved" (copy, move);
      * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record", "add-file" (append,
-     * delivery); "open-checked" (loading, after the folder was found); "delete-closed" (a
+     * delivery); "compact" (the index log's compaction); "open-checked" (loading, after the folder was found); "delete-closed" (a
      * folder's deletion, its open instances closed).
      */
     @FunctionalInterface
@@ -671,6 +671,7 @@ final class MaildirFolder {
                 }
                 cache.delete();
             }
+            step.at("compact");
             log.compact(state, null);
         }
     }

@@ -1,5 +1,6 @@
 package org.postrider.store.maildir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -130,6 +132,7 @@ class FolderFailureTest {
         for (String f : FOLDERS) {
             before.put(f, view(store, f));
         }
+        store.usage(USER); // kept from now on as the folders change
 
         MaildirFolder.step = failAt(step, occurrence);
         StoreException e = assertThrows(StoreException.class, () -> {
@@ -153,11 +156,13 @@ class FolderFailureTest {
         for (String f : FOLDERS) {
             after.put(f, view(store, f));
         }
+        long[] usage = store.usage(USER);
         MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
         try {
             for (String f : FOLDERS) {
                 assertEquals(view(fresh, f), after.get(f), f + ": the store says what a store opened anew says");
             }
+            assertArrayEquals(fresh.usage(USER), usage, "the usage the quota is checked against");
         } finally {
             fresh.deactivate();
         }
@@ -204,5 +209,40 @@ class FolderFailureTest {
             assertFalse(store.content(FolderRef.of(USER, "Archive"), m.uid()) == null);
         }
         store.deactivate();
+    }
+
+    @Test
+    void aCompactionThatFailsAfterADurableAppendDoesNotFailTheAppend() throws Exception {
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        store.deliver(USER, "INBOX", MaildirFolderTest.text(message(0)), "q0");
+        store.deactivate();
+        // A log long enough to be compacted at the next change, still in sync with the Maildir.
+        Path log = store.userDir(USER).resolve(IndexLog.FILE);
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        String last = lines.remove(lines.size() - 1);
+        assertTrue(last.startsWith("S "), "a folder closed in sync ends its log with an S record");
+        for (int i = 0; i < 1100; i++) {
+            lines.add("R 1");
+        }
+        lines.add(last);
+        Files.write(log, lines);
+
+        MaildirStore again = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        MaildirFolder.step = failAt("compact", 1);
+        long uid = again.append(inbox, MaildirFolderTest.text(message(1)), Set.of(), Set.of(), Instant.now()).uid();
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        copyTree(root, snapshot);
+        View after = view(again, "INBOX");
+        assertEquals(List.of(message(0), message(1)), after.texts().values().stream().sorted().toList(),
+                "the message is in, once: a client told it failed would append it again");
+        assertEquals(message(1), after.texts().get(uid));
+        MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
+        try {
+            assertEquals(view(fresh, "INBOX"), after);
+        } finally {
+            fresh.deactivate();
+        }
+        again.deactivate();
     }
 }
