@@ -242,6 +242,11 @@ final class MaildirFolder {
         }
     }
 
+    /** For tests: whether a call waits for this folder's lock. */
+    boolean hasQueuedCallers() {
+        return lock.hasQueuedThreads();
+    }
+
     /** Bytes the open index takes in memory (0 when not loaded), as of the end of the last call. */
     long footprint() {
         return footprint;
