@@ -348,7 +348,7 @@ final class MaildirFolder {
         stats.loads.increment();
         boolean inbox = name.equals(FolderNames.INBOX);
         if (!inbox && !Files.isDirectory(dir.resolve("cur"))) {
-            throw new StoreException("no folder " + name, false); // deleted or renamed meanwhile
+            throw new NoSuchFolderException(name); // deleted or renamed meanwhile
         }
         step.at("open-checked");
         createDirectories(dir, inbox); // what another tool may have removed (tmp/)
@@ -1011,14 +1011,24 @@ final class MaildirFolder {
         Path tmp = dir.resolve("tmp").resolve(date.getEpochSecond() + ".M" + System.nanoTime() + "Q" + key + "."
                 + host);
         try {
-            long size;
             // Written and fsynced outside the lock: a big message does not hold up the folder.
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    InputStream in = content.open()) {
-                OutputStream out = Channels.newOutputStream(ch);
-                size = in.transferTo(out);
-                out.flush();
-                ch.force(true);
+            long size;
+            try {
+                size = writeTemporary(tmp, content);
+            } catch (NoSuchFileException e) {
+                if (Files.isDirectory(tmp.getParent())) {
+                    throw e; // not tmp/ that is missing
+                }
+                // The folder was deleted (then the folder says so, and makes no directory) or
+                // another tool removed tmp/ (then, under the lock of the open folder, which a
+                // deletion would have closed, tmp/ is made again).
+                acquire();
+                try {
+                    DurableFiles.createDirectories(tmp.getParent());
+                } finally {
+                    release();
+                }
+                size = writeTemporary(tmp, content);
             }
             step.at("add-tmp");
             acquire();
@@ -1064,6 +1074,17 @@ final class MaildirFolder {
             } catch (IOException ignored) {
                 // tmp/ is cleaned by Maildir convention anyway
             }
+        }
+    }
+
+    private static long writeTemporary(Path tmp, MessageContent content) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                InputStream in = content.open()) {
+            OutputStream out = Channels.newOutputStream(ch);
+            long size = in.transferTo(out);
+            out.flush();
+            ch.force(true);
+            return size;
         }
     }
 
