@@ -63,6 +63,8 @@ final class MaildirFolder {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
     static final String UIDVALIDITY_FILE = "postrider-uidvalidity";
     private static final int COMPACT_SLACK = 1000;
+    /** tmp/ files untouched this long are left from a delivery that will not finish. */
+    static final java.time.Duration STALE_TMP = java.time.Duration.ofHours(36);
     /** Keywords of one message, all together, at most this many characters (IMAP clients use a handful). */
     static final int MAX_KEYWORD_CHARS = 4096;
 
@@ -546,9 +548,10 @@ final class MaildirFolder {
     private record Scan(Map<String, String> files, FileTime[] mtimes) {
     }
 
-    /** Lists new/ and cur/ (directories only, no message file is read). */
+    /** Lists new/ and cur/ (directories only, no message file is read), and clears tmp/ of what was left there. */
     private Scan scan() throws IOException {
         stats.scans.increment();
+        removeStaleTemporaries();
         FileTime[] before = mtimes();
         Map<String, String> files = new HashMap<>();
         for (String sub : new String[] {"new", "cur"}) {
@@ -563,6 +566,29 @@ final class MaildirFolder {
             }
         }
         return new Scan(files, before);
+    }
+
+    /**
+     * Removes tmp/ files untouched for {@link #STALE_TMP} (Maildir's convention): a delivery cut
+     * by a crash, or one whose folder was renamed under it, left them; a writer touches its file
+     * all the while it writes.
+     */
+    private void removeStaleTemporaries() {
+        Instant before = Instant.now().minus(STALE_TMP);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("tmp"))) {
+            for (Path p : ds) {
+                try {
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("Cannot remove {}", p, e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list tmp/ of {} {}", user, name, e);
+        }
     }
 
     private FileTime[] mtimes() throws IOException {
