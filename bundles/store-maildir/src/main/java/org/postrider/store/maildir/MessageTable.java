@@ -258,6 +258,11 @@ final class MessageTable {
         return -1;
     }
 
+    /** For tests: keyword sets interned. */
+    int keywordSetCount() {
+        return keywordSets.size();
+    }
+
     /** Bytes the columns take (for the README's figure and the memory test). */
     long footprint() {
         return (long) uid.length * (4 + 8 + 8 + 8 + 1 + 4 + 8 + 8 + 8);
