@@ -245,4 +245,29 @@ class FolderFailureTest {
         }
         again.deactivate();
     }
+
+    @Test
+    void aFolderClosedAfterAFailedChangeIsListedAtItsNextLoadEvenIfTheClockDidNotMove() throws Exception {
+        // new/ and cur/ mtimes move in clock ticks: a change within the tick of the last sync
+        // point leaves them as the S record has them; a failed change must not hide behind that.
+        Path dir = root.resolve("folder");
+        FolderView f = FolderView.open(dir, MaildirFolder.FolderEvents.NONE);
+        f.deliver(MaildirFolderTest.text(message(0)), "k0");
+        f.folder.close(); // ends the log with an S record
+        java.nio.file.attribute.FileTime newTime = Files.getLastModifiedTime(dir.resolve("new"));
+        java.nio.file.attribute.FileTime curTime = Files.getLastModifiedTime(dir.resolve("cur"));
+
+        FolderView g = FolderView.open(dir, MaildirFolder.FolderEvents.NONE);
+        MaildirFolder.step = failAt("flag-records", 1); // the file is renamed, its record not written
+        assertThrows(StoreException.class, () -> g.changeFlags(List.of(1L), FlagChange.ADD, Set.of(Flag.SEEN),
+                Set.of()));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        g.folder.close(); // evicted before its next call
+        Files.setLastModifiedTime(dir.resolve("new"), newTime); // the same tick
+        Files.setLastModifiedTime(dir.resolve("cur"), curTime);
+
+        FolderView h = FolderView.open(dir, MaildirFolder.FolderEvents.NONE);
+        assertEquals(Set.of(Flag.SEEN), h.messages().get(0).flags(), "the flags the file has");
+        assertEquals(message(0), h.text(1), "the file where it is");
+    }
 }
