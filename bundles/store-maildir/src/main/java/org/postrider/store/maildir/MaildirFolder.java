@@ -304,6 +304,11 @@ final class MaildirFolder {
     }
 
     private void forgetIndex() {
+        try {
+            log.unsync(); // for a later instance too, should this one be evicted before its next call
+        } catch (IOException e) {
+            LOG.debug("Cannot mark the index of {} {} out of sync", user, name, e);
+        }
         state = null;
         synced = null;
         reload = true;
