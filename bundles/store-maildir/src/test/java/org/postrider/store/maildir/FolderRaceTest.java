@@ -328,4 +328,76 @@ class FolderRaceTest {
         }
         assertTrue(store.summary(ALICE, "X").uidValidity() > oldValidity, "a new folder under the old name");
     }
+
+    @Test
+    void deletionsAndCreationsRacingAppendsAndDeliveriesLeaveOnlyWholeFolders() throws Exception {
+        MaildirStore store = store();
+        store.createFolder(ALICE, "X", null);
+        FolderRef x = FolderRef.of(ALICE, "X");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+        Running<?> appender = Running.start("append", () -> {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    store.append(x, text("Subject: a" + i + "\r\n\r\na\r\n"), Set.of(), Set.of(),
+                            java.time.Instant.now());
+                    stored.incrementAndGet();
+                } catch (NoSuchFolderException e) {
+                    // deleted: no such folder, and nothing made
+                } catch (Exception e) {
+                    unexpected.add(e);
+                }
+            }
+            return null;
+        });
+        Running<?> deliverer = Running.start("deliver", () -> {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    store.deliver(ALICE, "X", text("Subject: d" + i + "\r\n\r\nd\r\n"), "d" + i);
+                    stored.incrementAndGet();
+                } catch (StoreException e) {
+                    if (!(e.temporary() && e.getMessage().contains("keeps being deleted"))) {
+                        unexpected.add(e);
+                    }
+                }
+            }
+            return null;
+        });
+        try {
+            for (int round = 0; round < 100; round++) {
+                try {
+                    store.deleteFolder(ALICE, "X");
+                } catch (NoSuchFolderException e) {
+                    // a delivery had not made it again yet
+                }
+                try {
+                    store.createFolder(ALICE, "X", null);
+                } catch (StoreException e) {
+                    assertFalse(e.temporary(), e.getMessage()); // made again by a delivery meanwhile
+                }
+            }
+        } finally {
+            stop.set(true);
+        }
+        appender.join("the appends");
+        deliverer.join("the deliveries");
+        assertEquals(List.of(), unexpected);
+        assertTrue(stored.get() > 0, "some messages went in between the deletions");
+
+        Path userDir = store.userDir(ALICE);
+        try (Stream<Path> s = Files.list(userDir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                assertFalse(n.startsWith(FolderTree.DELETED), "a deleted folder left: " + n);
+                if (n.startsWith(".X")) {
+                    for (String sub : List.of("cur", "new", "tmp", "maildirfolder")) {
+                        assertTrue(Files.exists(p.resolve(sub)), n + " is half made: no " + sub);
+                    }
+                }
+            }
+        }
+        assertEquals(Maildirs.files(FolderNames.folderDir(userDir, "X")).size(), store.uids(x).size(),
+                "the index of X names its files");
+    }
 }
