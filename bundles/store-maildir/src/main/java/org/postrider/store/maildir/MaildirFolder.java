@@ -63,6 +63,8 @@ final class MaildirFolder {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
     static final String UIDVALIDITY_FILE = "postrider-uidvalidity";
     private static final int COMPACT_SLACK = 1000;
+    /** Messages a copy or move handles at once (its memory is a batch's, whatever the UID set). */
+    static volatile int transferBatch = 1000;
     /** tmp/ files untouched this long are left from a delivery that will not finish. */
     static final java.time.Duration STALE_TMP = java.time.Duration.ofHours(36);
     /** Keywords of one message, all together, at most this many characters (IMAP clients use a handful). */
@@ -1294,79 +1296,31 @@ final class MaildirFolder {
     private org.postrider.api.store.UidMap transferLocked(long validity, UidSet uids, MaildirFolder dst, boolean move)
             throws StoreException {
         checkValidity(validity);
-        MessageTable t = state.table;
-        List<Integer> rows = new ArrayList<>();
-        for (int i = 0; i < uids.rangeCount(); i++) {
-            for (int r = t.rowAtOrAbove(uids.rangeFrom(i)); r < t.size() && t.uid(r) <= uids.rangeTo(i); r++) {
-                rows.add(r);
-            }
-        }
-        if (rows.isEmpty()) {
-            return new org.postrider.api.store.UidMap(dst.state.uidValidity, UidSet.empty(), UidSet.empty());
-        }
+        UidSet.Builder source = new UidSet.Builder();
+        UidSet.Builder target = new UidSet.Builder();
         try {
             boolean srcQuiet = inSync();
             boolean dstQuiet = dst.inSync();
-            synced = null;
-            dst.synced = null;
-            dst.reserve(dst.state, rows.size(), rows.size());
-            if (move) {
-                reserve(state, 0, rows.size());
+            boolean any = false;
+            long after = 0;
+            for (List<Integer> rows; !(rows = nextRows(uids, after)).isEmpty(); ) {
+                if (!any) {
+                    synced = null;
+                    dst.synced = null;
+                    any = true;
+                }
+                after = state.table.uid(rows.get(rows.size() - 1));
+                transferRows(rows, dst, move, source, target);
             }
-            String[] from = new String[rows.size()];
-            String[] to = new String[rows.size()];
-            long[] newUids = new long[rows.size()];
-            List<String> lines = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                int r = rows.get(i);
-                from[i] = log.fileAt(t.logPos(r), t.uid(r));
-                newUids[i] = dst.state.uidNext++;
-                long ms = ++dst.state.highestModSeq;
-                Set<Flag> f = t.flags(r);
-                String base = dst.newBase(t.dateMillis(r) / 1000, randomKey(), newUids[i], t.messageSize(r));
-                to[i] = "cur/" + new MaildirName(base, f).curName();
-                lines.add(IndexLog.added(newUids[i], ms, t.messageSize(r), t.dateMillis(r), f, base, to[i],
-                        t.keywords(r)));
-            }
-            long[] pos = dst.log.append(lines);
-            dst.state.lines += lines.size();
-            step.at("target-records");
-            for (int i = 0; i < rows.size(); i++) {
-                int r = rows.get(i);
-                dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
-                        t.dateMillis(r), t.flagBits(r), t.keywords(r), 0, pos[i]);
-                Path a = dir.resolve(from[i]);
-                Path b = dst.dir.resolve(to[i]);
+            if (any) {
                 if (move) {
-                    Files.move(a, b, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    link(a, b);
+                    compactAfterChange();
                 }
-                step.at("file");
+                dst.compactAfterChange();
+                synced = srcQuiet ? mtimesOrNull() : null;
+                dst.synced = dstQuiet ? dst.mtimesOrNull() : null;
             }
-            DurableFiles.syncDirectory(dst.dir.resolve("cur"));
-            if (move) {
-                DurableFiles.syncDirectory(dir.resolve("new"));
-                DurableFiles.syncDirectory(dir.resolve("cur"));
-            }
-            step.at("files-moved");
-            List<Long> moved = new ArrayList<>();
-            if (move) {
-                for (int r : rows) {
-                    moved.add(t.uid(r));
-                }
-                recordExpunged(moved);
-            }
-            UidSet source = move ? UidSet.of(moved) : uidsOf(t, rows);
-            org.postrider.api.store.UidMap map = new org.postrider.api.store.UidMap(dst.state.uidValidity, source,
-                    UidSet.of(newUids));
-            if (move) {
-                compactAfterChange();
-            }
-            dst.compactAfterChange();
-            synced = srcQuiet ? mtimesOrNull() : null;
-            dst.synced = dstQuiet ? dst.mtimesOrNull() : null;
-            return map;
+            return new org.postrider.api.store.UidMap(dst.state.uidValidity, source.build(), target.build());
         } catch (IOException | RuntimeException e) {
             String change = move ? "a move to " + dst.name : "a copy to " + dst.name;
             drop(change, e);
@@ -1376,12 +1330,82 @@ final class MaildirFolder {
         }
     }
 
-    private static UidSet uidsOf(MessageTable t, List<Integer> rows) {
-        UidSet.Builder b = new UidSet.Builder();
-        for (int r : rows) {
-            b.add(t.uid(r));
+    /** The rows of the next (at most {@link #transferBatch}) messages of {@code uids} above UID {@code after}. */
+    private List<Integer> nextRows(UidSet uids, long after) {
+        MessageTable t = state.table;
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < uids.rangeCount() && rows.size() < transferBatch; i++) {
+            if (uids.rangeTo(i) <= after) {
+                continue;
+            }
+            for (int r = t.rowAtOrAbove(Math.max(uids.rangeFrom(i), after + 1));
+                    r < t.size() && t.uid(r) <= uids.rangeTo(i) && rows.size() < transferBatch; r++) {
+                rows.add(r);
+            }
         }
-        return b.build();
+        return rows;
+    }
+
+    /**
+     * Copies or moves one batch of messages, as a whole transfer does (target records, files,
+     * source expunges): a crash or a failure between batches leaves the earlier ones done,
+     * each message in exactly one folder; what one transfer holds in memory is one batch's.
+     */
+    private void transferRows(List<Integer> rows, MaildirFolder dst, boolean move, UidSet.Builder source,
+            UidSet.Builder target) throws IOException {
+        MessageTable t = state.table;
+        dst.reserve(dst.state, rows.size(), rows.size());
+        if (move) {
+            reserve(state, 0, rows.size());
+        }
+        String[] from = new String[rows.size()];
+        String[] to = new String[rows.size()];
+        long[] newUids = new long[rows.size()];
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            int r = rows.get(i);
+            from[i] = log.fileAt(t.logPos(r), t.uid(r));
+            newUids[i] = dst.state.uidNext++;
+            long ms = ++dst.state.highestModSeq;
+            Set<Flag> f = t.flags(r);
+            String base = dst.newBase(t.dateMillis(r) / 1000, randomKey(), newUids[i], t.messageSize(r));
+            to[i] = "cur/" + new MaildirName(base, f).curName();
+            lines.add(IndexLog.added(newUids[i], ms, t.messageSize(r), t.dateMillis(r), f, base, to[i],
+                    t.keywords(r)));
+        }
+        long[] pos = dst.log.append(lines);
+        dst.state.lines += lines.size();
+        step.at("target-records");
+        for (int i = 0; i < rows.size(); i++) {
+            int r = rows.get(i);
+            dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
+                    t.dateMillis(r), t.flagBits(r), t.keywords(r), 0, pos[i]);
+            Path a = dir.resolve(from[i]);
+            Path b = dst.dir.resolve(to[i]);
+            if (move) {
+                Files.move(a, b, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                link(a, b);
+            }
+            step.at("file");
+        }
+        DurableFiles.syncDirectory(dst.dir.resolve("cur"));
+        if (move) {
+            DurableFiles.syncDirectory(dir.resolve("new"));
+            DurableFiles.syncDirectory(dir.resolve("cur"));
+        }
+        step.at("files-moved");
+        List<Long> uidsHere = new ArrayList<>();
+        for (int r : rows) {
+            uidsHere.add(t.uid(r));
+        }
+        if (move) {
+            recordExpunged(uidsHere); // the rows go: the next batch is found by UID
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            source.add(uidsHere.get(i));
+            target.add(newUids[i]);
+        }
     }
 
     /** A second name for a message file (copies share the bytes); a durable copy where links are not possible. */

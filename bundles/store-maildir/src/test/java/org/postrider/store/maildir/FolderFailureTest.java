@@ -54,6 +54,7 @@ class FolderFailureTest {
     @AfterEach
     void noHook() {
         MaildirFolder.step = MaildirFolder.Step.NONE;
+        MaildirFolder.transferBatch = 1000;
     }
 
     /** A disk that fails the {@code occurrence}-th time the change reaches {@code step}. */
@@ -269,5 +270,39 @@ class FolderFailureTest {
         FolderView h = FolderView.open(dir, MaildirFolder.FolderEvents.NONE);
         assertEquals(Set.of(Flag.SEEN), h.messages().get(0).flags(), "the flags the file has");
         assertEquals(message(0), h.text(1), "the file where it is");
+    }
+
+    @Test
+    void aMoveGoesInBatchesAndOneFailingLeavesTheEarlierOnesMoved() throws Exception {
+        // What a MOVE 1:* holds in memory is one batch's, not the folder's.
+        MaildirFolder.transferBatch = 2;
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            store.deliver(USER, "INBOX", MaildirFolderTest.text(message(i)), "q" + i);
+            sent.add(message(i));
+        }
+        org.postrider.api.store.UidMap map = store.move(inbox, UidSet.of(1, 2, 3, 4, 5), "Archive");
+        assertEquals(UidSet.range(1, 5), map.source());
+        assertEquals(UidSet.range(1, 5), map.target(), "UIDs in order across the batches");
+        assertEquals(sent.subList(0, 5), new ArrayList<>(view(store, "Archive").texts().values()));
+
+        MaildirFolder.step = failAt("target-records", 2); // the second batch's records cannot be written
+        assertThrows(StoreException.class, () -> store.move(inbox, UidSet.range(6, 10), "Archive"));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        copyTree(root, snapshot);
+        View in = view(store, "INBOX");
+        View archived = view(store, "Archive");
+        assertEquals(sent.subList(7, 10), new ArrayList<>(in.texts().values()), "the later batches stay");
+        assertEquals(sent.subList(0, 7), new ArrayList<>(archived.texts().values()), "the first batch moved");
+        MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
+        try {
+            assertEquals(view(fresh, "INBOX"), in);
+            assertEquals(view(fresh, "Archive"), archived);
+        } finally {
+            fresh.deactivate();
+        }
+        store.deactivate();
     }
 }
