@@ -143,15 +143,6 @@ final class FolderCache {
         }
     }
 
-    /** Closes and drops the folders at or under {@code dir}, waiting for their calls (see {@link #whileClosed}). */
-    void forget(Path dir) throws StoreException {
-        try {
-            whileClosed(dir, () -> { });
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // no action, nothing to fail
-        }
-    }
-
     /** Renames a folder's directory with every folder under it closed and none opened meanwhile. */
     void forgetAndMove(Path src, Path dst) throws IOException, StoreException {
         whileClosed(src, () -> DurableFiles.move(src, dst));

@@ -80,9 +80,10 @@ final class MaildirFolder {
     /**
      * For failure tests: told of each step of a change, it may throw an IOException (a failing
      * disk) or an Error (a crash). Steps: "target-records", "file", "files-moved" (copy, move);
-     * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record", "add-file" (append,
-     * delivery); "compact" (the index log's compaction); "open-checked" (loading, after the folder was found); "delete-closed" (a
-     * folder's deletion, its open instances closed).
+     * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record",
+     * "add-file" (append, delivery); "compact" (the index log's compaction); "open-checked"
+     * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
+     * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed).
      */
     @FunctionalInterface
     interface Step {

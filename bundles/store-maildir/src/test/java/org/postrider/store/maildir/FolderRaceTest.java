@@ -142,7 +142,7 @@ class FolderRaceTest {
         };
     }
 
-    /** Bob's folder Work with one message, and a flag change on it held (the folder's lock taken) until {@link #release}. */
+    /** Bob's folder Work with one message, and a flag change on it held (its lock taken) until {@link #release}. */
     private Running<?> busyFolder(MaildirStore store) throws Exception {
         store.createFolder(BOB, "Work", null);
         store.deliver(BOB, "Work", text("Subject: work\r\n\r\nwork\r\n"), "b1");
