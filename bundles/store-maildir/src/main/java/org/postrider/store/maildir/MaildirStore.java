@@ -225,7 +225,10 @@ public class MaildirStore implements MailStore {
         }
     }
 
-    /** Runs {@code action} on a folder's directory, what is open at or under it closed ({@link FolderCache#whileClosed}). */
+    /**
+     * Runs {@code action} on a folder's directory with what is open at or under it closed
+     * ({@link FolderCache#whileClosed}).
+     */
     void whileClosed(String user, Path dir, FolderCache.Action action) throws IOException, StoreException {
         try {
             folders.whileClosed(dir, action);
