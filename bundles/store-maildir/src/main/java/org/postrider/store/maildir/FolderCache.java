@@ -2,8 +2,10 @@ package org.postrider.store.maildir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.postrider.api.store.StoreException;
@@ -14,15 +16,18 @@ import org.postrider.kit.durable.DurableFiles;
  * is evicted only when no call is using it (it is closed under its own lock before it leaves
  * the map), so a folder opened again after eviction is never a second writer beside the
  * first: the old one refuses every call from then on ({@link MaildirFolder.Evicted}). While
- * every folder is busy the cache may hold more for a moment. No one waits for this monitor
- * while holding a folder's lock (folders call out only after unlocking), so waiting for a
- * folder's lock under it cannot deadlock.
+ * every folder is busy the cache may hold more for a moment. No folder's lock is ever waited
+ * for under this monitor (a busy folder of one user must not hold up the others): a folder
+ * deleted or renamed is marked as leaving, and closed, waiting for its calls, outside the
+ * monitor; until it is gone a call that wants it waits for it ({@link #whileClosed}).
  */
 final class FolderCache {
     private final int max;
     private final long budget;
     private final StoreStats stats;
     private final LinkedHashMap<Path, MaildirFolder> open = new LinkedHashMap<>(16, 0.75f, true);
+    /** Folders (and what is under them) being closed for a deletion or a rename: none is opened meanwhile. */
+    private final List<Path> leaving = new ArrayList<>();
     /** Set by {@link #closeAll}: the store is gone, and a folder opened now would write beside its successor. */
     private boolean closed;
 
@@ -50,6 +55,18 @@ final class FolderCache {
     synchronized MaildirFolder get(Path dir, Function<Path, MaildirFolder> create, Path alsoKeep)
             throws StoreException {
         checkOpen();
+        while (isLeaving(dir)) {
+            try {
+                MaildirFolder.step.at("cache-wait");
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted waiting for folder " + dir.getFileName(), true, e);
+            } catch (IOException e) {
+                throw new StoreException(e.getMessage(), true, e);
+            }
+            checkOpen();
+        }
         MaildirFolder f = open.get(dir);
         if (f == null) {
             f = create.apply(dir);
@@ -76,29 +93,59 @@ final class FolderCache {
         }
     }
 
-    /**
-     * Closes and drops the folders at or under {@code dir} (deleted or renamed), waiting for
-     * their calls: closed before they leave the map, so none is opened again beside them.
-     */
-    synchronized void forget(Path dir) {
-        open.entrySet().removeIf(e -> {
-            if (!e.getKey().startsWith(dir)) {
-                return false;
+    private boolean isLeaving(Path dir) {
+        for (Path l : leaving) {
+            if (dir.startsWith(l)) {
+                return true;
             }
-            e.getValue().close();
-            return true;
-        });
+        }
+        return false;
+    }
+
+    /** A step taken with folders closed. */
+    @FunctionalInterface
+    interface Action {
+        void run() throws IOException;
     }
 
     /**
-     * Renames a folder's directory with every folder under it closed and no folder opened
-     * meanwhile: a call that had begun loading the old one finishes first (close waits for
-     * it), and a call after it finds the old name gone, instead of loading it again (and
-     * recreating its directories) between the close and the rename.
+     * Closes the folders at or under {@code dir} (to be deleted or renamed), waiting for their
+     * calls, then runs {@code action} (the rename), and only then lets calls open them again:
+     * a call that had begun loading one finishes first (close waits for it), and a call after
+     * it waits, then finds the directory as the action left it, instead of loading the old one
+     * again (and making its directories again) between the close and the action. The waits
+     * are outside this monitor: other folders are served meanwhile.
      */
-    synchronized void forgetAndMove(Path src, Path dst) throws IOException {
-        forget(src);
-        DurableFiles.move(src, dst);
+    void whileClosed(Path dir, Action action) throws IOException, StoreException {
+        List<MaildirFolder> closing = new ArrayList<>();
+        synchronized (this) {
+            checkOpen();
+            leaving.add(dir);
+            Iterator<Map.Entry<Path, MaildirFolder>> it = open.entrySet().iterator();
+            while (it.hasNext()) { // out of the map at once: nothing opens them while they are leaving
+                Map.Entry<Path, MaildirFolder> e = it.next();
+                if (e.getKey().startsWith(dir)) {
+                    closing.add(e.getValue());
+                    it.remove();
+                }
+            }
+        }
+        try {
+            for (MaildirFolder f : closing) {
+                f.close();
+            }
+            action.run();
+        } finally {
+            synchronized (this) {
+                leaving.remove(dir);
+                notifyAll();
+            }
+        }
+    }
+
+    /** Renames a folder's directory with every folder under it closed and none opened meanwhile. */
+    void forgetAndMove(Path src, Path dst) throws IOException, StoreException {
+        whileClosed(src, () -> DurableFiles.move(src, dst));
     }
 
     /** Refuses (temporarily, for the caller) once the store is closed: its successor serves the call. */
@@ -121,9 +168,12 @@ final class FolderCache {
         return budget;
     }
 
-    synchronized boolean holdsLoaded(Path dir) {
-        MaildirFolder f = open.get(dir);
-        return f != null && f.loaded();
+    boolean holdsLoaded(Path dir) {
+        MaildirFolder f;
+        synchronized (this) {
+            f = open.get(dir);
+        }
+        return f != null && f.loaded(); // waits for the folder's call: not under the monitor
     }
 
     synchronized int size() {
@@ -134,10 +184,18 @@ final class FolderCache {
         return max;
     }
 
-    /** Closes the open folders for good: from now on {@link #get} refuses (temporarily, for the caller). */
-    synchronized void closeAll() {
-        closed = true;
-        open.values().forEach(MaildirFolder::close);
-        open.clear();
+    /**
+     * Closes the open folders for good, waiting for their calls outside the monitor: from now
+     * on {@link #get} refuses (temporarily, for the caller) at once.
+     */
+    void closeAll() {
+        List<MaildirFolder> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(open.values());
+            open.clear();
+            notifyAll();
+        }
+        all.forEach(MaildirFolder::close);
     }
 }

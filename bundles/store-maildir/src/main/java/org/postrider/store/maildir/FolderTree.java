@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +20,18 @@ import org.postrider.api.store.FolderInfo;
 import org.postrider.api.store.SpecialUse;
 import org.postrider.api.store.StoreException;
 import org.postrider.kit.durable.DurableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A user's folders as Maildir++ subdirectories: listing, creating, deleting, renaming,
  * subscriptions ({@code postrider-subscriptions}) and special uses ({@code postrider-specialuse}),
  * one escaped name a line, each file replaced atomically. A new mailbox gets INBOX and the
- * special-use folders, subscribed. Changes of one user's tree are serialised by a lock
- * striped over users.
+ * special-use folders, subscribed. Changes of one user's tree are serialised by a lock of
+ * that user's alone: a deletion or rename holds it while it waits for the user's busy folders.
  */
 final class FolderTree {
+    private static final Logger LOG = LoggerFactory.getLogger(FolderTree.class);
     static final String SUBSCRIPTIONS = "postrider-subscriptions";
     static final String SPECIAL_USE = "postrider-specialuse";
     /**
@@ -48,18 +53,40 @@ final class FolderTree {
         DEFAULTS = d;
     }
 
+    /** A deleted folder's directory is renamed to this and a random suffix, then removed. */
+    static final String DELETED = "postrider-deleted.";
+
     private final MaildirStore store;
-    private final ReentrantLock[] locks = new ReentrantLock[64];
+    /** The users whose trees are being changed now; an entry lives as long as someone holds or waits for it. */
+    private final Map<Path, UserLock> locks = new HashMap<>();
+
+    /** One user's lock: a DELETE waiting for a busy folder of one user holds up no other user's tree. */
+    private static final class UserLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int holders;
+    }
 
     FolderTree(MaildirStore store) {
         this.store = store;
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new ReentrantLock();
-        }
     }
 
-    private ReentrantLock lockOf(Path userDir) {
-        return locks[Math.floorMod(userDir.hashCode(), locks.length)];
+    private UserLock lock(Path userDir) {
+        UserLock l;
+        synchronized (locks) {
+            l = locks.computeIfAbsent(userDir, k -> new UserLock());
+            l.holders++;
+        }
+        l.lock.lock();
+        return l;
+    }
+
+    private void unlock(Path userDir, UserLock l) {
+        l.lock.unlock();
+        synchronized (locks) {
+            if (--l.holders == 0) {
+                locks.remove(userDir);
+            }
+        }
     }
 
     /**
@@ -71,8 +98,7 @@ final class FolderTree {
         if (Files.isDirectory(dir.resolve("cur"))) {
             return dir;
         }
-        ReentrantLock l = lockOf(dir);
-        l.lock();
+        UserLock l = lock(dir);
         try {
             if (Files.isDirectory(dir.resolve("cur"))) {
                 return dir;
@@ -94,7 +120,7 @@ final class FolderTree {
         } catch (IOException e) {
             throw new StoreException("cannot create the mailbox of " + user + ": " + e.getMessage(), true, e);
         } finally {
-            l.unlock();
+            unlock(dir, l);
         }
     }
 
@@ -144,8 +170,7 @@ final class FolderTree {
     void subscribe(String user, String folder, boolean on) throws StoreException {
         String name = FolderNames.canonical(folder);
         Path dir = ensure(user);
-        ReentrantLock l = lockOf(dir);
-        l.lock();
+        UserLock l = lock(dir);
         try {
             TreeSet<String> subs = new TreeSet<>(readNames(dir.resolve(SUBSCRIPTIONS)));
             if (on ? subs.add(name) : subs.remove(name)) {
@@ -154,15 +179,14 @@ final class FolderTree {
         } catch (IOException e) {
             throw new StoreException("cannot change subscriptions of " + user + ": " + e.getMessage(), true, e);
         } finally {
-            l.unlock();
+            unlock(dir, l);
         }
     }
 
     void create(String user, String folder, SpecialUse use) throws StoreException {
         String name = FolderNames.canonical(folder);
         Path dir = ensure(user);
-        ReentrantLock l = lockOf(dir);
-        l.lock();
+        UserLock l = lock(dir);
         try {
             if (exists(user, name)) {
                 throw new StoreException("folder " + name + " exists already", false);
@@ -183,7 +207,7 @@ final class FolderTree {
         } catch (IOException e) {
             throw new StoreException("cannot create folder " + name + ": " + e.getMessage(), true, e);
         } finally {
-            l.unlock();
+            unlock(dir, l);
         }
     }
 
@@ -193,25 +217,27 @@ final class FolderTree {
             throw new StoreException("INBOX cannot be deleted", false);
         }
         Path dir = ensure(user);
-        ReentrantLock l = lockOf(dir);
-        l.lock();
+        UserLock l = lock(dir);
         try {
             if (!exists(user, name)) {
-                throw new StoreException("no folder " + name, false);
+                throw new NoSuchFolderException(name);
             }
             Path fdir = FolderNames.folderDir(dir, name);
-            store.forget(user, fdir);
-            retire(dir, fdir);
-            try (Stream<Path> all = Files.walk(fdir, 1)) { // sub-folders are siblings (.A.B), not children
-                List<Path> paths = new ArrayList<>(all.toList());
-                paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
-                for (Path p : paths) {
-                    deleteTree(p);
-                }
-            } finally {
-                store.forget(user, fdir); // the usage summed while deleting counted some of it
-            }
+            Path trash;
+            do {
+                trash = dir.resolve(DELETED + HighWater.newId());
+            } while (Files.exists(trash, LinkOption.NOFOLLOW_LINKS));
+            Path to = trash;
+            // Renamed away with its open instances closed and none opened meanwhile: from the
+            // rename on, the name is free and a writer that comes finds no folder (it makes no
+            // directory), and the files are removed at leisure, where no one looks.
+            store.whileClosed(user, fdir, () -> {
+                MaildirFolder.step.at("delete-closed");
+                retire(dir, fdir);
+                DurableFiles.move(fdir, to);
+            });
             DurableFiles.syncDirectory(dir);
+            removeDeleted(dir);
             Map<String, SpecialUse> uses = specialUses(dir);
             if (uses.remove(name) != null) {
                 writeUses(dir, uses);
@@ -219,7 +245,25 @@ final class FolderTree {
         } catch (IOException e) {
             throw new StoreException("cannot delete folder " + name + ": " + e.getMessage(), true, e);
         } finally {
-            l.unlock();
+            unlock(dir, l);
+        }
+    }
+
+    /**
+     * Removes the directories of deleted folders (sub-folders are siblings, .A.B, so none is
+     * under them); one a crash or a failure left is removed at the next deletion.
+     */
+    private static void removeDeleted(Path userDir) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(userDir, DELETED + "*")) {
+            for (Path p : ds) {
+                try {
+                    deleteTree(p);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the deleted folder {}; tried again at the next deletion", p, e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list {} for deleted folders", userDir, e);
         }
     }
 
@@ -244,12 +288,11 @@ final class FolderTree {
             throw new StoreException("a folder cannot move under itself", false);
         }
         Path dir = ensure(user);
-        ReentrantLock l = lockOf(dir);
-        l.lock();
+        UserLock l = lock(dir);
         try {
             List<String> existing = names(user);
             if (!existing.contains(a)) {
-                throw new StoreException("no folder " + a, false);
+                throw new NoSuchFolderException(a);
             }
             if (existing.contains(b)) {
                 throw new StoreException("folder " + b + " exists already", false);
@@ -282,7 +325,7 @@ final class FolderTree {
         } catch (IOException e) {
             throw new StoreException("cannot rename " + a + ": " + e.getMessage(), true, e);
         } finally {
-            l.unlock();
+            unlock(dir, l);
         }
     }
 

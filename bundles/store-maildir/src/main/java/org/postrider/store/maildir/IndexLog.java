@@ -332,6 +332,19 @@ final class IndexLog {
     }
 
     /**
+     * Makes the log no longer end with an S record, if it does (a record that changes
+     * nothing follows it: "E 0"), so the next load lists the folder whatever the mtimes say:
+     * after a change that failed part way, new/ and cur/ may differ from the index within the
+     * clock tick of the sync point.
+     */
+    void unsync() throws IOException {
+        if (lastSynced != null) {
+            write(List.of("E 0"), true);
+            lastSynced = null;
+        }
+    }
+
+    /**
      * Appends lines and fsyncs them before returning; returns where each line starts. A torn
      * tail (a crash mid-append) is cut off first; a failed write is cut off again, so the
      * next record starts on a line of its own.

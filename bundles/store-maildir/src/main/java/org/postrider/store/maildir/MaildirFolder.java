@@ -63,6 +63,10 @@ final class MaildirFolder {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
     static final String UIDVALIDITY_FILE = "postrider-uidvalidity";
     private static final int COMPACT_SLACK = 1000;
+    /** Messages a copy or move handles at once (its memory is a batch's, whatever the UID set). */
+    static volatile int transferBatch = 1000;
+    /** tmp/ files untouched this long are left from a delivery that will not finish. */
+    static final java.time.Duration STALE_TMP = java.time.Duration.ofHours(36);
     /** Keywords of one message, all together, at most this many characters (IMAP clients use a handful). */
     static final int MAX_KEYWORD_CHARS = 4096;
 
@@ -73,8 +77,22 @@ final class MaildirFolder {
         }
     }
 
-    /** For crash tests: told of each step of a transfer ("target-records", "file", "files-moved"). */
-    static volatile java.util.function.Consumer<String> transferStep = step -> { };
+    /**
+     * For failure tests: told of each step of a change, it may throw an IOException (a failing
+     * disk) or an Error (a crash). Steps: "target-records", "file", "files-moved" (copy, move);
+     * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record",
+     * "add-file" (append, delivery); "compact" (the index log's compaction); "open-checked"
+     * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
+     * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed).
+     */
+    @FunctionalInterface
+    interface Step {
+        void at(String step) throws IOException;
+
+        Step NONE = s -> { };
+    }
+
+    static volatile Step step = Step.NONE;
 
     private final String user;
     private final String name;
@@ -100,6 +118,10 @@ final class MaildirFolder {
     private long markModSeq;
     private long markBytes;
     private long markCount;
+    /** A change failed part way and the index was dropped: load it again and reconcile it with the Maildir. */
+    private boolean reload;
+    /** A change is durable but the index in memory may not match the log (its compaction failed): dropped at unlock. */
+    private boolean dropAtUnlock;
 
     /** Where a folder tells of its changes: once per call that changed it, after unlocking. */
     @FunctionalInterface
@@ -163,10 +185,15 @@ final class MaildirFolder {
             return;
         }
         try {
+            boolean again = reload;
             open();
-            mark();
+            reload = false;
+            if (!again) {
+                mark();
+            } // else the marks stay those of the last call, so listeners learn what the reload changed
         } catch (IOException | RuntimeException | StoreException e) {
             state = null;
+            synced = null;
             releaseOsLock();
             lock.unlock();
             if (e instanceof StoreException se) {
@@ -194,6 +221,10 @@ final class MaildirFolder {
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
         long count = state == null ? 0 : state.table.size() - markCount;
         markModSeq = modSeq;
+        if (dropAtUnlock) {
+            dropAtUnlock = false;
+            forgetIndex();
+        }
         footprint = state == null ? 0 : state.table.footprint() + state.tombstones.footprint();
         lock.unlock();
         return () -> {
@@ -214,6 +245,11 @@ final class MaildirFolder {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** For tests: whether a call waits for this folder's lock. */
+    boolean hasQueuedCallers() {
+        return lock.hasQueuedThreads();
     }
 
     /** Bytes the open index takes in memory (0 when not loaded), as of the end of the last call. */
@@ -258,6 +294,55 @@ final class MaildirFolder {
         releaseOsLock();
     }
 
+    /**
+     * Forgets the index in memory after a change failed part way, when what is in memory may
+     * say what is not on disk or miss what is: the next call loads it again from the log and
+     * reconciles it with the Maildir, as a restart would, instead of serving the stale rows
+     * (FETCH does not look at the Maildir again). Under the lock.
+     */
+    private void drop(String change, Exception e) {
+        LOG.warn("{} in {} {} failed part way; its index is loaded again from disk: {}", change, user, name,
+                e.toString());
+        forgetIndex();
+    }
+
+    private void forgetIndex() {
+        try {
+            log.unsync(); // for a later instance too, should this one be evicted before its next call
+        } catch (IOException e) {
+            LOG.debug("Cannot mark the index of {} {} out of sync", user, name, e);
+        }
+        state = null;
+        synced = null;
+        reload = true;
+        footprint = 0;
+        releaseOsLock();
+        usage.stale(user); // the usage told so far may be off by what the failed change did
+    }
+
+    /**
+     * Compacts the log if it has grown, after a change that is durable already: a failure is
+     * not the change's (the caller must not repeat it), only the index is loaded again.
+     */
+    private void compactAfterChange() {
+        try {
+            maybeCompact();
+        } catch (IOException e) {
+            LOG.warn("Compacting the index of {} {} failed; it is loaded again from disk: {}", user, name,
+                    e.toString());
+            dropAtUnlock = true;
+        }
+    }
+
+    /** The mtimes of new/ and cur/, or null (not in sync: the next call lists them) if they cannot be read. */
+    private FileTime[] mtimesOrNull() {
+        try {
+            return mtimes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private void releaseOsLock() {
         if (osLock != null) {
             try {
@@ -273,8 +358,9 @@ final class MaildirFolder {
         stats.loads.increment();
         boolean inbox = name.equals(FolderNames.INBOX);
         if (!inbox && !Files.isDirectory(dir.resolve("cur"))) {
-            throw new StoreException("no folder " + name, false); // deleted or renamed meanwhile
+            throw new NoSuchFolderException(name); // deleted or renamed meanwhile
         }
+        step.at("open-checked");
         createDirectories(dir, inbox); // what another tool may have removed (tmp/)
         if (exclusive) {
             osLock = FolderLock.take(dir, FolderLock.WAIT);
@@ -285,7 +371,7 @@ final class MaildirFolder {
         if (s != null && s.trusted) {
             state = s;
             reserve(state, 0, 0); // marks of an index of the first releases
-            synced = s.synced;
+            synced = reload ? null : s.synced; // after a failed change, look whatever the mtimes say
             if (!inSync()) {
                 reconcile();
             }
@@ -470,9 +556,10 @@ final class MaildirFolder {
     private record Scan(Map<String, String> files, FileTime[] mtimes) {
     }
 
-    /** Lists new/ and cur/ (directories only, no message file is read). */
+    /** Lists new/ and cur/ (directories only, no message file is read), and clears tmp/ of what was left there. */
     private Scan scan() throws IOException {
         stats.scans.increment();
+        removeStaleTemporaries();
         FileTime[] before = mtimes();
         Map<String, String> files = new HashMap<>();
         for (String sub : new String[] {"new", "cur"}) {
@@ -487,6 +574,29 @@ final class MaildirFolder {
             }
         }
         return new Scan(files, before);
+    }
+
+    /**
+     * Removes tmp/ files untouched for {@link #STALE_TMP} (Maildir's convention): a delivery cut
+     * by a crash, or one whose folder was renamed under it, left them; a writer touches its file
+     * all the while it writes.
+     */
+    private void removeStaleTemporaries() {
+        Instant before = Instant.now().minus(STALE_TMP);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("tmp"))) {
+            for (Path p : ds) {
+                try {
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("Cannot remove {}", p, e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list tmp/ of {} {}", user, name, e);
+        }
     }
 
     private FileTime[] mtimes() throws IOException {
@@ -600,6 +710,7 @@ final class MaildirFolder {
                 }
                 cache.delete();
             }
+            step.at("compact");
             log.compact(state, null);
         }
     }
@@ -619,8 +730,8 @@ final class MaildirFolder {
             if (!inSync()) {
                 reconcile();
             }
-        } catch (IOException e) {
-            synced = null;
+        } catch (IOException | RuntimeException e) {
+            drop("reconciling with the Maildir", e);
             throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -637,7 +748,8 @@ final class MaildirFolder {
         try {
             LOG.info("Reindexing {} {} ({} messages)", user, name, state.table.size());
             state = rebuild(state, true);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            drop("reindexing", e);
             throw new StoreException("reindex of " + name + " failed: " + e.getMessage(), true, e);
         } finally {
             release();
@@ -745,7 +857,8 @@ final class MaildirFolder {
                 state.lines++;
             }
             return b.build();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            drop("claiming recent messages", e);
             throw new StoreException("cannot note recent messages of " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -932,15 +1045,26 @@ final class MaildirFolder {
         Path tmp = dir.resolve("tmp").resolve(date.getEpochSecond() + ".M" + System.nanoTime() + "Q" + key + "."
                 + host);
         try {
-            long size;
             // Written and fsynced outside the lock: a big message does not hold up the folder.
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    InputStream in = content.open()) {
-                OutputStream out = Channels.newOutputStream(ch);
-                size = in.transferTo(out);
-                out.flush();
-                ch.force(true);
+            long size;
+            try {
+                size = writeTemporary(tmp, content);
+            } catch (NoSuchFileException e) {
+                if (Files.isDirectory(tmp.getParent())) {
+                    throw e; // not tmp/ that is missing
+                }
+                // The folder was deleted (then the folder says so, and makes no directory) or
+                // another tool removed tmp/ (then, under the lock of the open folder, which a
+                // deletion would have closed, tmp/ is made again).
+                acquire();
+                try {
+                    DurableFiles.createDirectories(tmp.getParent());
+                } finally {
+                    release();
+                }
+                size = writeTemporary(tmp, content);
             }
+            step.at("add-tmp");
             acquire();
             try {
                 checkValidity(validity);
@@ -957,16 +1081,22 @@ final class MaildirFolder {
                 String file = fileFor(base, flags, keywords);
                 // The record first, then the file: see the class comment.
                 synced = null;
+                step.at("add-record");
                 long[] pos = log.append(List.of(IndexLog.added(uid, modSeq, size, date.toEpochMilli(), flags, base,
                         file, keywords)));
                 state.lines++;
                 state.table.put(uid, modSeq, size, date.toEpochMilli(), MessageTable.bits(flags), keywords,
                         MessageTable.key(key), pos[0]);
+                step.at("add-file");
                 DurableFiles.move(tmp, dir.resolve(file));
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
-                maybeCompact();
-                synced = quiet ? mtimes() : null;
-                return new long[] {state.uidValidity, uid};
+                long[] added = {state.uidValidity, uid};
+                compactAfterChange();
+                synced = quiet ? mtimesOrNull() : null;
+                return added;
+            } catch (IOException | RuntimeException e) {
+                drop("storing a message", e);
+                throw e;
             } finally {
                 release();
             }
@@ -978,6 +1108,17 @@ final class MaildirFolder {
             } catch (IOException ignored) {
                 // tmp/ is cleaned by Maildir convention anyway
             }
+        }
+    }
+
+    private static long writeTemporary(Path tmp, MessageContent content) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                InputStream in = content.open()) {
+            OutputStream out = Channels.newOutputStream(ch);
+            long size = in.transferTo(out);
+            out.flush();
+            ch.force(true);
+            return size;
         }
     }
 
@@ -1037,11 +1178,13 @@ final class MaildirFolder {
                 if (!file.equals(old)) {
                     DurableFiles.move(dir.resolve(old), dir.resolve(file));
                 }
+                step.at("flag-file");
                 row[1] = ++state.highestModSeq;
                 names.add(file);
                 lines.add(IndexLog.changed(t.uid(r), row[1], f, file, sets.get((int) row[3])));
             }
             if (!lines.isEmpty()) {
+                step.at("flag-records");
                 long[] pos = log.append(lines);
                 state.lines += lines.size();
                 for (int i = 0; i < rows.size(); i++) {
@@ -1050,11 +1193,12 @@ final class MaildirFolder {
                     t.change(r, row[1], (int) row[2], sets.get((int) row[3]), pos[i]);
                     result.add(t.meta(r));
                 }
-                maybeCompact();
+                compactAfterChange();
             }
             result.sort((a, b) -> Long.compare(a.uid(), b.uid()));
-            synced = quiet ? mtimes() : null;
-        } catch (IOException e) {
+            synced = quiet ? mtimesOrNull() : null;
+        } catch (IOException | RuntimeException e) {
+            drop("changing flags", e);
             throw new StoreException("cannot change flags in " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -1084,15 +1228,17 @@ final class MaildirFolder {
                 Path p = pathLocked(uid);
                 Files.deleteIfExists(p);
                 dirs.add(p.getParent());
+                step.at("expunge-file");
             }
             for (Path d : dirs) {
                 DurableFiles.syncDirectory(d);
             }
             recordExpunged(present);
-            maybeCompact();
-            synced = quiet ? mtimes() : null;
+            compactAfterChange();
+            synced = quiet ? mtimesOrNull() : null;
             return UidSet.of(present);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            drop("expunging", e);
             throw new StoreException("cannot expunge in " + name + ": " + e.getMessage(), true, e);
         } finally {
             release();
@@ -1151,87 +1297,116 @@ final class MaildirFolder {
     private org.postrider.api.store.UidMap transferLocked(long validity, UidSet uids, MaildirFolder dst, boolean move)
             throws StoreException {
         checkValidity(validity);
-        MessageTable t = state.table;
-        List<Integer> rows = new ArrayList<>();
-        for (int i = 0; i < uids.rangeCount(); i++) {
-            for (int r = t.rowAtOrAbove(uids.rangeFrom(i)); r < t.size() && t.uid(r) <= uids.rangeTo(i); r++) {
-                rows.add(r);
-            }
-        }
-        if (rows.isEmpty()) {
-            return new org.postrider.api.store.UidMap(dst.state.uidValidity, UidSet.empty(), UidSet.empty());
-        }
+        UidSet.Builder source = new UidSet.Builder();
+        UidSet.Builder target = new UidSet.Builder();
         try {
             boolean srcQuiet = inSync();
             boolean dstQuiet = dst.inSync();
-            synced = null;
-            dst.synced = null;
-            dst.reserve(dst.state, rows.size(), rows.size());
-            if (move) {
-                reserve(state, 0, rows.size());
+            boolean any = false;
+            long after = 0;
+            for (List<Integer> rows; !(rows = nextRows(uids, after)).isEmpty(); ) {
+                if (!any) {
+                    synced = null;
+                    dst.synced = null;
+                    any = true;
+                }
+                after = state.table.uid(rows.get(rows.size() - 1));
+                transferRows(rows, dst, move, source, target);
             }
-            String[] from = new String[rows.size()];
-            String[] to = new String[rows.size()];
-            long[] newUids = new long[rows.size()];
-            List<String> lines = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                int r = rows.get(i);
-                from[i] = log.fileAt(t.logPos(r), t.uid(r));
-                newUids[i] = dst.state.uidNext++;
-                long ms = ++dst.state.highestModSeq;
-                Set<Flag> f = t.flags(r);
-                String base = dst.newBase(t.dateMillis(r) / 1000, randomKey(), newUids[i], t.messageSize(r));
-                to[i] = "cur/" + new MaildirName(base, f).curName();
-                lines.add(IndexLog.added(newUids[i], ms, t.messageSize(r), t.dateMillis(r), f, base, to[i],
-                        t.keywords(r)));
-            }
-            long[] pos = dst.log.append(lines);
-            dst.state.lines += lines.size();
-            transferStep.accept("target-records");
-            for (int i = 0; i < rows.size(); i++) {
-                int r = rows.get(i);
-                dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
-                        t.dateMillis(r), t.flagBits(r), t.keywords(r), 0, pos[i]);
-                Path a = dir.resolve(from[i]);
-                Path b = dst.dir.resolve(to[i]);
+            if (any) {
                 if (move) {
-                    Files.move(a, b, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    link(a, b);
+                    compactAfterChange();
                 }
-                transferStep.accept("file");
+                dst.compactAfterChange();
+                synced = srcQuiet ? mtimesOrNull() : null;
+                dst.synced = dstQuiet ? dst.mtimesOrNull() : null;
             }
-            DurableFiles.syncDirectory(dst.dir.resolve("cur"));
-            if (move) {
-                DurableFiles.syncDirectory(dir.resolve("new"));
-                DurableFiles.syncDirectory(dir.resolve("cur"));
-            }
-            transferStep.accept("files-moved");
-            List<Long> moved = new ArrayList<>();
-            if (move) {
-                for (int r : rows) {
-                    moved.add(t.uid(r));
-                }
-                recordExpunged(moved);
-                maybeCompact();
-            }
-            dst.maybeCompact();
-            synced = srcQuiet ? mtimes() : null;
-            dst.synced = dstQuiet ? dst.mtimes() : null;
-            UidSet source = move ? UidSet.of(moved) : uidsOf(t, rows);
-            return new org.postrider.api.store.UidMap(dst.state.uidValidity, source, UidSet.of(newUids));
-        } catch (IOException e) {
+            return new org.postrider.api.store.UidMap(dst.state.uidValidity, source.build(), target.build());
+        } catch (IOException | RuntimeException e) {
+            String change = move ? "a move to " + dst.name : "a copy to " + dst.name;
+            drop(change, e);
+            dst.drop(change, e);
             throw new StoreException("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
                     true, e);
         }
     }
 
-    private static UidSet uidsOf(MessageTable t, List<Integer> rows) {
-        UidSet.Builder b = new UidSet.Builder();
-        for (int r : rows) {
-            b.add(t.uid(r));
+    /** The rows of the next (at most {@link #transferBatch}) messages of {@code uids} above UID {@code after}. */
+    private List<Integer> nextRows(UidSet uids, long after) {
+        MessageTable t = state.table;
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < uids.rangeCount() && rows.size() < transferBatch; i++) {
+            if (uids.rangeTo(i) <= after) {
+                continue;
+            }
+            for (int r = t.rowAtOrAbove(Math.max(uids.rangeFrom(i), after + 1));
+                    r < t.size() && t.uid(r) <= uids.rangeTo(i) && rows.size() < transferBatch; r++) {
+                rows.add(r);
+            }
         }
-        return b.build();
+        return rows;
+    }
+
+    /**
+     * Copies or moves one batch of messages, as a whole transfer does (target records, files,
+     * source expunges): a crash or a failure between batches leaves the earlier ones done,
+     * each message in exactly one folder; what one transfer holds in memory is one batch's.
+     */
+    private void transferRows(List<Integer> rows, MaildirFolder dst, boolean move, UidSet.Builder source,
+            UidSet.Builder target) throws IOException {
+        MessageTable t = state.table;
+        dst.reserve(dst.state, rows.size(), rows.size());
+        if (move) {
+            reserve(state, 0, rows.size());
+        }
+        String[] from = new String[rows.size()];
+        String[] to = new String[rows.size()];
+        long[] newUids = new long[rows.size()];
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            int r = rows.get(i);
+            from[i] = log.fileAt(t.logPos(r), t.uid(r));
+            newUids[i] = dst.state.uidNext++;
+            long ms = ++dst.state.highestModSeq;
+            Set<Flag> f = t.flags(r);
+            String base = dst.newBase(t.dateMillis(r) / 1000, randomKey(), newUids[i], t.messageSize(r));
+            to[i] = "cur/" + new MaildirName(base, f).curName();
+            lines.add(IndexLog.added(newUids[i], ms, t.messageSize(r), t.dateMillis(r), f, base, to[i],
+                    t.keywords(r)));
+        }
+        long[] pos = dst.log.append(lines);
+        dst.state.lines += lines.size();
+        step.at("target-records");
+        for (int i = 0; i < rows.size(); i++) {
+            int r = rows.get(i);
+            dst.state.table.put(newUids[i], dst.state.highestModSeq - rows.size() + 1 + i, t.messageSize(r),
+                    t.dateMillis(r), t.flagBits(r), t.keywords(r), 0, pos[i]);
+            Path a = dir.resolve(from[i]);
+            Path b = dst.dir.resolve(to[i]);
+            if (move) {
+                Files.move(a, b, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                link(a, b);
+            }
+            step.at("file");
+        }
+        DurableFiles.syncDirectory(dst.dir.resolve("cur"));
+        if (move) {
+            DurableFiles.syncDirectory(dir.resolve("new"));
+            DurableFiles.syncDirectory(dir.resolve("cur"));
+        }
+        step.at("files-moved");
+        List<Long> uidsHere = new ArrayList<>();
+        for (int r : rows) {
+            uidsHere.add(t.uid(r));
+        }
+        if (move) {
+            recordExpunged(uidsHere); // the rows go: the next batch is found by UID
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            source.add(uidsHere.get(i));
+            target.add(newUids[i]);
+        }
     }
 
     /** A second name for a message file (copies share the bytes); a durable copy where links are not possible. */

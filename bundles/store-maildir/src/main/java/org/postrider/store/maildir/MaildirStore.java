@@ -164,7 +164,7 @@ public class MaildirStore implements MailStore {
         folders.checkOpen();
         String canonical = FolderNames.canonical(name);
         if (!tree.exists(user, canonical)) {
-            throw new StoreException("no folder " + canonical, false);
+            throw new NoSuchFolderException(canonical);
         }
         return new FolderHandle(this, user, canonical, FolderNames.folderDir(userDir(user), canonical));
     }
@@ -217,15 +217,24 @@ public class MaildirStore implements MailStore {
     }
 
     /** Renames a folder's directory, closing what is open at or under it (see {@link FolderCache#forgetAndMove}). */
-    void moveFolder(String user, Path src, Path dst) throws IOException {
-        folders.forgetAndMove(src, dst);
-        usage.forget(user);
+    void moveFolder(String user, Path src, Path dst) throws IOException, StoreException {
+        try {
+            folders.forgetAndMove(src, dst);
+        } finally {
+            usage.forget(user);
+        }
     }
 
-    /** Closes the open folders at or under {@code dir} before it is deleted or renamed. */
-    void forget(String user, Path dir) {
-        folders.forget(dir);
-        usage.forget(user);
+    /**
+     * Runs {@code action} on a folder's directory with what is open at or under it closed
+     * ({@link FolderCache#whileClosed}).
+     */
+    void whileClosed(String user, Path dir, FolderCache.Action action) throws IOException, StoreException {
+        try {
+            folders.whileClosed(dir, action);
+        } finally {
+            usage.forget(user);
+        }
     }
 
     // ---- folders
@@ -354,8 +363,25 @@ public class MaildirStore implements MailStore {
 
     // ---- changing
 
+    /** Times a delivery makes its folder again when it is deleted under it; then the deletions win. */
+    private static final int DELIVERY_TRIES = 3;
+
     @Override
     public long deliver(String user, String folder, MessageContent content, String deliveryId)
+            throws StoreException {
+        for (int i = 1; ; i++) {
+            try {
+                return deliverOnce(user, folder, content, deliveryId);
+            } catch (NoSuchFolderException e) {
+                // Deleted under the delivery: a delivery into a missing folder makes it.
+                if (i == DELIVERY_TRIES) {
+                    throw new StoreException("folder " + folder + " of " + user + " keeps being deleted", true, e);
+                }
+            }
+        }
+    }
+
+    private long deliverOnce(String user, String folder, MessageContent content, String deliveryId)
             throws StoreException {
         folders.checkOpen();
         String canonical = FolderNames.canonical(folder);

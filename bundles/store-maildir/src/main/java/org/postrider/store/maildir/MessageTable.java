@@ -15,8 +15,9 @@ import org.postrider.api.store.UidSet;
 /**
  * A folder's messages in memory, column by column in UID order: about 50 bytes a message
  * (no object per message, no file name: names are read from the index log when a file is
- * needed, see {@link IndexLog#fileAt}). Keyword sets are interned per folder. Not
- * thread-safe: the folder's lock guards it.
+ * needed, see {@link IndexLog#fileAt}). Keyword sets are interned per folder, and the sets
+ * no message has any more are dropped once they outnumber the messages. Not thread-safe: the
+ * folder's lock guards it.
  */
 final class MessageTable {
     /** Flag bits: the {@link Flag} ordinals. */
@@ -37,6 +38,8 @@ final class MessageTable {
     private final Map<Set<String>, Integer> keywordIds = new HashMap<>(Map.of(Set.of(), 0));
     private long bytes;
     private int unseen;
+    /** Characters of the interned keyword sets, for the footprint. */
+    private long keywordChars;
 
     int size() {
         return n;
@@ -203,12 +206,49 @@ final class MessageTable {
         }
         Integer id = keywordIds.get(kw);
         if (id == null) {
+            if (keywordSets.size() > 2 * n + 64) {
+                dropUnusedKeywordSets();
+            }
             Set<String> copy = Set.copyOf(kw);
+            keywordChars += chars(copy);
             id = keywordSets.size();
             keywordSets.add(copy);
             keywordIds.put(copy, id);
         }
         return id;
+    }
+
+    /** Interns again only the sets some row has, renumbering the rows' references. */
+    private void dropUnusedKeywordSets() {
+        int[] renumbered = new int[keywordSets.size()];
+        java.util.Arrays.fill(renumbered, -1);
+        renumbered[0] = 0;
+        List<Set<String>> sets = new ArrayList<>(List.of(Set.of()));
+        long chars = 0;
+        for (int r = 0; r < n; r++) {
+            int old = keywords[r] < renumbered.length ? keywords[r] : 0; // a row being added has none yet
+            if (renumbered[old] < 0) {
+                renumbered[old] = sets.size();
+                sets.add(keywordSets.get(old));
+                chars += chars(keywordSets.get(old));
+            }
+            keywords[r] = renumbered[old];
+        }
+        keywordSets.clear();
+        keywordSets.addAll(sets);
+        keywordIds.clear();
+        for (int i = 0; i < sets.size(); i++) {
+            keywordIds.put(sets.get(i), i);
+        }
+        keywordChars = chars;
+    }
+
+    private static long chars(Set<String> kw) {
+        long c = 0;
+        for (String k : kw) {
+            c += k.length();
+        }
+        return c;
     }
 
     /** Removes the rows whose UIDs are in the set; returns how many. */
@@ -258,9 +298,15 @@ final class MessageTable {
         return -1;
     }
 
+    /** For tests: keyword sets interned. */
+    int keywordSetCount() {
+        return keywordSets.size();
+    }
+
     /** Bytes the columns take (for the README's figure and the memory test). */
     long footprint() {
-        return (long) uid.length * (4 + 8 + 8 + 8 + 1 + 4 + 8 + 8 + 8);
+        return (long) uid.length * (4 + 8 + 8 + 8 + 1 + 4 + 8 + 8 + 8) + 2 * keywordChars
+                + 96L * keywordSets.size(); // a set, its strings and its map entry
     }
 
     private void grow() {

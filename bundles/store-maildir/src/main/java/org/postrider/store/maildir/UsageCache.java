@@ -84,6 +84,11 @@ final class UsageCache implements UsageListener {
         }
     }
 
+    @Override
+    public void stale(String user) {
+        forget(user);
+    }
+
     /** Forgets a user's usage (a folder was deleted): summed again when next asked. */
     synchronized void forget(String user) {
         entries.remove(key(user));

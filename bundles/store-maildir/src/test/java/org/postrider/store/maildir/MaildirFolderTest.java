@@ -12,6 +12,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -117,6 +120,25 @@ class MaildirFolderTest {
         assertTrue(c.exact());
         assertEquals(List.of(3L), c.changed().stream().map(MessageMeta::uid).toList(), "the hint's addition");
         assertEquals(4, f.deliver(text("four\r\n"), "k4"));
+    }
+
+    @Test
+    void temporaryFilesLeftForADayAndAHalfAreRemovedWhenTheFolderIsListed() throws Exception {
+        // A delivery cut by a crash, or one whose folder was renamed under it, leaves its file
+        // in tmp/; Maildir's convention: tmp/ files untouched for 36 hours are removed.
+        FolderView f = open();
+        f.deliver(text("one\r\n"), "k1");
+        Path stale = dir.resolve("tmp/1700000000.M1Qdead.athena");
+        Path writing = dir.resolve("tmp/1700000001.M2Qbeef.athena");
+        Files.writeString(stale, "Subject: cut short\r\n");
+        Files.writeString(writing, "Subject: being written\r\n");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(37))));
+        Files.setLastModifiedTime(writing, FileTime.from(Instant.now().minus(Duration.ofHours(35))));
+        Files.writeString(dir.resolve("new/1700000000.M1P2.otherhost"), "Subject: foreign\r\n\r\nhi\r\n");
+        f.refresh(); // lists the folder: another tool changed it
+        assertEquals(2, f.uids().size());
+        assertFalse(Files.exists(stale), "left for 37 hours");
+        assertTrue(Files.exists(writing), "35 hours: it may still be written");
     }
 
     private String findFile(long uid) throws IOException {

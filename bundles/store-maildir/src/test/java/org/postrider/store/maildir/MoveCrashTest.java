@@ -41,7 +41,7 @@ class MoveCrashTest {
 
     @AfterEach
     void noHook() {
-        MaildirFolder.transferStep = s -> { };
+        MaildirFolder.step = MaildirFolder.Step.NONE;
     }
 
     private static String read(MessageContent c) throws Exception {
@@ -77,7 +77,7 @@ class MoveCrashTest {
         store.changeFlags(FolderRef.of(USER, "INBOX"), UidSet.of(2), org.postrider.api.store.FlagChange.ADD,
                 java.util.Set.of(org.postrider.api.store.Flag.SEEN), java.util.Set.of(), -1);
         Map<String, Integer> seen = new HashMap<>();
-        MaildirFolder.transferStep = s -> {
+        MaildirFolder.step = s -> {
             if (seen.merge(s, 1, Integer::sum) == occurrence && s.equals(step)) {
                 throw new Crash();
             }
@@ -90,7 +90,7 @@ class MoveCrashTest {
                 store.copy(inbox, UidSet.range(1, 3), "Archive/2026");
             }
         });
-        MaildirFolder.transferStep = s -> { };
+        MaildirFolder.step = MaildirFolder.Step.NONE;
         store.deactivate(); // the process is gone; what is on disk is all there is
 
         MaildirStore after = new MaildirStore(root, "athena", 1000);
