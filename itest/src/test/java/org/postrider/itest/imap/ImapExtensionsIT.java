@@ -242,4 +242,22 @@ class ImapExtensionsIT {
         assertTrue(out.contains("bomb * BAD") && out.contains("n OK NOOP"), "an inflated line over the limit is refused like a plain one: " + out);
         assertTrue(out.contains("later ['z OK DEFLATE active'] ['n OK"), "the slot came back when the session ended: " + out);
     }
+
+    @Test
+    void copyIntoTheSelectedMailboxAddsTheMessagesAgainAndMoveThereIsRefused() throws Exception {
+        String out = run("cat@example.org", """
+                ok(m.append('INBOX', '(\\\\Flagged $Keep)', '"02-Mar-2026 08:00:00 +0000"', b'Subject: a\\r\\n\\r\\none\\r\\n'))
+                ok(m.append('INBOX', None, None, b'Subject: b\\r\\n\\r\\ntwo\\r\\n'))
+                ok(m.select('INBOX')); m.untagged_responses.clear()
+                print('copy', m.copy('1:2', 'INBOX'))
+                print('exists', m.response('EXISTS'))
+                print('fetch', ok(m.fetch('3:4', '(UID FLAGS INTERNALDATE BODY.PEEK[TEXT])')))
+                print('move', m._simple_command('MOVE', '1', 'INBOX'))
+                """);
+        assertTrue(out.contains(" 1:2 3:4] COPY completed"), out);
+        assertTrue(out.contains("exists ('EXISTS', [b'4'])"), out);
+        assertTrue(out.contains("3 (UID 3 FLAGS (\\\\Flagged $Keep) INTERNALDATE \"02-Mar-2026 08:00:00 +0000\" BODY[TEXT] {5}"), out);
+        assertTrue(out.contains("b'one\\r\\n'") && out.contains("b'two\\r\\n'"), out);
+        assertTrue(out.contains("move ('NO', [b'[CANNOT]"), out);
+    }
 }

@@ -36,6 +36,10 @@ public final class Move implements ImapCommand {
             s.reply(r.tag() + " NO [READ-ONLY] the mailbox is read-only (EXAMINE)");
             return;
         }
+        if (t.intoSelected(s)) {
+            s.reply(r.tag() + " NO [CANNOT] the messages are in this mailbox already");
+            return;
+        }
         UidMap map = t.transfer(s, true);
         if (map == null) {
             s.reply(r.tag() + " NO [TRYCREATE] no mailbox " + MailboxNames.toWire(s, t.folder()));
