@@ -51,6 +51,8 @@ public final class ImapSession extends CommandLoop {
     private int authFailures;
     private Path streamed;
     private OutputStream streamedOut;
+    /** Every temporary file of the current command's large literals, deleted when it ends however it ends. */
+    private final List<Path> streamedFiles = new java.util.ArrayList<>();
     private boolean utf8;
     /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
@@ -123,14 +125,15 @@ public final class ImapSession extends CommandLoop {
             }
             streamedOut = null;
         }
-        if (streamed != null) {
+        for (Path p : streamedFiles) {
             try {
-                Files.deleteIfExists(streamed);
+                Files.deleteIfExists(p);
             } catch (IOException e) {
-                LOG.debug("Cannot delete {}", streamed, e);
+                LOG.debug("Cannot delete {}", p, e);
             }
-            streamed = null;
         }
+        streamedFiles.clear();
+        streamed = null;
     }
 
     @Override
@@ -175,6 +178,7 @@ public final class ImapSession extends CommandLoop {
                 }
                 case STREAM_LITERAL -> {
                     streamed = Files.createTempFile(service.tempDir(), "append", ".tmp");
+                    streamedFiles.add(streamed);
                     OutputStream out = Files.newOutputStream(streamed);
                     streamedOut = out;
                     OutputStream sink = new java.io.FilterOutputStream(out) {
