@@ -76,7 +76,8 @@ final class BodySections {
     /**
      * BINARY[part]: a leaf part's body with its Content-Transfer-Encoding undone; the whole
      * message, a multipart or a message/rfc822 part as they are (their encoding can only be an
-     * identity, RFC 2045 6.4).
+     * identity, RFC 2045 6.4), as is a part in 7bit, 8bit or binary: those are read by their
+     * offsets, a partial of them only its range.
      */
     static Octets binary(MessageContent content, MessageStructure st, List<Integer> part) throws UnknownCte {
         if (part.isEmpty()) {
@@ -87,10 +88,10 @@ final class BodySections {
             return Octets.EMPTY;
         }
         Octets body = Octets.Range.of(content, p.bodyOffset(), p.size());
-        if (p.multipart() || p.message() != null) {
-            return body;
-        }
         String encoding = p.encoding();
+        if (p.multipart() || p.message() != null || TransferDecoding.identity(encoding)) {
+            return body; // a partial of it read by its offset, as for BODY[]
+        }
         if (TransferDecoding.decoder(encoding, OutputStream.nullOutputStream()) == null) {
             throw new UnknownCte(encoding);
         }

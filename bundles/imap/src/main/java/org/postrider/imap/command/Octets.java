@@ -74,6 +74,14 @@ interface Octets {
             long from = Math.min(origin, length);
             return new Range(content, offset + from, Math.min(len, length - from));
         }
+
+        /** Reads the range once more (only BINARY asks, to choose literal8). */
+        @Override
+        public boolean hasNul() throws IOException {
+            Counter c = new Counter();
+            writeTo(c);
+            return c.nul;
+        }
     }
 
     /** A partial of octets that cannot be positioned (filtered or decoded): the ones before it are skipped. */

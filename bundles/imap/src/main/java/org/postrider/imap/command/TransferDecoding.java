@@ -21,13 +21,24 @@ final class TransferDecoding {
      * answers with [UNKNOWN-CTE].
      */
     static OutputStream decoder(String encoding, OutputStream sink) {
-        String e = encoding == null ? "7bit" : encoding.trim().toLowerCase(Locale.ROOT);
-        return switch (e) {
+        return switch (name(encoding)) {
             case "7bit", "8bit", "binary", "" -> new Identity(sink);
             case "base64" -> new Base64(sink);
             case "quoted-printable" -> new QuotedPrintable(sink);
             default -> null;
         };
+    }
+
+    /** Whether the encoding leaves the octets as they are (7bit, 8bit, binary, or none given). */
+    static boolean identity(String encoding) {
+        return switch (name(encoding)) {
+            case "7bit", "8bit", "binary", "" -> true;
+            default -> false;
+        };
+    }
+
+    private static String name(String encoding) {
+        return encoding == null ? "7bit" : encoding.trim().toLowerCase(Locale.ROOT);
     }
 
     /** Decoded octets gathered a buffer at a time before they go to the sink. */

@@ -200,6 +200,23 @@ class BodySectionsTest {
     }
 
     @Test
+    void binaryWithoutAnEncodingToUndoIsReadByItsOffsets() throws Exception {
+        byte[] big = new byte[1 << 20];
+        Arrays.fill(big, (byte) 'x');
+        big[500_000] = 0;
+        CountingContent c = new CountingContent(big);
+        Octets o = BodySections.binary(c, null, List.of()).window(1000, 100);
+        assertArrayEquals(Arrays.copyOfRange(big, 1000, 1100), CountingContent.bytes(o));
+        assertTrue(!o.hasNul());
+        assertEquals(200, c.octetsRead, "the range, once to send and once to look for NUL");
+        assertTrue(BodySections.binary(c, null, List.of()).hasNul(), "literal8 for the whole, which holds a NUL");
+        c = new CountingContent(MESSAGE.getBytes(StandardCharsets.ISO_8859_1));
+        o = BodySections.binary(c, structure(), List.of(1)).window(2, 3);
+        assertEquals("llo", new String(CountingContent.bytes(o), StandardCharsets.ISO_8859_1));
+        assertEquals(3, c.octetsRead, "a 7bit part is not decoded: its partial is read by offset");
+    }
+
+    @Test
     void partialsOfDecodedOctetsAreSlicesOfTheWhole() throws Exception {
         Random r = new Random(3);
         for (int i = 0; i < 200; i++) {
