@@ -92,6 +92,18 @@ class ImapFetchIT {
                 print('window', data[1][1] == attachment[5:15], data[1][0][-20:])
                 print('qpsize', (b'BINARY.SIZE[1] %d)' % len(text)) in data[2])
                 print('uu', m.fetch('2', '(BINARY.PEEK[1])'))
+                nul = b'Subject: nul\\r\\n\\r\\na\\x00b'
+                tag = m._new_tag()
+                m.send(tag + b' APPEND INBOX ~{%d}\\r\\n' % len(nul))
+                print('continue', m.readline()[:1])
+                m.send(nul + b'\\r\\n')
+                line = m.readline()
+                while not line.startswith(tag):
+                    line = m.readline()
+                print('append8', line)
+                uid = re.search(rb'APPENDUID \\d+ (\\d+)', line).group(1).decode()
+                typ, data = m.uid('FETCH', uid, '(BINARY.PEEK[1] BINARY.SIZE[1])')
+                print('nul', data[0][1] == b'a\\x00b', data[0][0][-6:], data[1])
                 typ, data = m.fetch('1', '(FLAGS)')
                 print('unseen', data)
                 typ, data = m.fetch('1', '(BINARY[1])')
@@ -107,6 +119,8 @@ class ImapFetchIT {
         assertTrue(out.contains("window True") && out.contains("BINARY[2]<5> ~{10}"), out);
         assertTrue(out.toLowerCase(java.util.Locale.ROOT).contains(
                 "uu ('no', [b'[unknown-cte] cannot decode the content-transfer-encoding x-uuencode"), out);
+        assertTrue(out.contains("append8 b'") && out.contains("OK [APPENDUID"), "APPEND takes a literal8: " + out);
+        assertTrue(out.contains("nul True b'] ~{3}' b' BINARY.SIZE[1] 3)'"), out);
         assertTrue(!out.contains("unseen [b'1 (FLAGS (\\\\Seen") && out.contains("seen [b'1 (FLAGS (\\\\Seen"),
                 "BINARY.PEEK leaves \\Seen, BINARY sets it: " + out);
     }
