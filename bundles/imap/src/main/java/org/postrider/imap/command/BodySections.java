@@ -137,5 +137,23 @@ final class BodySections {
                 source.writeTo(f);
             }
         }
+
+        @Override
+        public Opened open() throws IOException {
+            Opened src = source.open();
+            return new Opened() {
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    try (OutputStream f = filter.apply(out)) {
+                        src.writeTo(f);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    src.close();
+                }
+            };
+        }
     }
 }

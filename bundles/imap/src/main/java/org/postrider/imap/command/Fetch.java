@@ -183,21 +183,47 @@ public final class Fetch implements ImapCommand {
                 }
             }
             case FetchItem.BodySection b -> literal(s, w, body, false);
-            case FetchItem.Binary b -> literal(s, w, body, body.hasNul());
-            case FetchItem.BinarySize b -> w.number(body.size());
+            case FetchItem.Binary b -> literal(s, w, body, true);
+            case FetchItem.BinarySize b -> w.number(binarySize(body));
         }
     }
 
     /**
      * A literal streamed to the client a buffer at a time: what the writer holds goes first,
-     * then the announcement and the octets. Octets that do not come to the count announced
+     * then the announcement and the octets, read from what was opened before announcing them
+     * (a message expunged before is NIL). Octets that do not come to the count announced
      * (the file changed under us) leave the client unable to read on: the session ends.
      */
-    private static void literal(ImapSession s, ResponseWriter w, Octets body, boolean literal8) throws IOException {
-        long size = body.size();
-        w.literalPrefix(size, literal8);
-        s.write(w.toByteArray());
-        w.reset();
+    private static void literal(ImapSession s, ResponseWriter w, Octets body, boolean binary) throws IOException {
+        long size;
+        boolean literal8;
+        Octets.Opened opened;
+        try {
+            size = body.size();
+            literal8 = binary && body.hasNul();
+            opened = body.open();
+        } catch (java.nio.file.NoSuchFileException expunged) { // by another session since the FETCH began
+            w.nil();
+            return;
+        }
+        try (opened) {
+            w.literalPrefix(size, literal8);
+            s.write(w.toByteArray());
+            w.reset();
+            send(s, opened, size);
+        }
+    }
+
+    /** BINARY.SIZE: a number, 0 for a message expunged since the FETCH began. */
+    private static long binarySize(Octets body) throws IOException {
+        try {
+            return body.size();
+        } catch (java.nio.file.NoSuchFileException expunged) {
+            return 0;
+        }
+    }
+
+    private static void send(ImapSession s, Octets.Opened body, long size) throws IOException {
         java.io.OutputStream out = s.connection().output();
         long[] sent = {0};
         body.writeTo(new java.io.OutputStream() {

@@ -19,6 +19,25 @@ interface Octets {
     /** Writes exactly {@link #size()} octets (fewer only if the content changed meanwhile). */
     void writeTo(OutputStream out) throws IOException;
 
+    /**
+     * Opens what the octets are read from, before their literal is announced: a message
+     * expunged meanwhile then fails here, where the item can still be NIL, and an open file
+     * stays readable whatever happens to it after.
+     */
+    default Opened open() throws IOException {
+        return this::writeTo;
+    }
+
+    /** Octets ready to be sent; closing releases what they are read from. */
+    interface Opened extends AutoCloseable {
+        /** Writes them, once. */
+        void writeTo(OutputStream out) throws IOException;
+
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
     /** Whether a NUL is among them (BINARY sends those as literal8). */
     default boolean hasNul() throws IOException {
         return false;
@@ -70,6 +89,25 @@ interface Octets {
         }
 
         @Override
+        public Opened open() throws IOException {
+            if (length == 0) {
+                return out -> { };
+            }
+            InputStream in = content.open(offset, length);
+            return new Opened() {
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    copy(in, out);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    in.close();
+                }
+            };
+        }
+
+        @Override
         public Octets window(long origin, long len) {
             long from = Math.min(origin, length);
             return new Range(content, offset + from, Math.min(len, length - from));
@@ -93,7 +131,28 @@ interface Octets {
 
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            whole.writeTo(new OutputStream() {
+            whole.writeTo(window(out));
+        }
+
+        @Override
+        public Opened open() throws IOException {
+            Opened w = whole.open();
+            return new Opened() {
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    w.writeTo(window(out));
+                }
+
+                @Override
+                public void close() throws IOException {
+                    w.close();
+                }
+            };
+        }
+
+        /** Passes on the octets from the origin, at most the length of them. */
+        private OutputStream window(OutputStream out) {
+            return new OutputStream() {
                 private long at;
 
                 @Override
@@ -110,7 +169,7 @@ interface Octets {
                     }
                     at += len;
                 }
-            });
+            };
         }
 
         @Override

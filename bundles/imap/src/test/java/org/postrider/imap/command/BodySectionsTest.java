@@ -236,6 +236,28 @@ class BodySectionsTest {
     }
 
     @Test
+    void octetsOpenedBeforeTheMessageIsExpungedAreStillSent() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            CountingContent c = content();
+            Octets o = switch (i) {
+                case 0 -> BodySections.section(c, structure(), new Section(List.of(1), Section.Kind.WHOLE, List.of()));
+                case 1 -> BodySections.binary(c, structure(), List.of(2)).window(7, 100);
+                case 2 -> BodySections.section(c, structure(), new Section(List.of(), Section.Kind.HEADER_FIELDS,
+                        List.of("Subject")));
+                default -> BodySections.binary(c, structure(), List.of(3));
+            };
+            long size = o.size();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (Octets.Opened opened = o.open()) {
+                c.gone = true;
+                assertThrows(java.nio.file.NoSuchFileException.class, () -> o.open(), "gone for whoever opens now");
+                opened.writeTo(out);
+            }
+            assertEquals(size, out.size(), "case " + i);
+        }
+    }
+
+    @Test
     void withoutAStructureOnlyTheWholeMessageIsThere() throws IOException {
         assertEquals(MESSAGE.length(), BodySections.section(content(), null,
                 new Section(List.of(), Section.Kind.WHOLE, List.of())).size());

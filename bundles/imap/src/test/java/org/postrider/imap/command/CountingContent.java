@@ -12,6 +12,8 @@ final class CountingContent implements MessageContent {
     private final byte[] data;
     long octetsRead;
     int largestRead;
+    /** Expunged: opening fails as the store's content does then; streams already open read on. */
+    boolean gone;
 
     CountingContent(byte[] data) {
         this.data = data;
@@ -23,12 +25,15 @@ final class CountingContent implements MessageContent {
     }
 
     @Override
-    public InputStream open() {
+    public InputStream open() throws java.nio.file.NoSuchFileException {
         return open(0, data.length);
     }
 
     @Override
-    public InputStream open(long offset, long length) {
+    public InputStream open(long offset, long length) throws java.nio.file.NoSuchFileException {
+        if (gone) {
+            throw new java.nio.file.NoSuchFileException("expunged");
+        }
         int from = (int) Math.min(offset, data.length);
         int to = (int) Math.min(data.length, from + Math.min(length, Integer.MAX_VALUE));
         return new InputStream() {
