@@ -50,10 +50,6 @@ public final class Connection {
     private volatile long writeDeadline = Long.MAX_VALUE;
     private volatile boolean writeTimedOut;
 
-    Connection(LineServer server, Socket socket, boolean secure) throws IOException {
-        this(server, socket, socket, secure);
-    }
-
     /** @param tcp the accepted socket, {@code socket} itself or the one its implicit TLS is layered on */
     Connection(LineServer server, Socket tcp, Socket socket, boolean secure) throws IOException {
         this.server = server;
