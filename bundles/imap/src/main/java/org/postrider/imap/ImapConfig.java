@@ -42,7 +42,7 @@ public @interface ImapConfig {
     @AttributeDefinition(description = "Idle time before login")
     String preLoginIdleTimeout() default "1m";
 
-    @AttributeDefinition(description = "Time allowed to send one command line")
+    @AttributeDefinition(description = "Time allowed to send one command line, and to take each load of a reply")
     String commandDeadline() default "1m";
 
     @AttributeDefinition(description = "Delay after a failed login; doubles per failure from one address, to 15 s")

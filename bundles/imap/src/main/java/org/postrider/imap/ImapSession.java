@@ -51,6 +51,8 @@ public final class ImapSession extends CommandLoop {
     private int authFailures;
     private Path streamed;
     private OutputStream streamedOut;
+    /** Every temporary file of the current command's large literals, deleted when it ends however it ends. */
+    private final List<Path> streamedFiles = new java.util.ArrayList<>();
     private boolean utf8;
     private boolean rev2;
     /** ENABLE QRESYNC (RFC 7162 3.2.3): expunges are told as VANISHED, SELECT takes QRESYNC. */
@@ -58,7 +60,10 @@ public final class ImapSession extends CommandLoop {
     /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean idle;
+    /** A hint came that no delivery has looked at yet. */
     private final java.util.concurrent.atomic.AtomicBoolean hinted = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A hint-delivery thread runs: at most one per session, however many hints come (they coalesce). */
+    private final java.util.concurrent.atomic.AtomicBoolean delivering = new java.util.concurrent.atomic.AtomicBoolean();
 
     ImapSession(Connection connection, ImapService service) {
         super(connection, service.config().maxBadCommands());
@@ -126,14 +131,15 @@ public final class ImapSession extends CommandLoop {
             }
             streamedOut = null;
         }
-        if (streamed != null) {
+        for (Path p : streamedFiles) {
             try {
-                Files.deleteIfExists(streamed);
+                Files.deleteIfExists(p);
             } catch (IOException e) {
-                LOG.debug("Cannot delete {}", streamed, e);
+                LOG.debug("Cannot delete {}", p, e);
             }
-            streamed = null;
         }
+        streamedFiles.clear();
+        streamed = null;
     }
 
     @Override
@@ -178,6 +184,7 @@ public final class ImapSession extends CommandLoop {
                 }
                 case STREAM_LITERAL -> {
                     streamed = Files.createTempFile(service.tempDir(), "append", ".tmp");
+                    streamedFiles.add(streamed);
                     OutputStream out = Files.newOutputStream(streamed);
                     streamedOut = out;
                     OutputStream sink = new java.io.FilterOutputStream(out) {
@@ -436,27 +443,41 @@ public final class ImapSession extends CommandLoop {
         }
     }
 
-    /** A store hint, on a store thread (never blocks): tells an idling client what changed. */
+    /**
+     * A store hint, on a store thread (never blocks): tells an idling client what changed. One
+     * thread per session delivers; hints that come meanwhile coalesce into its next look. A
+     * client that stops reading holds that one thread at most until the write deadline.
+     */
     void hint(org.postrider.api.store.StoreEvent e) {
         Selected s = selected;
         if (!idle || s == null || e.kind() != org.postrider.api.store.StoreEvent.Kind.CHANGED
-                || !e.folder().equals(s.ref().folder()) || !hinted.compareAndSet(false, true)) {
+                || !e.folder().equals(s.ref().folder())) {
             return;
         }
-        Thread.startVirtualThread(() -> {
-            hinted.set(false);
-            writing.lock();
-            try {
-                if (idle) {
-                    sync(true);
-                    flush();
+        hinted.set(true);
+        if (delivering.compareAndSet(false, true)) {
+            Thread.startVirtualThread(this::deliverHints);
+        }
+    }
+
+    private void deliverHints() {
+        do {
+            while (hinted.getAndSet(false)) {
+                writing.lock();
+                try {
+                    if (idle) {
+                        sync(true);
+                        flush();
+                    }
+                } catch (IOException | StoreException | RuntimeException ex) {
+                    LOG.debug("imap idle update for {} failed", user, ex);
+                } finally {
+                    writing.unlock();
                 }
-            } catch (IOException | StoreException | RuntimeException ex) {
-                LOG.debug("imap idle update for {} failed", user, ex);
-            } finally {
-                writing.unlock();
             }
-        });
+            delivering.set(false);
+            // a hint that came after the last look but saw this thread still running
+        } while (hinted.get() && delivering.compareAndSet(false, true));
     }
 
     public void select(Selected s) {

@@ -15,7 +15,8 @@ import javax.net.ssl.SSLSocket;
  * strict: only CRLF ends a line; a bare CR or LF anywhere is a {@link ProtocolViolation};
  * lines are bounded. Reading is watched by deadlines, not per-read timeouts: the idle
  * timeout runs while waiting for a command, the command deadline from its first byte to
- * its CRLF, so a client trickling one byte at a time cannot hold the session.
+ * its CRLF, so a client trickling one byte at a time cannot hold the session. Writing is
+ * watched too: a client must take each load of a reply within the command deadline.
  */
 public final class Connection {
     private static final byte CR = '\r';
@@ -23,6 +24,8 @@ public final class Connection {
 
     private final LineServer server;
     private final InetSocketAddress remote;
+    /** The TCP socket under any TLS: closing it is what ends a write blocked on a peer that does not read. */
+    private final Socket tcp;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -45,14 +48,90 @@ public final class Connection {
     private volatile long dataMinRate;
     private java.util.zip.Inflater inflater;
     private java.util.zip.Deflater deflater;
+    /** When the write under way must have been taken by the client; MAX_VALUE while none is. */
+    private volatile long writeDeadline = Long.MAX_VALUE;
+    private volatile boolean writeTimedOut;
 
-    Connection(LineServer server, Socket socket, boolean secure) throws IOException {
+    /** @param tcp the accepted socket, {@code socket} itself or the one its implicit TLS is layered on */
+    Connection(LineServer server, Socket tcp, Socket socket, boolean secure) throws IOException {
         this.server = server;
+        this.tcp = tcp;
         this.socket = socket;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.in = socket.getInputStream();
-        this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        this.out = new java.io.BufferedOutputStream(timed(socket.getOutputStream()), 16 * 1024);
         this.secure = secure;
+    }
+
+    /**
+     * Writes to the socket under a write deadline: each load of at most {@link #WRITE_LOAD}
+     * octets must be taken by the client within the command deadline, or the watchdog closes
+     * the connection. A client that stops reading would otherwise hold the writing thread,
+     * and whatever it holds, for as long as it likes.
+     */
+    private OutputStream timed(OutputStream raw) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                while (len > 0) {
+                    int n = Math.min(len, WRITE_LOAD);
+                    armWrite();
+                    try {
+                        raw.write(b, off, n);
+                    } catch (IOException e) {
+                        throw writeFailure(e);
+                    } finally {
+                        writeDeadline = Long.MAX_VALUE;
+                    }
+                    off += n;
+                    len -= n;
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                armWrite();
+                try {
+                    raw.flush();
+                } catch (IOException e) {
+                    throw writeFailure(e);
+                } finally {
+                    writeDeadline = Long.MAX_VALUE;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                raw.close();
+            }
+        };
+    }
+
+    /** Octets handed to the socket at once, each load under its own write deadline. */
+    static final int WRITE_LOAD = 64 * 1024;
+
+    private void armWrite() throws IOException {
+        if (writeTimedOut) {
+            throw writeFailure(null);
+        }
+        writeDeadline = System.currentTimeMillis() + server.settings().commandDeadline().toMillis();
+    }
+
+    private IOException writeFailure(IOException cause) {
+        if (!writeTimedOut) {
+            return cause;
+        }
+        ProtocolViolation v = new ProtocolViolation(ProtocolViolation.Kind.TIMEOUT,
+                "write timeout: the client stopped reading");
+        if (cause != null) {
+            v.initCause(cause);
+        }
+        return v;
     }
 
     /** The client's address. */
@@ -322,6 +401,18 @@ public final class Connection {
      * seconds more is closed outright. TLS sockets cannot shut down one direction: closed.
      */
     void checkDeadline(long now) {
+        if (now >= writeDeadline && !writeTimedOut) {
+            // A blocked write cannot be woken but by closing; under TLS the record layer
+            // may hold its lock for the write, so the TCP socket beneath is closed.
+            writeTimedOut = true;
+            try {
+                tcp.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            closeSocket();
+            return;
+        }
         if (now >= deadline && timedOut) {
             closeSocket();
             return;
@@ -396,7 +487,7 @@ public final class Connection {
         }
         socket = ssl;
         in = ssl.getInputStream();
-        out = new java.io.BufferedOutputStream(ssl.getOutputStream(), 16 * 1024);
+        out = new java.io.BufferedOutputStream(timed(ssl.getOutputStream()), 16 * 1024);
         pos = 0;
         limit = 0;
         secure = true;
@@ -428,7 +519,7 @@ public final class Connection {
         }
         in = new java.util.zip.InflaterInputStream(raw, inflater, 4096);
         out = new java.io.BufferedOutputStream(
-                new java.util.zip.DeflaterOutputStream(socket.getOutputStream(), deflater, 4096, true), 16 * 1024);
+                new java.util.zip.DeflaterOutputStream(timed(socket.getOutputStream()), deflater, 4096, true), 16 * 1024);
         pos = 0;
         limit = 0;
         return true;

@@ -124,7 +124,7 @@ public final class LineServer implements ListenerInfo {
                 ssl.setUseClientMode(false);
                 s = ssl;
             }
-            c = new Connection(this, s, settings.tls() == TlsMode.IMPLICIT);
+            c = new Connection(this, client, s, settings.tls() == TlsMode.IMPLICIT);
             connections.add(c);
             accepted.incrementAndGet();
             if (settings.tls() == TlsMode.IMPLICIT) {
@@ -139,9 +139,9 @@ public final class LineServer implements ListenerInfo {
             LOG.error("{} session from {} failed", settings.name(), address.getHostAddress(), e);
         } finally {
             if (c != null) {
-                connections.remove(c);
                 c.logout();
-                c.close();
+                c.close(); // still watched: its last flush is under the write deadline
+                connections.remove(c);
             } else {
                 try {
                     client.close();

@@ -18,7 +18,9 @@ import java.time.Duration;
  * @param idleTimeout          waiting for the next command
  * @param preLoginIdleTimeout  waiting for the next command before the session is engaged (logged in, or
  *                             an SMTP transaction begun): shorter, as Dovecot's 3 minutes before login
- * @param commandDeadline      from a command's first byte to its CRLF (slowloris defence)
+ * @param commandDeadline      from a command's first byte to its CRLF (slowloris defence); also the longest a
+ *                             write may wait for the client to take a load of the reply (a client that
+ *                             stops reading is closed)
  * @param shutdownGrace        how long sessions may finish when the listener stops
  * @param authFailureDelay     the first failed login's delay; it doubles per failure from one address, up to 15 s
  * @param maxPasswordChecks    password hashes computed at once over the protocol's listeners (0: one per core)

@@ -23,6 +23,7 @@ public final class Instance {
 
     private final String name;
     private final Path home;
+    private volatile String javaOptions = "";
 
     Instance(String name, Path home) {
         this.name = name;
@@ -165,6 +166,11 @@ public final class Instance {
                 out -> out.contains("queued:    0\n") && out.contains("unreadable: 0\n"));
     }
 
+    /** JVM options for the server's next start (POSTRIDER_JAVA_OPTS, after the script's own: -Xmx96m wins). */
+    public void javaOptions(String options) {
+        javaOptions = options;
+    }
+
     /** {@code bin/postrider start}: returns once the server is ready, with what it printed. */
     public Exec.Result start() throws IOException, InterruptedException {
         return script("start").ok();
@@ -192,7 +198,8 @@ public final class Instance {
     public Exec.Result script(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("bin/postrider").toString()));
         cmd.addAll(List.of(args));
-        return Exec.run(cmd, home, Map.of(), COMMAND_TIMEOUT);
+        return Exec.run(cmd, home, javaOptions.isEmpty() ? Map.of() : Map.of("POSTRIDER_JAVA_OPTS", javaOptions),
+                COMMAND_TIMEOUT);
     }
 
     /** The server's process, if it runs. */

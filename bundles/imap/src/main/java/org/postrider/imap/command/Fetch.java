@@ -1,7 +1,6 @@
 package org.postrider.imap.command;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.postrider.api.message.MessageContent;
-import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.Flag;
 import org.postrider.api.store.FlagChange;
 import org.postrider.api.store.MailStore;
@@ -30,10 +28,12 @@ import org.postrider.imap.parse.SequenceSet;
 import org.postrider.imap.parse.StructureWriter;
 
 /**
- * FETCH and UID FETCH (RFC 9051 6.4.5, CONDSTORE's CHANGEDSINCE and MODSEQ): index data from
- * the store's message list, ENVELOPE and BODYSTRUCTURE from its cached structure, sections by
- * the structure's byte offsets, so a part or a range is read without the rest of the file.
- * A non-PEEK body section sets \Seen first (RFC 9051 6.4.5).
+ * FETCH and UID FETCH (RFC 9051 6.4.5, CONDSTORE's CHANGEDSINCE and MODSEQ, RFC 3516 BINARY):
+ * index data from the store's message list, ENVELOPE and BODYSTRUCTURE from its cached
+ * structure, sections by the structure's byte offsets ({@link BodySections}), so a part or a
+ * range is read without the rest of the file. Responses go out item by item and literals a
+ * buffer at a time: a FETCH holds a bounded amount of memory whatever the messages' sizes and
+ * the number of items. A non-PEEK body section sets \Seen first (RFC 9051 6.4.5).
  */
 public final class Fetch implements ImapCommand {
     static final DateTimeFormatter INTERNALDATE = DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z",
@@ -47,6 +47,11 @@ public final class Fetch implements ImapCommand {
     @Override
     public Set<ImapSession.State> states() {
         return SELECTED;
+    }
+
+    @Override
+    public String capability(ImapSession s) {
+        return "BINARY"; // RFC 3516: BINARY[], BINARY.PEEK[], BINARY.SIZE[] and literal8 in responses
     }
 
     @Override
@@ -78,25 +83,32 @@ public final class Fetch implements ImapCommand {
             if (n == 0) {
                 continue;
             }
+            List<FetchItem> items = new ArrayList<>(f.items());
+            MessageStructure st = items.stream().anyMatch(Fetch::needsStructure) ? store.structure(sel.ref(), m.uid())
+                    : null;
+            java.util.Map<FetchItem, Octets> bodies;
+            try {
+                bodies = bodies(items, st, store, sel, m);
+            } catch (BodySections.UnknownCte e) {
+                s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
+                return;
+            }
             ResponseWriter w = new ResponseWriter(s.utf8());
             w.raw("* " + n + " FETCH (");
             boolean first = true;
-            List<FetchItem> items = new ArrayList<>(f.items());
             boolean hasUid = items.contains(FetchItem.Simple.UID);
             if (r.uid() && !hasUid) {
                 w.raw("UID " + m.uid());
                 first = false;
             }
-            MessageStructure st = null;
             for (FetchItem item : items) {
                 if (!first) {
                     w.sp();
                 }
                 first = false;
-                if (needsStructure(item) && st == null) {
-                    st = store.structure(sel.ref(), m.uid());
-                }
-                item(s, w, item, m, st, store, sel);
+                item(s, w, item, m, st, bodies.get(item), sel);
+                s.write(w.toByteArray()); // item by item: a response is never gathered whole
+                w.reset();
             }
             if (f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ)) {
                 w.raw(" MODSEQ (" + m.modSeq() + ")");
@@ -119,11 +131,49 @@ public final class Fetch implements ImapCommand {
     private static boolean needsStructure(FetchItem i) {
         return i == FetchItem.Simple.ENVELOPE || i == FetchItem.Simple.BODYSTRUCTURE || i == FetchItem.Simple.BODY
                 || i instanceof FetchItem.BodySection || i == FetchItem.Simple.RFC822_HEADER
-                || i == FetchItem.Simple.RFC822_TEXT;
+                || i == FetchItem.Simple.RFC822_TEXT || i instanceof FetchItem.Binary
+                || i instanceof FetchItem.BinarySize;
+    }
+
+    /**
+     * Where each body item's octets lie, found before the message's response begins (so an
+     * encoding BINARY cannot undo is answered with NO, not in the middle of a response); the
+     * octets are read only as they are sent.
+     */
+    private static java.util.Map<FetchItem, Octets> bodies(List<FetchItem> items, MessageStructure st,
+            MailStore store, Selected sel, MessageMeta m) throws StoreException, BodySections.UnknownCte {
+        java.util.Map<FetchItem, Octets> bodies = new java.util.HashMap<>();
+        MessageContent c = null;
+        boolean opened = false;
+        for (FetchItem item : items) {
+            if (bodies.containsKey(item) || item instanceof FetchItem.Simple x && x != FetchItem.Simple.RFC822
+                    && x != FetchItem.Simple.RFC822_HEADER && x != FetchItem.Simple.RFC822_TEXT) {
+                continue;
+            }
+            if (!opened) {
+                c = store.content(sel.ref(), m.uid());
+                opened = true;
+            }
+            Octets o = switch (item) {
+                case FetchItem.Simple x -> x == FetchItem.Simple.RFC822 ? BodySections.whole(c)
+                        : x == FetchItem.Simple.RFC822_HEADER ? BodySections.header(c, st) : BodySections.text(c, st);
+                case FetchItem.BodySection b -> {
+                    Octets whole = BodySections.section(c, st, b.section());
+                    yield b.offset() < 0 ? whole : whole.window(b.offset(), b.length());
+                }
+                case FetchItem.Binary b -> {
+                    Octets whole = BodySections.binary(c, st, b.part());
+                    yield b.offset() < 0 ? whole : whole.window(b.offset(), b.length());
+                }
+                case FetchItem.BinarySize b -> BodySections.binary(c, st, b.part());
+            };
+            bodies.put(item, o);
+        }
+        return bodies;
     }
 
     private static void item(ImapSession s, ResponseWriter w, FetchItem item, MessageMeta m, MessageStructure st,
-            MailStore store, Selected sel) throws IOException, StoreException, ImapSyntaxException {
+            Octets body, Selected sel) throws IOException {
         w.raw(item.responseName()).sp();
         switch (item) {
             case FetchItem.Simple x -> {
@@ -136,23 +186,71 @@ public final class Fetch implements ImapCommand {
                     case ENVELOPE -> StructureWriter.envelope(w, st == null ? null : st.envelope());
                     case BODYSTRUCTURE -> structure(w, st, true);
                     case BODY -> structure(w, st, false);
-                    case RFC822 -> w.literal(read(store, sel, m, 0, m.size()));
-                    case RFC822_HEADER -> w.literal(read(store, sel, m, 0, st == null ? 0 : st.body().bodyOffset()));
-                    case RFC822_TEXT -> w.literal(st == null ? new byte[0]
-                            : read(store, sel, m, st.body().bodyOffset(), m.size() - st.body().bodyOffset()));
+                    case RFC822, RFC822_HEADER, RFC822_TEXT -> literal(s, w, body, false);
                     default -> w.nil();
                 }
             }
-            case FetchItem.BodySection b -> {
-                byte[] data = section(store, sel, m, st, b.section());
-                if (b.offset() >= 0) {
-                    int from = (int) Math.min(b.offset(), data.length);
-                    int to = (int) Math.min(data.length, from + Math.min(b.length(), Integer.MAX_VALUE));
-                    data = java.util.Arrays.copyOfRange(data, from, to);
-                }
-                w.literal(data);
+            case FetchItem.BodySection b -> literal(s, w, body, false);
+            case FetchItem.Binary b -> literal(s, w, body, true);
+            case FetchItem.BinarySize b -> w.number(binarySize(body));
+        }
+    }
+
+    /**
+     * A literal streamed to the client a buffer at a time: what the writer holds goes first,
+     * then the announcement and the octets, read from what was opened before announcing them
+     * (a message expunged before is NIL). Octets that do not come to the count announced
+     * (the file changed under us) leave the client unable to read on: the session ends.
+     */
+    private static void literal(ImapSession s, ResponseWriter w, Octets body, boolean binary) throws IOException {
+        long size;
+        boolean literal8;
+        Octets.Opened opened;
+        try {
+            size = body.size();
+            literal8 = binary && body.hasNul();
+            opened = body.open();
+        } catch (java.nio.file.NoSuchFileException expunged) { // by another session since the FETCH began
+            w.nil();
+            return;
+        }
+        try (opened) {
+            w.literalPrefix(size, literal8);
+            s.write(w.toByteArray());
+            w.reset();
+            send(s, opened, size);
+        }
+    }
+
+    /** BINARY.SIZE: a number, 0 for a message expunged since the FETCH began. */
+    private static long binarySize(Octets body) throws IOException {
+        try {
+            return body.size();
+        } catch (java.nio.file.NoSuchFileException expunged) {
+            return 0;
+        }
+    }
+
+    private static void send(ImapSession s, Octets.Opened body, long size) throws IOException {
+        java.io.OutputStream out = s.connection().output();
+        long[] sent = {0};
+        body.writeTo(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
             }
-            default -> throw new ImapSyntaxException("BINARY is not supported yet");
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (sent[0] + len > size) {
+                    throw new IOException("message content longer than announced");
+                }
+                out.write(b, off, len);
+                sent[0] += len;
+            }
+        });
+        if (sent[0] != size) {
+            throw new IOException("message content shorter than announced");
         }
     }
 
@@ -161,48 +259,6 @@ public final class Fetch implements ImapCommand {
             w.raw("(\"text\" \"plain\" NIL NIL NIL \"7BIT\" 0 0)");
         } else {
             StructureWriter.body(w, st, extensible);
-        }
-    }
-
-    /** The octets of a section, by the structure's offsets (header fields filtered from the header's octets). */
-    private static byte[] section(MailStore store, Selected sel, MessageMeta m, MessageStructure st,
-            FetchItem.Section sec) throws IOException, StoreException {
-        if (st == null) {
-            return new byte[0];
-        }
-        int[] path = sec.part().stream().mapToInt(Integer::intValue).toArray();
-        BodyPart p = path.length == 0 ? null : st.part(path);
-        if (path.length > 0 && p == null) {
-            return new byte[0];
-        }
-        // The message whose HEADER or TEXT is asked for: the top one, or the one a message/rfc822 part holds.
-        BodyPart msg = path.length == 0 ? st.body() : p.message();
-        long headerStart = path.length == 0 ? 0 : msg == null ? -1 : msg.headerOffset();
-        return switch (sec.kind()) {
-            case WHOLE -> path.length == 0 ? read(store, sel, m, 0, m.size())
-                    : read(store, sel, m, p.bodyOffset(), p.size());
-            case MIME -> p == null ? new byte[0] : read(store, sel, m, p.headerOffset(), p.bodyOffset() - p.headerOffset());
-            case HEADER, HEADER_FIELDS, HEADER_FIELDS_NOT -> {
-                if (msg == null) {
-                    yield new byte[0];
-                }
-                byte[] h = read(store, sel, m, headerStart, msg.bodyOffset() - headerStart);
-                yield sec.kind() == FetchItem.Section.Kind.HEADER ? h
-                        : HeaderFields.filter(h, sec.fields(), sec.kind() == FetchItem.Section.Kind.HEADER_FIELDS_NOT);
-            }
-            case TEXT -> msg == null ? new byte[0] : read(store, sel, m, msg.bodyOffset(), msg.size());
-        };
-    }
-
-    /** At most 2 GiB of a message in one response item (the store's APPEND limit keeps far below). */
-    private static byte[] read(MailStore store, Selected sel, MessageMeta m, long offset, long length)
-            throws IOException, StoreException {
-        MessageContent c = store.content(sel.ref(), m.uid());
-        if (c == null || length <= 0) {
-            return new byte[0];
-        }
-        try (InputStream in = c.open(offset, Math.min(length, Integer.MAX_VALUE - 16))) {
-            return in.readAllBytes();
         }
     }
 

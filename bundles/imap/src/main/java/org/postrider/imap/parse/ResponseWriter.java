@@ -102,6 +102,20 @@ public final class ResponseWriter {
         return this;
     }
 
+    /**
+     * The announcement of a literal whose octets the caller sends itself, streamed: {n} CRLF,
+     * or ~{n} CRLF for a literal8 (RFC 3516: BINARY content holding NUL).
+     */
+    public ResponseWriter literalPrefix(long size, boolean literal8) {
+        return raw((literal8 ? "~{" : "{") + size + "}\r\n");
+    }
+
+    /** Forgets what was written (after the caller sent it). */
+    public ResponseWriter reset() {
+        out.reset();
+        return this;
+    }
+
     public byte[] toByteArray() {
         return out.toByteArray();
     }
