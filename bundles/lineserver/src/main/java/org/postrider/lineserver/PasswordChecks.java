@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Bounds the password hashes computed at once (PBKDF2 with 600,000 iterations costs a core
- * for a good fraction of a second): a login waits a bounded time for a slot, else it gets a
- * temporary failure, so a few clients sending AUTH cannot keep every core busy. Together
- * with {@link AuthThrottle#beforeCheck}, which makes an address wait out its penalty before
- * its hash is computed, not after.
+ * Bounds the password hashes computed at once (PBKDF2 at the file directory's 65,536
+ * iterations costs a core tens of milliseconds, more at a higher configured count): a
+ * login waits a bounded time for a slot, else it gets a temporary failure, so a few clients
+ * sending AUTH cannot keep every core busy. Together with {@link AuthThrottle#beforeCheck},
+ * which makes an address wait out its penalty before its hash is computed, not after.
  */
 public final class PasswordChecks {
     private final Semaphore slots;

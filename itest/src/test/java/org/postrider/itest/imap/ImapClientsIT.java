@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
@@ -227,7 +228,8 @@ class ImapClientsIT {
 
         Path overImaps = mbsyncConfig(local, "IMAPS", imaps, ca.caFile());
         Path overStarttls = mbsyncConfig(local, "STARTTLS", imap, ca.caFile());
-        mbsync(overImaps).ok();
+        Exec.Result first = mbsync(overImaps).ok();
+        assertTrue(first.out().contains(MBSYNC_SCRAM), "mbsync logs in with SCRAM as it comes:\n" + first.out());
         String union = """
                 INBOX in1 \\Seen
                 INBOX in2
@@ -274,21 +276,24 @@ class ImapClientsIT {
     }
 
     /**
-     * The configuration of a sync over tls ("IMAPS" or "STARTTLS") trusting the CA in trusted.
-     * AuthMechs PLAIN: mbsync authenticates through Cyrus SASL, whose SCRAM client refuses an
-     * iteration count above 65536 and then waits forever instead of cancelling, and the file
-     * directory's SCRAM keys have 600,000 (see README on mbsync).
+     * The configuration of mia's sync over tls ("IMAPS" or "STARTTLS") trusting the CA in
+     * trusted. AuthMechs left as it comes: mbsync authenticates through Cyrus SASL, which picks
+     * SCRAM-SHA-256 and refuses an iteration count above 65536 (then hangs until the server's
+     * timeout), so this is what tells that the file directory's keys are within its reach.
      */
     private static Path mbsyncConfig(Path local, String tls, int port, Path trusted) throws Exception {
-        Path cfg = athena.home().resolve("mbsyncrc-" + tls + "-" + trusted.getParent().getFileName());
+        return mbsyncConfig("mia", local, tls, port, trusted);
+    }
+
+    private static Path mbsyncConfig(String user, Path local, String tls, int port, Path trusted) throws Exception {
+        Path cfg = athena.home().resolve("mbsyncrc-" + user + "-" + tls + "-" + trusted.getParent().getFileName());
         Files.writeString(cfg, """
                 IMAPAccount server
                 Host localhost
                 Port %d
-                User mia@example.org
-                Pass mia-pw
+                User %s@example.org
+                Pass %s-pw
                 SSLType %s
-                AuthMechs PLAIN
                 SystemCertificates no
                 CertificateFile %s
 
@@ -300,20 +305,66 @@ class ImapClientsIT {
                 Inbox %s
                 SubFolders Verbatim
 
-                Channel mia
+                Channel %s
                 Far :server:
                 Near :local:
                 Patterns *
                 Create Both
                 Expunge Both
                 SyncState *
-                """.formatted(port, tls, trusted, local.resolve("folders"), local.resolve("INBOX")));
+                """.formatted(port, user, user, tls, trusted, local.resolve("folders"), local.resolve("INBOX"), user));
         return cfg;
     }
 
-    private static Exec.Result mbsync(Path cfg) throws Exception {
-        return Exec.run(List.of("mbsync", "-c", cfg.toString(), "-a"), athena.home(),
-                Map.of("HOME", athena.home().toString()), CLIENT_TIMEOUT);
+    /** Runs mbsync verbosely (-V), which names the SASL mechanism it authenticates with. */
+    private static Exec.Result mbsync(Path cfg, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("mbsync", "-V", "-c", cfg.toString()));
+        command.addAll(args.length > 0 ? List.of(args) : List.of("-a"));
+        return Exec.run(command, athena.home(), Map.of("HOME", athena.home().toString()), CLIENT_TIMEOUT);
+    }
+
+    private static final String MBSYNC_SCRAM = "Authenticating with SASL mechanism SCRAM-SHA-256";
+
+    /**
+     * A user whose hash was made at 600,000 iterations (as the first releases did) logs in
+     * once with a password; the directory redoes the hash at its count, within libsasl2's
+     * 65536, and from then on mbsync logs in with SCRAM-SHA-256.
+     */
+    @Test
+    void aPasswordLoginBringsAnOldHashWithinMbsyncsScramReach() throws Exception {
+        Required.tool("/usr/bin/mbsync", "mbsync (Debian's isync) as an IMAP client");
+        Path directory = athena.home().resolve("data/directory/directory.txt");
+        String pid = "org.postrider.directory.file";
+        athena.config(pid, Map.of("passwordIterations", "600000"));
+        // The change is read live: the password is set (again) until the hash shows the count.
+        Await.until("olga's hash made at 600,000 iterations", Duration.ofSeconds(20), () -> {
+            athena.admin("dir:user-" + (Files.readString(directory).contains("user olga@") ? "passwd" : "add"),
+                    "olga@example.org", "olga-pw").ok();
+            return Files.readString(directory);
+        }, d -> hashOf(d, "olga").startsWith("scram-sha-256$600000$"));
+
+        athena.config(pid, Map.of("passwordIterations", "65536"));
+        Await.until("olga's hash redone at 65,536 by a password login", Duration.ofSeconds(20), () -> {
+            imaplib("olga", "m.logout()");
+            return Files.readString(directory);
+        }, d -> hashOf(d, "olga").startsWith("scram-sha-256$65536$"));
+
+        Path local = athena.home().resolve("mbsync-olga");
+        Files.createDirectories(local.resolve("folders"));
+        Files.createDirectories(local.resolve("INBOX"));
+        Exec.Result listed = mbsync(mbsyncConfig("olga", local, "IMAPS", imaps, ca.caFile()), "-l", "olga").ok();
+        assertTrue(listed.out().contains(MBSYNC_SCRAM), listed.out() + listed.err());
+        assertTrue(listed.out().contains("INBOX"), listed.out());
+    }
+
+    /** The hash= of a user in the directory file's text. */
+    private static String hashOf(String directoryText, String local) {
+        for (String line : directoryText.split("\n")) {
+            if (line.startsWith("user " + local + "@")) {
+                return line.replaceAll("^.* hash=(\\S+).*$", "$1");
+            }
+        }
+        return "";
     }
 
     @Test

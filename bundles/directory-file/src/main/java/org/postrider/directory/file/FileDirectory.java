@@ -48,12 +48,20 @@ public class FileDirectory implements Directory {
 
         @AttributeDefinition(description = "Subaddress delimiter: alice+tag@ reaches alice@; empty to turn off")
         String recipientDelimiter() default "+";
+
+        @AttributeDefinition(description = "PBKDF2 iterations of new password hashes, also offered to SCRAM-SHA-256"
+                + " clients, who compute as many; a user's hash is redone at this count at their next login with a"
+                + " password (PLAIN, LOGIN). Above 65536, libsasl2 SCRAM clients (mbsync, KMail, Postfix's SMTP"
+                + " client, NeoMutt built with Cyrus SASL) cannot log in with SCRAM-SHA-256",
+                min = "4096", max = "10000000")
+        int passwordIterations() default PasswordHash.DEFAULT_ITERATIONS;
     }
 
     private final Object writeLock = new Object();
     private final String serverName;
     private volatile Path file;
     private volatile String delimiter;
+    private volatile int iterations = PasswordHash.DEFAULT_ITERATIONS;
     private volatile DirectoryData data = DirectoryData.empty();
     private volatile byte[] scramSecret = new byte[32];
 
@@ -70,6 +78,7 @@ public class FileDirectory implements Directory {
     @Modified
     void configure(Config config) throws IOException, InvalidAddressException {
         delimiter = config.recipientDelimiter();
+        iterations = iterations(config.passwordIterations());
         Path f = Path.of(config.file()).toAbsolutePath();
         synchronized (writeLock) {
             if (!f.equals(file)) {
@@ -87,6 +96,15 @@ public class FileDirectory implements Directory {
                 scramSecret = loadOrMakeSecret(f.resolveSibling("scram.secret"));
             }
         }
+    }
+
+    private static int iterations(int configured) {
+        int n = Math.clamp(configured, PasswordHash.MIN_ITERATIONS, PasswordHash.MAX_ITERATIONS);
+        if (n != configured) {
+            LOG.warn("passwordIterations {} is out of {}..{}; using {}", configured, PasswordHash.MIN_ITERATIONS,
+                    PasswordHash.MAX_ITERATIONS, n);
+        }
+        return n;
     }
 
     /**
@@ -114,7 +132,7 @@ public class FileDirectory implements Directory {
         DirectoryData.Builder b = DirectoryData.empty().edit();
         b.domains.add(ascii);
         b.users.put(postmaster, new Entry(new User(postmaster, "Postmaster", serverName, 0, 0),
-                PasswordHash.hash(password.toCharArray())));
+                PasswordHash.hash(password.toCharArray(), iterations)));
         commit(b.build());
         Path secret = file.resolveSibling("postmaster.password");
         DurableFiles.writeOwnerOnly(secret, out -> out.write((password + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -192,17 +210,62 @@ public class FileDirectory implements Directory {
         }
     }
 
+    /**
+     * Checks a password, and on success redoes a hash of another count or scheme at the
+     * configured count. Until then, a user whose hash has another count differs from a
+     * stranger in the count SCRAM offers and in the time a wrong password takes.
+     */
     @Override
     public AuthResult authenticate(String login, char[] password) {
+        String key = null;
         Entry e = null;
         try {
-            e = data.users().get(DirectoryFileFormat.key(login));
+            key = DirectoryFileFormat.key(login);
+            e = data.users().get(key);
         } catch (InvalidAddressException ignored) {
             // same path as an unknown user
         }
-        // Unknown users are verified against a dummy hash: the same work, the same answer.
-        boolean ok = PasswordHash.verify(password, e != null ? e.passwordHash() : PasswordHash.DUMMY);
-        return ok && e != null ? new AuthResult.Success(e.user()) : new AuthResult.Failure();
+        PasswordHash.Keys k = e != null ? PasswordHash.parse(e.passwordHash()) : null;
+        if (k == null) {
+            // Unknown users are checked against made-up keys: the same work, the same answer.
+            PasswordHash.verify(password, madeUp(login), true);
+            return new AuthResult.Failure();
+        }
+        if (!PasswordHash.verify(password, e.passwordHash())) {
+            return new AuthResult.Failure();
+        }
+        if (!PasswordHash.current(e.passwordHash(), iterations)) {
+            rehash(key, e.passwordHash(), password);
+        }
+        return new AuthResult.Success(e.user());
+    }
+
+    /**
+     * Replaces a user's hash, just verified, by one at the configured count, written as any
+     * change is; unless the hash changed meanwhile (a new password, a concurrent login). A
+     * failure to write costs the login nothing: the old hash stays, and the next login tries
+     * again.
+     */
+    private void rehash(String key, String verified, char[] password) {
+        int n = iterations;
+        String fresh = PasswordHash.hash(password, n);
+        try {
+            synchronized (writeLock) {
+                Entry now = data.users().get(key);
+                if (now == null || !now.passwordHash().equals(verified)) {
+                    return;
+                }
+                change(b -> b.users.put(key, new Entry(now.user(), fresh)));
+            }
+            LOG.info("Password hash of {} redone at {} iterations (was {})", key, n,
+                    verified.substring(0, verified.indexOf('$', verified.indexOf('$') + 1)));
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("Could not store the password hash of {} at {} iterations; it keeps the old one", key, n, ex);
+        }
+    }
+
+    private PasswordHash.Keys madeUp(String login) {
+        return PasswordHash.madeUp(scramSecret, login.toLowerCase(java.util.Locale.ROOT), iterations);
     }
 
     @Override
@@ -215,7 +278,7 @@ public class FileDirectory implements Directory {
         }
         PasswordHash.Keys k = e != null ? PasswordHash.parse(e.passwordHash()) : null;
         if (k == null) {
-            k = PasswordHash.madeUp(scramSecret, login.toLowerCase(java.util.Locale.ROOT));
+            k = madeUp(login);
             e = null;
         }
         return new ScramCredentials(k.salt(), k.iterations(), k.storedKey(), k.serverKey(),
@@ -257,7 +320,7 @@ public class FileDirectory implements Directory {
         MailAddress a = MailAddress.parse(address);
         String key = a.lookupKey();
         requirePassword(password);
-        String hash = PasswordHash.hash(password);
+        String hash = PasswordHash.hash(password, iterations);
         User u = new User(key, null, serverName, 0, 0);
         change(b -> {
             requireLocal(b, a);
@@ -279,7 +342,7 @@ public class FileDirectory implements Directory {
     void setPassword(String address, char[] password) throws IOException, InvalidAddressException {
         String key = DirectoryFileFormat.key(address);
         requirePassword(password);
-        String hash = PasswordHash.hash(password);
+        String hash = PasswordHash.hash(password, iterations);
         change(b -> {
             Entry e = b.users.get(key);
             if (e == null) {

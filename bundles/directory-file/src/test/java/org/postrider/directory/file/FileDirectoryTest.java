@@ -5,23 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.Resolution;
+import org.postrider.api.directory.ScramCredentials;
+import org.postrider.lineserver.sasl.ScramServer;
 
 class FileDirectoryTest {
     @TempDir
     Path dir;
 
     private FileDirectory directory() throws Exception {
+        return new FileDirectory("athena", config(PasswordHash.DEFAULT_ITERATIONS));
+    }
+
+    private FileDirectory.Config config(int passwordIterations) {
         Path file = dir.resolve("directory.txt");
-        return new FileDirectory("athena", new FileDirectory.Config() {
+        return new FileDirectory.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
                 return FileDirectory.Config.class;
@@ -41,7 +53,12 @@ class FileDirectoryTest {
             public String recipientDelimiter() {
                 return "+";
             }
-        });
+
+            @Override
+            public int passwordIterations() {
+                return passwordIterations;
+            }
+        };
     }
 
     @Test
@@ -80,12 +97,121 @@ class FileDirectoryTest {
         // The same work, counted rather than timed (timings on two loaded cores prove nothing):
         // every failure derives one key of the same iteration count, user or no user.
         long existing = iterations(() -> d.authenticate("alice@example.org", wrong));
-        assertEquals(PasswordHash.ITERATIONS, existing);
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS, existing);
         assertEquals(existing, iterations(() -> d.authenticate("ghost@example.org", wrong)));
         assertEquals(existing, iterations(() -> d.authenticate("not an address", wrong)));
         assertInstanceOf(AuthResult.Failure.class, d.authenticate("ghost@example.org", wrong));
         assertInstanceOf(AuthResult.Failure.class, d.authenticate("alice@example.org", wrong));
         assertInstanceOf(AuthResult.Success.class, d.authenticate("alice@example.org", "right".toCharArray()));
+    }
+
+    @Test
+    void aStrangerCostsAndLooksLikeAUserAtTheConfiguredCount() throws Exception {
+        FileDirectory d = new FileDirectory("athena", config(8192));
+        d.addUser("alice@example.org", "right".toCharArray());
+        char[] wrong = "wrong".toCharArray();
+        assertEquals(8192, iterations(() -> d.authenticate("alice@example.org", wrong)));
+        assertEquals(8192, iterations(() -> d.authenticate("ghost@example.org", wrong)));
+        assertEquals(8192, iterations(() -> d.authenticate("not an address", wrong)));
+        assertEquals(8192, d.scramSha256("alice@example.org").iterations());
+        assertEquals(8192, d.scramSha256("ghost@example.org").iterations(), "SCRAM offers a stranger the same count");
+        assertEquals(8192, d.scramSha256("not an address").iterations());
+    }
+
+    @Test
+    void aPasswordLoginRedoesAHashOfAnotherCountSoALibsasl2ClientCanUseScram() throws Exception {
+        FileDirectory before = new FileDirectory("athena", config(600_000)); // as the first releases stored
+        before.addUser("alice@example.org", "right".toCharArray());
+        assertTrue(stored("alice@example.org").startsWith("scram-sha-256$600000$"));
+
+        FileDirectory d = directory(); // a restart with the default count
+        assertEquals("refused: i=600000", libsasl2Login(d, "alice@example.org", "right"),
+                "a hash at 600,000 is out of libsasl2's reach");
+        // A wrong password changes nothing.
+        assertInstanceOf(AuthResult.Failure.class, d.authenticate("alice@example.org", "wrong".toCharArray()));
+        assertTrue(stored("alice@example.org").startsWith("scram-sha-256$600000$"));
+
+        assertInstanceOf(AuthResult.Success.class, d.authenticate("alice@example.org", "right".toCharArray()));
+        String redone = stored("alice@example.org");
+        assertTrue(redone.startsWith("scram-sha-256$65536$"), "written durably: " + redone);
+        assertEquals("ok", libsasl2Login(d, "alice@example.org", "right"));
+        assertEquals("ok", libsasl2Login(directory(), "alice@example.org", "right"), "after a restart too");
+        assertEquals("failed", libsasl2Login(d, "alice@example.org", "wrong"));
+
+        // At the configured count a login verifies only: one key derived, nothing rewritten.
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> d.authenticate("alice@example.org", "right".toCharArray())));
+        assertEquals(redone, stored("alice@example.org"));
+    }
+
+    @Test
+    void aChangedCountTakesEffectLiveForNewHashesAndLogins() throws Exception {
+        FileDirectory d = directory();
+        d.addUser("alice@example.org", "right".toCharArray());
+        d.configure(config(8192)); // as Configuration Admin does on a modified configuration
+        d.addUser("bob@example.org", "pw".toCharArray());
+        assertTrue(stored("bob@example.org").startsWith("scram-sha-256$8192$"));
+        assertInstanceOf(AuthResult.Success.class, d.authenticate("alice@example.org", "right".toCharArray()));
+        assertTrue(stored("alice@example.org").startsWith("scram-sha-256$8192$"));
+        assertInstanceOf(AuthResult.Success.class, d.authenticate("alice@example.org", "right".toCharArray()));
+    }
+
+    @Test
+    void aCountBelowRfc7677sMinimumIsNotUsed() throws Exception {
+        FileDirectory d = new FileDirectory("athena", config(1));
+        d.addUser("alice@example.org", "pw".toCharArray());
+        assertTrue(stored("alice@example.org").startsWith("scram-sha-256$4096$"));
+    }
+
+    @Test
+    void aLegacyHashIsRedoneInTheCurrentSchemeAtTheFirstPasswordLogin() throws Exception {
+        directory();
+        // The first release's record (the salted password itself) of "pencil", RFC 7677's salt.
+        Files.writeString(dir.resolve("directory.txt"), "domain example.org\nuser user@example.org home=athena "
+                + "hash=pbkdf2-sha256$4096$W22ZaJ0SNY7soEsUEjb6gQ$xKSVEDI6tPlSysH6mUQZOeeOp01r6B3fcJbodRPcYV0\n");
+        FileDirectory d = directory();
+        assertInstanceOf(AuthResult.Success.class, d.authenticate("user@example.org", "pencil".toCharArray()));
+        assertTrue(stored("user@example.org").startsWith("scram-sha-256$65536$"));
+        assertInstanceOf(AuthResult.Success.class, d.authenticate("user@example.org", "pencil".toCharArray()));
+    }
+
+    /** The user's hash as the directory file holds it. */
+    private String stored(String user) throws Exception {
+        return DirectoryFileFormat.read(Files.readString(dir.resolve("directory.txt"))).users().get(user).passwordHash();
+    }
+
+    /**
+     * A SCRAM-SHA-256 login through the servers' ScramServer by a client that behaves as
+     * libsasl2's: it refuses an iteration count above 65536.
+     */
+    private static String libsasl2Login(FileDirectory d, String login, String password) throws Exception {
+        ScramServer server = new ScramServer(d::scramSha256);
+        String clientFirstBare = "n=" + login + ",r=fyko+d2lbbFgONRv9qkxdawL";
+        String serverFirst = server.first(("n,," + clientFirstBare).getBytes(StandardCharsets.UTF_8));
+        Matcher m = Pattern.compile("^r=([^,]+),s=([^,]+),i=(\\d+)$").matcher(serverFirst);
+        assertTrue(m.matches(), serverFirst);
+        int count = Integer.parseInt(m.group(3));
+        if (count > 65_536) {
+            return "refused: i=" + count;
+        }
+        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
+                new PBEKeySpec(password.toCharArray(), Base64.getDecoder().decode(m.group(2)), count, 256)).getEncoded();
+        String withoutProof = "c=biws,r=" + m.group(1);
+        String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
+        byte[] clientKey = ScramCredentials.hmac(salted, "Client Key");
+        byte[] signature = ScramCredentials.hmac(ScramCredentials.sha256(clientKey), authMessage);
+        for (int i = 0; i < clientKey.length; i++) {
+            clientKey[i] ^= signature[i];
+        }
+        String serverFinal = server.last((withoutProof + ",p=" + Base64.getEncoder().encodeToString(clientKey))
+                .getBytes(StandardCharsets.UTF_8));
+        if (serverFinal == null) {
+            return "failed";
+        }
+        assertEquals("v=" + Base64.getEncoder().encodeToString(
+                ScramCredentials.hmac(ScramCredentials.hmac(salted, "Server Key"), authMessage)), serverFinal);
+        assertInstanceOf(AuthResult.Success.class, server.result());
+        return "ok";
     }
 
     private static long iterations(Runnable r) {

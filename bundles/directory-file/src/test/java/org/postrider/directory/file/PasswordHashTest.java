@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -56,18 +55,38 @@ class PasswordHashTest {
     @Test
     void madeUpKeysAreStablePerLoginAndDifferBetweenLogins() {
         byte[] secret = new byte[32];
-        PasswordHash.Keys a1 = PasswordHash.madeUp(secret, "nobody@example.org");
-        PasswordHash.Keys a2 = PasswordHash.madeUp(secret, "nobody@example.org");
-        PasswordHash.Keys b = PasswordHash.madeUp(secret, "someone@example.org");
+        PasswordHash.Keys a1 = PasswordHash.madeUp(secret, "nobody@example.org", PasswordHash.DEFAULT_ITERATIONS);
+        PasswordHash.Keys a2 = PasswordHash.madeUp(secret, "nobody@example.org", PasswordHash.DEFAULT_ITERATIONS);
+        PasswordHash.Keys b = PasswordHash.madeUp(secret, "someone@example.org", PasswordHash.DEFAULT_ITERATIONS);
         assertArrayEquals(a1.salt(), a2.salt());
         assertNotEquals(Base64.getEncoder().encodeToString(a1.salt()), Base64.getEncoder().encodeToString(b.salt()));
-        assertEquals(PasswordHash.ITERATIONS, a1.iterations(), "a stranger's cost looks like a user's");
-        assertEquals(16, a1.salt().length);
+        String user = PasswordHash.hash("pw".toCharArray(), PasswordHash.DEFAULT_ITERATIONS);
+        assertEquals(PasswordHash.parse(user).iterations(), a1.iterations(), "a stranger's cost looks like a user's");
+        assertEquals(PasswordHash.parse(user).salt().length, a1.salt().length);
+        assertEquals(8192, PasswordHash.madeUp(secret, "nobody@example.org", 8192).iterations(),
+                "at the configured count, as new users' hashes");
     }
 
     @Test
-    void theDummyHashParses() {
-        assertNotNull(PasswordHash.parse(PasswordHash.DUMMY));
-        assertFalse(PasswordHash.verify("".toCharArray(), PasswordHash.DUMMY));
+    void theDefaultCountIsOneLibsasl2ClientsTake() {
+        // Cyrus SASL's SCRAM client refuses more than 65536 (and then hangs): mbsync and others.
+        assertTrue(PasswordHash.DEFAULT_ITERATIONS <= 65_536 && PasswordHash.DEFAULT_ITERATIONS >= 4096);
+        assertTrue(PasswordHash.hash("pw".toCharArray(), PasswordHash.DEFAULT_ITERATIONS).startsWith("scram-sha-256$65536$"));
+    }
+
+    @Test
+    void madeUpKeysMatchNoPassword() {
+        PasswordHash.Keys k = PasswordHash.madeUp(new byte[32], "nobody@example.org", 4096);
+        assertFalse(PasswordHash.verify("".toCharArray(), k, true));
+        assertFalse(PasswordHash.verify("nobody".toCharArray(), k, true));
+    }
+
+    @Test
+    void aHashIsCurrentOnlyInTheSchemeAndCountConfigured() {
+        String h = PasswordHash.hash("pencil".toCharArray(), RFC7677_SALT, 4096);
+        assertTrue(PasswordHash.current(h, 4096));
+        assertFalse(PasswordHash.current(h, 40960));
+        assertFalse(PasswordHash.current(h, 409));
+        assertFalse(PasswordHash.current("pbkdf2-sha256$4096$W22ZaJ0SNY7soEsUEjb6gQ$xKSVEDI6tPlSysH6mUQZOeeOp01r6B3fcJbodRPcYV0", 4096));
     }
 }
