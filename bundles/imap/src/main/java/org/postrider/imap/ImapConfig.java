@@ -33,7 +33,7 @@ public @interface ImapConfig {
     @AttributeDefinition(description = "Largest APPEND, in MiB (APPENDLIMIT)")
     int appendLimitMiB() default 64;
 
-    @AttributeDefinition(description = "Sessions of one listener compressed at once (COMPRESS=DEFLATE; each holds some 300 KiB outside the heap)")
+    @AttributeDefinition(description = "Sessions compressed at once on both listeners (COMPRESS=DEFLATE; each holds some 300 KiB outside the heap)")
     int maxCompressedSessions() default 1000;
 
     @AttributeDefinition(description = "Idle time before autologout (RFC 9051: at least 30 minutes)")

@@ -73,6 +73,7 @@ import org.postrider.lineserver.TlsMode;
 @Designate(ocd = ImapConfig.class)
 public class ImapService implements SessionHandler {
     private final ImapConfig config;
+    private final java.util.concurrent.atomic.AtomicInteger compressedSessions = new java.util.concurrent.atomic.AtomicInteger();
     private final String serverName;
     private final ImapLimits limits;
     private final Path tempDir;
@@ -101,6 +102,7 @@ public class ImapService implements SessionHandler {
                 Math.min(append, d.maxNonSyncLiteral()), d.streamThreshold(),
                 Math.max(d.maxCommandMemory(), config.maxCommandLine()), d.maxDepth(), d.maxTokens());
         this.tempDir = Files.createDirectories(Path.of("data", "tmp", "imap"));
+        removeLeftLiterals(tempDir);
         for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
                 new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
                 new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
@@ -156,12 +158,36 @@ public class ImapService implements SessionHandler {
         return commands;
     }
 
+    /** Sessions under COMPRESS=DEFLATE now, on both listeners: their zlib state is outside the heap. */
+    public java.util.concurrent.atomic.AtomicInteger compressedSessions() {
+        return compressedSessions;
+    }
+
     public ImapConfig config() {
         return config;
     }
 
     public ImapLimits limits() {
         return limits;
+    }
+
+    /**
+     * Deletes literal files a killed server left (a session deletes its own when its command
+     * ends); only those an hour old, far past any command's deadline, in case another
+     * instance of this service is still finishing its sessions.
+     */
+    static int removeLeftLiterals(Path dir) throws IOException {
+        long before = System.currentTimeMillis() - java.time.Duration.ofHours(1).toMillis();
+        int n = 0;
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "append*.tmp")) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(p).toMillis() < before && Files.deleteIfExists(p)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     Path tempDir() {

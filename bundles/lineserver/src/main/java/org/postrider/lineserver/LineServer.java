@@ -44,8 +44,7 @@ public final class LineServer implements ListenerInfo {
     private final PasswordChecks passwordChecks;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    /** Connections compressed now: each holds a deflater and an inflater (some 300 KiB native). */
-    private final AtomicInteger compressed = new AtomicInteger();
+
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile ServerSocket socket;
@@ -211,10 +210,6 @@ public final class LineServer implements ListenerInfo {
 
     SSLContext tlsContext() {
         return tls == null ? null : tls.get();
-    }
-
-    AtomicInteger compressed() {
-        return compressed;
     }
 
     UserSessions users() {

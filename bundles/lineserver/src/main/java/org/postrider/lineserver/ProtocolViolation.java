@@ -19,7 +19,9 @@ public class ProtocolViolation extends IOException {
         /** Bytes sent after STARTTLS before the handshake: the injection vector; close. */
         PIPELINED_STARTTLS(true),
         /** The peer was idle too long, or took too long over one command; close. */
-        TIMEOUT(true);
+        TIMEOUT(true),
+        /** Compressed input that inflates far beyond what any mail client sends; close. */
+        INFLATION(true);
 
         private final boolean fatal;
 

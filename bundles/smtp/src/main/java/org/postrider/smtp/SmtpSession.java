@@ -68,6 +68,7 @@ public final class SmtpSession extends CommandLoop {
             case BARE_LINE_ENDING -> reply("521 5.5.2 bare CR or LF received; only CRLF ends a line, closing");
             case LINE_TOO_LONG -> reply("500 5.5.2 line too long");
             case PIPELINED_STARTTLS -> reply("554 5.5.1 pipelined input after STARTTLS, closing");
+            case INFLATION -> reply("554 5.5.1 compressed input inflating too far, closing");
         }
     }
 

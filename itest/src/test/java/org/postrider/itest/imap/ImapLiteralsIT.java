@@ -123,7 +123,7 @@ class ImapLiteralsIT {
     void aCommandWithSeveralLargeLiteralsLeavesNoTemporaryFile() throws Exception {
         BufferedReader[] in = new BufferedReader[1];
         try (Socket s = login(in)) {
-            // APPEND takes one message: the second literal makes it a BAD, after both went to disk.
+            // Three messages (MULTIAPPEND) and a stray atom after them: a BAD once all went to disk.
             send(s, ("a2 APPEND INBOX {" + LARGE.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
             assertTrue(in[0].readLine().startsWith("+"));
             send(s, LARGE);
@@ -132,7 +132,7 @@ class ImapLiteralsIT {
             send(s, LARGE);
             send(s, (" {" + LARGE.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
             send(s, LARGE);
-            send(s, "\r\n".getBytes(StandardCharsets.US_ASCII));
+            send(s, " STRAY\r\n".getBytes(StandardCharsets.US_ASCII));
             String reply = in[0].readLine();
             assertTrue(reply.startsWith("a2 BAD"), reply);
             assertEquals(List.of(), temporaryFiles(), "every literal's file deleted when the command ended");

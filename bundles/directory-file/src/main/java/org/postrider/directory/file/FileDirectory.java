@@ -142,7 +142,7 @@ public class FileDirectory implements Directory {
 
     private void commit(DirectoryData next) throws IOException {
         byte[] text = DirectoryFileFormat.write(next).getBytes(StandardCharsets.UTF_8);
-        DurableFiles.write(file, text);
+        DurableFiles.writeOwnerOnly(file, out -> out.write(text)); // it holds every user's SCRAM keys
         data = next;
     }
 

@@ -68,6 +68,11 @@ class FileDirectoryTest {
         assertInstanceOf(AuthResult.Success.class, d.authenticate("postmaster@example.org", password.toCharArray()));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve("postmaster.password"))));
+        // the directory file holds every user's SCRAM keys: owner-only after each rewrite too
+        java.nio.file.Path file = dir.resolve("directory.txt");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        d.addUser("x@example.org", "pw-x".toCharArray());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertTrue(d.isLocalDomain(MailAddress.parse("x@example.org").domain()));
     }
 

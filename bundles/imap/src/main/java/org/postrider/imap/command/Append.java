@@ -55,7 +55,7 @@ public final class Append implements ImapCommand {
         String name = MailboxNames.fromWire(s, a.astring());
         List<Message> messages = new ArrayList<>();
         do {
-            messages.add(message(a));
+            messages.add(message(a, s.utf8()));
         } while (a.hasNext());
         FolderRef folder = FolderRef.of(s.user(), name);
         UidSet.Builder uids = new UidSet.Builder();
@@ -65,6 +65,8 @@ public final class Append implements ImapCommand {
             for (Message m : messages) {
                 Appended done = s.store().append(folder, m.content(), m.flags(), m.keywords(), m.date());
                 if (uidValidity != 0 && done.uidValidity() != uidValidity) {
+                    // this one went into the new mailbox: undone there, the earlier ones below
+                    s.store().expunge(new FolderRef(s.user(), name, done.uidValidity()), UidSet.of(done.uid()));
                     throw new StoreException("the mailbox was recreated during APPEND", true);
                 }
                 uidValidity = done.uidValidity();
@@ -91,7 +93,7 @@ public final class Append implements ImapCommand {
     }
 
     /** One message's flags, date and literal. */
-    private static Message message(ArgReader a) throws ImapSyntaxException {
+    private static Message message(ArgReader a, boolean utf8) throws ImapSyntaxException {
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
         Set<String> keywords = new HashSet<>();
         if (a.peek() instanceof ImapToken.ListOf) {
@@ -107,7 +109,19 @@ public final class Append implements ImapCommand {
             a.next();
             date = ArgReader.dateTime(q.text()).toInstant();
         }
-        return new Message(flags, keywords, date, content(a.next()));
+        ImapToken text = a.next();
+        if (text instanceof ImapToken.Atom u && u.is("UTF8")) {
+            // RFC 6855 4: UTF8 (literal8), once the client enabled UTF8=ACCEPT
+            if (!utf8) {
+                throw new ImapSyntaxException("APPEND UTF8 needs ENABLE UTF8=ACCEPT");
+            }
+            ImapToken.ListOf l = a.list();
+            if (l.items().size() != 1) {
+                throw new ImapSyntaxException("UTF8 takes one literal8");
+            }
+            text = l.items().get(0);
+        }
+        return new Message(flags, keywords, date, content(text));
     }
 
     private static MessageContent content(ImapToken t) throws ImapSyntaxException {

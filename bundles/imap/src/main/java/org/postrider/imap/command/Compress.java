@@ -39,7 +39,8 @@ public final class Compress implements ImapCommand {
             s.reply(r.tag() + " NO [COMPRESSIONACTIVE] DEFLATE is active already");
             return;
         }
-        if (!s.connection().compress(r.tag() + " OK DEFLATE active", s.service().config().maxCompressedSessions())) {
+        if (!s.connection().compress(r.tag() + " OK DEFLATE active", s.service().compressedSessions(),
+                s.service().config().maxCompressedSessions())) {
             s.reply(r.tag() + " NO [LIMIT] too many compressed sessions, go on uncompressed");
         }
     }

@@ -49,6 +49,19 @@ public final class Fetch implements ImapCommand {
         return SELECTED;
     }
 
+    /**
+     * Items read through a filter or decoder (BINARY, HEADER.FIELDS): each costs two passes over
+     * its part per message whatever its partial, so one FETCH may hold only a few, and the work
+     * of a command stays a small multiple of the octets of the messages it names.
+     */
+    static final int MAX_DECODED_ITEMS = 16;
+
+    static boolean decoded(FetchItem i) {
+        return i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize
+                || i instanceof FetchItem.BodySection b && (b.section().kind() == FetchItem.Section.Kind.HEADER_FIELDS
+                        || b.section().kind() == FetchItem.Section.Kind.HEADER_FIELDS_NOT);
+    }
+
     @Override
     public String capability(ImapSession s) {
         return "BINARY"; // RFC 3516: BINARY[], BINARY.PEEK[], BINARY.SIZE[] and literal8 in responses
@@ -57,6 +70,9 @@ public final class Fetch implements ImapCommand {
     @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         FetchRequest f = FetchParser.parse(r.args(), r.uid(), SequenceSet.DEFAULT_MAX_RANGES);
+        if (f.items().stream().filter(Fetch::decoded).count() > MAX_DECODED_ITEMS) {
+            throw new ImapSyntaxException("at most " + MAX_DECODED_ITEMS + " BINARY and HEADER.FIELDS items in one FETCH");
+        }
         if (f.vanished() && !s.qresync()) {
             throw new ImapSyntaxException("VANISHED needs ENABLE QRESYNC first");
         }
@@ -64,7 +80,7 @@ public final class Fetch implements ImapCommand {
         UidSet uids = s.resolve(f.set(), r.uid());
         MailStore store = s.store();
         if (f.vanished()) { // RFC 7162 3.2.6: before the FETCH responses
-            UidSet asked = f.set().resolve(sel.lastUid() == 0 ? 1 : sel.lastUid(), UidSet.empty());
+            UidSet asked = f.set().resolve(sel.lastUid() == 0 ? 1 : sel.lastUid(), sel.saved());
             Vanished.tellEarlier(s, Vanished.earlier(sel, store.changesSince(sel.ref(), f.changedSince()).vanished(),
                     asked, 0));
         }

@@ -15,6 +15,8 @@ import org.postrider.imap.parse.ModifiedUtf7;
 record ListQuery(boolean extended, boolean selectSubscribed, boolean recursiveMatch, boolean selectSpecialUse,
         String reference, List<String> patterns, List<String> statusItems) {
     static final int MAX_PATTERNS = 64;
+    /** Longest reference plus pattern: matching costs its length times each name's. */
+    static final int MAX_PATTERN_LENGTH = 1024;
 
     static ListQuery parse(ArgReader a, boolean utf8, boolean lsub) throws ImapSyntaxException {
         boolean extended = false;
@@ -79,6 +81,11 @@ record ListQuery(boolean extended, boolean selectSubscribed, boolean recursiveMa
             }
         }
         a.end();
+        for (String p : patterns) {
+            if (reference.length() + p.length() > MAX_PATTERN_LENGTH) {
+                throw new ImapSyntaxException("mailbox pattern longer than " + MAX_PATTERN_LENGTH);
+            }
+        }
         return new ListQuery(extended, subscribed, recursive, specialUse, reference, List.copyOf(patterns), status);
     }
 

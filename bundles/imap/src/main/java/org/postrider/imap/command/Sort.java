@@ -45,6 +45,23 @@ public final class Sort implements ImapCommand {
     @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         Selected sel = s.selected();
+        if (!Search.asksToSave(r)) {
+            sort(s, r, sel);
+            return;
+        }
+        boolean done = false;
+        try {
+            sort(s, r, sel);
+            done = true;
+        } finally {
+            if (!done) {
+                sel.save(UidSet.empty()); // a failed SORT with SAVE empties "$" (RFC 5182 2.4)
+            }
+        }
+    }
+
+    private static void sort(ImapSession s, ImapRequest r, Selected sel)
+            throws IOException, ImapSyntaxException, StoreException {
         SortRequest q;
         try {
             q = parser(sel).sort(r.args());
@@ -68,9 +85,34 @@ public final class Sort implements ImapCommand {
             }
         }
         messages.sort(SortOrder.of(q.criteria()));
-        s.reply(q.extended() ? esort(r, q.returnOptions(), messages) : plain(messages));
+        Set<SearchRequest.ReturnOption> options = q.extended() ? q.returnOptions() : Set.of();
+        if (options.contains(SearchRequest.ReturnOption.SAVE)) {
+            sel.save(saved(sel, messages, options));
+        }
+        if (!options.equals(Set.of(SearchRequest.ReturnOption.SAVE))) { // SAVE alone: no ESEARCH
+            s.reply(q.extended() ? esort(r, q.returnOptions(), messages) : plain(messages));
+        }
         s.sync(r.uid());
         s.reply(r.tag() + " OK SORT completed");
+    }
+
+    /** What SAVE keeps (RFC 5267 3.3): MIN/MAX alone keep the first/last in sort order, else all. */
+    private static UidSet saved(Selected sel, List<SortableMessage> sorted, Set<SearchRequest.ReturnOption> o) {
+        boolean min = o.contains(SearchRequest.ReturnOption.MIN);
+        boolean max = o.contains(SearchRequest.ReturnOption.MAX);
+        List<Long> uids = new ArrayList<>();
+        if (!sorted.isEmpty() && (min || max) && !o.contains(SearchRequest.ReturnOption.ALL)
+                && !o.contains(SearchRequest.ReturnOption.COUNT)) {
+            if (min) {
+                uids.add(sel.uid(sorted.get(0).number()));
+            }
+            if (max) {
+                uids.add(sel.uid(sorted.get(sorted.size() - 1).number()));
+            }
+        } else {
+            sorted.forEach(m -> uids.add(sel.uid(m.number())));
+        }
+        return UidSet.of(uids);
     }
 
     static SortParser parser(Selected sel) {

@@ -34,6 +34,9 @@ import java.util.Locale;
 public final class ImapRequestParser {
 
     /** What the caller does next. */
+    /** How many times the largest literal one command may stream to disk in all. */
+    public static final int STREAMED_LITERALS_PER_COMMAND = 4;
+
     public enum Status { NEED_MORE, CONTINUE, STREAM_LITERAL, COMPLETE, ERROR }
 
     private enum State {
@@ -63,6 +66,8 @@ public final class ImapRequestParser {
     private boolean spaceSeen; // TOKEN_START after SP (not at line start or after '(')
     private int lineLength;
     private long memory;
+    /** Octets of this command's literals sent to disk: at most STREAMED_LITERALS_PER_COMMAND literal limits. */
+    private long streamedTotal;
     private int tokens;
     private boolean started;
 
@@ -487,6 +492,17 @@ public final class ImapRequestParser {
         }
         lineLength = 0;
         if (literalSize > limits.streamThreshold()) {
+            if (streamedTotal + literalSize > STREAMED_LITERALS_PER_COMMAND * limits.maxLiteralAfterLogin()) {
+                // many large literals in one command (MULTIAPPEND) would fill the disk one at a time
+                if (literalSync) {
+                    fail("[TOOBIG] the command's literals are too large together");
+                    finishError();
+                } else {
+                    fatal("the command's literals are too large together");
+                }
+                return;
+            }
+            streamedTotal += literalSize;
             status = Status.STREAM_LITERAL;
             return;
         }
@@ -672,6 +688,7 @@ public final class ImapRequestParser {
         bracketEscape = false;
         lineLength = 0;
         memory = 0;
+        streamedTotal = 0;
         tokens = 0;
         started = false;
         errorReason = null;

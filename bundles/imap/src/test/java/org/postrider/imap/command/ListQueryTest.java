@@ -51,6 +51,8 @@ class ListQueryTest {
             many.append(i == 0 ? "" : " ").append('p').append(i);
         }
         assertThrows(ImapSyntaxException.class, () -> list(many + ")"));
+        assertThrows(ImapSyntaxException.class, () -> list("a LIST \"\" " + "*a".repeat(513)));
+        assertEquals(1, list("a LIST \"\" " + "*a".repeat(512)).patterns().size());
         assertEquals(ListQuery.MAX_PATTERNS, list(many.substring(0, many.lastIndexOf(" ")) + ")").patterns().size());
     }
 

@@ -84,6 +84,27 @@ class ImapRequestParserTest {
     }
 
     @Test
+    void theLiteralsOneCommandStreamsToDiskAreBoundedTogether() {
+        // literal limit 1000, stream threshold 100: four 1000-octet literals pass, a fifth is refused
+        ImapLimits small = new ImapLimits(1024, 8192, 1000, 1000, 100, 1 << 20, 8, 100);
+        String lit = "x".repeat(1000);
+        StringBuilder four = new StringBuilder("a APPEND box");
+        for (int i = 0; i < 4; i++) {
+            four.append(" {1000+}\r\n").append(lit);
+        }
+        List<String> ok = Driver.run(small, true, four + "\r\nb NOOP\r\n");
+        assertEquals(2, ok.size(), ok::toString);
+        assertEquals("b NOOP", ok.get(1));
+        List<String> sync = Driver.run(small, true, four + " {1000}\r\nb NOOP\r\n");
+        assertEquals(List.of("a BAD [TOOBIG] the command's literals are too large together", "b NOOP"), sync);
+        assertEquals(List.of("* BYE the command's literals are too large together"),
+                Driver.run(small, true, four + " {1000+}\r\n" + lit + "\r\n"));
+        // the bound is per command: the next one streams again
+        List<String> twice = Driver.run(small, true, four + "\r\n" + four + "\r\n");
+        assertEquals(2, twice.size(), twice::toString);
+    }
+
+    @Test
     void tooLargeNonSynchronisingLiteralIsFatal() {
         List<String> ev = pre("a LOGIN {9000+}\r\nxxxx");
         assertEquals(List.of("* BYE non-synchronising literal too large"), ev);

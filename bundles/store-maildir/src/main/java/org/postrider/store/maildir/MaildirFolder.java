@@ -1299,6 +1299,8 @@ final class MaildirFolder {
         checkValidity(validity);
         UidSet.Builder source = new UidSet.Builder();
         UidSet.Builder target = new UidSet.Builder();
+        List<Long> recorded = new ArrayList<>(); // target UIDs with a durable record, also of a batch cut short
+        long targetValidity = dst.state.uidValidity;
         try {
             boolean srcQuiet = inSync();
             boolean dstQuiet = dst.inSync();
@@ -1311,7 +1313,7 @@ final class MaildirFolder {
                     any = true;
                 }
                 after = state.table.uid(rows.get(rows.size() - 1));
-                transferRows(rows, dst, move, source, target);
+                transferRows(rows, dst, move, source, target, recorded);
             }
             if (any) {
                 if (move) {
@@ -1326,8 +1328,8 @@ final class MaildirFolder {
             String change = move ? "a move to " + dst.name : "a copy to " + dst.name;
             drop(change, e);
             dst.drop(change, e);
-            throw new StoreException("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
-                    true, e);
+            throw new FailedTransfer("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
+                    e, move ? null : new org.postrider.api.store.UidMap(targetValidity, UidSet.empty(), UidSet.of(recorded)));
         }
     }
 
@@ -1353,7 +1355,7 @@ final class MaildirFolder {
      * each message in exactly one folder; what one transfer holds in memory is one batch's.
      */
     private void transferRows(List<Integer> rows, MaildirFolder dst, boolean move, UidSet.Builder source,
-            UidSet.Builder target) throws IOException {
+            UidSet.Builder target, List<Long> recorded) throws IOException {
         MessageTable t = state.table;
         dst.reserve(dst.state, rows.size(), rows.size());
         if (move) {
@@ -1375,6 +1377,9 @@ final class MaildirFolder {
                     t.keywords(r)));
         }
         long[] pos = dst.log.append(lines);
+        for (long u : newUids) {
+            recorded.add(u);
+        }
         dst.state.lines += lines.size();
         step.at("target-records");
         for (int i = 0; i < rows.size(); i++) {
@@ -1406,6 +1411,20 @@ final class MaildirFolder {
         for (int i = 0; i < rows.size(); i++) {
             source.add(uidsHere.get(i));
             target.add(newUids[i]);
+        }
+    }
+
+    /**
+     * A copy or move that failed part way; for a copy, the target UIDs recorded so far (earlier
+     * batches and the one cut short), which the store expunges again so a failed COPY adds nothing.
+     */
+    static final class FailedTransfer extends StoreException {
+        private static final long serialVersionUID = 1L;
+        final transient org.postrider.api.store.UidMap copied;
+
+        FailedTransfer(String message, Throwable cause, org.postrider.api.store.UidMap copied) {
+            super(message, true, cause);
+            this.copied = copied;
         }
     }
 

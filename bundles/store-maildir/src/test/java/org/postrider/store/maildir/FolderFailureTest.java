@@ -305,4 +305,27 @@ class FolderFailureTest {
         }
         store.deactivate();
     }
+
+    @Test
+    void aCopyFailingInALaterBatchLeavesTheTargetAsItWas() throws Exception {
+        MaildirFolder.transferBatch = 2;
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            store.deliver(USER, "INBOX", MaildirFolderTest.text(message(i)), "q" + i);
+            sent.add(message(i));
+        }
+        store.copy(inbox, UidSet.of(1), "Archive");
+        MaildirFolder.step = failAt("file", 3); // the second batch's first file cannot be linked
+        assertThrows(StoreException.class, () -> store.copy(inbox, UidSet.range(1, 6), "Archive"));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(List.of(message(0)), new ArrayList<>(view(store, "Archive").texts().values()),
+                "a failed COPY adds nothing (RFC 9051 6.4.7): a client that retries makes no duplicates");
+        assertEquals(sent, new ArrayList<>(view(store, "INBOX").texts().values()), "the source is whole");
+        org.postrider.api.store.UidMap again = store.copy(inbox, UidSet.range(1, 6), "Archive");
+        assertEquals(6, again.target().size());
+        assertTrue(again.target().first() > 1, "UIDs of the undone copies are not used again");
+        store.deactivate();
+    }
 }
