@@ -51,6 +51,8 @@ public final class ImapSession extends CommandLoop {
     private int authFailures;
     private Path streamed;
     private OutputStream streamedOut;
+    /** Every file a literal of the current command was streamed to (MULTIAPPEND has several): all go with it. */
+    private final List<Path> streamedFiles = new java.util.ArrayList<>();
     private boolean utf8;
     private boolean rev2;
     /** ENABLE QRESYNC (RFC 7162 3.2.3): expunges are told as VANISHED, SELECT takes QRESYNC. */
@@ -126,14 +128,15 @@ public final class ImapSession extends CommandLoop {
             }
             streamedOut = null;
         }
-        if (streamed != null) {
+        for (Path p : streamedFiles) {
             try {
-                Files.deleteIfExists(streamed);
+                Files.deleteIfExists(p);
             } catch (IOException e) {
-                LOG.debug("Cannot delete {}", streamed, e);
+                LOG.debug("Cannot delete {}", p, e);
             }
-            streamed = null;
         }
+        streamedFiles.clear();
+        streamed = null;
     }
 
     @Override
@@ -178,6 +181,7 @@ public final class ImapSession extends CommandLoop {
                 }
                 case STREAM_LITERAL -> {
                     streamed = Files.createTempFile(service.tempDir(), "append", ".tmp");
+                    streamedFiles.add(streamed);
                     OutputStream out = Files.newOutputStream(streamed);
                     streamedOut = out;
                     OutputStream sink = new java.io.FilterOutputStream(out) {
