@@ -59,10 +59,19 @@ public abstract class CommandLoop {
                     }
                     return; // the client left
                 }
-                if (midCommand) {
-                    resume(line);
-                } else {
-                    dispatch(line);
+                try {
+                    if (midCommand) {
+                        resume(line);
+                    } else {
+                        dispatch(line);
+                    }
+                } catch (ProtocolViolation v) {
+                    // A command that reads lines itself (IMAP IDLE, a SASL exchange) timed out or
+                    // broke the framing: it cannot go on, and the client is told why, as between commands.
+                    abandon();
+                    answer(v);
+                    connection.flush();
+                    return;
                 }
                 midCommand = false;
                 Literal l = literal;

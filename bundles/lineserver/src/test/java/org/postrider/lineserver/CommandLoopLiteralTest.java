@@ -49,6 +49,12 @@ class CommandLoopLiteralTest {
 
         @Override
         protected void dispatch(String line) throws IOException {
+            if (line.equals("WAIT")) { // reads the next line itself, as IMAP IDLE does
+                connection.reply("+ WAITING");
+                connection.flush();
+                connection.reply("OK WAIT " + connection.readTextLine());
+                return;
+            }
             if (line.equals("LOGIN")) {
                 loggedIn = true;
                 connection.reply("OK LOGIN");
@@ -237,6 +243,25 @@ class CommandLoopLiteralTest {
             assertEquals(String.valueOf(big.length), sink[0]);
             assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big)), sink[1]);
             assertTrue(Integer.parseInt(sink[2]) <= 16 * 1024, "at most one buffer load per write: " + sink[2]);
+        }
+    }
+
+    @Test
+    void aViolationWhileACommandReadsItselfIsAnsweredBeforeTheSessionCloses() throws Exception {
+        try (Client c = connect()) {
+            c.send("WAIT\r\n");
+            assertEquals("+ WAITING", c.line());
+            assertEquals("ERR TIMEOUT", c.line(), "told, not dropped silently");
+            assertNull(c.line());
+        }
+        try (Client c = connect()) {
+            c.send("WAIT\r\nDONE\r\n");
+            assertEquals("+ WAITING", c.line());
+            assertEquals("OK WAIT DONE", c.line());
+            c.send("WAIT\r\nx\ny\r\n");
+            assertEquals("+ WAITING", c.line());
+            assertEquals("ERR BARE_LINE_ENDING", c.line());
+            assertNull(c.line());
         }
     }
 
