@@ -19,6 +19,7 @@ import javax.net.ssl.SSLSocket;
  * watched too: a client must take each load of a reply within the command deadline.
  */
 public final class Connection {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connection.class);
     private static final byte CR = '\r';
     private static final byte LF = '\n';
 
@@ -423,6 +424,8 @@ public final class Connection {
             // A blocked write cannot be woken but by closing; under TLS the record layer
             // may hold its lock for the write, so the TCP socket beneath is closed.
             writeTimedOut = true;
+            LOG.info("{} to {}: the client stopped reading for {}, closing", server.settings().name(),
+                    remote.getAddress().getHostAddress(), server.settings().commandDeadline());
             try {
                 tcp.close();
             } catch (IOException ignored) {

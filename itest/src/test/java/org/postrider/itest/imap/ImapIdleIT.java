@@ -14,12 +14,14 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
@@ -142,7 +144,11 @@ class ImapIdleIT {
             int after = serverThreads(athena, athena.home());
             assertTrue(after - before <= 20, "threads before the hints: " + before + ", after 300 more: " + after);
 
-            // The idler's connection was closed by the server: draining it ends, it does not wait for more.
+            // The server closes the idler's connection once a write stayed blocked for the command
+            // deadline: waited for, as reading before that would unblock the write.
+            Await.until("the server closing the idler's connection", Duration.ofSeconds(60), athena::logs,
+                    l -> l.contains("the client stopped reading for"));
+            // Draining it ends, it does not wait for more.
             InputStream in = idler.socket.getInputStream();
             idler.socket.setSoTimeout(15_000);
             byte[] buf = new byte[64 * 1024];
