@@ -18,6 +18,20 @@ class ImapExtensionsIT {
     static Instance athena;
     static int imaps;
 
+    /** A raw TLS connection, argv[1] the port: {@code said(tag)} reads the lines up to the tagged one. */
+    private static final String RAW = ImapIT.PREAMBLE + """
+            import socket
+            raw = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+            f = raw.makefile('rb')
+            def said(tag):
+                lines = []
+                while True:
+                    l = f.readline().decode('utf-8').rstrip('\\r\\n')
+                    lines.append(l)
+                    if l.startswith(tag + ' '):
+                        return lines
+            """;
+
     @BeforeAll
     static void start() throws Exception {
         athena = INSTANCES.create("athena");
@@ -102,17 +116,7 @@ class ImapExtensionsIT {
     @Test
     void multiappendAddsAllOrNone() throws Exception {
         athena.admin("dir:user-add", "mia@example.org", "pw").ok();
-        String out = Python.run(athena.home(), ImapIT.PREAMBLE + """
-                import socket
-                raw = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
-                f = raw.makefile('rb')
-                def said(tag):
-                    lines = []
-                    while True:
-                        l = f.readline().decode().rstrip('\\r\\n')
-                        lines.append(l)
-                        if l.startswith(tag + ' '):
-                            return lines
+        String out = Python.run(athena.home(), RAW + """
                 f.readline()
                 raw.sendall(b'a LOGIN mia@example.org pw\\r\\n'); said('a')
                 def lit(text):
@@ -273,17 +277,7 @@ class ImapExtensionsIT {
     @Test
     void appendUtf8TakesALiteral8OnceUtf8IsEnabled() throws Exception {
         athena.admin("dir:user-add", "uma@example.org", "pw").ok();
-        String out = Python.run(athena.home(), ImapIT.PREAMBLE + """
-                import socket
-                raw = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
-                f = raw.makefile('rb')
-                def said(tag):
-                    lines = []
-                    while True:
-                        l = f.readline().decode('utf-8').rstrip('\\r\\n')
-                        lines.append(l)
-                        if l.startswith(tag + ' '):
-                            return lines
+        String out = Python.run(athena.home(), RAW + """
                 f.readline()
                 raw.sendall(b'a LOGIN uma@example.org pw\\r\\n'); said('a')
                 text = 'Subject: gr\u00fc\u00dfe\\r\\nContent-Type: text/plain; charset=utf-8\\r\\n\\r\\nhall\u00f6\\r\\n'.encode()
