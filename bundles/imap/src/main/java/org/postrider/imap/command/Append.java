@@ -74,12 +74,8 @@ public final class Append implements ImapCommand {
             }
         } catch (StoreException e) {
             if (!added.isEmpty()) {
-                try {
-                    s.store().expunge(new FolderRef(s.user(), name, uidValidity), UidSet.of(added));
-                } catch (StoreException again) {
-                    e.addSuppressed(again);
-                }
-            } else if (!e.temporary() && s.store().folders(s.user()).stream().noneMatch(f -> f.name().equals(name))) {
+                undo(s, new FolderRef(s.user(), name, uidValidity), added, e);
+            } else if (!e.temporary() && !MailboxNames.exists(s, name)) {
                 s.reply(r.tag() + " NO [TRYCREATE] no mailbox " + name);
                 return;
             }
@@ -90,6 +86,15 @@ public final class Append implements ImapCommand {
             s.sync(true);
         }
         s.reply(r.tag() + " OK [APPENDUID " + uidValidity + " " + uids.build() + "] APPEND completed");
+    }
+
+    /** Expunges the messages a failed command added, so it adds none (what fails here is told with {@code e}). */
+    static void undo(ImapSession s, FolderRef folder, List<Long> added, StoreException e) {
+        try {
+            s.store().expunge(folder, UidSet.of(added));
+        } catch (StoreException again) {
+            e.addSuppressed(again);
+        }
     }
 
     /** One message's flags, date and literal. */

@@ -70,11 +70,7 @@ public final class Copy implements ImapCommand {
             }
         } catch (StoreException e) {
             if (!made.isEmpty()) {
-                try {
-                    s.store().expunge(ref, UidSet.of(made));
-                } catch (StoreException again) {
-                    e.addSuppressed(again);
-                }
+                Append.undo(s, ref, made, e);
             }
             throw e;
         }
@@ -135,7 +131,7 @@ public final class Copy implements ImapCommand {
         }
 
         private boolean exists(ImapSession s) throws StoreException {
-            return s.store().folders(s.user()).stream().anyMatch(f -> f.name().equals(folder));
+            return MailboxNames.exists(s, folder);
         }
     }
 }
