@@ -72,6 +72,7 @@ import org.postrider.lineserver.TlsMode;
 @Component(immediate = true, service = {}, configurationPid = "org.postrider.imap")
 @Designate(ocd = ImapConfig.class)
 public class ImapService implements SessionHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImapService.class);
     private final ImapConfig config;
     private final java.util.concurrent.atomic.AtomicInteger compressedSessions = new java.util.concurrent.atomic.AtomicInteger();
     private final String serverName;
@@ -176,16 +177,22 @@ public class ImapService implements SessionHandler {
      * ends); only those an hour old, far past any command's deadline, in case another
      * instance of this service is still finishing its sessions.
      */
-    static int removeLeftLiterals(Path dir) throws IOException {
+    static int removeLeftLiterals(Path dir) {
         long before = System.currentTimeMillis() - java.time.Duration.ofHours(1).toMillis();
         int n = 0;
         try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "append*.tmp")) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        && Files.getLastModifiedTime(p).toMillis() < before && Files.deleteIfExists(p)) {
-                    n++;
+                try {
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(p).toMillis() < before && Files.deleteIfExists(p)) {
+                        n++;
+                    }
+                } catch (IOException e) { // its session deleted it meanwhile, or it cannot go: not a reason to stay down
+                    LOG.debug("left literal {} not removed: {}", p, e.toString());
                 }
             }
+        } catch (IOException e) {
+            LOG.warn("cannot sweep {} of left literal files: {}", dir, e.toString());
         }
         return n;
     }

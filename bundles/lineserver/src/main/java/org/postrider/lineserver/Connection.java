@@ -48,17 +48,8 @@ public final class Connection {
     private volatile long dataRateFrom = Long.MAX_VALUE;
     private volatile long dataMinRate;
     private java.util.zip.Inflater inflater;
-    /**
-     * Compressed octets read, and what they inflated to: text compresses some 3 to 10 times,
-     * so a stream that inflates more than MAX_INFLATION times (past some slack) is a bomb
-     * costing this side CPU and disk for little sent. An array: the counting stream writes it.
-     */
-    private final long[] compressedIn = new long[1];
     /** The protocol's count of sessions compressed now, given back at close. */
     private java.util.concurrent.atomic.AtomicInteger compressions;
-    private long inflated;
-    private static final int MAX_INFLATION = 100;
-    private static final long INFLATION_SLACK = 1 << 20;
     private java.util.zip.Deflater deflater;
     /** When the write under way must have been taken by the client; MAX_VALUE while none is. */
     private volatile long writeDeadline = Long.MAX_VALUE;
@@ -271,6 +262,11 @@ public final class Connection {
                     arm(server.settings().commandDeadline(), "command");
                 }
                 pos += framer.feed(buf, pos, limit - pos);
+                if (inflater != null && framer.tooLong()) {
+                    // discarding the rest would inflate whatever a few octets of deflate stand for
+                    throw new ProtocolViolation(ProtocolViolation.Kind.INFLATION,
+                            "line longer than " + maxLength + " in a compressed session, closing");
+                }
             }
             return framer.take();
         } finally {
@@ -314,13 +310,6 @@ public final class Connection {
         pos = 0;
         limit = n;
         received += n;
-        if (inflater != null) {
-            inflated += n;
-            if (inflated > INFLATION_SLACK && inflated > MAX_INFLATION * Math.max(1, compressedIn[0])) {
-                throw new ProtocolViolation(ProtocolViolation.Kind.INFLATION,
-                        "compressed input inflates more than " + MAX_INFLATION + " times, closing");
-            }
-        }
         return true;
     }
 
@@ -517,9 +506,10 @@ public final class Connection {
     /**
      * Sends {@code okLine}, then compresses both directions (IMAP COMPRESS=DEFLATE, RFC 4978:
      * raw DEFLATE, every flush a sync flush). False, sending nothing, when {@code maxCompressed}
-     * connections counted by {@code compressedNow} (the protocol's, over all its listeners) are compressed already. Input already buffered after the
-     * command is compressed input and goes through the inflater; an inflated line or literal
-     * is held to the same limits as a plain one, so a small input cannot grow past them.
+     * connections counted by {@code compressedNow} (the protocol's, over all its listeners) are
+     * compressed already. Input already buffered after the command is compressed input and goes
+     * through the inflater. An inflated literal is held to the plain limits; a line over the
+     * limit ends the session, as discarding its rest would inflate without bound for little sent.
      */
     public boolean compress(String okLine, java.util.concurrent.atomic.AtomicInteger compressedNow, int maxCompressed)
             throws IOException {
@@ -540,22 +530,7 @@ public final class Connection {
             raw = new java.io.SequenceInputStream(
                     new java.io.ByteArrayInputStream(java.util.Arrays.copyOfRange(buf, pos, limit)), raw);
         }
-        InputStream source = raw;
-        in = new java.util.zip.InflaterInputStream(new java.io.FilterInputStream(source) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                compressedIn[0] += b >= 0 ? 1 : 0;
-                return b;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                compressedIn[0] += Math.max(0, n);
-                return n;
-            }
-        }, inflater, 4096);
+        in = new java.util.zip.InflaterInputStream(raw, inflater, 4096);
         out = new java.io.BufferedOutputStream(
                 new java.util.zip.DeflaterOutputStream(timed(socket.getOutputStream()), deflater, 4096, true), 16 * 1024);
         pos = 0;

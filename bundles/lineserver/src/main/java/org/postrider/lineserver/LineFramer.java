@@ -63,6 +63,11 @@ public final class LineFramer {
     }
 
     /** Whether part of a line has been received (end of stream now would cut a line). */
+    /** Whether the line has gone past the limit (its rest is being discarded). */
+    public boolean tooLong() {
+        return tooLong;
+    }
+
     public boolean started() {
         return started;
     }

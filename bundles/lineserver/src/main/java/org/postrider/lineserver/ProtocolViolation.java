@@ -20,7 +20,7 @@ public class ProtocolViolation extends IOException {
         PIPELINED_STARTTLS(true),
         /** The peer was idle too long, or took too long over one command; close. */
         TIMEOUT(true),
-        /** Compressed input that inflates far beyond what any mail client sends; close. */
+        /** An over-long line of compressed input: discarding its rest would inflate without bound; close. */
         INFLATION(true);
 
         private final boolean fatal;

@@ -87,6 +87,7 @@ public class FileDirectory implements Directory {
                     DurableFiles.removeStaleTemporaries(f.getParent()); // a crash mid-write leaves them
                 }
                 if (Files.exists(f)) {
+                    ownerOnly(f);
                     data = DirectoryFileFormat.read(Files.readString(f, StandardCharsets.UTF_8));
                     LOG.info("Directory loaded from {}: {} domains, {} users", f, data.domains().size(),
                             data.users().size());
@@ -138,6 +139,22 @@ public class FileDirectory implements Directory {
         DurableFiles.writeOwnerOnly(secret, out -> out.write((password + "\n").getBytes(StandardCharsets.UTF_8)));
         LOG.warn("First start: created domain {} and {}; its password is in {} (readable by the owner only)", ascii,
                 postmaster, secret);
+    }
+
+    /** The file holds every user's SCRAM keys: one an earlier release wrote readable by others is closed. */
+    private static void ownerOnly(Path f) throws IOException {
+        java.nio.file.attribute.PosixFileAttributeView v =
+                Files.getFileAttributeView(f, java.nio.file.attribute.PosixFileAttributeView.class);
+        if (v == null) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> p = v.readAttributes().permissions();
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> owner = java.util.EnumSet.of(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        if (!owner.containsAll(p)) {
+            v.setPermissions(owner);
+            LOG.warn("{} was readable by others (it holds password keys): now owner-only", f);
+        }
     }
 
     private void commit(DirectoryData next) throws IOException {

@@ -57,18 +57,14 @@ public final class Append implements ImapCommand {
         do {
             messages.add(message(a, s.utf8()));
         } while (a.hasNext());
-        FolderRef folder = FolderRef.of(s.user(), name);
         UidSet.Builder uids = new UidSet.Builder();
         List<Long> added = new ArrayList<>();
         long uidValidity = 0;
         try {
             for (Message m : messages) {
-                Appended done = s.store().append(folder, m.content(), m.flags(), m.keywords(), m.date());
-                if (uidValidity != 0 && done.uidValidity() != uidValidity) {
-                    // this one went into the new mailbox: undone there, the earlier ones below
-                    s.store().expunge(new FolderRef(s.user(), name, done.uidValidity()), UidSet.of(done.uid()));
-                    throw new StoreException("the mailbox was recreated during APPEND", true);
-                }
+                // after the first, each goes only into the same mailbox: the store refuses a recreated one
+                Appended done = s.store().append(new FolderRef(s.user(), name, uidValidity), m.content(), m.flags(),
+                        m.keywords(), m.date());
                 uidValidity = done.uidValidity();
                 added.add(done.uid());
             }
