@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
@@ -19,6 +20,7 @@ import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.Resolution;
 import org.postrider.api.gateway.AddressSpace;
 import org.postrider.api.gateway.Gateway;
+import org.postrider.api.org.Organisation;
 import org.postrider.api.queue.Router;
 import org.postrider.api.queue.Verdict;
 
@@ -40,6 +42,10 @@ public class RecipientRouter implements Router {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Directory directory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Organisation organisation;
 
     @Activate
     public RecipientRouter(BundleContext context) {
@@ -120,6 +126,10 @@ public class RecipientRouter implements Router {
         return Routing.of(routes);
     }
 
+    /**
+     * A gateway whose address space matches, cheapest first; else the organisation's
+     * Internet gateway server over the internal transport, if this is not it; else SMTP.
+     */
     private Route remote(MailAddress a) {
         Gateway best = null;
         int bestCost = Integer.MAX_VALUE;
@@ -131,7 +141,12 @@ public class RecipientRouter implements Router {
                 }
             }
         }
-        return best != null ? new Route(a, "gateway:" + best.id(), best.id())
+        if (best != null) {
+            return new Route(a, "gateway:" + best.id(), best.id());
+        }
+        Organisation org = organisation;
+        Optional<String> relay = org == null ? Optional.empty() : org.internetGateway();
+        return relay.isPresent() ? new Route(a, "internal", relay.get())
                 : new Route(a, "smtp", a.domain().ascii());
     }
 }

@@ -33,6 +33,7 @@ import org.postrider.kit.text.PercentCodec;
  * ret -                                     (FULL, HEADERS or -)
  * envid -
  * origin ESMTPSA helo client user 2024-11-23T09:40:00.123456Z
+ * orgserver athena                         (only when a server of the organisation handed it over)
  * rcpt bob%40example%2Eorg FAILURE,DELAY rfc822%3Bbob%40example%2Eorg
  * </pre>
  */
@@ -58,6 +59,9 @@ final class SpoolFormat {
         sb.append("origin ").append(opt(o.protocol())).append(' ').append(opt(o.heloName())).append(' ')
                 .append(opt(o.clientAddress())).append(' ').append(opt(o.authenticatedUser())).append(' ')
                 .append(o.received()).append('\n');
+        if (o.orgServer() != null) {
+            sb.append("orgserver ").append(opt(o.orgServer())).append('\n');
+        }
         for (Recipient r : e.recipients()) {
             sb.append("rcpt ").append(opt(r.address().toString())).append(' ')
                     .append(r.notifyOn().isEmpty() ? NONE
@@ -157,6 +161,7 @@ final class SpoolFormat {
         DsnReturn ret = null;
         String envid = null;
         Origin origin = null;
+        String orgServer = null;
         List<Recipient> rcpts = new ArrayList<>();
         for (String l : lines) {
             String name = l.substring(0, Math.max(0, l.indexOf(' ')));
@@ -174,6 +179,7 @@ final class SpoolFormat {
                     String[] f = split(l, 6);
                     origin = new Origin(v.text(f[1]), v.text(f[2]), v.text(f[3]), v.text(f[4]), v.time(f[5]));
                 }
+                case "orgserver" -> orgServer = v.text(split(l, 2)[1]);
                 case "rcpt" -> {
                     String[] f = split(l, 4);
                     Set<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
@@ -193,6 +199,10 @@ final class SpoolFormat {
         }
         if (origin == null) {
             throw new IOException("spool header without origin");
+        }
+        if (orgServer != null) {
+            origin = new Origin(origin.protocol(), origin.heloName(), origin.clientAddress(),
+                    origin.authenticatedUser(), origin.received(), orgServer);
         }
         return new Envelope(sender, rcpts, body, utf8, size, ret, envid, origin);
     }

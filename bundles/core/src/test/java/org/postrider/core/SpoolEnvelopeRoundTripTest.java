@@ -115,7 +115,8 @@ class SpoolEnvelopeRoundTripTest {
                     rnd.nextInt(3) == 0 ? -1 : rnd.nextLong(Long.MAX_VALUE),
                     rnd.nextInt(3) == 0 ? null : rets[rnd.nextInt(rets.length)], pick(rnd, TEXTS),
                     new Origin(pick(rnd, TEXTS), pick(rnd, TEXTS), pick(rnd, TEXTS), pick(rnd, TEXTS),
-                            Instant.ofEpochSecond(rnd.nextInt(2_000_000_000), rnd.nextInt(1_000_000_000))));
+                            Instant.ofEpochSecond(rnd.nextInt(2_000_000_000), rnd.nextInt(1_000_000_000)),
+                            pick(rnd, TEXTS)));
         } catch (InvalidAddressException e) {
             return null;
         }
