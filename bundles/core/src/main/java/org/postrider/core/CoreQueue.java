@@ -2,6 +2,7 @@ package org.postrider.core;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,16 +26,19 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.gateway.Gateway;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.Origin;
 import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.MailQueue;
 import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.QueueId;
 import org.postrider.api.queue.Submission;
-import org.postrider.api.directory.Directory;
-import org.postrider.api.gateway.Gateway;
 import org.postrider.api.store.MailStore;
+import org.postrider.api.track.MessageTracking;
+import org.postrider.api.track.TrackEvent;
 import org.postrider.kit.text.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +55,10 @@ import org.slf4j.MDC;
  * A committed message whose spool file cannot be read is never ignored: it is listed as
  * unreadable, with the reason, until an administrator repairs or deletes it.
  */
-@Component(service = {MailQueue.class, CoreQueue.class}, configurationPid = "org.postrider.core.queue")
+@Component(service = {MailQueue.class, CoreQueue.class, MessageTracking.class},
+        configurationPid = "org.postrider.core.queue")
 @Designate(ocd = CoreQueue.Config.class)
-public class CoreQueue implements MailQueue {
+public class CoreQueue implements MailQueue, MessageTracking {
     private static final Logger LOG = LoggerFactory.getLogger(CoreQueue.class);
     private static final Logger MAILLOG = LoggerFactory.getLogger("postrider.mail");
 
@@ -85,6 +90,12 @@ public class CoreQueue implements MailQueue {
 
         @AttributeDefinition(description = "Sender of delivery status notifications")
         String mailerDaemon() default "MAILER-DAEMON@example.org";
+
+        @AttributeDefinition(description = "Message-tracking journal directory")
+        String tracking() default "data/track";
+
+        @AttributeDefinition(description = "Days of message tracking kept; 0 turns it off")
+        int trackingDays() default 7;
     }
 
     /** A committed message the queue cannot read back (a damaged file): listed, never attempted. */
@@ -108,6 +119,7 @@ public class CoreQueue implements MailQueue {
             Thread.ofVirtual().name("delivery-", 0).factory());
     private final DeliveryAttempt attempts;
     private final Notices notices;
+    private final TrackJournal tracking;
     private volatile Config config;
     private volatile Spool spool;
     private volatile boolean stopping;
@@ -140,6 +152,10 @@ public class CoreQueue implements MailQueue {
             }
         }, serverName);
         configure(config);
+        this.tracking = new TrackJournal(Path.of(config.tracking()).toAbsolutePath(), serverName,
+                Math.max(0, config.trackingDays()), Clock.systemUTC());
+        attempts.tracking(tracking);
+        notices.tracking(tracking);
         this.spool = new Spool(Path.of(config.spool()).toAbsolutePath());
         recover();
     }
@@ -227,6 +243,7 @@ public class CoreQueue implements MailQueue {
                 LOG.warn("Delivery attempts still running after the queue stopped; they end with the next start");
             }
         }
+        tracking.close();
         LOG.info("Queue stopped with {} messages waiting", entries.size());
     }
 
@@ -321,7 +338,13 @@ public class CoreQueue implements MailQueue {
     void accepted(Spool.Writer w, boolean schedule) {
         QueuedMessage m = new QueuedMessage(w.id, w.envelope, w.contentOffset,
                 MessageState.fresh(w.envelope.recipients().size()));
+        m.messageId = w.content.messageId();
         counters.accepted.incrementAndGet();
+        Origin o = w.envelope.origin();
+        tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.ACCEPTED, null, o.protocol(),
+                o.orgServer() != null ? o.orgServer() : o.clientAddress(),
+                "from=<" + nullable(w.envelope.sender()) + "> nrcpt=" + w.envelope.recipients().size()
+                        + (o.authenticatedUser() != null ? " user=" + o.authenticatedUser() : ""));
         MAILLOG.info("queued id={} from=<{}> nrcpt={} proto={}", m.id, nullable(m.envelope.sender()),
                 m.envelope.recipients().size(), m.envelope.origin().protocol());
         if (schedule) {
@@ -442,7 +465,19 @@ public class CoreQueue implements MailQueue {
         m.markRemoved();
         entries.remove(m.id);
         MAILLOG.info("removed id={}", m.id);
+        tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.REMOVED, null, null, null, "delivered or returned");
         unparkNotices(m);
+    }
+
+    // --- message tracking ---
+
+    @Override
+    public List<TrackEvent> find(String messageId, int limit) {
+        return tracking.find(messageId, Math.max(0, limit));
+    }
+
+    String serverName() {
+        return serverName;
     }
 
     // --- administration (queue: commands) ---
@@ -551,6 +586,8 @@ public class CoreQueue implements MailQueue {
         m.markRemoved();
         entries.remove(m.id);
         MAILLOG.info(log, m.id);
+        tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.REMOVED, null, null, null,
+                "by the administrator");
         unparkNotices(m);
     }
 

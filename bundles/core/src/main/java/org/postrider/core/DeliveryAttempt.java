@@ -17,6 +17,7 @@ import org.postrider.api.queue.Delivery;
 import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.RecipientResult;
+import org.postrider.api.track.TrackEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ final class DeliveryAttempt {
     private final IntSupplier destinationLimit;
     private final Map<String, Slots> transports = new ConcurrentHashMap<>();
     private final Map<String, Slots> destinations = new ConcurrentHashMap<>();
+    private TrackJournal tracking = new TrackJournal(null, "", 0, null);
 
     DeliveryAttempt(Function<MailAddress, Routing> router, AgentRegistry agents, ContentSource spool, QueueCounters counters,
             IntSupplier transportLimit, IntSupplier destinationLimit) {
@@ -58,6 +60,10 @@ final class DeliveryAttempt {
         this.counters = counters;
         this.transportLimit = transportLimit;
         this.destinationLimit = destinationLimit;
+    }
+
+    void tracking(TrackJournal journal) {
+        this.tracking = journal;
     }
 
     /** Applies changed limits to the pools in use; slots already taken stay valid. */
@@ -83,6 +89,8 @@ final class DeliveryAttempt {
                 fail(r, routing.code(), routing.diagnostic(), null);
                 MAILLOG.info("bounced id={} to=<{}> status={} reason={}", m.id, rcpt.address(), routing.code(),
                         routing.diagnostic());
+                tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.BOUNCED, rcpt.address().toString(), null,
+                        null, routing.code() + " " + routing.diagnostic());
                 continue;
             }
             if (routing.temporary()) {
@@ -173,6 +181,8 @@ final class DeliveryAttempt {
                     counters.failed.incrementAndGet();
                     MAILLOG.info("bounced id={} to=<{}> status=5.4.6 reason=mail forwarding loop through {}", m.id,
                             t.route().finalAddress(), alias);
+                    tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.BOUNCED,
+                            t.route().finalAddress().toString(), null, null, "5.4.6 mail forwarding loop through " + alias);
                 }
                 return false;
             }
@@ -228,6 +238,10 @@ final class DeliveryAttempt {
                     }
                     MAILLOG.info("delivered id={} to=<{}> via={} dest={} {}", m.id, t.route().finalAddress(),
                             route.transport(), route.destination(), DsnBuilder.clean(res.diagnostic()));
+                    tracking.record(m.id.value(), m.messageId,
+                            "local".equals(route.transport()) ? TrackEvent.Kind.DELIVERED : TrackEvent.Kind.RELAYED,
+                            t.route().finalAddress().toString(), route.transport(), peer(route, res),
+                            DsnBuilder.clean(res.diagnostic()));
                 }
                 case FAILED -> {
                     if (member) {
@@ -242,6 +256,9 @@ final class DeliveryAttempt {
                     MAILLOG.info("bounced id={} to=<{}> via={} status={} reason={}", m.id,
                             t.route().finalAddress(), route.transport(), res.enhancedCode(),
                             DsnBuilder.clean(res.diagnostic()));
+                    tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.BOUNCED,
+                            t.route().finalAddress().toString(), route.transport(), peer(route, res),
+                            res.enhancedCode() + " " + DsnBuilder.clean(res.diagnostic()));
                 }
                 case RETRY -> {
                     s.lastError = res.enhancedCode() + " " + res.diagnostic();
@@ -250,10 +267,18 @@ final class DeliveryAttempt {
                     MAILLOG.info("deferred id={} to=<{}> via={} status={} reason={}", m.id,
                             t.route().finalAddress(), route.transport(), res.enhancedCode(),
                             DsnBuilder.clean(res.diagnostic()));
+                    tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.DEFERRED,
+                            t.route().finalAddress().toString(), route.transport(), peer(route, res),
+                            res.enhancedCode() + " " + DsnBuilder.clean(res.diagnostic()));
                 }
             }
         }
         return serviceMissing;
+    }
+
+    /** Where a copy went: the route's destination (mailbox, server, domain) and the host that answered. */
+    private static String peer(Route route, RecipientResult res) {
+        return res.remoteHost() == null ? route.destination() : route.destination() + " " + res.remoteHost();
     }
 
     /**

@@ -4,18 +4,25 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * Passes message bytes through while counting the Received: fields of the header section,
- * so a mail loop is caught at submission without reading the message twice.
+ * Passes message bytes through while reading the header section as it goes by: it counts
+ * the Received: fields, so a mail loop is caught at submission, and keeps the Message-ID
+ * for tracking, without reading the message twice. Each header line is looked at through a
+ * bounded window, so a hostile header costs no more memory than a short one.
  */
 final class HopCounter extends FilterOutputStream {
-    private static final byte[] RECEIVED = "received:".getBytes(StandardCharsets.US_ASCII);
-    private boolean inHeader = true;
+    /** Longer Message-IDs are not kept (RFC 5322's line limit is 998). */
+    static final int MAX_LINE = 1000;
+    private final byte[] line = new byte[MAX_LINE];
+    private int length;
     private int column;
-    private boolean matching = true;
-    private boolean lastWasCr;
+    private boolean inHeader = true;
+    private boolean inMessageId;
     private int hops;
+    private StringBuilder messageId;
+    private boolean messageIdTooLong;
 
     HopCounter(OutputStream out) {
         super(out);
@@ -40,26 +47,78 @@ final class HopCounter extends FilterOutputStream {
             return;
         }
         if (b == '\n') {
-            if (column == 0 || (column == 1 && lastWasCr)) {
+            int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+            if (end == 0 && column <= 1) {
                 inHeader = false; // the empty line ends the header section
+            } else {
+                endOfLine(end, column > length);
             }
+            length = 0;
             column = 0;
-            matching = true;
-            lastWasCr = false;
             return;
         }
-        lastWasCr = b == '\r';
-        if (matching && column < RECEIVED.length) {
-            if (Character.toLowerCase(b & 0xff) != RECEIVED[column]) {
-                matching = false;
-            } else if (column == RECEIVED.length - 1) {
-                hops++;
-            }
+        if (length < MAX_LINE) {
+            line[length++] = (byte) b;
         }
         column++;
     }
 
+    private void endOfLine(int end, boolean truncated) {
+        boolean continuation = line[0] == ' ' || line[0] == '\t';
+        if (continuation) {
+            if (inMessageId) {
+                append(0, end, truncated);
+            }
+            return;
+        }
+        inMessageId = false;
+        String head = new String(line, 0, Math.min(end, 12), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        if (head.startsWith("received:")) {
+            hops++;
+        } else if (head.startsWith("message-id:") && messageId == null) {
+            messageId = new StringBuilder();
+            inMessageId = true;
+            append(11, end, truncated);
+        }
+    }
+
+    private void append(int from, int to, boolean truncated) {
+        if (truncated || messageId.length() + (to - from) > MAX_LINE) {
+            messageIdTooLong = true;
+            return;
+        }
+        messageId.append(new String(line, from, to - from, StandardCharsets.UTF_8));
+    }
+
     int hops() {
         return hops;
+    }
+
+    /** The Message-ID without angle brackets and spaces, or null if there was none usable. */
+    String messageId() {
+        if (messageId == null || messageIdTooLong) {
+            return null;
+        }
+        return normalise(messageId.toString());
+    }
+
+    /** A Message-ID as tracking keys it: the text inside the angle brackets, else the trimmed text. */
+    static String normalise(String raw) {
+        String s = raw.strip();
+        int lt = s.indexOf('<');
+        int gt = s.indexOf('>', lt + 1);
+        if (lt >= 0 && gt > lt) {
+            s = s.substring(lt + 1, gt).strip();
+        }
+        if (s.isEmpty() || s.length() > MAX_LINE) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return null; // folded or hostile: not a key worth keeping
+            }
+        }
+        return s;
     }
 }

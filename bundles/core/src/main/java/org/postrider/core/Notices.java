@@ -13,6 +13,7 @@ import org.postrider.api.message.Origin;
 import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.QueueId;
+import org.postrider.api.track.TrackEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,11 @@ final class Notices {
 
     private final Sink sink;
     private final String serverName;
+    private TrackJournal tracking = new TrackJournal(null, "", 0, null);
+
+    void tracking(TrackJournal journal) {
+        this.tracking = journal;
+    }
 
     Notices(Sink sink, String serverName) {
         this.sink = sink;
@@ -135,6 +141,8 @@ final class Notices {
             throw new IOException("cannot queue the " + kind + " notice: " + e.getMessage(), e);
         }
         MAILLOG.info("sent {} notice id={} for id={} to=<{}>", kind, id, m.id, m.envelope.sender());
+        tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.NOTICE, m.envelope.sender().toString(), null, null,
+                kind + " notice queued as " + id);
         return id;
     }
 

@@ -16,6 +16,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postrider.api.address.InvalidAddressException;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.Envelope;
@@ -25,6 +28,9 @@ import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.QueueId;
 import org.postrider.api.queue.Submission;
 import org.postrider.api.queue.Verdict;
+import org.postrider.api.org.Organisation;
+import org.postrider.api.track.RemoteTracking;
+import org.postrider.api.track.TrackEvent;
 import org.postrider.kit.gogo.CommandRegistrar;
 
 /** The {@code queue:} Gogo scope. */
@@ -32,6 +38,14 @@ import org.postrider.kit.gogo.CommandRegistrar;
 public class QueueCommands {
     private final CoreQueue queue;
     private final CommandRegistrar registrar;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RemoteTracking remoteTracking;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Organisation organisation;
 
     @Activate
     public QueueCommands(BundleContext context, @Reference CoreQueue queue) {
@@ -124,6 +138,38 @@ public class QueueCommands {
     @Descriptor("return a message to its sender with a failure notice")
     public String bounce(@Descriptor("the queue id") String id) {
         return queue.bounce(queue.entry(id));
+    }
+
+    @Descriptor("follow a message by its Message-ID across the organisation: each server's events (accepted,"
+            + " delivered, relayed to which server or host, deferred, bounced, notices), oldest first")
+    public String track(@Descriptor("the Message-ID, with or without <>") String messageId) {
+        Organisation org = organisation;
+        OrgTrace.Result r = OrgTrace.follow(queue.serverName(), messageId, queue, remoteTracking,
+                name -> org != null && org.server(name).isPresent());
+        StringBuilder sb = new StringBuilder();
+        if (r.events().isEmpty()) {
+            sb.append("no events for <").append(messageId.replaceAll("^\\s*<|>\\s*$", "")).append(">\n");
+        }
+        for (TrackEvent e : r.events()) {
+            sb.append(e.time()).append("  ").append(String.format("%-10s %-16s %-9s", e.server(), e.queueId(), e.kind()));
+            if (e.recipient() != null) {
+                sb.append(" to=<").append(e.recipient()).append('>');
+            }
+            if (e.via() != null) {
+                sb.append(e.kind() == TrackEvent.Kind.ACCEPTED ? " proto=" : " via=").append(e.via());
+            }
+            if (e.peer() != null) {
+                sb.append(e.kind() == TrackEvent.Kind.ACCEPTED ? " from=" : " dest=").append(e.peer());
+            }
+            if (e.detail() != null) {
+                sb.append("  ").append(e.detail());
+            }
+            sb.append('\n');
+        }
+        for (String u : r.unreachable()) {
+            sb.append("not asked: ").append(u).append('\n');
+        }
+        return sb.toString();
     }
 
     @Descriptor("counters since start: queued now, accepted, delivered, deferred, failed; unreadable now")

@@ -27,6 +27,8 @@ final class QueuedMessage {
     final long contentOffset;
     /** Read and written only in this message's turn (shown by queue: commands as a snapshot). */
     final MessageState state;
+    /** The Message-ID for tracking, as the submission saw it; null after a restart (tracking then keys by id). */
+    volatile String messageId;
 
     private final ReentrantLock turn = new ReentrantLock(true);
     private final AtomicBoolean attemptRequested = new AtomicBoolean();
