@@ -17,8 +17,21 @@ final class AgentRegistry {
 
     private final Map<String, List<Ref>> byTransport = new ConcurrentHashMap<>();
 
-    void add(String transport, Ref ref) {
-        byTransport.computeIfAbsent(transport, k -> new CopyOnWriteArrayList<>()).add(ref);
+    /** False when that service is bound already (a gateway registered under both interfaces). */
+    boolean add(String transport, Ref ref) {
+        List<Ref> list = byTransport.computeIfAbsent(transport, k -> new CopyOnWriteArrayList<>());
+        synchronized (list) {
+            if (list.stream().anyMatch(r -> r.serviceId() == ref.serviceId() && r.agent() == ref.agent())) {
+                return false;
+            }
+            list.add(ref);
+            return true;
+        }
+    }
+
+    /** Every transport served now, with its agents' service ids, for the gateway: commands. */
+    Map<String, List<Ref>> all() {
+        return Map.copyOf(byTransport);
     }
 
     void remove(DeliveryAgent agent) {

@@ -252,19 +252,43 @@ public class CoreQueue implements MailQueue, MessageTracking {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addAgent(DeliveryAgent agent, Map<String, Object> props) {
-        Object transport = props.get(DeliveryAgent.TRANSPORT);
         if (agent instanceof Gateway g) {
-            transport = "gateway:" + g.id();
+            addGateway(g, props); // registered the first release's way, as a DeliveryAgent too: same binding
+            return;
         }
+        Object transport = props.get(DeliveryAgent.TRANSPORT);
         if (transport == null) {
             LOG.warn("Delivery agent {} has no {} property; ignored", agent, DeliveryAgent.TRANSPORT);
             return;
         }
+        bind(transport.toString(), agent, props);
+    }
+
+    /** A gateway is the agent of transport "gateway:ID"; it registers as a Gateway only. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addGateway(Gateway gateway, Map<String, Object> props) {
+        String id;
+        try {
+            id = gateway.id();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Gateway {} gives no id ({}); ignored", gateway, e.toString());
+            return;
+        }
+        bind("gateway:" + id, gateway, props);
+    }
+
+    void removeGateway(Gateway gateway, Map<String, Object> props) {
+        agents.remove(gateway);
+    }
+
+    private void bind(String transport, DeliveryAgent agent, Map<String, Object> props) {
         Object ranking = props.get(Constants.SERVICE_RANKING);
-        agents.add(transport.toString(), new AgentRegistry.Ref(agent, ranking instanceof Integer i ? i : 0,
-                (Long) props.get(Constants.SERVICE_ID)));
-        LOG.info("Delivery agent for transport {} bound", transport);
-        serviceReturned();
+        if (agents.add(transport, new AgentRegistry.Ref(agent, ranking instanceof Integer i ? i : 0,
+                (Long) props.get(Constants.SERVICE_ID)))) {
+            LOG.info("Delivery agent for transport {} bound", transport);
+            serviceReturned();
+        }
     }
 
     void removeAgent(DeliveryAgent agent, Map<String, Object> props) {
@@ -478,6 +502,20 @@ public class CoreQueue implements MailQueue, MessageTracking {
 
     String serverName() {
         return serverName;
+    }
+
+    /** Whether an agent serves the transport now. */
+    boolean agentBound(String transport) {
+        return agents.agent(transport) != null;
+    }
+
+    String mailerDaemon() {
+        return config.mailerDaemon();
+    }
+
+    /** Records a late non-delivery report a gateway asked for, under the report's own queue id. */
+    void trackLateReport(QueueId report, String recipient, String detail) {
+        tracking.record(report.value(), null, TrackEvent.Kind.NOTICE, recipient, null, null, detail);
     }
 
     // --- administration (queue: commands) ---

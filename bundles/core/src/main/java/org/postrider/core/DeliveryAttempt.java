@@ -2,6 +2,8 @@ package org.postrider.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,10 @@ final class DeliveryAttempt {
     private final Map<String, Slots> transports = new ConcurrentHashMap<>();
     private final Map<String, Slots> destinations = new ConcurrentHashMap<>();
     private TrackJournal tracking = new TrackJournal(null, "", 0, null);
+    /** Transports with alternatives whose last attempt said "retry", and when: skipped for a while. */
+    private final Map<String, Instant> failing = new ConcurrentHashMap<>();
+    /** How long a failing gateway is passed over for a cheaper-to-reach alternative. */
+    static final Duration FALLBACK_HOLD = Duration.ofMinutes(5);
 
     DeliveryAttempt(Function<MailAddress, Routing> router, AgentRegistry agents, ContentSource spool, QueueCounters counters,
             IntSupplier transportLimit, IntSupplier destinationLimit) {
@@ -98,7 +104,8 @@ final class DeliveryAttempt {
                 waitingFor = "directory";
                 continue;
             }
-            for (Route route : routing.routes()) {
+            for (Route planned : routing.routes()) {
+                Route route = choose(planned);
                 if (!r.done.contains(route.finalAddress().toString())) {
                     // members forwarded elsewhere travel apart, each copy marked with its alias
                     String key = forwarded(rcpt, route) ? route.key() + "\u0000" + rcpt.address() : route.key();
@@ -138,6 +145,44 @@ final class DeliveryAttempt {
         }
         s.attempts++;
         return new Outcome(waitingFor);
+    }
+
+    /**
+     * The route to use now: the planned one, or, when its agent is absent or answered
+     * "retry" within {@link #FALLBACK_HOLD}, the next alternative whose agent is bound and not
+     * failing (Exchange's address-space fallback); if all are failing, the first bound one.
+     */
+    private Route choose(Route planned) {
+        if (planned.alternatives().isEmpty()) {
+            return planned;
+        }
+        Instant now = Instant.now();
+        Route bound = null;
+        for (Route c : planned.candidates()) {
+            if (agents.agent(c.transport()) == null) {
+                continue;
+            }
+            Instant since = failing.get(c.transport());
+            if (since == null || since.plus(FALLBACK_HOLD).isBefore(now)) {
+                return c;
+            }
+            if (bound == null) {
+                bound = c;
+            }
+        }
+        return bound != null ? bound : planned;
+    }
+
+    /** Remembers how a transport that has alternatives did, for {@link #choose}. */
+    private void noteOutcome(String transport, boolean succeeded, boolean retry) {
+        if (!transport.startsWith("gateway:")) {
+            return;
+        }
+        if (succeeded) {
+            failing.remove(transport);
+        } else if (retry) {
+            failing.put(transport, Instant.now());
+        }
     }
 
     /** A member of an alias or list expansion that leaves this server (local delivery adds its own). */
@@ -214,11 +259,15 @@ final class DeliveryAttempt {
             s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex;
             counters.deferred.incrementAndGet();
             LOG.warn("Agent {} failed on {}: {}", route.transport(), m.id, ex.toString());
+            noteOutcome(route.transport(), false, true);
             return false;
         } finally {
             unshare(destinations, route.key());
             unshare(transports, route.transport());
         }
+        noteOutcome(route.transport(),
+                results.stream().anyMatch(x -> x.status() == DeliveryStatus.DELIVERED || x.status() == DeliveryStatus.RELAYED),
+                results.stream().anyMatch(x -> x.status() == DeliveryStatus.RETRY));
         boolean serviceMissing = false;
         for (Target t : group) {
             RecipientResult res = results.stream()

@@ -77,6 +77,7 @@ public class RecipientRouter implements Router {
             case Resolution.Mailbox m -> Verdict.accept();
             case Resolution.Expansion e -> Verdict.accept();
             case Resolution.Unknown u -> Verdict.reject(550, "5.1.1", "<" + recipient + ">: mailbox unavailable");
+            case Resolution.Foreign f -> Verdict.accept();
             case Resolution.NotLocal n -> authenticated ? Verdict.accept()
                     : Verdict.reject(554, "5.7.1", "<" + recipient + ">: relay access denied");
         };
@@ -116,6 +117,15 @@ public class RecipientRouter implements Router {
                         // an alias member that no longer exists: skip it, deliver to the rest
                     }
                     case Resolution.NotLocal n -> routes.add(remote(a));
+                    case Resolution.Foreign f -> {
+                        Routing r = foreign(a, f);
+                        if (r.routes().isEmpty()) {
+                            // the whole recipient waits, list or not: the gateway may be being
+                            // updated, and members already served are not sent again (done)
+                            return r;
+                        }
+                        routes.addAll(r.routes());
+                    }
                 }
             }
             level = next;
@@ -127,26 +137,76 @@ public class RecipientRouter implements Router {
     }
 
     /**
-     * A gateway whose address space matches, cheapest first; else the organisation's
-     * Internet gateway server over the internal transport, if this is not it; else SMTP.
+     * Gateways whose SMTP address space matches, cheapest first (the others as fallbacks);
+     * else the organisation's Internet gateway server over the internal transport, if this
+     * is not it; else SMTP.
      */
     private Route remote(MailAddress a) {
-        Gateway best = null;
-        int bestCost = Integer.MAX_VALUE;
-        for (Gateway g : gateways) {
-            for (AddressSpace s : g.addressSpaces()) {
-                if (s.cost() < bestCost && s.matches("SMTP", a.toString())) {
-                    best = g;
-                    bestCost = s.cost();
-                }
-            }
-        }
-        if (best != null) {
-            return new Route(a, "gateway:" + best.id(), best.id());
+        List<Route> viaGateways = gatewayRoutes(a, "SMTP", a.toString(), null);
+        if (!viaGateways.isEmpty()) {
+            return first(viaGateways);
         }
         Organisation org = organisation;
         Optional<String> relay = org == null ? Optional.empty() : org.internetGateway();
         return relay.isPresent() ? new Route(a, "internal", relay.get())
                 : new Route(a, "smtp", a.domain().ascii());
+    }
+
+    /** A custom recipient: only a gateway serving its address type and address can take it. */
+    private Routing foreign(MailAddress a, Resolution.Foreign f) {
+        List<Route> routes = gatewayRoutes(a, f.type(), f.address(), f.toString());
+        if (routes.isEmpty()) {
+            // a gateway may be on its way (an update): wait for it, the lifetime bounds the wait
+            return Routing.defer("4.3.0", "no gateway serves address type " + f.type() + " for " + f.address());
+        }
+        return Routing.of(List.of(first(routes)));
+    }
+
+    /** One route per matching gateway, cheapest first, ties by id so the choice is stable. */
+    private List<Route> gatewayRoutes(MailAddress a, String type, String address, String destination) {
+        record Match(Gateway gateway, int cost) {
+        }
+        List<Match> matches = new ArrayList<>();
+        for (Gateway g : gateways) {
+            int best = Integer.MAX_VALUE;
+            for (AddressSpace s : spaces(g)) {
+                if (s.cost() < best && s.matches(type, address)) {
+                    best = s.cost();
+                }
+            }
+            if (best != Integer.MAX_VALUE) {
+                matches.add(new Match(g, best));
+            }
+        }
+        matches.sort(java.util.Comparator.comparingInt(Match::cost).thenComparing(m -> m.gateway().id()));
+        return matches.stream()
+                .map(m -> new Route(a, "gateway:" + m.gateway().id(), destination != null ? destination : m.gateway().id()))
+                .toList();
+    }
+
+    private static Route first(List<Route> routes) {
+        Route r = routes.get(0);
+        return new Route(r.finalAddress(), r.transport(), r.destination(), routes.subList(1, routes.size()));
+    }
+
+    /** A gateway's spaces, or none when it throws (a gateway being stopped must not stop routing). */
+    private static List<AddressSpace> spaces(Gateway g) {
+        try {
+            List<AddressSpace> s = g.addressSpaces();
+            return s == null ? List.of() : s;
+        } catch (RuntimeException | LinkageError e) {
+            return List.of();
+        }
+    }
+
+    /** The gateways bound now, for the gateway: commands. */
+    List<Gateway> gateways() {
+        return List.copyOf(gateways);
+    }
+
+    /** What the Directory says an address is, for gateway:test; null without a directory. */
+    Resolution resolve(MailAddress a) {
+        Directory d = directory;
+        return d == null ? null : d.resolve(a);
     }
 }

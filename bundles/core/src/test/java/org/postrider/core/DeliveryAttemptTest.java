@@ -171,4 +171,52 @@ class DeliveryAttemptTest {
         releaseRemote.countDown();
         remote.join(10_000);
     }
+
+    @Test
+    void aGatewayThatAnswersRetryIsPassedOverForTheNextCheapestAndAnAbsentOneToo() throws Exception {
+        List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean cheapDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DeliveryAgent cheap = d -> {
+            asked.add("cheap");
+            return d.envelope().recipients().stream().map(r -> cheapDown.get()
+                    ? RecipientResult.retry(r, "4.4.1", "foreign system down") : RecipientResult.delivered(r, "ok"))
+                    .toList();
+        };
+        DeliveryAgent dear = d -> {
+            asked.add("dear");
+            return d.envelope().recipients().stream().map(r -> RecipientResult.delivered(r, "ok")).toList();
+        };
+        agents.add("gateway:cheap", new AgentRegistry.Ref(cheap, 0, 10));
+        agents.add("gateway:dear", new AgentRegistry.Ref(dear, 0, 11));
+        for (String rcpt : List.of("x1@legacy.example", "x2@legacy.example", "x3@legacy.example")) {
+            routes.put(rcpt, Routing.of(List.of(new Route(a(rcpt), "gateway:cheap", "cheap",
+                    List.of(new Route(a(rcpt), "gateway:dear", "dear"))))));
+        }
+        QueuedMessage first = message("G1", "x1@legacy.example", Set.of(), "Subject: g\r\n\r\nb\r\n");
+        attempt.run(first);
+        assertEquals(MessageState.Status.PENDING, first.state.rcpts.get(0).status, "the cheapest said retry");
+        QueuedMessage second = message("G2", "x2@legacy.example", Set.of(), "Subject: g\r\n\r\nb\r\n");
+        attempt.run(second);
+        assertEquals(MessageState.Status.DELIVERED, second.state.rcpts.get(0).status);
+        attempt.run(first);
+        assertEquals(MessageState.Status.DELIVERED, first.state.rcpts.get(0).status, "its retry went the other way");
+        assertEquals(List.of("cheap", "dear", "dear"), asked);
+
+        agents.remove(dear);
+        cheapDown.set(false);
+        QueuedMessage third = message("G3", "x3@legacy.example", Set.of(), "Subject: g\r\n\r\nb\r\n");
+        attempt.run(third);
+        assertEquals(MessageState.Status.DELIVERED, third.state.rcpts.get(0).status,
+                "with the alternative gone, the failing one is still tried rather than nothing");
+        assertEquals("cheap", asked.get(asked.size() - 1));
+    }
+
+    @Test
+    void aGatewayBoundUnderBothInterfacesIsOneAgent() {
+        DeliveryAgent g = d -> List.of();
+        assertTrue(agents.add("gateway:x", new AgentRegistry.Ref(g, 0, 42)));
+        assertFalse(agents.add("gateway:x", new AgentRegistry.Ref(g, 0, 42)), "the second binding of that service");
+        agents.remove(g);
+        assertNull(agents.agent("gateway:x"));
+    }
 }

@@ -63,7 +63,8 @@ class DeliveryFailuresIT {
     }
 
     private static String readDsn(Path file) throws Exception {
-        return Python.run(file.getParent(), DSN_READER, file.toString()).ok().out();
+        // not in the Maildir: the script file Python.run writes would be taken for a message
+        return Python.run(Path.of(System.getProperty("java.io.tmpdir")), DSN_READER, file.toString()).ok().out();
     }
 
     private static List<String> reports(Instance athena) throws Exception {
@@ -170,5 +171,30 @@ class DeliveryFailuresIT {
                 r -> r.size() == 1);
         assertTrue(reports.get(0).contains("recipient rfc822; staff@example.org | expanded | 2.0.0"), reports.get(0));
         assertEquals(1, athena.messages(athena.inbox("bob", "example.org")).size());
+    }
+
+    @Test
+    void aFailureTheForeignSystemReportsLaterBecomesOneNoticeWithTheOriginal() throws Exception {
+        Instance athena = athena("relay-then-fail", Map.of());
+        String routeOut = athena.admin("gateway:test", "x@scripted.test").ok().out();
+        assertTrue(routeOut.contains("directory: not one of our domains"), routeOut);
+        assertTrue(routeOut.contains("scripted (SMTP:*@scripted.test cost 1)"), routeOut);
+        assertTrue(routeOut.contains("route: <x@scripted.test> gateway:scripted -> scripted (agent bound)"), routeOut);
+        assertTrue(athena.admin("gateway:list").ok().out().contains("gateway:scripted         bound"),
+                athena.admin("gateway:list").out());
+        assertTrue(athena.admin("gateway:spaces").ok().out().matches("(?s)SMTP +cost +1 +\\*@scripted\\.test +scripted\\s*"),
+                athena.admin("gateway:spaces").out());
+
+        athena.admin("queue:submit", message(athena, "late").toString(), "alice@example.org", "x@scripted.test").ok();
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        List<String> reports = Await.until("the late failure notice", Duration.ofSeconds(20), () -> reports(athena),
+                r -> r.size() == 1);
+        String r = reports.get(0);
+        assertTrue(r.contains("recipient rfc822; x@scripted.test | failed | 5.1.1 |"), r);
+        assertTrue(r.contains("scripted system says later: mailbox closed"), r);
+        assertTrue(r.contains("original <late@example.org>"), "the original is returned: " + r);
+        String track = athena.admin("queue:track", "late@example.org").ok().out();
+        assertTrue(track.contains("RELAYED   to=<x@scripted.test> via=gateway:scripted"), track);
+        assertEquals(1, reports(athena).size(), "one notice, not one per attempt");
     }
 }

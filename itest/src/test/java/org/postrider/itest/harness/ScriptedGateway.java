@@ -18,6 +18,6 @@ public final class ScriptedGateway {
     /** Waits until the queue has bound the gateway as the agent of transport gateway:scripted. */
     public static void awaitBound(Instance instance) throws Exception {
         Await.until("the scripted gateway", Duration.ofSeconds(20),
-                () -> instance.admin("postrider:contracts").ok().out(), o -> o.contains("gateway:scripted"));
+                () -> instance.admin("gateway:list").ok().out(), o -> o.contains("gateway:scripted         bound"));
     }
 }

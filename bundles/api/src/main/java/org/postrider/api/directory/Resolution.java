@@ -16,6 +16,26 @@ public sealed interface Resolution {
         }
     }
 
+    /**
+     * A custom recipient, as Exchange had: the name belongs to the organisation, but the mail
+     * goes to an address on a foreign system, through a gateway whose address space matches
+     * the type and the address (for example type "X400", address "c=US;a= ;p=Example;s=Smith").
+     * Added in 1.2: a consumer's switch over {@code Resolution} needs a case for it.
+     */
+    record Foreign(String type, String address) implements Resolution {
+        public Foreign {
+            java.util.Objects.requireNonNull(type, "type");
+            java.util.Objects.requireNonNull(address, "address");
+            type = type.toUpperCase(java.util.Locale.ROOT);
+        }
+
+        /** As the gateway gets it in {@code Delivery.destination()}: {@code TYPE:address}. */
+        @Override
+        public String toString() {
+            return type + ":" + address;
+        }
+    }
+
     /** The domain is ours but nobody has this address: refuse at RCPT time. */
     record Unknown() implements Resolution {
     }

@@ -1,6 +1,6 @@
 /** Gateways to foreign mail systems, chosen by address space (type, pattern, cost). */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.postrider.api.gateway;
 
 import org.osgi.annotation.bundle.Export;

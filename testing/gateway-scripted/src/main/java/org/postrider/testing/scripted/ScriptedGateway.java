@@ -11,13 +11,20 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.postrider.api.gateway.AddressSpace;
 import org.postrider.api.gateway.Gateway;
+import org.postrider.api.gateway.LateNonDelivery;
+import org.postrider.api.gateway.NonDeliveryReports;
 import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.Delivery;
-import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.DeliveryStatus;
+import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.RecipientResult;
 
 /**
@@ -26,8 +33,7 @@ import org.postrider.api.queue.RecipientResult;
  * {@code deliver} (the message is written to the outbox folder), {@code retry} or
  * {@code fail}. Each attempt is logged to OUTBOX/attempts.log as "queue-id attempt millis".
  */
-@Component(service = {Gateway.class, DeliveryAgent.class}, configurationPid = "org.postrider.testing.scripted",
-        property = DeliveryAgent.TRANSPORT + "=gateway:scripted")
+@Component(service = Gateway.class, configurationPid = "org.postrider.testing.scripted")
 @Designate(ocd = ScriptedGateway.Config.class)
 public class ScriptedGateway implements Gateway {
     @ObjectClassDefinition(name = "Scripted test gateway")
@@ -36,7 +42,7 @@ public class ScriptedGateway implements Gateway {
 
         int cost() default 1;
 
-        /** deliver, retry or fail */
+        /** deliver, retry, fail, or relay-then-fail (relayed, then a late failure reported to the queue) */
         String mode() default "deliver";
 
         String outbox() default "data/scripted";
@@ -49,6 +55,10 @@ public class ScriptedGateway implements Gateway {
     private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
 
     private volatile Config config;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NonDeliveryReports reports;
 
     @Activate
     @Modified
@@ -82,12 +92,33 @@ public class ScriptedGateway implements Gateway {
             if (c.delayMillis() > 0) {
                 Thread.sleep(c.delayMillis());
             }
-            return answer(d, c, outbox);
+            List<RecipientResult> results = answer(d, c, outbox);
+            if ("relay-then-fail".equals(c.mode())) {
+                reportLate(d);
+            }
+            return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    /** What a real gateway does when its foreign system reports a failure after taking the message. */
+    private void reportLate(Delivery d) throws IOException {
+        NonDeliveryReports r = reports;
+        if (r == null) {
+            throw new IOException("no NonDeliveryReports service to report the late failure to");
+        }
+        for (Recipient rcpt : d.envelope().recipients()) {
+            try {
+                r.report(new LateNonDelivery(d.queueId(), d.envelope().sender(), d.envelope().envelopeId(),
+                        d.envelope().dsnReturn(), rcpt, "5.1.1", "scripted system says later: mailbox closed",
+                        "scripted.test", d.envelope().origin().received(), d.content()));
+            } catch (QueueException e) {
+                throw new IOException(e.getMessage(), e);
+            }
         }
     }
 
@@ -97,6 +128,8 @@ public class ScriptedGateway implements Gateway {
             switch (c.mode()) {
                 case "retry" -> results.add(RecipientResult.retry(r, "4.4.1", "scripted gateway says: try later"));
                 case "fail" -> results.add(RecipientResult.failed(r, "5.1.2", "scripted gateway says: no such system"));
+                case "relay-then-fail" -> results.add(new RecipientResult(r, DeliveryStatus.RELAYED, "2.0.0",
+                        "handed to the scripted system", null));
                 default -> {
                     try (InputStream in = d.content().open()) {
                         Files.copy(in, outbox.resolve(d.queueId() + "-" + r.address().localPart() + ".eml"));
