@@ -81,8 +81,8 @@ final class MaildirFolder {
      * For failure tests: told of each step of a change, it may throw an IOException (a failing
      * disk) or an Error (a crash). Steps: "target-records", "file", "files-moved" (copy, move);
      * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record",
-     * "add-file" (append, delivery); "undo-records" (what a failed copy added taken back, its
-     * files removed); "compact" (the index log's compaction); "open-checked"
+     * "add-file", "add-moved" (append, delivery); "undo-records" (what a failed copy or append
+     * added taken back, its files removed); "compact" (the index log's compaction); "open-checked"
      * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
      * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed).
      */
@@ -1073,6 +1073,7 @@ final class MaildirFolder {
             }
             step.at("add-tmp");
             acquire();
+            List<Long> recorded = new ArrayList<>(1); // the UID, once its record is durable
             try {
                 checkValidity(validity);
                 long key64 = MessageTable.key(key);
@@ -1091,17 +1092,23 @@ final class MaildirFolder {
                 step.at("add-record");
                 long[] pos = log.append(List.of(IndexLog.added(uid, modSeq, size, date.toEpochMilli(), flags, base,
                         file, keywords)));
+                recorded.add(uid);
                 state.lines++;
                 state.table.put(uid, modSeq, size, date.toEpochMilli(), MessageTable.bits(flags), keywords,
                         MessageTable.key(key), pos[0]);
                 step.at("add-file");
                 DurableFiles.move(tmp, dir.resolve(file));
+                step.at("add-moved");
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
                 long[] added = {state.uidValidity, uid};
                 compactAfterChange();
                 synced = quiet ? mtimesOrNull() : null;
                 return added;
             } catch (IOException | RuntimeException e) {
+                // Refused to the caller, so taken back now: a record (and maybe a file not made
+                // durable) left for the next load would show a UID for a missing file, or keep
+                // a message the client was told failed and will send again.
+                undoAdded(recorded, "storing a message", e);
                 drop("storing a message", e);
                 throw e;
             } finally {

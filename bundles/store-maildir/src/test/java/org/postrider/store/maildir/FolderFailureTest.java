@@ -399,4 +399,56 @@ class FolderFailureTest {
         }
         store.deactivate();
     }
+
+    @ParameterizedTest(name = "{0} failing at {1}")
+    @CsvSource({"append,add-file", "append,add-moved", "deliver,add-file", "deliver,add-moved"})
+    void anAddRefusedAfterItsRecordIsDurableIsTakenBackAtOnce(String change, String step) throws Exception {
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        store.deliver(USER, "INBOX", MaildirFolderTest.text(message(0)), "q0");
+        View before = view(store, "INBOX");
+        long uid = before.summary().uidNext();
+
+        MaildirFolder.step = failAt(step, 1);
+        StoreException e = assertThrows(StoreException.class, () -> {
+            if (change.equals("append")) {
+                store.append(inbox, MaildirFolderTest.text(message(1)), Set.of(), Set.of(), Instant.now());
+            } else {
+                store.deliver(USER, "INBOX", MaildirFolderTest.text(message(1)), "q1");
+            }
+        });
+        assertTrue(e.temporary());
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        copyTree(root, snapshot); // as the refused call left the disk
+
+        Path dir = FolderNames.userDir(snapshot, USER);
+        List<String> log = Files.readAllLines(dir.resolve(IndexLog.FILE));
+        int a = indexOfRecord(log, "A " + uid + " ");
+        int x = indexOfRecord(log, "X " + uid + " ");
+        assertTrue(a >= 0 && x > a, "the durable record of UID " + uid + " is taken back by an expunge record: " + log);
+        try (Stream<Path> files = Stream.concat(Files.list(dir.resolve("new")), Files.list(dir.resolve("cur")))) {
+            assertEquals(1, files.count(), "no file of the refused message: a client told NO sends it again");
+        }
+        MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
+        try {
+            View v = view(fresh, "INBOX");
+            assertEquals(before.texts(), v.texts());
+            assertTrue(v.summary().uidNext() > uid, "UID " + uid + " is not used again");
+        } finally {
+            fresh.deactivate();
+        }
+        assertEquals(before.texts(), view(store, "INBOX").texts());
+        long again = store.append(inbox, MaildirFolderTest.text(message(1)), Set.of(), Set.of(), Instant.now()).uid();
+        assertTrue(again > uid, "the retry gets a new UID: " + again);
+        store.deactivate();
+    }
+
+    private static int indexOfRecord(List<String> log, String prefix) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
