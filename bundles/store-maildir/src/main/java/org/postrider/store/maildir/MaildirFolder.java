@@ -616,9 +616,13 @@ final class MaildirFolder {
         return synced != null && Arrays.equals(synced, mtimes());
     }
 
+    /**
+     * A file's size as served: the one in a name Postrider wrote, else the size of the file's
+     * CRLF view ({@link CrlfView}), read once now, as other tools may write bare LFs.
+     */
     private long sizeOf(MaildirName n, String file) throws IOException {
         long size = n.size();
-        return size >= 0 ? size : Files.size(dir.resolve(file));
+        return size >= 0 && n.deliveryKey() != null ? size : CrlfView.size(dir.resolve(file));
     }
 
     private long dateOf(MaildirName n, String file) throws IOException {
@@ -912,11 +916,11 @@ final class MaildirFolder {
     InputStream open(long uid, long offset, long length) throws StoreException, IOException {
         acquire();
         try {
-            if (state.table.row(uid) < 0) {
+            int r = state.table.row(uid);
+            if (r < 0) {
                 return null; // expunged
             }
-            Path p = pathLocked(uid);
-            return offset == 0 && length < 0 ? Files.newInputStream(p) : RangeStream.of(p, offset, length);
+            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length);
         } finally {
             release();
         }
