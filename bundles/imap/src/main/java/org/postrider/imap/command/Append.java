@@ -84,7 +84,13 @@ public final class Append implements ImapCommand {
         s.reply(r.tag() + " OK [APPENDUID " + uidValidity + " " + uids.build() + "] APPEND completed");
     }
 
-    /** Expunges the messages a failed command added, so it adds none (what fails here is told with {@code e}). */
+    /**
+     * Expunges the messages a failed command added, so it adds none (what fails here is told with
+     * {@code e}). By name and UIDVALIDITY, after the store let go of the folder: safe because the
+     * store never gives two folders of a user one UIDVALIDITY, so after a RENAME swap in between
+     * the undo is refused instead of reaching the folder now under that name. (A message the store
+     * refused itself is taken back by the store, under the folder's lock.)
+     */
     static void undo(ImapSession s, FolderRef folder, List<Long> added, StoreException e) {
         try {
             s.store().expunge(folder, UidSet.of(added));

@@ -30,8 +30,13 @@ final class FolderLock {
 
     /** Takes the lock, waiting at most {@code wait} for another holder to let go; temporary failure after that. */
     static FolderLock take(Path folderDir, Duration wait) throws IOException, StoreException {
+        return takeFile(folderDir.resolve(FILE), wait);
+    }
+
+    /** As {@link #take}, on any lock file (an empty file that only ever serves as a lock). */
+    static FolderLock takeFile(Path lockFile, Duration wait) throws IOException, StoreException {
         long deadline = System.nanoTime() + wait.toNanos();
-        FileChannel ch = FileChannel.open(folderDir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             while (true) {
                 FileLock l;
@@ -44,13 +49,13 @@ final class FolderLock {
                     return new FolderLock(ch, l);
                 }
                 if (System.nanoTime() - deadline >= 0) {
-                    throw new StoreException("folder " + folderDir.getFileName() + " is in use by another writer", true);
+                    throw new StoreException(lockFile.getParent().getFileName() + " is in use by another writer", true);
                 }
                 try {
                     Thread.sleep(STEP_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new StoreException("interrupted waiting for folder " + folderDir.getFileName(), true, e);
+                    throw new StoreException("interrupted waiting for " + lockFile.getParent().getFileName(), true, e);
                 }
             }
         } catch (IOException | StoreException | RuntimeException e) {

@@ -35,11 +35,12 @@ final class FolderTree {
     static final String SUBSCRIPTIONS = "postrider-subscriptions";
     static final String SPECIAL_USE = "postrider-specialuse";
     /**
-     * The highest UIDVALIDITY a folder had under a name that became free (deleted, renamed
-     * away): a folder created later gets one above it, never its predecessor's (RFC 3501
-     * 2.3.1.1), even within the same second.
+     * The highest UIDVALIDITY handed out to a folder of the user or had by one whose name
+     * became free (deleted, renamed away): a folder created later gets one above it, never its
+     * predecessor's (RFC 3501 2.3.1.1) nor another folder's, even within the same second
+     * ({@link UidValidities}).
      */
-    static final String VALIDITY_FLOOR = "postrider-uidvalidity-floor";
+    static final String VALIDITY_FLOOR = UidValidities.FLOOR;
     /** The folders a new mailbox gets, and their uses. */
     static final Map<String, SpecialUse> DEFAULTS;
 
@@ -329,17 +330,16 @@ final class FolderTree {
         }
     }
 
-    /** Raises the user's UIDVALIDITY floor to that of a folder whose name becomes free. */
+    /**
+     * Raises the user's UIDVALIDITY floor to that of a folder whose name becomes free (the
+     * floor covers it already unless the folder's UIDVALIDITY was made by an earlier release).
+     */
     private static void retire(Path userDir, Path folderDir) throws IOException {
-        long v = readLong(folderDir.resolve(MaildirFolder.UIDVALIDITY_FILE));
-        if (v > validityFloor(userDir)) {
-            DurableFiles.write(userDir.resolve(VALIDITY_FLOOR), (v + "\n").getBytes(StandardCharsets.UTF_8));
+        try {
+            UidValidities.retire(userDir, readLong(folderDir.resolve(MaildirFolder.UIDVALIDITY_FILE)));
+        } catch (StoreException e) {
+            throw new IOException(e.getMessage(), e);
         }
-    }
-
-    /** The highest UIDVALIDITY of a folder of this user whose name became free; 0 if none. */
-    static long validityFloor(Path userDir) {
-        return readLong(userDir.resolve(VALIDITY_FLOOR));
     }
 
     private static long readLong(Path f) {

@@ -81,7 +81,8 @@ final class MaildirFolder {
      * For failure tests: told of each step of a change, it may throw an IOException (a failing
      * disk) or an Error (a crash). Steps: "target-records", "file", "files-moved" (copy, move);
      * "flag-file", "flag-records" (flag changes); "expunge-file"; "add-tmp", "add-record",
-     * "add-file" (append, delivery); "compact" (the index log's compaction); "open-checked"
+     * "add-file", "add-moved" (append, delivery); "undo-records" (what a failed copy or append
+     * added taken back, its files removed); "compact" (the index log's compaction); "open-checked"
      * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
      * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed).
      */
@@ -471,7 +472,7 @@ final class MaildirFolder {
         }
         if (!proven && hadValidity) {
             long old = validity;
-            validity = Math.max(Instant.now().getEpochSecond(), old + 1);
+            validity = newUidValidity(old + 1);
             DurableFiles.write(validityFile, (validity + "\n").getBytes(StandardCharsets.UTF_8));
             LOG.warn("{} {}: the UIDs in the Maildir cannot be proven unique without the index; UIDVALIDITY {} -> {},"
                     + " clients resynchronise", user, name, old, validity);
@@ -544,12 +545,18 @@ final class MaildirFolder {
                 LOG.warn("Unreadable {}; a new UIDVALIDITY makes clients resynchronise", f);
             }
         }
-        long v = Math.max(1, Instant.now().getEpochSecond());
-        if (!name.equals(FolderNames.INBOX)) { // above any a folder had under a name now free (the user's dir is the parent)
-            v = Math.max(v, FolderTree.validityFloor(dir.getParent()) + 1);
-        }
+        long v = newUidValidity(1);
         DurableFiles.write(f, (v + "\n").getBytes(StandardCharsets.UTF_8));
         return v;
+    }
+
+    /** A UIDVALIDITY no folder of the user had or has ({@link UidValidities}); the user's dir is INBOX's. */
+    private long newUidValidity(long atLeast) throws IOException {
+        try {
+            return UidValidities.issue(name.equals(FolderNames.INBOX) ? dir : dir.getParent(), atLeast);
+        } catch (StoreException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** What a scan found: base name to "new/NAME" or "cur/NAME", and the mtimes seen before listing. */
@@ -609,9 +616,13 @@ final class MaildirFolder {
         return synced != null && Arrays.equals(synced, mtimes());
     }
 
+    /**
+     * A file's size as served: the one in a name Postrider wrote, else the size of the file's
+     * CRLF view ({@link CrlfView}), read once now, as other tools may write bare LFs.
+     */
     private long sizeOf(MaildirName n, String file) throws IOException {
         long size = n.size();
-        return size >= 0 ? size : Files.size(dir.resolve(file));
+        return size >= 0 && n.deliveryKey() != null ? size : CrlfView.size(dir.resolve(file));
     }
 
     private long dateOf(MaildirName n, String file) throws IOException {
@@ -905,11 +916,11 @@ final class MaildirFolder {
     InputStream open(long uid, long offset, long length) throws StoreException, IOException {
         acquire();
         try {
-            if (state.table.row(uid) < 0) {
+            int r = state.table.row(uid);
+            if (r < 0) {
                 return null; // expunged
             }
-            Path p = pathLocked(uid);
-            return offset == 0 && length < 0 ? Files.newInputStream(p) : RangeStream.of(p, offset, length);
+            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length);
         } finally {
             release();
         }
@@ -1066,6 +1077,7 @@ final class MaildirFolder {
             }
             step.at("add-tmp");
             acquire();
+            List<Long> recorded = new ArrayList<>(1); // the UID, once its record is durable
             try {
                 checkValidity(validity);
                 long key64 = MessageTable.key(key);
@@ -1084,17 +1096,23 @@ final class MaildirFolder {
                 step.at("add-record");
                 long[] pos = log.append(List.of(IndexLog.added(uid, modSeq, size, date.toEpochMilli(), flags, base,
                         file, keywords)));
+                recorded.add(uid);
                 state.lines++;
                 state.table.put(uid, modSeq, size, date.toEpochMilli(), MessageTable.bits(flags), keywords,
                         MessageTable.key(key), pos[0]);
                 step.at("add-file");
                 DurableFiles.move(tmp, dir.resolve(file));
+                step.at("add-moved");
                 DurableFiles.syncDirectory(dir.resolve(file).getParent());
                 long[] added = {state.uidValidity, uid};
                 compactAfterChange();
                 synced = quiet ? mtimesOrNull() : null;
                 return added;
             } catch (IOException | RuntimeException e) {
+                // Refused to the caller, so taken back now: a record (and maybe a file not made
+                // durable) left for the next load would show a UID for a missing file, or keep
+                // a message the client was told failed and will send again.
+                undoAdded(recorded, "storing a message", e);
                 drop("storing a message", e);
                 throw e;
             } finally {
@@ -1300,7 +1318,6 @@ final class MaildirFolder {
         UidSet.Builder source = new UidSet.Builder();
         UidSet.Builder target = new UidSet.Builder();
         List<Long> recorded = new ArrayList<>(); // target UIDs with a durable record, also of a batch cut short
-        long targetValidity = dst.state.uidValidity;
         try {
             boolean srcQuiet = inSync();
             boolean dstQuiet = dst.inSync();
@@ -1326,10 +1343,13 @@ final class MaildirFolder {
             return new org.postrider.api.store.UidMap(dst.state.uidValidity, source.build(), target.build());
         } catch (IOException | RuntimeException e) {
             String change = move ? "a move to " + dst.name : "a copy to " + dst.name;
+            if (!move) { // RFC 9051 6.4.7: a COPY that fails leaves the target as it was
+                dst.undoAdded(recorded, change, e);
+            }
             drop(change, e);
             dst.drop(change, e);
-            throw new FailedTransfer("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
-                    e, move ? null : new org.postrider.api.store.UidMap(targetValidity, UidSet.empty(), UidSet.of(recorded)));
+            throw new StoreException("cannot " + (move ? "move" : "copy") + " to " + dst.name + ": " + e.getMessage(),
+                    true, e);
         }
     }
 
@@ -1415,16 +1435,36 @@ final class MaildirFolder {
     }
 
     /**
-     * A copy or move that failed part way; for a copy, the target UIDs recorded so far (earlier
-     * batches and the one cut short), which the store expunges again so a failed COPY adds nothing.
+     * Takes back messages a failed change added (a copy's earlier batches and the one cut short,
+     * or an append), under the lock that change holds, so no one sees them and no call by name
+     * can reach another folder meanwhile: their files are removed (and that made durable), then
+     * expunge records are written for their UIDs, which are not used again. A kill between the
+     * two leaves records without files, expunged at the next load; if the disk refuses the undo
+     * too, the folder is reconciled at its next load and shows what is on disk.
      */
-    static final class FailedTransfer extends StoreException {
-        private static final long serialVersionUID = 1L;
-        final transient org.postrider.api.store.UidMap copied;
-
-        FailedTransfer(String message, Throwable cause, org.postrider.api.store.UidMap copied) {
-            super(message, true, cause);
-            this.copied = copied;
+    private void undoAdded(List<Long> uids, String change, Exception cause) {
+        if (uids.isEmpty() || state == null) {
+            return;
+        }
+        try {
+            Set<Path> dirs = new HashSet<>();
+            for (long uid : uids) {
+                if (state.table.row(uid) >= 0) { // else its file was never made
+                    Path p = pathLocked(uid);
+                    Files.deleteIfExists(p);
+                    dirs.add(p.getParent());
+                }
+            }
+            for (Path d : dirs) {
+                DurableFiles.syncDirectory(d);
+            }
+            step.at("undo-records");
+            reserve(state, 0, uids.size());
+            recordExpunged(uids);
+        } catch (IOException | RuntimeException again) {
+            cause.addSuppressed(again);
+            LOG.warn("Undoing what {} added in {} {} failed too; reconciled at its next load: {}", change, user, name,
+                    again.toString());
         }
     }
 

@@ -450,17 +450,7 @@ public class MaildirStore implements MailStore {
         for (int i = 0; ; i++) {
             try {
                 return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folderBeside(src), move);
-            } catch (MaildirFolder.FailedTransfer e) {
-                if (e.copied != null && !e.copied.target().isEmpty()) {
-                    // RFC 9051 6.4.7: a COPY that fails leaves the target as it was
-                    try {
-                        expunge(new FolderRef(from.user(), to, e.copied.targetUidValidity()), e.copied.target());
-                    } catch (StoreException again) {
-                        e.addSuppressed(again);
-                    }
-                }
-                throw e;
-            } catch (MaildirFolder.Evicted e) {
+            } catch (MaildirFolder.Evicted e) { // a failed copy is undone under the folders' locks (transfer)
                 if (i == 100) {
                     throw new StoreException("folders keep being evicted; raise maxOpenFolders", true);
                 }

@@ -328,4 +328,127 @@ class FolderFailureTest {
         assertTrue(again.target().first() > 1, "UIDs of the undone copies are not used again");
         store.deactivate();
     }
+
+    @Test
+    void aFailedCopyTakesBackItsCopiesBeforeItLetsGoOfTheFolders() throws Exception {
+        // The undo is inside the transfer, under both folders' locks: once the call returns, a
+        // RENAME may swap the target's name with another folder's, and nothing is left to undo
+        // by name. Called on the folders directly, so no caller could undo anything afterwards.
+        MaildirFolder.transferBatch = 2;
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            store.deliver(USER, "INBOX", MaildirFolderTest.text(message(i)), "q" + i);
+            sent.add(message(i));
+        }
+        long nextBefore = store.summary(USER, "Archive").uidNext();
+        MaildirFolder src = store.folder(USER, "INBOX").folder();
+        MaildirFolder dst = store.folder(USER, "Archive").folder();
+        MaildirFolder.step = failAt("file", 3); // the second batch's first file cannot be linked
+        StoreException e = assertThrows(StoreException.class,
+                () -> MaildirFolder.transfer(src, 0, UidSet.range(1, 6), dst, false));
+        assertTrue(e.temporary());
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        copyTree(root, snapshot); // as the call left the disk, before anything else runs
+
+        MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
+        try {
+            assertEquals(Map.of(), view(fresh, "Archive").texts(), "the copies are gone from the disk already");
+            assertTrue(fresh.summary(USER, "Archive").uidNext() >= nextBefore + 3, "their UIDs are not used again");
+        } finally {
+            fresh.deactivate();
+        }
+        assertEquals(Map.of(), view(store, "Archive").texts());
+        assertEquals(sent, new ArrayList<>(view(store, "INBOX").texts().values()), "the source is whole");
+        List<String> archive = Files.readAllLines(store.userDir(USER).resolve(".Archive").resolve(IndexLog.FILE));
+        for (long uid = nextBefore; uid < nextBefore + 3; uid++) {
+            String x = "X " + uid + " ";
+            assertTrue(archive.stream().anyMatch(l -> l.startsWith(x)), "the record of copy " + uid
+                    + " is taken back by an expunge record: " + archive);
+        }
+        long later = store.copy(inbox, UidSet.of(1), "Archive").target().first();
+        assertTrue(later >= nextBefore + 3, "a later copy gets a new UID: " + later);
+        store.deactivate();
+    }
+
+    @Test
+    void aCopyWhoseUndoFailsTooLeavesTheStoreSayingWhatIsOnDisk() throws Exception {
+        MaildirFolder.transferBatch = 2;
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        for (int i = 0; i < 4; i++) {
+            store.deliver(USER, "INBOX", MaildirFolderTest.text(message(i)), "q" + i);
+        }
+        MaildirFolder.Step file = failAt("file", 3);
+        MaildirFolder.Step undo = failAt("undo-records", 1);
+        MaildirFolder.step = s -> {
+            file.at(s);
+            undo.at(s);
+        };
+        assertThrows(StoreException.class, () -> store.copy(inbox, UidSet.range(1, 4), "Archive"));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        copyTree(root, snapshot);
+        View archive = view(store, "Archive");
+        assertEquals(Map.of(), archive.texts(), "the files went before the records could be taken back");
+        MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
+        try {
+            assertEquals(view(fresh, "Archive"), archive);
+        } finally {
+            fresh.deactivate();
+        }
+        store.deactivate();
+    }
+
+    @ParameterizedTest(name = "{0} failing at {1}")
+    @CsvSource({"append,add-file", "append,add-moved", "deliver,add-file", "deliver,add-moved"})
+    void anAddRefusedAfterItsRecordIsDurableIsTakenBackAtOnce(String change, String step) throws Exception {
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        store.deliver(USER, "INBOX", MaildirFolderTest.text(message(0)), "q0");
+        View before = view(store, "INBOX");
+        long uid = before.summary().uidNext();
+
+        MaildirFolder.step = failAt(step, 1);
+        StoreException e = assertThrows(StoreException.class, () -> {
+            if (change.equals("append")) {
+                store.append(inbox, MaildirFolderTest.text(message(1)), Set.of(), Set.of(), Instant.now());
+            } else {
+                store.deliver(USER, "INBOX", MaildirFolderTest.text(message(1)), "q1");
+            }
+        });
+        assertTrue(e.temporary());
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        copyTree(root, snapshot); // as the refused call left the disk
+
+        Path dir = FolderNames.userDir(snapshot, USER);
+        List<String> log = Files.readAllLines(dir.resolve(IndexLog.FILE));
+        int a = indexOfRecord(log, "A " + uid + " ");
+        int x = indexOfRecord(log, "X " + uid + " ");
+        assertTrue(a >= 0 && x > a, "the durable record of UID " + uid + " is taken back by an expunge record: " + log);
+        try (Stream<Path> files = Stream.concat(Files.list(dir.resolve("new")), Files.list(dir.resolve("cur")))) {
+            assertEquals(1, files.count(), "no file of the refused message: a client told NO sends it again");
+        }
+        MaildirStore fresh = new MaildirStore(snapshot, "athena", 1000);
+        try {
+            View v = view(fresh, "INBOX");
+            assertEquals(before.texts(), v.texts());
+            assertTrue(v.summary().uidNext() > uid, "UID " + uid + " is not used again");
+        } finally {
+            fresh.deactivate();
+        }
+        assertEquals(before.texts(), view(store, "INBOX").texts());
+        long again = store.append(inbox, MaildirFolderTest.text(message(1)), Set.of(), Set.of(), Instant.now()).uid();
+        assertTrue(again > uid, "the retry gets a new UID: " + again);
+        store.deactivate();
+    }
+
+    private static int indexOfRecord(List<String> log, String prefix) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

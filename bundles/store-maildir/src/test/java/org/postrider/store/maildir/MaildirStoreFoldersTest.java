@@ -262,6 +262,86 @@ class MaildirStoreFoldersTest {
         assertNotEquals(old, s.summary(ALICE, "Work").uidValidity());
     }
 
+    /** A floor far ahead of the clock, as a folder retired with it leaves it: every folder made now starts there. */
+    private void floorAhead(MaildirStore s) throws Exception {
+        s.folders(ALICE);
+        long floor = java.time.Instant.now().getEpochSecond() + 100_000;
+        Files.writeString(s.userDir(ALICE).resolve(FolderTree.VALIDITY_FLOOR), floor + "\n");
+    }
+
+    private static long floor(MaildirStore s) throws Exception {
+        return Long.parseLong(Files.readString(s.userDir(ALICE).resolve(FolderTree.VALIDITY_FLOOR)).trim());
+    }
+
+    @Test
+    void foldersOfOneUserNeverShareAUidvalidityEvenMadeInOneSecond() throws Exception {
+        MaildirStore s = store();
+        floorAhead(s);
+        long floor = floor(s);
+        List<String> names = new ArrayList<>(List.of("INBOX", "Sent", "Trash"));
+        for (int i = 0; i < 5; i++) {
+            s.createFolder(ALICE, "F" + i, null);
+            names.add("F" + i);
+        }
+        List<Long> seen = new ArrayList<>();
+        for (String n : names) {
+            seen.add(s.summary(ALICE, n).uidValidity());
+        }
+        for (int i = 0; i < seen.size(); i++) {
+            assertTrue(seen.get(i) > (i == 0 ? floor : seen.get(i - 1)), "above the floor and every earlier one: "
+                    + seen);
+        }
+        // Folders opened at once by several threads, and a restart: still one each.
+        MaildirStore next = restart(s);
+        List<String> more = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            next.createFolder(ALICE, "G" + i, null);
+            more.add("G" + i);
+        }
+        java.util.Set<Long> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        all.addAll(seen);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (String n : more) {
+            Thread t = new Thread(() -> {
+                try {
+                    all.add(next.summary(ALICE, n).uidValidity());
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(seen.size() + more.size(), all.size(), "no UIDVALIDITY twice: " + all);
+        assertTrue(floor(next) >= java.util.Collections.max(all),
+                "the floor covers every one handed out");
+    }
+
+    @Test
+    void anUndoByNameAfterARenameSwapCannotReachTheOtherFolder() throws Exception {
+        // IMAP's MULTIAPPEND and COPY into the selected mailbox take back what they added by
+        // name and UIDVALIDITY; a RENAME swap in between must not aim that at the other folder.
+        MaildirStore s = store();
+        floorAhead(s); // both made within the floor's second, as a fast client makes them
+        s.createFolder(ALICE, "A", null);
+        s.createFolder(ALICE, "B", null);
+        s.deliver(ALICE, "A", text("Subject: a\r\n\r\na\r\n"), "qa");
+        s.deliver(ALICE, "B", text("Subject: b\r\n\r\nb\r\n"), "qb");
+        long a = s.summary(ALICE, "A").uidValidity();
+        s.summary(ALICE, "B");
+        s.renameFolder(ALICE, "A", "X");
+        s.renameFolder(ALICE, "B", "A");
+        FolderRef undo = new FolderRef(ALICE, "A", a);
+        assertThrows(org.postrider.api.store.UidValidityChangedException.class, () -> s.expunge(undo, UidSet.of(1)));
+        assertEquals(UidSet.of(1), s.uids(FolderRef.of(ALICE, "A")), "the message of B, now A, is untouched");
+        assertEquals(UidSet.of(1), s.uids(FolderRef.of(ALICE, "X")));
+    }
+
     @Test
     void folderChangesAreToldToListeners() throws Exception {
         MaildirStore s = store();
