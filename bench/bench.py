@@ -39,6 +39,7 @@ DOMAIN = 'example.org'
 TIMEOUT = 60            # seconds any single read may take
 STALL = 60              # seconds without a new delivery before the rest counts as lost
 SEARCH_MISS = 'needle-nowhere'
+CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 
 # What each mode runs. Inbound workloads: (id, label, message size, messages). The POP3
 # session reads the first inbound mailbox (1,000 x 1 KB); IMAP reads the largest 1 KB one.
@@ -102,6 +103,18 @@ class Server:
             except (OSError, ValueError, IndexError):
                 pass
         return process_tree(roots)
+
+    def cpu(self):
+        """CPU seconds used so far by the server's processes, with their reaped children's."""
+        ticks = 0
+        for pid in self.pids():
+            try:
+                with open(f'/proc/{pid}/stat') as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+                ticks += sum(int(x) for x in fields[11:15])   # utime stime cutime cstime
+            except (OSError, ValueError, IndexError):
+                pass
+        return ticks / CLOCK_TICKS
 
     def memory(self):
         """(RSS, PSS) in MiB of all the server's processes."""
@@ -212,6 +225,7 @@ def smtp_inbound(srv, res, label, user, size, count, rnd):
            '-S', 'bench load', f'127.0.0.1:{srv.ports["smtp"]}']
     poll = max(0.01, count / 200000)     # listing 10,000 names takes ~3 ms: keep it a few %
     next_mem = 0.0
+    cpu0 = srv.cpu()
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     accepted = done = None
@@ -234,6 +248,7 @@ def smtp_inbound(srv, res, label, user, size, count, rnd):
             break
         time.sleep(poll)
     proc.wait()
+    cpu = srv.cpu() - cpu0
     err = proc.stderr.read().decode(errors='replace').strip()
     if proc.returncode != 0:
         res.error(label, srv.name, rnd, f'smtp-source exit {proc.returncode}: {err[-300:]}')
@@ -245,6 +260,7 @@ def smtp_inbound(srv, res, label, user, size, count, rnd):
     res.add(label, srv.name, count / (done - t0), 'msg/s', rnd,
             seconds=round(done - t0, 3),
             accepted_seconds=round((accepted or done) - t0, 3))
+    res.add('server CPU per message, ' + label, srv.name, 1000 * cpu / count, 'ms', rnd)
     res.add('peak RSS during ' + label, srv.name, peak_rss, 'MiB', rnd)
     res.add('peak PSS during ' + label, srv.name, peak_pss, 'MiB', rnd)
     res.lost(label, srv.name, rnd, count, n)
@@ -544,6 +560,10 @@ def idle_latency(srv, res, n, rnd, password):
                 s.quit()
             except (OSError, smtplib.SMTPException):
                 pass
+        try:
+            c.sock.shutdown(socket.SHUT_RDWR)   # the reader's readline returns; then close
+        except OSError:
+            pass
         c.close()
     if lat:
         res.add(label + ' p50', srv.name, 1000 * percentile(lat, 50), 'ms', rnd)
