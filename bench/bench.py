@@ -659,11 +659,17 @@ def report(path):
         if 'error' in rec:
             errors.append(rec)
             continue
-        key = (rec['workload'], rec['unit'])
-        if key not in figures:
-            figures[key] = {s: [] for s in SERVERS}
-            order.append(key)
-        figures[key][rec['server']].append(rec['value'])
+        found = [((rec['workload'], rec['unit']), rec['value'])]
+        if rec.get('accepted_seconds'):
+            # SMTP in: the rate of acceptance (smtp-source's last 250) beside that of delivery.
+            count = round(rec['value'] * rec['seconds'])
+            found.append(((rec['workload'] + ', accepted (to the last 250)', rec['unit']),
+                          count / rec['accepted_seconds']))
+        for key, value in found:
+            if key not in figures:
+                figures[key] = {s: [] for s in SERVERS}
+                order.append(key)
+            figures[key][rec['server']].append(value)
         if rec['workload'].endswith(' lost') and rec['value'] > 0:
             lost.append(rec)
     rows = []
@@ -673,7 +679,7 @@ def report(path):
             continue
         med = {s: statistics.median(v) if v else None for s, v in figures[key].items()}
         p, f = med['postrider'], med['peer']
-        ratio = f'{p / f:.2f}' if p is not None and f else '-'
+        ratio = '-' if p is None or not f else f'{p / f:.2f}' if p / f >= 0.1 else f'{p / f:.3f}'
         better = 'higher' if unit in HIGHER_IS_BETTER else 'lower'
         rows.append((workload, unit, fmt(p), fmt(f), ratio, better))
     head = ('workload', 'unit', LABELS['postrider'], LABELS['peer'], 'ratio P/peer', 'better')
