@@ -585,10 +585,30 @@ def guarded(res, label, srv, rnd, fn, *args, **kw):
         res.error(label, srv.name, rnd, repr(e))
 
 
+def meta(res, mode, rounds):
+    """The first line of a results file: when, where and what ran."""
+    def out(*cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
+        except OSError:
+            return ''
+    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
+                if l.startswith('model name')), '')
+    info = dict(date=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), mode=mode,
+                rounds=rounds, cpus=os.cpu_count(), cpu=cpu, kernel=os.uname().release,
+                memory_mib=os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') >> 20,
+                postfix=out('postconf', '-dh', 'mail_version'),
+                dovecot=out('dovecot', '--version'),
+                postrider=os.environ.get('POSTRIDER_REVISION', ''))
+    res.f.write(json.dumps(dict(meta=info)) + '\n')
+    res.f.flush()
+
+
 def run(args):
     m = MODES[args.mode]
     srvs = servers()
     res = Results(args.results)
+    meta(res, args.mode, args.rounds)
     password = os.environ['PASSWORD']
 
     print('memory at rest', flush=True)
@@ -656,6 +676,8 @@ def report(path):
     figures, order, errors, lost = {}, [], [], []
     for line in open(path):
         rec = json.loads(line)
+        if 'meta' in rec:
+            continue
         if 'error' in rec:
             errors.append(rec)
             continue
