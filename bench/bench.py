@@ -608,7 +608,6 @@ def run(args):
     m = MODES[args.mode]
     srvs = servers()
     res = Results(args.results)
-    meta(res, args.mode, args.rounds)
     password = os.environ['PASSWORD']
 
     print('memory at rest', flush=True)
@@ -754,13 +753,13 @@ def ready(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
-    for name in ('users', 'passwd-file', 'ready', 'run'):
+    for name in ('users', 'passwd-file', 'meta', 'ready', 'run'):
         p = sub.add_parser(name)
         p.add_argument('--mode', choices=MODES, default='full')
         p.add_argument('--rounds', type=int, default=3)
         if name == 'passwd-file':
             p.add_argument('--password', required=True)
-        if name in ('ready', 'run'):
+        if name in ('meta', 'ready', 'run'):
             p.add_argument('--results', required=True)
         if name == 'ready':
             p.add_argument('--server', choices=SERVERS, required=True)
@@ -776,6 +775,8 @@ def main():
             print(f'{u}@{DOMAIN}:{scram_sha256(args.password)}')
     elif args.cmd == 'now':
         print(f'{time.time():.3f}')
+    elif args.cmd == 'meta':
+        meta(Results(args.results), args.mode, args.rounds)
     elif args.cmd == 'ready':
         ready(args)
     elif args.cmd == 'run':
