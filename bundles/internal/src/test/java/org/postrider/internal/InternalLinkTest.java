@@ -1,0 +1,272 @@
+package org.postrider.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.Origin;
+import org.postrider.api.org.OrgServer;
+import org.postrider.api.org.Organisation;
+import org.postrider.api.queue.Delivery;
+import org.postrider.api.queue.DeliveryStatus;
+import org.postrider.api.queue.MailQueue;
+import org.postrider.api.queue.QueueId;
+import org.postrider.api.queue.RecipientResult;
+import org.postrider.api.queue.Router;
+import org.postrider.api.queue.Submission;
+import org.postrider.api.queue.Verdict;
+
+/** Two servers on loopback: hermes delivers to athena over the internal transport. */
+class InternalLinkTest {
+    private static Path dir;
+    private final List<InternalService> services = new ArrayList<>();
+
+    @BeforeAll
+    static void tls() throws Exception {
+        dir = Files.createTempDirectory("internal");
+    }
+
+    @AfterEach
+    void stop() {
+        services.forEach(InternalService::deactivate);
+    }
+
+    static InternalConfig config(Map<String, Object> overrides) {
+        return (InternalConfig) Proxy.newProxyInstance(InternalConfig.class.getClassLoader(),
+                new Class<?>[] {InternalConfig.class}, (p, m, a) -> switch (m.getName()) {
+                    case "annotationType" -> InternalConfig.class;
+                    case "toString" -> "config";
+                    case "hashCode" -> 0;
+                    case "equals" -> p == a[0];
+                    default -> overrides.getOrDefault(m.getName(), m.getDefaultValue());
+                });
+    }
+
+    /** A queue in memory that honours idempotency keys. */
+    static final class MemoryQueue implements MailQueue {
+        final Map<String, QueueId> keys = new ConcurrentHashMap<>();
+        final Map<QueueId, Envelope> envelopes = new ConcurrentHashMap<>();
+        final Map<QueueId, byte[]> contents = new ConcurrentHashMap<>();
+        final AtomicInteger ids = new AtomicInteger();
+
+        @Override
+        public Submission begin(Envelope envelope) {
+            return begin(envelope, null);
+        }
+
+        @Override
+        public Submission begin(Envelope envelope, String key) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            return new Submission() {
+                @Override
+                public OutputStream content() {
+                    return out;
+                }
+
+                @Override
+                public QueueId commit() {
+                    synchronized (keys) {
+                        if (key != null && keys.containsKey(key)) {
+                            return keys.get(key);
+                        }
+                        QueueId id = new QueueId("Q" + ids.incrementAndGet());
+                        envelopes.put(id, envelope);
+                        contents.put(id, out.toByteArray());
+                        if (key != null) {
+                            keys.put(key, id);
+                        }
+                        return id;
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public Optional<QueueId> committedWith(String key) {
+            return Optional.ofNullable(keys.get(key));
+        }
+    }
+
+    static Organisation org(String self, List<OrgServer> servers) {
+        return new Organisation() {
+            @Override
+            public String self() {
+                return self;
+            }
+
+            @Override
+            public List<OrgServer> servers() {
+                return servers;
+            }
+
+            @Override
+            public Optional<String> internetGateway() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    static final Router ROUTER = (sender, rcpt, auth) -> rcpt.localPart().startsWith("nobody")
+            ? Verdict.reject(550, "5.1.1", "no such user") : rcpt.localPart().startsWith("later")
+            ? Verdict.defer("4.2.0", "try later") : Verdict.accept();
+
+    private InternalService start(String name, Path secret, int port) throws Exception {
+        Map<String, Object> o = new HashMap<>();
+        o.put("port", port);
+        o.put("secretFile", secret.toString());
+        o.put("authFailureDelay", "0s");
+        o.put("shutdownGrace", "1s");
+        InternalService s = new InternalService(name, config(o), dir.resolve("tls"), null);
+        services.add(s);
+        return s;
+    }
+
+    private static Delivery delivery(String queueId, String body, String... rcpts) throws Exception {
+        List<MailAddress> to = new ArrayList<>();
+        for (String r : rcpts) {
+            to.add(MailAddress.parse(r));
+        }
+        Envelope e = Envelope.of(MailAddress.parse("bob@example.net"), to, new Origin("ESMTP", "mx.example.net",
+                "192.0.2.7", null, Instant.now()));
+        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        MessageContent c = new MessageContent() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+        };
+        return new Delivery(new QueueId(queueId), e.withRecipients(e.recipients()), c, "athena", 1);
+    }
+
+    record Pair(InternalService athena, InternalService hermes, MemoryQueue queue, InternalDelivery agent) {
+    }
+
+    private Pair pair(boolean hermesKnownAtAthena, Path hermesSecret) throws Exception {
+        Path secret = dir.resolve("org.secret");
+        InternalService athena = start("athena", secret, 0);
+        InternalService hermes = start("hermes", hermesSecret == null ? secret : hermesSecret, -1);
+        OrgServer a = new OrgServer("athena", "127.0.0.1", athena.server().address().getPort(), null);
+        OrgServer h = new OrgServer("hermes", "127.0.0.1", 1, null);
+        MemoryQueue q = new MemoryQueue();
+        athena.bind(org("athena", hermesKnownAtAthena ? List.of(a, h) : List.of(a)), q, ROUTER, null);
+        hermes.bind(org("hermes", List.of(a, h)), new MemoryQueue(), ROUTER, null);
+        return new Pair(athena, hermes, q, new InternalDelivery(hermes));
+    }
+
+    @Test
+    void aMessageArrivesInThePeersQueueOnceEvenWhenSentAgain() throws Exception {
+        Pair p = pair(true, null);
+        String text = "Subject: hi\r\nMessage-ID: <1@example.net>\r\n\r\nhello\r\n";
+        Delivery d = delivery("H1", text, "alice@example.org", "nobody@example.org");
+        List<RecipientResult> r = p.agent().deliver(d);
+        assertEquals(DeliveryStatus.DELIVERED, r.get(0).status(), r.toString());
+        assertEquals(DeliveryStatus.FAILED, r.get(1).status());
+        assertEquals("5.1.1", r.get(1).enhancedCode());
+        assertEquals(1, p.queue().envelopes.size());
+        Envelope got = p.queue().envelopes.values().iterator().next();
+        assertEquals("hermes", got.origin().orgServer());
+        assertEquals("internal", got.origin().protocol());
+        assertEquals(List.of(MailAddress.parse("alice@example.org")),
+                got.recipients().stream().map(x -> x.address()).toList());
+        assertEquals(text, new String(p.queue().contents.values().iterator().next(), StandardCharsets.US_ASCII));
+
+        List<RecipientResult> again = p.agent().deliver(d); // the ACK was "lost": the same transfer again
+        assertEquals(DeliveryStatus.DELIVERED, again.get(0).status());
+        assertTrue(again.get(0).diagnostic().contains("earlier"), again.get(0).diagnostic());
+        assertEquals(1, p.queue().envelopes.size(), "not queued twice");
+        assertEquals(1, p.athena().duplicates.get());
+    }
+
+    @Test
+    void aTemporaryRefusalDefersTheWholeMessage() throws Exception {
+        Pair p = pair(true, null);
+        List<RecipientResult> r = p.agent().deliver(delivery("H2", "x\r\n", "alice@example.org", "later@example.org"));
+        assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.RETRY), r.toString());
+        assertEquals(0, p.queue().envelopes.size());
+    }
+
+    @Test
+    void manyConcurrentDeliveriesShareOnePipelinedLink() throws Exception {
+        Pair p = pair(true, null);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<List<RecipientResult>>> fs = new ArrayList<>();
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 20000; i++) {
+            big.append("line ").append(i).append("\r\n");
+        }
+        for (int i = 0; i < 200; i++) {
+            String body = "Message-ID: <" + i + "@x>\r\n\r\n" + (i % 50 == 0 ? big : "hi\r\n");
+            Delivery d = delivery("M" + i, body, "alice@example.org");
+            fs.add(pool.submit(() -> p.agent().deliver(d)));
+        }
+        for (Future<List<RecipientResult>> f : fs) {
+            assertEquals(DeliveryStatus.DELIVERED, f.get().get(0).status(), f.get().toString());
+        }
+        assertEquals(200, p.queue().envelopes.size());
+        assertEquals(1, p.agent().peers().get("athena").connects.get(), "one link for all");
+    }
+
+    @Test
+    void aWrongSecretIsRefusedAndNothingQueued() throws Exception {
+        Path other = dir.resolve("other.secret");
+        Files.writeString(other, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+        Files.setPosixFilePermissions(other, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Pair p = pair(true, other);
+        List<RecipientResult> r = p.agent().deliver(delivery("H3", "x\r\n", "alice@example.org"));
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status());
+        assertTrue(r.get(0).diagnostic().contains("HMAC") || r.get(0).diagnostic().contains("AUTH_FAILED")
+                || r.get(0).diagnostic().contains("wrong"), r.get(0).diagnostic());
+        assertEquals(0, p.queue().envelopes.size());
+        assertEquals(1, p.athena().refusedLinks.get());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> p.agent().test("athena"));
+        assertTrue(e.getMessage().contains("AUTH") || e.getMessage().contains("HMAC"), e.getMessage());
+    }
+
+    @Test
+    void aServerUnknownToThePeerIsRefused() throws Exception {
+        Pair p = pair(false, null);
+        List<RecipientResult> r = p.agent().deliver(delivery("H4", "x\r\n", "alice@example.org"));
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status());
+        assertTrue(r.get(0).diagnostic().contains("not a server of the organisation"), r.get(0).diagnostic());
+        assertEquals(0, p.queue().envelopes.size());
+    }
+
+    @Test
+    void theTestCommandAuthenticatesAndMakesARoundTrip() throws Exception {
+        Pair p = pair(true, null);
+        String out = p.agent().test("athena");
+        assertTrue(out.contains("authenticated by hmac") && out.contains("round trip"), out);
+    }
+}
