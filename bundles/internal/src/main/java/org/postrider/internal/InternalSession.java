@@ -131,6 +131,9 @@ final class InternalSession {
         }
         serverLink = hello.role() == Hello.ROLE_SERVER_LINK;
         label = hello.name();
+        if (serverLink) {
+            registered(hello); // an unknown name learns nothing more, not even this server's nonce
+        }
         byte[] nonce = new byte[Hello.NONCE];
         RANDOM.nextBytes(nonce);
         int methods = serverLink ? Hello.AUTH_TLS | Hello.AUTH_HMAC : Hello.AUTH_PLAIN;
@@ -160,23 +163,11 @@ final class InternalSession {
 
     /** Spec 4.1: the claimed name must be a registered peer, proven by its certificate pin or the HMAC. */
     private byte[] authenticateServer(Hello hello, byte[] nonceServer, Auth auth) throws IOException {
-        Organisation org = service.organisation();
-        String claimed;
-        try {
-            claimed = OrgServer.validName(hello.name());
-        } catch (IllegalArgumentException e) {
-            claimed = null;
-        }
-        Optional<OrgServer> known = org == null || claimed == null ? Optional.empty() : org.server(claimed);
-        if (known.isEmpty() || claimed.equals(service.serverName())) {
-            service.refusedLinks.incrementAndGet();
-            c.authFailed();
-            throw new ProtocolException(ErrorCode.UNKNOWN_PEER,
-                    "server " + hello.name() + " is not a server of the organisation known here");
-        }
+        OrgServer known = registered(hello);
+        String claimed = known.name();
         SSLSession tls = c.tlsSession();
         if (auth.method() == Hello.AUTH_TLS) {
-            String pin = known.get().tlsFingerprint();
+            String pin = known.tlsFingerprint();
             String presented = null;
             try {
                 Certificate[] chain = tls.getPeerCertificates();
@@ -207,6 +198,25 @@ final class InternalSession {
         peer = claimed;
         c.authSucceeded();
         return LinkAuth.mac(secret, "server", transcript);
+    }
+
+    /** The registry's entry for the name a server link claims; refused at once if there is none (spec 4.1). */
+    private OrgServer registered(Hello hello) throws ProtocolException {
+        Organisation org = service.organisation();
+        String claimed;
+        try {
+            claimed = OrgServer.validName(hello.name());
+        } catch (IllegalArgumentException e) {
+            claimed = null;
+        }
+        Optional<OrgServer> known = org == null || claimed == null ? Optional.empty() : org.server(claimed);
+        if (known.isEmpty() || known.get().name().equals(service.serverName())) {
+            service.refusedLinks.incrementAndGet();
+            c.authFailed();
+            throw new ProtocolException(ErrorCode.UNKNOWN_PEER,
+                    "server " + hello.name() + " is not a server of the organisation known here");
+        }
+        return known.get();
     }
 
     private byte[] refuse(String why) throws ProtocolException {

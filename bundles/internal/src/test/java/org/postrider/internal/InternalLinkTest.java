@@ -263,6 +263,89 @@ class InternalLinkTest {
         assertEquals(0, p.queue().envelopes.size());
     }
 
+    private static String certificateFingerprint() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
+                "postrider".toCharArray());
+        return LinkAuth.fingerprint(ks.getCertificate("postrider"));
+    }
+
+    /** Both ends pinned in both registries: the link authenticates by certificate; a wrong pin either way refuses it. */
+    @Test
+    void pinnedServersAuthenticateByCertificateAndAWrongPinIsRefused() throws Exception {
+        Path secret = dir.resolve("org.secret");
+        InternalService athena = start("athena", secret, 0);
+        InternalService hermes = start("hermes", dir.resolve("no-secret-here"), -1);
+        Files.writeString(dir.resolve("no-secret-here"), "not hex\n"); // no HMAC possible: only the certificate
+        athena.trusting(); // makes the self-signed certificate
+        String fp = certificateFingerprint();
+        String wrong = "00".repeat(32);
+        int port = athena.server().address().getPort();
+        MemoryQueue q = new MemoryQueue();
+        OrgServer a = new OrgServer("athena", "127.0.0.1", port, fp);
+        athena.bind(org("athena", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, fp))), q, ROUTER, null);
+        hermes.bind(org("hermes", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, fp))), new MemoryQueue(),
+                ROUTER, null);
+        InternalDelivery agent = new InternalDelivery(hermes);
+        assertTrue(agent.test("athena").contains("authenticated by certificate"));
+        assertEquals(DeliveryStatus.DELIVERED,
+                agent.deliver(delivery("P1", "x\r\n", "alice@example.org")).get(0).status());
+        assertEquals(1, q.envelopes.size());
+
+        athena.bind(org("athena", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, wrong))), q, ROUTER, null);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> agent.test("athena"));
+        assertTrue(e.getMessage().contains("does not match the registered fingerprint"), e.getMessage());
+
+        hermes.bind(org("hermes", List.of(new OrgServer("athena", "127.0.0.1", port, wrong),
+                new OrgServer("hermes", "127.0.0.1", 1, fp))), new MemoryQueue(), ROUTER, null);
+        e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> agent.test("athena"));
+        assertTrue(e.getMessage().contains("is not the registered one"), e.getMessage());
+    }
+
+    /** Raw frames against the listener: each violation gets its ERROR code, then the connection closes. */
+    @Test
+    void violationsAreAnsweredWithTheirErrorCode() throws Exception {
+        InternalService athena = start("athena", dir.resolve("org.secret"), 0);
+        athena.bind(org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), new MemoryQueue(), ROUTER,
+                null);
+        int port = athena.server().address().getPort();
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {TrustByFingerprint.INSTANCE}, null);
+        byte[] hello = new org.postrider.internal.proto.Hello(1, 1, 1, "hermes", 1 << 20, 0, 0, 2, new byte[32])
+                .encode().payload();
+        Object[][] cases = {
+            {new byte[] {0x11, 0x7f, 0, 0, 0}, org.postrider.internal.proto.ErrorCode.FRAME_TOO_LARGE},
+            {new byte[] {0x55, 0, 0, 0, 0}, org.postrider.internal.proto.ErrorCode.UNKNOWN_FRAME},
+            {new byte[] {0x10, 0, 0, 0, 0}, org.postrider.internal.proto.ErrorCode.PROTOCOL},
+            {frame(0x01, hello), org.postrider.internal.proto.ErrorCode.UNKNOWN_PEER},
+        };
+        for (Object[] c : cases) {
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
+                    port)) {
+                s.setSoTimeout(10000);
+                System.out.println("case " + c[1]);
+                s.getOutputStream().write((byte[]) c[0]);
+                s.getOutputStream().flush();
+                InputStream in = s.getInputStream();
+                org.postrider.internal.proto.FrameDecoder d = new org.postrider.internal.proto.FrameDecoder(1 << 20);
+                List<org.postrider.internal.proto.Frame> got = new ArrayList<>();
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    got.addAll(d.feed(buf, 0, n));
+                }
+                org.postrider.internal.proto.Frame last = got.get(got.size() - 1);
+                assertEquals(org.postrider.internal.proto.FrameType.ERROR, last.type(), c[1] + " " + got);
+                assertEquals(c[1], org.postrider.internal.proto.Frames.decodeError(last).code());
+            }
+        }
+    }
+
+    private static byte[] frame(int type, byte[] payload) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new org.postrider.internal.proto.Frame(type, payload).writeTo(out);
+        return out.toByteArray();
+    }
+
     @Test
     void theTestCommandAuthenticatesAndMakesARoundTrip() throws Exception {
         Pair p = pair(true, null);
