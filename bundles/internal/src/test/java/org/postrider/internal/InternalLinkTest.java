@@ -340,6 +340,88 @@ class InternalLinkTest {
         }
     }
 
+    /** A directory with one user, alice@example.org, password "secret". */
+    static final org.postrider.api.directory.Directory DIRECTORY = new org.postrider.api.directory.Directory() {
+        @Override
+        public boolean isLocalDomain(org.postrider.api.address.Domain domain) {
+            return true;
+        }
+
+        @Override
+        public org.postrider.api.directory.Resolution resolve(MailAddress address) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<org.postrider.api.directory.User> user(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public org.postrider.api.directory.AuthResult authenticate(String login, char[] password) {
+            return login.equals("alice@example.org") && new String(password).equals("secret")
+                    ? new org.postrider.api.directory.AuthResult.Success(new org.postrider.api.directory.User(
+                            "alice@example.org", "Alice", "athena", 0, 0))
+                    : new org.postrider.api.directory.AuthResult.Failure();
+        }
+    };
+
+    /** Client submission (role 2) over raw frames: PLAIN, then a message; the answers in order. */
+    private static List<org.postrider.internal.proto.Frame> client(int port, String password, String sender)
+            throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {TrustByFingerprint.INSTANCE}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
+                port)) {
+            s.setSoTimeout(10000);
+            OutputStream out = s.getOutputStream();
+            new org.postrider.internal.proto.Hello(1, 1, 2, "patmos", 1 << 20, 0, 0, 4, new byte[32]).encode()
+                    .writeTo(out);
+            new org.postrider.internal.proto.Auth(4, ("\0alice@example.org\0" + password)
+                    .getBytes(StandardCharsets.UTF_8)).encode().writeTo(out);
+            byte[] body = "Subject: from patmos\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
+            new org.postrider.internal.proto.Begin("patmos.1", sender, false, 1, 0, null, body.length,
+                    List.of(new org.postrider.internal.proto.Begin.Rcpt("carol@example.net", 0, null)), "MAPI", null,
+                    null, null, 0, new byte[0]).encode().writeTo(out);
+            new org.postrider.internal.proto.Frame(org.postrider.internal.proto.FrameType.DATA, body).writeTo(out);
+            org.postrider.internal.proto.Frames.end(body.length).writeTo(out);
+            org.postrider.internal.proto.Frames.empty(org.postrider.internal.proto.FrameType.BYE).writeTo(out);
+            out.flush();
+            org.postrider.internal.proto.FrameDecoder d = new org.postrider.internal.proto.FrameDecoder(1 << 20);
+            List<org.postrider.internal.proto.Frame> got = new ArrayList<>();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = s.getInputStream().read(buf)) > 0) {
+                got.addAll(d.feed(buf, 0, n));
+            }
+            return got;
+        }
+    }
+
+    @Test
+    void aClientSubmitsAsAUserWithPlainAndOnlyAsThatUser() throws Exception {
+        InternalService athena = start("athena", dir.resolve("org.secret"), 0);
+        MemoryQueue q = new MemoryQueue();
+        athena.bind(org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), q, ROUTER, DIRECTORY);
+        int port = athena.server().address().getPort();
+
+        List<org.postrider.internal.proto.Frame> ok = client(port, "secret", "alice@example.org");
+        assertEquals(List.of(org.postrider.internal.proto.FrameType.HELLO, org.postrider.internal.proto.FrameType.AUTH_OK,
+                org.postrider.internal.proto.FrameType.ACK), ok.stream().map(f -> f.type()).toList());
+        Envelope e = q.envelopes.values().iterator().next();
+        assertEquals("alice@example.org", e.origin().authenticatedUser());
+        assertEquals(null, e.origin().orgServer(), "a client is never a server of the organisation");
+
+        List<org.postrider.internal.proto.Frame> forged = client(port, "secret", "bob@example.org");
+        org.postrider.internal.proto.Nack n = org.postrider.internal.proto.Nack.decode(forged.get(2));
+        assertTrue(n.permanent() && n.enhancedStatus().equals("5.7.1"), n.toString());
+
+        List<org.postrider.internal.proto.Frame> bad = client(port, "wrong", "alice@example.org");
+        assertEquals(org.postrider.internal.proto.ErrorCode.AUTH_FAILED,
+                org.postrider.internal.proto.Frames.decodeError(bad.get(bad.size() - 1)).code());
+        assertEquals(1, q.envelopes.size());
+    }
+
     private static byte[] frame(int type, byte[] payload) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new org.postrider.internal.proto.Frame(type, payload).writeTo(out);

@@ -180,4 +180,34 @@ class InternalLinkIT {
                 + o.hermes().admin("internal:links").ok().out() + "at athena:\n"
                 + o.athena().admin("internal:links").ok().out());
     }
+
+    @Test
+    void killingTheSenderMidStreamLosesAndDuplicatesNothing() throws Exception {
+        Org o = organisation();
+        SubmissionStream stream = new SubmissionStream(o.hermes(), "skill", 500, "bob@example.org",
+                "alice@example.org");
+        Path inbox = o.athena().inbox("alice", "example.org");
+        int acknowledged = stream.run(n -> {
+            if (n == 300) {
+                try {
+                    o.hermes().kill9(); // deliveries to athena are in flight: some ACKs are lost with it
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        assertTrue(acknowledged >= 300 && acknowledged < 500, "the kill must land mid-stream: " + acknowledged);
+        o.hermes().start();
+        o.hermes().awaitQueueEmpty(Duration.ofSeconds(120));
+        o.athena().awaitQueueEmpty(Duration.ofSeconds(60));
+        Map<Integer, Integer> seen = stream.delivered(inbox);
+        for (int i = 0; i < acknowledged; i++) {
+            assertEquals(1, seen.getOrDefault(i, 0), "acknowledged message " + i + " must arrive exactly once");
+        }
+        for (Map.Entry<Integer, Integer> e : seen.entrySet()) {
+            assertEquals(1, e.getValue(), "message " + e.getKey() + " arrived twice");
+        }
+        System.out.println("kill -9 of hermes after " + acknowledged + " submissions; at athena:\n"
+                + o.athena().admin("internal:links").ok().out());
+    }
 }
