@@ -87,9 +87,10 @@ public class InternalCommands {
             sb.append(String.format("listener %s:%d open=%d accepted=%d refused=%d%n",
                     l.address().getAddress().getHostAddress(), l.address().getPort(), l.activeConnections(), c[0], c[1]));
             for (SessionInfo i : l.sessions()) {
-                sb.append(String.format("  in  %-22s %6ds%n",
+                sb.append(String.format("  in  %-22s %6ds %s%n",
                         i.remote().getAddress().getHostAddress() + ":" + i.remote().getPort(),
-                        Duration.between(i.since(), Instant.now()).toSeconds()));
+                        Duration.between(i.since(), Instant.now()).toSeconds(),
+                        i.user() == null ? "(authenticating)" : i.user()));
             }
         }
         sb.append(String.format("in: acked=%d retransmissions=%d refused=%d links refused=%d%n", service.acked.get(),

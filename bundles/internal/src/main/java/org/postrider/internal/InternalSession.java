@@ -61,7 +61,9 @@ final class InternalSession {
 
     private final Connection c;
     private final InternalService service;
-    private final int maxFrame;
+    private int maxFrame;
+    /** The largest frame a client (role 2) may send; see spec section 9. */
+    static final int CLIENT_MAX_FRAME = 64 * 1024;
     private final byte[] header = new byte[Frame.HEADER];
     private int frameLimit = Frame.HELLO_MAX;
     /** The authenticated peer: a server name (role 1) or a user id (role 2). */
@@ -137,6 +139,11 @@ final class InternalSession {
         byte[] nonce = new byte[Hello.NONCE];
         RANDOM.nextBytes(nonce);
         int methods = serverLink ? Hello.AUTH_TLS | Hello.AUTH_HMAC : Hello.AUTH_PLAIN;
+        if (!serverLink) {
+            // a user's frames other than DATA (which is streamed, never held) are held whole:
+            // bounded lower than a server's, many users' connections at once must fit in memory
+            maxFrame = Math.min(maxFrame, CLIENT_MAX_FRAME);
+        }
         send(new Hello(Hello.VERSION, Hello.VERSION, hello.role(), service.serverName(), maxFrame,
                 service.config().maxMessageSize(), service.config().window(), methods, nonce).encode());
         c.flush();
@@ -154,7 +161,7 @@ final class InternalSession {
         byte[] proof = serverLink ? authenticateServer(hello, nonce, auth) : authenticateClient(auth);
         send(Auth.ok(proof));
         c.flush();
-        c.engage();
+        c.login(peer); // for the listing of links in; no per-user limit here
         frameLimit = maxFrame;
         LOG.info("internal link from {} authenticated: {} {}", c.remote().getAddress().getHostAddress(),
                 serverLink ? "server" : "user", peer);

@@ -46,6 +46,8 @@ final class Link implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Octets of message content per DATA frame at most. */
     static final int CHUNK = 64 * 1024;
+    /** The largest frame the sending side takes: answers are small (an ACK of 1000 recipients fits). */
+    static final int ANSWER_MAX_FRAME = 1024 * 1024;
 
     /** What the link needs from its owner. */
     record Settings(String self, SSLContext tls, byte[] secret, boolean selfPinned, Duration connectTimeout,
@@ -131,7 +133,7 @@ final class Link implements AutoCloseable {
         RANDOM.nextBytes(nonce);
         boolean pinned = peer.tlsFingerprint() != null && settings.selfPinned();
         int methods = (pinned ? Hello.AUTH_TLS : 0) | (settings.secret() != null ? Hello.AUTH_HMAC : 0);
-        new Hello(Hello.VERSION, Hello.VERSION, Hello.ROLE_SERVER_LINK, settings.self(), Frame.MAX_FRAME_LIMIT, 0, 0,
+        new Hello(Hello.VERSION, Hello.VERSION, Hello.ROLE_SERVER_LINK, settings.self(), ANSWER_MAX_FRAME, 0, 0,
                 methods, nonce).encode().writeTo(out);
         out.flush();
         Hello hello = Hello.decode(next());
@@ -143,7 +145,7 @@ final class Link implements AutoCloseable {
             throw new ProtocolException(ErrorCode.UNKNOWN_PEER, peer.host() + ":" + peer.port() + " says it is "
                     + hello.name() + ", not " + peer.name());
         }
-        decoder.maxFrame(Frame.MAX_FRAME_LIMIT);
+        decoder.maxFrame(ANSWER_MAX_FRAME);
         window = new Semaphore(Math.max(1, hello.window()));
         chunk = Math.max(1024, Math.min(CHUNK, hello.maxFrame()));
         byte[] transcript = null;
