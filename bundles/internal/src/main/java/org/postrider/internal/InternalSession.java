@@ -70,11 +70,22 @@ final class InternalSession {
     private String peer;
     private boolean serverLink;
     private String label;
+    /** Writes to the connection: the session's thread and the committers' answers take turns. */
+    private final Object writing = new Object();
+    /** Messages of this link being committed at once (the window); the link is not read while it is full. */
+    private final java.util.concurrent.Semaphore commits;
+    /** The last answer in line: each answer is written after the one before it, whatever finishes first. */
+    private java.util.concurrent.CompletableFuture<Void> answered = java.util.concurrent.CompletableFuture
+            .completedFuture(null);
+    private static final java.util.concurrent.ExecutorService COMMITTERS =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("internal-commit-", 0)
+                    .factory());
 
     InternalSession(Connection c, InternalService service) {
         this.c = c;
         this.service = service;
         this.maxFrame = service.config().maxFrame();
+        this.commits = new java.util.concurrent.Semaphore(Math.max(1, service.config().window()));
     }
 
     void run() throws IOException {
@@ -83,13 +94,30 @@ final class InternalSession {
                 return;
             }
             loop();
+            awaitAnswers();
         } catch (ProtocolException e) {
+            awaitAnswers();
             LOG.info("internal link from {} ({}): {} {}", c.remote().getAddress().getHostAddress(),
                     peer == null ? "unauthenticated" : peer, e.code(), e.getMessage());
             if (!e.getMessage().startsWith("peer:")) {
                 send(Frames.error(e.code(), e.getMessage()));
-                c.flush();
+                flush();
             }
+        }
+    }
+
+    /**
+     * Lets the commits under way finish and their answers go out before the session ends
+     * (bounded by the frame deadline): a committed message whose answer cannot be sent is
+     * retransmitted by the peer and recognised.
+     */
+    private void awaitAnswers() {
+        try {
+            answered.get(c.settings().commandDeadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("answers not all sent on the link from {}: {}", peer, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -119,7 +147,29 @@ final class InternalSession {
     private int pendingData;
 
     private void send(Frame f) throws IOException {
-        f.writeTo(c.output());
+        synchronized (writing) {
+            f.writeTo(c.output());
+        }
+    }
+
+    private void flush() throws IOException {
+        synchronized (writing) {
+            c.flush();
+        }
+    }
+
+    /** Queues an answer behind the answers before it; it is written (and flushed) once it and they are ready. */
+    private void inOrder(java.util.concurrent.CompletableFuture<Frame> answer) {
+        answered = answered.thenCombine(answer, (before, frame) -> frame).thenAccept(frame -> {
+            try {
+                synchronized (writing) {
+                    frame.writeTo(c.output());
+                    c.flush();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private boolean handshake() throws IOException {
@@ -146,7 +196,7 @@ final class InternalSession {
         }
         send(new Hello(Hello.VERSION, Hello.VERSION, hello.role(), service.serverName(), maxFrame,
                 service.config().maxMessageSize(), service.config().window(), methods, nonce).encode());
-        c.flush();
+        flush();
         Frame f = read();
         if (f == null) {
             return false;
@@ -160,7 +210,7 @@ final class InternalSession {
         Auth auth = Auth.decode(f);
         byte[] proof = serverLink ? authenticateServer(hello, nonce, auth) : authenticateClient(auth);
         send(Auth.ok(proof));
-        c.flush();
+        flush();
         c.login(peer); // for the listing of links in; no per-user limit here
         frameLimit = maxFrame;
         LOG.info("internal link from {} authenticated: {} {}", c.remote().getAddress().getHostAddress(),
@@ -267,8 +317,9 @@ final class InternalSession {
     private void loop() throws IOException {
         while (true) {
             if (c.stopping()) {
+                awaitAnswers();
                 send(Frames.error(ErrorCode.SHUTDOWN, "the server is stopping; try again later"));
-                c.flush();
+                flush();
                 return;
             }
             Frame f = read();
@@ -277,21 +328,21 @@ final class InternalSession {
             }
             switch (f.type()) {
                 case FrameType.BEGIN -> message(Begin.decode(f, maxFrame));
-                case FrameType.PING -> send(Frames.ping(FrameType.PONG, Frames.decodePing(f)));
+                case FrameType.PING -> inOrder(done(Frames.ping(FrameType.PONG, Frames.decodePing(f))));
                 case FrameType.PONG -> Frames.decodePing(f);
                 case FrameType.BYE -> {
                     Frames.requireEmpty(f);
-                    c.flush();
                     return;
                 }
                 case FrameType.ERROR -> throw Frames.decodeError(f);
                 default -> throw new ProtocolException(ErrorCode.PROTOCOL,
                         FrameType.name(f.type()) + " outside a message");
             }
-            if (!c.inputPending()) {
-                c.flush(); // answers go out together while the peer's next frames are already here
-            }
         }
+    }
+
+    private static java.util.concurrent.CompletableFuture<Frame> done(Frame f) {
+        return java.util.concurrent.CompletableFuture.completedFuture(f);
     }
 
     /** A recipient's verdict as the ACK gives it. */
@@ -335,36 +386,57 @@ final class InternalSession {
             answer(new Nack(b.transferId(), e.permanent(), e.permanent() ? "5.3.0" : "4.3.0", e.getMessage()));
             return;
         }
-        try (sub) {
-            long max = service.config().maxMessageSize();
-            long got = drain(sub.content(), max);
-            if (got < 0) {
-                answer(new Nack(b.transferId(), false, "4.0.0", "aborted by the sender"));
-                return;
-            }
-            if (got > max) {
-                answer(new Nack(b.transferId(), true, "5.3.4", "message larger than " + max + " octets"));
-                return;
-            }
-            QueueId id;
-            try {
-                id = sub.commit();
-            } catch (QueueException e) {
-                answer(new Nack(b.transferId(), e.permanent(), e.permanent() ? "5.3.0" : "4.3.0", e.getMessage()));
-                return;
-            }
-            answer(new Ack(b.transferId(), id.value(), false, results(checked)));
+        long got;
+        long max = service.config().maxMessageSize();
+        try {
+            got = drain(sub.content(), max);
+        } catch (IOException | RuntimeException e) {
+            sub.close();
+            throw e;
         }
+        if (got < 0 || got > max) {
+            sub.close();
+            answer(got < 0 ? new Nack(b.transferId(), false, "4.0.0", "aborted by the sender")
+                    : new Nack(b.transferId(), true, "5.3.4", "message larger than " + max + " octets"));
+            return;
+        }
+        // The commit (fsync) runs while the next message is read: commits of one link and of
+        // all links share the queue's directory syncs, and answers still go out in order.
+        try {
+            commits.acquire();
+        } catch (InterruptedException e) {
+            sub.close();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
+        List<Ack.Result> results = results(checked);
+        inOrder(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (sub) {
+                QueueId id = sub.commit();
+                service.acked.incrementAndGet();
+                return new Ack(b.transferId(), id.value(), false, results).encode();
+            } catch (QueueException e) {
+                service.nacked.incrementAndGet();
+                return new Nack(b.transferId(), e.permanent(), e.permanent() ? "5.3.0" : "4.3.0", e.getMessage())
+                        .encode();
+            } catch (RuntimeException e) {
+                LOG.error("commit of internal transfer {} from {} failed", b.transferId(), peer, e);
+                service.nacked.incrementAndGet();
+                return new Nack(b.transferId(), false, "4.3.0", "the queue failed; try again later").encode();
+            } finally {
+                commits.release();
+            }
+        }, COMMITTERS));
     }
 
-    private void answer(Nack n) throws IOException {
+    private void answer(Nack n) {
         service.nacked.incrementAndGet();
-        send(n.encode());
+        inOrder(done(n.encode()));
     }
 
-    private void answer(Ack a) throws IOException {
+    private void answer(Ack a) {
         service.acked.incrementAndGet();
-        send(a.encode());
+        inOrder(done(a.encode()));
     }
 
     private static List<Ack.Result> results(List<Checked> checked) {
@@ -405,7 +477,6 @@ final class InternalSession {
                     Frames.requireEmpty(f);
                     return -1;
                 }
-                case FrameType.PING -> send(Frames.ping(FrameType.PONG, Frames.decodePing(f)));
                 case FrameType.ERROR -> throw Frames.decodeError(f);
                 default -> throw new ProtocolException(ErrorCode.PROTOCOL,
                         FrameType.name(f.type()) + " inside a message");
