@@ -156,7 +156,8 @@ public class CoreQueue implements MailQueue, MessageTracking {
                 Math.max(0, config.trackingDays()), Clock.systemUTC());
         attempts.tracking(tracking);
         notices.tracking(tracking);
-        this.spool = new Spool(Path.of(config.spool()).toAbsolutePath());
+        // a sender retries for its maximum lifetime (as ours, by assumption) from its own acceptance
+        this.spool = new Spool(Path.of(config.spool()).toAbsolutePath(), maxLifetime.plus(Duration.ofDays(1)));
         recover();
     }
 
@@ -243,6 +244,7 @@ public class CoreQueue implements MailQueue, MessageTracking {
                 LOG.warn("Delivery attempts still running after the queue stopped; they end with the next start");
             }
         }
+        spool.close();
         tracking.close();
         LOG.info("Queue stopped with {} messages waiting", entries.size());
     }
@@ -346,9 +348,27 @@ public class CoreQueue implements MailQueue, MessageTracking {
         return begin(envelope, QueueIds.next(), true);
     }
 
+    @Override
+    public Submission begin(Envelope envelope, String idempotencyKey) throws QueueException {
+        if (!IdempotencyKeys.valid(idempotencyKey)) {
+            throw new IllegalArgumentException("an idempotency key is 1 to 255 printable ASCII characters");
+        }
+        return begin(envelope, QueueIds.next(), true, idempotencyKey);
+    }
+
+    @Override
+    public java.util.Optional<QueueId> committedWith(String idempotencyKey) {
+        return spool.committedWith(idempotencyKey);
+    }
+
     CoreSubmission begin(Envelope envelope, QueueId id, boolean scheduleOnCommit) throws QueueException {
+        return begin(envelope, id, scheduleOnCommit, null);
+    }
+
+    private CoreSubmission begin(Envelope envelope, QueueId id, boolean scheduleOnCommit, String key)
+            throws QueueException {
         try {
-            Spool.Writer w = spool.begin(id, envelope, TraceHeader.received(envelope, id, serverName));
+            Spool.Writer w = spool.begin(id, envelope, TraceHeader.received(envelope, id, serverName), key);
             return new CoreSubmission(this, w, config.maxHops(), scheduleOnCommit);
         } catch (Spool.UnspoolableEnvelope e) {
             LOG.error("Refused an envelope the spool cannot hold: {}", e.getMessage());

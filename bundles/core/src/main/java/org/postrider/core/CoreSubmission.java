@@ -39,7 +39,14 @@ final class CoreSubmission implements Submission {
                     true);
         }
         try {
-            writer.commit();
+            if (writer.key != null) {
+                QueueId earlier = writer.commitOnce();
+                if (earlier != null) {
+                    return earlier; // a retransmission: the message is queued (or was delivered) already
+                }
+            } else {
+                writer.commit();
+            }
         } catch (IOException e) {
             writer.abort();
             throw new QueueException("4.3.0 cannot write to the queue: " + e.getMessage(), e);

@@ -72,7 +72,12 @@ public class OrgRegistry implements Organisation {
 
     static List<OrgServer> parse(String[] entries) {
         Map<String, OrgServer> byName = new LinkedHashMap<>();
+        List<String> split = new ArrayList<>();
         for (String raw : entries == null ? new String[0] : entries) {
+            // a .cfg file gives the list as one comma-separated value; no entry holds a comma
+            split.addAll(List.of(raw.split(",")));
+        }
+        for (String raw : split) {
             String e = raw.trim();
             if (e.isEmpty()) {
                 continue;

@@ -35,13 +35,20 @@ final class Spool {
     private final Path incoming;
     private final Path queue;
     private final GroupSync queueSync;
+    private final IdempotencyKeys keys;
 
     Spool(Path root) throws IOException {
+        this(root, java.time.Duration.ofDays(6));
+    }
+
+    /** @param keyRetention how long the idempotency key of a message gone from the spool is remembered */
+    Spool(Path root, java.time.Duration keyRetention) throws IOException {
         this.incoming = root.resolve("incoming");
         this.queue = root.resolve("queue");
         DurableFiles.createDirectories(incoming);
         DurableFiles.createDirectories(queue);
         this.queueSync = new GroupSync(queue);
+        this.keys = new IdempotencyKeys(root, keyRetention);
         int stale = DurableFiles.removeStaleTemporaries(queue); // state files a crash left half-written
         if (stale > 0) {
             LOG.info("Removed {} unfinished state files from the spool", stale);
@@ -72,10 +79,13 @@ final class Spool {
         /** The envelope as the spool gives it back, and where the content starts. */
         final Envelope envelope;
         final long contentOffset;
+        /** The idempotency key, or null. */
+        final String key;
         private final OutputStream buffered;
 
-        Writer(QueueId id, Envelope envelope, byte[] traceHeader) throws IOException {
-            byte[] header = SpoolFormat.header(envelope);
+        Writer(QueueId id, Envelope envelope, byte[] traceHeader, String key) throws IOException {
+            byte[] header = SpoolFormat.header(envelope, key);
+            this.key = key;
             this.envelope = readBack(header, envelope);
             this.contentOffset = header.length;
             this.id = id;
@@ -110,6 +120,18 @@ final class Spool {
             }
         }
 
+        /**
+         * {@link #commit()} unless a message was committed under the same key (before, or by
+         * a racing submission): then this one is discarded and the earlier one's id returned.
+         */
+        QueueId commitOnce() throws IOException {
+            QueueId earlier = keys.commitOnce(key, id, this::commit);
+            if (earlier != null) {
+                abort();
+            }
+            return earlier;
+        }
+
         void abort() {
             try {
                 channel.close();
@@ -136,7 +158,24 @@ final class Spool {
     }
 
     Writer begin(QueueId id, Envelope envelope, byte[] traceHeader) throws IOException {
-        return new Writer(id, envelope, traceHeader);
+        return new Writer(id, envelope, traceHeader, null);
+    }
+
+    Writer begin(QueueId id, Envelope envelope, byte[] traceHeader, String idempotencyKey) throws IOException {
+        return new Writer(id, envelope, traceHeader, idempotencyKey);
+    }
+
+    /** The message committed under an idempotency key, queued or gone, if remembered. */
+    java.util.Optional<QueueId> committedWith(String key) {
+        return keys.lookup(key);
+    }
+
+    void close() {
+        keys.close();
+    }
+
+    int[] idempotencyCounts() {
+        return keys.counts();
     }
 
     Path messageFile(QueueId id) {
@@ -178,9 +217,14 @@ final class Spool {
     }
 
     SpoolFormat.Parsed readHeader(QueueId id) throws IOException {
+        SpoolFormat.Parsed p;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(messageFile(id)))) {
-            return SpoolFormat.read(in);
+            p = SpoolFormat.read(in);
         }
+        if (p.idempotencyKey() != null) {
+            keys.queued(p.idempotencyKey(), id);
+        }
+        return p;
     }
 
     /** The message content of a spool file, from its offset, opened afresh on each read. */
@@ -216,6 +260,7 @@ final class Spool {
 
     /** Forgets a message: the message file first, so a crash leaves at worst an orphan state file. */
     void remove(QueueId id) throws IOException {
+        keys.leaving(id);
         Files.deleteIfExists(messageFile(id));
         Files.deleteIfExists(stateFile(id));
         DurableFiles.syncDirectory(queue);

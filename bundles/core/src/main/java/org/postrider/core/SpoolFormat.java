@@ -34,6 +34,7 @@ import org.postrider.kit.text.PercentCodec;
  * envid -
  * origin ESMTPSA helo client user 2024-11-23T09:40:00.123456Z
  * orgserver athena                         (only when a server of the organisation handed it over)
+ * idkey internal%3Ahermes%3A...             (only with an idempotency key, MailQueue#begin(Envelope, String))
  * rcpt bob%40example%2Eorg FAILURE,DELAY rfc822%3Bbob%40example%2Eorg
  * </pre>
  */
@@ -48,6 +49,11 @@ final class SpoolFormat {
     }
 
     static byte[] header(Envelope e) {
+        return header(e, null);
+    }
+
+    /** With the idempotency key the message was submitted under, or null. */
+    static byte[] header(Envelope e, String idempotencyKey) {
         StringBuilder sb = new StringBuilder(MAGIC).append('\n');
         sb.append("sender ").append(opt(e.sender() == null ? null : e.sender().toString())).append('\n');
         sb.append("body ").append(e.body()).append('\n');
@@ -61,6 +67,9 @@ final class SpoolFormat {
                 .append(o.received()).append('\n');
         if (o.orgServer() != null) {
             sb.append("orgserver ").append(opt(o.orgServer())).append('\n');
+        }
+        if (idempotencyKey != null) {
+            sb.append("idkey ").append(opt(idempotencyKey)).append('\n');
         }
         for (Recipient r : e.recipients()) {
             sb.append("rcpt ").append(opt(r.address().toString())).append(' ')
@@ -88,8 +97,11 @@ final class SpoolFormat {
         return d;
     }
 
-    /** The envelope and the header's length in bytes, where the content starts. */
-    record Parsed(Envelope envelope, long contentOffset) {
+    /** The envelope, the header's length in bytes (where the content starts) and the idempotency key or null. */
+    record Parsed(Envelope envelope, long contentOffset, String idempotencyKey) {
+        Parsed(Envelope envelope, long contentOffset) {
+            this(envelope, contentOffset, null);
+        }
     }
 
     static Parsed read(InputStream in) throws IOException {
@@ -120,7 +132,16 @@ final class SpoolFormat {
         }
         try {
             Fields f = lines.get(0).equals(MAGIC) ? new Fields(NONE) : new Fields("-");
-            return new Parsed(parse(lines.subList(1, lines.size()), f), offset);
+            String key = null;
+            List<String> fields = new ArrayList<>(lines.size());
+            for (String l : lines.subList(1, lines.size())) {
+                if (l.startsWith("idkey ")) {
+                    key = f.text(split(l, 2)[1]);
+                } else {
+                    fields.add(l);
+                }
+            }
+            return new Parsed(parse(fields, f), offset, key);
         } catch (InvalidAddressException | RuntimeException e) {
             throw new IOException("bad spool header: " + e.getMessage(), e);
         }

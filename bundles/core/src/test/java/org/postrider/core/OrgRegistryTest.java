@@ -19,6 +19,8 @@ class OrgRegistryTest {
         assertEquals(List.of(new OrgServer("athena", "127.0.0.1", 2700, null),
                 new OrgServer("hermes", "::1", 2701, "ab".repeat(32))), s);
         assertNull(s.get(0).tlsFingerprint());
+        assertEquals(s, OrgRegistry.parse(new String[] {"athena=127.0.0.1:2700, hermes=[::1]:2701;sha256=" + fp}),
+                "a .cfg file's one comma-separated value");
     }
 
     @Test

@@ -324,6 +324,52 @@ public final class Connection {
     }
 
     /**
+     * Reads exactly {@code len} octets into {@code dst} (a binary protocol's frame header or
+     * payload, whose length it has checked against its bound), the whole under the command
+     * deadline; an IOException if the client closes first.
+     */
+    public void readExact(byte[] dst, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        int[] at = {off};
+        OutputStream into = new OutputStream() {
+            @Override
+            public void write(int b) {
+                dst[at[0]++] = (byte) b;
+            }
+
+            @Override
+            public void write(byte[] b, int o, int n) {
+                System.arraycopy(b, o, dst, at[0], n);
+                at[0] += n;
+            }
+        };
+        if (!copy(len, into, "frame", false)) {
+            throw new IOException("connection closed inside a frame");
+        }
+    }
+
+    /**
+     * Waits under the idle timeout (the shorter one before login) for the client's next
+     * octet, without taking it: false when the client closed. A binary protocol calls it
+     * between frames, then reads the frame under the command deadline.
+     */
+    public boolean awaitInput() throws IOException {
+        Duration idle = server.settings().idleTimeout();
+        Duration preLogin = server.settings().preLoginIdleTimeout();
+        arm(engaged || preLogin.compareTo(idle) >= 0 ? idle : preLogin, engaged ? "idle" : "idle before login");
+        try {
+            return pos < limit || fill();
+        } finally {
+            disarm();
+        }
+    }
+
+    /** The TLS session (peer and local certificates), or null on a plain connection. */
+    public javax.net.ssl.SSLSession tlsSession() {
+        return socket instanceof SSLSocket ssl ? ssl.getSession() : null;
+    }
+
+    /**
      * Copies a literal of exactly {@code n} octets to {@code sink} (null discards), as
      * {@link CommandLoop} reads it; false if the client closed first. It is part of its
      * command: the whole of it under the command deadline, as a line is, unless message text
@@ -489,6 +535,7 @@ public final class Connection {
         SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, remote.getHostString(),
                 remote.getPort(), true);
         ssl.setUseClientMode(false);
+        server.handler().prepareTls(ssl);
         arm(server.settings().commandDeadline(), "TLS handshake");
         try {
             ssl.startHandshake();

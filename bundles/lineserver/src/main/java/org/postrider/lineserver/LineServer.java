@@ -121,6 +121,7 @@ public final class LineServer implements ListenerInfo {
                 SSLSocket ssl = (SSLSocket) tlsContext().getSocketFactory().createSocket(client,
                         address.getHostAddress(), client.getPort(), true);
                 ssl.setUseClientMode(false);
+                handler.prepareTls(ssl);
                 s = ssl;
             }
             c = new Connection(this, client, s, settings.tls() == TlsMode.IMPLICIT);
@@ -206,6 +207,10 @@ public final class LineServer implements ListenerInfo {
 
     ListenerSettings settings() {
         return settings;
+    }
+
+    SessionHandler handler() {
+        return handler;
     }
 
     SSLContext tlsContext() {

@@ -15,4 +15,12 @@ public interface SessionHandler {
      * ("421 4.7.0 Too many connections", "-ERR [SYS/TEMP] Too many connections").
      */
     String refusal(String reason);
+
+    /**
+     * Called with each TLS socket before its handshake, implicit or after STARTTLS: a
+     * protocol that authenticates peers by certificate asks for one here
+     * ({@code setWantClientAuth}). Nothing by default.
+     */
+    default void prepareTls(javax.net.ssl.SSLSocket socket) {
+    }
 }

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -53,8 +54,11 @@ public final class TlsCertificates implements Supplier<SSLContext> {
 
     @FunctionalInterface
     private interface Loader {
-        SSLContext load() throws IOException, GeneralSecurityException;
+        KeyManager[] load() throws IOException, GeneralSecurityException;
     }
+
+    /** The key managers of the current certificate, for contexts with another trust policy. */
+    private volatile KeyManager[] keys;
 
     private TlsCertificates(List<Path> files, Loader loader, java.util.concurrent.CompletableFuture<Void> pending)
             throws IOException, GeneralSecurityException {
@@ -62,7 +66,7 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         this.loader = loader;
         this.pending = pending;
         if (pending == null) {
-            this.context = loader.load();
+            install(loader.load());
             this.stamp = stamp();
         }
     }
@@ -131,7 +135,7 @@ public final class TlsCertificates implements Supplier<SSLContext> {
             long s = stamp();
             if (s != stamp) {
                 try {
-                    context = loader.load();
+                    install(loader.load());
                     stamp = s;
                     LOG.info("TLS certificate reloaded from {}", files);
                 } catch (IOException | GeneralSecurityException e) {
@@ -153,12 +157,34 @@ public final class TlsCertificates implements Supplier<SSLContext> {
                 Thread.ofVirtual().start(kick); // a client is waiting: make it now
             }
             p.join();
-            context = loader.load();
+            install(loader.load());
             stamp = stamp();
             pending = null;
         } catch (RuntimeException | IOException | GeneralSecurityException e) {
             LOG.error("No TLS certificate: the self-signed one could not be made: {}", e.getMessage());
         }
+    }
+
+    private void install(KeyManager[] km) throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(km, null, null);
+        keys = km;
+        context = ctx;
+    }
+
+    /**
+     * A context with the current certificate and another trust policy: the internal
+     * transport presents its certificate as a client too, and checks a peer's certificate by
+     * its registered fingerprint instead of a CA. Made afresh for each call; callers keep it
+     * while {@link #get()} returns the same context.
+     */
+    public SSLContext withTrust(javax.net.ssl.TrustManager trust) throws GeneralSecurityException {
+        if (get() == null) {
+            throw new GeneralSecurityException("no TLS certificate available");
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(keys, new javax.net.ssl.TrustManager[] {trust}, null);
+        return ctx;
     }
 
     private long stamp() {
@@ -173,12 +199,12 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         return s;
     }
 
-    static SSLContext fromKeystore(Path file, char[] password) throws IOException, GeneralSecurityException {
+    static KeyManager[] fromKeystore(Path file, char[] password) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance(file.toFile(), password);
         return context(ks, password);
     }
 
-    static SSLContext fromPem(Path certificate, Path key) throws IOException, GeneralSecurityException {
+    static KeyManager[] fromPem(Path certificate, Path key) throws IOException, GeneralSecurityException {
         List<? extends Certificate> chain;
         try (InputStream in = Files.newInputStream(certificate)) {
             chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
@@ -243,12 +269,10 @@ public final class TlsCertificates implements Supplier<SSLContext> {
         throw new GeneralSecurityException("unsupported private key algorithm");
     }
 
-    private static SSLContext context(KeyStore ks, char[] password) throws GeneralSecurityException {
+    private static KeyManager[] context(KeyStore ks, char[] password) throws GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, password);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
+        return kmf.getKeyManagers();
     }
 
     /** Makes an EC P-256 self-signed certificate for the host name, localhost and loopback, with keytool. */

@@ -50,6 +50,8 @@ public final class Instance {
         i.config("org.postrider.pop3", Map.of("port", "0", "tlsPort", "0"));
         i.config("org.postrider.imap", Map.of("port", "0", "tlsPort", "0"));
         i.config("org.postrider.smtp", Map.of("port", "0", "submissionPort", "0", "submissionsPort", "0"));
+        i.config("org.postrider.internal", Map.of("port", "0", "secretFile",
+                home.resolve("data/internal/org.secret").toString())); // in-process too: never in the source tree
         return i;
     }
 

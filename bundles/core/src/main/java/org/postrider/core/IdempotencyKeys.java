@@ -1,0 +1,174 @@
+package org.postrider.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postrider.api.queue.QueueId;
+import org.postrider.kit.durable.DurableFiles;
+import org.postrider.kit.text.PercentCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys of messages submitted with {@code MailQueue.begin(envelope, key)}, so that a
+ * peer's retransmission after a crash is recognised and not queued twice. A queued
+ * message's key is in its spool header (made durable by the same commit); when the
+ * message leaves the spool its key is first appended to {@code idempotency.log} (fsynced)
+ * and remembered there for {@code retention} (the queue's maximum lifetime and a day: the
+ * longest a sender retries), then dropped by the compaction done at start.
+ * <pre>
+ * KEY QUEUEID MILLIS      (KEY percent-escaped; one line a message gone from the spool)
+ * </pre>
+ */
+final class IdempotencyKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
+    static final String LOG_FILE = "idempotency.log";
+
+    private record Gone(QueueId id, long at) {
+    }
+
+    private final Path file;
+    private final Map<String, QueueId> live = new ConcurrentHashMap<>();
+    private final Map<QueueId, String> keyOf = new ConcurrentHashMap<>();
+    private final Map<String, Gone> gone = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> committing = new ConcurrentHashMap<>();
+    private final Object appendLock = new Object();
+    private FileChannel appender;
+
+    IdempotencyKeys(Path spoolRoot, Duration retention) throws IOException {
+        this.file = spoolRoot.resolve(LOG_FILE);
+        load(System.currentTimeMillis() - retention.toMillis());
+    }
+
+    /** Whether a key is acceptable: 1-255 printable ASCII characters without space. */
+    static boolean valid(String key) {
+        return key != null && !key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c > 32 && c < 127);
+    }
+
+    /** Reads the log, keeping the keys younger than {@code since}; rewrites it without the rest or a torn end. */
+    private void load(long since) throws IOException {
+        int dropped = 0;
+        if (Files.exists(file)) {
+            byte[] all = Files.readAllBytes(file);
+            int start = 0;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] != '\n') {
+                    continue;
+                }
+                String line = new String(all, start, i - start, StandardCharsets.US_ASCII);
+                start = i + 1;
+                String[] f = line.split(" ");
+                try {
+                    String key = PercentCodec.decode(f[0]);
+                    long at = Long.parseLong(f[2]);
+                    if (f.length != 3 || key == null) {
+                        throw new IllegalArgumentException(line);
+                    }
+                    if (at >= since) {
+                        gone.put(key, new Gone(new QueueId(f[1]), at));
+                    } else {
+                        dropped++;
+                    }
+                } catch (RuntimeException e) {
+                    dropped++;
+                    LOG.warn("Ignored a damaged line of {}: {}", file, line.length() > 80 ? line.substring(0, 80) : line);
+                }
+            }
+            if (start != all.length) {
+                dropped++; // a line a crash tore: its message was still in the spool, and is there now
+            }
+        }
+        if (dropped > 0 || !Files.exists(file)) {
+            StringBuilder sb = new StringBuilder();
+            gone.forEach((k, g) -> sb.append(line(k, g.id(), g.at())));
+            DurableFiles.write(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
+        }
+        appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private static String line(String key, QueueId id, long at) {
+        return PercentCodec.encode(key) + " " + id.value() + " " + at + "\n";
+    }
+
+    Optional<QueueId> lookup(String key) {
+        QueueId id = live.get(key);
+        if (id != null) {
+            return Optional.of(id);
+        }
+        Gone g = gone.get(key);
+        return g == null ? Optional.empty() : Optional.of(g.id());
+    }
+
+    /** A message in the spool carries this key (a commit, or recovery at start). */
+    void queued(String key, QueueId id) {
+        live.put(key, id);
+        keyOf.put(id, key);
+    }
+
+    /**
+     * Commits under the key's lock unless a message holds the key already: returns the
+     * earlier message's id (and commits nothing), or null after {@code commit} ran.
+     */
+    QueueId commitOnce(String key, QueueId id, IoAction commit) throws IOException {
+        ReentrantLock lock = committing.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<QueueId> earlier = lookup(key);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            commit.run();
+            queued(key, id);
+            return null;
+        } finally {
+            lock.unlock();
+            committing.remove(key, lock);
+        }
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * The message is about to leave the spool: its key is logged durably first, so that a
+     * crash between the two leaves the key known in one place or both, never none.
+     */
+    void leaving(QueueId id) throws IOException {
+        String key = keyOf.get(id);
+        if (key == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        synchronized (appendLock) {
+            appender.write(ByteBuffer.wrap(line(key, id, now).getBytes(StandardCharsets.US_ASCII)));
+            appender.force(false);
+        }
+        gone.put(key, new Gone(id, now));
+        live.remove(key, id);
+        keyOf.remove(id);
+    }
+
+    /** Keys remembered, queued and gone, for statistics. */
+    int[] counts() {
+        return new int[] {live.size(), gone.size()};
+    }
+
+    void close() {
+        try {
+            appender.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", file, e.toString());
+        }
+    }
+
+}

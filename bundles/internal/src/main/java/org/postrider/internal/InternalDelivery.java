@@ -1,0 +1,299 @@
+package org.postrider.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.postrider.api.message.BodyType;
+import org.postrider.api.message.DsnNotify;
+import org.postrider.api.message.DsnReturn;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.Origin;
+import org.postrider.api.message.Recipient;
+import org.postrider.api.org.OrgServer;
+import org.postrider.api.org.Organisation;
+import org.postrider.api.queue.Delivery;
+import org.postrider.api.queue.DeliveryAgent;
+import org.postrider.api.queue.DeliveryStatus;
+import org.postrider.api.queue.RecipientResult;
+import org.postrider.internal.proto.Ack;
+import org.postrider.internal.proto.Begin;
+import org.postrider.internal.proto.Nack;
+import org.postrider.kit.text.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code internal} delivery agent: the destination is a server name of the
+ * organisation; its messages go over one link to that server, kept open and reused by
+ * every delivery to it (pipelined), opened again after a failure with a growing backoff.
+ * A recipient the peer queued is done here (DELIVERED: the peer took over the DSN request,
+ * NOTIFY, ORCPT, RET and ENVID travel with it); its refusals come back as retry or failure.
+ */
+@Component(service = {DeliveryAgent.class, InternalDelivery.class},
+        property = DeliveryAgent.TRANSPORT + "=internal")
+public class InternalDelivery implements DeliveryAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(InternalDelivery.class);
+
+    private final InternalService service;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "internal-link-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Duration linkIdle;
+    private final Duration maxBackoff;
+
+    /** One peer: its link, if any, and the reconnect backoff. */
+    static final class Peer {
+        final String name;
+        Link link;
+        long retryAt;
+        long backoff;
+        String lastError;
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong deferred = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong connects = new AtomicLong();
+
+        Peer(String name) {
+            this.name = name;
+        }
+    }
+
+    @Activate
+    public InternalDelivery(@Reference InternalService service) {
+        this.service = service;
+        this.linkIdle = Durations.parse(service.config().linkIdle());
+        this.maxBackoff = Durations.parse(service.config().reconnectBackoff());
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdownNow();
+        for (Peer p : peers.values()) {
+            synchronized (p) {
+                if (p.link != null) {
+                    p.link.close();
+                }
+            }
+        }
+    }
+
+    /** Closes links unused for linkIdle, and links whose peer stopped taking data or answering. */
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        long answer = Durations.parse(service.config().answerTimeout()).toMillis();
+        for (Peer p : peers.values()) {
+            Link l;
+            synchronized (p) {
+                l = p.link;
+            }
+            if (l == null) {
+                continue;
+            }
+            if (l.stalledSince(now - answer)) {
+                l.fail("no progress for " + service.config().answerTimeout());
+            } else if (l.idleSince(now - linkIdle.toMillis())) {
+                l.close();
+            }
+        }
+    }
+
+    @Override
+    public List<RecipientResult> deliver(Delivery d) throws Exception {
+        List<Recipient> rcpts = d.envelope().recipients();
+        Organisation org = service.organisation();
+        if (org == null) {
+            return all(rcpts, DeliveryStatus.RETRY, "4.3.0", "the organisation registry is not available", null);
+        }
+        Optional<OrgServer> target = org.server(d.destination());
+        if (target.isEmpty()) {
+            return all(rcpts, DeliveryStatus.RETRY, "4.4.0", "server " + d.destination()
+                    + " is not in the organisation registry (org.postrider.org servers)", null);
+        }
+        OrgServer server = target.get();
+        if (server.name().equals(service.serverName())) {
+            return all(rcpts, DeliveryStatus.RETRY, "4.3.5", "routed to this server itself over the internal "
+                    + "transport (check the Directory's home server and org.postrider.org)", null);
+        }
+        Peer peer = peers.computeIfAbsent(server.name(), Peer::new);
+        Link link;
+        try {
+            link = link(peer, server, org);
+        } catch (IOException | GeneralSecurityException e) {
+            peer.deferred.incrementAndGet();
+            return all(rcpts, DeliveryStatus.RETRY, "4.4.1", "cannot reach server " + server.name() + " ("
+                    + server.host() + ":" + server.port() + "): " + e.getMessage(), server.name());
+        }
+        Begin begin = begin(d, service.serverName());
+        Object answer;
+        try {
+            answer = link.transfer(begin, d.content());
+        } catch (IOException e) {
+            peer.deferred.incrementAndGet();
+            return all(rcpts, DeliveryStatus.RETRY, "4.4.2", "link to " + server.name() + " failed: " + e.getMessage(),
+                    server.name());
+        }
+        if (answer instanceof Nack n) {
+            (n.permanent() ? peer.failed : peer.deferred).incrementAndGet();
+            return all(rcpts, n.permanent() ? DeliveryStatus.FAILED : DeliveryStatus.RETRY, n.enhancedStatus(),
+                    server.name() + " said: " + n.text(), server.name());
+        }
+        Ack ack = (Ack) answer;
+        if (ack.results().size() != rcpts.size()) {
+            link.fail("ACK with " + ack.results().size() + " results for " + rcpts.size() + " recipients");
+            return all(rcpts, DeliveryStatus.RETRY, "4.4.2", server.name() + " answered for another recipient count",
+                    server.name());
+        }
+        List<RecipientResult> out = new ArrayList<>(rcpts.size());
+        for (int i = 0; i < rcpts.size(); i++) {
+            Ack.Result r = ack.results().get(i);
+            DeliveryStatus st = switch (r.status()) {
+                case Ack.ACCEPTED -> DeliveryStatus.DELIVERED;
+                case Ack.TEMPORARY -> DeliveryStatus.RETRY;
+                default -> DeliveryStatus.FAILED;
+            };
+            (st == DeliveryStatus.DELIVERED ? peer.delivered : st == DeliveryStatus.RETRY ? peer.deferred
+                    : peer.failed).incrementAndGet();
+            String text = st == DeliveryStatus.DELIVERED
+                    ? "queued as " + ack.queueId() + " on " + server.name() + (ack.duplicate() ? " (earlier)" : "")
+                    : server.name() + " said: " + r.text();
+            out.add(new RecipientResult(rcpts.get(i), st, r.enhancedStatus(), text, server.name()));
+        }
+        return out;
+    }
+
+    /** The peer's open link, or a new one; a peer that failed is not tried again before its backoff. */
+    private Link link(Peer peer, OrgServer server, Organisation org) throws IOException, GeneralSecurityException {
+        synchronized (peer) {
+            if (peer.link != null && peer.link.usable()) {
+                return peer.link;
+            }
+            long now = System.currentTimeMillis();
+            if (now < peer.retryAt) {
+                throw new IOException("waiting " + (peer.retryAt - now) / 1000 + " s more after: " + peer.lastError);
+            }
+            Link l = new Link(server, settings(org));
+            try {
+                peer.connects.incrementAndGet();
+                l.open();
+            } catch (IOException e) {
+                peer.backoff = Math.min(maxBackoff.toMillis(), Math.max(1000, peer.backoff * 2));
+                peer.retryAt = now + peer.backoff;
+                peer.lastError = e.getMessage();
+                LOG.warn("internal link to {} ({}:{}) failed: {}; next try in {} s", server.name(), server.host(),
+                        server.port(), e.getMessage(), peer.backoff / 1000);
+                throw e;
+            }
+            LOG.info("internal link to {} ({}:{}) open, authenticated by {}", server.name(), server.host(),
+                    server.port(), l.method());
+            peer.backoff = 0;
+            peer.retryAt = 0;
+            peer.lastError = null;
+            peer.link = l;
+            return l;
+        }
+    }
+
+    Link.Settings settings(Organisation org) throws GeneralSecurityException {
+        javax.net.ssl.SSLContext tls = service.trusting();
+        if (tls == null) {
+            throw new GeneralSecurityException("no TLS certificate yet");
+        }
+        boolean selfPinned = org.server(service.serverName()).map(s -> s.tlsFingerprint() != null).orElse(false);
+        Duration connect = Durations.parse(service.config().connectTimeout());
+        Duration answer = Durations.parse(service.config().answerTimeout());
+        return new Link.Settings(service.serverName(), tls, service.secret().get(), selfPinned, connect, answer);
+    }
+
+    private static List<RecipientResult> all(List<Recipient> rcpts, DeliveryStatus st, String code, String text,
+            String host) {
+        return rcpts.stream().map(r -> new RecipientResult(r, st, code, text, host)).toList();
+    }
+
+    /**
+     * The BEGIN of a delivery. Its transfer id is stable for the queued message and this set
+     * of recipients (spec section 6), so a retry after any crash is recognised by the peer.
+     */
+    static Begin begin(Delivery d, String self) {
+        Envelope e = d.envelope();
+        List<String> addresses = e.recipients().stream().map(r -> r.address().toString()).sorted().toList();
+        String transferId = self + "." + d.queueId().value() + "." + hash(addresses);
+        List<Begin.Rcpt> rcpts = e.recipients().stream()
+                .map(r -> new Begin.Rcpt(r.address().toString(), notify(r), r.originalRecipient())).toList();
+        Origin o = e.origin();
+        int body = e.body() == BodyType.SEVEN_BIT ? 0 : e.body() == BodyType.BINARY_MIME ? 2 : 1;
+        int ret = e.dsnReturn() == null ? 0 : e.dsnReturn() == DsnReturn.FULL ? 1 : 2;
+        return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), body, ret,
+                e.envelopeId(), d.content().size(), rcpts, o.protocol() == null ? "" : o.protocol(), o.heloName(),
+                o.clientAddress(), o.authenticatedUser(), o.received() == null ? 0 : o.received().toEpochMilli(),
+                new byte[0]);
+    }
+
+    private static String hash(List<String> addresses) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\n", addresses).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static int notify(Recipient r) {
+        int bits = 0;
+        for (DsnNotify n : r.notifyOn()) {
+            bits |= switch (n) {
+                case NEVER -> Begin.NOTIFY_NEVER;
+                case SUCCESS -> Begin.NOTIFY_SUCCESS;
+                case FAILURE -> Begin.NOTIFY_FAILURE;
+                case DELAY -> Begin.NOTIFY_DELAY;
+            };
+        }
+        return bits;
+    }
+
+    /** The peers this server has talked to, for internal:links. */
+    Map<String, Peer> peers() {
+        return peers;
+    }
+
+    /** Opens a link to {@code name} (a fresh one, not the shared one), authenticates, pings: for internal:test. */
+    String test(String name) throws Exception {
+        Organisation org = service.organisation();
+        if (org == null) {
+            throw new IllegalStateException("the organisation registry is not available");
+        }
+        OrgServer server = org.server(name).orElseThrow(() -> new IllegalArgumentException(
+                "no server " + name + " in the organisation registry (org.postrider.org servers)"));
+        long t0 = System.nanoTime();
+        Link l = new Link(server, settings(org));
+        try {
+            l.open();
+            long connected = (System.nanoTime() - t0) / 1000;
+            long rtt = l.ping();
+            return String.format("%s (%s:%d): connected and authenticated by %s in %d ms; round trip %.2f ms%n",
+                    server.name(), server.host(), server.port(), l.method(), connected / 1000, rtt / 1000.0);
+        } finally {
+            l.close();
+        }
+    }
+}

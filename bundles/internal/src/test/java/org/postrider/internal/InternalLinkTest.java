@@ -1,0 +1,437 @@
+package org.postrider.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.Origin;
+import org.postrider.api.org.OrgServer;
+import org.postrider.api.org.Organisation;
+import org.postrider.api.queue.Delivery;
+import org.postrider.api.queue.DeliveryStatus;
+import org.postrider.api.queue.MailQueue;
+import org.postrider.api.queue.QueueId;
+import org.postrider.api.queue.RecipientResult;
+import org.postrider.api.queue.Router;
+import org.postrider.api.queue.Submission;
+import org.postrider.api.queue.Verdict;
+
+/** Two servers on loopback: hermes delivers to athena over the internal transport. */
+class InternalLinkTest {
+    private static Path dir;
+    private final List<InternalService> services = new ArrayList<>();
+
+    @BeforeAll
+    static void tls() throws Exception {
+        dir = Files.createTempDirectory("internal");
+    }
+
+    @AfterEach
+    void stop() {
+        services.forEach(InternalService::deactivate);
+    }
+
+    static InternalConfig config(Map<String, Object> overrides) {
+        return (InternalConfig) Proxy.newProxyInstance(InternalConfig.class.getClassLoader(),
+                new Class<?>[] {InternalConfig.class}, (p, m, a) -> switch (m.getName()) {
+                    case "annotationType" -> InternalConfig.class;
+                    case "toString" -> "config";
+                    case "hashCode" -> 0;
+                    case "equals" -> p == a[0];
+                    default -> overrides.getOrDefault(m.getName(), m.getDefaultValue());
+                });
+    }
+
+    /** A queue in memory that honours idempotency keys. */
+    static final class MemoryQueue implements MailQueue {
+        final Map<String, QueueId> keys = new ConcurrentHashMap<>();
+        final Map<QueueId, Envelope> envelopes = new ConcurrentHashMap<>();
+        final Map<QueueId, byte[]> contents = new ConcurrentHashMap<>();
+        final AtomicInteger ids = new AtomicInteger();
+
+        @Override
+        public Submission begin(Envelope envelope) {
+            return begin(envelope, null);
+        }
+
+        @Override
+        public Submission begin(Envelope envelope, String key) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            return new Submission() {
+                @Override
+                public OutputStream content() {
+                    return out;
+                }
+
+                @Override
+                public QueueId commit() {
+                    synchronized (keys) {
+                        if (key != null && keys.containsKey(key)) {
+                            return keys.get(key);
+                        }
+                        QueueId id = new QueueId("Q" + ids.incrementAndGet());
+                        envelopes.put(id, envelope);
+                        contents.put(id, out.toByteArray());
+                        if (key != null) {
+                            keys.put(key, id);
+                        }
+                        return id;
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public Optional<QueueId> committedWith(String key) {
+            return Optional.ofNullable(keys.get(key));
+        }
+    }
+
+    static Organisation org(String self, List<OrgServer> servers) {
+        return new Organisation() {
+            @Override
+            public String self() {
+                return self;
+            }
+
+            @Override
+            public List<OrgServer> servers() {
+                return servers;
+            }
+
+            @Override
+            public Optional<String> internetGateway() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    static final Router ROUTER = (sender, rcpt, auth) -> rcpt.localPart().startsWith("nobody")
+            ? Verdict.reject(550, "5.1.1", "no such user") : rcpt.localPart().startsWith("later")
+            ? Verdict.defer("4.2.0", "try later") : Verdict.accept();
+
+    private InternalService start(String name, Path secret, int port) throws Exception {
+        Map<String, Object> o = new HashMap<>();
+        o.put("port", port);
+        o.put("secretFile", secret.toString());
+        o.put("authFailureDelay", "0s");
+        o.put("shutdownGrace", "1s");
+        InternalService s = new InternalService(name, config(o), dir.resolve("tls"), null);
+        services.add(s);
+        return s;
+    }
+
+    private static Delivery delivery(String queueId, String body, String... rcpts) throws Exception {
+        List<MailAddress> to = new ArrayList<>();
+        for (String r : rcpts) {
+            to.add(MailAddress.parse(r));
+        }
+        Envelope e = Envelope.of(MailAddress.parse("bob@example.net"), to, new Origin("ESMTP", "mx.example.net",
+                "192.0.2.7", null, Instant.now()));
+        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        MessageContent c = new MessageContent() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+        };
+        return new Delivery(new QueueId(queueId), e.withRecipients(e.recipients()), c, "athena", 1);
+    }
+
+    record Pair(InternalService athena, InternalService hermes, MemoryQueue queue, InternalDelivery agent) {
+    }
+
+    private Pair pair(boolean hermesKnownAtAthena, Path hermesSecret) throws Exception {
+        Path secret = dir.resolve("org.secret");
+        InternalService athena = start("athena", secret, 0);
+        InternalService hermes = start("hermes", hermesSecret == null ? secret : hermesSecret, -1);
+        OrgServer a = new OrgServer("athena", "127.0.0.1", athena.server().address().getPort(), null);
+        OrgServer h = new OrgServer("hermes", "127.0.0.1", 1, null);
+        MemoryQueue q = new MemoryQueue();
+        athena.bind(org("athena", hermesKnownAtAthena ? List.of(a, h) : List.of(a)), q, ROUTER, null);
+        hermes.bind(org("hermes", List.of(a, h)), new MemoryQueue(), ROUTER, null);
+        return new Pair(athena, hermes, q, new InternalDelivery(hermes));
+    }
+
+    @Test
+    void aMessageArrivesInThePeersQueueOnceEvenWhenSentAgain() throws Exception {
+        Pair p = pair(true, null);
+        String text = "Subject: hi\r\nMessage-ID: <1@example.net>\r\n\r\nhello\r\n";
+        Delivery d = delivery("H1", text, "alice@example.org", "nobody@example.org");
+        List<RecipientResult> r = p.agent().deliver(d);
+        assertEquals(DeliveryStatus.DELIVERED, r.get(0).status(), r.toString());
+        assertEquals(DeliveryStatus.FAILED, r.get(1).status());
+        assertEquals("5.1.1", r.get(1).enhancedCode());
+        assertEquals(1, p.queue().envelopes.size());
+        Envelope got = p.queue().envelopes.values().iterator().next();
+        assertEquals("hermes", got.origin().orgServer());
+        assertEquals("internal", got.origin().protocol());
+        assertEquals(List.of(MailAddress.parse("alice@example.org")),
+                got.recipients().stream().map(x -> x.address()).toList());
+        assertEquals(text, new String(p.queue().contents.values().iterator().next(), StandardCharsets.US_ASCII));
+
+        List<RecipientResult> again = p.agent().deliver(d); // the ACK was "lost": the same transfer again
+        assertEquals(DeliveryStatus.DELIVERED, again.get(0).status());
+        assertTrue(again.get(0).diagnostic().contains("earlier"), again.get(0).diagnostic());
+        assertEquals(1, p.queue().envelopes.size(), "not queued twice");
+        assertEquals(1, p.athena().duplicates.get());
+    }
+
+    @Test
+    void aTemporaryRefusalDefersTheWholeMessage() throws Exception {
+        Pair p = pair(true, null);
+        List<RecipientResult> r = p.agent().deliver(delivery("H2", "x\r\n", "alice@example.org", "later@example.org"));
+        assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.RETRY), r.toString());
+        assertEquals(0, p.queue().envelopes.size());
+    }
+
+    @Test
+    void manyConcurrentDeliveriesShareOnePipelinedLink() throws Exception {
+        Pair p = pair(true, null);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<List<RecipientResult>>> fs = new ArrayList<>();
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 20000; i++) {
+            big.append("line ").append(i).append("\r\n");
+        }
+        for (int i = 0; i < 200; i++) {
+            String body = "Message-ID: <" + i + "@x>\r\n\r\n" + (i % 50 == 0 ? big : "hi\r\n");
+            Delivery d = delivery("M" + i, body, "alice@example.org");
+            fs.add(pool.submit(() -> p.agent().deliver(d)));
+        }
+        for (Future<List<RecipientResult>> f : fs) {
+            assertEquals(DeliveryStatus.DELIVERED, f.get().get(0).status(), f.get().toString());
+        }
+        assertEquals(200, p.queue().envelopes.size());
+        assertEquals(1, p.agent().peers().get("athena").connects.get(), "one link for all");
+    }
+
+    @Test
+    void aWrongSecretIsRefusedAndNothingQueued() throws Exception {
+        Path other = dir.resolve("other.secret");
+        Files.writeString(other, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+        Files.setPosixFilePermissions(other, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Pair p = pair(true, other);
+        List<RecipientResult> r = p.agent().deliver(delivery("H3", "x\r\n", "alice@example.org"));
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status());
+        assertTrue(r.get(0).diagnostic().contains("HMAC") || r.get(0).diagnostic().contains("AUTH_FAILED")
+                || r.get(0).diagnostic().contains("wrong"), r.get(0).diagnostic());
+        assertEquals(0, p.queue().envelopes.size());
+        assertEquals(1, p.athena().refusedLinks.get());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> p.agent().test("athena"));
+        assertTrue(e.getMessage().contains("AUTH") || e.getMessage().contains("HMAC"), e.getMessage());
+    }
+
+    @Test
+    void aServerUnknownToThePeerIsRefused() throws Exception {
+        Pair p = pair(false, null);
+        List<RecipientResult> r = p.agent().deliver(delivery("H4", "x\r\n", "alice@example.org"));
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status());
+        assertTrue(r.get(0).diagnostic().contains("not a server of the organisation"), r.get(0).diagnostic());
+        assertEquals(0, p.queue().envelopes.size());
+    }
+
+    private static String certificateFingerprint() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
+                "postrider".toCharArray());
+        return LinkAuth.fingerprint(ks.getCertificate("postrider"));
+    }
+
+    /** Both ends pinned in both registries: the link authenticates by certificate; a wrong pin either way refuses it. */
+    @Test
+    void pinnedServersAuthenticateByCertificateAndAWrongPinIsRefused() throws Exception {
+        Path secret = dir.resolve("org.secret");
+        InternalService athena = start("athena", secret, 0);
+        InternalService hermes = start("hermes", dir.resolve("no-secret-here"), -1);
+        Files.writeString(dir.resolve("no-secret-here"), "not hex\n"); // no HMAC possible: only the certificate
+        athena.trusting(); // makes the self-signed certificate
+        String fp = certificateFingerprint();
+        String wrong = "00".repeat(32);
+        int port = athena.server().address().getPort();
+        MemoryQueue q = new MemoryQueue();
+        OrgServer a = new OrgServer("athena", "127.0.0.1", port, fp);
+        athena.bind(org("athena", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, fp))), q, ROUTER, null);
+        hermes.bind(org("hermes", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, fp))), new MemoryQueue(),
+                ROUTER, null);
+        InternalDelivery agent = new InternalDelivery(hermes);
+        assertTrue(agent.test("athena").contains("authenticated by certificate"));
+        assertEquals(DeliveryStatus.DELIVERED,
+                agent.deliver(delivery("P1", "x\r\n", "alice@example.org")).get(0).status());
+        assertEquals(1, q.envelopes.size());
+
+        athena.bind(org("athena", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, wrong))), q, ROUTER, null);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> agent.test("athena"));
+        assertTrue(e.getMessage().contains("does not match the registered fingerprint"), e.getMessage());
+
+        hermes.bind(org("hermes", List.of(new OrgServer("athena", "127.0.0.1", port, wrong),
+                new OrgServer("hermes", "127.0.0.1", 1, fp))), new MemoryQueue(), ROUTER, null);
+        e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> agent.test("athena"));
+        assertTrue(e.getMessage().contains("is not the registered one"), e.getMessage());
+    }
+
+    /** Raw frames against the listener: each violation gets its ERROR code, then the connection closes. */
+    @Test
+    void violationsAreAnsweredWithTheirErrorCode() throws Exception {
+        InternalService athena = start("athena", dir.resolve("org.secret"), 0);
+        athena.bind(org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), new MemoryQueue(), ROUTER,
+                null);
+        int port = athena.server().address().getPort();
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {TrustByFingerprint.INSTANCE}, null);
+        byte[] hello = new org.postrider.internal.proto.Hello(1, 1, 1, "hermes", 1 << 20, 0, 0, 2, new byte[32])
+                .encode().payload();
+        Object[][] cases = {
+            {new byte[] {0x11, 0x7f, 0, 0, 0}, org.postrider.internal.proto.ErrorCode.FRAME_TOO_LARGE},
+            {new byte[] {0x55, 0, 0, 0, 0}, org.postrider.internal.proto.ErrorCode.UNKNOWN_FRAME},
+            {new byte[] {0x10, 0, 0, 0, 0}, org.postrider.internal.proto.ErrorCode.PROTOCOL},
+            {frame(0x01, hello), org.postrider.internal.proto.ErrorCode.UNKNOWN_PEER},
+        };
+        for (Object[] c : cases) {
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
+                    port)) {
+                s.setSoTimeout(10000);
+                System.out.println("case " + c[1]);
+                s.getOutputStream().write((byte[]) c[0]);
+                s.getOutputStream().flush();
+                InputStream in = s.getInputStream();
+                org.postrider.internal.proto.FrameDecoder d = new org.postrider.internal.proto.FrameDecoder(1 << 20);
+                List<org.postrider.internal.proto.Frame> got = new ArrayList<>();
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    got.addAll(d.feed(buf, 0, n));
+                }
+                org.postrider.internal.proto.Frame last = got.get(got.size() - 1);
+                assertEquals(org.postrider.internal.proto.FrameType.ERROR, last.type(), c[1] + " " + got);
+                assertEquals(c[1], org.postrider.internal.proto.Frames.decodeError(last).code());
+            }
+        }
+    }
+
+    /** A directory with one user, alice@example.org, password "secret". */
+    static final org.postrider.api.directory.Directory DIRECTORY = new org.postrider.api.directory.Directory() {
+        @Override
+        public boolean isLocalDomain(org.postrider.api.address.Domain domain) {
+            return true;
+        }
+
+        @Override
+        public org.postrider.api.directory.Resolution resolve(MailAddress address) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<org.postrider.api.directory.User> user(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public org.postrider.api.directory.AuthResult authenticate(String login, char[] password) {
+            return login.equals("alice@example.org") && new String(password).equals("secret")
+                    ? new org.postrider.api.directory.AuthResult.Success(new org.postrider.api.directory.User(
+                            "alice@example.org", "Alice", "athena", 0, 0))
+                    : new org.postrider.api.directory.AuthResult.Failure();
+        }
+    };
+
+    /** Client submission (role 2) over raw frames: PLAIN, then a message; the answers in order. */
+    private static List<org.postrider.internal.proto.Frame> client(int port, String password, String sender)
+            throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {TrustByFingerprint.INSTANCE}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
+                port)) {
+            s.setSoTimeout(10000);
+            OutputStream out = s.getOutputStream();
+            new org.postrider.internal.proto.Hello(1, 1, 2, "patmos", 1 << 20, 0, 0, 4, new byte[32]).encode()
+                    .writeTo(out);
+            new org.postrider.internal.proto.Auth(4, ("\0alice@example.org\0" + password)
+                    .getBytes(StandardCharsets.UTF_8)).encode().writeTo(out);
+            byte[] body = "Subject: from patmos\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
+            new org.postrider.internal.proto.Begin("patmos.1", sender, false, 1, 0, null, body.length,
+                    List.of(new org.postrider.internal.proto.Begin.Rcpt("carol@example.net", 0, null)), "MAPI", null,
+                    null, null, 0, new byte[0]).encode().writeTo(out);
+            new org.postrider.internal.proto.Frame(org.postrider.internal.proto.FrameType.DATA, body).writeTo(out);
+            org.postrider.internal.proto.Frames.end(body.length).writeTo(out);
+            org.postrider.internal.proto.Frames.empty(org.postrider.internal.proto.FrameType.BYE).writeTo(out);
+            out.flush();
+            org.postrider.internal.proto.FrameDecoder d = new org.postrider.internal.proto.FrameDecoder(1 << 20);
+            List<org.postrider.internal.proto.Frame> got = new ArrayList<>();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = s.getInputStream().read(buf)) > 0) {
+                got.addAll(d.feed(buf, 0, n));
+            }
+            return got;
+        }
+    }
+
+    @Test
+    void aClientSubmitsAsAUserWithPlainAndOnlyAsThatUser() throws Exception {
+        InternalService athena = start("athena", dir.resolve("org.secret"), 0);
+        MemoryQueue q = new MemoryQueue();
+        athena.bind(org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), q, ROUTER, DIRECTORY);
+        int port = athena.server().address().getPort();
+
+        List<org.postrider.internal.proto.Frame> ok = client(port, "secret", "alice@example.org");
+        assertEquals(List.of(org.postrider.internal.proto.FrameType.HELLO, org.postrider.internal.proto.FrameType.AUTH_OK,
+                org.postrider.internal.proto.FrameType.ACK), ok.stream().map(f -> f.type()).toList());
+        Envelope e = q.envelopes.values().iterator().next();
+        assertEquals("alice@example.org", e.origin().authenticatedUser());
+        assertEquals(null, e.origin().orgServer(), "a client is never a server of the organisation");
+
+        List<org.postrider.internal.proto.Frame> forged = client(port, "secret", "bob@example.org");
+        org.postrider.internal.proto.Nack n = org.postrider.internal.proto.Nack.decode(forged.get(2));
+        assertTrue(n.permanent() && n.enhancedStatus().equals("5.7.1"), n.toString());
+
+        List<org.postrider.internal.proto.Frame> bad = client(port, "wrong", "alice@example.org");
+        assertEquals(org.postrider.internal.proto.ErrorCode.AUTH_FAILED,
+                org.postrider.internal.proto.Frames.decodeError(bad.get(bad.size() - 1)).code());
+        assertEquals(1, q.envelopes.size());
+    }
+
+    private static byte[] frame(int type, byte[] payload) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new org.postrider.internal.proto.Frame(type, payload).writeTo(out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void theTestCommandAuthenticatesAndMakesARoundTrip() throws Exception {
+        Pair p = pair(true, null);
+        String out = p.agent().test("athena");
+        assertTrue(out.contains("authenticated by hmac") && out.contains("round trip"), out);
+    }
+}

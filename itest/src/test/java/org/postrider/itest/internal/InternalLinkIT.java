@@ -1,0 +1,213 @@
+package org.postrider.itest.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
+import org.postrider.itest.harness.Exec;
+import org.postrider.itest.harness.Instance;
+import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.Python;
+import org.postrider.itest.harness.SubmissionStream;
+
+/**
+ * Two servers of one organisation, Athena (mailbox server of alice) and Hermes (of bob), on
+ * loopback: mail submitted at Hermes for alice crosses the internal transport into Athena's
+ * store; links with a wrong secret or an unknown name are refused; a kill -9 of the
+ * receiver in the middle of 500 messages loses and duplicates none.
+ */
+class InternalLinkIT {
+    @RegisterExtension
+    final Instances instances = new Instances();
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The registry on one server, as a typed .config file (several entries), moved in atomically. */
+    private static void org(Instance i, Map<String, Integer> servers) throws Exception {
+        StringBuilder list = new StringBuilder();
+        for (Map.Entry<String, Integer> e : servers.entrySet()) {
+            list.append(list.isEmpty() ? "" : ",").append("\"").append(e.getKey()).append("=127.0.0.1:")
+                    .append(e.getValue()).append("\"");
+        }
+        Path tmp = i.home().resolve("org.config.tmp");
+        Files.writeString(tmp, "servers=[" + list + "]\n", StandardCharsets.UTF_8);
+        Files.move(tmp, i.home().resolve("deploy/org.postrider.org.config"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void sameSecret(Instance from, Instance to) throws Exception {
+        Path src = from.home().resolve("data/internal/org.secret");
+        Await.until("the secret of " + from.name(), Duration.ofSeconds(30), () -> Files.exists(src), b -> b);
+        Path dst = to.home().resolve("data/internal/org.secret");
+        Files.createDirectories(dst.getParent());
+        Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    record Org(Instance athena, Instance hermes, int athenaPort) {
+    }
+
+    private Org organisation() throws Exception {
+        int athenaPort = freePort();
+        Instance athena = instances.create("athena");
+        athena.config("org.postrider.internal", Map.of("port", String.valueOf(athenaPort), "authFailureDelay",
+                "200ms"));
+        athena.start();
+        athena.admin("dir:user-add", "alice@example.org", "alice-pw").ok();
+        athena.admin("dir:user-add", "bob@example.org", "bob-pw").ok();
+        athena.admin("dir:home-set", "bob@example.org", "hermes").ok();
+
+        Instance hermes = instances.create("hermes");
+        hermes.config("org.postrider.internal", Map.of("port", "0", "reconnectBackoff", "2s"));
+        hermes.config("org.postrider.core.queue", Map.of("retrySchedule", "1s,2s"));
+        sameSecret(athena, hermes);
+        hermes.start();
+        hermes.admin("dir:user-add", "alice@example.org", "alice-pw").ok();
+        hermes.admin("dir:home-set", "alice@example.org", "athena").ok();
+        hermes.admin("dir:user-add", "bob@example.org", "bob-pw").ok();
+        int hermesPort = hermes.listenerPort("internal");
+        org(athena, Map.of("athena", athenaPort, "hermes", hermesPort));
+        org(hermes, Map.of("athena", athenaPort, "hermes", hermesPort));
+        Await.until("hermes knows athena", Duration.ofSeconds(10), () -> hermes.admin("internal:links").out(),
+                out -> out.contains("athena"));
+        Await.until("athena knows hermes", Duration.ofSeconds(10), () -> athena.admin("internal:links").out(),
+                out -> out.contains("hermes"));
+        return new Org(athena, hermes, athenaPort);
+    }
+
+    @Test
+    void mailSubmittedAtHermesForAnAthenaUserIsReadOverPop3AtAthena() throws Exception {
+        Org o = organisation();
+        int submission = o.hermes().listenerPort("submission");
+        Exec.Result sent = Python.run(o.hermes().home(), """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.starttls(context=ctx)
+                s.login('bob@example.org', 'bob-pw')
+                s.sendmail('bob@example.org', ['alice@example.org'],
+                    b'From: bob@example.org\\r\\nTo: alice@example.org\\r\\nSubject: across\\r\\n'
+                    b'Message-ID: <across-1@example.org>\\r\\n\\r\\nover the internal link\\r\\n')
+                s.quit()
+                """, String.valueOf(submission));
+        sent.ok();
+        Path inbox = o.athena().inbox("alice", "example.org");
+        Await.until("alice's message at athena", Duration.ofSeconds(30), () -> o.athena().messages(inbox).size(),
+                n -> n == 1);
+        int pop3s = o.athena().listenerPort("pop3s");
+        String read = Python.run(o.athena().home(), """
+                import poplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                p = poplib.POP3_SSL('127.0.0.1', int(sys.argv[1]), context=ctx)
+                p.user('alice@example.org'); p.pass_('alice-pw')
+                print(b'\\n'.join(p.retr(1)[1]).decode())
+                p.quit()
+                """, String.valueOf(pop3s)).ok().out();
+        assertTrue(read.contains("Message-ID: <across-1@example.org>") && read.contains("over the internal link"),
+                read);
+        assertTrue(read.contains("by athena") && read.contains("from hermes"), "the trace names the hop:\n" + read);
+        String links = o.hermes().admin("internal:links").ok().out();
+        assertTrue(links.matches("(?s).*athena\\s+127\\.0\\.0\\.1:\\d+\\s+open\\s+hmac.*"), links);
+        String test = o.hermes().admin("internal:test", "athena").ok().out();
+        assertTrue(test.contains("authenticated by hmac") && test.contains("round trip"), test);
+    }
+
+    @Test
+    void aWrongSecretAndAnUnknownNameAreRefused() throws Exception {
+        Org o = organisation();
+        // sparta is in athena's registry but has a secret of its own
+        Instance sparta = instances.create("sparta");
+        sparta.start();
+        int spartaPort = sparta.listenerPort("internal");
+        org(sparta, Map.of("athena", o.athenaPort(), "sparta", spartaPort));
+        org(o.athena(), Map.of("athena", o.athenaPort(), "hermes", o.hermes().listenerPort("internal"), "sparta",
+                spartaPort));
+        // (until both registries have been read: before, the refusal is for an unknown server)
+        Exec.Result wrong = Await.until("sparta refused for its secret", Duration.ofSeconds(30),
+                () -> sparta.admin("internal:test", "athena"), r -> (r.out() + r.err()).contains("wrong HMAC"));
+        assertTrue(wrong.exit() != 0, wrong.out());
+
+        // rogue has the organisation's secret but athena's registry does not name it
+        Instance rogue = instances.create("rogue");
+        sameSecret(o.athena(), rogue);
+        rogue.start();
+        org(rogue, Map.of("athena", o.athenaPort(), "rogue", rogue.listenerPort("internal")));
+        Exec.Result unknown = Await.until("rogue refused as unknown", Duration.ofSeconds(30),
+                () -> rogue.admin("internal:test", "athena"),
+                r -> (r.out() + r.err()).contains("not a server of the organisation"));
+        assertTrue(unknown.exit() != 0, unknown.out());
+        String links = o.athena().admin("internal:links").ok().out();
+        assertTrue(links.matches("(?s).*links refused=[1-9].*"), links);
+        assertEquals(0, o.athena().messages(o.athena().inbox("alice", "example.org")).size());
+    }
+
+    @Test
+    void killingTheReceiverMidStreamLosesAndDuplicatesNothing() throws Exception {
+        Org o = organisation();
+        SubmissionStream stream = new SubmissionStream(o.hermes(), "ikill", 500, "bob@example.org",
+                "alice@example.org");
+        Path inbox = o.athena().inbox("alice", "example.org");
+        int acknowledged = stream.run(n -> {
+            if (n == 200) {
+                try {
+                    o.athena().kill9();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        assertEquals(500, acknowledged, "hermes took every message");
+        int before = stream.delivered(inbox).size();
+        o.athena().start();
+        o.hermes().awaitQueueEmpty(Duration.ofSeconds(120));
+        o.athena().awaitQueueEmpty(Duration.ofSeconds(60));
+        Map<Integer, Integer> seen = stream.delivered(inbox);
+        for (int i = 0; i < 500; i++) {
+            assertEquals(1, seen.getOrDefault(i, 0), "message " + i + " must be in athena's store exactly once");
+        }
+        System.out.println("kill -9 of athena with " + before + " of 500 stored; links at hermes:\n"
+                + o.hermes().admin("internal:links").ok().out() + "at athena:\n"
+                + o.athena().admin("internal:links").ok().out());
+    }
+
+    @Test
+    void killingTheSenderMidStreamLosesAndDuplicatesNothing() throws Exception {
+        Org o = organisation();
+        SubmissionStream stream = new SubmissionStream(o.hermes(), "skill", 500, "bob@example.org",
+                "alice@example.org");
+        Path inbox = o.athena().inbox("alice", "example.org");
+        int acknowledged = stream.run(n -> {
+            if (n == 300) {
+                try {
+                    o.hermes().kill9(); // deliveries to athena are in flight: some ACKs are lost with it
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        assertTrue(acknowledged >= 300 && acknowledged < 500, "the kill must land mid-stream: " + acknowledged);
+        o.hermes().start();
+        o.hermes().awaitQueueEmpty(Duration.ofSeconds(120));
+        o.athena().awaitQueueEmpty(Duration.ofSeconds(60));
+        Map<Integer, Integer> seen = stream.delivered(inbox);
+        for (int i = 0; i < acknowledged; i++) {
+            assertEquals(1, seen.getOrDefault(i, 0), "acknowledged message " + i + " must arrive exactly once");
+        }
+        for (Map.Entry<Integer, Integer> e : seen.entrySet()) {
+            assertEquals(1, e.getValue(), "message " + e.getKey() + " arrived twice");
+        }
+        System.out.println("kill -9 of hermes after " + acknowledged + " submissions; at athena:\n"
+                + o.athena().admin("internal:links").ok().out());
+    }
+}
