@@ -55,6 +55,15 @@ public class FileDirectory implements Directory {
                 + " client, NeoMutt built with Cyrus SASL) cannot log in with SCRAM-SHA-256",
                 min = "4096", max = "10000000")
         int passwordIterations() default PasswordHash.DEFAULT_ITERATIONS;
+
+        @AttributeDefinition(description = "How long a verified password login is remembered (Dovecot's auth_cache_ttl):"
+                + " the same user with the same password within it is answered without the slow hash. Never past a"
+                + " change of the password or the user's removal; 0 turns the cache off")
+        String authCacheTtl() default "5m";
+
+        @AttributeDefinition(description = "The most verified logins remembered; the least recently used go first;"
+                + " 0 turns the cache off", min = "0")
+        int authCacheSize() default 10_000;
     }
 
     private final Object writeLock = new Object();
@@ -64,6 +73,7 @@ public class FileDirectory implements Directory {
     private volatile int iterations = PasswordHash.DEFAULT_ITERATIONS;
     private volatile DirectoryData data = DirectoryData.empty();
     private volatile byte[] scramSecret = new byte[32];
+    private final CredentialCache recentLogins;
 
     @Activate
     public FileDirectory(BundleContext context, Config config) throws IOException, InvalidAddressException {
@@ -71,7 +81,13 @@ public class FileDirectory implements Directory {
     }
 
     FileDirectory(String serverName, Config config) throws IOException, InvalidAddressException {
+        this(serverName, config, System::nanoTime);
+    }
+
+    FileDirectory(String serverName, Config config, java.util.function.LongSupplier nanoClock)
+            throws IOException, InvalidAddressException {
         this.serverName = serverName != null ? serverName : "athena";
+        this.recentLogins = new CredentialCache(java.time.Duration.ZERO, 0, nanoClock);
         configure(config);
     }
 
@@ -79,6 +95,7 @@ public class FileDirectory implements Directory {
     void configure(Config config) throws IOException, InvalidAddressException {
         delimiter = config.recipientDelimiter();
         iterations = iterations(config.passwordIterations());
+        recentLogins.configure(cacheTtl(config.authCacheTtl()), config.authCacheSize());
         Path f = Path.of(config.file()).toAbsolutePath();
         synchronized (writeLock) {
             if (!f.equals(file)) {
@@ -106,6 +123,21 @@ public class FileDirectory implements Directory {
                     PasswordHash.MAX_ITERATIONS, n);
         }
         return n;
+    }
+
+    /** "0" (or any zero) turns the cache off; a value that does not parse too, with a warning. */
+    private static java.time.Duration cacheTtl(String configured) {
+        String t = configured == null ? "" : configured.trim();
+        if (t.equals("0")) {
+            return java.time.Duration.ZERO;
+        }
+        try {
+            java.time.Duration d = org.postrider.kit.text.Durations.parse(t);
+            return d.isNegative() ? java.time.Duration.ZERO : d;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("authCacheTtl '{}' is not a duration (5m, 30s): the login cache is off", configured);
+            return java.time.Duration.ZERO;
+        }
     }
 
     /**
@@ -231,6 +263,11 @@ public class FileDirectory implements Directory {
      * Checks a password, and on success redoes a hash of another count or scheme at the
      * configured count. Until then, a user whose hash has another count differs from a
      * stranger in the count SCRAM offers and in the time a wrong password takes.
+     * <p>
+     * A password verified against the user's current hash within {@code authCacheTtl} is
+     * answered from the cache of verified logins without the slow hash; the callers'
+     * throttle and bound on hashes at once ({@code Connection.checkPassword}) are in front
+     * of it all the same. Failures are never remembered.
      */
     @Override
     public AuthResult authenticate(String login, char[] password) {
@@ -248,9 +285,13 @@ public class FileDirectory implements Directory {
             PasswordHash.verify(password, madeUp(login), true);
             return new AuthResult.Failure();
         }
+        if (recentLogins.verified(key, password, e.passwordHash())) {
+            return new AuthResult.Success(e.user());
+        }
         if (!PasswordHash.verify(password, e.passwordHash())) {
             return new AuthResult.Failure();
         }
+        recentLogins.remember(key, password, e.passwordHash());
         if (!PasswordHash.current(e.passwordHash(), iterations)) {
             rehash(key, e.passwordHash(), password);
         }
@@ -273,6 +314,7 @@ public class FileDirectory implements Directory {
                     return;
                 }
                 change(b -> b.users.put(key, new Entry(now.user(), fresh)));
+                recentLogins.rehashed(key, verified, fresh);
             }
             LOG.info("Password hash of {} redone at {} iterations (was {})", key, n,
                     verified.substring(0, verified.indexOf('$', verified.indexOf('$') + 1)));
@@ -354,6 +396,7 @@ public class FileDirectory implements Directory {
                 throw new IllegalArgumentException("no user " + key);
             }
         });
+        recentLogins.forget(key);
     }
 
     void setPassword(String address, char[] password) throws IOException, InvalidAddressException {
@@ -367,6 +410,17 @@ public class FileDirectory implements Directory {
             }
             b.users.put(key, new Entry(e.user(), hash));
         });
+        recentLogins.forget(key); // a hit needs the old hash anyway: this frees the entries
+    }
+
+    /** For {@code dir:auth-cache}. */
+    String loginCacheStats() {
+        return recentLogins.stats();
+    }
+
+    /** Forgets every remembered login: the next of each pays the slow hash again. */
+    void clearLoginCache() {
+        recentLogins.clear();
     }
 
     void updateUser(String address, java.util.function.UnaryOperator<User> update)

@@ -32,6 +32,10 @@ class FileDirectoryTest {
     }
 
     private FileDirectory.Config config(int passwordIterations) {
+        return config(passwordIterations, "5m", 10_000);
+    }
+
+    private FileDirectory.Config config(int passwordIterations, String authCacheTtl, int authCacheSize) {
         Path file = dir.resolve("directory.txt");
         return new FileDirectory.Config() {
             @Override
@@ -57,6 +61,16 @@ class FileDirectoryTest {
             @Override
             public int passwordIterations() {
                 return passwordIterations;
+            }
+
+            @Override
+            public String authCacheTtl() {
+                return authCacheTtl;
+            }
+
+            @Override
+            public int authCacheSize() {
+                return authCacheSize;
             }
         };
     }
@@ -146,7 +160,9 @@ class FileDirectoryTest {
         assertEquals("ok", libsasl2Login(directory(), "alice@example.org", "right"), "after a restart too");
         assertEquals("failed", libsasl2Login(d, "alice@example.org", "wrong"));
 
-        // At the configured count a login verifies only: one key derived, nothing rewritten.
+        // At the configured count a login verifies only: one key derived, nothing rewritten
+        // (the login cache emptied first, else the repeated login derives none).
+        d.clearLoginCache();
         assertEquals(PasswordHash.DEFAULT_ITERATIONS,
                 iterations(() -> d.authenticate("alice@example.org", "right".toCharArray())));
         assertEquals(redone, stored("alice@example.org"));
@@ -181,6 +197,91 @@ class FileDirectoryTest {
         assertInstanceOf(AuthResult.Success.class, d.authenticate("user@example.org", "pencil".toCharArray()));
         assertTrue(stored("user@example.org").startsWith("scram-sha-256$65536$"));
         assertInstanceOf(AuthResult.Success.class, d.authenticate("user@example.org", "pencil".toCharArray()));
+    }
+
+    @Test
+    void aRepeatedCorrectLoginIsAnsweredWithoutTheSlowHashAndAWrongOneNever() throws Exception {
+        FileDirectory d = directory();
+        d.addUser("alice@example.org", "right".toCharArray());
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> assertSuccess(d.authenticate("alice@example.org", "right".toCharArray()))));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, iterations(() -> assertSuccess(d.authenticate("Alice@Example.org", "right".toCharArray()))),
+                    "a repeated login within the TTL derives no key");
+        }
+        // A wrong password, before and after a good one, always pays the hash and fails.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertInstanceOf(AuthResult.Failure.class,
+                    d.authenticate("alice@example.org", "righT".toCharArray()))));
+        }
+        // Another user with alice's password is not alice.
+        d.addUser("bob@example.org", "bob-pw".toCharArray());
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertInstanceOf(AuthResult.Failure.class,
+                d.authenticate("bob@example.org", "right".toCharArray()))));
+        // A stranger always pays, even with a password someone logged in with.
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertInstanceOf(AuthResult.Failure.class,
+                d.authenticate("ghost@example.org", "right".toCharArray()))));
+        // The cached answer carries the user as the directory has it now.
+        d.updateUser("alice@example.org", u -> new org.postrider.api.directory.User(u.id(), u.displayName(), "hermes",
+                u.quotaBytes(), u.quotaMessages()));
+        AuthResult r = d.authenticate("alice@example.org", "right".toCharArray());
+        assertEquals("hermes", ((AuthResult.Success) r).user().homeServer());
+    }
+
+    @Test
+    void aPasswordChangeOrARemovalEndsTheRememberedLoginAtOnce() throws Exception {
+        FileDirectory d = directory();
+        d.addUser("alice@example.org", "old".toCharArray());
+        assertSuccess(d.authenticate("alice@example.org", "old".toCharArray()));
+        d.setPassword("alice@example.org", "new".toCharArray());
+        assertInstanceOf(AuthResult.Failure.class, d.authenticate("alice@example.org", "old".toCharArray()));
+        assertSuccess(d.authenticate("alice@example.org", "new".toCharArray()));
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "new".toCharArray()))));
+
+        d.removeUser("alice@example.org");
+        assertInstanceOf(AuthResult.Failure.class, d.authenticate("alice@example.org", "new".toCharArray()));
+        // Made again with the same password: a new hash, so the slow check once more.
+        d.addUser("alice@example.org", "new".toCharArray());
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> assertSuccess(d.authenticate("alice@example.org", "new".toCharArray()))));
+    }
+
+    @Test
+    void aLoginRehashedAtTheConfiguredCountStaysRemembered() throws Exception {
+        new FileDirectory("athena", config(8192)).addUser("alice@example.org", "right".toCharArray());
+        FileDirectory d = directory();
+        assertSuccess(d.authenticate("alice@example.org", "right".toCharArray())); // verified, then redone
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "right".toCharArray()))));
+    }
+
+    @Test
+    void aZeroTtlOrSizeTurnsTheCacheOff() throws Exception {
+        for (FileDirectory.Config c : List.of(config(PasswordHash.DEFAULT_ITERATIONS, "0", 10),
+                config(PasswordHash.DEFAULT_ITERATIONS, "5m", 0))) {
+            FileDirectory d = new FileDirectory("athena", c);
+            d.addUser("u" + System.nanoTime() + "@example.org", "pw".toCharArray());
+            String u = d.snapshot().users().keySet().stream().filter(k -> k.startsWith("u")).findFirst().orElseThrow();
+            assertSuccess(d.authenticate(u, "pw".toCharArray()));
+            assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertSuccess(d.authenticate(u, "pw".toCharArray()))));
+        }
+    }
+
+    @Test
+    void theTtlEndsARememberedLogin() throws Exception {
+        long[] now = {0};
+        FileDirectory d = new FileDirectory("athena", config(PasswordHash.DEFAULT_ITERATIONS, "5m", 10), () -> now[0]);
+        d.addUser("alice@example.org", "pw".toCharArray());
+        assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()));
+        now[0] += java.time.Duration.ofMinutes(5).toNanos() - 1;
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()))));
+        now[0] += 1;
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()))),
+                "5 minutes after its check, a login is checked again (hits do not extend it)");
+    }
+
+    private static void assertSuccess(AuthResult r) {
+        assertInstanceOf(AuthResult.Success.class, r);
     }
 
     /** The user's hash as the directory file holds it. */
