@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -74,6 +75,8 @@ public class FileDirectory implements Directory {
     private volatile DirectoryData data = DirectoryData.empty();
     private volatile byte[] scramSecret = new byte[32];
     private final CredentialCache recentLogins;
+    private final RehashBatch rehashes;
+    private final java.util.concurrent.atomic.AtomicLong fileWrites = new java.util.concurrent.atomic.AtomicLong();
 
     @Activate
     public FileDirectory(BundleContext context, Config config) throws IOException, InvalidAddressException {
@@ -81,13 +84,14 @@ public class FileDirectory implements Directory {
     }
 
     FileDirectory(String serverName, Config config) throws IOException, InvalidAddressException {
-        this(serverName, config, System::nanoTime);
+        this(serverName, config, System::nanoTime, RehashBatch.virtualThreads());
     }
 
-    FileDirectory(String serverName, Config config, java.util.function.LongSupplier nanoClock)
+    FileDirectory(String serverName, Config config, java.util.function.LongSupplier nanoClock, RehashBatch.Later later)
             throws IOException, InvalidAddressException {
         this.serverName = serverName != null ? serverName : "athena";
         this.recentLogins = new CredentialCache(java.time.Duration.ZERO, 0, nanoClock);
+        this.rehashes = new RehashBatch(RehashBatch.DELAY, later, this::writeRehashes);
         configure(config);
     }
 
@@ -99,6 +103,9 @@ public class FileDirectory implements Directory {
         Path f = Path.of(config.file()).toAbsolutePath();
         synchronized (writeLock) {
             if (!f.equals(file)) {
+                if (file != null) {
+                    rehashes.flush(); // into the file they were verified against
+                }
                 file = f;
                 if (Files.isDirectory(f.getParent())) {
                     DurableFiles.removeStaleTemporaries(f.getParent()); // a crash mid-write leaves them
@@ -192,6 +199,7 @@ public class FileDirectory implements Directory {
     private void commit(DirectoryData next) throws IOException {
         byte[] text = DirectoryFileFormat.write(next).getBytes(StandardCharsets.UTF_8);
         DurableFiles.writeOwnerOnly(file, out -> out.write(text)); // it holds every user's SCRAM keys
+        fileWrites.incrementAndGet();
         data = next;
     }
 
@@ -285,13 +293,13 @@ public class FileDirectory implements Directory {
             PasswordHash.verify(password, madeUp(login), true);
             return new AuthResult.Failure();
         }
-        if (recentLogins.verified(key, password, e.passwordHash())) {
-            return new AuthResult.Success(e.user());
-        }
-        if (!PasswordHash.verify(password, e.passwordHash())) {
+        boolean remembered = recentLogins.verified(key, password, e.passwordHash());
+        if (!remembered && !PasswordHash.verify(password, e.passwordHash())) {
             return new AuthResult.Failure();
         }
-        recentLogins.remember(key, password, e.passwordHash());
+        if (!remembered) {
+            recentLogins.remember(key, password, e.passwordHash());
+        }
         if (!PasswordHash.current(e.passwordHash(), iterations)) {
             rehash(key, e.passwordHash(), password);
         }
@@ -299,28 +307,58 @@ public class FileDirectory implements Directory {
     }
 
     /**
-     * Replaces a user's hash, just verified, by one at the configured count, written as any
-     * change is; unless the hash changed meanwhile (a new password, a concurrent login). A
-     * failure to write costs the login nothing: the old hash stays, and the next login tries
-     * again.
+     * Makes the user's hash, just verified, again at the configured count (in the login's
+     * slot: it is the same kind of work the slot bounds) and leaves the write to
+     * {@link RehashBatch}: the file is rewritten shortly after, once for all the rehashes of
+     * that moment, outside the login. A rehash already waiting for this hash is not made twice.
      */
     private void rehash(String key, String verified, char[] password) {
-        int n = iterations;
-        String fresh = PasswordHash.hash(password, n);
+        if (rehashes.waiting(key, verified)) {
+            return;
+        }
+        rehashes.add(key, verified, PasswordHash.hash(password, iterations));
+    }
+
+    /**
+     * Writes a batch of rehashes in one durable write; a user whose hash changed meanwhile (a
+     * new password, a removal) keeps what they have now. A failure to write costs the logins
+     * nothing: the old hashes stay valid, and each user's next login tries again.
+     */
+    private void writeRehashes(java.util.Map<String, RehashBatch.Rehash> batch) {
         try {
             synchronized (writeLock) {
-                Entry now = data.users().get(key);
-                if (now == null || !now.passwordHash().equals(verified)) {
+                List<String> applied = new ArrayList<>();
+                DirectoryData.Builder b = data.edit();
+                batch.forEach((key, r) -> {
+                    Entry now = b.users.get(key);
+                    if (now != null && now.passwordHash().equals(r.verified())) {
+                        b.users.put(key, new Entry(now.user(), r.fresh()));
+                        applied.add(key);
+                    }
+                });
+                if (applied.isEmpty()) {
                     return;
                 }
-                change(b -> b.users.put(key, new Entry(now.user(), fresh)));
-                recentLogins.rehashed(key, verified, fresh);
+                commit(b.build());
+                batch.forEach((key, r) -> recentLogins.rehashed(key, r.verified(), r.fresh()));
+                LOG.info("Password hashes redone at the configured count for {} user(s): {}", applied.size(),
+                        applied.size() <= 20 ? applied : applied.subList(0, 20) + "...");
             }
-            LOG.info("Password hash of {} redone at {} iterations (was {})", key, n,
-                    verified.substring(0, verified.indexOf('$', verified.indexOf('$') + 1)));
         } catch (IOException | RuntimeException ex) {
-            LOG.warn("Could not store the password hash of {} at {} iterations; it keeps the old one", key, n, ex);
+            LOG.warn("Could not store {} redone password hash(es); they keep the old ones until their next login",
+                    batch.size(), ex);
         }
+    }
+
+    /** Writes the rehashes that wait, so a stop loses none. */
+    @Deactivate
+    void deactivate() {
+        rehashes.close();
+    }
+
+    /** Durable writes of the directory file since this instance began: what a test counts. */
+    long fileWrites() {
+        return fileWrites.get();
     }
 
     private PasswordHash.Keys madeUp(String login) {
