@@ -425,4 +425,32 @@ class ImapIT {
         assertTrue(out.contains("fetch NO [b'[UNAVAILABLE]"), out);
         assertTrue(out.contains("noop OK") && out.contains("first b'still here\\r\\n'") && out.endsWith("done\n"), out);
     }
+
+    /**
+     * The untagged LIST with SELECT and EXAMINE is IMAP4rev2's (RFC 9051 6.3.2): a session
+     * that did not ENABLE IMAP4rev2 speaks RFC 3501 and does not get it.
+     */
+    @Test
+    void selectSendsItsListResponseOnlyAfterEnableImap4rev2() throws Exception {
+        athena.admin("dir:user-add", "xia@example.org", "xia-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login('xia@example.org', 'xia-pw'))
+                m.response('LIST')
+                ok(m.select('INBOX'))
+                print('rev1 select', m.response('LIST'))
+                ok(m.select('Sent', readonly=True))
+                print('rev1 examine', m.response('LIST'))
+                ok(m.unselect())  # ENABLE is for the authenticated state (imaplib holds to it)
+                ok(m.enable('IMAP4rev2'))
+                ok(m.select('INBOX'))
+                print('rev2 select', m.response('LIST'))
+                ok(m.select('Sent', readonly=True))
+                print('rev2 examine', m.response('LIST'))
+                m.logout()
+                """, String.valueOf(imaps)).ok().out();
+        assertTrue(out.contains("rev1 select ('LIST', [None])") && out.contains("rev1 examine ('LIST', [None])"), out);
+        assertTrue(out.contains("rev2 select ('LIST', [b'() \"/\" INBOX'])")
+                && out.contains("rev2 examine ('LIST', [b'() \"/\" Sent'])"), out);
+    }
 }
