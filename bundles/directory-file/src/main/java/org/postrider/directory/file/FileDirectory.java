@@ -340,7 +340,10 @@ public class FileDirectory implements Directory {
                     return;
                 }
                 commit(b.build());
-                batch.forEach((key, r) -> recentLogins.rehashed(key, r.verified(), r.fresh()));
+                for (String key : applied) { // remembered logins stand for the new hash of the same password
+                    RehashBatch.Rehash r = batch.get(key);
+                    recentLogins.rehashed(key, r.verified(), r.fresh());
+                }
                 LOG.info("Password hashes redone at the configured count for {} user(s): {}", applied.size(),
                         applied.size() <= 20 ? applied : applied.subList(0, 20) + "...");
             }
