@@ -11,7 +11,7 @@ import org.postrider.api.store.UidSet;
  * store is asked at each command.
  */
 public final class Selected {
-    private final FolderRef ref;
+    private volatile FolderRef ref;
     private final boolean readOnly;
     private long[] uids;
     private int count;
@@ -35,6 +35,15 @@ public final class Selected {
 
     public FolderRef ref() {
         return ref;
+    }
+
+    /**
+     * The mailbox (or one above it) was renamed by this session: the same folder under its new
+     * name, with its UIDVALIDITY and UIDs, so the session stays selected (RFC 9051 6.3.6 keeps
+     * them; nothing in it deselects).
+     */
+    public void renamed(String folder) {
+        ref = new FolderRef(ref.user(), folder, ref.uidValidity());
     }
 
     public boolean readOnly() {

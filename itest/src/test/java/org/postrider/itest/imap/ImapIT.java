@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -383,5 +384,179 @@ class ImapIT {
                 """, String.valueOf(imaps)).ok().out();
         System.out.println(out);
         assertTrue(out.contains("bad name") && out.contains("bad status") && out.contains("deselected") && out.endsWith("done\n"), out);
+    }
+
+    /**
+     * The store fails to open a message's octets while a FETCH is about to send them (here a
+     * file taken from under the index with the folder's mtime put back, so the store still
+     * lists it and fails at the open as when the store bundle is replaced at that moment):
+     * nothing of the response has left, so the command is answered NO [UNAVAILABLE] and the
+     * session goes on, instead of the connection being dropped.
+     */
+    @Test
+    void aStoreFailureOpeningABodyIsARetryableNoAndTheSessionGoesOn() throws Exception {
+        athena.admin("dir:user-add", "uma@example.org", "uma-pw").ok();
+        deliver("uma", "kept", "still here\r\n");
+        deliver("uma", "taken", "gone from the disk\r\n");
+        athena.awaitQueueEmpty(Duration.ofSeconds(30));
+        String out = Python.run(athena.home(), PREAMBLE + """
+                import os
+                maildir = sys.argv[2]
+                m = tls(int(sys.argv[1]))
+                ok(m.login('uma@example.org', 'uma-pw'))
+                typ, data = m.select('INBOX', readonly=True)  # read-only: RFC822 then sets no flag (a rename of the file)
+                assert typ == 'OK' and data[0] == b'2', data
+                # the second message's file, removed with the folders' mtimes kept
+                subject = b'Subject: taken'
+                for sub in ('new', 'cur'):
+                    d = os.path.join(maildir, sub)
+                    st = os.stat(d)
+                    for f in os.listdir(d):
+                        with open(os.path.join(d, f), 'rb') as fh:
+                            if subject in fh.read():
+                                os.remove(os.path.join(d, f))
+                    os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
+                typ, data = m.fetch('2', '(UID FLAGS RFC822)')
+                print('fetch', typ, data)
+                print('noop', m.noop()[0])
+                print('first', ok(m.fetch('1', '(BODY.PEEK[TEXT])'))[0][1])
+                m.logout()
+                print('done')
+                """, String.valueOf(imaps), athena.inbox("uma", "example.org").toString()).ok().out();
+        assertTrue(out.contains("fetch NO [b'[UNAVAILABLE]"), out);
+        assertTrue(out.contains("noop OK") && out.contains("first b'still here\\r\\n'") && out.endsWith("done\n"), out);
+    }
+
+    /**
+     * RENAME of the selected mailbox, or of one above it, leaves the session selected under the
+     * new name (RFC 9051 gives RENAME no effect on the selection; the UIDs and UIDVALIDITY are
+     * the folder's still): no [CLOSED], and FETCH, STORE and new messages go on.
+     */
+    @Test
+    void renamingTheSelectedMailboxKeepsItSelectedUnderItsNewName() throws Exception {
+        athena.admin("dir:user-add", "vic@example.org", "vic-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login('vic@example.org', 'vic-pw'))
+                ok(m.create('Box'))
+                for i in range(2):
+                    ok(m.append('Box', None, None, b'Subject: %d\\r\\n\\r\\nbody\\r\\n' % i))
+                typ, data = m.select('Box')
+                assert typ == 'OK' and data[0] == b'2', data
+                validity = m.response('UIDVALIDITY')[1][0]
+                print('rename', m.rename('Box', 'Renamed'))
+                print('closed', m.response('CLOSED'))
+                print('fetch', len(ok(m.uid('FETCH', '1:*', '(FLAGS)'))))
+                print('store', ok(m.store('1', '+FLAGS', '(\\\\Flagged)')))
+                ok(m.append('Renamed', None, None, b'Subject: 3\\r\\n\\r\\nbody\\r\\n'))
+                print('noop', ok(m.noop()), m.response('EXISTS')[1][-1])
+                print('status', ok(m.status('Renamed', '(MESSAGES UIDVALIDITY)')), validity)
+                ok(m.create('Top/Inner'))
+                ok(m.append('Top/Inner', None, None, b'Subject: in\\r\\n\\r\\nbody\\r\\n'))
+                ok(m.select('Top/Inner'))
+                print('rename parent', m.rename('Top', 'Moved'))
+                print('fetch inner', ok(m.fetch('1', '(BODY.PEEK[HEADER.FIELDS (Subject)])'))[0][1])
+                print('close', m.close())
+                m.logout()
+                print('done')
+                """, String.valueOf(imaps)).ok().out();
+        assertTrue(out.contains("rename ('OK', [b'RENAME completed'])") && out.contains("closed ('CLOSED', [None])"), out);
+        assertTrue(out.contains("fetch 2\n"), out);
+        assertTrue(out.contains("noop [b'NOOP completed'] b'3'"), out);
+        java.util.regex.Matcher st = java.util.regex.Pattern.compile(
+                "status \\[b'\"?Renamed\"? \\(MESSAGES 3 UIDVALIDITY (\\d+)\\)'\\] b'(\\d+)'").matcher(out);
+        assertTrue(st.find() && st.group(1).equals(st.group(2)), "the same UIDVALIDITY under the new name: " + out);
+        assertTrue(out.contains("rename parent ('OK', [b'RENAME completed'])")
+                && out.contains("fetch inner b'Subject: in\\r\\n\\r\\n'") && out.endsWith("done\n"), out);
+    }
+
+    /**
+     * Subscriptions are names the client keeps (RFC 9051 6.3.7: not removed by the server even
+     * when no mailbox has the name any more), and RENAME leaves them as they are, as Dovecot
+     * does: the old name stays subscribed (\NonExistent), the new one is not until the client
+     * subscribes it.
+     */
+    @Test
+    void renameLeavesSubscriptionsToTheClient() throws Exception {
+        athena.admin("dir:user-add", "wes@example.org", "wes-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login('wes@example.org', 'wes-pw'))
+                ok(m.create('Old'))
+                ok(m.subscribe('Old'))
+                ok(m.rename('Old', 'New'))
+                def names(lines):
+                    return sorted(l.decode().rsplit('"/" ', 1)[1].strip('"') for l in lines if l)
+                print('lsub', names(ok(m.lsub('""', '*'))))
+                typ, data = m._simple_command('LIST', '(SUBSCRIBED)', '""', 'Old')
+                old = m._untagged_response(typ, data, 'LIST')[1][0].decode()
+                print('old', '\\\\Subscribed' in old, '\\\\NonExistent' in old, old.endswith(' Old'))
+                print('new', names(ok(m.list('""', 'New'))))
+                m.logout()
+                """, String.valueOf(imaps)).ok().out();
+        assertTrue(out.contains("lsub ['Archive', 'Drafts', 'INBOX', 'Junk', 'Old', 'Sent', 'Trash']"), out);
+        assertTrue(out.contains("old True True True"), "the old name subscribed, no mailbox of that name: " + out);
+        assertTrue(out.contains("new ['New']"), out);
+    }
+
+    /**
+     * The untagged LIST with SELECT and EXAMINE is IMAP4rev2's (RFC 9051 6.3.2): a session
+     * that did not ENABLE IMAP4rev2 speaks RFC 3501 and does not get it.
+     */
+    @Test
+    void selectSendsItsListResponseOnlyAfterEnableImap4rev2() throws Exception {
+        athena.admin("dir:user-add", "xia@example.org", "xia-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login('xia@example.org', 'xia-pw'))
+                m.response('LIST')
+                ok(m.select('INBOX'))
+                print('rev1 select', m.response('LIST'))
+                ok(m.select('Sent', readonly=True))
+                print('rev1 examine', m.response('LIST'))
+                ok(m.unselect())  # ENABLE is for the authenticated state (imaplib holds to it)
+                ok(m.enable('IMAP4rev2'))
+                ok(m.select('INBOX'))
+                print('rev2 select', m.response('LIST'))
+                ok(m.select('Sent', readonly=True))
+                print('rev2 examine', m.response('LIST'))
+                m.logout()
+                """, String.valueOf(imaps)).ok().out();
+        assertTrue(out.contains("rev1 select ('LIST', [None])") && out.contains("rev1 examine ('LIST', [None])"), out);
+        assertTrue(out.contains("rev2 select ('LIST', [b'() \"/\" INBOX'])")
+                && out.contains("rev2 examine ('LIST', [b'() \"/\" Sent'])"), out);
+    }
+
+    /**
+     * Names read as paths are refused for new mailboxes with a clear NO [CANNOT], as Dovecot
+     * refuses them: a level "." or "..", a name beginning with "~". Dots inside a level are
+     * ordinary characters.
+     */
+    @Test
+    void namesReadAsPathsAreRefusedForNewMailboxes() throws Exception {
+        athena.admin("dir:user-add", "yul@example.org", "yul-pw").ok();
+        String out = Python.run(athena.home(), PREAMBLE + """
+                m = tls(int(sys.argv[1]))
+                ok(m.login('yul@example.org', 'yul-pw'))
+                for name in ['..', '.', 'a/..', '../x', 'INBOX/../x', 'a/./b', '~bob', '~', '~bob/INBOX']:
+                    print('create', name, m.create('"%s"' % name))
+                for name in ['.hidden', 'a..b', 'x~y', 'x/~y']:
+                    print('create', name, m.create('"%s"' % name))
+                ok(m.create('Mine'))
+                print('rename', m.rename('Mine', '"../Mine"'), m.rename('Mine', '"~Mine"'))
+                listed = {l.decode().rsplit('"/" ', 1)[1].strip('"') for l in ok(m.list('""', '*'))}
+                print('made', sorted(n for n in listed if n.startswith('~') or '.' in n.split('/')
+                                     or '..' in n.split('/')))
+                m.logout()
+                """, String.valueOf(imaps)).ok().out();
+        for (String refused : List.of("..", ".", "a/..", "../x", "INBOX/../x", "a/./b", "~bob", "~", "~bob/INBOX")) {
+            assertTrue(out.contains("create " + refused + " ('NO', [b'[CANNOT] a mailbox name may not"), refused + ": " + out);
+        }
+        for (String taken : List.of(".hidden", "a..b", "x~y", "x/~y")) {
+            assertTrue(out.contains("create " + taken + " ('OK', [b'CREATE completed'])"), taken + ": " + out);
+        }
+        assertTrue(out.contains("rename ('NO', [b'[CANNOT] a mailbox name may not have a level \"..\"'])"
+                + " ('NO', [b'[CANNOT] a mailbox name may not begin with"), out);
+        assertTrue(out.contains("made []"), "no mailbox of a refused name: " + out);
     }
 }

@@ -74,6 +74,17 @@ public class DirectoryCommands {
         return "password of " + address + " changed";
     }
 
+    @Descriptor("show the cache of verified logins: entries, bound, TTL, hits and misses since start")
+    public String authCache() {
+        return directory.loginCacheStats();
+    }
+
+    @Descriptor("empty the cache of verified logins: each next login pays the slow hash again")
+    public String authCacheFlush() {
+        directory.clearLoginCache();
+        return "login cache emptied";
+    }
+
     @Descriptor("list users, optionally of one domain")
     public String userList(@Descriptor("a domain to filter on") String... domain) {
         StringBuilder sb = new StringBuilder();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -55,6 +56,15 @@ public class FileDirectory implements Directory {
                 + " client, NeoMutt built with Cyrus SASL) cannot log in with SCRAM-SHA-256",
                 min = "4096", max = "10000000")
         int passwordIterations() default PasswordHash.DEFAULT_ITERATIONS;
+
+        @AttributeDefinition(description = "How long a verified password login is remembered (Dovecot's auth_cache_ttl):"
+                + " the same user with the same password within it is answered without the slow hash. Never past a"
+                + " change of the password or the user's removal; 0 turns the cache off")
+        String authCacheTtl() default "5m";
+
+        @AttributeDefinition(description = "The most verified logins remembered; the least recently used go first;"
+                + " 0 turns the cache off", min = "0")
+        int authCacheSize() default 10_000;
     }
 
     private final Object writeLock = new Object();
@@ -64,6 +74,9 @@ public class FileDirectory implements Directory {
     private volatile int iterations = PasswordHash.DEFAULT_ITERATIONS;
     private volatile DirectoryData data = DirectoryData.empty();
     private volatile byte[] scramSecret = new byte[32];
+    private final CredentialCache recentLogins;
+    private final RehashBatch rehashes;
+    private final java.util.concurrent.atomic.AtomicLong fileWrites = new java.util.concurrent.atomic.AtomicLong();
 
     @Activate
     public FileDirectory(BundleContext context, Config config) throws IOException, InvalidAddressException {
@@ -71,7 +84,14 @@ public class FileDirectory implements Directory {
     }
 
     FileDirectory(String serverName, Config config) throws IOException, InvalidAddressException {
+        this(serverName, config, System::nanoTime, RehashBatch.virtualThreads());
+    }
+
+    FileDirectory(String serverName, Config config, java.util.function.LongSupplier nanoClock, RehashBatch.Later later)
+            throws IOException, InvalidAddressException {
         this.serverName = serverName != null ? serverName : "athena";
+        this.recentLogins = new CredentialCache(java.time.Duration.ZERO, 0, nanoClock);
+        this.rehashes = new RehashBatch(RehashBatch.DELAY, later, this::writeRehashes);
         configure(config);
     }
 
@@ -79,9 +99,13 @@ public class FileDirectory implements Directory {
     void configure(Config config) throws IOException, InvalidAddressException {
         delimiter = config.recipientDelimiter();
         iterations = iterations(config.passwordIterations());
+        recentLogins.configure(cacheTtl(config.authCacheTtl()), config.authCacheSize());
         Path f = Path.of(config.file()).toAbsolutePath();
         synchronized (writeLock) {
             if (!f.equals(file)) {
+                if (file != null) {
+                    rehashes.flush(); // into the file they were verified against
+                }
                 file = f;
                 if (Files.isDirectory(f.getParent())) {
                     DurableFiles.removeStaleTemporaries(f.getParent()); // a crash mid-write leaves them
@@ -106,6 +130,21 @@ public class FileDirectory implements Directory {
                     PasswordHash.MAX_ITERATIONS, n);
         }
         return n;
+    }
+
+    /** "0" (or any zero) turns the cache off; a value that does not parse too, with a warning. */
+    private static java.time.Duration cacheTtl(String configured) {
+        String t = configured == null ? "" : configured.trim();
+        if (t.equals("0")) {
+            return java.time.Duration.ZERO;
+        }
+        try {
+            java.time.Duration d = org.postrider.kit.text.Durations.parse(t);
+            return d.isNegative() ? java.time.Duration.ZERO : d;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("authCacheTtl '{}' is not a duration (5m, 30s): the login cache is off", configured);
+            return java.time.Duration.ZERO;
+        }
     }
 
     /**
@@ -160,6 +199,7 @@ public class FileDirectory implements Directory {
     private void commit(DirectoryData next) throws IOException {
         byte[] text = DirectoryFileFormat.write(next).getBytes(StandardCharsets.UTF_8);
         DurableFiles.writeOwnerOnly(file, out -> out.write(text)); // it holds every user's SCRAM keys
+        fileWrites.incrementAndGet();
         data = next;
     }
 
@@ -231,6 +271,11 @@ public class FileDirectory implements Directory {
      * Checks a password, and on success redoes a hash of another count or scheme at the
      * configured count. Until then, a user whose hash has another count differs from a
      * stranger in the count SCRAM offers and in the time a wrong password takes.
+     * <p>
+     * A password verified against the user's current hash within {@code authCacheTtl} is
+     * answered from the cache of verified logins without the slow hash; the callers'
+     * throttle and bound on hashes at once ({@code Connection.checkPassword}) are in front
+     * of it all the same. Failures are never remembered.
      */
     @Override
     public AuthResult authenticate(String login, char[] password) {
@@ -248,8 +293,12 @@ public class FileDirectory implements Directory {
             PasswordHash.verify(password, madeUp(login), true);
             return new AuthResult.Failure();
         }
-        if (!PasswordHash.verify(password, e.passwordHash())) {
+        boolean remembered = recentLogins.verified(key, password, e.passwordHash());
+        if (!remembered && !PasswordHash.verify(password, e.passwordHash())) {
             return new AuthResult.Failure();
+        }
+        if (!remembered) {
+            recentLogins.remember(key, password, e.passwordHash());
         }
         if (!PasswordHash.current(e.passwordHash(), iterations)) {
             rehash(key, e.passwordHash(), password);
@@ -258,27 +307,61 @@ public class FileDirectory implements Directory {
     }
 
     /**
-     * Replaces a user's hash, just verified, by one at the configured count, written as any
-     * change is; unless the hash changed meanwhile (a new password, a concurrent login). A
-     * failure to write costs the login nothing: the old hash stays, and the next login tries
-     * again.
+     * Makes the user's hash, just verified, again at the configured count (in the login's
+     * slot: it is the same kind of work the slot bounds) and leaves the write to
+     * {@link RehashBatch}: the file is rewritten shortly after, once for all the rehashes of
+     * that moment, outside the login. A rehash already waiting for this hash is not made twice.
      */
     private void rehash(String key, String verified, char[] password) {
-        int n = iterations;
-        String fresh = PasswordHash.hash(password, n);
+        if (rehashes.waiting(key, verified)) {
+            return;
+        }
+        rehashes.add(key, verified, PasswordHash.hash(password, iterations));
+    }
+
+    /**
+     * Writes a batch of rehashes in one durable write; a user whose hash changed meanwhile (a
+     * new password, a removal) keeps what they have now. A failure to write costs the logins
+     * nothing: the old hashes stay valid, and each user's next login tries again.
+     */
+    private void writeRehashes(java.util.Map<String, RehashBatch.Rehash> batch) {
         try {
             synchronized (writeLock) {
-                Entry now = data.users().get(key);
-                if (now == null || !now.passwordHash().equals(verified)) {
+                List<String> applied = new ArrayList<>();
+                DirectoryData.Builder b = data.edit();
+                batch.forEach((key, r) -> {
+                    Entry now = b.users.get(key);
+                    if (now != null && now.passwordHash().equals(r.verified())) {
+                        b.users.put(key, new Entry(now.user(), r.fresh()));
+                        applied.add(key);
+                    }
+                });
+                if (applied.isEmpty()) {
                     return;
                 }
-                change(b -> b.users.put(key, new Entry(now.user(), fresh)));
+                commit(b.build());
+                for (String key : applied) { // remembered logins stand for the new hash of the same password
+                    RehashBatch.Rehash r = batch.get(key);
+                    recentLogins.rehashed(key, r.verified(), r.fresh());
+                }
+                LOG.info("Password hashes redone at the configured count for {} user(s): {}", applied.size(),
+                        applied.size() <= 20 ? applied : applied.subList(0, 20) + "...");
             }
-            LOG.info("Password hash of {} redone at {} iterations (was {})", key, n,
-                    verified.substring(0, verified.indexOf('$', verified.indexOf('$') + 1)));
         } catch (IOException | RuntimeException ex) {
-            LOG.warn("Could not store the password hash of {} at {} iterations; it keeps the old one", key, n, ex);
+            LOG.warn("Could not store {} redone password hash(es); they keep the old ones until their next login",
+                    batch.size(), ex);
         }
+    }
+
+    /** Writes the rehashes that wait, so a stop loses none. */
+    @Deactivate
+    void deactivate() {
+        rehashes.close();
+    }
+
+    /** Durable writes of the directory file since this instance began: what a test counts. */
+    long fileWrites() {
+        return fileWrites.get();
     }
 
     private PasswordHash.Keys madeUp(String login) {
@@ -354,6 +437,7 @@ public class FileDirectory implements Directory {
                 throw new IllegalArgumentException("no user " + key);
             }
         });
+        recentLogins.forget(key);
     }
 
     void setPassword(String address, char[] password) throws IOException, InvalidAddressException {
@@ -367,6 +451,17 @@ public class FileDirectory implements Directory {
             }
             b.users.put(key, new Entry(e.user(), hash));
         });
+        recentLogins.forget(key); // a hit needs the old hash anyway: this frees the entries
+    }
+
+    /** For {@code dir:auth-cache}. */
+    String loginCacheStats() {
+        return recentLogins.stats();
+    }
+
+    /** Forgets every remembered login: the next of each pays the slow hash again. */
+    void clearLoginCache() {
+        recentLogins.clear();
     }
 
     void updateUser(String address, java.util.function.UnaryOperator<User> update)

@@ -28,10 +28,28 @@ class FileDirectoryTest {
     Path dir;
 
     private FileDirectory directory() throws Exception {
-        return new FileDirectory("athena", config(PasswordHash.DEFAULT_ITERATIONS));
+        return open(config(PasswordHash.DEFAULT_ITERATIONS));
+    }
+
+    /** Rehash writes scheduled by the directories of a test, run when the test lets the delay pass. */
+    private final List<Runnable> due = new ArrayList<>();
+
+    private FileDirectory open(FileDirectory.Config c) throws Exception {
+        return new FileDirectory("athena", c, System::nanoTime, (delay, task) -> due.add(task));
+    }
+
+    /** The rehash delay passes: the writes scheduled so far run. */
+    private void delayPasses() {
+        List<Runnable> now = new ArrayList<>(due);
+        due.clear();
+        now.forEach(Runnable::run);
     }
 
     private FileDirectory.Config config(int passwordIterations) {
+        return config(passwordIterations, "5m", 10_000);
+    }
+
+    private FileDirectory.Config config(int passwordIterations, String authCacheTtl, int authCacheSize) {
         Path file = dir.resolve("directory.txt");
         return new FileDirectory.Config() {
             @Override
@@ -57,6 +75,16 @@ class FileDirectoryTest {
             @Override
             public int passwordIterations() {
                 return passwordIterations;
+            }
+
+            @Override
+            public String authCacheTtl() {
+                return authCacheTtl;
+            }
+
+            @Override
+            public int authCacheSize() {
+                return authCacheSize;
             }
         };
     }
@@ -115,7 +143,7 @@ class FileDirectoryTest {
 
     @Test
     void aStrangerCostsAndLooksLikeAUserAtTheConfiguredCount() throws Exception {
-        FileDirectory d = new FileDirectory("athena", config(8192));
+        FileDirectory d = open(config(8192));
         d.addUser("alice@example.org", "right".toCharArray());
         char[] wrong = "wrong".toCharArray();
         assertEquals(8192, iterations(() -> d.authenticate("alice@example.org", wrong)));
@@ -128,7 +156,7 @@ class FileDirectoryTest {
 
     @Test
     void aPasswordLoginRedoesAHashOfAnotherCountSoALibsasl2ClientCanUseScram() throws Exception {
-        FileDirectory before = new FileDirectory("athena", config(600_000)); // as the first releases stored
+        FileDirectory before = open(config(600_000)); // as the first releases stored
         before.addUser("alice@example.org", "right".toCharArray());
         assertTrue(stored("alice@example.org").startsWith("scram-sha-256$600000$"));
 
@@ -146,7 +174,9 @@ class FileDirectoryTest {
         assertEquals("ok", libsasl2Login(directory(), "alice@example.org", "right"), "after a restart too");
         assertEquals("failed", libsasl2Login(d, "alice@example.org", "wrong"));
 
-        // At the configured count a login verifies only: one key derived, nothing rewritten.
+        // At the configured count a login verifies only: one key derived, nothing rewritten
+        // (the login cache emptied first, else the repeated login derives none).
+        d.clearLoginCache();
         assertEquals(PasswordHash.DEFAULT_ITERATIONS,
                 iterations(() -> d.authenticate("alice@example.org", "right".toCharArray())));
         assertEquals(redone, stored("alice@example.org"));
@@ -166,7 +196,7 @@ class FileDirectoryTest {
 
     @Test
     void aCountBelowRfc7677sMinimumIsNotUsed() throws Exception {
-        FileDirectory d = new FileDirectory("athena", config(1));
+        FileDirectory d = open(config(1));
         d.addUser("alice@example.org", "pw".toCharArray());
         assertTrue(stored("alice@example.org").startsWith("scram-sha-256$4096$"));
     }
@@ -183,8 +213,172 @@ class FileDirectoryTest {
         assertInstanceOf(AuthResult.Success.class, d.authenticate("user@example.org", "pencil".toCharArray()));
     }
 
+    @Test
+    void aRepeatedCorrectLoginIsAnsweredWithoutTheSlowHashAndAWrongOneNever() throws Exception {
+        FileDirectory d = directory();
+        d.addUser("alice@example.org", "right".toCharArray());
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> assertSuccess(d.authenticate("alice@example.org", "right".toCharArray()))));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, iterations(() -> assertSuccess(d.authenticate("Alice@Example.org", "right".toCharArray()))),
+                    "a repeated login within the TTL derives no key");
+        }
+        // A wrong password, before and after a good one, always pays the hash and fails.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertInstanceOf(AuthResult.Failure.class,
+                    d.authenticate("alice@example.org", "righT".toCharArray()))));
+        }
+        // Another user with alice's password is not alice.
+        d.addUser("bob@example.org", "bob-pw".toCharArray());
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertInstanceOf(AuthResult.Failure.class,
+                d.authenticate("bob@example.org", "right".toCharArray()))));
+        // A stranger always pays, even with a password someone logged in with.
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertInstanceOf(AuthResult.Failure.class,
+                d.authenticate("ghost@example.org", "right".toCharArray()))));
+        // The cached answer carries the user as the directory has it now.
+        d.updateUser("alice@example.org", u -> new org.postrider.api.directory.User(u.id(), u.displayName(), "hermes",
+                u.quotaBytes(), u.quotaMessages()));
+        AuthResult r = d.authenticate("alice@example.org", "right".toCharArray());
+        assertEquals("hermes", ((AuthResult.Success) r).user().homeServer());
+    }
+
+    @Test
+    void aPasswordChangeOrARemovalEndsTheRememberedLoginAtOnce() throws Exception {
+        FileDirectory d = directory();
+        d.addUser("alice@example.org", "old".toCharArray());
+        assertSuccess(d.authenticate("alice@example.org", "old".toCharArray()));
+        d.setPassword("alice@example.org", "new".toCharArray());
+        assertInstanceOf(AuthResult.Failure.class, d.authenticate("alice@example.org", "old".toCharArray()));
+        assertSuccess(d.authenticate("alice@example.org", "new".toCharArray()));
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "new".toCharArray()))));
+
+        d.removeUser("alice@example.org");
+        assertInstanceOf(AuthResult.Failure.class, d.authenticate("alice@example.org", "new".toCharArray()));
+        // Made again with the same password: a new hash, so the slow check once more.
+        d.addUser("alice@example.org", "new".toCharArray());
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> assertSuccess(d.authenticate("alice@example.org", "new".toCharArray()))));
+    }
+
+    @Test
+    void aLoginRehashedAtTheConfiguredCountStaysRemembered() throws Exception {
+        open(config(8192)).addUser("alice@example.org", "right".toCharArray());
+        FileDirectory d = directory();
+        assertSuccess(d.authenticate("alice@example.org", "right".toCharArray())); // verified, then redone
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "right".toCharArray()))));
+        assertTrue(stored("alice@example.org").startsWith("scram-sha-256$65536$"));
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "right".toCharArray()))),
+                "the remembered login stands for the redone hash");
+    }
+
+    @Test
+    void aZeroTtlOrSizeTurnsTheCacheOff() throws Exception {
+        for (FileDirectory.Config c : List.of(config(PasswordHash.DEFAULT_ITERATIONS, "0", 10),
+                config(PasswordHash.DEFAULT_ITERATIONS, "5m", 0))) {
+            FileDirectory d = open(c);
+            d.addUser("u" + System.nanoTime() + "@example.org", "pw".toCharArray());
+            String u = d.snapshot().users().keySet().stream().filter(k -> k.startsWith("u")).findFirst().orElseThrow();
+            assertSuccess(d.authenticate(u, "pw".toCharArray()));
+            assertEquals(PasswordHash.DEFAULT_ITERATIONS, iterations(() -> assertSuccess(d.authenticate(u, "pw".toCharArray()))));
+        }
+    }
+
+    @Test
+    void theTtlEndsARememberedLogin() throws Exception {
+        long[] now = {0};
+        FileDirectory d = new FileDirectory("athena", config(PasswordHash.DEFAULT_ITERATIONS, "5m", 10), () -> now[0],
+                (delay, task) -> due.add(task));
+        d.addUser("alice@example.org", "pw".toCharArray());
+        assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()));
+        now[0] += java.time.Duration.ofMinutes(5).toNanos() - 1;
+        assertEquals(0, iterations(() -> assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()))));
+        now[0] += 1;
+        assertEquals(PasswordHash.DEFAULT_ITERATIONS,
+                iterations(() -> assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()))),
+                "5 minutes after its check, a login is checked again (hits do not extend it)");
+    }
+
+    @Test
+    void theRehashesOfManyLoginsAreWrittenTogetherAfterTheLoginsNotInThem() throws Exception {
+        FileDirectory before = open(config(PasswordHash.MIN_ITERATIONS));
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            before.addUser("u" + i + "@example.org", ("pw" + i).toCharArray());
+        }
+        FileDirectory d = open(config(8192)); // a raised count: every user needs a rehash
+        for (int i = 0; i < n; i++) {
+            assertSuccess(d.authenticate("u" + i + "@example.org", ("pw" + i).toCharArray()));
+            assertEquals(0, d.fileWrites(), "no file write inside a login");
+        }
+        assertEquals(1, due.size(), "one write scheduled for all of them");
+        delayPasses();
+        assertEquals(1, d.fileWrites(), n + " rehashes, one rewrite of the file");
+        FileDirectory restarted = open(config(8192));
+        for (int i = 0; i < n; i++) {
+            assertTrue(stored("u" + i + "@example.org").startsWith("scram-sha-256$8192$"));
+            int u = i;
+            assertEquals(8192, iterations(() -> assertSuccess(restarted.authenticate("u" + u + "@example.org",
+                    ("pw" + u).toCharArray()))), "verified at the new count, nothing left to redo");
+        }
+        assertEquals(0, restarted.fileWrites());
+        assertTrue(due.isEmpty());
+    }
+
+    @Test
+    void aStopWritesTheRehashesThatWaitAndOnesThatComeAfterIt() throws Exception {
+        FileDirectory before = open(config(PasswordHash.MIN_ITERATIONS));
+        for (int i = 0; i < 5; i++) {
+            before.addUser("u" + i + "@example.org", "pw".toCharArray());
+        }
+        FileDirectory d = open(config(8192));
+        for (int i = 0; i < 4; i++) {
+            assertSuccess(d.authenticate("u" + i + "@example.org", "pw".toCharArray()));
+        }
+        d.deactivate(); // the delay has not passed
+        assertEquals(1, d.fileWrites());
+        for (int i = 0; i < 4; i++) {
+            assertTrue(storedNow("u" + i + "@example.org").startsWith("scram-sha-256$8192$"), "written at stop");
+        }
+        assertSuccess(d.authenticate("u4@example.org", "pw".toCharArray())); // a login racing the stop
+        assertTrue(storedNow("u4@example.org").startsWith("scram-sha-256$8192$"), "written at once after it");
+    }
+
+    @Test
+    void aPasswordChangedWhileItsRehashWaitsIsKept() throws Exception {
+        open(config(PasswordHash.MIN_ITERATIONS)).addUser("alice@example.org", "old".toCharArray());
+        FileDirectory d = open(config(8192));
+        assertSuccess(d.authenticate("alice@example.org", "old".toCharArray()));
+        d.setPassword("alice@example.org", "new".toCharArray());
+        delayPasses();
+        assertTrue(PasswordHash.verify("new".toCharArray(), stored("alice@example.org")));
+        assertInstanceOf(AuthResult.Failure.class, open(config(8192)).authenticate("alice@example.org",
+                "old".toCharArray()));
+    }
+
+    @Test
+    void theTimerWritesARehashByItselfWithinItsDelay() throws Exception {
+        new FileDirectory("athena", config(PasswordHash.MIN_ITERATIONS)).addUser("alice@example.org", "pw".toCharArray());
+        FileDirectory d = new FileDirectory("athena", config(8192));
+        assertSuccess(d.authenticate("alice@example.org", "pw".toCharArray()));
+        long deadline = System.nanoTime() + RehashBatch.DELAY.plusSeconds(20).toNanos();
+        while (!storedNow("alice@example.org").startsWith("scram-sha-256$8192$") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(storedNow("alice@example.org").startsWith("scram-sha-256$8192$"));
+        d.deactivate();
+    }
+
+    private String storedNow(String user) throws Exception {
+        return DirectoryFileFormat.read(Files.readString(dir.resolve("directory.txt"))).users().get(user).passwordHash();
+    }
+
+    private static void assertSuccess(AuthResult r) {
+        assertInstanceOf(AuthResult.Success.class, r);
+    }
+
     /** The user's hash as the directory file holds it. */
     private String stored(String user) throws Exception {
+        delayPasses();
         return DirectoryFileFormat.read(Files.readString(dir.resolve("directory.txt"))).users().get(user).passwordHash();
     }
 

@@ -15,6 +15,7 @@ import org.postrider.imap.parse.ImapToken;
  * CREATE (RFC 9051 6.3.4) with RFC 6154 CREATE-SPECIAL-USE: {@code CREATE name (USE (\Sent))}.
  * A trailing separator is dropped; the store makes the missing parents. The store holds one
  * use per folder and each use once, so a second use, or one already taken, is NO [USEATTR].
+ * Names read as paths ("..", "~bob") are refused with NO [CANNOT] ({@link MailboxNames#refusedNewName}).
  */
 public final class Create implements ImapCommand {
     @Override
@@ -44,6 +45,11 @@ public final class Create implements ImapCommand {
         a.end();
         if (name.equals("INBOX")) {
             s.reply(r.tag() + " NO [ALREADYEXISTS] INBOX always exists");
+            return;
+        }
+        String refused = MailboxNames.refusedNewName(name);
+        if (refused != null) {
+            s.reply(r.tag() + " NO [CANNOT] " + refused);
             return;
         }
         if (uses.size() > 1) {

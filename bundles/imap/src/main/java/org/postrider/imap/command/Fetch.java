@@ -109,7 +109,8 @@ public final class Fetch implements ImapCommand {
                 s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
                 return;
             }
-            ResponseWriter w = new ResponseWriter(s.utf8());
+            FetchResponse out = new FetchResponse(sink(s), s.utf8());
+            ResponseWriter w = out.writer();
             w.raw("* " + n + " FETCH (");
             boolean first = true;
             boolean hasUid = items.contains(FetchItem.Simple.UID);
@@ -122,15 +123,13 @@ public final class Fetch implements ImapCommand {
                     w.sp();
                 }
                 first = false;
-                item(s, w, item, m, st, bodies.get(item), sel);
-                s.write(w.toByteArray()); // item by item: a response is never gathered whole
-                w.reset();
+                item(out, item, m, st, bodies.get(item), sel);
+                out.itemDone(); // sent a buffer at a time: a response is never gathered whole
             }
             if (f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ)) {
                 w.raw(" MODSEQ (" + m.modSeq() + ")");
             }
-            w.raw(")\r\n");
-            s.write(w.toByteArray());
+            out.end();
             if (flagsSent) {
                 told.put(m.uid(), m.modSeq());
             }
@@ -188,8 +187,9 @@ public final class Fetch implements ImapCommand {
         return bodies;
     }
 
-    private static void item(ImapSession s, ResponseWriter w, FetchItem item, MessageMeta m, MessageStructure st,
-            Octets body, Selected sel) throws IOException {
+    private static void item(FetchResponse out, FetchItem item, MessageMeta m, MessageStructure st,
+            Octets body, Selected sel) throws IOException, StoreException {
+        ResponseWriter w = out.writer();
         w.raw(item.responseName()).sp();
         switch (item) {
             case FetchItem.Simple x -> {
@@ -202,72 +202,29 @@ public final class Fetch implements ImapCommand {
                     case ENVELOPE -> StructureWriter.envelope(w, st == null ? null : st.envelope());
                     case BODYSTRUCTURE -> structure(w, st, true);
                     case BODY -> structure(w, st, false);
-                    case RFC822, RFC822_HEADER, RFC822_TEXT -> literal(s, w, body, false);
+                    case RFC822, RFC822_HEADER, RFC822_TEXT -> out.literal(body, false);
                     default -> w.nil();
                 }
             }
-            case FetchItem.BodySection b -> literal(s, w, body, false);
-            case FetchItem.Binary b -> literal(s, w, body, true);
-            case FetchItem.BinarySize b -> w.number(binarySize(body));
+            case FetchItem.BodySection b -> out.literal(body, false);
+            case FetchItem.Binary b -> out.literal(body, true);
+            case FetchItem.BinarySize b -> w.number(out.binarySize(body));
         }
     }
 
-    /**
-     * A literal streamed to the client a buffer at a time: what the writer holds goes first,
-     * then the announcement and the octets, read from what was opened before announcing them
-     * (a message expunged before is NIL). Octets that do not come to the count announced
-     * (the file changed under us) leave the client unable to read on: the session ends.
-     */
-    private static void literal(ImapSession s, ResponseWriter w, Octets body, boolean binary) throws IOException {
-        long size;
-        boolean literal8;
-        Octets.Opened opened;
-        try {
-            size = body.size();
-            literal8 = binary && body.hasNul();
-            opened = body.open();
-        } catch (java.nio.file.NoSuchFileException expunged) { // by another session since the FETCH began
-            w.nil();
-            return;
-        }
-        try (opened) {
-            w.literalPrefix(size, literal8);
-            s.write(w.toByteArray());
-            w.reset();
-            send(s, opened, size);
-        }
-    }
-
-    /** BINARY.SIZE: a number, 0 for a message expunged since the FETCH began. */
-    private static long binarySize(Octets body) throws IOException {
-        try {
-            return body.size();
-        } catch (java.nio.file.NoSuchFileException expunged) {
-            return 0;
-        }
-    }
-
-    private static void send(ImapSession s, Octets.Opened body, long size) throws IOException {
-        java.io.OutputStream out = s.connection().output();
-        long[] sent = {0};
-        body.writeTo(new java.io.OutputStream() {
+    /** The session's connection as a FETCH response's destination. */
+    private static FetchResponse.Sink sink(ImapSession s) {
+        return new FetchResponse.Sink() {
             @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
+            public void write(byte[] bytes) throws IOException {
+                s.write(bytes);
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (sent[0] + len > size) {
-                    throw new IOException("message content longer than announced");
-                }
-                out.write(b, off, len);
-                sent[0] += len;
+            public java.io.OutputStream output() {
+                return s.connection().output();
             }
-        });
-        if (sent[0] != size) {
-            throw new IOException("message content shorter than announced");
-        }
+        };
     }
 
     private static void structure(ResponseWriter w, MessageStructure st, boolean extensible) {

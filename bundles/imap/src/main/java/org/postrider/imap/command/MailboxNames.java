@@ -24,6 +24,27 @@ final class MailboxNames {
         return name;
     }
 
+    /**
+     * Why a new mailbox (CREATE, the target of RENAME) may not have this name, or null when it
+     * may. The store escapes every name, so none of these could leave the user's Maildir;
+     * they are refused because clients and people read them as paths, as Dovecot refuses
+     * them: a level "." or ".." (a client resolving it would show another folder), and a first
+     * level beginning with "~" (another user's mail in UW-IMAP's and Dovecot's namespaces).
+     * Existing mailboxes of such names (made before) stay usable under them.
+     */
+    static String refusedNewName(String name) {
+        String[] levels = name.split("/", -1);
+        for (String level : levels) {
+            if (level.equals(".") || level.equals("..")) {
+                return "a mailbox name may not have a level \"" + level + "\"";
+            }
+        }
+        if (levels[0].startsWith("~")) {
+            return "a mailbox name may not begin with \"~\" (read as another user's mail)";
+        }
+        return null;
+    }
+
     /** Whether the user has the folder now (INBOX always): to tell which RFC 5530 code a refusal gets. */
     static boolean exists(ImapSession s, String name) throws org.postrider.api.store.StoreException {
         if (name.equals("INBOX")) {

@@ -11,7 +11,17 @@ import org.postrider.imap.parse.ImapSyntaxException;
 /**
  * RENAME (RFC 9051 6.3.6): the folder and those under it keep their UIDVALIDITY and UIDs.
  * Renaming INBOX (which RFC 9051 makes a move of its messages) is refused: the store does
- * not do it. A renamed selected mailbox is deselected, as the session knows it by name.
+ * not do it. The selected mailbox, renamed or under a renamed one, stays selected under its
+ * new name: its UIDs and UIDVALIDITY are the same, and RFC 9051 gives RENAME no effect on
+ * the selection (Dovecot keeps it selected too).
+ * <p>
+ * Subscriptions are left as they are: RFC 9051 6.3.6 does not have RENAME change them, and
+ * 6.3.7 has the subscription list keep a name the client subscribed even when no mailbox
+ * has it any more; Dovecot does the same, and clients that want the new name subscribed
+ * (Roundcube, Thunderbird) UNSUBSCRIBE the old and SUBSCRIBE the new themselves. The old name
+ * shows as {@code \Subscribed \NonExistent} in LIST (SUBSCRIBED) until then.
+ * <p>
+ * The new name must be one CREATE would take ({@link MailboxNames#refusedNewName}).
  */
 public final class Rename implements ImapCommand {
     @Override
@@ -38,6 +48,11 @@ public final class Rename implements ImapCommand {
             s.reply(r.tag() + " NO [ALREADYEXISTS] INBOX always exists");
             return;
         }
+        String refused = MailboxNames.refusedNewName(to);
+        if (refused != null) {
+            s.reply(r.tag() + " NO [CANNOT] " + refused);
+            return;
+        }
         try {
             s.store().renameFolder(s.user(), from, to);
         } catch (StoreException e) {
@@ -52,8 +67,7 @@ public final class Rename implements ImapCommand {
         if (s.selected() != null) {
             String sel = s.selected().ref().folder();
             if (sel.equals(from) || sel.startsWith(from + "/")) {
-                s.select(null);
-                s.reply("* OK [CLOSED] the selected mailbox was renamed");
+                s.selected().renamed(to + sel.substring(from.length()));
             }
         }
         s.reply(r.tag() + " OK RENAME completed");

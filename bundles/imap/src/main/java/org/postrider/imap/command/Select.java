@@ -86,7 +86,9 @@ public final class Select implements ImapCommand {
         s.reply("* OK [UIDVALIDITY " + sum.uidValidity() + "] UIDs valid");
         s.reply("* OK [UIDNEXT " + sum.uidNext() + "] predicted next UID");
         s.reply("* OK [HIGHESTMODSEQ " + sum.highestModSeq() + "] highest");
-        s.reply("* LIST () \"/\" " + MailboxNames.toWire(s, sum.folder()));
+        if (s.rev2()) { // RFC 9051 6.3.2; an IMAP4rev1 client (RFC 3501) is not sent what it never asked for
+            s.reply("* LIST () \"/\" " + MailboxNames.toWire(s, sum.folder()));
+        }
         if (qresync != null && qresync.uidValidity() == sum.uidValidity()) {
             resync(s, store, sel, qresync);
         }

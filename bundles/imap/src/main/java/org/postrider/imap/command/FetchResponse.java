@@ -1,0 +1,138 @@
+package org.postrider.imap.command;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.postrider.api.store.StoreException;
+import org.postrider.imap.parse.ResponseWriter;
+
+/**
+ * One message's FETCH response on its way out: items gather in a writer and go to the
+ * connection when it holds a buffer's worth or a literal follows, the literal's octets
+ * streamed behind. It knows whether any byte of the response has left, which decides what a
+ * failure of the store can still be answered with.
+ */
+final class FetchResponse {
+    /** Where the response goes: the session's connection, or a test's buffer. */
+    interface Sink {
+        void write(byte[] bytes) throws IOException;
+
+        /** The raw output, for a literal's octets. */
+        OutputStream output() throws IOException;
+    }
+
+    private final Sink sink;
+    private final ResponseWriter w;
+    private boolean begun;
+
+    FetchResponse(Sink sink, boolean utf8) {
+        this.sink = sink;
+        this.w = new ResponseWriter(utf8);
+    }
+
+    ResponseWriter writer() {
+        return w;
+    }
+
+    /** Whether any byte of this response has gone to the connection. */
+    boolean begun() {
+        return begun;
+    }
+
+    /** After each item: sends what gathered once it is a buffer's worth (memory stays bounded). */
+    void itemDone() throws IOException {
+        if (w.size() >= Octets.BUFFER) {
+            send();
+        }
+    }
+
+    /** Closes the response and sends the rest. */
+    void end() throws IOException {
+        w.raw(")\r\n");
+        send();
+    }
+
+    private void send() throws IOException {
+        if (w.size() > 0) {
+            begun = true;
+            sink.write(w.toByteArray());
+            w.reset();
+        }
+    }
+
+    /**
+     * A literal streamed a buffer at a time: what the writer holds goes first, then the
+     * announcement and the octets, read from what was opened before announcing them (a
+     * message expunged before is NIL).
+     * <p>
+     * The store failing to open the octets (a temporary failure: the store bundle replaced,
+     * a file it cannot read now) is answered with the command's NO [UNAVAILABLE] when no
+     * byte of this response has left yet: the session goes on. Once bytes have left, the
+     * client is inside a response (perhaps counting a literal's octets) and can read neither
+     * a tagged NO nor a BYE there: closing is the only honest answer, so the IOException ends
+     * the session and the client sees the connection end mid-response, as after a network
+     * failure. The same holds for octets that do not come to the count announced (the file
+     * changed under us).
+     */
+    void literal(Octets body, boolean binary) throws IOException, StoreException {
+        long size;
+        boolean literal8;
+        Octets.Opened opened;
+        try {
+            size = body.size();
+            literal8 = binary && body.hasNul();
+            opened = body.open();
+        } catch (java.nio.file.NoSuchFileException expunged) { // by another session since the FETCH began
+            w.nil();
+            return;
+        } catch (IOException e) {
+            throw answerable(e);
+        }
+        try (opened) {
+            w.literalPrefix(size, literal8);
+            send();
+            copy(opened, size);
+        }
+    }
+
+    /** BINARY.SIZE: a number, 0 for a message expunged since the FETCH began. */
+    long binarySize(Octets body) throws IOException, StoreException {
+        try {
+            return body.size();
+        } catch (java.nio.file.NoSuchFileException expunged) {
+            return 0;
+        } catch (IOException e) {
+            throw answerable(e);
+        }
+    }
+
+    /** The store's failure behind {@code e}, to answer with NO, while nothing of the response has left; else {@code e}. */
+    private IOException answerable(IOException e) throws StoreException {
+        if (!begun && e.getCause() instanceof StoreException se) {
+            throw se;
+        }
+        return e;
+    }
+
+    private void copy(Octets.Opened body, long size) throws IOException {
+        OutputStream out = sink.output();
+        long[] sent = {0};
+        body.writeTo(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (sent[0] + len > size) {
+                    throw new IOException("message content longer than announced");
+                }
+                out.write(b, off, len);
+                sent[0] += len;
+            }
+        });
+        if (sent[0] != size) {
+            throw new IOException("message content shorter than announced");
+        }
+    }
+}
