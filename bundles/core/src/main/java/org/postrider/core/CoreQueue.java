@@ -268,7 +268,7 @@ public class CoreQueue implements MailQueue, MessageTracking {
 
     /** A gateway is the agent of transport "gateway:ID"; it registers as a Gateway only. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedGateway")
     void addGateway(Gateway gateway, Map<String, Object> props) {
         String id;
         try {
@@ -282,6 +282,12 @@ public class CoreQueue implements MailQueue, MessageTracking {
 
     void removeGateway(Gateway gateway, Map<String, Object> props) {
         agents.remove(gateway);
+    }
+
+    /** A configuration change may change the gateway's id: bind it again under the id it has now. */
+    void updatedGateway(Gateway gateway, Map<String, Object> props) {
+        agents.remove(gateway);
+        addGateway(gateway, props);
     }
 
     private void bind(String transport, DeliveryAgent agent, Map<String, Object> props) {

@@ -316,9 +316,15 @@ final class DeliveryAttempt {
                     MAILLOG.info("deferred id={} to=<{}> via={} status={} reason={}", m.id,
                             t.route().finalAddress(), route.transport(), res.enhancedCode(),
                             DsnBuilder.clean(res.diagnostic()));
-                    tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.DEFERRED,
-                            t.route().finalAddress().toString(), route.transport(), peer(route, res),
-                            res.enhancedCode() + " " + DsnBuilder.clean(res.diagnostic()));
+                    String deferral = t.route().finalAddress() + " " + route.transport() + " " + res.enhancedCode()
+                            + " " + DsnBuilder.clean(res.diagnostic());
+                    if (!deferral.equals(m.lastTrackedDeferral)) {
+                        // the same reason again and again (a hop down for hours) is one line, not one a retry
+                        m.lastTrackedDeferral = deferral;
+                        tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.DEFERRED,
+                                t.route().finalAddress().toString(), route.transport(), peer(route, res),
+                                res.enhancedCode() + " " + DsnBuilder.clean(res.diagnostic()));
+                    }
                 }
             }
         }

@@ -52,6 +52,21 @@ public class LateNotices implements NonDeliveryReports {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CoreQueue queue;
 
+    /**
+     * The original to return, or nothing: a gateway may hand over the Delivery's content,
+     * which the queue removes once the message left, so a late report must not depend on it.
+     */
+    private static MessageContent returnable(MessageContent original) {
+        if (original == null) {
+            return NOTHING;
+        }
+        try (InputStream in = original.open()) {
+            return original;
+        } catch (IOException | RuntimeException e) {
+            return NOTHING;
+        }
+    }
+
     @Override
     public QueueId report(LateNonDelivery f) throws QueueException {
         CoreQueue queue = this.queue;
@@ -74,12 +89,13 @@ public class LateNotices implements NonDeliveryReports {
                     f.arrival() != null ? f.arrival() : Instant.now(),
                     List.of(new DsnBuilder.Line(f.recipient(), "failed", f.enhancedCode(), f.diagnostic(),
                             f.foreignSystem())),
-                    f.original() != null ? f.original() : NOTHING, queue.serverName(), queue.mailerDaemon(), null);
+                    returnable(f.original()), queue.serverName(), queue.mailerDaemon(), null);
             QueueId queued = sub.commit();
             MAILLOG.info("sent late failure notice id={} for <{}> to=<{}> status={} reason={}", queued,
                     f.recipient().address(), f.sender(), f.enhancedCode(), DsnBuilder.clean(f.diagnostic()));
-            queue.trackLateReport(queued, f.recipient().address().toString(),
-                    "late failure " + f.enhancedCode() + " reported by " + f.foreignSystem());
+            queue.trackLateReport(f.queueId() != null ? f.queueId() : queued, f.recipient().address().toString(),
+                    "late failure " + f.enhancedCode() + " reported by " + f.foreignSystem() + ", notice queued as "
+                            + queued);
             return queued;
         } catch (IOException e) {
             throw new QueueException("4.3.0 cannot write the failure notice: " + e.getMessage(), e);

@@ -62,6 +62,11 @@ public class OrgRegistry implements Organisation {
             List<OrgServer> parsed = parse(config.servers());
             String gw = config.internetGateway() == null ? "" : config.internetGateway().trim();
             Optional<String> gateway = gw.isEmpty() ? Optional.empty() : Optional.of(OrgServer.validName(gw));
+            if (gateway.isPresent() && !gateway.get().equals(self)
+                    && parsed.stream().noneMatch(x -> x.name().equals(gateway.get()))) {
+                LOG.warn("internetGateway {} is not among the servers: Internet mail goes out by SMTP from here",
+                        gateway.get());
+            }
             servers = parsed;
             // the gateway itself sends by SMTP: naming itself would loop mail back to it
             internetGateway = gateway.filter(g -> !g.equals(self));

@@ -29,6 +29,8 @@ final class QueuedMessage {
     final MessageState state;
     /** The Message-ID for tracking, as the submission saw it; null after a restart (tracking then keys by id). */
     volatile String messageId;
+    /** The last deferral written to the tracking journal, so a repeated one is not written again. */
+    volatile String lastTrackedDeferral;
 
     private final ReentrantLock turn = new ReentrantLock(true);
     private final AtomicBoolean attemptRequested = new AtomicBoolean();

@@ -1,12 +1,16 @@
 package org.postrider.core;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -23,6 +27,8 @@ import org.postrider.api.gateway.Gateway;
 import org.postrider.api.org.Organisation;
 import org.postrider.api.queue.Router;
 import org.postrider.api.queue.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router: resolves recipients through the Directory to a local mailbox, a mailbox on
@@ -33,11 +39,22 @@ import org.postrider.api.queue.Verdict;
  */
 @Component(service = {Router.class, RecipientRouter.class})
 public class RecipientRouter implements Router {
+    private static final Logger LOG = LoggerFactory.getLogger(RecipientRouter.class);
     static final int MAX_DEPTH = 10;
     static final int MAX_EXPANSION = 1000;
 
+    /** How long the spaces of a gateway that went away still route to it (its update, a restart of its bundle). */
+    static final Duration DEPARTED_GRACE = Duration.ofMinutes(10);
+
     private final String serverName;
     private final List<Gateway> gateways = new CopyOnWriteArrayList<>();
+    /** Each bound gateway's id and spaces as last read, so a gateway that throws or leaves still routes to itself. */
+    private final Map<Gateway, Snapshot> seen = new ConcurrentHashMap<>();
+    /** Gateways that went away, by id, until their grace ends: their mail waits for them, never goes elsewhere. */
+    private final Map<String, Snapshot> departed = new ConcurrentHashMap<>();
+
+    private record Snapshot(String id, List<AddressSpace> spaces, Instant until) {
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -53,14 +70,41 @@ public class RecipientRouter implements Router {
         this.serverName = n != null ? n : "athena";
     }
 
+    /** For tests: a router with these services bound. */
+    RecipientRouter(String serverName, Directory directory, Organisation organisation) {
+        this.serverName = serverName;
+        this.directory = directory;
+        this.organisation = organisation;
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addGateway(Gateway g) {
         gateways.add(g);
+        Snapshot s = snapshot(g);
+        if (s != null) {
+            departed.remove(s.id()); // back (an update): it serves its spaces as they are now
+        }
     }
 
     void removeGateway(Gateway g) {
         gateways.remove(g);
+        Snapshot last = seen.remove(g);
+        if (last != null && !last.spaces().isEmpty()) {
+            departed.put(last.id(), new Snapshot(last.id(), last.spaces(), Instant.now().plus(DEPARTED_GRACE)));
+        }
+    }
+
+    /** Reads a gateway's id and spaces; on failure keeps what was read before. */
+    private Snapshot snapshot(Gateway g) {
+        try {
+            List<AddressSpace> s = g.addressSpaces();
+            Snapshot now = new Snapshot(g.id(), s == null ? List.of() : List.copyOf(s), null);
+            seen.put(g, now);
+            return now;
+        } catch (RuntimeException | LinkageError e) {
+            return seen.get(g); // a gateway being stopped must not stop routing, nor send its mail elsewhere
+        }
     }
 
     String serverName() {
@@ -119,12 +163,14 @@ public class RecipientRouter implements Router {
                     case Resolution.NotLocal n -> routes.add(remote(a));
                     case Resolution.Foreign f -> {
                         Routing r = foreign(a, f);
-                        if (r.routes().isEmpty()) {
-                            // the whole recipient waits, list or not: the gateway may be being
-                            // updated, and members already served are not sent again (done)
+                        if (!r.routes().isEmpty()) {
+                            routes.addAll(r.routes());
+                        } else if (a.equals(recipient)) {
                             return r;
+                        } else {
+                            // as a member that no longer exists: the rest of the list gets it
+                            LOG.warn("list member <{}> skipped: {}", a, r.diagnostic());
                         }
-                        routes.addAll(r.routes());
                     }
                 }
             }
@@ -147,7 +193,8 @@ public class RecipientRouter implements Router {
             return first(viaGateways);
         }
         Organisation org = organisation;
-        Optional<String> relay = org == null ? Optional.empty() : org.internetGateway();
+        Optional<String> relay = org == null ? Optional.empty()
+                : org.internetGateway().filter(gw -> org.server(gw).isPresent());
         return relay.isPresent() ? new Route(a, "internal", relay.get())
                 : new Route(a, "smtp", a.domain().ascii());
     }
@@ -156,47 +203,53 @@ public class RecipientRouter implements Router {
     private Routing foreign(MailAddress a, Resolution.Foreign f) {
         List<Route> routes = gatewayRoutes(a, f.type(), f.address(), f.toString());
         if (routes.isEmpty()) {
-            // a gateway may be on its way (an update): wait for it, the lifetime bounds the wait
-            return Routing.defer("4.3.0", "no gateway serves address type " + f.type() + " for " + f.address());
+            // no gateway serves it, nor left within the grace (an update would be waited for)
+            return Routing.fail("5.4.4", "no gateway serves address type " + f.type() + " for " + f.address());
         }
         return Routing.of(List.of(first(routes)));
     }
 
-    /** One route per matching gateway, cheapest first, ties by id so the choice is stable. */
+    /**
+     * One route per matching gateway, cheapest first, ties by id so the choice is stable; a
+     * gateway that went away within {@link #DEPARTED_GRACE} still counts (its agent is absent,
+     * so the mail waits for its return instead of leaving by another way).
+     */
     private List<Route> gatewayRoutes(MailAddress a, String type, String address, String destination) {
-        record Match(Gateway gateway, int cost) {
+        record Match(String id, int cost) {
         }
-        List<Match> matches = new ArrayList<>();
+        Map<String, Match> matches = new java.util.HashMap<>();
+        List<Snapshot> candidates = new ArrayList<>();
         for (Gateway g : gateways) {
-            int best = Integer.MAX_VALUE;
-            for (AddressSpace s : spaces(g)) {
-                if (s.cost() < best && s.matches(type, address)) {
-                    best = s.cost();
+            Snapshot s = snapshot(g);
+            if (s != null) {
+                candidates.add(s);
+            }
+        }
+        Instant now = Instant.now();
+        departed.values().removeIf(d -> d.until().isBefore(now));
+        candidates.addAll(departed.values());
+        for (Snapshot s : candidates) {
+            for (AddressSpace space : s.spaces()) {
+                if (space.matches(type, address)) {
+                    matches.merge(s.id(), new Match(s.id(), space.cost()),
+                            (x, y) -> x.cost() <= y.cost() ? x : y);
                 }
             }
-            if (best != Integer.MAX_VALUE) {
-                matches.add(new Match(g, best));
-            }
         }
-        matches.sort(java.util.Comparator.comparingInt(Match::cost).thenComparing(m -> m.gateway().id()));
-        return matches.stream()
-                .map(m -> new Route(a, "gateway:" + m.gateway().id(), destination != null ? destination : m.gateway().id()))
+        return matches.values().stream()
+                .sorted(java.util.Comparator.comparingInt(Match::cost).thenComparing(Match::id))
+                .map(m -> new Route(a, "gateway:" + m.id(), destination != null ? destination : m.id()))
                 .toList();
+    }
+
+    /** Whether a gateway is bound now, or went away so recently that its mail waits for it. */
+    boolean knownGateway(String id) {
+        return seen.values().stream().anyMatch(s -> s.id().equals(id)) || departed.containsKey(id);
     }
 
     private static Route first(List<Route> routes) {
         Route r = routes.get(0);
         return new Route(r.finalAddress(), r.transport(), r.destination(), routes.subList(1, routes.size()));
-    }
-
-    /** A gateway's spaces, or none when it throws (a gateway being stopped must not stop routing). */
-    private static List<AddressSpace> spaces(Gateway g) {
-        try {
-            List<AddressSpace> s = g.addressSpaces();
-            return s == null ? List.of() : s;
-        } catch (RuntimeException | LinkageError e) {
-            return List.of();
-        }
     }
 
     /** The gateways bound now, for the gateway: commands. */

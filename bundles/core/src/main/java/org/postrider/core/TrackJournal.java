@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,6 +52,7 @@ final class TrackJournal {
     /** Not synchronized: delivery threads are virtual, and a monitor held across I/O pins them (JDK 21-23). */
     private final ReentrantLock lock = new ReentrantLock();
     private LocalDate openDay;
+    private boolean closed;
     private OutputStream out;
     private boolean failing;
 
@@ -72,10 +74,15 @@ final class TrackJournal {
         if (days <= 0) {
             return;
         }
-        String fields = field(queueId) + "\t" + field(messageId) + "\t" + kind + "\t" + field(recipient)
+        // the Message-ID on the ACCEPTED line only: find() joins the rest by queue id
+        String id = kind == TrackEvent.Kind.ACCEPTED ? messageId : null;
+        String fields = field(queueId) + "\t" + (id == null ? NONE : PercentCodec.encode(id)) + "\t" + kind + "\t" + field(recipient)
                 + "\t" + field(via) + "\t" + field(peer) + "\t" + field(detail) + "\n";
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             write(fields);
         } finally {
             lock.unlock();
@@ -105,21 +112,48 @@ final class TrackJournal {
     private void roll(LocalDate day) throws IOException {
         closeQuietly();
         Files.createDirectories(dir);
-        out = Files.newOutputStream(dir.resolve(PREFIX + day + SUFFIX), StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        Path file = dir.resolve(PREFIX + day + SUFFIX);
+        boolean cut = false;
+        if (Files.notExists(file)) {
+            // addresses, client IPs and logins: for the server's owner only, as the directory is
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            cut = endsCut(file);
+        }
+        out = Files.newOutputStream(file, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        if (cut) {
+            out.write('\n'); // a line a crash cut stays apart from the next one
+        }
         openDay = day;
         LocalDate oldest = day.minusDays(days - 1L);
         for (Path f : files()) {
             LocalDate d = dayOf(f);
             if (d != null && d.isBefore(oldest)) {
-                Files.deleteIfExists(f);
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    LOG.warn("message tracking cannot remove {}: {}", f, e.getMessage());
+                }
             }
+        }
+    }
+
+    private static boolean endsCut(Path file) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return false;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) != '\n';
         }
     }
 
     void close() {
         lock.lock();
         try {
+            closed = true; // a delivery still running after the queue stopped records nothing
             closeQuietly();
         } finally {
             lock.unlock();

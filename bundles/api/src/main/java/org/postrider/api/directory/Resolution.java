@@ -20,7 +20,7 @@ public sealed interface Resolution {
      * A custom recipient, as Exchange had: the name belongs to the organisation, but the mail
      * goes to an address on a foreign system, through a gateway whose address space matches
      * the type and the address (for example type "X400", address "c=US;a= ;p=Example;s=Smith").
-     * Added in 1.2: a consumer's switch over {@code Resolution} needs a case for it.
+     * Added in 2.0 (a consumer's exhaustive switch over {@code Resolution} needs a case for it).
      */
     record Foreign(String type, String address) implements Resolution {
         public Foreign {

@@ -1,6 +1,6 @@
 /** The Directory: domains, users, aliases, distribution lists, home servers, authentication. */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package org.postrider.api.directory;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,142 @@
+package org.postrider.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.directory.Directory;
+import org.postrider.api.directory.Resolution;
+import org.postrider.api.directory.User;
+import org.postrider.api.gateway.AddressSpace;
+import org.postrider.api.gateway.Gateway;
+import org.postrider.api.org.OrgServer;
+import org.postrider.api.org.Organisation;
+import org.postrider.api.queue.Delivery;
+import org.postrider.api.queue.RecipientResult;
+
+/** Where the router sends an address: home servers, the Internet gateway server, gateways with fallback, custom recipients. */
+class RecipientRouterTest {
+    private final Map<String, Resolution> entries = new java.util.HashMap<>();
+    private final Directory directory = new Directory() {
+        @Override
+        public boolean isLocalDomain(org.postrider.api.address.Domain d) {
+            return d.ascii().equals("example.org");
+        }
+
+        @Override
+        public Resolution resolve(MailAddress a) {
+            return entries.getOrDefault(a.toString(), a.domain().ascii().equals("example.org")
+                    ? new Resolution.Unknown() : new Resolution.NotLocal());
+        }
+
+        @Override
+        public Optional<User> user(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public org.postrider.api.directory.AuthResult authenticate(String login, char[] password) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private static Organisation org(String self, String gateway, String... servers) {
+        List<OrgServer> list = java.util.Arrays.stream(servers).map(n -> new OrgServer(n, "127.0.0.1", 2700, null))
+                .toList();
+        return new Organisation() {
+            @Override
+            public String self() {
+                return self;
+            }
+
+            @Override
+            public List<OrgServer> servers() {
+                return list;
+            }
+
+            @Override
+            public Optional<String> internetGateway() {
+                return Optional.ofNullable(gateway);
+            }
+        };
+    }
+
+    private static Gateway gateway(String id, AddressSpace... spaces) {
+        return new Gateway() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public List<AddressSpace> addressSpaces() {
+                return List.of(spaces);
+            }
+
+            @Override
+            public List<RecipientResult> deliver(Delivery d) {
+                return List.of();
+            }
+        };
+    }
+
+    private static MailAddress a(String s) throws Exception {
+        return MailAddress.parse(s);
+    }
+
+    private static String where(Routing r) {
+        return String.join(", ", r.routes().stream().map(x -> x.transport() + " " + x.destination()
+                + (x.alternatives().isEmpty() ? "" : " then " + x.alternatives().get(0).transport())).toList());
+    }
+
+    @Test
+    void usersGoHomeAndInternetMailGoesToTheGatewayServerOnlyWhenItIsKnown() throws Exception {
+        entries.put("ann@example.org", new Resolution.Mailbox(new User("ann@example.org", "Ann", "athena", 0, 0)));
+        entries.put("bob@example.org", new Resolution.Mailbox(new User("bob@example.org", "Bob", "zeus", 0, 0)));
+        RecipientRouter athena = new RecipientRouter("athena", directory, org("athena", "hermes", "athena", "hermes"));
+        assertEquals("local ann@example.org", where(athena.route(a("ann@example.org"))));
+        assertEquals("internal zeus", where(athena.route(a("bob@example.org"))));
+        assertEquals("internal hermes", where(athena.route(a("mark@example.net"))));
+        RecipientRouter misconfigured = new RecipientRouter("athena", directory, org("athena", "hermes", "athena"));
+        assertEquals("smtp example.net", where(misconfigured.route(a("mark@example.net"))),
+                "a gateway server the registry does not know is not routed to");
+        RecipientRouter hermes = new RecipientRouter("hermes", directory, org("hermes", null, "athena", "hermes"));
+        assertEquals("smtp example.net", where(hermes.route(a("mark@example.net"))));
+    }
+
+    @Test
+    void theCheapestGatewayWinsTheOthersAreFallbacksAndAGatewayThatLeftStillHoldsItsMail() throws Exception {
+        RecipientRouter r = new RecipientRouter("athena", directory, org("athena", "hermes", "athena", "hermes"));
+        Gateway cheap = gateway("cheap", new AddressSpace("SMTP", "*@legacy.example", 1));
+        Gateway dear = gateway("dear", new AddressSpace("smtp", "*@*.example", 50));
+        r.addGateway(dear);
+        r.addGateway(cheap);
+        assertEquals("gateway:cheap cheap then gateway:dear", where(r.route(a("x@legacy.example"))));
+        assertEquals("gateway:dear dear", where(r.route(a("x@other.example"))));
+        r.removeGateway(cheap); // its bundle is being updated
+        assertEquals("gateway:cheap cheap then gateway:dear", where(r.route(a("x@legacy.example"))),
+                "a gateway that left moments ago still routes to itself: the mail waits, never leaks elsewhere");
+        r.removeGateway(dear);
+        assertEquals("gateway:cheap cheap then gateway:dear", where(r.route(a("x@legacy.example"))));
+        assertEquals("internal hermes", where(r.route(a("x@elsewhere.net"))));
+    }
+
+    @Test
+    void aCustomRecipientGoesToAGatewayOfItsTypeAndAListWithOneNobodyServesStillReachesTheRest() throws Exception {
+        entries.put("fax-ann@example.org", new Resolution.Foreign("fax", "+15551234"));
+        entries.put("ann@example.org", new Resolution.Mailbox(new User("ann@example.org", "Ann", "athena", 0, 0)));
+        entries.put("x400-bob@example.org", new Resolution.Foreign("X400", "c=US;s=Bob"));
+        entries.put("staff@example.org", new Resolution.Expansion("staff@example.org", true,
+                List.of(a("ann@example.org"), a("x400-bob@example.org"))));
+        RecipientRouter r = new RecipientRouter("athena", directory, null);
+        r.addGateway(gateway("fax", new AddressSpace("FAX", "+1*", 5)));
+        assertEquals("gateway:fax FAX:+15551234", where(r.route(a("fax-ann@example.org"))));
+        Routing none = r.route(a("x400-bob@example.org"));
+        assertTrue(none.failed() && "5.4.4".equals(none.code()), none.toString());
+        assertEquals("local ann@example.org", where(r.route(a("staff@example.org"))));
+    }
+}
