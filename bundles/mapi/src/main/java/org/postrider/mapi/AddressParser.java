@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.postrider.api.store.Envelope.Address;
 
-/** Copied from store-maildir's mime package (an implementation bundle this library may not depend on).
- *
- *
+/**
  * An RFC 5322 address list (obsolete forms too) as IMAP ENVELOPE shows it: display names
  * unquoted but not decoded, source routes as "@a,@b", groups framed by a (null, null, name,
  * null) and an all-null address. Lenient and linear: every step consumes input, anything

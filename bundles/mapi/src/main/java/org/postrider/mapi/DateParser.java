@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Copied from store-maildir's mime package (an implementation bundle this library may not depend on).
- *
- *
+/**
  * An RFC 5322 date-time (3.3, obsolete forms of 4.3 too: two-digit years, zone names,
  * comments, missing seconds, extra spaces), leniently; null when it is not one.
  * (A copy of store-maildir's; this library may not depend on an implementation bundle.)

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.postrider.api.store.BodyPart.Parameter;
 
-/** Copied from store-maildir's mime package (an implementation bundle this library may not depend on).
- *
- *
+/**
  * The value and parameters of a Content-Type or Content-Disposition (RFC 2045 5.1), leniently:
  * comments skipped, unquoted words up to the next ";" joined, RFC 2231 continuations and
  * charset'language'percent-encoded values decoded. Linear in the field's length.
