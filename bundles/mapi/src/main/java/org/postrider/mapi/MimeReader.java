@@ -256,9 +256,9 @@ public final class MimeReader {
                         }
                     }
                 }
-                case "to" -> rows(v, PropTags.MAPI_TO, to, recipients.size() + to.size() + cc.size() + bcc.size());
-                case "cc" -> rows(v, PropTags.MAPI_CC, cc, recipients.size() + to.size() + cc.size() + bcc.size());
-                case "bcc" -> rows(v, PropTags.MAPI_BCC, bcc, recipients.size() + to.size() + cc.size() + bcc.size());
+                case "to" -> rows(v, PropTags.MAPI_TO, to, to.size() + cc.size() + bcc.size());
+                case "cc" -> rows(v, PropTags.MAPI_CC, cc, to.size() + cc.size() + bcc.size());
+                case "bcc" -> rows(v, PropTags.MAPI_BCC, bcc, to.size() + cc.size() + bcc.size());
                 case "subject" -> subject = subject != null ? subject : v;
                 case "date" -> date = date != null ? date : v;
                 case "message-id" -> messageId = messageId != null ? messageId : v;
@@ -314,9 +314,11 @@ public final class MimeReader {
         }
     }
 
+    /** Adds the field's mailboxes to {@code out}, while all rows together ({@code count} now) stay within the bound. */
     private void rows(String value, int type, List<RecipientRow> out, int count) {
+        int others = count - out.size();
         for (Address a : AddressParser.parse(value)) {
-            if (count + out.size() >= limits.maxRecipients()) {
+            if (others + out.size() >= limits.maxRecipients()) {
                 return;
             }
             String addr = address(a);

@@ -59,7 +59,9 @@ public final class MimeWriter {
             }
             return;
         }
-        new MimeWriter(m, out).message();
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 8192);
+        new MimeWriter(m, buffered).message();
+        buffered.flush();
     }
 
     /** The addresses the message goes to (To, Cc and Bcc rows), each once, in row order. */

@@ -42,6 +42,11 @@ final class PartWalker {
 
     private static final int MAX_HEADER_FIELDS = 1000;
     private static final int MAX_FIELD_OCTETS = 64 * 1024;
+    /** Field octets kept for one entity: only the fields read below are kept at all. */
+    private static final int MAX_KEPT_OCTETS = 256 * 1024;
+    private static final java.util.Set<String> KEPT = java.util.Set.of("from", "to", "cc", "bcc", "subject", "date",
+            "message-id", "in-reply-to", "references", "importance", "x-priority", "sensitivity", "content-type",
+            "content-disposition", "content-id");
 
     private final MimeTokenStream ts;
     private final int maxParts;
@@ -52,6 +57,7 @@ final class PartWalker {
     private boolean pending; // a body to drain before the next step
     private List<String[]> fields = new ArrayList<>();
     private List<String[]> top;
+    private int kept;
 
     PartWalker(InputStream in, int maxParts, int maxDepth) {
         MimeConfig config = MimeConfig.custom().setMaxLineLen(MAX_FIELD_OCTETS).setMaxHeaderLen(MAX_FIELD_OCTETS)
@@ -78,8 +84,18 @@ final class PartWalker {
             }
             for (EntityState s = ts.getState(); !ended; s = ts.next()) {
                 switch (s) {
-                    case T_START_HEADER -> fields = new ArrayList<>();
-                    case T_FIELD -> fields.add(field(ts.getField()));
+                    case T_START_HEADER -> {
+                        fields = new ArrayList<>();
+                        kept = 0;
+                    }
+                    case T_FIELD -> {
+                        Field f = ts.getField();
+                        int size = f.getRaw() != null ? f.getRaw().length() : 0;
+                        if (KEPT.contains(f.getName().toLowerCase(Locale.ROOT).strip()) && kept + size <= MAX_KEPT_OCTETS) {
+                            kept += size;
+                            fields.add(field(f));
+                        }
+                    }
                     case T_END_HEADER -> {
                         if (top == null) {
                             top = fields;
