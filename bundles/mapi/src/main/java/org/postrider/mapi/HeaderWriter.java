@@ -30,11 +30,24 @@ final class HeaderWriter {
 
     /** "Name: value" with CRLF, for message ids: control characters become spaces, folded at spaces. */
     static String ids(String name, String value) {
+        StringBuilder out = new StringBuilder().append(name).append(':');
+        fold(out, name.length() + 1, cleanIds(value));
+        return out.append("\r\n").toString();
+    }
+
+    /** Message ids as a field carries them: control characters as spaces, no space at either end. */
+    static String cleanIds(String value) {
         StringBuilder clean = new StringBuilder(value.length());
         value.codePoints().forEach(c -> clean.appendCodePoint(c < 0x20 || c == 0x7F ? ' ' : c));
-        StringBuilder out = new StringBuilder().append(name).append(':');
-        fold(out, name.length() + 1, clean.toString().strip());
-        return out.append("\r\n").toString();
+        int a = 0;
+        int b = clean.length();
+        while (a < b && clean.charAt(a) == ' ') {
+            a++;
+        }
+        while (b > a && clean.charAt(b - 1) == ' ') {
+            b--;
+        }
+        return clean.substring(a, b);
     }
 
     /** A mailbox, {@code "Name" <addr>} or {@code =?UTF-8?B?...?= <addr>} or {@code <addr>}. */

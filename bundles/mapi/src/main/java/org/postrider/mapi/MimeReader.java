@@ -328,9 +328,11 @@ public final class MimeReader {
         }
     }
 
+    /** Message ids cleaned as the writer writes them, so they survive a second trip. */
     private static void id(List<Property> props, PropTag tag, String v) {
-        if (v != null && !trimWsp(v).isEmpty()) {
-            props.add(Property.of(tag, trimWsp(v)));
+        String clean = v == null ? "" : HeaderWriter.cleanIds(v);
+        if (!clean.isEmpty()) {
+            props.add(Property.of(tag, clean));
         }
     }
 

@@ -176,8 +176,12 @@ public final class MimeWriter {
     private void plainPart(StringBuilder h, PropValue body) throws IOException {
         h.append("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
         text(h);
+        long n;
         try (InputStream in = text(body); QpTextOutputStream qp = new QpTextOutputStream(out)) {
-            in.transferTo(qp);
+            n = in.transferTo(qp);
+        }
+        if (body instanceof PropValue.Stream s && n != s.blob().size()) {
+            throw new IOException("a blob gave " + n + " octets where it has " + s.blob().size());
         }
     }
 

@@ -116,4 +116,13 @@ class MimeBoundsTest {
                 MimeReader.Limits.DEFAULTS).properties().int32(PropTags.IMPORTANCE).orElseThrow());
         assertTrue(read("X-Priority: urgent\r\n\r\nx", MimeReader.Limits.DEFAULTS).properties().get(PropTags.IMPORTANCE).isEmpty());
     }
+
+    @Test
+    void aFieldWithANonAsciiNameIsSkipped() throws IOException {
+        byte[] mime = "Subject: kept\r\nN\u00e4me: x\r\nX\u00ff\r\nContent-Type: text/plain\r\n\r\nbody"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        PropMessage m = MimeReader.read(Messages.content(mime), List.of(), MimeReader.Limits.DEFAULTS);
+        assertEquals("kept", m.properties().text(PropTags.SUBJECT).orElseThrow());
+        assertEquals("body", m.properties().text(PropTags.BODY).orElseThrow());
+    }
 }
