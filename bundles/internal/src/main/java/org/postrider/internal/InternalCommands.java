@@ -57,7 +57,8 @@ public class InternalCommands {
                 int inflight = 0;
                 String error = null;
                 if (p != null) {
-                    synchronized (p) {
+                    p.lock.lock();
+                    try {
                         if (p.link != null && p.link.usable()) {
                             state = "open";
                             auth = p.link.method();
@@ -69,6 +70,8 @@ public class InternalCommands {
                             state = "closed";
                             error = p.link.failure();
                         }
+                    } finally {
+                        p.lock.unlock();
                     }
                 }
                 sb.append(String.format("%-16s %-24s %-10s %-11s %8d %9d %8d %6d %8d%n", s.name(),

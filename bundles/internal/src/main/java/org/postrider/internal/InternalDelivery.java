@@ -62,6 +62,8 @@ public class InternalDelivery implements DeliveryAgent {
 
     /** One peer: its link, if any, and the reconnect backoff. */
     static final class Peer {
+        /** Not a monitor: connecting and authenticating happen under it, and virtual threads must not pin (JDK 21-23). */
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         final String name;
         Link link;
         long retryAt;
@@ -89,10 +91,13 @@ public class InternalDelivery implements DeliveryAgent {
     void deactivate() {
         sweeper.shutdownNow();
         for (Peer p : peers.values()) {
-            synchronized (p) {
+            p.lock.lock();
+            try {
                 if (p.link != null) {
                     p.link.close();
                 }
+            } finally {
+                p.lock.unlock();
             }
         }
     }
@@ -103,8 +108,11 @@ public class InternalDelivery implements DeliveryAgent {
         long answer = Durations.parse(service.config().answerTimeout()).toMillis();
         for (Peer p : peers.values()) {
             Link l;
-            synchronized (p) {
+            p.lock.lock();
+            try {
                 l = p.link;
+            } finally {
+                p.lock.unlock();
             }
             if (l == null) {
                 continue;
@@ -183,7 +191,8 @@ public class InternalDelivery implements DeliveryAgent {
 
     /** The peer's open link, or a new one; a peer that failed is not tried again before its backoff. */
     private Link link(Peer peer, OrgServer server, Organisation org) throws IOException, GeneralSecurityException {
-        synchronized (peer) {
+        peer.lock.lock();
+        try {
             if (peer.link != null && peer.link.usable()) {
                 return peer.link;
             }
@@ -210,6 +219,8 @@ public class InternalDelivery implements DeliveryAgent {
             peer.lastError = null;
             peer.link = l;
             return l;
+        } finally {
+            peer.lock.unlock();
         }
     }
 

@@ -78,7 +78,8 @@ public class InternalService implements SessionHandler {
 
     private static String name(BundleContext context) {
         String n = context.getProperty("postrider.server.name");
-        return n != null ? n : "athena";
+        // as the registry spells it (lower case), or the two sides' HMAC transcripts differ
+        return org.postrider.api.org.OrgServer.validName(n != null ? n : "athena");
     }
 
     /** @param group null for a listener that is not registered as a service (tests) */

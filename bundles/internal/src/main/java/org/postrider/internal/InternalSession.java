@@ -71,7 +71,7 @@ final class InternalSession {
     private boolean serverLink;
     private String label;
     /** Writes to the connection: the session's thread and the committers' answers take turns. */
-    private final Object writing = new Object();
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     /** Messages of this link being committed at once (the window); the link is not read while it is full. */
     private final java.util.concurrent.Semaphore commits;
     /** The last answer in line: each answer is written after the one before it, whatever finishes first. */
@@ -147,14 +147,20 @@ final class InternalSession {
     private int pendingData;
 
     private void send(Frame f) throws IOException {
-        synchronized (writing) {
+        writing.lock();
+        try {
             f.writeTo(c.output());
+        } finally {
+            writing.unlock();
         }
     }
 
     private void flush() throws IOException {
-        synchronized (writing) {
+        writing.lock();
+        try {
             c.flush();
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -162,9 +168,12 @@ final class InternalSession {
     private void inOrder(java.util.concurrent.CompletableFuture<Frame> answer) {
         answered = answered.thenCombine(answer, (before, frame) -> frame).thenAccept(frame -> {
             try {
-                synchronized (writing) {
+                writing.lock();
+                try {
                     frame.writeTo(c.output());
                     c.flush();
+                } finally {
+                    writing.unlock();
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -183,6 +192,10 @@ final class InternalSession {
         }
         serverLink = hello.role() == Hello.ROLE_SERVER_LINK;
         label = hello.name();
+        if (!serverLink && !label.matches("[A-Za-z0-9][A-Za-z0-9.:\\[\\]-]{0,254}")) {
+            // it becomes the Received field's "from": a client's word, never a line break or a field of its own
+            throw new ProtocolException(ErrorCode.PROTOCOL, "a client names itself as a host name or address literal");
+        }
         if (serverLink) {
             registered(hello); // an unknown name learns nothing more, not even this server's nonce
         }
@@ -551,11 +564,14 @@ final class InternalSession {
 
     /** Spec section 6: the peer's transfer id, and which recipients this copy stands for when some were refused. */
     private String key(Begin b, List<Checked> checked, List<Recipient> accepted) {
-        String k = (serverLink ? "internal:" : "internal-user:") + peer + ":" + b.transferId();
-        if (accepted.size() == checked.size()) {
-            return k;
-        }
         try {
+            // hashed: a user id may be long or non-ASCII, and a key is short printable ASCII
+            MessageDigest id = MessageDigest.getInstance("SHA-256");
+            id.update((peer + "\n" + b.transferId()).getBytes(StandardCharsets.UTF_8));
+            String k = (serverLink ? "internal:" : "internal-user:") + HexFormat.of().formatHex(id.digest());
+            if (accepted.size() == checked.size()) {
+                return k;
+            }
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             for (Recipient r : accepted) {
                 d.update(r.address().toString().getBytes(StandardCharsets.UTF_8));

@@ -59,7 +59,7 @@ final class Link implements AutoCloseable {
     private SSLSocket socket;
     private OutputStream out;
     private InputStream in;
-    private final Object writeLock = new Object();
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
     private final Deque<Pending> pending = new ArrayDeque<>();
     private Semaphore window;
     private int chunk;
@@ -190,7 +190,8 @@ final class Link implements AutoCloseable {
         }
         CompletableFuture<Object> answer = new CompletableFuture<>();
         try {
-            synchronized (writeLock) {
+            writeLock.lock();
+            try {
                 ensureOpen();
                 synchronized (pending) {
                     pending.add(new Pending(begin.transferId(), answer, null));
@@ -216,6 +217,8 @@ final class Link implements AutoCloseable {
                 (aborted ? Frames.empty(FrameType.ABORT) : Frames.end(total)).writeTo(out);
                 out.flush();
                 sent.incrementAndGet();
+            } finally {
+                writeLock.unlock();
             }
             return answer.get(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -254,12 +257,15 @@ final class Link implements AutoCloseable {
         long token = RANDOM.nextLong();
         CompletableFuture<Long> pong = new CompletableFuture<>();
         long start = System.nanoTime();
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             ensureOpen();
             synchronized (pending) {
                 pending.add(new Pending(null, null, pong));
             }
             send(Frames.ping(FrameType.PING, token));
+        } finally {
+            writeLock.unlock();
         }
         try {
             long got = pong.get(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -288,8 +294,11 @@ final class Link implements AutoCloseable {
                 Frame f = next();
                 lastProgress = System.currentTimeMillis();
                 if (f.type() == FrameType.PING) {
-                    synchronized (writeLock) {
+                    writeLock.lock();
+                    try {
                         send(Frames.ping(FrameType.PONG, Frames.decodePing(f)));
+                    } finally {
+                        writeLock.unlock();
                     }
                     continue;
                 }
@@ -327,8 +336,11 @@ final class Link implements AutoCloseable {
             }
             if (e instanceof ProtocolException pe && !pe.getMessage().startsWith("peer:")) {
                 try {
-                    synchronized (writeLock) {
+                    writeLock.lock();
+                    try {
                         send(Frames.error(pe.code(), pe.getMessage()));
+                    } finally {
+                        writeLock.unlock();
                     }
                 } catch (IOException ignored) {
                     // going anyway
@@ -399,12 +411,17 @@ final class Link implements AutoCloseable {
         if (closed) {
             return;
         }
-        try {
-            synchronized (writeLock) {
+        // BYE only if no transfer is writing: one blocked on a peer that stopped reading must not
+        // block the closer too (the sweeper closes stalled links); failing closes the socket,
+        // which ends that write
+        if (writeLock.tryLock()) {
+            try {
                 send(Frames.empty(FrameType.BYE));
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            } finally {
+                writeLock.unlock();
             }
-        } catch (IOException | RuntimeException ignored) {
-            // closing anyway
         }
         fail("closed");
     }

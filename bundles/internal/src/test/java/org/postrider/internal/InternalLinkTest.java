@@ -369,13 +369,18 @@ class InternalLinkTest {
     /** Client submission (role 2) over raw frames: PLAIN, then a message; the answers in order. */
     private static List<org.postrider.internal.proto.Frame> client(int port, String password, String sender)
             throws Exception {
+        return client(port, password, sender, "patmos");
+    }
+
+    private static List<org.postrider.internal.proto.Frame> client(int port, String password, String sender,
+            String label) throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(null, new javax.net.ssl.TrustManager[] {TrustByFingerprint.INSTANCE}, null);
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
                 port)) {
             s.setSoTimeout(10000);
             OutputStream out = s.getOutputStream();
-            new org.postrider.internal.proto.Hello(1, 1, 2, "patmos", 1 << 20, 0, 0, 4, new byte[32]).encode()
+            new org.postrider.internal.proto.Hello(1, 1, 2, label, 1 << 20, 0, 0, 4, new byte[32]).encode()
                     .writeTo(out);
             new org.postrider.internal.proto.Auth(4, ("\0alice@example.org\0" + password)
                     .getBytes(StandardCharsets.UTF_8)).encode().writeTo(out);
@@ -415,6 +420,12 @@ class InternalLinkTest {
         List<org.postrider.internal.proto.Frame> forged = client(port, "secret", "bob@example.org");
         org.postrider.internal.proto.Nack n = org.postrider.internal.proto.Nack.decode(forged.get(2));
         assertTrue(n.permanent() && n.enhancedStatus().equals("5.7.1"), n.toString());
+
+        List<org.postrider.internal.proto.Frame> injected = client(port, "secret", "alice@example.org",
+                "x\r\nAuthentication-Results: forged");
+        assertEquals(org.postrider.internal.proto.ErrorCode.PROTOCOL,
+                org.postrider.internal.proto.Frames.decodeError(injected.get(injected.size() - 1)).code(),
+                "a client's name goes into the Received field: a line break in it is refused");
 
         List<org.postrider.internal.proto.Frame> bad = client(port, "wrong", "alice@example.org");
         assertEquals(org.postrider.internal.proto.ErrorCode.AUTH_FAILED,
