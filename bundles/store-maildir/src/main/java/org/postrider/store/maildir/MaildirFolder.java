@@ -622,7 +622,18 @@ final class MaildirFolder {
      */
     private long sizeOf(MaildirName n, String file) throws IOException {
         long size = n.size();
-        return size >= 0 && n.deliveryKey() != null ? size : CrlfView.size(dir.resolve(file));
+        if (size >= 0 && n.deliveryKey() != null) {
+            return size;
+        }
+        // A name whose ",W=" (CRLF size, as Dovecot writes it) equals the file's length says the
+        // file is stored as served: no need to read it (a stat does not open it). Served as
+        // stored, the size holds whatever the file holds, so a wrong claim cannot desync a client.
+        long virtual = n.virtualSize();
+        Path path = dir.resolve(file);
+        if (virtual >= 0 && virtual == Files.size(path)) {
+            return virtual;
+        }
+        return CrlfView.size(path);
     }
 
     private long dateOf(MaildirName n, String file) throws IOException {

@@ -66,16 +66,25 @@ record MaildirName(String base, Set<Flag> flags) {
 
     /** The ",S=" size, or -1 if the name has none (a file another tool wrote). */
     long size() {
-        int i = base.indexOf(",S=");
+        return number(",S=");
+    }
+
+    /** Dovecot's ",W=" size (the message with CRLF line ends), or -1 if the name has none. */
+    long virtualSize() {
+        return number(",W=");
+    }
+
+    private long number(String tag) {
+        int i = base.indexOf(tag);
         if (i < 0) {
             return -1;
         }
-        int end = i + 3;
+        int end = i + tag.length();
         while (end < base.length() && Character.isDigit(base.charAt(end))) {
             end++;
         }
         try {
-            return Long.parseLong(base.substring(i + 3, end));
+            return Long.parseLong(base.substring(i + tag.length(), end));
         } catch (NumberFormatException e) {
             return -1;
         }
