@@ -68,6 +68,8 @@ public class FileDirectory implements Directory {
     }
 
     private final Object writeLock = new Object();
+    /** Set once deactivated: a rehash then is dropped, never written over what the next instance wrote. */
+    private boolean stopped;
     private final String serverName;
     private volatile Path file;
     private volatile String delimiter;
@@ -327,6 +329,12 @@ public class FileDirectory implements Directory {
     private void writeRehashes(java.util.Map<String, RehashBatch.Rehash> batch) {
         try {
             synchronized (writeLock) {
+                if (stopped) {
+                    // this instance's data may be older than the file now (the next instance, an
+                    // update); a rehash lost costs nothing: the user's next login redoes it
+                    LOG.info("{} redone password hash(es) dropped after stop; redone at the next login", batch.size());
+                    return;
+                }
                 List<String> applied = new ArrayList<>();
                 DirectoryData.Builder b = data.edit();
                 batch.forEach((key, r) -> {
@@ -353,10 +361,16 @@ public class FileDirectory implements Directory {
         }
     }
 
-    /** Writes the rehashes that wait, so a stop loses none. */
+    /**
+     * Writes the rehashes that wait, then writes no more: a batch a timer still holds, or a
+     * login racing the stop, finds this instance stopped (it waits for a write in progress).
+     */
     @Deactivate
     void deactivate() {
         rehashes.close();
+        synchronized (writeLock) {
+            stopped = true;
+        }
     }
 
     /** Durable writes of the directory file since this instance began: what a test counts. */
