@@ -5,11 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.postrider.api.gateway.LateNonDelivery;
 import org.postrider.api.gateway.NonDeliveryReports;
 import org.postrider.api.message.BodyType;
@@ -45,12 +44,29 @@ public class LateNotices implements NonDeliveryReports {
     };
 
     /**
-     * Dynamic: a gateway references this service, and the queue binds gateways; a static
-     * reference here would close that circle while the queue activates (SCR refuses it).
+     * The queue is looked up at each report, not bound: a gateway references this service and
+     * the queue binds gateways, so a reference here closes a circle that SCR leaves unbound.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile CoreQueue queue;
+    private final BundleContext context;
+
+    @Activate
+    public LateNotices(BundleContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public QueueId report(LateNonDelivery f) throws QueueException {
+        ServiceReference<CoreQueue> ref = context.getServiceReference(CoreQueue.class);
+        CoreQueue queue = ref == null ? null : context.getService(ref);
+        if (queue == null) {
+            throw new QueueException("4.3.0 the queue is not available, report again later");
+        }
+        try {
+            return report(queue, f);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
 
     /**
      * The original to return, or nothing: a gateway may hand over the Delivery's content,
@@ -67,12 +83,7 @@ public class LateNotices implements NonDeliveryReports {
         }
     }
 
-    @Override
-    public QueueId report(LateNonDelivery f) throws QueueException {
-        CoreQueue queue = this.queue;
-        if (queue == null) {
-            throw new QueueException("4.3.0 the queue is not available, report again later");
-        }
+    private QueueId report(CoreQueue queue, LateNonDelivery f) throws QueueException {
         if (f.sender() == null || !f.recipient().wantsFailureNotice()) {
             MAILLOG.info("dropped late failure notice for <{}>: {}", f.recipient().address(),
                     f.sender() == null ? "the sender is <>" : "NOTIFY does not ask for it");
