@@ -26,6 +26,10 @@ import org.postrider.api.props.PropertySet;
 import org.postrider.api.props.RecipientRow;
 import org.postrider.api.store.Envelope.Address;
 import org.postrider.kit.text.EncodedWords;
+import org.postrider.kit.mime.AddressParser;
+import org.postrider.kit.mime.DateParser;
+import org.postrider.kit.mime.Params;
+import org.postrider.kit.mime.Text;
 
 /**
  * Reads the properties of any RFC 5322 message: its headline view (sender, recipients by
@@ -106,7 +110,7 @@ public final class MimeReader {
 
     private static boolean isAttachment(PartWalker.Leaf leaf) {
         String disposition = leaf.field("content-disposition");
-        if (disposition != null && Params.parse(disposition).value.equalsIgnoreCase("attachment")) {
+        if (disposition != null && Params.parse(disposition).value().equalsIgnoreCase("attachment")) {
             return true;
         }
         return fileName(leaf) != null;

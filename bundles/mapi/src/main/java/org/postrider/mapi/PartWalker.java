@@ -19,6 +19,8 @@ import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
 import org.apache.james.mime4j.stream.RecursionMode;
+import org.postrider.kit.mime.Params;
+import org.postrider.kit.mime.Text;
 
 /**
  * The leaf parts of a message in order, through mime4j's token stream, within bounds: at
@@ -234,7 +236,7 @@ final class PartWalker {
                 encoding = v.isEmpty() ? null : v;
             } else if (name.equals("content-type") && type == null) {
                 Params p = Params.parse(field(f)[1]);
-                String t = p.value.strip().toLowerCase(Locale.ROOT);
+                String t = p.value().strip().toLowerCase(Locale.ROOT);
                 int slash = t.indexOf('/');
                 if (slash > 0 && slash < t.length() - 1 && t.indexOf(' ') < 0) {
                     String b = p.get("boundary");

@@ -6,6 +6,8 @@ import java.util.Locale;
 import org.postrider.api.store.BodyPart.Disposition;
 import org.postrider.api.store.BodyPart.Parameter;
 import org.postrider.api.store.HeaderField;
+import org.postrider.kit.mime.Params;
+import org.postrider.kit.mime.Text;
 
 /** The Content-* fields of one entity as BODYSTRUCTURE shows them, with RFC 2045 defaults. */
 final class ContentFields {
@@ -46,7 +48,7 @@ final class ContentFields {
                 case "content-transfer-encoding" -> {
                     if (!encodingSeen) {
                         encodingSeen = true;
-                        String e = Params.parse(v).value.toUpperCase(Locale.ROOT);
+                        String e = Params.parse(v).value().toUpperCase(Locale.ROOT);
                         if (!e.isEmpty()) {
                             c.encoding = e;
                         }
@@ -59,8 +61,8 @@ final class ContentFields {
                 case "content-disposition" -> {
                     if (c.disposition == null) {
                         Params p = Params.parse(v);
-                        if (!p.value.isEmpty()) {
-                            c.disposition = new Disposition(p.value.toLowerCase(Locale.ROOT), p.parameters);
+                        if (!p.value().isEmpty()) {
+                            c.disposition = new Disposition(p.value().toLowerCase(Locale.ROOT), p.parameters());
                         }
                     }
                 }
@@ -83,7 +85,7 @@ final class ContentFields {
 
     private void contentType(String v) {
         Params p = Params.parse(v);
-        String t = p.value.toLowerCase(Locale.ROOT);
+        String t = p.value().toLowerCase(Locale.ROOT);
         int slash = t.indexOf('/');
         if (slash <= 0 || slash == t.length() - 1 || !token(t, 0, slash) || !token(t, slash + 1, t.length())) {
             // RFC 2045 5.2: a syntactically invalid Content-Type means text/plain; charset=us-ascii
@@ -93,7 +95,7 @@ final class ContentFields {
         }
         type = t.substring(0, slash);
         subtype = t.substring(slash + 1);
-        parameters = p.parameters;
+        parameters = p.parameters();
         boundary = p.get("boundary");
     }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.postrider.api.store.HeaderField;
+import org.postrider.kit.mime.Text;
 
 /**
  * Gathers the fields of one entity's header, unfolded, within its byte budget: a field that

@@ -13,6 +13,8 @@ import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.Envelope;
 import org.postrider.api.store.HeaderField;
 import org.postrider.api.store.MessageStructure;
+import org.postrider.kit.mime.AddressParser;
+import org.postrider.kit.mime.DateParser;
 
 /**
  * Parses a message's MIME structure in one pass over its octets, for ENVELOPE,

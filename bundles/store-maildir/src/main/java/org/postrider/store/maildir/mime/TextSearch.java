@@ -14,6 +14,7 @@ import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.HeaderField;
 import org.postrider.api.store.MessageStructure;
+import org.postrider.kit.mime.Text;
 
 /**
  * IMAP SEARCH on a message's text (RFC 3501 6.4.4): BODY and TEXT stream the text parts

@@ -1,4 +1,4 @@
-package org.postrider.mapi;
+package org.postrider.kit.mime;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +10,8 @@ import org.postrider.api.store.Envelope.Address;
  * null) and an all-null address. Lenient and linear: every step consumes input, anything
  * unparseable is skipped. A mailbox without a domain gets host "" (never null, which would
  * read as group syntax).
- * (A copy of store-maildir's; this library may not depend on an implementation bundle.)
  */
-final class AddressParser {
+public final class AddressParser {
     private final String s;
     private int i;
     private String comment; // the last comment seen, a name for "addr (Name)"
@@ -21,7 +20,7 @@ final class AddressParser {
         this.s = s;
     }
 
-    static List<Address> parse(String s) {
+    public static List<Address> parse(String s) {
         AddressParser p = new AddressParser(s);
         List<Address> out = new ArrayList<>();
         p.list(out, true);

@@ -1,4 +1,4 @@
-package org.postrider.store.maildir.mime;
+package org.postrider.kit.mime;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -12,14 +12,14 @@ import java.util.Locale;
  * An RFC 5322 date-time (3.3, obsolete forms of 4.3 too: two-digit years, zone names,
  * comments, missing seconds, extra spaces), leniently; null when it is not one.
  */
-final class DateParser {
+public final class DateParser {
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final int MAX_LENGTH = 200;
 
     private DateParser() {
     }
 
-    static Instant parse(String v) {
+    public static Instant parse(String v) {
         if (v == null || v.length() > MAX_LENGTH) {
             return null;
         }

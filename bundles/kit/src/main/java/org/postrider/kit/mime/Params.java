@@ -1,4 +1,4 @@
-package org.postrider.store.maildir.mime;
+package org.postrider.kit.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -16,19 +16,30 @@ import org.postrider.api.store.BodyPart.Parameter;
  * comments skipped, unquoted words up to the next ";" joined, RFC 2231 continuations and
  * charset'language'percent-encoded values decoded. Linear in the field's length.
  */
-final class Params {
+public final class Params {
     /** Continuation numbers past this are not taken as RFC 2231 sections. */
     private static final int MAX_SECTION = 999;
 
-    final String value;
-    final List<Parameter> parameters;
+    private final String value;
+    private final List<Parameter> parameters;
 
     private Params(String value, List<Parameter> parameters) {
         this.value = value;
         this.parameters = parameters;
     }
 
-    String get(String name) {
+    /** The value before the first ";" (e.g. the media type), trimmed. */
+    public String value() {
+        return value;
+    }
+
+    /** The parameters in order, names lower-cased, RFC 2231 sections joined and decoded. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The first parameter of that (lower-case) name, or null. */
+    public String get(String name) {
         for (Parameter p : parameters) {
             if (p.name().equals(name)) {
                 return p.value();
@@ -37,7 +48,7 @@ final class Params {
         return null;
     }
 
-    static Params parse(String s) {
+    public static Params parse(String s) {
         Cursor c = new Cursor(s);
         String value = c.words(false);
         List<String[]> raw = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.postrider.mapi;
+package org.postrider.kit.mime;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -6,15 +6,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/**
- * Header octets as Java text: UTF-8 when they are valid UTF-8 (RFC 6532), else ISO-8859-1.
- * (A copy of store-maildir's; this library may not depend on an implementation bundle.)
- */
-final class Text {
+/** Header octets as Java text: UTF-8 when they are valid UTF-8 (RFC 6532), else ISO-8859-1. */
+public final class Text {
     private Text() {
     }
 
-    static String decode(byte[] b, int off, int len) {
+    public static String decode(byte[] b, int off, int len) {
         boolean ascii = true;
         for (int i = off; i < off + len; i++) {
             if (b[i] < 0) {
@@ -34,7 +31,7 @@ final class Text {
     }
 
     /** A charset by its MIME name, or null when Java does not know it. */
-    static Charset charset(String name) {
+    public static Charset charset(String name) {
         if (name == null || name.isBlank()) {
             return null;
         }
@@ -45,7 +42,7 @@ final class Text {
         }
     }
 
-    static boolean wsp(char c) {
+    public static boolean wsp(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 }
