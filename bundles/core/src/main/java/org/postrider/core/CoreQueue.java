@@ -1,6 +1,7 @@
 package org.postrider.core;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,6 +97,9 @@ public class CoreQueue implements MailQueue, MessageTracking {
 
         @AttributeDefinition(description = "Days of message tracking kept; 0 turns it off")
         int trackingDays() default 7;
+
+        @AttributeDefinition(description = "Most the tracking journal may hold, in MiB; the oldest days go first")
+        int maxTrackingMiB() default 1024;
     }
 
     /** A committed message the queue cannot read back (a damaged file): listed, never attempted. */
@@ -151,9 +155,9 @@ public class CoreQueue implements MailQueue, MessageTracking {
                 return CoreQueue.this.content(m);
             }
         }, serverName);
-        configure(config);
         this.tracking = new TrackJournal(Path.of(config.tracking()).toAbsolutePath(), serverName,
-                Math.max(0, config.trackingDays()), Clock.systemUTC());
+                Math.max(0, config.trackingDays()), trackingBytes(config), Clock.systemUTC());
+        configure(config);
         attempts.tracking(tracking);
         notices.tracking(tracking);
         // a sender retries for its maximum lifetime (as ours, by assumption) from its own acceptance
@@ -169,6 +173,11 @@ public class CoreQueue implements MailQueue, MessageTracking {
         this.agentWait = Durations.parse(c.agentWait());
         this.config = c;
         attempts.limitsChanged();
+        tracking.configure(Path.of(c.tracking()).toAbsolutePath(), Math.max(0, c.trackingDays()), trackingBytes(c));
+    }
+
+    private static long trackingBytes(Config c) {
+        return Math.max(1, c.maxTrackingMiB()) * 1024L * 1024L;
     }
 
     /**
@@ -183,7 +192,9 @@ public class CoreQueue implements MailQueue, MessageTracking {
             try {
                 SpoolFormat.Parsed p = spool.readHeader(id);
                 MessageState s = spool.readState(id, p.envelope().recipients().size());
-                found.add(new QueuedMessage(id, p.envelope(), p.contentOffset(), s));
+                QueuedMessage m = new QueuedMessage(id, p.envelope(), p.contentOffset(), s);
+                m.messageId = recoveredMessageId(m);
+                found.add(m);
             } catch (IOException e) {
                 unreadable.put(id, new Unreadable(id, e.getMessage()));
                 LOG.error("Queued message {} cannot be read: {}; held, see queue:list", id, e.getMessage());
@@ -208,6 +219,22 @@ public class CoreQueue implements MailQueue, MessageTracking {
         }
         LOG.info("Queue recovered {} messages from {}{}", entries.size(), config.spool(),
                 unreadable.isEmpty() ? "" : "; " + unreadable.size() + " unreadable, held");
+    }
+
+    /** Header octets read back for a recovered message's Message-ID (a header past this has it early, or not at all). */
+    private static final int RECOVERY_HEADER_LIMIT = 64 * 1024;
+
+    /** The Message-ID of a message recovered at start, so its later events stay findable by it. */
+    private String recoveredMessageId(QueuedMessage m) {
+        if (!tracking.enabled()) {
+            return null;
+        }
+        try (InputStream in = content(m).open()) {
+            return HopCounter.messageIdOf(in, RECOVERY_HEADER_LIMIT);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot read the Message-ID of {}: {}", m.id, e.getMessage());
+            return null; // tracked by queue id alone; delivery reports a damaged file on its own
+        }
     }
 
     /** Confirms or drops the notices a crash left pending; true when the message is done with. */

@@ -52,7 +52,7 @@ final class DeliveryAttempt {
     private final IntSupplier destinationLimit;
     private final Map<String, Slots> transports = new ConcurrentHashMap<>();
     private final Map<String, Slots> destinations = new ConcurrentHashMap<>();
-    private TrackJournal tracking = new TrackJournal(null, "", 0, null);
+    private TrackJournal tracking = new TrackJournal(null, "", 0, 0, null);
     /** Transports with alternatives whose last attempt said "retry", and when: skipped for a while. */
     private final Map<String, Instant> failing = new ConcurrentHashMap<>();
     /** How long a failing gateway is passed over for a cheaper-to-reach alternative. */

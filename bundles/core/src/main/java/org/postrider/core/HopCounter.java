@@ -94,6 +94,27 @@ final class HopCounter extends FilterOutputStream {
         return hops;
     }
 
+    /** True once the empty line that ends the header section has gone by. */
+    boolean headerDone() {
+        return !inHeader;
+    }
+
+    /**
+     * The Message-ID of a message already written: its header section read again, at most
+     * {@code limit} octets of it (a spooled message's, after a restart).
+     */
+    static String messageIdOf(java.io.InputStream in, int limit) throws IOException {
+        HopCounter c = new HopCounter(OutputStream.nullOutputStream());
+        byte[] b = new byte[8192];
+        int left = limit;
+        int n;
+        while (left > 0 && !c.headerDone() && (n = in.read(b, 0, Math.min(b.length, left))) > 0) {
+            c.write(b, 0, n);
+            left -= n;
+        }
+        return c.messageId();
+    }
+
     /** The Message-ID without angle brackets and spaces, or null if there was none usable. */
     String messageId() {
         if (messageId == null || messageIdTooLong) {

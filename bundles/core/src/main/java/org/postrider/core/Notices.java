@@ -43,7 +43,7 @@ final class Notices {
 
     private final Sink sink;
     private final String serverName;
-    private TrackJournal tracking = new TrackJournal(null, "", 0, null);
+    private TrackJournal tracking = new TrackJournal(null, "", 0, 0, null);
 
     void tracking(TrackJournal journal) {
         this.tracking = journal;

@@ -33,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * the last events, never mail.
  * <p>
  * A search reads the days' files twice, streaming: first for the queue ids that the
- * Message-ID was accepted under, then for every event of those ids (events recorded after
- * a restart know the queue id only). Work is in proportion to the journal, memory to the
- * events found.
+ * Message-ID was recorded under, then for every event of those ids (a line may lack the
+ * Message-ID: a notice's, or one written when the id was not known). Work is in proportion
+ * to the journal, memory to the events found.
+ * <p>
+ * The journal is bounded in size as well as in days: past {@code maxBytes} the oldest days go
+ * first; when today's file alone is over it, events are dropped (and that said once) until the
+ * next day or a larger limit.
  */
 final class TrackJournal {
     private static final Logger LOG = LoggerFactory.getLogger(TrackJournal.class);
@@ -45,23 +49,47 @@ final class TrackJournal {
     /** Queue ids one Message-ID may have on this server (resent copies, notices) before the search stops adding. */
     static final int MAX_IDS = 100;
 
-    private final Path dir;
     private final String server;
-    private final int days;
     private final Clock clock;
     /** Not synchronized: delivery threads are virtual, and a monitor held across I/O pins them (JDK 21-23). */
     private final ReentrantLock lock = new ReentrantLock();
+    // the settings: changed live by configure(), read by find() without the lock
+    private volatile Path dir;
+    private volatile int days;
+    private volatile long maxBytes;
+    // guarded by lock
     private LocalDate openDay;
     private boolean closed;
     private OutputStream out;
     private boolean failing;
+    /** Octets in all day files: summed when a day's file is opened, then counted as lines are added. */
+    private long total;
+    private boolean full;
 
-    /** @param days how many days of files to keep; 0 turns tracking off */
-    TrackJournal(Path dir, String server, int days, Clock clock) {
+    /**
+     * @param days how many days of files to keep; 0 turns tracking off
+     * @param maxBytes the most the day files may hold together
+     */
+    TrackJournal(Path dir, String server, int days, long maxBytes, Clock clock) {
         this.dir = dir;
         this.server = server;
         this.days = days;
+        this.maxBytes = maxBytes;
         this.clock = clock;
+    }
+
+    /** New settings, live: the next event opens (and prunes) the files under them. */
+    void configure(Path dir, int days, long maxBytes) {
+        lock.lock();
+        try {
+            closeQuietly();
+            this.dir = dir;
+            this.days = days;
+            this.maxBytes = maxBytes;
+            failing = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     boolean enabled() {
@@ -74,13 +102,13 @@ final class TrackJournal {
         if (days <= 0) {
             return;
         }
-        // the Message-ID on the ACCEPTED line only: find() joins the rest by queue id
-        String id = kind == TrackEvent.Kind.ACCEPTED ? messageId : null;
-        String fields = field(queueId) + "\t" + (id == null ? NONE : PercentCodec.encode(id)) + "\t" + kind + "\t" + field(recipient)
+        // the Message-ID on every line that knows it: a lost ACCEPTED line (power cut, pruned day)
+        // does not make the later events unfindable
+        String fields = field(queueId) + "\t" + (messageId == null ? NONE : PercentCodec.encode(messageId)) + "\t" + kind + "\t" + field(recipient)
                 + "\t" + field(via) + "\t" + field(peer) + "\t" + field(detail) + "\n";
         lock.lock();
         try {
-            if (closed) {
+            if (closed || days <= 0) {
                 return;
             }
             write(fields);
@@ -97,8 +125,13 @@ final class TrackJournal {
             if (!day.equals(openDay)) {
                 roll(day);
             }
-            out.write(line.getBytes(StandardCharsets.US_ASCII));
+            byte[] b = line.getBytes(StandardCharsets.US_ASCII);
+            if (total + b.length > maxBytes && (full || !makeRoom(b.length))) {
+                return;
+            }
+            out.write(b);
             out.flush();
+            total += b.length;
             failing = false;
         } catch (IOException | UncheckedIOException e) {
             if (!failing) {
@@ -125,16 +158,59 @@ final class TrackJournal {
             out.write('\n'); // a line a crash cut stays apart from the next one
         }
         openDay = day;
+        full = false;
         LocalDate oldest = day.minusDays(days - 1L);
+        total = 0;
         for (Path f : files()) {
             LocalDate d = dayOf(f);
             if (d != null && d.isBefore(oldest)) {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    LOG.warn("message tracking cannot remove {}: {}", f, e.getMessage());
+                delete(f);
+            } else {
+                total += size(f);
+            }
+        }
+    }
+
+    /** Deletes the oldest days before today's until {@code needed} more octets fit; false when they cannot. */
+    private boolean makeRoom(int needed) {
+        for (Path f : files()) {
+            if (total + needed <= maxBytes) {
+                break;
+            }
+            if (!openDay.equals(dayOf(f))) {
+                long size = size(f);
+                if (delete(f)) {
+                    total -= size;
+                    LOG.info("message tracking over its size limit: removed {}", f.getFileName());
                 }
             }
+        }
+        if (total + needed <= maxBytes) {
+            return true;
+        }
+        if (!full) {
+            LOG.warn("message tracking: today's journal alone has reached the limit of {} MiB; events are not "
+                    + "recorded until tomorrow or a larger maxTrackingMiB", maxBytes >> 20);
+            full = true;
+        }
+        return false;
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean delete(Path f) {
+        try {
+            Files.deleteIfExists(f);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("message tracking cannot remove {}: {}", f, e.getMessage());
+            return false;
         }
     }
 
@@ -231,6 +307,7 @@ final class TrackJournal {
 
     /** The day files, oldest first. */
     private List<Path> files() {
+        Path dir = this.dir;
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

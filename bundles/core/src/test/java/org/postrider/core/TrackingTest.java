@@ -76,8 +76,93 @@ class TrackingTest {
     }
 
     @Test
+    void eventsAfterALostAcceptanceLineAreFoundByTheMessageIdTheyCarry() throws IOException {
+        TrackJournal j = journal("2026-11-30T10:00:00Z");
+        j.record("Q1", "m1@example.org", Kind.ACCEPTED, null, "ESMTP", null, null);
+        j.close();
+        Files.delete(dir.resolve("track-2026-11-30.log")); // a power cut: the lines never reached the disk
+        TrackJournal after = journal("2026-11-30T10:00:05Z");
+        after.record("Q1", "m1@example.org", Kind.DELIVERED, "b@example.org", "local", null, null);
+        after.record("Q1", "m1@example.org", Kind.REMOVED, null, null, null, null);
+        assertEquals(List.of(Kind.DELIVERED, Kind.REMOVED),
+                after.find("m1@example.org", 10).stream().map(TrackEvent::kind).toList());
+    }
+
+    @Test
+    void theJournalStaysWithinItsSizeOldestDaysFirstAndTodayStopsWhenFull() throws IOException {
+        long max = 4096;
+        String detail = "x".repeat(300);
+        new TrackJournal(dir, "athena", 7, 1 << 20, Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC))
+                .record("OLD", "old@x", Kind.ACCEPTED, null, null, null, detail);
+        new TrackJournal(dir, "athena", 7, 1 << 20, Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC))
+                .record("MID", "mid@x", Kind.ACCEPTED, null, null, null, detail);
+        TrackJournal j = new TrackJournal(dir, "athena", 7, max,
+                Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC));
+        for (int i = 0; i < 100; i++) {
+            j.record("Q" + i, "m" + i + "@x", Kind.ACCEPTED, null, null, null, detail);
+            assertTrue(sizeOfAll() <= max, "the journal holds at most " + max + " octets: " + sizeOfAll());
+        }
+        assertTrue(Files.notExists(dir.resolve("track-2026-11-28.log")), "the oldest day went first");
+        assertTrue(Files.notExists(dir.resolve("track-2026-11-29.log")));
+        assertEquals(1, j.find("m0@x", 10).size(), "today's first events are kept");
+        assertTrue(j.find("m99@x", 10).isEmpty(), "past the limit nothing more is recorded");
+    }
+
+    @Test
+    void newSettingsTakeEffectWithoutARestart() throws IOException {
+        TrackJournal j = journal("2026-11-30T10:00:00Z");
+        j.record("Q1", "m1@x", Kind.ACCEPTED, null, null, null, null);
+        Path other = dir.resolve("elsewhere");
+        j.configure(other, 7, 1 << 20);
+        j.record("Q2", "m2@x", Kind.ACCEPTED, null, null, null, null);
+        assertTrue(Files.exists(other.resolve("track-2026-11-30.log")), "a new directory is used at once");
+        assertEquals(1, j.find("m2@x", 10).size());
+        j.configure(other, 0, 1 << 20);
+        j.record("Q3", "m3@x", Kind.ACCEPTED, null, null, null, null);
+        assertTrue(j.find("m3@x", 10).isEmpty(), "0 days turns tracking off at once");
+        j.configure(other, 7, 1 << 20);
+        assertEquals(1, j.find("m2@x", 10).size(), "and on again");
+    }
+
+    @Test
+    void theMessageIdIsReadBackFromAWrittenMessageWithinItsHeader() throws IOException {
+        byte[] m = "Received: x\r\nMessage-ID: <back@x>\r\n\r\nMessage-ID: <body@x>\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals("back@x", HopCounter.messageIdOf(new java.io.ByteArrayInputStream(m), 1000));
+        assertNull(HopCounter.messageIdOf(new java.io.ByteArrayInputStream(m), 10), "past the limit: not read");
+        byte[] late = ("Subject: a\r\n\r\n" + "y".repeat(100_000)).getBytes(StandardCharsets.US_ASCII);
+        CountingStream counting = new CountingStream(late);
+        assertNull(HopCounter.messageIdOf(counting, 1 << 20));
+        assertTrue(counting.read <= 8192, "reading stops at the end of the header: " + counting.read);
+    }
+
+    private static final class CountingStream extends java.io.ByteArrayInputStream {
+        long read;
+
+        CountingStream(byte[] b) {
+            super(b);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            int n = super.read(b, off, len);
+            read += Math.max(0, n);
+            return n;
+        }
+    }
+
+    private long sizeOfAll() throws IOException {
+        try (var s = Files.list(dir)) {
+            long total = 0;
+            for (Path p : s.toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        }
+    }
+
+    @Test
     void trackingOffRecordsAndFindsNothing() throws IOException {
-        TrackJournal off = new TrackJournal(dir, "athena", 0, Clock.systemUTC());
+        TrackJournal off = new TrackJournal(dir, "athena", 0, 1 << 20, Clock.systemUTC());
         off.record("Q", "m@x", Kind.ACCEPTED, null, null, null, null);
         try (var s = Files.list(dir)) {
             assertEquals(0, s.count());
@@ -119,7 +204,7 @@ class TrackingTest {
     }
 
     private TrackJournal journal(String now) {
-        return new TrackJournal(dir, "athena", 7, Clock.fixed(Instant.parse(now), ZoneOffset.UTC));
+        return new TrackJournal(dir, "athena", 7, 1 << 20, Clock.fixed(Instant.parse(now), ZoneOffset.UTC));
     }
 
     private static HopCounter scan(String header) throws IOException {

@@ -2,14 +2,20 @@ package org.postrider.itest.core;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.Python;
+import org.postrider.itest.harness.ScriptedGateway;
 
 /** {@code queue:track} follows a message by its Message-ID through this server's journal, across a restart. */
 class MessageTrackingIT {
@@ -41,6 +47,38 @@ class MessageTrackingIT {
         String second = athena.admin("queue:track", "t2@example.net").ok().out();
         assertOrder(second, "ACCEPTED", "DELIVERED to=<alice@example\\.org>", "REMOVED");
         assertTrue(!second.contains("t1") && !second.contains("bob@"), "only that message's events: " + second);
+    }
+
+    /**
+     * The journal is not what keeps mail: a power cut may lose its last lines. A message still
+     * queued at the restart has its Message-ID read back from the spool, so what happens to it
+     * afterwards is found by that id even though its ACCEPTED line is gone.
+     */
+    @Test
+    void aMessageWhoseAcceptanceLineWasLostIsStillTrackedAfterTheRestart() throws Exception {
+        Instance athena = instances.create("athena");
+        athena.config("org.postrider.core.queue", Map.of("retrySchedule", "1h"));
+        ScriptedGateway.install(athena, Map.of("mode", "retry"));
+        athena.start();
+        ScriptedGateway.awaitBound(athena);
+        Path eml = athena.home().resolve("kept.eml");
+        Files.writeString(eml, "From: alice@example.org\r\nMessage-ID: <kept@example.org>\r\n\r\nbody\r\n");
+        athena.admin("queue:submit", eml.toString(), "alice@example.org", "x@scripted.test").ok();
+        Await.until("the message to be deferred", Duration.ofSeconds(20), () -> athena.admin("queue:list").ok().out(),
+                o -> o.contains("4.4.1"));
+        athena.stop();
+        try (Stream<Path> days = Files.list(athena.home().resolve("data/track"))) {
+            for (Path day : days.toList()) {
+                Files.delete(day); // the lines of that day never reached the disk
+            }
+        }
+        athena.config("org.postrider.testing.scripted", Map.of("mode", "deliver"));
+        athena.start();
+        ScriptedGateway.awaitBound(athena);
+        athena.admin("queue:flush").ok();
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        String out = athena.admin("queue:track", "kept@example.org").ok().out();
+        assertOrder(out, "(RELAYED|DELIVERED) +to=<x@scripted\\.test>", "REMOVED");
     }
 
     private static void send(Instance i, String messageId, String... to) throws Exception {
