@@ -84,7 +84,9 @@ final class MaildirFolder {
      * "add-file", "add-moved" (append, delivery); "undo-records" (what a failed copy or append
      * added taken back, its files removed); "compact" (the index log's compaction); "open-checked"
      * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
-     * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed).
+     * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed);
+     * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
+     * the new value issued, written to the folder's file, owned; {@link UidValidities#own}).
      */
     @FunctionalInterface
     interface Step {
@@ -382,6 +384,33 @@ final class MaildirFolder {
             }
             state = rebuild(s, false);
         }
+        ownValidity();
+    }
+
+    /**
+     * Makes the folder's UIDVALIDITY its own ({@link UidValidities#own}): one that another
+     * folder of the user holds too (both made by an earlier release) is replaced by a new
+     * one, which the file says first and the index then; a file ahead of the index is a
+     * replacement a kill cut short, and its value is the folder's.
+     */
+    private void ownValidity() throws IOException {
+        long v = Math.max(UidValidities.validityOf(dir), state.uidValidity);
+        long mine;
+        try {
+            mine = UidValidities.own(userDir(), dir, v);
+        } catch (StoreException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (mine != state.uidValidity) {
+            step.at("validity-owned");
+            state.uidValidity = mine;
+            log.compact(state, null);
+        }
+    }
+
+    /** The user's directory: INBOX's. */
+    private Path userDir() {
+        return name.equals(FolderNames.INBOX) ? dir : dir.getParent();
     }
 
     /** Raises the high-water marks, durably, before UIDs or MODSEQs past them are used. */
@@ -553,7 +582,7 @@ final class MaildirFolder {
     /** A UIDVALIDITY no folder of the user had or has ({@link UidValidities}); the user's dir is INBOX's. */
     private long newUidValidity(long atLeast) throws IOException {
         try {
-            return UidValidities.issue(name.equals(FolderNames.INBOX) ? dir : dir.getParent(), atLeast);
+            return UidValidities.issue(userDir(), atLeast);
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
         }
