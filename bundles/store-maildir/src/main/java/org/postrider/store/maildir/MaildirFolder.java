@@ -950,8 +950,9 @@ final class MaildirFolder {
 
     /**
      * Opens the message's file under the lock: a flag change (a rename) cannot slip between
-     * finding the name and opening it, and the open stream reads on whatever happens to the name.
-     * Null if the message has been expunged.
+     * finding the name and opening it, and the open stream reads on whatever happens to the name
+     * (an expunge too: the bytes stay those of the message). A converted range is sought at the
+     * stream's first read, outside the lock ({@link CrlfView}). Null if the message has been expunged.
      */
     InputStream open(long uid, long offset, long length) throws StoreException, IOException {
         acquire();
@@ -960,7 +961,8 @@ final class MaildirFolder {
             if (r < 0) {
                 return null; // expunged
             }
-            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length);
+            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length,
+                    List.of(dir, state.uidValidity, uid));
         } finally {
             release();
         }
