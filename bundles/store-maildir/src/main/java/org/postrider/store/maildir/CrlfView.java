@@ -29,11 +29,20 @@ final class CrlfView {
     private CrlfView() {
     }
 
-    /** The size of the file's CRLF view: its length plus one for each bare LF (reads it once). */
-    static long size(Path file) throws IOException {
-        try (InputStream in = new Converting(Channels.newInputStream(FileChannel.open(file, StandardOpenOption.READ)),
-                BUFFER)) {
-            return in.skip(Long.MAX_VALUE);
+    /**
+     * The size of the file's CRLF view: its length plus one for each bare LF (reads it once,
+     * keeping the checkpoints of a converted file under {@code key} for the reads to come).
+     */
+    static long size(Path file, Object key) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = ch.size();
+            Converting view = new Converting(Channels.newInputStream(ch), BUFFER,
+                    CrlfCheckpoints.none(CrlfCheckpoints.STRIDE, fileSize), -1);
+            long size = view.skip(Long.MAX_VALUE);
+            if (size > fileSize) {
+                CHECKPOINTS.put(key, view.checkpoints());
+            }
+            return size;
         }
     }
 

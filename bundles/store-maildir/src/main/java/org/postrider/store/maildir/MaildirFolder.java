@@ -556,7 +556,7 @@ final class MaildirFolder {
         MaildirName n = MaildirName.parse(fileName(file));
         long[] before = known.get(base);
         Set<String> keywords = before == null ? Set.of() : evidence.table.keywords((int) before[1]);
-        s.table.put(uid, s.highestModSeq, sizeOf(n, file), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
+        s.table.put(uid, s.highestModSeq, sizeOf(n, file, List.of(dir, s.uidValidity, uid)), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
                 MessageTable.key(n.deliveryKey()), -1);
         return file;
     }
@@ -649,7 +649,7 @@ final class MaildirFolder {
      * A file's size as served: the one in a name Postrider wrote, else the size of the file's
      * CRLF view ({@link CrlfView}), read once now, as other tools may write bare LFs.
      */
-    private long sizeOf(MaildirName n, String file) throws IOException {
+    private long sizeOf(MaildirName n, String file, Object key) throws IOException {
         long size = n.size();
         if (size >= 0 && n.deliveryKey() != null) {
             return size;
@@ -662,7 +662,7 @@ final class MaildirFolder {
         if (virtual >= 0 && virtual == Files.size(path)) {
             return virtual;
         }
-        return CrlfView.size(path);
+        return CrlfView.size(path, key); // its checkpoints kept for the message's partial reads
     }
 
     private long dateOf(MaildirName n, String file) throws IOException {
@@ -726,7 +726,7 @@ final class MaildirFolder {
             MaildirName n = MaildirName.parse(fileName(file));
             long uid = state.uidNext++;
             long ms = ++state.highestModSeq;
-            long size = sizeOf(n, file);
+            long size = sizeOf(n, file, List.of(dir, state.uidValidity, uid));
             long date = dateOf(n, file);
             addedRows.add(new long[] {uid, ms, size, date, MessageTable.bits(n.flags()),
                 MessageTable.key(n.deliveryKey()), lines.size()});
