@@ -56,11 +56,6 @@ record CrlfCheckpoints(long stride, long fileSize, long[] raw, long[] view, int 
         return i >= 0 && (view[i] & 1) != 0;
     }
 
-    /** The file offset where the next checkpoint goes, or -1 when the table is full. */
-    long next() {
-        return count >= MAX_PER_FILE ? -1 : (count + 1) * stride;
-    }
-
     /** Collects the checkpoints one conversion passes, beyond those of the table it started from. */
     static final class Recorder {
         private final CrlfCheckpoints from;
