@@ -1,11 +1,13 @@
 package org.postrider.itest.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postrider.itest.harness.Instance;
@@ -99,5 +101,77 @@ class ForeignLineEndsIT {
         java.util.List<Path> files = athena.messages(maildir); // in new/, or in cur/ once seen
         assertTrue(files.size() == 1 && Files.readString(files.get(0), StandardCharsets.US_ASCII).equals(lf.toString()),
                 "the file is left as the tool wrote it: " + files);
+    }
+
+    /**
+     * Partial FETCHes deep in a 24 MiB LF-only file: each gives the CRLF view's octets, and
+     * after the first (at the end: it may convert the whole file once) each reads at most about
+     * a MiB of the file, as the server's read count (Linux's rchar of its process) shows, not
+     * the file up to its offset.
+     */
+    @Test
+    void partialFetchesDeepInABigLfOnlyFileReadAboutAMiBEachNotTheFileUpToThem() throws Exception {
+        Instance big = INSTANCES.create("big");
+        big.start();
+        big.admin("dir:user-add", "lia@example.org", "lia-pw").ok();
+        long pid = big.process().orElseThrow().pid();
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/" + pid + "/io")), "needs /proc/PID/io");
+        int imaps = big.listenerPort("imaps");
+        String login = """
+                import imaplib, ssl, sys, re
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                def ok(r):
+                    assert r[0] == 'OK', r
+                    return r[1]
+                m = imaplib.IMAP4_SSL('127.0.0.1', int(sys.argv[1]), ssl_context=ctx)
+                m.login('lia@example.org', 'lia-pw')
+                """;
+        Python.run(big.home(), login + "ok(m.select('INBOX'))\nm.logout()\n", String.valueOf(imaps)).ok();
+
+        StringBuilder lf = new StringBuilder("From: Bob <bob@example.net>\nTo: lia@example.org\nSubject: big\n\n");
+        while (lf.length() < 24 << 20) {
+            lf.append(String.format("line %010d\n", lf.length()));
+        }
+        Path maildir = big.inbox("lia", "example.org");
+        Path tmp = maildir.resolve("tmp/1764460801.P4243Q1.elsewhere");
+        Files.writeString(tmp, lf, StandardCharsets.US_ASCII);
+        Files.move(tmp, maildir.resolve("new/1764460801.P4243Q1.elsewhere"), StandardCopyOption.ATOMIC_MOVE);
+        Path source = big.home().resolve("big.eml");
+        Files.writeString(source, lf, StandardCharsets.US_ASCII);
+
+        String out = Python.run(big.home(), login + """
+                lf = open(sys.argv[2], 'rb').read()
+                crlf = re.sub(rb'(?<!\\r)\\n', b'\\r\\n', lf)
+                def rchar():
+                    for line in open('/proc/%s/io' % sys.argv[3]):
+                        if line.startswith('rchar:'):
+                            return int(line.split()[1])
+                def partial(o):
+                    got = ok(m.fetch('1', '(BODY.PEEK[]<%d.64>)' % o))[0][1]
+                    return got == crlf[o:o + 64]
+                ok(m.select('INBOX'))
+                size = int(re.search(rb'RFC822.SIZE (\\d+)', ok(m.fetch('1', '(RFC822.SIZE)'))[0]).group(1))
+                print('size', size == len(crlf))
+                print('first', partial(len(crlf) - 64))
+                for o in [22 << 20, (22 << 20) + 1000, (5 << 20) + 17, 12 << 20, (20 << 20) - 1, 1 << 20]:
+                    before = rchar()
+                    same = partial(o)
+                    print('partial', o, same, rchar() - before)
+                m.logout()
+                """, String.valueOf(imaps), source.toString(), String.valueOf(pid)).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("size True"), out);
+        assertTrue(out.contains("first True"), out);
+        int partials = 0;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("partial ")) {
+                String[] f = line.trim().split(" ");
+                assertEquals("True", f[2], "the CRLF view's octets at " + f[1] + ": " + out);
+                assertTrue(Long.parseLong(f[3]) <= (3 << 19), "at most about a MiB read for the partial at " + f[1]
+                        + ", not the file up to it: " + out);
+                partials++;
+            }
+        }
+        assertEquals(6, partials, out);
     }
 }

@@ -38,6 +38,21 @@ public interface MailStore {
     /** Renames a folder with the folders under it, keeping their UIDVALIDITY and UIDs. */
     void renameFolder(String user, String from, String to) throws StoreException;
 
+    /**
+     * The name a folder of the user has now, found by its UIDVALIDITY (no two folders of a user
+     * share one, and a RENAME keeps it); null when no folder has it. For taking back what a
+     * command added to a folder that may have been renamed meanwhile. This default asks every
+     * folder; a store that knows its folders by UIDVALIDITY answers at once. (2.2)
+     */
+    default String folderOf(String user, long uidValidity) throws StoreException {
+        for (FolderInfo f : folders(user)) {
+            if (summary(user, f.name()).uidValidity() == uidValidity) {
+                return f.name();
+            }
+        }
+        return null;
+    }
+
     /** The folder's counters, without a message list (IMAP STATUS, SELECT). */
     FolderSummary summary(String user, String folder) throws StoreException;
 

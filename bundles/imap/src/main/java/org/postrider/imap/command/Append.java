@@ -15,6 +15,7 @@ import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.Appended;
 import org.postrider.api.store.Flag;
 import org.postrider.api.store.FolderRef;
+import org.postrider.api.store.MailStore;
 import org.postrider.api.store.StoreException;
 import org.postrider.api.store.UidSet;
 import org.postrider.imap.ImapSession;
@@ -86,16 +87,44 @@ public final class Append implements ImapCommand {
 
     /**
      * Expunges the messages a failed command added, so it adds none (what fails here is told with
-     * {@code e}). By name and UIDVALIDITY, after the store let go of the folder: safe because the
-     * store never gives two folders of a user one UIDVALIDITY, so after a RENAME swap in between
-     * the undo is refused instead of reaching the folder now under that name. (A message the store
-     * refused itself is taken back by the store, under the folder's lock.)
+     * {@code e}). By the folder's identity, its UIDVALIDITY, which no two folders of a user share
+     * and a RENAME keeps: first under the name the command used, and if the folder is no longer
+     * there (renamed meanwhile), under the name the store finds for the UIDVALIDITY now; a name
+     * that now holds another folder refuses the UIDVALIDITY, so the undo never reaches it. (A
+     * message the store refused itself is taken back by the store, under the folder's lock.)
      */
+    static void undo(MailStore store, FolderRef folder, List<Long> added, StoreException e) {
+        FolderRef at = folder;
+        for (int tries = 0; ; tries++) {
+            try {
+                store.expunge(at, UidSet.of(added));
+                return;
+            } catch (StoreException again) {
+                String now = null;
+                if (tries < UNDO_TRIES) { // a rename each time between the look-up and the expunge: give up
+                    try {
+                        now = store.folderOf(folder.user(), folder.uidValidity());
+                    } catch (StoreException lookUp) {
+                        again.addSuppressed(lookUp);
+                    }
+                }
+                if (now == null || now.equals(at.folder())) {
+                    e.addSuppressed(again);
+                    return;
+                }
+                at = new FolderRef(folder.user(), now, folder.uidValidity());
+            }
+        }
+    }
+
+    private static final int UNDO_TRIES = 3;
+
+    /** As {@link #undo(MailStore, FolderRef, List, StoreException)}, with the store the session reaches now. */
     static void undo(ImapSession s, FolderRef folder, List<Long> added, StoreException e) {
         try {
-            s.store().expunge(folder, UidSet.of(added));
-        } catch (StoreException again) {
-            e.addSuppressed(again);
+            undo(s.store(), folder, added, e);
+        } catch (StoreException none) {
+            e.addSuppressed(none);
         }
     }
 

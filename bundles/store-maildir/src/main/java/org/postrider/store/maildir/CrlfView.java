@@ -16,28 +16,43 @@ import org.postrider.api.message.MessageContent;
  * size once, when it first indexes the file ({@link #size}), and keeps it as the message's
  * size; a file shorter than that is served converted, one as long (every file Postrider
  * writes, and CRLF files of other tools) as it is, through a seek, at no cost. A range of a
- * converted file is found by converting from the start (work in proportion to the offset,
- * memory one buffer), as the file holds no map of where its lines end.
+ * converted file is found by converting from the last {@link CrlfCheckpoints checkpoint}
+ * before it (every MiB of the file, recorded by earlier conversions of the same message), so
+ * its work is in proportion to its length plus at most a MiB, and it is done at the first
+ * read, not when the file is opened (under the folder's lock).
  */
 final class CrlfView {
     private static final int BUFFER = 64 * 1024;
+    /** Checkpoint tables of the messages read last: 64k checkpoints at most, about 1 MiB. */
+    static final CrlfCheckpoints.Cache CHECKPOINTS = new CrlfCheckpoints.Cache(1 << 16);
 
     private CrlfView() {
     }
 
-    /** The size of the file's CRLF view: its length plus one for each bare LF (reads it once). */
-    static long size(Path file) throws IOException {
-        try (InputStream in = new Converting(Channels.newInputStream(FileChannel.open(file, StandardOpenOption.READ)),
-                BUFFER)) {
-            return in.skip(Long.MAX_VALUE);
+    /**
+     * The size of the file's CRLF view: its length plus one for each bare LF (reads it once,
+     * keeping the checkpoints of a converted file under {@code key} for the reads to come).
+     */
+    static long size(Path file, Object key) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = ch.size();
+            Converting view = new Converting(Channels.newInputStream(ch), BUFFER,
+                    CrlfCheckpoints.none(CrlfCheckpoints.STRIDE, fileSize), -1);
+            long size = view.skip(Long.MAX_VALUE);
+            if (size > fileSize) {
+                CHECKPOINTS.put(key, view.checkpoints());
+            }
+            return size;
         }
     }
 
     /**
      * Opens {@code length} octets (all, if negative) from {@code offset} of the CRLF view of a
-     * file whose view is {@code viewSize} octets long.
+     * file whose view is {@code viewSize} octets long. The file is opened now (a rename or an
+     * unlink afterwards does not change what is read); a converted range is found at the first
+     * read, from the checkpoints kept under {@code key} (the message: its file never changes).
      */
-    static InputStream open(Path file, long viewSize, long offset, long length) throws IOException {
+    static InputStream open(Path file, long viewSize, long offset, long length, Object key) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
             if (ch.size() >= viewSize) { // stored as served
@@ -45,7 +60,7 @@ final class CrlfView {
                 InputStream in = Channels.newInputStream(ch);
                 return length < 0 ? in : MessageContent.limited(in, length);
             }
-            return window(new Converting(Channels.newInputStream(ch), BUFFER), offset, length);
+            return new Deferred(ch, key, offset, length);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -54,7 +69,7 @@ final class CrlfView {
 
     /** {@code length} octets (all, if negative) of a view from {@code offset}, skipped to by converting. */
     static InputStream window(Converting view, long offset, long length) throws IOException {
-        long skip = Math.max(0, offset);
+        long skip = Math.max(0, offset) - view.viewPosition();
         while (skip > 0) {
             long n = view.skip(skip);
             if (n <= 0) {
@@ -65,22 +80,111 @@ final class CrlfView {
         return length < 0 ? view : MessageContent.limited(view, length);
     }
 
-    /** Converts bare LFs to CRLF as it reads; CRLF, and any other octet, pass unchanged. */
+    /** A window of a converted file, found from the nearest checkpoint at its first use. */
+    private static final class Deferred extends InputStream {
+        private final FileChannel ch;
+        private final Object key;
+        private final long offset;
+        private final long length;
+        private Converting view;
+        private InputStream in;
+
+        Deferred(FileChannel ch, Object key, long offset, long length) {
+            this.ch = ch;
+            this.key = key;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        private InputStream in() throws IOException {
+            if (in == null) {
+                long fileSize = ch.size();
+                CrlfCheckpoints t = CHECKPOINTS.get(key, fileSize);
+                int i = t.before(Math.max(0, offset));
+                ch.position(t.rawAt(i));
+                view = new Converting(Channels.newInputStream(ch), BUFFER, t, i);
+                in = window(view, offset, length);
+                CHECKPOINTS.put(key, view.checkpoints());
+            }
+            return in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return in().read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in().read(b, off, len);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return in().skip(n);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (view != null) {
+                    CHECKPOINTS.put(key, view.checkpoints());
+                }
+            } finally {
+                ch.close();
+            }
+        }
+    }
+
+    /**
+     * Converts bare LFs to CRLF as it reads; CRLF, and any other octet, pass unchanged. It
+     * knows where it stands in the file and in the view, and records a checkpoint at each
+     * stride of the file it passes.
+     */
     static final class Converting extends InputStream {
         private final InputStream in;
         private final byte[] buf;
         private int pos;
         private int lim;
         private boolean eof;
+        /** File offset of buf[0]. */
+        private long bufStart;
+        /** View octets given so far (the view offset of the next one). */
+        private long viewPos;
         /** The last octet read from the file was a CR. */
         private boolean afterCr;
         /** A bare LF was met and its CR given: the LF is next. */
         private boolean pendingLf;
+        private final CrlfCheckpoints.Recorder recorder;
+        /** The file offset of the next checkpoint to record, or -1 for none. */
+        private long nextMark;
 
         /** @param buffer octets of the file read at once */
         Converting(InputStream in, int buffer) {
+            this(in, buffer, CrlfCheckpoints.none(Long.MAX_VALUE / 2, -1), -1);
+        }
+
+        /**
+         * Converts from checkpoint {@code at} of {@code table} (-1: the start), {@code in}
+         * reading the file from there; records the checkpoints it passes beyond the table's.
+         */
+        Converting(InputStream in, int buffer, CrlfCheckpoints table, int at) {
             this.in = in;
             this.buf = new byte[buffer];
+            this.bufStart = table.rawAt(at);
+            this.viewPos = table.viewAt(at);
+            this.afterCr = table.afterCrAt(at);
+            this.recorder = new CrlfCheckpoints.Recorder(table);
+            this.nextMark = recorder.next(); // past the table's last checkpoint, so past the start
+        }
+
+        long viewPosition() {
+            return viewPos;
+        }
+
+        /** The table it started from with the checkpoints it recorded. */
+        CrlfCheckpoints checkpoints() {
+            return recorder.table();
         }
 
         /** Whether an octet of the file is at hand, reading more if needed; false at its end. */
@@ -90,6 +194,7 @@ final class CrlfView {
                 if (n < 0) {
                     eof = true;
                 } else {
+                    bufStart += lim;
                     pos = 0;
                     lim = n;
                 }
@@ -97,16 +202,27 @@ final class CrlfView {
             return pos < lim;
         }
 
+        /** Records a checkpoint if the next octet of the file is at one (not while an LF is pending). */
+        private void mark() {
+            if (bufStart + pos == nextMark) {
+                recorder.record(viewPos, afterCr);
+                nextMark = recorder.next();
+            }
+        }
+
         /** The next octet of the view, or -1 at its end. */
         private int next() throws IOException {
             if (pendingLf) {
                 pendingLf = false;
+                viewPos++;
                 return '\n';
             }
             if (pos == lim && !fill()) {
                 return -1;
             }
+            mark();
             byte c = buf[pos++];
+            viewPos++;
             if (c == '\n' && !afterCr) {
                 pendingLf = true;
                 return '\r';
@@ -139,8 +255,53 @@ final class CrlfView {
         @Override
         public long skip(long count) throws IOException {
             long skipped = 0;
-            while (skipped < count && next() >= 0) {
-                skipped++;
+            while (skipped < count) {
+                if (pendingLf) {
+                    pendingLf = false;
+                    viewPos++;
+                    skipped++;
+                    continue;
+                }
+                if (pos == lim && !fill()) {
+                    break;
+                }
+                // Through the buffer without a call per octet: the bulk of a partial read's work.
+                long want = count - skipped;
+                int end = lim;
+                if (nextMark >= 0 && nextMark - bufStart >= pos && nextMark - bufStart < end) {
+                    end = (int) (nextMark - bufStart); // stop at the checkpoint to record it
+                    if (end == pos) {
+                        mark();
+                        end = lim;
+                        if (nextMark >= 0 && nextMark - bufStart > pos && nextMark - bufStart < end) {
+                            end = (int) (nextMark - bufStart);
+                        }
+                    }
+                }
+                long before = viewPos;
+                boolean cr = afterCr;
+                int p = pos;
+                long v = viewPos;
+                long stop = want > Long.MAX_VALUE - v ? Long.MAX_VALUE : v + want;
+                while (p < end && v < stop) {
+                    byte c = buf[p++];
+                    if (c == '\n' && !cr) {
+                        v++;
+                        if (v < stop) {
+                            v++;
+                        } else {
+                            pendingLf = true;
+                        }
+                        cr = false;
+                    } else {
+                        v++;
+                        cr = c == '\r';
+                    }
+                }
+                pos = p;
+                afterCr = cr;
+                viewPos = v;
+                skipped += v - before;
             }
             return skipped;
         }

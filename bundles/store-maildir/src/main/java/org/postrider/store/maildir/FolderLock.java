@@ -19,6 +19,8 @@ final class FolderLock {
     static final String FILE = "postrider-lock";
     static final Duration WAIT = Duration.ofSeconds(2);
     private static final long STEP_MILLIS = 20;
+    /** Times a taker found a lock held and slept before trying again (for tests). */
+    static final java.util.concurrent.atomic.LongAdder POLLS = new java.util.concurrent.atomic.LongAdder();
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -52,6 +54,7 @@ final class FolderLock {
                     throw new StoreException(lockFile.getParent().getFileName() + " is in use by another writer", true);
                 }
                 try {
+                    POLLS.increment();
                     Thread.sleep(STEP_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

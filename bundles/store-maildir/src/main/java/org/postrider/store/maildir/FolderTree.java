@@ -234,7 +234,7 @@ final class FolderTree {
             // directory), and the files are removed at leisure, where no one looks.
             store.whileClosed(user, fdir, () -> {
                 MaildirFolder.step.at("delete-closed");
-                retire(dir, fdir);
+                retire(dir, fdir, null);
                 DurableFiles.move(fdir, to);
             });
             DurableFiles.syncDirectory(dir);
@@ -303,7 +303,7 @@ final class FolderTree {
             for (String n : existing) {
                 if (n.equals(a) || n.startsWith(a + "/")) {
                     String m = b + n.substring(a.length());
-                    retire(dir, FolderNames.folderDir(dir, n));
+                    retire(dir, FolderNames.folderDir(dir, n), FolderNames.folderDir(dir, m));
                     store.moveFolder(user, FolderNames.folderDir(dir, n), FolderNames.folderDir(dir, m));
                     SpecialUse u = uses.remove(n);
                     if (u != null) {
@@ -332,21 +332,14 @@ final class FolderTree {
 
     /**
      * Raises the user's UIDVALIDITY floor to that of a folder whose name becomes free (the
-     * floor covers it already unless the folder's UIDVALIDITY was made by an earlier release).
+     * floor covers it already unless the folder's UIDVALIDITY was made by an earlier release),
+     * and drops its owner record ({@code movedTo} null: deleted) or moves it with the folder.
      */
-    private static void retire(Path userDir, Path folderDir) throws IOException {
+    private static void retire(Path userDir, Path folderDir, Path movedTo) throws IOException {
         try {
-            UidValidities.retire(userDir, readLong(folderDir.resolve(MaildirFolder.UIDVALIDITY_FILE)));
+            UidValidities.retire(userDir, folderDir, UidValidities.validityOf(folderDir), movedTo);
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    private static long readLong(Path f) {
-        try {
-            return Long.parseLong(Files.readString(f, StandardCharsets.UTF_8).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0; // none (or unreadable: a new folder then takes the clock's, as before)
         }
     }
 

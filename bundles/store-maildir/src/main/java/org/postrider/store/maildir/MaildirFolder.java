@@ -84,7 +84,9 @@ final class MaildirFolder {
      * "add-file", "add-moved" (append, delivery); "undo-records" (what a failed copy or append
      * added taken back, its files removed); "compact" (the index log's compaction); "open-checked"
      * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
-     * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed).
+     * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed);
+     * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
+     * the new value issued, written to the folder's file, owned; {@link UidValidities#own}).
      */
     @FunctionalInterface
     interface Step {
@@ -382,6 +384,33 @@ final class MaildirFolder {
             }
             state = rebuild(s, false);
         }
+        ownValidity();
+    }
+
+    /**
+     * Makes the folder's UIDVALIDITY its own ({@link UidValidities#own}): one that another
+     * folder of the user holds too (both made by an earlier release) is replaced by a new
+     * one, which the file says first and the index then; a file ahead of the index is a
+     * replacement a kill cut short, and its value is the folder's.
+     */
+    private void ownValidity() throws IOException {
+        long v = Math.max(UidValidities.validityOf(dir), state.uidValidity);
+        long mine;
+        try {
+            mine = UidValidities.own(userDir(), dir, v);
+        } catch (StoreException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (mine != state.uidValidity) {
+            step.at("validity-owned");
+            state.uidValidity = mine;
+            log.compact(state, null);
+        }
+    }
+
+    /** The user's directory: INBOX's. */
+    private Path userDir() {
+        return name.equals(FolderNames.INBOX) ? dir : dir.getParent();
     }
 
     /** Raises the high-water marks, durably, before UIDs or MODSEQs past them are used. */
@@ -527,7 +556,7 @@ final class MaildirFolder {
         MaildirName n = MaildirName.parse(fileName(file));
         long[] before = known.get(base);
         Set<String> keywords = before == null ? Set.of() : evidence.table.keywords((int) before[1]);
-        s.table.put(uid, s.highestModSeq, sizeOf(n, file), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
+        s.table.put(uid, s.highestModSeq, sizeOf(n, file, List.of(dir, s.uidValidity, uid)), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
                 MessageTable.key(n.deliveryKey()), -1);
         return file;
     }
@@ -553,7 +582,7 @@ final class MaildirFolder {
     /** A UIDVALIDITY no folder of the user had or has ({@link UidValidities}); the user's dir is INBOX's. */
     private long newUidValidity(long atLeast) throws IOException {
         try {
-            return UidValidities.issue(name.equals(FolderNames.INBOX) ? dir : dir.getParent(), atLeast);
+            return UidValidities.issue(userDir(), atLeast);
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -620,7 +649,7 @@ final class MaildirFolder {
      * A file's size as served: the one in a name Postrider wrote, else the size of the file's
      * CRLF view ({@link CrlfView}), read once now, as other tools may write bare LFs.
      */
-    private long sizeOf(MaildirName n, String file) throws IOException {
+    private long sizeOf(MaildirName n, String file, Object key) throws IOException {
         long size = n.size();
         if (size >= 0 && n.deliveryKey() != null) {
             return size;
@@ -633,7 +662,7 @@ final class MaildirFolder {
         if (virtual >= 0 && virtual == Files.size(path)) {
             return virtual;
         }
-        return CrlfView.size(path);
+        return CrlfView.size(path, key); // its checkpoints kept for the message's partial reads
     }
 
     private long dateOf(MaildirName n, String file) throws IOException {
@@ -697,7 +726,7 @@ final class MaildirFolder {
             MaildirName n = MaildirName.parse(fileName(file));
             long uid = state.uidNext++;
             long ms = ++state.highestModSeq;
-            long size = sizeOf(n, file);
+            long size = sizeOf(n, file, List.of(dir, state.uidValidity, uid));
             long date = dateOf(n, file);
             addedRows.add(new long[] {uid, ms, size, date, MessageTable.bits(n.flags()),
                 MessageTable.key(n.deliveryKey()), lines.size()});
@@ -921,8 +950,9 @@ final class MaildirFolder {
 
     /**
      * Opens the message's file under the lock: a flag change (a rename) cannot slip between
-     * finding the name and opening it, and the open stream reads on whatever happens to the name.
-     * Null if the message has been expunged.
+     * finding the name and opening it, and the open stream reads on whatever happens to the name
+     * (an expunge too: the bytes stay those of the message). A converted range is sought at the
+     * stream's first read, outside the lock ({@link CrlfView}). Null if the message has been expunged.
      */
     InputStream open(long uid, long offset, long length) throws StoreException, IOException {
         acquire();
@@ -931,7 +961,8 @@ final class MaildirFolder {
             if (r < 0) {
                 return null; // expunged
             }
-            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length);
+            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length,
+                    List.of(dir, state.uidValidity, uid));
         } finally {
             release();
         }

@@ -279,6 +279,39 @@ public class MaildirStore implements MailStore {
                 FolderNames.canonical(to)));
     }
 
+    /**
+     * By the owner record of the UIDVALIDITY ({@link UidValidities}); where none names a folder
+     * that still has it (a kill left it stale), by the folders' UIDVALIDITY files. Either is
+     * confirmed by the folder itself, loaded.
+     */
+    @Override
+    public String folderOf(String user, long uidValidity) throws StoreException {
+        folders.checkOpen();
+        Path userDir = tree.ensure(user);
+        Path owner = UidValidities.ownerDir(userDir, uidValidity);
+        if (owner != null) {
+            String name = owner.equals(userDir) ? FolderNames.INBOX : FolderNames.folderOf(owner.getFileName().toString());
+            if (name != null && holds(user, name, uidValidity)) {
+                return name;
+            }
+        }
+        for (String name : folderNames(user)) {
+            if (UidValidities.validityOf(FolderNames.folderDir(userDir, name)) == uidValidity
+                    && holds(user, name, uidValidity)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private boolean holds(String user, String name, long uidValidity) throws StoreException {
+        try {
+            return folder(user, name).call(MaildirFolder::uidValidity) == uidValidity;
+        } catch (NoSuchFolderException e) {
+            return false; // deleted or renamed meanwhile
+        }
+    }
+
     @Override
     public FolderSummary summary(String user, String folder) throws StoreException {
         FolderHandle h = folder(user, folder);

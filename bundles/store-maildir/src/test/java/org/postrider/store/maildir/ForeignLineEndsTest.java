@@ -2,8 +2,11 @@ package org.postrider.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,6 +145,61 @@ class ForeignLineEndsTest {
         });
         assertEquals(1, store.uids(inbox).size());
         assertServedAsCrlf(inbox, store.uids(inbox).first(), want); // another tool's file: a new UID (README)
+    }
+
+    /** Octets this thread has read through read(2) and pread(2) so far (Linux's rchar), or -1 where that is not known. */
+    private static long readByThisThread() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/thread-self/io"))) {
+                if (line.startsWith("rchar:")) {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    @Test
+    void aPartialReadOfABigLfOnlyFileStartsNearItsOffsetAndIsNotConvertedUnderTheFolderLock() throws Exception {
+        assumeTrue(readByThisThread() >= 0, "needs /proc/thread-self/io");
+        store = new MaildirStore(root, "athena", 100);
+        StringBuilder lf = new StringBuilder("From: Bob <bob@example.net>\nSubject: big\n\n");
+        while (lf.length() < 12 << 20) { // 12 MiB in lines of 16 octets
+            lf.append(String.format("line %010d\n", lf.length()));
+        }
+        dropIntoNew("1700000000.big.host", lf.toString());
+        byte[] want = crlf(lf.toString());
+        FolderRef inbox = FolderRef.of(USER, "INBOX");
+        assertEquals(want.length, store.messages(inbox, UidSet.of(1)).get(0).size());
+        MessageContent c = store.content(inbox, 1);
+        long stride = CrlfCheckpoints.STRIDE;
+        long slack = 3 * 64 * 1024; // read buffers
+
+        long offset = want.length - 100_000;
+        long before = readByThisThread();
+        InputStream first = c.open(offset, 64); // the folder's lock is held while it opens
+        assertTrue(readByThisThread() - before < slack, "no conversion while the folder's lock is held: "
+                + (readByThisThread() - before));
+        assertArrayEquals(Arrays.copyOfRange(want, (int) offset, (int) offset + 64), first.readAllBytes());
+        first.close();
+
+        for (long at : new long[] {offset + 7, want.length - 64, 5 * stride + 17, 11 * stride - 1, 1 << 20}) {
+            before = readByThisThread();
+            assertArrayEquals(Arrays.copyOfRange(want, (int) at, (int) at + 64), read(c, at, 64), "at " + at);
+            long read = readByThisThread() - before;
+            assertTrue(read <= stride + slack, "a partial read at " + at + " starts at the checkpoint before it,"
+                    + " not at the file's start: " + read + " octets read");
+        }
+
+        // An expunge while a read is open: that read still gives the message's octets; a later open a clean error.
+        long at = 7 * stride + 3;
+        InputStream open = c.open(at, 64);
+        store.expunge(inbox, UidSet.of(1));
+        assertArrayEquals(Arrays.copyOfRange(want, (int) at, (int) at + 64), open.readAllBytes());
+        open.close();
+        assertThrows(IOException.class, () -> c.open(at, 64));
     }
 
     @Test

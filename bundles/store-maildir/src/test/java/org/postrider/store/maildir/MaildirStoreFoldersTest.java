@@ -343,6 +343,40 @@ class MaildirStoreFoldersTest {
     }
 
     @Test
+    void aFolderIsFoundByItsUidvalidityWhateverItIsCalledNow() throws Exception {
+        // What IMAP's undo of a MULTIAPPEND (or a COPY into the selected mailbox) needs when
+        // another session renamed the folder between the messages and the undo.
+        MaildirStore s = store();
+        s.createFolder(ALICE, "A", null);
+        s.createFolder(ALICE, "B", null);
+        long a = s.append(FolderRef.of(ALICE, "A"), text("Subject: 1\r\n\r\n1\r\n"), Set.of(), Set.of(),
+                java.time.Instant.now()).uidValidity();
+        long b = s.summary(ALICE, "B").uidValidity();
+        assertEquals("A", s.folderOf(ALICE, a));
+        assertEquals("INBOX", s.folderOf(ALICE, s.summary(ALICE, "INBOX").uidValidity()));
+        s.renameFolder(ALICE, "A", "X");
+        s.renameFolder(ALICE, "B", "A");
+        assertEquals("X", s.folderOf(ALICE, a), "the folder, under its new name");
+        assertEquals("A", s.folderOf(ALICE, b));
+        assertEquals(UidSet.of(1), s.expunge(new FolderRef(ALICE, s.folderOf(ALICE, a), a), UidSet.of(1)));
+        assertTrue(s.uids(FolderRef.of(ALICE, "X")).isEmpty());
+
+        MaildirStore next = restart(s);
+        assertEquals("X", next.folderOf(ALICE, a), "across a restart");
+        next.renameFolder(ALICE, "X", "Lists/Y");
+        assertEquals("Lists/Y", next.folderOf(ALICE, a), "a sub-folder too");
+        // Records a kill left behind (none, or one naming the old directory): found by the folders' files.
+        Path owners = next.userDir(ALICE).resolve(UidValidities.OWNERS);
+        Files.delete(owners.resolve(Long.toString(a)));
+        assertEquals("Lists/Y", next.folderOf(ALICE, a));
+        Files.writeString(owners.resolve(Long.toString(b)), ".B");
+        assertEquals("A", next.folderOf(ALICE, b));
+        next.deleteFolder(ALICE, "Lists/Y");
+        assertNull(next.folderOf(ALICE, a), "deleted: none");
+        assertNull(next.folderOf(ALICE, 12345), "never issued: none");
+    }
+
+    @Test
     void folderChangesAreToldToListeners() throws Exception {
         MaildirStore s = store();
         s.folders(ALICE);
