@@ -253,7 +253,7 @@ public class InternalDelivery implements DeliveryAgent {
         Origin o = e.origin();
         int body = e.body() == BodyType.SEVEN_BIT ? 0 : e.body() == BodyType.BINARY_MIME ? 2 : 1;
         int ret = e.dsnReturn() == null ? 0 : e.dsnReturn() == DsnReturn.FULL ? 1 : 2;
-        return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), body, ret,
+        return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), false, body, ret,
                 e.envelopeId(), d.content().size(), rcpts, o.protocol() == null ? "" : o.protocol(), o.heloName(),
                 o.clientAddress(), o.authenticatedUser(), o.received() == null ? 0 : o.received().toEpochMilli(),
                 new byte[0]);

@@ -38,6 +38,8 @@ import org.postrider.api.queue.RecipientResult;
 import org.postrider.api.queue.Router;
 import org.postrider.api.queue.Submission;
 import org.postrider.api.queue.Verdict;
+import org.postrider.internal.wire.LinkAuth;
+import org.postrider.internal.wire.TrustByFingerprint;
 
 /** Two servers on loopback: hermes delivers to athena over the internal transport. */
 class InternalLinkTest {
@@ -385,7 +387,7 @@ class InternalLinkTest {
             new org.postrider.internal.proto.Auth(4, ("\0alice@example.org\0" + password)
                     .getBytes(StandardCharsets.UTF_8)).encode().writeTo(out);
             byte[] body = "Subject: from patmos\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
-            new org.postrider.internal.proto.Begin("patmos.1", sender, false, 1, 0, null, body.length,
+            new org.postrider.internal.proto.Begin("patmos.1", sender, false, false, 1, 0, null, body.length,
                     List.of(new org.postrider.internal.proto.Begin.Rcpt("carol@example.net", 0, null)), "MAPI", null,
                     null, null, 0, new byte[0]).encode().writeTo(out);
             new org.postrider.internal.proto.Frame(org.postrider.internal.proto.FrameType.DATA, body).writeTo(out);
