@@ -62,6 +62,8 @@ final class Link implements AutoCloseable {
     private final Deque<Pending> pending = new ArrayDeque<>();
     private Semaphore window;
     private int chunk;
+    /** The largest frame the peer takes (its HELLO): a BEGIN above it is split by the caller, never sent. */
+    private volatile int peerMaxFrame = Frame.HELLO_MAX;
     private volatile boolean closed;
     private volatile String failure;
     private volatile long lastUsed = System.currentTimeMillis();
@@ -129,6 +131,7 @@ final class Link implements AutoCloseable {
         }
         window = new Semaphore(Math.max(1, hello.window()));
         chunk = Math.max(1024, Math.min(CHUNK, hello.maxFrame()));
+        peerMaxFrame = hello.maxFrame();
         byte[] transcript = null;
         Auth auth;
         if (pinned && (hello.authMethods() & Hello.AUTH_TLS) != 0) {
@@ -161,6 +164,22 @@ final class Link implements AutoCloseable {
      */
     Object transfer(Begin begin, MessageContent content) throws IOException, InterruptedException {
         lastUsed = System.currentTimeMillis();
+        Frame beginFrame = begin.encode();
+        if (beginFrame.payload().length > peerMaxFrame) {
+            throw new TooLarge(beginFrame.payload().length, peerMaxFrame);
+        }
+        InputStream body;
+        try {
+            body = content.open(); // before anything is written: a spool that cannot be read leaves the link alone
+        } catch (IOException e) {
+            throw new ContentFailure(e);
+        }
+        try (body) {
+            return transfer(begin.transferId(), beginFrame, body);
+        }
+    }
+
+    private Object transfer(String transferId, Frame beginFrame, InputStream body) throws IOException, InterruptedException {
         if (!window.tryAcquire(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IOException("no answer from " + peer.name() + " within " + settings.answerTimeout());
         }
@@ -170,13 +189,13 @@ final class Link implements AutoCloseable {
             try {
                 ensureOpen();
                 synchronized (pending) {
-                    pending.add(new Pending(begin.transferId(), answer, null));
+                    pending.add(new Pending(transferId, answer, null));
                 }
                 lastProgress = System.currentTimeMillis();
-                channel.write(begin.encode());
+                channel.write(beginFrame);
                 long total = 0;
                 boolean aborted = false;
-                try (InputStream body = content.open()) {
+                try {
                     byte[] buf = new byte[chunk];
                     int n;
                     while ((n = readChunk(body, buf)) > 0) {
@@ -209,12 +228,21 @@ final class Link implements AutoCloseable {
         }
     }
 
-    /** An exception reading the spool, not the link. */
-    private static final class ContentFailure extends IOException {
+    /** An exception reading the spool, not the link: the message is retried, the link goes on. */
+    static final class ContentFailure extends IOException {
         private static final long serialVersionUID = 1L;
 
         ContentFailure(IOException cause) {
             super(cause);
+        }
+    }
+
+    /** A BEGIN larger than the peer's frames: not sent; the caller sends fewer recipients at a time. */
+    static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(int size, int max) {
+            super("a BEGIN of " + size + " octets, more than the peer's frames (" + max + ")");
         }
     }
 
