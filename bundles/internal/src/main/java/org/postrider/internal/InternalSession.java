@@ -197,12 +197,16 @@ final class InternalSession {
             // it becomes the Received field's "from": a client's word, never a line break or a field of its own
             throw new ProtocolException(ErrorCode.PROTOCOL, "a client names itself as a host name or address literal");
         }
+        boolean pinnedPeer = false;
         if (serverLink) {
-            registered(hello); // an unknown name learns nothing more, not even this server's nonce
+            // an unknown name learns nothing more, not even this server's nonce
+            pinnedPeer = registered(hello).tlsFingerprint() != null;
         }
         byte[] nonce = new byte[Hello.NONCE];
         RANDOM.nextBytes(nonce);
-        int methods = serverLink ? Hello.AUTH_TLS | Hello.AUTH_HMAC : Hello.AUTH_PLAIN;
+        // a server the registry pins proves itself by that certificate only: the shared secret
+        // alone (a copy of it anywhere) must not pass for it
+        int methods = !serverLink ? Hello.AUTH_PLAIN : pinnedPeer ? Hello.AUTH_TLS : Hello.AUTH_TLS | Hello.AUTH_HMAC;
         if (!serverLink) {
             // a user's frames other than DATA (which is streamed, never held) are held whole:
             // bounded lower than a server's, many users' connections at once must fit in memory
@@ -256,6 +260,9 @@ final class InternalSession {
         }
         if (auth.method() != Hello.AUTH_HMAC) {
             return refuse("a server link authenticates by certificate or HMAC");
+        }
+        if (known.tlsFingerprint() != null) {
+            return refuse(claimed + " is pinned in the registry: it authenticates by its certificate, not by HMAC");
         }
         byte[] secret = service.secret().get();
         if (secret == null) {

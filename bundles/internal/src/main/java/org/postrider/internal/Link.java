@@ -137,6 +137,9 @@ final class Link implements AutoCloseable {
         if (pinned && (hello.authMethods() & Hello.AUTH_TLS) != 0) {
             method = "certificate";
             auth = new Auth(Hello.AUTH_TLS, new byte[0]);
+        } else if (settings.selfPinned()) {
+            throw new ProtocolException(ErrorCode.AUTH_FAILED, "this server is pinned in the registry, so it links by "
+                    + "its certificate only; that needs " + peer.name() + " pinned too, and offering it");
         } else if (settings.secret() != null) {
             method = "hmac";
             transcript = LinkAuth.transcript(g.nonce(), hello.nonce(), settings.self(), hello.name(),

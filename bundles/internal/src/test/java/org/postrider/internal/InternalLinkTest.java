@@ -517,5 +517,28 @@ class InternalLinkTest {
         assertEquals(1, p.agent().peers().get("athena").connects.get(), "the link was not torn down");
         assertEquals(2, p.queue().envelopes.size());
     }
+
+    /** The registry pins hermes: the organisation secret alone (held by anyone with a copy) does not pass for it. */
+    @Test
+    void aServerPinnedInTheRegistryIsNotTakenOnTheSharedSecret() throws Exception {
+        Path secret = dir.resolve("org.secret");
+        InternalService athena = start("athena", secret, 0);
+        InternalService impostor = start("hermes", secret, -1); // right name, right secret, not hermes' certificate
+        athena.trusting();
+        String pinOfTheRealHermes = "ab".repeat(32);
+        int port = athena.server().address().getPort();
+        MemoryQueue q = new MemoryQueue();
+        OrgServer a = new OrgServer("athena", "127.0.0.1", port, null);
+        athena.bind(org("athena", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, pinOfTheRealHermes))), q,
+                ROUTER, null);
+        impostor.bind(org("hermes", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, null))), new MemoryQueue(),
+                ROUTER, null);
+        List<RecipientResult> r = new InternalDelivery(impostor).deliver(delivery("PIN1", "x\r\n",
+                "alice@example.org"));
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status(), r.toString());
+        assertTrue(r.get(0).diagnostic().contains("pinned"), r.get(0).diagnostic());
+        assertEquals(0, q.envelopes.size());
+        assertEquals(1, athena.refusedLinks.get());
+    }
 }
 
