@@ -154,6 +154,7 @@ public final class PatmosClient implements AutoCloseable {
             channel.deadline(0);
         } catch (IOException e) {
             abandon();
+            writer.interrupt(); // it may wait for a window place that no answer will free now
             IOException w = writeFailure.get();
             throw w != null ? w : e;
         } finally {
