@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * message's key is in its spool header (made durable by the same commit); when the
  * message leaves the spool its key is first appended to {@code idempotency.log} (fsynced)
  * and remembered there for {@code retention} (the queue's maximum lifetime and a day: the
- * longest a sender retries), then dropped by the compaction done at start.
+ * longest a sender retries), then dropped by a compaction: at start, and while running once
+ * more lines were appended since the last one than it kept (so the log and the memory stay
+ * within twice what the retention needs, and each line is rewritten a bounded number of times).
  * <pre>
  * KEY QUEUEID MILLIS      (KEY percent-escaped; one line a message gone from the spool)
  * </pre>
@@ -37,6 +39,10 @@ final class IdempotencyKeys {
     }
 
     private final Path file;
+    private final Duration retention;
+    private final java.util.function.LongSupplier clock;
+    /** Lines appended since the log was last compacted. */
+    private int appended;
     private final Map<String, QueueId> live = new ConcurrentHashMap<>();
     private final Map<QueueId, String> keyOf = new ConcurrentHashMap<>();
     private final Map<String, Gone> gone = new ConcurrentHashMap<>();
@@ -45,8 +51,15 @@ final class IdempotencyKeys {
     private FileChannel appender;
 
     IdempotencyKeys(Path spoolRoot, Duration retention) throws IOException {
+        this(spoolRoot, retention, System::currentTimeMillis);
+    }
+
+    /** @param clock milliseconds since the epoch (tests move it) */
+    IdempotencyKeys(Path spoolRoot, Duration retention, java.util.function.LongSupplier clock) throws IOException {
         this.file = spoolRoot.resolve(LOG_FILE);
-        load(System.currentTimeMillis() - retention.toMillis());
+        this.retention = retention;
+        this.clock = clock;
+        load(clock.getAsLong() - retention.toMillis());
     }
 
     /** Whether a key is acceptable: 1-255 printable ASCII characters without space. */
@@ -148,14 +161,31 @@ final class IdempotencyKeys {
         if (key == null) {
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         synchronized (appendLock) {
             appender.write(ByteBuffer.wrap(line(key, id, now).getBytes(StandardCharsets.US_ASCII)));
             appender.force(false);
+            gone.put(key, new Gone(id, now));
+            live.remove(key, id);
+            keyOf.remove(id);
+            if (++appended > Math.max(1000, gone.size() / 2)) {
+                compact(now - retention.toMillis());
+            }
         }
-        gone.put(key, new Gone(id, now));
-        live.remove(key, id);
-        keyOf.remove(id);
+    }
+
+    /**
+     * Drops the keys older than {@code since} from memory and the log: the log is written
+     * again whole (durably, by rename), under the append lock, so no line is lost between.
+     */
+    private void compact(long since) throws IOException {
+        gone.entrySet().removeIf(e -> e.getValue().at() < since);
+        StringBuilder sb = new StringBuilder();
+        gone.forEach((k, g) -> sb.append(line(k, g.id(), g.at())));
+        DurableFiles.write(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
+        appender.close();
+        appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        appended = 0;
     }
 
     /** Keys remembered, queued and gone, for statistics. */

@@ -151,10 +151,44 @@ public class InternalDelivery implements DeliveryAgent {
             return all(rcpts, DeliveryStatus.RETRY, "4.4.1", "cannot reach server " + server.name() + " ("
                     + server.host() + ":" + server.port() + "): " + e.getMessage(), server.name());
         }
+        return deliver(d, peer, server, link);
+    }
+
+    /**
+     * One BEGIN for the delivery's recipients, or several: at most {@link Begin#MAX_RECIPIENTS}
+     * each, and halved again while the BEGIN is larger than the peer's frames. Each part has
+     * its own stable transfer id (the hash of its recipients), so a retry is still recognised.
+     * A message that cannot be sent as it is fails alone; the shared link goes on.
+     */
+    private List<RecipientResult> deliver(Delivery d, Peer peer, OrgServer server, Link link)
+            throws InterruptedException {
+        List<Recipient> rcpts = d.envelope().recipients();
+        if (rcpts.size() > Begin.MAX_RECIPIENTS) {
+            List<RecipientResult> out = new ArrayList<>(rcpts.size());
+            for (int i = 0; i < rcpts.size(); i += Begin.MAX_RECIPIENTS) {
+                out.addAll(deliver(part(d, rcpts.subList(i, Math.min(rcpts.size(), i + Begin.MAX_RECIPIENTS))),
+                        peer, server, link));
+            }
+            return out;
+        }
         Begin begin = begin(d, service.serverName());
         Object answer;
         try {
             answer = link.transfer(begin, d.content());
+        } catch (Link.TooLarge e) {
+            if (rcpts.size() == 1) {
+                peer.failed.incrementAndGet();
+                return all(rcpts, DeliveryStatus.FAILED, "5.3.4", "cannot be sent to " + server.name() + ": "
+                        + e.getMessage(), server.name());
+            }
+            int half = rcpts.size() / 2;
+            List<RecipientResult> out = new ArrayList<>(deliver(part(d, rcpts.subList(0, half)), peer, server, link));
+            out.addAll(deliver(part(d, rcpts.subList(half, rcpts.size())), peer, server, link));
+            return out;
+        } catch (Link.ContentFailure e) {
+            peer.deferred.incrementAndGet();
+            return all(rcpts, DeliveryStatus.RETRY, "4.3.0", "the queued message could not be read: "
+                    + e.getCause().getMessage(), server.name());
         } catch (IOException e) {
             peer.deferred.incrementAndGet();
             return all(rcpts, DeliveryStatus.RETRY, "4.4.2", "link to " + server.name() + " failed: " + e.getMessage(),
@@ -187,6 +221,11 @@ public class InternalDelivery implements DeliveryAgent {
             out.add(new RecipientResult(rcpts.get(i), st, r.enhancedStatus(), text, server.name()));
         }
         return out;
+    }
+
+    private static Delivery part(Delivery d, List<Recipient> some) {
+        return new Delivery(d.queueId(), d.envelope().withRecipients(List.copyOf(some)), d.content(),
+                d.destination(), d.attempt());
     }
 
     /** The peer's open link, or a new one; a peer that failed is not tried again before its backoff. */
@@ -253,7 +292,7 @@ public class InternalDelivery implements DeliveryAgent {
         Origin o = e.origin();
         int body = e.body() == BodyType.SEVEN_BIT ? 0 : e.body() == BodyType.BINARY_MIME ? 2 : 1;
         int ret = e.dsnReturn() == null ? 0 : e.dsnReturn() == DsnReturn.FULL ? 1 : 2;
-        return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), body, ret,
+        return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), false, body, ret,
                 e.envelopeId(), d.content().size(), rcpts, o.protocol() == null ? "" : o.protocol(), o.heloName(),
                 o.clientAddress(), o.authenticatedUser(), o.received() == null ? 0 : o.received().toEpochMilli(),
                 new byte[0]);

@@ -31,6 +31,7 @@ import org.postrider.lineserver.SessionHandler;
 import org.postrider.lineserver.TlsCertificates;
 import org.postrider.lineserver.TlsMode;
 import org.postrider.lineserver.ListenerConfig;
+import org.postrider.internal.wire.TrustByFingerprint;
 
 /**
  * The internal transport's listener (implicit TLS, on the shared line server) and what its
@@ -94,6 +95,7 @@ public class InternalService implements SessionHandler {
                 config.tls_password(), selfSignedDir, serverName);
         this.secret = new OrgSecret(config.secretFile().isBlank() ? OrgSecret.DEFAULT : Path.of(config.secretFile()));
         this.listeners = group;
+        TypedContent.clean(incoming());
         LineServer s = null;
         if (config.port() >= 0) {
             ListenerSettings settings = new ListenerSettings("internal", "INTERNAL",
@@ -176,6 +178,11 @@ public class InternalService implements SessionHandler {
 
     String serverName() {
         return serverName;
+    }
+
+    /** Where typed messages' streams wait while they arrive (beside the secret, in data/internal/). */
+    java.nio.file.Path incoming() {
+        return secret.file().getParent().resolve("incoming");
     }
 
     OrgSecret secret() {

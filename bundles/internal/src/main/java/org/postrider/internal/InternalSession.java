@@ -43,6 +43,7 @@ import org.postrider.internal.proto.Frames;
 import org.postrider.internal.proto.Hello;
 import org.postrider.internal.proto.Nack;
 import org.postrider.internal.proto.ProtocolException;
+import org.postrider.internal.wire.LinkAuth;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.PasswordChecks;
 import org.postrider.lineserver.sasl.Credentials;
@@ -196,12 +197,16 @@ final class InternalSession {
             // it becomes the Received field's "from": a client's word, never a line break or a field of its own
             throw new ProtocolException(ErrorCode.PROTOCOL, "a client names itself as a host name or address literal");
         }
+        boolean pinnedPeer = false;
         if (serverLink) {
-            registered(hello); // an unknown name learns nothing more, not even this server's nonce
+            // an unknown name learns nothing more, not even this server's nonce
+            pinnedPeer = registered(hello).tlsFingerprint() != null;
         }
         byte[] nonce = new byte[Hello.NONCE];
         RANDOM.nextBytes(nonce);
-        int methods = serverLink ? Hello.AUTH_TLS | Hello.AUTH_HMAC : Hello.AUTH_PLAIN;
+        // a server the registry pins proves itself by that certificate only: the shared secret
+        // alone (a copy of it anywhere) must not pass for it
+        int methods = !serverLink ? Hello.AUTH_PLAIN : pinnedPeer ? Hello.AUTH_TLS : Hello.AUTH_TLS | Hello.AUTH_HMAC;
         if (!serverLink) {
             // a user's frames other than DATA (which is streamed, never held) are held whole:
             // bounded lower than a server's, many users' connections at once must fit in memory
@@ -255,6 +260,9 @@ final class InternalSession {
         }
         if (auth.method() != Hello.AUTH_HMAC) {
             return refuse("a server link authenticates by certificate or HMAC");
+        }
+        if (known.tlsFingerprint() != null) {
+            return refuse(claimed + " is pinned in the registry: it authenticates by its certificate, not by HMAC");
         }
         byte[] secret = service.secret().get();
         if (secret == null) {
@@ -364,6 +372,26 @@ final class InternalSession {
 
     /** BEGIN, then DATA frames up to END (or ABORT): answered with ACK or NACK. */
     private void message(Begin b) throws IOException {
+        TypedContent typed = null;
+        if (b.typed()) {
+            try {
+                typed = TypedContent.open(b.properties(), service.incoming());
+            } catch (org.postrider.mapi.PropFormatException e) {
+                drain(null, Long.MAX_VALUE);
+                answer(new Nack(b.transferId(), true, "5.6.0", "bad property set: " + e.getMessage()));
+                return;
+            }
+        }
+        try {
+            message(b, typed);
+        } finally {
+            if (typed != null) {
+                typed.close();
+            }
+        }
+    }
+
+    private void message(Begin b, TypedContent typed) throws IOException {
         Object verdict = check(b);
         if (verdict instanceof Nack n) {
             drain(null, Long.MAX_VALUE);
@@ -401,16 +429,30 @@ final class InternalSession {
         }
         long got;
         long max = service.config().maxMessageSize();
+        TypedContent.Refusal refused = null;
         try {
-            got = drain(sub.content(), max);
+            if (typed == null) {
+                got = drain(sub.content(), max);
+            } else {
+                try (OutputStream streams = typed.streams()) {
+                    got = drain(streams, max);
+                }
+                if (got >= 0 && got <= max) {
+                    refused = got != typed.streamOctets()
+                            ? new TypedContent.Refusal("5.6.0", got + " octets came for streams of "
+                                    + typed.streamOctets())
+                            : typed.writeMime(envelope.sender(), service.serverName(), !serverLink, sub.content());
+                }
+            }
         } catch (IOException | RuntimeException e) {
             sub.close();
             throw e;
         }
-        if (got < 0 || got > max) {
+        if (got < 0 || got > max || refused != null) {
             sub.close();
             answer(got < 0 ? new Nack(b.transferId(), false, "4.0.0", "aborted by the sender")
-                    : new Nack(b.transferId(), true, "5.3.4", "message larger than " + max + " octets"));
+                    : got > max ? new Nack(b.transferId(), true, "5.3.4", "message larger than " + max + " octets")
+                    : new Nack(b.transferId(), true, refused.status(), refused.text()));
             return;
         }
         // The commit (fsync) runs while the next message is read: commits of one link and of

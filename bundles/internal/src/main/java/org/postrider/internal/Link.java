@@ -1,9 +1,7 @@
 package org.postrider.internal;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
@@ -24,12 +22,14 @@ import org.postrider.internal.proto.Auth;
 import org.postrider.internal.proto.Begin;
 import org.postrider.internal.proto.ErrorCode;
 import org.postrider.internal.proto.Frame;
-import org.postrider.internal.proto.FrameDecoder;
 import org.postrider.internal.proto.FrameType;
 import org.postrider.internal.proto.Frames;
 import org.postrider.internal.proto.Hello;
 import org.postrider.internal.proto.Nack;
 import org.postrider.internal.proto.ProtocolException;
+import org.postrider.internal.wire.ClientHandshake;
+import org.postrider.internal.wire.FrameChannel;
+import org.postrider.internal.wire.LinkAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Link implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Link.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom(); // PING tokens
     /** Octets of message content per DATA frame at most. */
     static final int CHUNK = 64 * 1024;
     /** The largest frame the sending side takes: answers are small (an ACK of 1000 recipients fits). */
@@ -57,12 +57,13 @@ final class Link implements AutoCloseable {
     private final OrgServer peer;
     private final Settings settings;
     private SSLSocket socket;
-    private OutputStream out;
-    private InputStream in;
+    private FrameChannel channel;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
     private final Deque<Pending> pending = new ArrayDeque<>();
     private Semaphore window;
     private int chunk;
+    /** The largest frame the peer takes (its HELLO): a BEGIN above it is split by the caller, never sent. */
+    private volatile int peerMaxFrame = Frame.HELLO_MAX;
     private volatile boolean closed;
     private volatile String failure;
     private volatile long lastUsed = System.currentTimeMillis();
@@ -81,14 +82,18 @@ final class Link implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Connects and authenticates; throws with a clear text if the peer cannot be reached or proven. */
+    /**
+     * Connects and authenticates, all under one deadline ({@code connectTimeout}: TCP, TLS and
+     * the handshake together); throws with a clear text if the peer cannot be reached or proven.
+     */
     void open() throws IOException {
         Socket tcp = new Socket();
+        long deadline = System.currentTimeMillis() + settings.connectTimeout().toMillis();
         try {
             tcp.connect(new InetSocketAddress(peer.host(), peer.port()), (int) settings.connectTimeout().toMillis());
             socket = (SSLSocket) settings.tls().getSocketFactory().createSocket(tcp, peer.host(), peer.port(), true);
             socket.setUseClientMode(true);
-            socket.setSoTimeout((int) settings.connectTimeout().toMillis());
+            socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
             socket.startHandshake();
             Certificate serverCert = socket.getSession().getPeerCertificates()[0];
             String seen = LinkAuth.fingerprint(serverCert);
@@ -96,10 +101,10 @@ final class Link implements AutoCloseable {
                 throw new ProtocolException(ErrorCode.AUTH_FAILED, "the certificate of " + peer.name() + " ("
                         + seen + ") is not the registered one");
             }
-            out = new BufferedOutputStream(socket.getOutputStream(), CHUNK + 1024);
-            in = socket.getInputStream();
+            channel = new FrameChannel(socket, peer.name(), CHUNK + 1024);
+            channel.deadline(deadline);
             handshake(serverCert);
-            socket.setSoTimeout(0); // the reader waits for answers; answerTimeout bounds each wait
+            channel.deadline(0); // the reader waits for answers; answerTimeout bounds each wait
             Thread.ofVirtual().name("internal-link-" + peer.name()).start(this::readLoop);
         } catch (IOException | RuntimeException e) {
             closeQuietly(tcp);
@@ -108,74 +113,51 @@ final class Link implements AutoCloseable {
         }
     }
 
-    private final FrameDecoder decoder = new FrameDecoder(Frame.HELLO_MAX);
-    private final Deque<Frame> frames = new ArrayDeque<>();
-    private final byte[] readBuf = new byte[16 * 1024];
-
     /** The next frame from the peer, or an IOException at the end of the stream. */
     private Frame next() throws IOException {
-        while (frames.isEmpty()) {
-            int n = in.read(readBuf);
-            if (n < 0) {
-                throw new IOException("connection closed by " + peer.name());
-            }
-            frames.addAll(decoder.feed(readBuf, 0, n));
-        }
-        Frame f = frames.poll();
-        if (f.type() == FrameType.ERROR) {
-            throw Frames.decodeError(f);
-        }
-        return f;
+        return channel.next();
     }
 
     private void handshake(Certificate serverCert) throws IOException {
-        byte[] nonce = new byte[Hello.NONCE];
-        RANDOM.nextBytes(nonce);
         boolean pinned = peer.tlsFingerprint() != null && settings.selfPinned();
         int methods = (pinned ? Hello.AUTH_TLS : 0) | (settings.secret() != null ? Hello.AUTH_HMAC : 0);
-        new Hello(Hello.VERSION, Hello.VERSION, Hello.ROLE_SERVER_LINK, settings.self(), ANSWER_MAX_FRAME, 0, 0,
-                methods, nonce).encode().writeTo(out);
-        out.flush();
-        Hello hello = Hello.decode(next());
-        if (hello.minVersion() != Hello.VERSION) {
-            throw new ProtocolException(ErrorCode.VERSION, peer.name() + " chose version " + hello.minVersion());
-        }
+        ClientHandshake.Greeting g = ClientHandshake.hello(channel, Hello.ROLE_SERVER_LINK, settings.self(),
+                ANSWER_MAX_FRAME, methods);
+        Hello hello = g.server();
         if (!hello.name().equalsIgnoreCase(peer.name())) {
-            send(Frames.error(ErrorCode.UNKNOWN_PEER, "I meant to reach " + peer.name()));
+            ClientHandshake.refuse(channel, ErrorCode.UNKNOWN_PEER, "I meant to reach " + peer.name());
             throw new ProtocolException(ErrorCode.UNKNOWN_PEER, peer.host() + ":" + peer.port() + " says it is "
                     + hello.name() + ", not " + peer.name());
         }
-        decoder.maxFrame(ANSWER_MAX_FRAME);
         window = new Semaphore(Math.max(1, hello.window()));
         chunk = Math.max(1024, Math.min(CHUNK, hello.maxFrame()));
+        peerMaxFrame = hello.maxFrame();
         byte[] transcript = null;
+        Auth auth;
         if (pinned && (hello.authMethods() & Hello.AUTH_TLS) != 0) {
             method = "certificate";
-            new Auth(Hello.AUTH_TLS, new byte[0]).encode().writeTo(out);
+            auth = new Auth(Hello.AUTH_TLS, new byte[0]);
+        } else if (settings.selfPinned()) {
+            throw new ProtocolException(ErrorCode.AUTH_FAILED, "this server is pinned in the registry, so it links by "
+                    + "its certificate only; that needs " + peer.name() + " pinned too, and offering it");
         } else if (settings.secret() != null) {
             method = "hmac";
-            transcript = LinkAuth.transcript(nonce, hello.nonce(), settings.self(), hello.name(),
+            transcript = LinkAuth.transcript(g.nonce(), hello.nonce(), settings.self(), hello.name(),
                     LinkAuth.sha256(serverCert));
-            new Auth(Hello.AUTH_HMAC, LinkAuth.mac(settings.secret(), "client", transcript)).encode().writeTo(out);
+            auth = new Auth(Hello.AUTH_HMAC, LinkAuth.mac(settings.secret(), "client", transcript));
         } else {
             throw new ProtocolException(ErrorCode.AUTH_FAILED, "no way to authenticate to " + peer.name()
                     + ": no organisation secret, and the two servers are not both pinned in the registry");
         }
-        out.flush();
-        Frame ok = next();
-        if (ok.type() != FrameType.AUTH_OK) {
-            throw new ProtocolException(ErrorCode.PROTOCOL, "expected AUTH_OK, got " + FrameType.name(ok.type()));
-        }
-        byte[] proof = Auth.decodeOk(ok);
+        byte[] proof = ClientHandshake.authenticate(channel, auth);
         if (transcript != null && !LinkAuth.same(proof, LinkAuth.mac(settings.secret(), "server", transcript))) {
-            send(Frames.error(ErrorCode.AUTH_FAILED, "your proof is wrong"));
+            ClientHandshake.refuse(channel, ErrorCode.AUTH_FAILED, "your proof is wrong");
             throw new ProtocolException(ErrorCode.AUTH_FAILED, peer.name() + " did not prove the organisation secret");
         }
     }
 
     private void send(Frame f) throws IOException {
-        f.writeTo(out);
-        out.flush();
+        channel.send(f);
     }
 
     /**
@@ -185,6 +167,22 @@ final class Link implements AutoCloseable {
      */
     Object transfer(Begin begin, MessageContent content) throws IOException, InterruptedException {
         lastUsed = System.currentTimeMillis();
+        Frame beginFrame = begin.encode();
+        if (beginFrame.payload().length > peerMaxFrame) {
+            throw new TooLarge(beginFrame.payload().length, peerMaxFrame);
+        }
+        InputStream body;
+        try {
+            body = content.open(); // before anything is written: a spool that cannot be read leaves the link alone
+        } catch (IOException e) {
+            throw new ContentFailure(e);
+        }
+        try (body) {
+            return transfer(begin.transferId(), beginFrame, body);
+        }
+    }
+
+    private Object transfer(String transferId, Frame beginFrame, InputStream body) throws IOException, InterruptedException {
         if (!window.tryAcquire(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IOException("no answer from " + peer.name() + " within " + settings.answerTimeout());
         }
@@ -194,18 +192,17 @@ final class Link implements AutoCloseable {
             try {
                 ensureOpen();
                 synchronized (pending) {
-                    pending.add(new Pending(begin.transferId(), answer, null));
+                    pending.add(new Pending(transferId, answer, null));
                 }
                 lastProgress = System.currentTimeMillis();
-                begin.encode().writeTo(out);
+                channel.write(beginFrame);
                 long total = 0;
                 boolean aborted = false;
-                try (InputStream body = content.open()) {
+                try {
                     byte[] buf = new byte[chunk];
                     int n;
                     while ((n = readChunk(body, buf)) > 0) {
-                        Frame.writeHeader(out, FrameType.DATA, n);
-                        out.write(buf, 0, n);
+                        channel.data(buf, n);
                         total += n;
                         lastProgress = System.currentTimeMillis();
                     }
@@ -214,8 +211,7 @@ final class Link implements AutoCloseable {
                     LOG.warn("internal link to {}: message content unreadable, aborted: {}", peer.name(),
                             e.getCause().toString());
                 }
-                (aborted ? Frames.empty(FrameType.ABORT) : Frames.end(total)).writeTo(out);
-                out.flush();
+                channel.send(aborted ? Frames.empty(FrameType.ABORT) : Frames.end(total));
                 sent.incrementAndGet();
             } finally {
                 writeLock.unlock();
@@ -235,12 +231,21 @@ final class Link implements AutoCloseable {
         }
     }
 
-    /** An exception reading the spool, not the link. */
-    private static final class ContentFailure extends IOException {
+    /** An exception reading the spool, not the link: the message is retried, the link goes on. */
+    static final class ContentFailure extends IOException {
         private static final long serialVersionUID = 1L;
 
         ContentFailure(IOException cause) {
             super(cause);
+        }
+    }
+
+    /** A BEGIN larger than the peer's frames: not sent; the caller sends fewer recipients at a time. */
+    static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(int size, int max) {
+            super("a BEGIN of " + size + " octets, more than the peer's frames (" + max + ")");
         }
     }
 

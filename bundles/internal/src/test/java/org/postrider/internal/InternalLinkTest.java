@@ -38,6 +38,8 @@ import org.postrider.api.queue.RecipientResult;
 import org.postrider.api.queue.Router;
 import org.postrider.api.queue.Submission;
 import org.postrider.api.queue.Verdict;
+import org.postrider.internal.wire.LinkAuth;
+import org.postrider.internal.wire.TrustByFingerprint;
 
 /** Two servers on loopback: hermes delivers to athena over the internal transport. */
 class InternalLinkTest {
@@ -138,7 +140,11 @@ class InternalLinkTest {
             ? Verdict.defer("4.2.0", "try later") : Verdict.accept();
 
     private InternalService start(String name, Path secret, int port) throws Exception {
-        Map<String, Object> o = new HashMap<>();
+        return start(name, secret, port, Map.of());
+    }
+
+    private InternalService start(String name, Path secret, int port, Map<String, Object> more) throws Exception {
+        Map<String, Object> o = new HashMap<>(more);
         o.put("port", port);
         o.put("secretFile", secret.toString());
         o.put("authFailureDelay", "0s");
@@ -174,8 +180,13 @@ class InternalLinkTest {
     }
 
     private Pair pair(boolean hermesKnownAtAthena, Path hermesSecret) throws Exception {
+        return pair(hermesKnownAtAthena, hermesSecret, Map.of());
+    }
+
+    private Pair pair(boolean hermesKnownAtAthena, Path hermesSecret, Map<String, Object> athenaConfig)
+            throws Exception {
         Path secret = dir.resolve("org.secret");
-        InternalService athena = start("athena", secret, 0);
+        InternalService athena = start("athena", secret, 0, athenaConfig);
         InternalService hermes = start("hermes", hermesSecret == null ? secret : hermesSecret, -1);
         OrgServer a = new OrgServer("athena", "127.0.0.1", athena.server().address().getPort(), null);
         OrgServer h = new OrgServer("hermes", "127.0.0.1", 1, null);
@@ -385,7 +396,7 @@ class InternalLinkTest {
             new org.postrider.internal.proto.Auth(4, ("\0alice@example.org\0" + password)
                     .getBytes(StandardCharsets.UTF_8)).encode().writeTo(out);
             byte[] body = "Subject: from patmos\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
-            new org.postrider.internal.proto.Begin("patmos.1", sender, false, 1, 0, null, body.length,
+            new org.postrider.internal.proto.Begin("patmos.1", sender, false, false, 1, 0, null, body.length,
                     List.of(new org.postrider.internal.proto.Begin.Rcpt("carol@example.net", 0, null)), "MAPI", null,
                     null, null, 0, new byte[0]).encode().writeTo(out);
             new org.postrider.internal.proto.Frame(org.postrider.internal.proto.FrameType.DATA, body).writeTo(out);
@@ -445,4 +456,89 @@ class InternalLinkTest {
         String out = p.agent().test("athena");
         assertTrue(out.contains("authenticated by hmac") && out.contains("round trip"), out);
     }
+
+    private static String[] addresses(int n, String pad) {
+        String[] a = new String[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = "user" + i + pad + "@example.org";
+        }
+        return a;
+    }
+
+    @Test
+    void aMessageForMoreThanAThousandRecipientsGoesInPartsOverTheSameLink() throws Exception {
+        Pair p = pair(true, null);
+        List<RecipientResult> r = p.agent().deliver(delivery("BIG1", "Subject: many\r\n\r\nhi\r\n",
+                addresses(1001, "")));
+        assertEquals(1001, r.size());
+        assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.DELIVERED), r.get(0).toString());
+        assertEquals(2, p.queue().envelopes.size(), "1000 recipients, then 1");
+        assertEquals(1, p.agent().peers().get("athena").connects.get(), "the link was not torn down");
+        List<RecipientResult> again = p.agent().deliver(delivery("BIG1", "Subject: many\r\n\r\nhi\r\n",
+                addresses(1001, "")));
+        assertTrue(again.stream().allMatch(x -> x.diagnostic().contains("earlier")), "each part recognised");
+        assertEquals(2, p.queue().envelopes.size());
+    }
+
+    @Test
+    void aBeginLargerThanThePeersFramesIsSplitNotSentWhole() throws Exception {
+        Pair p = pair(true, null, Map.of("maxFrame", 4096));
+        String pad = "-with-a-rather-long-local-part";
+        List<RecipientResult> r = p.agent().deliver(delivery("WIDE1", "x\r\n", addresses(200, pad)));
+        assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.DELIVERED), r.get(0).toString());
+        int queued = p.queue().envelopes.values().stream().mapToInt(e -> e.recipients().size()).sum();
+        assertEquals(200, queued);
+        assertTrue(p.queue().envelopes.size() > 1, "in parts");
+        assertEquals(1, p.agent().peers().get("athena").connects.get(), "the link was not torn down");
+    }
+
+    @Test
+    void aMessageWhoseContentCannotBeOpenedIsDeferredAloneAndTheLinkGoesOn() throws Exception {
+        Pair p = pair(true, null);
+        assertEquals(DeliveryStatus.DELIVERED,
+                p.agent().deliver(delivery("OK1", "x\r\n", "alice@example.org")).get(0).status());
+        Delivery ok = delivery("GONE1", "x\r\n", "alice@example.org");
+        Delivery gone = new Delivery(ok.queueId(), ok.envelope(), new MessageContent() {
+            @Override
+            public long size() {
+                return 3;
+            }
+
+            @Override
+            public InputStream open() throws java.io.IOException {
+                throw new java.nio.file.NoSuchFileException("spool/GONE1");
+            }
+        }, "athena", 1);
+        List<RecipientResult> r = p.agent().deliver(gone);
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status());
+        assertTrue(r.get(0).diagnostic().contains("could not be read"), r.get(0).diagnostic());
+        assertEquals(DeliveryStatus.DELIVERED,
+                p.agent().deliver(delivery("OK2", "x\r\n", "alice@example.org")).get(0).status());
+        assertEquals(1, p.agent().peers().get("athena").connects.get(), "the link was not torn down");
+        assertEquals(2, p.queue().envelopes.size());
+    }
+
+    /** The registry pins hermes: the organisation secret alone (held by anyone with a copy) does not pass for it. */
+    @Test
+    void aServerPinnedInTheRegistryIsNotTakenOnTheSharedSecret() throws Exception {
+        Path secret = dir.resolve("org.secret");
+        InternalService athena = start("athena", secret, 0);
+        InternalService impostor = start("hermes", secret, -1); // right name, right secret, not hermes' certificate
+        athena.trusting();
+        String pinOfTheRealHermes = "ab".repeat(32);
+        int port = athena.server().address().getPort();
+        MemoryQueue q = new MemoryQueue();
+        OrgServer a = new OrgServer("athena", "127.0.0.1", port, null);
+        athena.bind(org("athena", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, pinOfTheRealHermes))), q,
+                ROUTER, null);
+        impostor.bind(org("hermes", List.of(a, new OrgServer("hermes", "127.0.0.1", 1, null))), new MemoryQueue(),
+                ROUTER, null);
+        List<RecipientResult> r = new InternalDelivery(impostor).deliver(delivery("PIN1", "x\r\n",
+                "alice@example.org"));
+        assertEquals(DeliveryStatus.RETRY, r.get(0).status(), r.toString());
+        assertTrue(r.get(0).diagnostic().contains("pinned"), r.get(0).diagnostic());
+        assertEquals(0, q.envelopes.size());
+        assertEquals(1, athena.refusedLinks.get());
+    }
 }
+

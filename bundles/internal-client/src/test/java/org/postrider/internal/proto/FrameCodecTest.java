@@ -21,7 +21,7 @@ class FrameCodecTest {
 
     @Test
     void framesFedOneOctetAtATimeComeOutWhole() throws IOException {
-        Begin b = new Begin("hermes.ABC.0123456789abcdef", "bob@example.net", true, 1, 2, "env 1", 1234,
+        Begin b = new Begin("hermes.ABC.0123456789abcdef", "bob@example.net", true, false, 1, 2, "env 1", 1234,
                 List.of(new Begin.Rcpt("alice@example.org", Begin.NOTIFY_FAILURE | Begin.NOTIFY_DELAY,
                         "rfc822;alice@example.org"), new Begin.Rcpt("carol@example.org", 0, null)),
                 "ESMTPSA", "client.example.net", "192.0.2.1", "bob@example.net", 1700000000000L, new byte[] {1, 2, 3});

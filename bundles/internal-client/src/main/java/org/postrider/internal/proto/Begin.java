@@ -6,14 +6,21 @@ import java.util.List;
 /**
  * BEGIN (section 3.3): a message's transfer id, envelope, original origin and property set.
  * Addresses stay text here; the receiver parses them with the API's strict parser.
+ *
+ * @param typed the message is its property set: the content that follows is the set's
+ *              streams, back to back, and the receiver writes the MIME message (flag bit 1)
  */
-public record Begin(String transferId, String sender, boolean smtpUtf8, int body, int ret, String envid,
+public record Begin(String transferId, String sender, boolean smtpUtf8, boolean typed, int body, int ret, String envid,
         long declaredSize, List<Rcpt> recipients, String originProtocol, String originHelo, String originClient,
         String originUser, long originReceived, byte[] properties) {
     public static final int MAX_TRANSFER_ID = 160;
     public static final int MAX_RECIPIENTS = 1000;
     public static final int MAX_ADDRESS = 1024;
     public static final int MAX_FIELD = 1024;
+
+    /** BEGIN flags. */
+    public static final int FLAG_SMTPUTF8 = 1;
+    public static final int FLAG_TYPED = 2;
 
     public static final int NOTIFY_SUCCESS = 1;
     public static final int NOTIFY_FAILURE = 2;
@@ -29,7 +36,8 @@ public record Begin(String transferId, String sender, boolean smtpUtf8, int body
     }
 
     public Frame encode() {
-        PayloadWriter w = new PayloadWriter().str(transferId).opt(sender).u8(smtpUtf8 ? 1 : 0).u8(body).u8(ret)
+        PayloadWriter w = new PayloadWriter().str(transferId).opt(sender)
+                .u8((smtpUtf8 ? FLAG_SMTPUTF8 : 0) | (typed ? FLAG_TYPED : 0)).u8(body).u8(ret)
                 .opt(envid).i64(declaredSize).u16(recipients.size());
         for (Rcpt r : recipients) {
             w.str(r.address()).u8(r.notifyBits()).opt(r.orcpt());
@@ -49,7 +57,7 @@ public record Begin(String transferId, String sender, boolean smtpUtf8, int body
         int flags = r.u8("flags");
         int body = r.u8("body");
         int ret = r.u8("ret");
-        if (flags > 1 || body > 2 || ret > 2) {
+        if (flags > (FLAG_SMTPUTF8 | FLAG_TYPED) || body > 2 || ret > 2) {
             throw new ProtocolException(ErrorCode.PROTOCOL, "bad flags, body or ret");
         }
         String envid = r.opt(MAX_FIELD, "envid");
@@ -74,7 +82,10 @@ public record Begin(String transferId, String sender, boolean smtpUtf8, int body
         long received = r.i64("originReceived");
         byte[] props = r.bytes(maxProperties, "properties");
         r.end("BEGIN");
-        return new Begin(id, sender, flags == 1, body, ret, envid, size, rcpts, proto, helo, client, user, received,
+        if ((flags & FLAG_TYPED) != 0 && props.length == 0) {
+            throw new ProtocolException(ErrorCode.PROTOCOL, "a typed message without its property set");
+        }
+        return new Begin(id, sender, (flags & FLAG_SMTPUTF8) != 0, (flags & FLAG_TYPED) != 0, body, ret, envid, size, rcpts, proto, helo, client, user, received,
                 props);
     }
 

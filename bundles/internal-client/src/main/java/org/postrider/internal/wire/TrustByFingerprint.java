@@ -1,4 +1,4 @@
-package org.postrider.internal;
+package org.postrider.internal.wire;
 
 import java.net.Socket;
 import java.security.cert.X509Certificate;
@@ -11,8 +11,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * name it claims or by the HMAC that covers the server certificate (spec section 4). No
  * authority is named, so a client presents its certificate whoever issued it.
  */
-final class TrustByFingerprint extends X509ExtendedTrustManager {
-    static final TrustByFingerprint INSTANCE = new TrustByFingerprint();
+public final class TrustByFingerprint extends X509ExtendedTrustManager {
+    public static final TrustByFingerprint INSTANCE = new TrustByFingerprint();
 
     private TrustByFingerprint() {
     }

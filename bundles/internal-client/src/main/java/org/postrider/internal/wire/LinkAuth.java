@@ -1,4 +1,4 @@
-package org.postrider.internal;
+package org.postrider.internal.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
  * both names and the server certificate's hash, in each direction, and certificate
  * fingerprints. Compared in constant time.
  */
-final class LinkAuth {
+public final class LinkAuth {
     private static final byte[] LABEL = "postrider-internal-1".getBytes(StandardCharsets.US_ASCII);
 
     private LinkAuth() {
     }
 
-    static byte[] transcript(byte[] nonceClient, byte[] nonceServer, String clientName, String serverName,
+    public static byte[] transcript(byte[] nonceClient, byte[] nonceServer, String clientName, String serverName,
             byte[] certHash) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(LABEL);
@@ -41,7 +41,7 @@ final class LinkAuth {
     }
 
     /** @param side "client" or "server" */
-    static byte[] mac(byte[] secret, String side, byte[] transcript) {
+    public static byte[] mac(byte[] secret, String side, byte[] transcript) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(secret, "HmacSHA256"));
@@ -52,11 +52,11 @@ final class LinkAuth {
         }
     }
 
-    static boolean same(byte[] a, byte[] b) {
+    public static boolean same(byte[] a, byte[] b) {
         return a != null && b != null && MessageDigest.isEqual(a, b);
     }
 
-    static byte[] sha256(Certificate c) {
+    public static byte[] sha256(Certificate c) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(c.getEncoded());
         } catch (CertificateEncodingException e) {
@@ -67,7 +67,7 @@ final class LinkAuth {
     }
 
     /** The fingerprint as the registry writes it: lower-case hex, no colons. */
-    static String fingerprint(Certificate c) {
+    public static String fingerprint(Certificate c) {
         return HexFormat.of().formatHex(sha256(c));
     }
 }

@@ -1,0 +1,224 @@
+package org.postrider.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postrider.api.address.MailAddress;
+import org.postrider.api.message.Envelope;
+import org.postrider.api.message.MessageContent;
+import org.postrider.api.org.OrgServer;
+import org.postrider.api.props.Blob;
+import org.postrider.api.props.PropMessage;
+import org.postrider.api.props.PropTags;
+import org.postrider.api.queue.QueueId;
+import org.postrider.internal.wire.LinkAuth;
+import org.postrider.mapi.MimeReader;
+import org.postrider.patmos.Outcome;
+import org.postrider.patmos.Outgoing;
+import org.postrider.patmos.PatmosClient;
+import org.postrider.patmos.Trust;
+import org.postrider.patmos.TypedMessage;
+
+/** The Patmos client library against the real receiving session: typed and MIME submission, as alice. */
+class PatmosClientTest {
+    private Path dir;
+    private InternalService athena;
+    private InternalLinkTest.MemoryQueue queue;
+    private Trust trust;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = Files.createTempDirectory("patmos");
+        Map<String, Object> o = new HashMap<>();
+        o.put("port", 0);
+        o.put("secretFile", dir.resolve("internal/org.secret").toString());
+        o.put("authFailureDelay", "0s");
+        o.put("shutdownGrace", "1s");
+        athena = new InternalService("athena", InternalLinkTest.config(o), dir.resolve("tls"), null);
+        queue = new InternalLinkTest.MemoryQueue();
+        athena.bind(InternalLinkTest.org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), queue,
+                InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
+        athena.trusting();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
+                "postrider".toCharArray());
+        trust = Trust.pin(LinkAuth.fingerprint(ks.getCertificate("postrider")));
+        port = athena.server().address().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        athena.deactivate();
+    }
+
+    private PatmosClient alice() throws IOException {
+        return PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org", "secret".toCharArray(),
+                Duration.ofSeconds(10));
+    }
+
+    private static String content(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aTypedMessageIsQueuedAsTheMimeItStandsForWithoutItsBcc() throws Exception {
+        byte[] pdf = new byte[100_000];
+        new java.util.Random(7).nextBytes(pdf);
+        String body = "Γειά σου, Carol.\r\n".repeat(400); // over the inline size: it streams
+        PropMessage m = new TypedMessage().from("Alice", "alice@example.org").subject("Ημερήσια αναφορά")
+                .to("carol@example.net", "Carol").cc("dave@example.net", null).bcc("erin@example.net")
+                .body(body).attach("report.pdf", "application/pdf", pdf).importance(PropTags.IMPORTANCE_HIGH)
+                .sensitivity(PropTags.SENSITIVITY_CONFIDENTIAL).messageClass("IPM.Note").build();
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", m).withTransferId("patmos.t1"));
+        }
+        assertTrue(r.allAccepted(), r.toString());
+        assertEquals(1, queue.contents.size());
+        QueueId id = new QueueId(r.queueId());
+        Envelope e = queue.envelopes.get(id);
+        assertEquals(List.of("carol@example.net", "dave@example.net", "erin@example.net"),
+                e.recipients().stream().map(x -> x.address().toString()).toList());
+        String mime = content(queue.contents.get(id));
+        assertTrue(mime.contains("To: \"Carol\" <carol@example.net>") || mime.contains("To: Carol <carol@example.net>"),
+                mime.substring(0, 600));
+        assertTrue(mime.contains("Cc: dave@example.net") || mime.contains("Cc: <dave@example.net>"), mime.substring(0, 600));
+        assertFalse(mime.contains("erin"), "a Bcc is not in the message");
+        assertTrue(mime.contains("Importance: high") && mime.contains("Sensitivity: Company-Confidential")
+                && mime.contains("Message-ID: <") && mime.contains("Date: "), mime.substring(0, 600));
+
+        byte[] bytes = queue.contents.get(id);
+        PropMessage back = MimeReader.read(new MessageContent() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+        }, List.of(), MimeReader.Limits.DEFAULTS);
+        assertEquals("Ημερήσια αναφορά", back.properties().text(PropTags.SUBJECT).orElseThrow());
+        assertEquals("alice@example.org", back.properties().text(PropTags.SENDER_EMAIL_ADDRESS).orElseThrow());
+        assertEquals(body, bodyText(back));
+        assertEquals(1, back.attachments().size());
+        assertEquals("report.pdf", back.attachments().get(0).fileName().orElseThrow());
+        assertEquals("application/pdf", back.attachments().get(0).mimeTag().orElseThrow());
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (var in = back.attachments().get(0).data().open()) {
+            in.transferTo(got);
+        }
+        assertTrue(java.util.Arrays.equals(pdf, got.toByteArray()), "the attachment's octets");
+        try (var files = Files.list(athena.incoming())) {
+            assertEquals(0, files.count(), "the streams' file is gone once the message is queued");
+        }
+    }
+
+    private static String bodyText(PropMessage m) throws IOException {
+        var v = m.properties().get(PropTags.BODY).orElseThrow();
+        if (v instanceof org.postrider.api.props.PropValue.Text t) {
+            return t.value();
+        }
+        try (var in = ((org.postrider.api.props.PropValue.Stream) v).blob().open()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void manyMimeMessagesArePipelinedAndASecondSendingIsRecognised() throws Exception {
+        List<Outgoing> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            byte[] text = ("Message-ID: <" + i + "@example.org>\r\nSubject: " + i + "\r\n\r\nhi\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            batch.add(Outgoing.mime("alice@example.org", List.of("carol@example.net"), Blob.of(text))
+                    .withTransferId("patmos.m" + i));
+        }
+        try (PatmosClient c = alice()) {
+            List<Outcome> first = c.submitAll(batch);
+            assertTrue(first.stream().allMatch(o -> o.allAccepted() && !o.duplicate()), first.toString());
+            List<Outcome> again = c.submitAll(batch.subList(0, 10));
+            assertTrue(again.stream().allMatch(Outcome::duplicate), again.toString());
+            assertEquals(first.get(3).queueId(), again.get(3).queueId());
+        }
+        assertEquals(100, queue.contents.size());
+    }
+
+    @Test
+    void anotherUsersFromOrAWrongPasswordIsRefused() throws Exception {
+        PropMessage forged = new TypedMessage().from(null, "bob@example.org").to("carol@example.net", null)
+                .body("hi").build();
+        try (PatmosClient c = alice()) {
+            Outcome r = c.submit(Outgoing.typed("alice@example.org", forged));
+            assertEquals(Outcome.Status.REFUSED, r.status());
+            assertEquals("5.7.1", r.enhancedStatus(), r.toString());
+        }
+        assertEquals(0, queue.contents.size());
+        IOException e = assertThrows(IOException.class, () -> PatmosClient.connect("127.0.0.1", port, trust,
+                "alice@example.org", "wrong".toCharArray(), Duration.ofSeconds(10)));
+        assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+    }
+
+    @Test
+    void aCertificateOtherThanThePinnedOneIsRefusedBeforeThePasswordIsSent() {
+        Trust other = Trust.pin("00".repeat(32));
+        IOException e = assertThrows(IOException.class, () -> PatmosClient.connect("127.0.0.1", port, other,
+                "alice@example.org", "secret".toCharArray(), Duration.ofSeconds(10)));
+        assertTrue(e.getMessage().contains("not the pinned one"), e.getMessage());
+        assertEquals(0, athena.refusedLinks.get(), "no login was tried");
+    }
+
+    @Test
+    void theCommandLineSendsATypedMessageWithAnAttachmentAndSaysWhatBecameOfIt() throws Exception {
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "bring the maps\n");
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "secret\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = {"--server", "127.0.0.1:" + port, "--pin", pinHex(), "--user", "alice@example.org",
+            "--password-file", pw.toString(), "--to", "carol@example.net", "--bcc", "erin@example.net",
+            "--subject", "Maps", "--body", "See the notes.", "--attach", notes + ";type=text/plain;name=notes.txt",
+            "--importance", "low"};
+        int exit = org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit, out + " / " + err);
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("accepted patmos."), out.toString());
+        String mime = content(queue.contents.values().iterator().next());
+        assertTrue(mime.contains("Subject: Maps") && mime.contains("Importance: low")
+                && mime.contains("filename=\"notes.txt\"") && !mime.contains("erin"), mime);
+        assertEquals(2, queue.envelopes.values().iterator().next().recipients().size());
+
+        int usage = org.postrider.patmos.cli.PatmosCli.run(new String[] {"--server", "127.0.0.1"}, Map.of(),
+                java.io.InputStream.nullInputStream(), new java.io.PrintStream(out), new java.io.PrintStream(err));
+        assertEquals(2, usage);
+        int again = org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(out), new java.io.PrintStream(err));
+        assertEquals(0, again, "the same message again: a new transfer id, accepted again");
+        Files.writeString(pw, "wrong\n");
+        assertEquals(3, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(out), new java.io.PrintStream(err)));
+    }
+
+    private String pinHex() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
+                "postrider".toCharArray());
+        return LinkAuth.fingerprint(ks.getCertificate("postrider"));
+    }
+}
