@@ -9,6 +9,10 @@ bench/run sets up both servers and calls this script; its subcommands:
   now          the wall clock in seconds (start-to-ready figures)
   ready        waits until a server accepts connections on all its ports; records the time
   run          the workloads, each against both servers in turn, then the table
+  report       the table of a results file again
+  profile      a --jfr recording cut at the workloads' marks (bench/JfrWindows.java)
+  groups       the workload groups an --only list selects
+  dns          the DNS server of hermes, the second Postrider of the internal group
 
 Every figure is one JSON line in the results file: workload, server, value, unit, round.
 The clients are bounded: one process, a fixed number of sessions (smtp-source's 10 for SMTP
@@ -1199,149 +1203,15 @@ def report(path):
 
 # --- what bounds each figure: a JFR recording cut at the workloads' marks -----------------------
 
-# (category, substrings of a frame of the stack, deepest first). The first category whose
-# substring is in any frame of a sample wins, in this order.
-CATEGORIES = (
-    ('fsync', ('.force(', 'force0', 'fsync', 'GroupSync')),
-    ('password hash', ('PBKDF2', 'Pbkdf2', 'PasswordHash', 'ScramCredentials')),
-    ('TLS, crypto', ('sun.security.', 'com.sun.crypto.', 'javax.crypto.')),
-    ('deflate/inflate', ('java.util.zip.',)),
-    ('file reads, listing', ('FileChannelImpl.read', 'FileInputStream.read', 'UnixDirectoryStream',
-                             'newDirectoryStream', 'readAttributes', 'UnixFileAttributeViews',
-                             'RandomAccessFile.read')),
-    ('file writes, create, rename', ('FileChannelImpl.write', 'FileOutputStream.write',
-                                     'UnixCopyFile', 'UnixFileSystem.move', 'newByteChannel',
-                                     'UnixChannelFactory')),
-    ('socket I/O', ('NioSocketImpl', 'SocketDispatcher', 'sun.nio.ch.Net.')),
-    ('index', ('IndexLog', 'MaildirIndex', 'FolderIndex')),
-    ('MIME, parsing', ('Mime', 'Parser', 'parse', 'Framer', 'Decoder')),
-    ('regex, formatting, strings', ('java.util.regex.', 'Formatter', 'StringBuilder', 'String.')),
-    ('collections', ('java.util.HashMap', 'java.util.TreeMap', 'java.util.ArrayList',
-                     'java.util.concurrent.ConcurrentHashMap')),
-)
-
-
-def jfr_tool():
-    """The jfr of the JDK that runs Postrider (an older one cannot read its recordings)."""
-    homes = [os.environ.get('JAVA_HOME', '')] + sorted(glob.glob('/usr/lib/jvm/temurin-*'), reverse=True)
-    return next((os.path.join(h, 'bin', 'jfr') for h in homes
-                 if h and os.path.exists(os.path.join(h, 'bin', 'jfr'))), 'jfr')
-
-
-def jfr_events(jfr, kinds):
-    """(event type, epoch seconds, fields, frames top first) of the given kinds, parsed
-    from `jfr print` (text: the JSON form of a few minutes is too large to load)."""
-    out = subprocess.run([jfr_tool(), 'print', '--stack-depth', '48', '--events', ','.join(kinds), jfr],
-                         capture_output=True, text=True, check=True).stdout
-    kind, fields, frames, in_stack = None, {}, [], False
-    for line in out.splitlines():
-        t = line.strip()
-        if not line.startswith(' ') and t.endswith('{'):
-            kind, fields, frames, in_stack = t[:-1].strip(), {}, [], False
-        elif t == '}' and not line.startswith('  ') and kind:
-            m = re.match(r'(\d+):(\d+):(\d+\.\d+) \((\d+)-(\d+)-(\d+)\)', fields.get('startTime', ''))
-            if m:
-                h, mi, sec, y, mo, d = m.groups()
-                at = time.mktime((int(y), int(mo), int(d), int(h), int(mi), 0, 0, 0, 0)) \
-                    - time.timezone + float(sec)
-                yield kind, at, fields, frames
-            kind = None
-        elif in_stack:
-            if t.startswith(']'):
-                in_stack = False
-            elif t and t != '...':
-                frames.append(t)
-        elif t.startswith('stackTrace = ['):
-            in_stack = True
-        elif ' = ' in t:
-            k, v = t.split(' = ', 1)
-            fields.setdefault(k, v)
-
-
-def jfr_duration(text):
-    m = re.match(r'([\d.,]+) (ns|us|ms|s|min)', text or '')
-    if not m:
-        return 0.0
-    v = float(m.group(1).replace(',', ''))
-    return v * {'ns': 1e-9, 'us': 1e-6, 'ms': 1e-3, 's': 1.0, 'min': 60.0}[m.group(2)]
-
-
 def profile(results, jfr):
-    """For each workload window of Postrider (marks in the results file): where its Java
-    threads were (CPU samples and native samples by category and top frames), the GC pauses,
-    the time threads waited on monitors and parks, and the CPU of the JVM against the machine's
-    (the rest is the client and the peer, which is idle then)."""
-    windows, opened = [], {}
-    for line in open(results):
-        rec = json.loads(line)
-        if 'mark' not in rec or rec['server'] not in ('postrider', 'internal', 'smtp'):
-            continue
-        key = (rec['workload'], rec['server'], rec['round'])
-        if rec['mark'] == 'start':
-            opened[key] = rec['at']
-        elif key in opened:
-            windows.append((opened.pop(key), rec['at'], key))
-    kinds = ['jdk.ExecutionSample', 'jdk.NativeMethodSample', 'jdk.GCPhasePause',
-             'jdk.JavaMonitorEnter', 'jdk.ThreadPark', 'jdk.CPULoad', 'jdk.ObjectAllocationSample']
-    stats = {w: dict(cpu={}, native={}, top={}, gc=0.0, monitor=0.0, park=0.0, load=[], alloc={})
-             for w in windows}
-    for kind, at, fields, frames in jfr_events(jfr, kinds):
-        for w in windows:
-            if not w[0] <= at <= w[1]:
-                continue
-            st = stats[w]
-            if kind in ('jdk.ExecutionSample', 'jdk.NativeMethodSample'):
-                stack = ' '.join(frames)
-                cat = next((c for c, subs in CATEGORIES if any(x in stack for x in subs)), 'other')
-                if kind == 'jdk.NativeMethodSample':
-                    if 'Continuation' in stack and len(frames) < 3:
-                        continue
-                    st['native'][cat] = st['native'].get(cat, 0) + 1
-                else:
-                    st['cpu'][cat] = st['cpu'].get(cat, 0) + 1
-                    top = frames[0].split(' line:')[0] if frames else '?'
-                    st['top'][top] = st['top'].get(top, 0) + 1
-            elif kind == 'jdk.GCPhasePause':
-                st['gc'] += jfr_duration(fields.get('duration'))
-            elif kind == 'jdk.JavaMonitorEnter':
-                st['monitor'] += jfr_duration(fields.get('duration'))
-            elif kind == 'jdk.ThreadPark':
-                st['park'] += jfr_duration(fields.get('duration'))
-            elif kind == 'jdk.CPULoad':
-                try:
-                    st['load'].append((float(fields['jvmUser'].rstrip('%')) + float(fields['jvmSystem'].rstrip('%')),
-                                       float(fields['machineTotal'].rstrip('%'))))
-                except (KeyError, ValueError):
-                    pass
-            elif kind == 'jdk.ObjectAllocationSample':
-                obj = fields.get('objectClass', '?').split(' ')[0]
-                w8 = fields.get('weight', '0 bytes').split(' ')
-                try:
-                    n = float(w8[0].replace(',', '')) * {'bytes': 1, 'kB': 1e3, 'MB': 1e6, 'GB': 1e9}.get(w8[1], 1)
-                except (ValueError, IndexError):
-                    n = 0
-                st['alloc'][obj] = st['alloc'].get(obj, 0) + n
-            break
-    pct = lambda d: ', '.join(f'{k} {100 * v / max(1, sum(d.values())):.0f}%'
-                              for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:6])
-    for w in windows:
-        st, seconds = stats[w], w[1] - w[0]
-        workload, server, rnd = w[2]
-        print(f'\n== {workload} [{server}] round {rnd}: {seconds:.1f} s')
-        if st['load']:
-            jvm = statistics.mean(l[0] for l in st['load'])
-            total = statistics.mean(l[1] for l in st['load'])
-            print(f'   CPU (of 2 cores = 100%): JVM {jvm:.0f}%, whole machine {total:.0f}%')
-        print(f'   Java on CPU, {sum(st["cpu"].values())} samples: {pct(st["cpu"])}')
-        print(f'   Java in native code, {sum(st["native"].values())} samples: {pct(st["native"])}')
-        print('   top frames: ' + '; '.join(f'{k} {v}' for k, v in
-                                            sorted(st['top'].items(), key=lambda kv: -kv[1])[:5]))
-        print(f'   GC pauses {st["gc"]:.2f} s, monitor waits {st["monitor"]:.2f} s, '
-              f'parks over 20 ms {st["park"]:.1f} s (all threads)')
-        alloc = sum(st['alloc'].values())
-        if alloc:
-            print(f'   allocated about {alloc / 1e6:.0f} MB: ' + ', '.join(
-                f'{k} {100 * v / alloc:.0f}%' for k, v in sorted(st['alloc'].items(), key=lambda kv: -kv[1])[:4]))
+    """For each workload window of Postrider (the marks in the results file): where its Java
+    threads were, its fsyncs, GC pauses and waits, and its CPU against the machine's
+    (bench/JfrWindows.java reads the recording; `jfr print` fails on some of its frames)."""
+    homes = [os.environ.get('JAVA_HOME', '')] + sorted(glob.glob('/usr/lib/jvm/temurin-*'), reverse=True)
+    java = next((os.path.join(h, 'bin', 'java') for h in homes
+                 if h and os.path.exists(os.path.join(h, 'bin', 'jfr'))), 'java')
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'JfrWindows.java')
+    return subprocess.run([java, tool, results, jfr]).returncode
 
 
 def fmt(v):
@@ -1421,7 +1291,7 @@ def main():
     elif args.cmd == 'report':
         sys.exit(report(args.results))
     elif args.cmd == 'profile':
-        profile(args.results, args.jfr)
+        sys.exit(profile(args.results, args.jfr))
 
 
 if __name__ == '__main__':
