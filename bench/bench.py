@@ -9,6 +9,10 @@ bench/run sets up both servers and calls this script; its subcommands:
   now          the wall clock in seconds (start-to-ready figures)
   ready        waits until a server accepts connections on all its ports; records the time
   run          the workloads, each against both servers in turn, then the table
+  report       the table of a results file again
+  profile      a --jfr recording cut at the workloads' marks (bench/JfrWindows.java)
+  groups       the workload groups an --only list selects
+  dns          the DNS server of hermes, the second Postrider of the internal group
 
 Every figure is one JSON line in the results file: workload, server, value, unit, round.
 The clients are bounded: one process, a fixed number of sessions (smtp-source's 10 for SMTP
@@ -19,13 +23,17 @@ line, IMAP literals by their length) and nothing more, so the client's own work 
 next to the server's.
 """
 import argparse
+import asyncio
 import base64
+import glob
 import hashlib
 import hmac
 import json
 import os
 import queue
 import random
+import re
+import resource
 import smtplib
 import socket
 import ssl
@@ -43,27 +51,47 @@ CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 
 # What each mode runs. Inbound workloads: (id, label, message size, messages). The POP3
 # session reads the first inbound mailbox (1,000 x 1 KB); IMAP reads the largest 1 KB one.
+# pop_delete: messages written into each round's mailbox of the POP3 RETR+DELE session;
+# big_folders: the sizes of the folders written straight into the Maildir for SELECT and
+# UID FETCH (FLAGS); idlers: IMAP sessions held open at once (idlers_peer: on the peer, where
+# each is a process: 10,000 processes bog this 2-core machine down, and each costs the same,
+# so the per-session row compares them); internal: 1 KB messages over
+# the link between two Postriders (and over SMTP between the same two).
 MODES = {
     'quick': dict(inbound=[('in1k', 'smtp-in 1KB x1000', 1024, 1000),
-                           ('in100k', 'smtp-in 100KB x200', 102400, 200)],
+                           ('in100k', 'smtp-in 100KB x200', 102400, 200),
+                           ('in1m', 'smtp-in 1MB x50', 1048576, 50)],
                   imap_box='in1k', submissions=30, logins=10, body_fetches=200,
-                  searches=5, body_searches=2, idles=5),
+                  searches=5, body_searches=2, idles=5, pop_delete=1000,
+                  big_folders=[1000, 10000, 100000], idlers=10000, idlers_peer=2000,
+                  internal=1000),
     'full': dict(inbound=[('in1k', 'smtp-in 1KB x1000', 1024, 1000),
                           ('in100k', 'smtp-in 100KB x1000', 102400, 1000),
+                          ('in1m', 'smtp-in 1MB x200', 1048576, 200),
                           ('in1k10k', 'smtp-in 1KB x10000', 1024, 10000)],
                  imap_box='in1k10k', submissions=200, logins=20, body_fetches=500,
-                 searches=20, body_searches=3, idles=20),
+                 searches=20, body_searches=3, idles=20, pop_delete=1000,
+                 big_folders=[1000, 10000, 100000], idlers=10000, idlers_peer=2000,
+                 internal=2000),
 }
+# The workload groups, in the order they run (bench/run --only takes a comma-separated
+# subset). A group fills what it reads itself when an earlier group did not: pop3 and imap
+# deliver their mailbox by smtp-source, untimed, when smtp did not run.
+GROUPS = ('smtp', 'submission', 'pop3', 'imap', 'imap-big', 'idle', 'idle10k', 'internal')
 SESSIONS = 10           # concurrent SMTP sessions of smtp-source
 SERVERS = ('postrider', 'peer')
-LABELS = {'postrider': 'Postrider', 'peer': 'Postfix+Dovecot'}
+LABELS = {'postrider': 'Postrider', 'peer': 'Postfix+Dovecot',
+          'internal': 'internal link', 'smtp': 'SMTP'}
+PAIRS = (('postrider', 'peer'), ('internal', 'smtp'))     # the two sides of a table's ratio
 HIGHER_IS_BETTER = {'msg/s', 'ops/s'}
 
 
 def users(mode, rounds):
     m = MODES[mode]
     names = [f'{wid}-r{r}' for wid, _, _, _ in m['inbound'] for r in range(1, rounds + 1)]
-    return names + ['sender', 'subsink', 'idle']
+    names += [f'popdel-r{r}' for r in range(1, rounds + 1)]
+    names += [f'big{n}' for n in m['big_folders']]
+    return names + ['sender', 'subsink', 'idle', 'idlers']
 
 
 def scram_sha256(password, iterations=65536):
@@ -79,21 +107,16 @@ def scram_sha256(password, iterations=65536):
 # --- the two servers -------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, name, ports, maildir, pidfiles):
+    def __init__(self, name, ports, maildir, pidfiles, owner=None):
         self.name, self.ports, self._maildir, self.pidfiles = name, ports, maildir, pidfiles
+        self.owner = owner          # (uid, gid) the mailbox files must have, None: as we run
 
     def maildir(self, user):
         return self._maildir.format(user=user)
 
     def count(self, user):
         """Messages in the user's INBOX: files in new/ and cur/ (a missing folder is 0)."""
-        n = 0
-        for sub in ('new', 'cur'):
-            try:
-                n += len(os.listdir(os.path.join(self.maildir(user), sub)))
-            except FileNotFoundError:
-                pass
-        return n
+        return count_files(self.maildir(user))
 
     def pids(self):
         roots = []
@@ -132,6 +155,16 @@ class Server:
         return rss / 1024, pss / 1024
 
 
+def count_files(maildir):
+    n = 0
+    for sub in ('new', 'cur'):
+        try:
+            n += len(os.listdir(os.path.join(maildir, sub)))
+        except FileNotFoundError:
+            pass
+    return n
+
+
 def process_tree(roots):
     children = {}
     for d in os.listdir('/proc'):
@@ -168,7 +201,8 @@ def servers():
                             submissions=port('F_SUBMISSIONS'), pop3s=port('F_POP3S'),
                             imaps=port('F_IMAPS')),
                        e['PEER'] + '/mail/' + DOMAIN + '/{user}/Maildir',
-                       [e['PF_SPOOL'] + '/pid/master.pid', e['DC_RUN'] + '/master.pid']),
+                       [e['PF_SPOOL'] + '/pid/master.pid', e['DC_RUN'] + '/master.pid'],
+                       owner=(int(e['BENCH_UID']), int(e['BENCH_GID']))),
     }
 
 
@@ -185,6 +219,12 @@ class Results:
         self.f.write(json.dumps(rec) + '\n')
         self.f.flush()
         print(f'  {workload:<38} {LABELS[server]:<16} r{rnd} {value:>10.1f} {unit}', flush=True)
+
+    def mark(self, phase, workload, server, rnd):
+        """When a workload starts and ends, for bench.py profile to cut a JFR recording."""
+        self.f.write(json.dumps(dict(mark=phase, workload=workload, server=server, round=rnd,
+                                     at=round(time.time(), 3))) + '\n')
+        self.f.flush()
 
     def error(self, workload, server, rnd, message):
         self.f.write(json.dumps(dict(workload=workload, server=server, round=rnd,
@@ -217,28 +257,26 @@ def tls_context():
 
 # --- SMTP inbound: smtp-source, timed to the last message in the Maildir ------------------------
 
-def smtp_inbound(srv, res, label, user, size, count, rnd):
-    settle()
-    peak_rss = peak_pss = 0.0
+def smtp_source(port, rcpt, size, count, delivered, tick=None):
+    """smtp-source sends count messages of size octets to rcpt; waits until delivered()
+    counts them all (or STALL seconds pass without progress after the last 250). tick() is
+    called at each poll. Returns (seconds to the last delivery or None, seconds to the last
+    250, messages delivered, smtp-source's error or None)."""
     cmd = ['smtp-source', '-4', '-d', '-s', str(SESSIONS), '-m', str(count), '-l', str(size),
-           '-M', 'client.example.net', '-f', 'load@example.net', '-t', f'{user}@{DOMAIN}',
-           '-S', 'bench load', f'127.0.0.1:{srv.ports["smtp"]}']
+           '-M', 'client.example.net', '-f', 'load@example.net', '-t', rcpt,
+           '-S', 'bench load', f'127.0.0.1:{port}']
     poll = max(0.01, count / 200000)     # listing 10,000 names takes ~3 ms: keep it a few %
-    next_mem = 0.0
-    cpu0 = srv.cpu()
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     accepted = done = None
     n, last_n, last_change = 0, 0, t0
     while True:
         now = time.monotonic()
-        if now >= next_mem:
-            rss, pss = srv.memory()
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-            next_mem = now + 0.25
+        if tick:
+            tick(now)
         if accepted is None and proc.poll() is not None:
             accepted = now
-        n = srv.count(user)
+        n = delivered()
         if n >= count:
             done = time.monotonic()
             break
@@ -248,22 +286,48 @@ def smtp_inbound(srv, res, label, user, size, count, rnd):
             break
         time.sleep(poll)
     proc.wait()
-    cpu = srv.cpu() - cpu0
     err = proc.stderr.read().decode(errors='replace').strip()
-    if proc.returncode != 0:
-        res.error(label, srv.name, rnd, f'smtp-source exit {proc.returncode}: {err[-300:]}')
-    if done is None:
+    error = f'smtp-source exit {proc.returncode}: {err[-300:]}' if proc.returncode else None
+    return (done - t0 if done else None), (accepted or done or time.monotonic()) - t0, n, error
+
+
+def smtp_inbound(srv, res, label, user, size, count, rnd):
+    settle()
+    peak = [0.0, 0.0]
+    next_mem = [0.0]
+
+    def tick(now):
+        if now >= next_mem[0]:
+            rss, pss = srv.memory()
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            next_mem[0] = now + 0.25
+    cpu0 = srv.cpu()
+    seconds, accepted, n, error = smtp_source(srv.ports['smtp'], f'{user}@{DOMAIN}', size, count,
+                                              lambda: srv.count(user), tick)
+    cpu = srv.cpu() - cpu0
+    if error:
+        res.error(label, srv.name, rnd, error)
+    if seconds is None:
         res.lost(label, srv.name, rnd, count, n)
         return
     if n > count:
         res.error(label, srv.name, rnd, f'{n} messages delivered, {count} sent (duplicates)')
-    res.add(label, srv.name, count / (done - t0), 'msg/s', rnd,
-            seconds=round(done - t0, 3),
-            accepted_seconds=round((accepted or done) - t0, 3))
+    res.add(label, srv.name, count / seconds, 'msg/s', rnd, seconds=round(seconds, 3),
+            accepted_seconds=round(accepted, 3))
     res.add('server CPU per message, ' + label, srv.name, 1000 * cpu / count, 'ms', rnd)
-    res.add('peak RSS during ' + label, srv.name, peak_rss, 'MiB', rnd)
-    res.add('peak PSS during ' + label, srv.name, peak_pss, 'MiB', rnd)
+    res.add('peak RSS during ' + label, srv.name, peak[0], 'MiB', rnd)
+    res.add('peak PSS during ' + label, srv.name, peak[1], 'MiB', rnd)
     res.lost(label, srv.name, rnd, count, n)
+
+
+def ensure_delivered(srv, user, size, count):
+    """A mailbox another group reads: delivered by smtp-source, untimed, unless it is there."""
+    if srv.count(user) >= count:
+        return
+    _, _, n, error = smtp_source(srv.ports['smtp'], f'{user}@{DOMAIN}', size, count,
+                                 lambda: srv.count(user))
+    if n != count:
+        raise RuntimeError(f'{user}: {n} of {count} messages delivered ({error})')
 
 
 # --- submission: one session a message, one session at a time ------------------------------------
@@ -327,6 +391,43 @@ def wait_count(srv, user, expected):
         elif time.monotonic() - last_change > STALL:
             return n
         time.sleep(0.05)
+
+
+def filled_message(user, i, size=1024):
+    """Message i of a mailbox written straight into the Maildir: about size octets, CRLF."""
+    head = (f'Return-Path: <load@example.net>\r\nFrom: <load@example.net>\r\n'
+            f'To: <{user}@{DOMAIN}>\r\nSubject: filled message {i}\r\n'
+            f'Date: Mon, 30 Nov 2026 06:{i // 60 % 60:02d}:{i % 60:02d} +0000\r\n'
+            f'Message-ID: <fill-{i}.{user}@client.example.net>\r\n\r\n')
+    line = 'filler text of a message written by the benchmark into the Maildir.\r\n'
+    body = line * max(1, (size - len(head)) // len(line))
+    return (head + body).encode()
+
+
+def fill(srv, user, count, size=1024):
+    """Writes count messages straight into the user's Maildir cur/ (seen by neither server
+    yet: both index foreign Maildir files when the folder is next opened). Not fsynced one
+    by one; settle() syncs before anything is timed. Returns the messages now there."""
+    top = srv.maildir(user)
+    made = []
+    d = top
+    while not os.path.isdir(d):            # the user's folders the server has not made yet
+        made.append(d)
+        d = os.path.dirname(d)
+    for sub in ('cur', 'new', 'tmp'):
+        os.makedirs(os.path.join(top, sub), exist_ok=True)
+    chown = (lambda path: os.chown(path, *srv.owner)) if srv.owner else (lambda path: None)
+    for d in made + [os.path.join(top, sub) for sub in ('cur', 'new', 'tmp')]:
+        chown(d)
+    cur = os.path.join(top, 'cur')
+    base = int(time.time()) - count
+    for i in range(count):
+        data = filled_message(user, i, size)
+        name = os.path.join(cur, f'{base + i}.M{i}P{os.getpid()}.bench,S={len(data)}:2,')
+        with open(name, 'wb') as f:
+            f.write(data)
+        chown(name)
+    return srv.count(user)
 
 
 # --- line clients ----------------------------------------------------------------------------
@@ -398,6 +499,61 @@ def pop3_session(srv, user, password, expected):
     finally:
         c.close()
     return time.perf_counter() - t0, n, octets
+
+
+def pop3_timed(srv, res, label, user, password, count, rnd):
+    settle()
+    seconds, n, _ = pop3_session(srv, user, password, count)
+    res.add(label, srv.name, n / seconds, 'msg/s', rnd, seconds=round(seconds, 3))
+
+
+def pop3_open(srv, user, password, ctx):
+    c = Pop3(srv.ports['pop3'])
+    c.ok()
+    c.ok('STLS')
+    c.starttls(ctx)
+    c.ok(f'USER {user}@{DOMAIN}')
+    c.ok(f'PASS {password}')
+    return c
+
+
+def pop3_delete_session(srv, user, password, expected):
+    """As a client that does not leave mail on the server: RETR and DELE of each message,
+    QUIT (which removes them), timed to QUIT's reply."""
+    ctx = tls_context()
+    t0 = time.perf_counter()
+    c = pop3_open(srv, user, password, ctx)
+    try:
+        n, _ = c.multi('UIDL')
+        if n != expected:
+            raise RuntimeError(f'UIDL lists {n} messages, {expected} were written')
+        for i in range(1, n + 1):
+            c.multi(f'RETR {i}')
+            c.ok(f'DELE {i}')
+        c.ok('QUIT')
+    finally:
+        c.close()
+    return time.perf_counter() - t0, n
+
+
+def pop3_delete(srv, res, label, user, password, count, rnd):
+    """A fresh mailbox of count messages written into the Maildir; one untimed session
+    (STAT, QUIT) lets the server index them; then the timed RETR+DELE session; then the
+    Maildir must be empty (new/ and cur/)."""
+    n = fill(srv, user, count)
+    if n != count:
+        raise RuntimeError(f'{n} messages in the Maildir after writing {count}')
+    c = pop3_open(srv, user, password, tls_context())
+    c.ok('STAT')
+    c.ok('QUIT')
+    c.close()
+    settle()
+    seconds, n = pop3_delete_session(srv, user, password, count)
+    left = srv.count(user)
+    res.add(label, srv.name, n / seconds, 'msg/s', rnd, seconds=round(seconds, 3))
+    res.add(label + ' left in the Maildir', srv.name, left, 'messages', rnd)
+    if left:
+        res.error(label, srv.name, rnd, f'{left} of {count} messages still in the Maildir after QUIT')
 
 
 class Imap(Conn):
@@ -509,6 +665,44 @@ def imap_round(srv, res, user, password, expected, sizes, rnd, warmup=False):
         c.logout()
 
 
+def imap_big(srv, res, size, password, rnd, first):
+    """SELECT and UID FETCH 1:* (FLAGS) of a folder of size messages written straight into
+    the Maildir. first: the first SELECT since the files were written (the server indexes
+    them then), timed on its own; then, in a new session, a warm SELECT and the FETCH."""
+    ctx = tls_context()
+    user, big = f'big{size}', f'{size:,}'
+    if first:
+        c = Imap(srv.ports['imap'])
+        try:
+            c.open(user, password, ctx)
+            t0 = time.perf_counter()
+            n = exists(c.command('SELECT INBOX'))
+            res.add(f'IMAP first SELECT, {big} new files in the Maildir', srv.name,
+                    1000 * (time.perf_counter() - t0), 'ms', rnd)
+            if n != size:
+                raise RuntimeError(f'SELECT says {n} EXISTS, {size} were written')
+        finally:
+            c.logout()
+        settle()
+    c = Imap(srv.ports['imap'])
+    try:
+        c.open(user, password, ctx)
+        t0 = time.perf_counter()
+        n = exists(c.command('SELECT INBOX'))
+        res.add(f'IMAP SELECT, warm ({big} messages)', srv.name,
+                1000 * (time.perf_counter() - t0), 'ms', rnd)
+        if n != size:
+            raise RuntimeError(f'SELECT says {n} EXISTS, {size} were written')
+        t0 = time.perf_counter()
+        flags = c.command('UID FETCH 1:* (FLAGS)')
+        res.add(f'IMAP UID FETCH 1:* (FLAGS) ({big} messages)', srv.name,
+                1000 * (time.perf_counter() - t0), 'ms', rnd)
+        if len(flags) != size:
+            raise RuntimeError(f'UID FETCH 1:* (FLAGS) gave {len(flags)} lines for {size}')
+    finally:
+        c.logout()
+
+
 def idle_latency(srv, res, n, rnd, password):
     """From the 250 that ends an inbound SMTP transaction to the idling client's EXISTS."""
     ctx = tls_context()
@@ -571,6 +765,225 @@ def idle_latency(srv, res, n, rnd, password):
     res.lost('IDLE delivery', srv.name, rnd, sent, delivered)
 
 
+# --- many idle IMAP sessions at once ------------------------------------------------------------
+
+async def idler_open(port, ctx, user, password, sem):
+    """One session: STARTTLS, LOGIN, SELECT INBOX, IDLE; returns its streams once idling."""
+    async with sem:
+        r, w = await asyncio.wait_for(asyncio.open_connection('127.0.0.1', port), TIMEOUT)
+        try:
+            async def tagged(tag, command):
+                if command:
+                    w.write(command.encode() + b'\r\n')
+                while True:
+                    line = await asyncio.wait_for(r.readline(), TIMEOUT)
+                    if not line:
+                        raise EOFError('connection closed by the server')
+                    if line.startswith(tag.encode() + b' '):
+                        if line.split()[1] != b'OK':
+                            raise RuntimeError(f'{command.split()[1]}: {line!r}')
+                        return
+
+            greeting = await asyncio.wait_for(r.readline(), TIMEOUT)
+            if not greeting.startswith(b'* OK'):
+                raise RuntimeError(f'greeting: {greeting!r}')
+            await tagged('s', 's STARTTLS')
+            await asyncio.wait_for(w.start_tls(ctx, server_hostname='bench.example.org'), TIMEOUT)
+            await tagged('l', f'l LOGIN "{user}@{DOMAIN}" "{password}"')
+            await tagged('x', 'x SELECT INBOX')
+            w.write(b'i IDLE\r\n')
+            while True:
+                line = await asyncio.wait_for(r.readline(), TIMEOUT)
+                if not line:
+                    raise EOFError('connection closed by the server in IDLE')
+                if line.startswith(b'+'):
+                    return r, w
+                if line.startswith(b'i '):
+                    raise RuntimeError(f'IDLE: {line!r}')
+        except BaseException:
+            w.close()
+            raise
+
+
+async def idler_done(r, w, sem):
+    """Ends IDLE and checks the session still answers; then LOGOUT."""
+    async with sem:
+        try:
+            w.write(b'DONE\r\no LOGOUT\r\n')
+            ok = False
+            while True:
+                line = await asyncio.wait_for(r.readline(), TIMEOUT)
+                if not line:
+                    break
+                if line.startswith(b'i OK'):
+                    ok = True
+                if line.startswith(b'o '):
+                    break
+            return ok
+        finally:
+            w.close()
+
+
+def jcmd(pid, *command):
+    exe = os.path.realpath(f'/proc/{pid}/exe')
+    tool = os.path.join(os.path.dirname(exe), 'jcmd')
+    out = subprocess.run([tool if os.path.exists(tool) else 'jcmd', str(pid), *command],
+                         capture_output=True, text=True, timeout=120)
+    return out.stdout
+
+
+def heap_used(pid):
+    """(used, committed) MiB of the Java heap from jcmd GC.heap_info."""
+    m = re.search(r'total (?:reserved \d+K, )?committed (\d+)K, used (\d+)K', jcmd(pid, 'GC.heap_info'))
+    if not m:
+        m = re.search(r'total (\d+)K, used (\d+)K', jcmd(pid, 'GC.heap_info'))
+    return (int(m.group(2)) / 1024, int(m.group(1)) / 1024) if m else (None, None)
+
+
+def peer_many_sessions(on):
+    """Dovecot's settings for 10,000 sessions of one user (bench/run writes them to
+    dovecot-idle10k.conf: limits, login processes, auth cache), in force only while the
+    idle10k group runs: copied to the included dovecot-extra.conf, then emptied; reloaded."""
+    peer = os.environ['PEER']
+    with open(os.path.join(peer, 'dovecot-extra.conf'), 'w') as f:
+        if on:
+            f.write(open(os.path.join(peer, 'dovecot-idle10k.conf')).read())
+    subprocess.run(['dovecot', '-c', os.environ['DC_CONF'], 'reload'], check=True)
+    time.sleep(2)
+
+
+def idlers(srv, res, n, password, rnd, work):
+    """n authenticated IMAP sessions (STARTTLS, LOGIN, SELECT INBOX, IDLE) open at once;
+    the memory of all the server's processes with them open, against before."""
+    label = f'{n:,} idle IMAP sessions'
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < n + 100:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < n + 100:
+        raise RuntimeError(f'the client may open {hard} files, {n} sessions need more')
+    if srv.name == 'peer':
+        peer_many_sessions(True)
+    else:
+        jcmd(srv.pids()[0], 'GC.run')     # the heap earlier workloads grew given back first
+    settle()
+    rss0, pss0 = srv.memory()
+    procs0 = len(srv.pids())
+    ctx = tls_context()
+
+    async def main():
+        sem = asyncio.Semaphore(64)
+        t0 = time.perf_counter()
+        tasks = [asyncio.ensure_future(idler_open(srv.ports['imap'], ctx, 'idlers', password, sem))
+                 for _ in range(n)]
+        done = await asyncio.gather(*tasks, return_exceptions=True)
+        opened = [d for d in done if not isinstance(d, BaseException)]
+        failed = [d for d in done if isinstance(d, BaseException)]
+        seconds = time.perf_counter() - t0
+        await asyncio.sleep(5)              # the server's work of the logins ends
+        rss, pss = srv.memory()
+        procs = len(srv.pids())
+        heap = heap_live = committed = None
+        if srv.name == 'postrider':
+            pid = srv.pids()[0]
+            heap, committed = heap_used(pid)
+            jcmd(pid, 'GC.run')
+            heap_live, committed = heap_used(pid)
+            with open(os.path.join(work, f'idle{n}-histogram-r{rnd}.txt'), 'w') as f:
+                f.write(''.join(jcmd(pid, 'GC.class_histogram').splitlines(True)[:60]))
+            rss, pss = max(rss, srv.memory()[0]), max(pss, srv.memory()[1])
+        sem = asyncio.Semaphore(256)
+        alive = await asyncio.gather(*(idler_done(r, w, sem) for r, w in opened),
+                                     return_exceptions=True)
+        alive = sum(1 for a in alive if a is True)
+        return opened, failed, seconds, rss, pss, procs, heap, heap_live, committed, alive
+
+    try:
+        opened, failed, seconds, rss, pss, procs, heap, live, committed, alive = asyncio.run(main())
+    finally:
+        if srv.name == 'peer':
+            peer_many_sessions(False)
+    res.add(label + ': sessions opened a second', srv.name, len(opened) / seconds, 'ops/s', rnd,
+            opened=len(opened), failed=len(failed), seconds=round(seconds, 3))
+    res.add(label + ': RSS of all processes', srv.name, rss, 'MiB', rnd, before=round(rss0, 1))
+    res.add(label + ': PSS of all processes', srv.name, pss, 'MiB', rnd, before=round(pss0, 1))
+    res.add('idle IMAP sessions: PSS per session (with them open - before)', srv.name,
+            1024 * (pss - pss0) / max(1, len(opened)), 'KiB', rnd, sessions=len(opened))
+    res.add(label + ': server processes', srv.name, procs, 'processes', rnd, before=procs0)
+    if heap is not None:
+        res.add(label + ': Java heap used', srv.name, heap, 'MiB', rnd)
+        res.add(label + ': Java heap live (after a full GC)', srv.name, live, 'MiB', rnd,
+                committed=round(committed, 1))
+    if failed or alive != len(opened):
+        kinds = {}
+        for e in failed:
+            kinds[repr(e)[:120]] = kinds.get(repr(e)[:120], 0) + 1
+        res.error(label, srv.name, rnd, f'{len(failed)} of {n} did not open, '
+                  f'{len(opened) - alive} did not answer DONE: {kinds}')
+    # The server closes what we left; the next workload should not pay for it.
+    deadline = time.monotonic() + 60
+    while len(srv.pids()) > procs0 + 5 and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+# --- Postrider to Postrider: the internal transport against SMTP -------------------------------
+
+INTERNAL_LABEL = 'Postrider -> Postrider 1KB x{n} (10 sessions into hermes, to the last file at athena)'
+RELAY_DOMAIN = 'relay.example.com'
+
+
+def internal_link(res, path, count, rnd):
+    """smtp-source hands count messages to hermes (a second Postrider); hermes passes them to
+    athena (the benchmark's Postrider) over the internal link (path 'internal': the recipient
+    is a user whose home server is athena) or over SMTP (path 'smtp': an alias at hermes of
+    a user of athena's domain relay.example.com, found by the benchmark's DNS); timed until
+    the last is a file in athena's Maildir."""
+    e = os.environ
+    if path == 'internal':
+        rcpt = f'ilink-r{rnd}@{DOMAIN}'
+        box = f"{e['POSTRIDER']}/data/mail/{DOMAIN}/ilink-r{rnd}"
+    else:
+        rcpt = f'slink-r{rnd}@{DOMAIN}'
+        box = f"{e['POSTRIDER']}/data/mail/{RELAY_DOMAIN}/slink-r{rnd}"
+    label = INTERNAL_LABEL.format(n=f'{count:,}')
+    settle()
+    seconds, accepted, n, error = smtp_source(int(e['H_SMTP']), rcpt, 1024, count,
+                                              lambda: count_files(box))
+    if error:
+        res.error(label, path, rnd, error)
+    if seconds is not None:
+        res.add(label, path, count / seconds, 'msg/s', rnd, seconds=round(seconds, 3),
+                accepted_seconds=round(accepted, 3))
+    res.lost(label, path, rnd, count, n)
+
+
+def dns_serve(port):
+    """A DNS server for hermes on loopback: every name is 127.0.0.1 (A) and its own
+    exchanger (MX 10); nothing else exists. UDP, one question a query."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(('127.0.0.1', port))
+    while True:
+        q, peer = sock.recvfrom(4096)
+        try:
+            i = 12
+            while q[i]:
+                i += q[i] + 1
+            qtype = int.from_bytes(q[i + 1:i + 3], 'big')
+            question = q[12:i + 5]
+        except IndexError:
+            continue
+        if qtype == 1:                   # A
+            answer = b'\xc0\x0c' + (1).to_bytes(2, 'big') + b'\x00\x01' + (60).to_bytes(4, 'big') \
+                + (4).to_bytes(2, 'big') + bytes([127, 0, 0, 1])
+        elif qtype == 15:                # MX: the name itself
+            answer = b'\xc0\x0c' + (15).to_bytes(2, 'big') + b'\x00\x01' + (60).to_bytes(4, 'big') \
+                + (4).to_bytes(2, 'big') + (10).to_bytes(2, 'big') + b'\xc0\x0c'
+        else:
+            answer = b''
+        flags = b'\x81\x80'            # a response, recursion desired and available, NOERROR
+        head = q[:2] + flags + b'\x00\x01' + (1 if answer else 0).to_bytes(2, 'big') + b'\x00\x00\x00\x00'
+        sock.sendto(head + question + answer, peer)
+
+
 # --- the run -------------------------------------------------------------------------------
 
 def in_turn(rnd):
@@ -579,13 +992,15 @@ def in_turn(rnd):
 
 
 def guarded(res, label, srv, rnd, fn, *args, **kw):
+    res.mark('start', label, srv.name, rnd)
     try:
         fn(*args, **kw)
     except Exception as e:       # a failed workload is recorded; the others still run
         res.error(label, srv.name, rnd, repr(e))
+    res.mark('end', label, srv.name, rnd)
 
 
-def meta(res, mode, rounds):
+def meta(res, mode, rounds, only=''):
     """The first line of a results file: when, where and what ran."""
     def out(*cmd):
         try:
@@ -595,7 +1010,7 @@ def meta(res, mode, rounds):
     cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo')
                 if l.startswith('model name')), '')
     info = dict(date=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), mode=mode,
-                rounds=rounds, cpus=os.cpu_count(), cpu=cpu, kernel=os.uname().release,
+                rounds=rounds, groups=' '.join(g for g in GROUPS if g in parse_only(only)), cpus=os.cpu_count(), cpu=cpu, kernel=os.uname().release,
                 memory_mib=os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') >> 20,
                 postfix=out('postconf', '-dh', 'mail_version'),
                 dovecot=out('dovecot', '--version'),
@@ -606,9 +1021,11 @@ def meta(res, mode, rounds):
 
 def run(args):
     m = MODES[args.mode]
+    only = parse_only(args.only)
     srvs = servers()
     res = Results(args.results)
     password = os.environ['PASSWORD']
+    work = os.path.dirname(os.path.abspath(args.results))
 
     print('memory at rest', flush=True)
     for name in SERVERS:
@@ -616,66 +1033,119 @@ def run(args):
         res.add('RSS at rest', name, rss, 'MiB', 1)
         res.add('PSS at rest', name, pss, 'MiB', 1)
 
-    for wid, label, size, count in m['inbound']:
-        print(label, flush=True)
+    if 'smtp' in only:
+        for wid, label, size, count in m['inbound']:
+            print(label, flush=True)
+            for rnd in range(1, args.rounds + 1):
+                for name in in_turn(rnd):
+                    srv = srvs[name]
+                    guarded(res, label, srv, rnd, smtp_inbound, srv, res, label, f'{wid}-r{rnd}',
+                            size, count, rnd)
+
+    if 'submission' in only:
+        print('submission', flush=True)
+        for name in SERVERS:
+            guarded(res, 'submission', srvs[name], 0, submission, srvs[name], res, 5, 0, password,
+                    warmup=True)
         for rnd in range(1, args.rounds + 1):
             for name in in_turn(rnd):
-                srv = srvs[name]
-                guarded(res, label, srv, rnd, smtp_inbound, srv, res, label, f'{wid}-r{rnd}',
-                        size, count, rnd)
+                guarded(res, 'submission', srvs[name], rnd, submission, srvs[name], res,
+                        m['submissions'], rnd, password)
 
-    print('submission', flush=True)
-    for name in SERVERS:
-        guarded(res, 'submission', srvs[name], 0, submission, srvs[name], res, 5, 0, password,
-                warmup=True)
-    for rnd in range(1, args.rounds + 1):
-        for name in in_turn(rnd):
-            guarded(res, 'submission', srvs[name], rnd, submission, srvs[name], res,
-                     m['submissions'], rnd, password)
+    if 'pop3' in only:
+        pop_wid, _, pop_size, pop_count = m['inbound'][0]
+        pop_user = pop_wid + '-r1'
+        print(f'POP3 ({pop_user}: {pop_count} messages; one untimed session first)', flush=True)
+        label = f'POP3 session STLS+UIDL+RETR x{pop_count}'
+        for name in SERVERS:
+            guarded(res, label, srvs[name], 0, ensure_delivered, srvs[name], pop_user, pop_size,
+                    pop_count)
+            guarded(res, label, srvs[name], 0, pop3_session, srvs[name], pop_user, password,
+                    pop_count)
+        for rnd in range(1, args.rounds + 1):
+            for name in in_turn(rnd):
+                guarded(res, label, srvs[name], rnd, pop3_timed, srvs[name], res, label, pop_user,
+                        password, pop_count, rnd)
+        n = m['pop_delete']
+        label = f'POP3 session STLS+UIDL+RETR+DELE x{n:,}+QUIT'
+        print(f'{label} (written into the Maildir; one untimed STAT session first)', flush=True)
+        for rnd in range(1, args.rounds + 1):
+            for name in in_turn(rnd):
+                guarded(res, label, srvs[name], rnd, pop3_delete, srvs[name], res, label,
+                        f'popdel-r{rnd}', password, n, rnd)
 
-    pop_user, pop_count = 'in1k-r1', m['inbound'][0][3]
-    print(f'POP3 ({pop_user}: {pop_count} messages; one untimed session first)', flush=True)
-    label = f'POP3 session STLS+UIDL+RETR x{pop_count}'
-    for name in SERVERS:
-        guarded(res, label, srvs[name], 0, pop3_session, srvs[name], pop_user, password,
-                pop_count)
-    for rnd in range(1, args.rounds + 1):
-        for name in in_turn(rnd):
-            srv = srvs[name]
-            try:
+    if 'imap' in only:
+        imap_user = m['imap_box'] + '-r1'
+        _, _, imap_size, imap_count = next(w for w in m['inbound'] if w[0] == m['imap_box'])
+        print(f'IMAP ({imap_user}: {imap_count} messages; one untimed pass first)', flush=True)
+        for name in SERVERS:
+            guarded(res, 'IMAP', srvs[name], 0, ensure_delivered, srvs[name], imap_user,
+                    imap_size, imap_count)
+            guarded(res, 'IMAP', srvs[name], 0, imap_round, srvs[name], res, imap_user, password,
+                    imap_count, m, 0, warmup=True)
+        for rnd in range(1, args.rounds + 1):
+            for name in in_turn(rnd):
                 settle()
-                seconds, n, _ = pop3_session(srv, pop_user, password, pop_count)
-                res.add(label, name, n / seconds, 'msg/s', rnd, seconds=round(seconds, 3))
-            except Exception as e:
-                res.error(label, name, rnd, repr(e))
+                guarded(res, 'IMAP', srvs[name], rnd, imap_round, srvs[name], res, imap_user,
+                        password, imap_count, m, rnd)
 
-    imap_user = m['imap_box'] + '-r1'
-    imap_count = next(c for wid, _, _, c in m['inbound'] if wid == m['imap_box'])
-    print(f'IMAP ({imap_user}: {imap_count} messages; one untimed pass first)', flush=True)
-    for name in SERVERS:
-        guarded(res, 'IMAP', srvs[name], 0, imap_round, srvs[name], res, imap_user, password,
-                imap_count, m, 0, warmup=True)
-    for rnd in range(1, args.rounds + 1):
-        for name in in_turn(rnd):
-            settle()
-            guarded(res, 'IMAP', srvs[name], rnd, imap_round, srvs[name], res, imap_user,
-                    password, imap_count, m, rnd)
+    if 'imap-big' in only:
+        sizes = m['big_folders']
+        print(f'IMAP SELECT, UID FETCH (FLAGS) of {", ".join(f"{n:,}" for n in sizes)} messages '
+              '(written into the Maildir)', flush=True)
+        for size in sizes:
+            for name in SERVERS:
+                guarded(res, 'IMAP big folders', srvs[name], 0, fill, srvs[name], f'big{size}', size)
+        for rnd in range(1, args.rounds + 1):
+            for size in sizes:
+                for name in in_turn(rnd):
+                    settle()
+                    guarded(res, f'IMAP {size:,} messages', srvs[name], rnd, imap_big, srvs[name],
+                            res, size, password, rnd, rnd == 1)
 
-    print('IDLE', flush=True)
-    for rnd in range(1, args.rounds + 1):
-        for name in in_turn(rnd):
-            guarded(res, 'IDLE', srvs[name], rnd, idle_latency, srvs[name], res, m['idles'],
-                    rnd, password)
+    if 'idle' in only:
+        print('IDLE', flush=True)
+        for rnd in range(1, args.rounds + 1):
+            for name in in_turn(rnd):
+                guarded(res, 'IDLE', srvs[name], rnd, idle_latency, srvs[name], res, m['idles'],
+                        rnd, password)
+
+    if 'idle10k' in only:
+        print(f'{m["idlers"]:,} idle IMAP sessions on Postrider, {m["idlers_peer"]:,} on the peer '
+              '(one round)', flush=True)
+        for name in in_turn(1):
+            n = m['idlers'] if name == 'postrider' else m['idlers_peer']
+            guarded(res, f'{n:,} idle IMAP sessions', srvs[name], 1, idlers, srvs[name], res, n,
+                    password, 1, work)
+
+    if 'internal' in only:
+        n = m['internal']
+        print(f'internal transport against SMTP between two Postriders, {n:,} x 1 KB', flush=True)
+        for rnd in range(1, args.rounds + 1):
+            for path in (('internal', 'smtp') if rnd % 2 else ('smtp', 'internal')):
+                guarded(res, 'internal', Server(path, {}, '', []), rnd, internal_link, res, path,
+                        n, rnd)
 
     res.f.close()
     return report(args.results)
+
+
+def parse_only(text):
+    if not text:
+        return set(GROUPS)
+    only = {g.strip() for g in text.split(',') if g.strip()}
+    unknown = only - set(GROUPS)
+    if unknown:
+        sys.exit(f'unknown workload group(s) {", ".join(sorted(unknown))}; '
+                 f'the groups: {", ".join(GROUPS)}')
+    return only
 
 
 def report(path):
     figures, order, errors, lost = {}, [], [], []
     for line in open(path):
         rec = json.loads(line)
-        if 'meta' in rec:
+        if 'meta' in rec or 'mark' in rec:
             continue
         if 'error' in rec:
             errors.append(rec)
@@ -688,27 +1158,33 @@ def report(path):
                           count / rec['accepted_seconds']))
         for key, value in found:
             if key not in figures:
-                figures[key] = {s: [] for s in SERVERS}
+                figures[key] = {s: [] for s in LABELS}
                 order.append(key)
             figures[key][rec['server']].append(value)
         if rec['workload'].endswith(' lost') and rec['value'] > 0:
             lost.append(rec)
-    rows = []
-    for key in order:
-        workload, unit = key
-        if workload.endswith(' lost'):
+    tables = []
+    for a, b in PAIRS:
+        rows = []
+        for key in order:
+            workload, unit = key
+            if workload.endswith(' lost') or not (figures[key][a] or figures[key][b]):
+                continue
+            med = {s: statistics.median(v) if v else None for s, v in figures[key].items()}
+            p, f = med[a], med[b]
+            ratio = '-' if p is None or not f else f'{p / f:.2f}' if p / f >= 0.1 else f'{p / f:.3f}'
+            better = 'higher' if unit in HIGHER_IS_BETTER else 'lower'
+            rows.append((workload, unit, fmt(p), fmt(f), ratio, better))
+        if not rows:
             continue
-        med = {s: statistics.median(v) if v else None for s, v in figures[key].items()}
-        p, f = med['postrider'], med['peer']
-        ratio = '-' if p is None or not f else f'{p / f:.2f}' if p / f >= 0.1 else f'{p / f:.3f}'
-        better = 'higher' if unit in HIGHER_IS_BETTER else 'lower'
-        rows.append((workload, unit, fmt(p), fmt(f), ratio, better))
-    head = ('workload', 'unit', LABELS['postrider'], LABELS['peer'], 'ratio P/peer', 'better')
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    out = ['| ' + ' | '.join(str(c).ljust(w) for c, w in zip(head, widths)) + ' |',
-           '|' + '|'.join('-' * (w + 2) for w in widths) + '|']
-    out += ['| ' + ' | '.join(str(c).ljust(w) for c, w in zip(r, widths)) + ' |' for r in rows]
-    table = '\n'.join(out)
+        head = ('workload', 'unit', LABELS[a], LABELS[b], f'ratio {LABELS[a]}/{LABELS[b]}'
+                if a != 'postrider' else 'ratio P/peer', 'better')
+        widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+        out = ['| ' + ' | '.join(str(c).ljust(w) for c, w in zip(head, widths)) + ' |',
+               '|' + '|'.join('-' * (w + 2) for w in widths) + '|']
+        out += ['| ' + ' | '.join(str(c).ljust(w) for c, w in zip(r, widths)) + ' |' for r in rows]
+        tables.append('\n'.join(out))
+    table = '\n\n'.join(tables)
     print(f'\nMedians over the rounds ({path}):\n')
     print(table)
     with open(path.rsplit('.', 1)[0] + '.md', 'w') as f:
@@ -723,6 +1199,19 @@ def report(path):
               f'{rec["error"]}', file=sys.stderr)
         status = 1
     return status
+
+
+# --- what bounds each figure: a JFR recording cut at the workloads' marks -----------------------
+
+def profile(results, jfr):
+    """For each workload window of Postrider (the marks in the results file): where its Java
+    threads were, its fsyncs, GC pauses and waits, and its CPU against the machine's
+    (bench/JfrWindows.java reads the recording; `jfr print` fails on some of its frames)."""
+    homes = [os.environ.get('JAVA_HOME', '')] + sorted(glob.glob('/usr/lib/jvm/temurin-*'), reverse=True)
+    java = next((os.path.join(h, 'bin', 'java') for h in homes
+                 if h and os.path.exists(os.path.join(h, 'bin', 'jfr'))), 'java')
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'JfrWindows.java')
+    return subprocess.run([java, tool, results, jfr]).returncode
 
 
 def fmt(v):
@@ -757,6 +1246,8 @@ def main():
         p = sub.add_parser(name)
         p.add_argument('--mode', choices=MODES, default='full')
         p.add_argument('--rounds', type=int, default=3)
+        p.add_argument('--only', default='', help='comma-separated workload groups: '
+                       + ', '.join(GROUPS) + ' (default all)')
         if name == 'passwd-file':
             p.add_argument('--password', required=True)
         if name in ('meta', 'ready', 'run'):
@@ -765,24 +1256,42 @@ def main():
             p.add_argument('--server', choices=SERVERS, required=True)
             p.add_argument('--since', type=float, required=True)
     sub.add_parser('now')
+    p = sub.add_parser('dns')
+    p.add_argument('--port', type=int, required=True)
+    p = sub.add_parser('groups')
+    p.add_argument('--only', default='')
     p = sub.add_parser('report')
     p.add_argument('results')
+    p = sub.add_parser('profile')
+    p.add_argument('results')
+    p.add_argument('jfr')
     args = ap.parse_args()
     if args.cmd == 'users':
         print('\n'.join(users(args.mode, args.rounds)))
     elif args.cmd == 'passwd-file':
         for u in users(args.mode, args.rounds):
-            print(f'{u}@{DOMAIN}:{scram_sha256(args.password)}')
+            # idlers, the one user of the 10,000 sessions, in Dovecot's {PLAIN} scheme: that
+            # workload measures memory, and Dovecot's one auth process would spend some 10
+            # minutes on 10,000 PBKDF2s (its auth cache keeps the hash, not the verdict);
+            # Postrider's Directory answers the repeated login from its cache of verified logins.
+            pw = f'{{PLAIN}}{args.password}' if u == 'idlers' else scram_sha256(args.password)
+            print(f'{u}@{DOMAIN}:{pw}')
+    elif args.cmd == 'dns':
+        dns_serve(args.port)
+    elif args.cmd == 'groups':
+        print(' '.join(g for g in GROUPS if g in parse_only(args.only)))
     elif args.cmd == 'now':
         print(f'{time.time():.3f}')
     elif args.cmd == 'meta':
-        meta(Results(args.results), args.mode, args.rounds)
+        meta(Results(args.results), args.mode, args.rounds, args.only)
     elif args.cmd == 'ready':
         ready(args)
     elif args.cmd == 'run':
         sys.exit(run(args))
     elif args.cmd == 'report':
         sys.exit(report(args.results))
+    elif args.cmd == 'profile':
+        sys.exit(profile(args.results, args.jfr))
 
 
 if __name__ == '__main__':

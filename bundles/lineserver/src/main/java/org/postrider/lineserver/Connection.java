@@ -29,8 +29,15 @@ public final class Connection {
     private final Socket tcp;
     private Socket socket;
     private InputStream in;
-    private OutputStream out;
-    private final byte[] buf = new byte[16 * 1024];
+    private ElasticOutput out;
+    /**
+     * What the client sent and the session has not read yet: small while the client sends
+     * commands, {@link ElasticOutput#LARGE} once a read fills it (message text, literals), and
+     * small again when the session waits for its next command, so an idle session holds
+     * 1 KiB here, not 16.
+     */
+    private byte[] buf = new byte[ElasticOutput.SMALL];
+    private boolean growNext;
     private int pos;
     private int limit;
     private boolean secure;
@@ -62,7 +69,7 @@ public final class Connection {
         this.socket = socket;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.in = socket.getInputStream();
-        this.out = new java.io.BufferedOutputStream(timed(socket.getOutputStream()), 16 * 1024);
+        this.out = new ElasticOutput(timed(socket.getOutputStream()));
         this.secure = secure;
     }
 
@@ -226,7 +233,28 @@ public final class Connection {
      * limit is discarded up to its CRLF and reported as LINE_TOO_LONG.
      */
     public byte[] readLine() throws IOException {
+        release();
         return readLine(server.settings().maxLineLength());
+    }
+
+    /**
+     * The session waits for a command or its client's answer, for as long as the client
+     * likes: the buffers shrink if they hold nothing. Not for the lines of message text
+     * ({@link #readLine(int)}), whose buffers stay large from one line to the next.
+     */
+    private void release() {
+        if (pos == limit && buf.length > ElasticOutput.SMALL) {
+            buf = new byte[ElasticOutput.SMALL];
+            pos = 0;
+            limit = 0;
+            growNext = false;
+        }
+        out.release();
+    }
+
+    /** Octets of buffer the connection holds now, read and reply (for tests). */
+    int bufferBytes() {
+        return buf.length + out.capacity();
     }
 
     /** {@link #readLine()} with another bound, for protocols whose data lines differ (SMTP DATA). */
@@ -292,6 +320,10 @@ public final class Connection {
         if (pos < limit) {
             return true;
         }
+        if (growNext) {
+            buf = new byte[ElasticOutput.LARGE];
+            growNext = false;
+        }
         int n;
         try {
             n = in.read(buf, 0, buf.length);
@@ -310,6 +342,7 @@ public final class Connection {
         pos = 0;
         limit = n;
         received += n;
+        growNext = n == buf.length && buf.length < ElasticOutput.LARGE;
         return true;
     }
 
@@ -544,7 +577,7 @@ public final class Connection {
         }
         socket = ssl;
         in = ssl.getInputStream();
-        out = new java.io.BufferedOutputStream(timed(ssl.getOutputStream()), 16 * 1024);
+        out = new ElasticOutput(timed(ssl.getOutputStream()));
         pos = 0;
         limit = 0;
         secure = true;
@@ -578,8 +611,8 @@ public final class Connection {
                     new java.io.ByteArrayInputStream(java.util.Arrays.copyOfRange(buf, pos, limit)), raw);
         }
         in = new java.util.zip.InflaterInputStream(raw, inflater, 4096);
-        out = new java.io.BufferedOutputStream(
-                new java.util.zip.DeflaterOutputStream(timed(socket.getOutputStream()), deflater, 4096, true), 16 * 1024);
+        out = new ElasticOutput(
+                new java.util.zip.DeflaterOutputStream(timed(socket.getOutputStream()), deflater, 4096, true));
         pos = 0;
         limit = 0;
         return true;
