@@ -31,9 +31,12 @@ import org.postrider.api.queue.Delivery;
 import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.RecipientResult;
+import org.postrider.api.track.RemoteTracking;
+import org.postrider.api.track.TrackEvent;
 import org.postrider.internal.proto.Ack;
 import org.postrider.internal.proto.Begin;
 import org.postrider.internal.proto.Nack;
+import org.postrider.internal.proto.Track;
 import org.postrider.kit.text.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * A recipient the peer queued is done here (DELIVERED: the peer took over the DSN request,
  * NOTIFY, ORCPT, RET and ENVID travel with it); its refusals come back as retry or failure.
  */
-@Component(service = {DeliveryAgent.class, InternalDelivery.class},
+@Component(service = {DeliveryAgent.class, InternalDelivery.class, RemoteTracking.class},
         property = DeliveryAgent.TRANSPORT + "=internal")
-public class InternalDelivery implements DeliveryAgent {
+public class InternalDelivery implements DeliveryAgent, RemoteTracking {
     private static final Logger LOG = LoggerFactory.getLogger(InternalDelivery.class);
 
     private final InternalService service;
@@ -342,6 +345,47 @@ public class InternalDelivery implements DeliveryAgent {
             long rtt = l.ping();
             return String.format("%s (%s:%d): connected and authenticated by %s in %d ms; round trip %.2f ms%n",
                     server.name(), server.host(), server.port(), l.method(), connected / 1000, rtt / 1000.0);
+        } finally {
+            l.close();
+        }
+    }
+
+    /**
+     * Another server's tracking events for a message (queue:track follows a message across the
+     * organisation with it), over a link of its own: a slow journal never holds up mail, and a
+     * question given up on does not cost the shared link.
+     */
+    @Override
+    public List<TrackEvent> ask(String server, String messageId, int limit, Duration timeout) throws IOException {
+        Organisation org = service.organisation();
+        if (org == null) {
+            throw new IOException("the organisation registry is not available");
+        }
+        OrgServer peer = org.server(server).orElseThrow(() -> new IOException("no server " + server
+                + " in the organisation registry"));
+        Link l;
+        try {
+            l = new Link(peer, settings(org).within(timeout));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("no TLS for the link to " + server + ": " + e.getMessage(), e);
+        }
+        try {
+            l.open();
+            List<TrackEvent> events = new ArrayList<>();
+            for (Track.Event e : l.track(messageId, limit, timeout)) {
+                TrackEvent.Kind kind;
+                try {
+                    kind = TrackEvent.Kind.valueOf(e.kind());
+                } catch (IllegalArgumentException unknown) {
+                    continue; // a kind a later release added: this one cannot show it
+                }
+                events.add(new TrackEvent(e.time(), e.server(), e.queueId(), e.messageId(), kind, e.recipient(),
+                        e.via(), e.peer(), e.detail()));
+            }
+            return events;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking " + server);
         } finally {
             l.close();
         }

@@ -22,6 +22,7 @@ import org.postrider.api.directory.Directory;
 import org.postrider.api.org.Organisation;
 import org.postrider.api.queue.MailQueue;
 import org.postrider.api.queue.Router;
+import org.postrider.api.track.MessageTracking;
 import org.postrider.kit.text.Durations;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.LineServer;
@@ -71,6 +72,10 @@ public class InternalService implements SessionHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Directory directory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MessageTracking tracking;
 
     @Activate
     public InternalService(BundleContext context, InternalConfig config) throws IOException, GeneralSecurityException {
@@ -124,6 +129,11 @@ public class InternalService implements SessionHandler {
     }
 
     /** For tests: the services SCR would bind. */
+    /** For tests: the journal TRACK questions are answered from. */
+    void bindTracking(MessageTracking t) {
+        this.tracking = t;
+    }
+
     void bind(Organisation org, MailQueue q, Router r, Directory d) {
         this.organisation = org;
         this.queue = q;
@@ -191,6 +201,11 @@ public class InternalService implements SessionHandler {
 
     Organisation organisation() {
         return organisation;
+    }
+
+    /** This server's message-tracking journal, or null while no queue offers one. */
+    MessageTracking tracking() {
+        return tracking;
     }
 
     MailQueue queue() {

@@ -33,6 +33,8 @@ import org.postrider.api.queue.QueueId;
 import org.postrider.api.queue.Router;
 import org.postrider.api.queue.Submission;
 import org.postrider.api.queue.Verdict;
+import org.postrider.api.track.MessageTracking;
+import org.postrider.api.track.TrackEvent;
 import org.postrider.internal.proto.Ack;
 import org.postrider.internal.proto.Auth;
 import org.postrider.internal.proto.Begin;
@@ -43,6 +45,7 @@ import org.postrider.internal.proto.Frames;
 import org.postrider.internal.proto.Hello;
 import org.postrider.internal.proto.Nack;
 import org.postrider.internal.proto.ProtocolException;
+import org.postrider.internal.proto.Track;
 import org.postrider.internal.wire.LinkAuth;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.PasswordChecks;
@@ -70,6 +73,8 @@ final class InternalSession {
     /** The authenticated peer: a server name (role 1) or a user id (role 2). */
     private String peer;
     private boolean serverLink;
+    /** The largest frame the peer takes (its HELLO): the bound of a TRACK_RESULT. */
+    private int peerMaxFrame = Frame.HELLO_MAX;
     private String label;
     /** Writes to the connection: the session's thread and the committers' answers take turns. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
@@ -192,6 +197,7 @@ final class InternalSession {
             throw new ProtocolException(ErrorCode.VERSION, "this server speaks version " + Hello.VERSION + " only");
         }
         serverLink = hello.role() == Hello.ROLE_SERVER_LINK;
+        peerMaxFrame = hello.maxFrame();
         label = hello.name();
         if (!serverLink && !label.matches("[A-Za-z0-9][A-Za-z0-9.:\\[\\]-]{0,254}")) {
             // it becomes the Received field's "from": a client's word, never a line break or a field of its own
@@ -350,6 +356,7 @@ final class InternalSession {
             switch (f.type()) {
                 case FrameType.BEGIN -> message(Begin.decode(f, maxFrame));
                 case FrameType.PING -> inOrder(done(Frames.ping(FrameType.PONG, Frames.decodePing(f))));
+                case FrameType.TRACK -> inOrder(done(track(Track.Request.decode(f))));
                 case FrameType.PONG -> Frames.decodePing(f);
                 case FrameType.BYE -> {
                     Frames.requireEmpty(f);
@@ -360,6 +367,26 @@ final class InternalSession {
                         FrameType.name(f.type()) + " outside a message");
             }
         }
+    }
+
+    /**
+     * What this server's journal holds about a message, for another server of the organisation
+     * (its queue:track); a client submitter is not told where other people's mail went.
+     */
+    private Frame track(Track.Request r) throws ProtocolException {
+        if (!serverLink) {
+            throw new ProtocolException(ErrorCode.PROTOCOL, "TRACK is for server links");
+        }
+        MessageTracking journal = service.tracking();
+        List<Track.Event> events = new java.util.ArrayList<>();
+        if (journal != null) {
+            for (TrackEvent e : journal.find(r.messageId(), r.limit())) {
+                events.add(new Track.Event(e.time(), e.server(), e.queueId(), e.messageId(), e.kind().name(),
+                        e.recipient(), e.via(), e.peer(), e.detail()));
+            }
+        }
+        LOG.debug("tracking asked by {} about <{}>: {} events", peer, r.messageId(), events.size());
+        return Track.result(events, peerMaxFrame);
     }
 
     private static java.util.concurrent.CompletableFuture<Frame> done(Frame f) {

@@ -9,6 +9,7 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.postrider.internal.proto.Frames;
 import org.postrider.internal.proto.Hello;
 import org.postrider.internal.proto.Nack;
 import org.postrider.internal.proto.ProtocolException;
+import org.postrider.internal.proto.Track;
 import org.postrider.internal.wire.ClientHandshake;
 import org.postrider.internal.wire.FrameChannel;
 import org.postrider.internal.wire.LinkAuth;
@@ -52,6 +54,11 @@ final class Link implements AutoCloseable {
     /** What the link needs from its owner. */
     record Settings(String self, SSLContext tls, byte[] secret, boolean selfPinned, Duration connectTimeout,
             Duration answerTimeout) {
+        /** The same, connecting within {@code limit} at most (a question that must be answered in time). */
+        Settings within(Duration limit) {
+            return connectTimeout.compareTo(limit) <= 0 ? this
+                    : new Settings(self, tls, secret, selfPinned, limit, answerTimeout);
+        }
     }
 
     private final OrgServer peer;
@@ -74,7 +81,8 @@ final class Link implements AutoCloseable {
     private final long opened = System.currentTimeMillis();
     private String method;
 
-    private record Pending(String transferId, CompletableFuture<Object> answer, CompletableFuture<Long> pong) {
+    private record Pending(String transferId, CompletableFuture<Object> answer, CompletableFuture<Long> pong,
+            CompletableFuture<List<Track.Event>> track) {
     }
 
     Link(OrgServer peer, Settings settings) {
@@ -192,7 +200,7 @@ final class Link implements AutoCloseable {
             try {
                 ensureOpen();
                 synchronized (pending) {
-                    pending.add(new Pending(transferId, answer, null));
+                    pending.add(new Pending(transferId, answer, null, null));
                 }
                 lastProgress = System.currentTimeMillis();
                 channel.write(beginFrame);
@@ -266,7 +274,7 @@ final class Link implements AutoCloseable {
         try {
             ensureOpen();
             synchronized (pending) {
-                pending.add(new Pending(null, null, pong));
+                pending.add(new Pending(null, null, pong, null));
             }
             send(Frames.ping(FrameType.PING, token));
         } finally {
@@ -283,6 +291,34 @@ final class Link implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             fail("no PONG");
             throw new IOException("no PONG from " + peer.name());
+        }
+    }
+
+    /**
+     * Asks the peer what its tracking journal holds about a message (TRACK, answered in turn with
+     * the ACKs before it); at most {@code limit} events, waiting at most {@code timeout}.
+     */
+    List<Track.Event> track(String messageId, int limit, Duration timeout)
+            throws IOException, InterruptedException {
+        CompletableFuture<List<Track.Event>> answer = new CompletableFuture<>();
+        lastUsed = System.currentTimeMillis();
+        writeLock.lock();
+        try {
+            ensureOpen();
+            synchronized (pending) {
+                pending.add(new Pending(null, null, null, answer));
+            }
+            send(new Track.Request(messageId, Math.max(0, Math.min(limit, Track.MAX_EVENTS))).encode());
+        } finally {
+            writeLock.unlock();
+        }
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            fail("no TRACK_RESULT"); // answers are in turn: a late one would meet the next question
+            throw new IOException("no answer to TRACK from " + peer.name() + " within " + timeout);
         }
     }
 
@@ -320,6 +356,10 @@ final class Link implements AutoCloseable {
                 }
                 if (f.type() == FrameType.PONG && p.pong() != null) {
                     p.pong().complete(Frames.decodePing(f));
+                    continue;
+                }
+                if (f.type() == FrameType.TRACK_RESULT && p.track() != null) {
+                    p.track().complete(Track.decodeResult(f));
                     continue;
                 }
                 Object a = switch (f.type()) {
@@ -367,8 +407,10 @@ final class Link implements AutoCloseable {
                 IOException e = new IOException("link to " + peer.name() + " lost: " + why);
                 if (p.answer() != null) {
                     p.answer().completeExceptionally(e);
-                } else {
+                } else if (p.pong() != null) {
                     p.pong().completeExceptionally(e);
+                } else {
+                    p.track().completeExceptionally(e);
                 }
             }
             pending.clear();

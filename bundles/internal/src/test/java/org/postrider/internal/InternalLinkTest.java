@@ -38,6 +38,7 @@ import org.postrider.api.queue.RecipientResult;
 import org.postrider.api.queue.Router;
 import org.postrider.api.queue.Submission;
 import org.postrider.api.queue.Verdict;
+import org.postrider.api.track.TrackEvent;
 import org.postrider.internal.wire.LinkAuth;
 import org.postrider.internal.wire.TrustByFingerprint;
 
@@ -455,6 +456,73 @@ class InternalLinkTest {
         Pair p = pair(true, null);
         String out = p.agent().test("athena");
         assertTrue(out.contains("authenticated by hmac") && out.contains("round trip"), out);
+    }
+
+    /** queue:track on one server follows a message into another's journal over an authenticated link of its own. */
+    @Test
+    void anotherServersTrackingEventsAreAskedOverAnAuthenticatedLink() throws Exception {
+        Pair p = pair(true, null);
+        Instant t = Instant.parse("2026-11-30T10:00:00Z");
+        String longDetail = "d".repeat(5000);
+        List<TrackEvent> journal = List.of(
+                new TrackEvent(t, "athena", "A1", "m1@example.org", TrackEvent.Kind.ACCEPTED, null, "internal",
+                        "hermes", "from=<s@example.org> nrcpt=1"),
+                new TrackEvent(t.plusSeconds(1), "athena", "A1", "m1@example.org", TrackEvent.Kind.DELIVERED,
+                        "b@example.org", "local", null, longDetail));
+        p.athena().bindTracking((id, limit) -> id.equals("m1@example.org")
+                ? journal.subList(0, Math.min(limit, journal.size())) : List.of());
+
+        List<TrackEvent> got = p.agent().ask("athena", "m1@example.org", 10, java.time.Duration.ofSeconds(10));
+        assertEquals(List.of(TrackEvent.Kind.ACCEPTED, TrackEvent.Kind.DELIVERED),
+                got.stream().map(TrackEvent::kind).toList());
+        assertEquals(journal.get(0), got.get(0), "every field travels");
+        assertEquals("b@example.org", got.get(1).recipient());
+        assertTrue(got.get(1).detail().length() <= 1000 && longDetail.startsWith(got.get(1).detail()),
+                "a long value is cut, not refused");
+        assertEquals(1, p.agent().ask("athena", "m1@example.org", 1, java.time.Duration.ofSeconds(10)).size(),
+                "the limit travels");
+        assertTrue(p.agent().ask("athena", "other@example.org", 10, java.time.Duration.ofSeconds(10)).isEmpty());
+        try {
+            p.agent().ask("nowhere", "m1@example.org", 10, java.time.Duration.ofSeconds(10));
+            throw new AssertionError("a server outside the registry cannot be asked");
+        } catch (java.io.IOException expected) {
+            assertTrue(expected.getMessage().contains("nowhere"), expected.getMessage());
+        }
+    }
+
+    /** A client submitter may send mail; it is not told where other people's mail went. */
+    @Test
+    void aClientSubmitterCannotAskForTrackingEvents() throws Exception {
+        InternalService athena = start("athena", dir.resolve("org.secret"), 0);
+        athena.bind(org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), new MemoryQueue(), ROUTER,
+                DIRECTORY);
+        athena.bindTracking((id, limit) -> List.of(new TrackEvent(Instant.now(), "athena", "A1", id,
+                TrackEvent.Kind.ACCEPTED, null, null, null, null)));
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {TrustByFingerprint.INSTANCE}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
+                athena.server().address().getPort())) {
+            s.setSoTimeout(10000);
+            OutputStream out = s.getOutputStream();
+            new org.postrider.internal.proto.Hello(1, 1, 2, "patmos", 1 << 20, 0, 0, 4, new byte[32]).encode()
+                    .writeTo(out);
+            new org.postrider.internal.proto.Auth(4, "\0alice@example.org\0secret".getBytes(StandardCharsets.UTF_8))
+                    .encode().writeTo(out);
+            new org.postrider.internal.proto.Track.Request("m1@example.org", 10).encode().writeTo(out);
+            out.flush();
+            org.postrider.internal.proto.FrameDecoder d = new org.postrider.internal.proto.FrameDecoder(1 << 20);
+            List<org.postrider.internal.proto.Frame> got = new ArrayList<>();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = s.getInputStream().read(buf)) > 0) {
+                got.addAll(d.feed(buf, 0, n));
+            }
+            assertEquals(List.of(org.postrider.internal.proto.FrameType.HELLO,
+                    org.postrider.internal.proto.FrameType.AUTH_OK, org.postrider.internal.proto.FrameType.ERROR),
+                    got.stream().map(f -> f.type()).toList());
+            assertEquals(org.postrider.internal.proto.ErrorCode.PROTOCOL,
+                    org.postrider.internal.proto.Frames.decodeError(got.get(2)).code());
+        }
     }
 
     private static String[] addresses(int n, String pad) {

@@ -181,6 +181,11 @@ class OrganisationIT {
         String athenaTrack = athena.admin("queue:track", "out-1@example.org").ok().out();
         assertTrue(athenaTrack.matches("(?s).*ACCEPTED +proto=ESMTPSA.*RELAYED +to=<mark@example.net> via=internal dest=hermes.*"),
                 athenaTrack);
+        // queue:track on Athena follows the message to Hermes over the internal transport (TRACK)
+        assertTrue(athenaTrack.matches("(?s).*\\shermes +\\S+ +ACCEPTED +proto=internal from=athena.*"), athenaTrack);
+        assertTrue(athenaTrack.matches("(?s).*\\shermes +\\S+ +RELAYED +to=<mark@example.net> via=smtp dest=example.net.*"),
+                "Hermes' hop to Arlington, as Hermes recorded it, shown at Athena:\n" + athenaTrack);
+        assertFalse(athenaTrack.contains("not asked"), athenaTrack);
         String hermesTrack = hermes.admin("queue:track", "out-1@example.org").ok().out();
         assertTrue(hermesTrack.matches("(?s).*ACCEPTED +proto=internal from=athena.*RELAYED +to=<mark@example.net> via=smtp dest=example.net.*"),
                 hermesTrack);

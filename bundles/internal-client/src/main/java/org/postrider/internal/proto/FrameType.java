@@ -13,6 +13,8 @@ public final class FrameType {
     public static final int NACK = 0x21;
     public static final int PING = 0x30;
     public static final int PONG = 0x31;
+    public static final int TRACK = 0x40;
+    public static final int TRACK_RESULT = 0x41;
     public static final int BYE = 0x3F;
     public static final int ERROR = 0x7F;
 
@@ -21,7 +23,7 @@ public final class FrameType {
 
     public static boolean known(int type) {
         return switch (type) {
-            case HELLO, AUTH, AUTH_OK, BEGIN, DATA, END, ABORT, ACK, NACK, PING, PONG, BYE, ERROR -> true;
+            case HELLO, AUTH, AUTH_OK, BEGIN, DATA, END, ABORT, ACK, NACK, PING, PONG, TRACK, TRACK_RESULT, BYE, ERROR -> true;
             default -> false;
         };
     }
@@ -39,6 +41,8 @@ public final class FrameType {
             case NACK -> "NACK";
             case PING -> "PING";
             case PONG -> "PONG";
+            case TRACK -> "TRACK";
+            case TRACK_RESULT -> "TRACK_RESULT";
             case BYE -> "BYE";
             case ERROR -> "ERROR";
             default -> String.format("0x%02x", type);

@@ -71,6 +71,8 @@ public final class Frames {
             case FrameType.NACK -> Nack.decode(f);
             case FrameType.PING, FrameType.PONG -> decodePing(f);
             case FrameType.ERROR -> decodeError(f);
+            case FrameType.TRACK -> Track.Request.decode(f);
+            case FrameType.TRACK_RESULT -> Track.decodeResult(f);
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_FRAME, "unknown frame " + f.type());
         };
     }

@@ -7,6 +7,11 @@ import java.nio.charset.StandardCharsets;
 public final class PayloadWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
+    /** Octets written so far. */
+    public int size() {
+        return out.size();
+    }
+
     public PayloadWriter u8(int v) {
         if (v < 0 || v > 0xff) {
             throw new IllegalArgumentException("u8 out of range: " + v);
@@ -68,6 +73,11 @@ public final class PayloadWriter {
         u32(b.length);
         out.writeBytes(b);
         return this;
+    }
+
+    /** What was written, as a copy. */
+    public byte[] bytes() {
+        return out.toByteArray();
     }
 
     public Frame frame(int type) {

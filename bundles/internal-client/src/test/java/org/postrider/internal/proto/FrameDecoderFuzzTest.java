@@ -38,6 +38,8 @@ class FrameDecoderFuzzTest {
                     case Ack a -> a.encode();
                     case Nack n -> n.encode();
                     case Auth a -> a.encode();
+                    case Track.Request r -> r.limit() < Track.MAX_EVENTS ? r.encode() : null; // a larger limit is cut
+                    case List<?> events -> Track.result(trackEvents(events), Integer.MAX_VALUE);
                     default -> null;
                 };
                 if (again != null) {
@@ -47,6 +49,11 @@ class FrameDecoderFuzzTest {
                 // a refusal is a correct answer to a malformed payload
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Track.Event> trackEvents(List<?> events) {
+        return (List<Track.Event>) events;
     }
 
     private static String run(byte[] input, int chunk, List<Frame> out) {
