@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.BodyType;
 import org.postrider.api.message.Envelope;
@@ -64,25 +63,23 @@ final class Pickup {
     private final Path dir;
     private final Path bad;
     private final Limits limits;
-    private final Supplier<MailQueue> queue;
-    private final Supplier<Router> router;
     /** Files refused for the time being, by name, and when to try them again (only files still there are kept). */
     private final Map<String, Instant> waiting = new HashMap<>();
 
-    Pickup(String gatewayId, Path dir, Limits limits, Supplier<MailQueue> queue, Supplier<Router> router)
-            throws IOException {
+    Pickup(String gatewayId, Path dir, Limits limits) throws IOException {
         this.gatewayId = gatewayId;
         this.dir = dir;
         this.bad = dir.resolve("bad");
         this.limits = limits;
-        this.queue = queue;
-        this.router = router;
         Files.createDirectories(bad);
     }
 
-    /** One pass over the folder; returns how many files were queued. Called by one thread at a time. */
-    int scan() throws IOException {
-        if (queue.get() == null || router.get() == null) {
+    /**
+     * One pass over the folder with the queue and router as they are now (either may be
+     * null: then the files wait); returns how many files were queued. One thread at a time.
+     */
+    int scan(MailQueue queue, Router router) throws IOException {
+        if (queue == null || router == null) {
             return 0; // nothing can be taken: the files wait, untouched
         }
         int queued = 0;
@@ -105,7 +102,7 @@ final class Pickup {
                 }
                 Outcome o;
                 try {
-                    o = take(f);
+                    o = take(f, queue, router);
                 } catch (IOException | RuntimeException e) {
                     // this file's trouble (unreadable, bad/ not writable) must not stop the others
                     LOG.warn("Pickup file {} cannot be taken now: {}", EnvelopeLines.printable(name), e.toString());
@@ -126,7 +123,7 @@ final class Pickup {
     enum Outcome { QUEUED, BAD, LATER, GONE }
 
     /** Takes one file: into the queue, into bad/, or left for later. */
-    Outcome take(Path f) throws IOException {
+    Outcome take(Path f, MailQueue q, Router r) throws IOException {
         BasicFileAttributes before;
         try {
             before = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -160,19 +157,14 @@ final class Pickup {
             if (size - env.messageOffset() > limits.maxMessageSize()) {
                 return toBad(f, "the message is larger than maxMessageSize (" + limits.maxMessageSize() + " octets)");
             }
-            return submit(f, ch, before, env);
+            return submit(f, ch, before, env, q, r);
         } catch (NoSuchFileException e) {
             return Outcome.GONE;
         }
     }
 
-    private Outcome submit(Path f, FileChannel ch, BasicFileAttributes before, EnvelopeLines.Parsed env)
-            throws IOException {
-        MailQueue q = queue.get();
-        Router r = router.get();
-        if (q == null || r == null) {
-            return Outcome.LATER;
-        }
+    private Outcome submit(Path f, FileChannel ch, BasicFileAttributes before, EnvelopeLines.Parsed env,
+            MailQueue q, Router r) throws IOException {
         for (MailAddress rcpt : env.recipients()) {
             Verdict v = r.checkRecipient(env.sender(), rcpt, limits.relay());
             switch (v.kind()) {

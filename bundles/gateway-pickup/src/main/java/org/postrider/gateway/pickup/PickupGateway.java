@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -70,13 +68,12 @@ public class PickupGateway implements Gateway {
         boolean relay() default false;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile MailQueue queue;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Router router;
+    /**
+     * The queue and router are looked up at each scan, not bound as DS references: the queue
+     * binds the gateways, and while it activates SCR breaks that circle by leaving a
+     * gateway's reference to it unbound, for good (the pickup then never ran).
+     */
+    private BundleContext context;
 
     private volatile String id = "pickup";
     private volatile List<AddressSpace> spaces = List.of();
@@ -84,6 +81,11 @@ public class PickupGateway implements Gateway {
     private ScheduledExecutorService poller;
 
     @Activate
+    synchronized void activate(BundleContext bundleContext, Config c) throws IOException {
+        this.context = bundleContext;
+        configure(c);
+    }
+
     @Modified
     synchronized void configure(Config c) throws IOException {
         if (!c.id().matches("[a-z0-9-]{1,32}")) {
@@ -118,22 +120,43 @@ public class PickupGateway implements Gateway {
         }
         if (pickupDir != null) {
             Pickup pickup = new Pickup(c.id(), pickupDir,
-                    new Pickup.Limits(c.maxMessageSize(), c.maxRecipients(), c.relay()), () -> queue, () -> router);
+                    new Pickup.Limits(c.maxMessageSize(), c.maxRecipients(), c.relay()));
+            BundleContext bc = context;
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "pickup-" + c.id());
                 t.setDaemon(true);
                 return t;
             });
-            poller.scheduleWithFixedDelay(() -> scan(pickup), 0, c.pollMillis(), TimeUnit.MILLISECONDS);
+            poller.scheduleWithFixedDelay(() -> scan(bc, pickup), 0, c.pollMillis(), TimeUnit.MILLISECONDS);
         }
         LOG.info("Pickup gateway {}: drop {}, pickup {}, serves {}", c.id(), dropDir, pickupDir, spaces);
     }
 
-    private static void scan(Pickup pickup) {
+    private static void scan(BundleContext bc, Pickup pickup) {
+        ServiceReference<MailQueue> qr = null;
+        ServiceReference<Router> rr = null;
         try {
-            pickup.scan();
+            qr = bc.getServiceReference(MailQueue.class);
+            rr = bc.getServiceReference(Router.class);
+            MailQueue q = qr == null ? null : bc.getService(qr);
+            Router r = rr == null ? null : bc.getService(rr);
+            pickup.scan(q, r);
         } catch (IOException | RuntimeException e) {
+            // an IllegalStateException once this bundle stops: the next instance takes over
             LOG.warn("Reading the pickup directory failed: {}", e.toString());
+        } finally {
+            unget(bc, qr);
+            unget(bc, rr);
+        }
+    }
+
+    private static void unget(BundleContext bc, ServiceReference<?> ref) {
+        if (ref != null) {
+            try {
+                bc.ungetService(ref);
+            } catch (RuntimeException stopping) {
+                // the bundle is stopping: its uses are released anyway
+            }
         }
     }
 

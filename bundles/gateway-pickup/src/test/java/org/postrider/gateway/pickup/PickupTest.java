@@ -81,7 +81,7 @@ class PickupTest {
     private final Router router = (sender, rcpt, authenticated) -> verdict;
 
     private Pickup pickup(long maxSize) throws Exception {
-        return new Pickup("files", dir, new Pickup.Limits(maxSize, 10, false), () -> queue, () -> router);
+        return new Pickup("files", dir, new Pickup.Limits(maxSize, 10, false));
     }
 
     private Path put(String name, String content) throws Exception {
@@ -97,7 +97,7 @@ class PickupTest {
     @Test
     void aGoodFileIsQueuedWithCrlfLineEndsAndRemovedOnlyAfterTheCommit() throws Exception {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
-        assertEquals(1, pickup(1000).scan());
+        assertEquals(1, pickup(1000).scan(queue, router));
         assertEquals(1, queue.envelopes.size());
         Envelope e = queue.envelopes.get(0);
         assertEquals("app@example.org", e.sender().toString());
@@ -112,10 +112,10 @@ class PickupTest {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
         queue.failCommit = new QueueException("4.3.0 disk full");
         Pickup p = pickup(1000);
-        assertEquals(0, p.scan());
+        assertEquals(0, p.scan(queue, router));
         assertEquals(List.of("bad", "m1.eml"), names(dir));
         assertTrue(p.waiting().contains("m1.eml"));
-        assertEquals(0, p.scan(), "not tried again at once");
+        assertEquals(0, p.scan(queue, router), "not tried again at once");
         assertTrue(queue.envelopes.isEmpty());
     }
 
@@ -123,7 +123,7 @@ class PickupTest {
     void aRecipientTheDirectoryCannotCheckNowLeavesTheFile() throws Exception {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
         verdict = Verdict.defer("4.3.0", "directory unavailable");
-        assertEquals(0, pickup(1000).scan());
+        assertEquals(0, pickup(1000).scan(queue, router));
         assertEquals(List.of("bad", "m1.eml"), names(dir));
     }
 
@@ -132,14 +132,14 @@ class PickupTest {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: eve@example.net\nSubject: hi\n\nline\n");
         verdict = Verdict.reject(554, "5.7.1", "relay access denied");
         Pickup p = pickup(1000);
-        assertEquals(0, p.scan());
+        assertEquals(0, p.scan(queue, router));
         assertEquals(List.of("bad"), names(dir));
         assertEquals(List.of("m1.eml", "m1.eml.reason"), names(dir.resolve("bad")));
         String why = Files.readString(dir.resolve("bad/m1.eml.reason"));
         assertTrue(why.contains("<eve@example.net> refused: 554 5.7.1 relay access denied"), why);
         assertTrue(Files.readString(dir.resolve("bad/m1.eml")).contains("x-receiver: eve@example.net"),
                 "the file is kept as it was");
-        assertEquals(0, p.scan(), "and not read again");
+        assertEquals(0, p.scan(queue, router), "and not read again");
         assertTrue(queue.envelopes.isEmpty());
     }
 
@@ -147,9 +147,9 @@ class PickupTest {
     void badFilesOfTheSameNameDoNotOverwriteEachOther() throws Exception {
         Pickup p = pickup(1000);
         put("m.eml", "no envelope one\n");
-        p.scan();
+        p.scan(queue, router);
         put("m.eml", "no envelope two\n");
-        p.scan();
+        p.scan(queue, router);
         assertEquals(List.of("m.eml", "m.eml.1", "m.eml.1.reason", "m.eml.reason"), names(dir.resolve("bad")));
         assertEquals("no envelope two\n", Files.readString(dir.resolve("bad/m.eml.1")));
         assertTrue(Files.readString(dir.resolve("bad/m.eml.reason")).contains("no x-sender"));
@@ -158,7 +158,7 @@ class PickupTest {
     @Test
     void aFileLargerThanTheLimitGoesToBadUnread() throws Exception {
         put("big.eml", "x-sender: a@example.org\nx-receiver: b@example.org\n\n" + "x".repeat(5000) + "\n");
-        pickup(1000).scan();
+        pickup(1000).scan(queue, router);
         assertTrue(Files.readString(dir.resolve("bad/big.eml.reason")).contains("larger than maxMessageSize"));
         assertTrue(queue.envelopes.isEmpty());
     }
@@ -169,7 +169,7 @@ class PickupTest {
                 "x-sender: a@example.org\nx-receiver: b@example.org\nS: x\n\nsecret\n");
         try {
             Files.createSymbolicLink(dir.resolve("link.eml"), secret);
-            pickup(1000).scan();
+            pickup(1000).scan(queue, router);
             assertTrue(queue.envelopes.isEmpty(), "what a link points at is not mailed");
             assertTrue(Files.readString(dir.resolve("bad/link.eml.reason")).contains("not a plain file"));
             assertTrue(Files.exists(secret));
@@ -182,7 +182,7 @@ class PickupTest {
     void dotFilesAndFoldersAreLeftAlone() throws Exception {
         put(".writing.eml", "x-sender: a@example.org\nx-receiver: b@example.org\nS: x\n\nhalf");
         Files.createDirectories(dir.resolve("sub"));
-        assertEquals(0, pickup(1000).scan());
+        assertEquals(0, pickup(1000).scan(queue, router));
         assertEquals(List.of(".writing.eml", "bad", "sub"), names(dir));
         assertTrue(names(dir.resolve("bad")).isEmpty());
     }
@@ -194,7 +194,7 @@ class PickupTest {
         String key = Pickup.idempotencyKey(f, Files.readAttributes(f,
                 java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         queue.keys.put(key, new QueueId("EARLIER"));
-        assertEquals(1, pickup(1000).scan());
+        assertEquals(1, pickup(1000).scan(queue, router));
         assertTrue(queue.envelopes.isEmpty(), "not queued a second time");
         assertEquals(List.of("bad"), names(dir));
     }
@@ -202,8 +202,8 @@ class PickupTest {
     @Test
     void withoutAQueueNothingIsTouched() throws Exception {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
-        Pickup p = new Pickup("files", dir, new Pickup.Limits(1000, 10, false), () -> null, () -> router);
-        assertEquals(0, p.scan());
+        Pickup p = new Pickup("files", dir, new Pickup.Limits(1000, 10, false));
+        assertEquals(0, p.scan(null, router));
         assertEquals(List.of("bad", "m1.eml"), names(dir));
         assertFalse(p.waiting().contains("m1.eml"), "taken as soon as the queue is back");
     }
