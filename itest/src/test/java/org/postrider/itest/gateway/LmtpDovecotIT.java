@@ -129,8 +129,7 @@ class LmtpDovecotIT {
 
     @Test
     void whileDovecotIsDownMailWaitsAndIsDeliveredOnceItIsBack() throws Exception {
-        dovecot = Dovecot.start("bob@legacy.example.org");
-        dovecot.stop();
+        dovecot = Dovecot.prepare("bob@legacy.example.org"); // configured, not running
         Instance athena = athena(dovecot.port());
 
         send(athena, "while-down", "bob@legacy.example.org");

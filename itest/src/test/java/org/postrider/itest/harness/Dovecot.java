@@ -45,6 +45,13 @@ public final class Dovecot implements AutoCloseable {
 
     /** Writes the configuration for these users (full addresses) and starts Dovecot. */
     public static Dovecot start(String... users) throws Exception {
+        Dovecot d = prepare(users);
+        d.start();
+        return d;
+    }
+
+    /** Writes the configuration and picks the port, without starting Dovecot: a server that is down. */
+    public static Dovecot prepare(String... users) throws Exception {
         require();
         Path dir = Files.createTempDirectory("postrider-dovecot-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -54,7 +61,6 @@ public final class Dovecot implements AutoCloseable {
         }
         Dovecot d = new Dovecot(dir, port);
         d.configure(users);
-        d.start();
         return d;
     }
 
@@ -111,9 +117,20 @@ public final class Dovecot implements AutoCloseable {
             return;
         }
         long pid = Long.parseLong(Files.readString(pidFile).trim());
+        // its children too: one left behind would go on serving the port
+        java.util.Set<ProcessHandle> all = new java.util.HashSet<>();
+        ProcessHandle.of(pid).ifPresent(p -> {
+            all.add(p);
+            p.descendants().forEach(all::add);
+        });
         Exec.run(List.of(DOVECOT.toString(), "-c", conf.toString(), "stop"), dir, Map.of(), Duration.ofSeconds(30));
-        Await.until("Dovecot to stop", Duration.ofSeconds(20),
-                () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || listening(), alive -> !alive);
+        try {
+            Await.until("Dovecot to stop", Duration.ofSeconds(20),
+                    () -> all.stream().anyMatch(ProcessHandle::isAlive), alive -> !alive);
+        } catch (AssertionError slow) {
+            all.forEach(ProcessHandle::destroyForcibly);
+        }
+        Await.until("Dovecot's port to close", Duration.ofSeconds(20), this::listening, l -> !l);
     }
 
     private boolean listening() {
