@@ -17,7 +17,7 @@ import org.postrider.api.address.InvalidAddressException;
 import org.postrider.api.directory.User;
 import org.postrider.kit.gogo.CommandRegistrar;
 
-/** The {@code dir:} Gogo scope: domains, users, aliases, distribution lists, home servers, quotas. */
+/** The {@code dir:} Gogo scope: domains, users, aliases, distribution lists, custom recipients, home servers, quotas. */
 @Component(immediate = true, service = {})
 public class DirectoryCommands {
     private final FileDirectory directory;
@@ -167,6 +167,28 @@ public class DirectoryCommands {
             throw new IllegalArgumentException("no list " + list);
         }
         return String.join("\n", m);
+    }
+
+    @Descriptor("make a name of ours a custom recipient: its mail goes to a foreign address through a gateway serving that type")
+    public String customAdd(@Descriptor("the address of ours, e.g. smith@example.org") String address,
+            @Descriptor("the foreign address TYPE:address, e.g. X400:c=us;p=Example;s=Smith (several words are joined with spaces)")
+            String... target) throws IOException, InvalidAddressException {
+        CustomRecipient c = directory.addCustom(address, String.join(" ", target));
+        return "custom recipient " + address + " -> " + c;
+    }
+
+    @Descriptor("remove a custom recipient")
+    public String customRemove(@Descriptor("the address of ours") String address)
+            throws IOException, InvalidAddressException {
+        directory.removeCustom(address);
+        return "custom recipient " + address + " removed";
+    }
+
+    @Descriptor("list the custom recipients")
+    public String customList() {
+        StringBuilder sb = new StringBuilder();
+        directory.snapshot().customs().forEach((k, v) -> sb.append(k).append(" -> ").append(v).append('\n'));
+        return sb.toString();
     }
 
     private static String format(Map<String, List<String>> map) {

@@ -22,7 +22,10 @@ import org.postrider.api.directory.User;
  * user alice@example.org home=athena quota-bytes=0 quota-messages=0 name=Alice%20Smith hash=pbkdf2-sha256$...
  * alias postmaster@example.org alice@example.org
  * list staff@example.org alice@example.org bob@example.org
+ * custom smith@example.org X400:c=us;a=%20;p=Example;s=Smith
  * </pre>
+ * A {@code custom} record is a custom recipient ({@link CustomRecipient}): the name's mail
+ * goes to that foreign address through a gateway serving its type.
  */
 final class DirectoryFileFormat {
     static final String HEADER = "# Postrider directory (directory-file). Change it with the dir: commands.";
@@ -44,6 +47,7 @@ final class DirectoryFileFormat {
         }
         d.aliases().forEach((k, v) -> sb.append("alias ").append(k).append(' ').append(String.join(" ", v)).append('\n'));
         d.lists().forEach((k, v) -> sb.append("list ").append(k).append(' ').append(String.join(" ", v)).append('\n'));
+        d.customs().forEach((k, v) -> sb.append("custom ").append(k).append(' ').append(v.field()).append('\n'));
         return sb.toString();
     }
 
@@ -73,6 +77,10 @@ final class DirectoryFileFormat {
                         if (hash == null || !PasswordHash.known(hash)) {
                             throw new IOException("user without a password hash");
                         }
+                        if (attrs.get("home") == null) {
+                            // a user with no home server would be routed to a server named null
+                            throw new IOException("user without home=SERVER");
+                        }
                         String name = dec(attrs.getOrDefault("name", ""));
                         b.users.put(id, new Entry(new User(id, name.isEmpty() ? null : name, dec(attrs.get("home")),
                                 Long.parseLong(attrs.getOrDefault("quota-bytes", "0")),
@@ -80,6 +88,12 @@ final class DirectoryFileFormat {
                     }
                     case "alias" -> b.aliases.put(key(f[1]), members(f));
                     case "list" -> b.lists.put(key(f[1]), members(f));
+                    case "custom" -> {
+                        if (f.length != 3) {
+                            throw new IOException("a custom record is: custom ADDRESS TYPE:FOREIGN-ADDRESS");
+                        }
+                        b.customs.put(key(f[1]), CustomRecipient.ofField(f[2]));
+                    }
                     default -> throw new IOException("unknown record '" + f[0] + "'");
                 }
             } catch (InvalidAddressException | RuntimeException e) {

@@ -246,7 +246,8 @@ public class FileDirectory implements Directory {
             list = true;
         }
         if (members == null) {
-            return null;
+            CustomRecipient c = d.customs().get(key);
+            return c == null ? null : new Resolution.Foreign(c.type(), c.address());
         }
         List<MailAddress> parsed = new ArrayList<>();
         for (String m : members) {
@@ -423,8 +424,9 @@ public class FileDirectory implements Directory {
             String suffix = "@" + ascii;
             if (b.users.keySet().stream().anyMatch(k -> k.endsWith(suffix))
                     || b.aliases.keySet().stream().anyMatch(k -> k.endsWith(suffix))
-                    || b.lists.keySet().stream().anyMatch(k -> k.endsWith(suffix))) {
-                throw new IllegalArgumentException("domain " + ascii + " still has users, aliases or lists");
+                    || b.lists.keySet().stream().anyMatch(k -> k.endsWith(suffix))
+                    || b.customs.keySet().stream().anyMatch(k -> k.endsWith(suffix))) {
+                throw new IllegalArgumentException("domain " + ascii + " still has users, aliases, lists or custom recipients");
             }
             b.domains.remove(ascii);
         });
@@ -541,6 +543,28 @@ public class FileDirectory implements Directory {
         });
     }
 
+    /** Makes a name of ours a custom recipient: its mail goes to {@code target} (TYPE:address) through a gateway. */
+    CustomRecipient addCustom(String address, String target) throws IOException, InvalidAddressException {
+        MailAddress a = MailAddress.parse(address);
+        String key = a.lookupKey();
+        CustomRecipient c = CustomRecipient.parse(target);
+        change(b -> {
+            requireLocal(b, a);
+            requireFree(b, key);
+            b.customs.put(key, c);
+        });
+        return c;
+    }
+
+    void removeCustom(String address) throws IOException, InvalidAddressException {
+        String key = DirectoryFileFormat.key(address);
+        change(b -> {
+            if (b.customs.remove(key) == null) {
+                throw new IllegalArgumentException("no custom recipient " + key);
+            }
+        });
+    }
+
     private static void requirePassword(char[] password) {
         if (password.length == 0) {
             throw new IllegalArgumentException("empty password");
@@ -554,7 +578,8 @@ public class FileDirectory implements Directory {
     }
 
     private static void requireFree(DirectoryData.Builder b, String key) {
-        if (b.users.containsKey(key) || b.aliases.containsKey(key) || b.lists.containsKey(key)) {
+        if (b.users.containsKey(key) || b.aliases.containsKey(key) || b.lists.containsKey(key)
+                || b.customs.containsKey(key)) {
             throw new IllegalArgumentException(key + " exists already");
         }
     }

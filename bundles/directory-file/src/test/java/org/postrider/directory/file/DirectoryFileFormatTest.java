@@ -19,10 +19,34 @@ class DirectoryFileFormatTest {
                 PasswordHash.hash("secret".toCharArray(), PasswordHash.DEFAULT_ITERATIONS)));
         b.aliases.put("postmaster@example.org", List.of("alice@example.org"));
         b.lists.put("staff@example.org", List.of("alice@example.org", "bob@example.net"));
+        b.customs.put("smith@example.org", new CustomRecipient("X400", "c=us;a= ;p=Example;s=Smith"));
+        b.customs.put("jones@example.org", new CustomRecipient("X500", "cn=Jöns 100%,o=Example"));
         DirectoryData d = b.build();
         String text = DirectoryFileFormat.write(d);
         assertEquals(d, DirectoryFileFormat.read(text));
         assertFalse(text.contains("secret"), "the password itself must never be stored");
+    }
+
+    @Test
+    void writesACustomRecipientAsOneReadableField() throws Exception {
+        DirectoryData.Builder b = DirectoryData.empty().edit();
+        b.customs.put("smith@example.org", new CustomRecipient("x400", "c=us;a= ;p=Example;s=Smith"));
+        b.customs.put("jones@example.org", new CustomRecipient("X500", "cn=Jöns 100%,o=Example"));
+        String text = DirectoryFileFormat.write(b.build());
+        assertTrue(text.contains("\ncustom smith@example.org X400:c=us;a=%20;p=Example;s=Smith\n"), text);
+        assertTrue(text.contains("\ncustom jones@example.org X500:cn=J%C3%B6ns%20100%25,o=Example\n"), text);
+    }
+
+    @Test
+    void refusesBrokenCustomRecipients() {
+        for (String bad : List.of("custom smith@example.org", "custom smith@example.org X400", "custom smith@example.org :x",
+                "custom smith@example.org X400:", "custom smith@example.org X400:a b", "custom smith@example.org X400:a%2",
+                "custom smith@example.org X400:a%41", "custom smith@example.org X400:a%2f", "custom smith@example.org X400:%0A",
+                "custom smith@example.org X400:%C3", "custom smith@example.org SMTP:a@example.net",
+                "custom smith@example.org X4.00:a", "custom bad@@example.org X400:a")) {
+            IOException e = assertThrows(IOException.class, () -> DirectoryFileFormat.read(bad + "\n"), bad);
+            assertTrue(e.getMessage().startsWith("directory line 1:"), e.getMessage());
+        }
     }
 
     @Test
@@ -31,6 +55,9 @@ class DirectoryFileFormatTest {
         assertTrue(e.getMessage().startsWith("directory line 2:"), e.getMessage());
         assertThrows(IOException.class, () -> DirectoryFileFormat.read("user a@example.org home=athena\n"));
         assertThrows(IOException.class, () -> DirectoryFileFormat.read("bogus x\n"));
+        IOException noHome = assertThrows(IOException.class,
+                () -> DirectoryFileFormat.read("user a@example.org hash=scram-sha-256$4096$x$y\n"));
+        assertTrue(noHome.getMessage().contains("without home="), noHome.getMessage());
         assertThrows(IOException.class, () -> DirectoryFileFormat.read("alias x@example.org y@@z\n"));
     }
 

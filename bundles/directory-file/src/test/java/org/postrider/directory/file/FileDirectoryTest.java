@@ -2,6 +2,7 @@ package org.postrider.directory.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
@@ -123,6 +124,33 @@ class FileDirectoryTest {
         // persisted: a second instance over the same file sees the same
         FileDirectory again = directory();
         assertInstanceOf(Resolution.Expansion.class, again.resolve(MailAddress.parse("info@example.org")));
+    }
+
+    @Test
+    void aCustomRecipientResolvesToItsForeignAddressAndKeepsItsName() throws Exception {
+        FileDirectory d = directory();
+        d.addUser("alice@example.org", "pw".toCharArray());
+        d.addCustom("Smith@example.org", "x400:c=us;a= ;p=Example;s=Smith");
+        assertEquals(new Resolution.Foreign("X400", "c=us;a= ;p=Example;s=Smith"),
+                d.resolve(MailAddress.parse("smith@example.org")));
+        assertEquals(new Resolution.Foreign("X400", "c=us;a= ;p=Example;s=Smith"),
+                d.resolve(MailAddress.parse("smith+tag@example.org")), "subaddresses too");
+        assertThrows(IllegalArgumentException.class, () -> d.addCustom("alice@example.org", "X400:c=us"),
+                "a name has one meaning");
+        assertThrows(IllegalArgumentException.class, () -> d.addUser("smith@example.org", "pw".toCharArray()));
+        assertThrows(IllegalArgumentException.class, () -> d.addCustom("x@example.net", "X400:c=us"),
+                "only a name of ours");
+        assertThrows(IllegalArgumentException.class, () -> d.addCustom("y@example.org", "SMTP:y@example.net"),
+                "an Internet target is an alias");
+        d.addDomain("other.example");
+        d.addCustom("z@other.example", "FAX:+1 555 0100");
+        assertThrows(IllegalArgumentException.class, () -> d.removeDomain("other.example"),
+                "a domain with a custom recipient left stays");
+        // persisted: a second instance over the same file sees it
+        assertEquals(new Resolution.Foreign("X400", "c=us;a= ;p=Example;s=Smith"),
+                directory().resolve(MailAddress.parse("smith@example.org")));
+        d.removeCustom("smith@example.org");
+        assertInstanceOf(Resolution.Unknown.class, d.resolve(MailAddress.parse("smith@example.org")));
     }
 
     @Test
