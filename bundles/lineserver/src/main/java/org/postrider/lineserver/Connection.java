@@ -331,11 +331,14 @@ public final class Connection {
     /**
      * The listener stops: a session blocked waiting for its next command (or in a wait such
      * as IMAP IDLE) is woken now, instead of holding the stop (and the port) for the whole
-     * grace period. A plain connection's input is shut down and the session answers the
-     * protocol's goodbye ({@link #wokenForStop()}). A TLS connection cannot be half-closed:
-     * between commands, when no other thread writes, the goodbye is written from here and the
-     * connection closed; inside a wait, where another thread may be writing, it is only closed.
-     * A session inside a command finishes it and says goodbye after.
+     * grace period. Between commands no other thread writes, so the goodbye is written from
+     * here and the output shut (FIN, or TLS close_notify), the input left open: a client that
+     * sends its next command meanwhile still reads the goodbye instead of a reset (closing with
+     * its command unread would send RST, and the client's write or read would fail first); the
+     * session reads on until the client closes, and the listener closes it after
+     * {@link #WOKEN_LINGER_MILLIS}. Inside a wait, where another thread may be writing, a
+     * plain connection's input is shut down and the protocol says goodbye itself
+     * ({@link #wokenForStop()}); a TLS one, which cannot be half-closed, is closed.
      */
     void wakeForStop() {
         int state = between.get();
@@ -344,25 +347,36 @@ public final class Connection {
         }
         boolean tls = socket instanceof SSLSocket;
         java.util.function.Supplier<String> bye = goodbye;
-        boolean writeHere = tls && state == AWAITING && bye != null;
+        boolean writeHere = state == AWAITING && bye != null;
         goodbyeWritten = writeHere; // before the CAS: a session that sees WOKEN sees this too
         if (!between.compareAndSet(state, WOKEN)) {
             goodbyeWritten = false;
             return;
         }
+        wokenAt = System.currentTimeMillis();
         try {
             if (writeHere) {
                 reply(bye.get());
                 flush();
-                closeSocket();
+                socket.shutdownOutput();
             } else if (tls) {
                 closeSocket();
             } else {
                 socket.shutdownInput();
             }
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             closeSocket();
         }
+    }
+
+    /** How long a session told goodbye by a stop may take to leave before it is closed. */
+    static final long WOKEN_LINGER_MILLIS = 2000;
+    private volatile long wokenAt;
+
+    /** True when a stop told this session goodbye more than {@link #WOKEN_LINGER_MILLIS} ago. */
+    boolean wokenLongAgo(long now) {
+        long w = wokenAt;
+        return w != 0 && now - w > WOKEN_LINGER_MILLIS;
     }
 
     /** From the {@link CommandLoop}: its goodbye, which a stop may write for a TLS session that waits. */

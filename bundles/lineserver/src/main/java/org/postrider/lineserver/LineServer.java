@@ -212,6 +212,12 @@ public final class LineServer implements ListenerInfo {
         }
         long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
         while (!connections.isEmpty() && System.currentTimeMillis() < deadline) {
+            long now = System.currentTimeMillis();
+            for (Connection c : connections) {
+                if (c.wokenLongAgo(now)) {
+                    c.closeSocket(); // told goodbye, and had time to read it
+                }
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

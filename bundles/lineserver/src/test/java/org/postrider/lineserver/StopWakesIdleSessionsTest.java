@@ -104,6 +104,31 @@ class StopWakesIdleSessionsTest {
         }
     }
 
+    /**
+     * A client that sends its next command just after the stop said goodbye (smtplib sends
+     * MAIL right after the 250 of the last message) still reads the goodbye: the server reads
+     * the command before it closes, so the client gets no reset, on its write nor its read.
+     */
+    @Test
+    void aClientThatSpeaksJustAfterTheGoodbyeStillReadsIt() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        try (Client idle = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", idle.line());
+            CompletableFuture<Long> stop = CompletableFuture.supplyAsync(() -> {
+                long t0 = System.nanoTime();
+                server.stop();
+                return (System.nanoTime() - t0) / 1_000_000;
+            });
+            Thread.sleep(300); // the goodbye is on its way; the client has not read it yet
+            idle.send("HELLO\r\n");
+            Thread.sleep(100);
+            idle.send("HELLO AGAIN\r\n");
+            assertEquals("BYE stopping", idle.line());
+            long millis = stop.get(10, TimeUnit.SECONDS);
+            assertTrue(millis < 5000, "the stop took " + millis + " ms");
+        }
+    }
+
     @Test
     void anIdleTlsSessionIsToldGoodbyeToo() throws Exception {
         LineServer server = start(Duration.ofSeconds(20), TlsMode.IMPLICIT);
