@@ -137,17 +137,38 @@ final class SharedSockets {
         return p;
     }
 
+    /**
+     * Binds; while the port is taken, tries again for up to {@link #BIND_WAIT}: a socket just
+     * closed here, or by the previous lineserver (refreshed), is released only once its accept
+     * loop's virtual thread has run, and a listener that fails to start is not started again.
+     */
     private static ServerSocket bind(InetSocketAddress bind, int backlog) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.setReuseAddress(true);
-            socket.bind(bind, backlog);
-            return socket;
-        } catch (IOException e) {
-            socket.close();
-            throw e;
+        long deadline = System.nanoTime() + BIND_WAIT.toNanos();
+        while (true) {
+            ServerSocket socket = new ServerSocket();
+            try {
+                socket.setReuseAddress(true);
+                socket.bind(bind, backlog);
+                return socket;
+            } catch (java.net.BindException e) {
+                socket.close();
+                if (bind.getPort() == 0 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
         }
     }
+
+    static final Duration BIND_WAIT = Duration.ofSeconds(3);
 
     /**
      * The listener has stopped; if none is left on the socket, it waits {@link #LINGER} for a
@@ -158,7 +179,7 @@ final class SharedSockets {
         if (!s.users.isEmpty()) {
             return;
         }
-        if (!linger && BOUND.containsValue(s)) {
+        if ((!linger || retired) && BOUND.containsValue(s)) {
             close(s);
             return;
         }
@@ -179,8 +200,22 @@ final class SharedSockets {
         }
     }
 
-    /** Closes every socket no listener uses now (the lineserver bundle stops). */
+    /**
+     * The lineserver bundle has stopped: no listener of this one comes any more (a refresh
+     * starts a new lineserver, with its own sockets), so every socket is closed as soon as no
+     * listener uses it, now or when the last one stops (a refresh may stop a protocol bundle
+     * after lineserver).
+     */
+    private static boolean retired;
+
+    /** For tests in one JVM: as if the lineserver bundle had started again. */
+    static synchronized void unretire() {
+        retired = false;
+    }
+
+    /** Closes every socket no listener uses now, and any other once unused (the lineserver bundle stops). */
     static synchronized void closeUnused() {
+        retired = true;
         for (Shared s : List.copyOf(BOUND.values())) {
             if (s.users.isEmpty()) {
                 close(s);

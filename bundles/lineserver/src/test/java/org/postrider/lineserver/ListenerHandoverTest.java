@@ -158,6 +158,25 @@ class ListenerHandoverTest {
         assertTrue(refusedWithin(oldPort, Duration.ofSeconds(2)), "the old port is released long before the linger");
     }
 
+    /**
+     * A refresh may stop a protocol bundle after the lineserver bundle it uses: its listener's
+     * socket must not linger in the stopped lineserver, where no listener comes any more, and
+     * keep the port from the new lineserver's listener (which would fail to start for good).
+     */
+    @Test
+    void aListenerThatStopsAfterLineserverStoppedReleasesItsPortAtOnce() throws Exception {
+        int port = freePort();
+        LineServer s = start("submission", port, "OLD");
+        try {
+            SharedSockets.closeUnused(); // the lineserver bundle stops first
+            s.stop();
+            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
+            start("submission", port, "NEW"); // the refreshed bundle's listener binds it
+        } finally {
+            SharedSockets.unretire();
+        }
+    }
+
     private static boolean refusedWithin(int port, Duration d) throws Exception {
         long deadline = System.nanoTime() + d.toNanos();
         while (System.nanoTime() < deadline) {
