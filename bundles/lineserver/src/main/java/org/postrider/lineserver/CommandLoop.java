@@ -26,6 +26,7 @@ public abstract class CommandLoop {
     protected CommandLoop(Connection connection, int maxBadCommands) {
         this.connection = connection;
         this.maxBadCommands = maxBadCommands;
+        connection.goodbyeOnStop(this::shuttingDown);
     }
 
     /** Runs the session to its end; {@link #finish} runs however it ends. */
@@ -40,7 +41,7 @@ public abstract class CommandLoop {
             while (!done) {
                 String line;
                 try {
-                    line = midCommand ? connection.readContinuationLine() : connection.readTextLine();
+                    line = midCommand ? connection.readContinuationLine() : connection.readCommandLine();
                 } catch (ProtocolViolation v) {
                     if (midCommand) {
                         midCommand = false;
@@ -57,7 +58,10 @@ public abstract class CommandLoop {
                     if (midCommand) {
                         abandon();
                     }
-                    return; // the client left
+                    if (connection.wokenForStop()) {
+                        goodbye(); // the server stops while the session waits for a command
+                    }
+                    return; // the client left, or the server stops
                 }
                 try {
                     if (midCommand) {
@@ -135,6 +139,19 @@ public abstract class CommandLoop {
         }
         abandon(); // the client left inside the literal
         return false;
+    }
+
+    /** The stop's goodbye to a woken session; a TLS connection the wake had to close takes none. */
+    private void goodbye() {
+        if (connection.goodbyeWritten()) {
+            return; // written by the stop (TLS)
+        }
+        try {
+            connection.reply(shuttingDown());
+            connection.flush();
+        } catch (IOException closed) {
+            // closed by the wake (TLS) or by the client
+        }
     }
 
     /** Sends the greeting; false refuses the client instead (the reply already written). */

@@ -61,6 +61,22 @@ public final class Connection {
     /** When the write under way must have been taken by the client; MAX_VALUE while none is. */
     private volatile long writeDeadline = Long.MAX_VALUE;
     private volatile boolean writeTimedOut;
+    /**
+     * BUSY (in a command, or its first octet read), AWAITING (blocked for the first octet of
+     * the next command), WAITING (blocked in a wait inside a command, such as IMAP IDLE),
+     * WOKEN (the listener stopped meanwhile; the session says goodbye instead of reading on).
+     * Stop and session move it by CAS, so a command whose first octet came is never cut.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger between =
+            new java.util.concurrent.atomic.AtomicInteger(BUSY);
+    private static final int BUSY = 0;
+    private static final int AWAITING = 1;
+    private static final int WOKEN = 2;
+    private static final int WAITING = 3;
+    /** Set by the stop before it wakes a TLS session waiting for a command: the goodbye is written there. */
+    private volatile boolean goodbyeWritten;
+    /** The protocol's goodbye for a stop, given by its {@link CommandLoop}. */
+    private volatile java.util.function.Supplier<String> goodbye;
 
     /** @param tcp the accepted socket, {@code socket} itself or the one its implicit TLS is layered on */
     Connection(LineServer server, Socket tcp, Socket socket, boolean secure) throws IOException {
@@ -267,6 +283,21 @@ public final class Connection {
      *                   runs from the start, there is no idle wait
      */
     private byte[] readLine(int maxLength, boolean midCommand) throws IOException {
+        return readLine(maxLength, midCommand, Wake.NEVER);
+    }
+
+    /** Whether a stop of the listener may end a wait for a line ({@link #wakeForStop()}). */
+    private enum Wake {
+        /** Message text, a SASL continuation: finished or timed out, never cut by a stop. */
+        NEVER,
+        /** The next command ({@link CommandLoop}): nothing else writes meanwhile. */
+        COMMAND,
+        /** A wait inside a command (IMAP IDLE's DONE), while another thread may write. */
+        WAIT
+    }
+
+    private byte[] readLine(int maxLength, boolean midCommand, Wake wake) throws IOException {
+        int waitState = wake == Wake.COMMAND ? AWAITING : WAITING;
         Duration idle = server.settings().idleTimeout();
         Duration preLogin = server.settings().preLoginIdleTimeout();
         if (midCommand) {
@@ -277,9 +308,29 @@ public final class Connection {
             arm(preLogin, "idle before login");
         }
         LineFramer framer = new LineFramer(maxLength);
+        boolean awaiting = wake != Wake.NEVER && pos == limit && between.compareAndSet(BUSY, waitState);
         try {
+            if (awaiting && server.stopping() && between.compareAndSet(waitState, WOKEN)) {
+                return null; // the stop went past this session while it was still in its last command
+            }
             while (!framer.complete()) {
-                if (pos == limit && !fill()) {
+                boolean filled;
+                try {
+                    filled = pos < limit || fill();
+                } catch (IOException e) {
+                    if (between.get() == WOKEN) {
+                        return null;
+                    }
+                    throw e;
+                }
+                if (awaiting) {
+                    awaiting = false;
+                    if (!between.compareAndSet(waitState, BUSY)) {
+                        pos = limit; // woken by the stop: what came meanwhile is a command not begun
+                        return null;
+                    }
+                }
+                if (!filled) {
                     if (framer.started()) {
                         throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING,
                                 "connection closed inside a line");
@@ -298,13 +349,97 @@ public final class Connection {
             }
             return framer.take();
         } finally {
+            if (wake != Wake.NEVER) {
+                between.compareAndSet(waitState, BUSY);
+            }
             disarm();
         }
+    }
+
+    /**
+     * The listener stops: a session blocked waiting for its next command (or in a wait such
+     * as IMAP IDLE) is woken now, instead of holding the stop (and the port) for the whole
+     * grace period. Between commands no other thread writes, so the goodbye is written from
+     * here and the output shut (FIN, or TLS close_notify), the input left open: a client that
+     * sends its next command meanwhile still reads the goodbye instead of a reset (closing with
+     * its command unread would send RST, and the client's write or read would fail first); the
+     * session reads on until the client closes, and the listener closes it after
+     * {@link #WOKEN_LINGER_MILLIS}. Inside a wait, where another thread may be writing, a
+     * plain connection's input is shut down and the protocol says goodbye itself
+     * ({@link #wokenForStop()}); a TLS one, which cannot be half-closed, is closed.
+     */
+    void wakeForStop() {
+        int state = between.get();
+        if (state != AWAITING && state != WAITING) {
+            return;
+        }
+        boolean tls = socket instanceof SSLSocket;
+        java.util.function.Supplier<String> bye = goodbye;
+        boolean writeHere = state == AWAITING && bye != null;
+        goodbyeWritten = writeHere; // before the CAS: a session that sees WOKEN sees this too
+        if (!between.compareAndSet(state, WOKEN)) {
+            goodbyeWritten = false;
+            return;
+        }
+        wokenAt = System.currentTimeMillis();
+        try {
+            if (writeHere) {
+                reply(bye.get());
+                flush();
+                socket.shutdownOutput();
+            } else if (tls) {
+                closeSocket();
+            } else {
+                socket.shutdownInput();
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            closeSocket();
+        }
+    }
+
+    /** How long a session told goodbye by a stop may take to leave before it is closed. */
+    static final long WOKEN_LINGER_MILLIS = 2000;
+    private volatile long wokenAt;
+
+    /** True when a stop told this session goodbye more than {@link #WOKEN_LINGER_MILLIS} ago. */
+    boolean wokenLongAgo(long now) {
+        long w = wokenAt;
+        return w != 0 && now - w > WOKEN_LINGER_MILLIS;
+    }
+
+    /** From the {@link CommandLoop}: its goodbye, which a stop may write for a TLS session that waits. */
+    void goodbyeOnStop(java.util.function.Supplier<String> bye) {
+        this.goodbye = bye;
+    }
+
+    /** True when the stop wrote the goodbye itself (see {@link #wakeForStop()}). */
+    boolean goodbyeWritten() {
+        return goodbyeWritten;
+    }
+
+    /** True when the session's read ended because the listener stopped while it waited for a command. */
+    public boolean wokenForStop() {
+        return between.get() == WOKEN;
     }
 
     /** Reads one line as UTF-8 text (invalid UTF-8 becomes U+FFFD, which parsers refuse). */
     public String readTextLine() throws IOException {
         return text(readLine());
+    }
+
+    /** The session's next command line, as {@link #readTextLine()}; a stop of the listener may end the wait. */
+    String readCommandLine() throws IOException {
+        return text(readLine(server.settings().maxLineLength(), false, Wake.COMMAND));
+    }
+
+    /**
+     * A line the client sends after a wait of its own choosing inside a command (IMAP IDLE's
+     * DONE), as {@link #readTextLine()}; a stop of the listener ends the wait: null, with
+     * {@link #wokenForStop()} true, and the protocol says goodbye. Only the input is shut
+     * down (or, under TLS, the connection closed): a thread writing meanwhile is not disturbed.
+     */
+    public String readWaitLine() throws IOException {
+        return text(readLine(server.settings().maxLineLength(), false, Wake.WAIT));
     }
 
     /** The line that continues a command after its literal (see {@link #readLine(int, boolean)}). */

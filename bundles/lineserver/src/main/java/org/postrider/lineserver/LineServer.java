@@ -48,6 +48,7 @@ public final class LineServer implements ListenerInfo {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile ServerSocket socket;
+    private volatile SharedSockets.Shared shared;
     private volatile boolean stopping;
     private volatile java.util.concurrent.ScheduledFuture<?> watch;
 
@@ -76,12 +77,14 @@ public final class LineServer implements ListenerInfo {
         if (settings.tls() != TlsMode.NONE && tls == null) {
             throw new IOException(settings.name() + ": TLS is configured but no certificate is available");
         }
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(settings.bind(), 512);
+        shared = SharedSockets.acquire(settings.name(), settings.bind(), 512, this);
+        ServerSocket s = shared.socket;
         socket = s;
         watch = WATCHDOG.scheduleAtFixedRate(this::enforceDeadlines, 200, 200, TimeUnit.MILLISECONDS);
         Thread.ofVirtual().name(settings.name() + "-accept").start(this::acceptLoop);
+        for (SharedSockets.Parked p : SharedSockets.takeParked(shared)) {
+            serve(p.client()); // accepted by the previous listener as it stopped
+        }
         LOG.info("{} listening on {}:{} ({}, tls={})", settings.name(), s.getInetAddress().getHostAddress(),
                 s.getLocalPort(), settings.protocol(), settings.tls().label());
     }
@@ -91,13 +94,34 @@ public final class LineServer implements ListenerInfo {
             Socket client;
             try {
                 client = socket.accept();
+            } catch (java.net.SocketTimeoutException e) {
+                continue; // a look at stopping: the socket itself stays open for the next listener
             } catch (SocketException e) {
-                return; // closed by stop()
+                return; // closed
             } catch (IOException e) {
                 LOG.warn("{}: accept failed: {}", settings.name(), e.toString());
                 continue;
             }
-            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
+            if (stopping) {
+                SharedSockets.handOver(shared, client, this); // to the next listener on this socket
+            } else {
+                serve(client);
+            }
+        }
+    }
+
+    /** Serves a client accepted on this listener's socket (perhaps by its predecessor). */
+    void serve(Socket client) {
+        Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
+    }
+
+    /** A client accepted as this listener stopped, with no other to take it: told to come back. */
+    void refuseStopping(Socket client) {
+        try (client) {
+            client.setSoTimeout(5000);
+            refuse(client, "shutting down");
+        } catch (IOException e) {
+            LOG.debug("{}: refusing {} failed: {}", settings.name(), client.getInetAddress(), e.toString());
         }
     }
 
@@ -172,18 +196,28 @@ public final class LineServer implements ListenerInfo {
         }
     }
 
-    /** Stops accepting, lets sessions finish within the grace period, closes the rest. */
+    /**
+     * Stops accepting, lets sessions finish within the grace period, closes the rest. The
+     * listening socket is kept a moment for the next listener of this name and address.
+     */
     public void stop() {
-        stopping = true;
-        try {
-            if (socket != null) {
-                socket.close();
-            }
-        } catch (IOException e) {
-            LOG.warn("{}: closing the listener failed", settings.name(), e);
+        stop(true);
+    }
+
+    /** As {@link #stop()}; {@code keepSocket} false releases the port at once (a start that failed). */
+    void stop(boolean keepSocket) {
+        stopping = true; // the accept loop ends; a client it takes meanwhile goes to the next listener
+        for (Connection c : connections) {
+            c.wakeForStop();
         }
         long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
         while (!connections.isEmpty() && System.currentTimeMillis() < deadline) {
+            long now = System.currentTimeMillis();
+            for (Connection c : connections) {
+                if (c.wokenLongAgo(now)) {
+                    c.closeSocket(); // told goodbye, and had time to read it
+                }
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -196,6 +230,10 @@ public final class LineServer implements ListenerInfo {
         }
         if (watch != null) {
             watch.cancel(false);
+        }
+        if (shared != null) {
+            // closed, or kept for the next listener of this name: clients wait in its backlog meanwhile
+            SharedSockets.release(shared, this, keepSocket);
         }
         LOG.info("{} stopped ({} sessions were cut at the end of the grace period)", settings.name(),
                 connections.size());

@@ -71,7 +71,7 @@ public final class ListenerGroup implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            close();
+            close(false); // the component fails to start: nothing it bound is kept
             throw e;
         }
     }
@@ -96,6 +96,11 @@ public final class ListenerGroup implements AutoCloseable {
 
     @Override
     public void close() {
+        close(true);
+    }
+
+    /** @param keepSockets false to release the ports at once instead of keeping them for the next listeners */
+    private void close(boolean keepSockets) {
         for (ServiceRegistration<ListenerInfo> r : registrations) {
             try {
                 r.unregister();
@@ -104,7 +109,7 @@ public final class ListenerGroup implements AutoCloseable {
             }
         }
         registrations.clear();
-        servers.parallelStream().forEach(LineServer::stop);
+        servers.parallelStream().forEach(server -> server.stop(keepSockets));
         servers.clear();
     }
 }

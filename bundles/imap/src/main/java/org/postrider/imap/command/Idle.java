@@ -36,11 +36,14 @@ public final class Idle implements ImapCommand {
         String line;
         try {
             s.startIdle();
-            line = s.connection().readTextLine();
+            line = s.connection().readWaitLine();
         } finally {
             s.stopIdle();
         }
         if (line == null) {
+            if (s.connection().wokenForStop()) {
+                s.reply("* BYE [UNAVAILABLE] server shutting down"); // the client reconnects and idles again
+            }
             s.end();
             return;
         }

@@ -1,0 +1,206 @@
+package org.postrider.lineserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A listener's socket is handed to the next listener of the same name on the same address
+ * (SharedSockets): a side-by-side update (the new one started before the old one stops) and
+ * an in-place one (stopped, then started within the linger) refuse no connection; a listener
+ * that moved to another port releases the old one at once; another listener's address is
+ * never shared.
+ */
+class ListenerHandoverTest {
+    private final List<LineServer> servers = new ArrayList<>();
+
+    private LineServer start(String name, int port, String greeting) throws IOException {
+        SessionHandler h = new SessionHandler() {
+            @Override
+            public void serve(Connection c) throws IOException {
+                c.reply(greeting);
+                c.flush();
+            }
+
+            @Override
+            public String refusal(String reason) {
+                return "BUSY " + reason;
+            }
+        };
+        LineServer s = new LineServer(new ListenerSettings(name, "TEST", new InetSocketAddress("127.0.0.1", port),
+                TlsMode.NONE, 1000, 1000, 10, 100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Duration.ofMillis(10)), h, null);
+        s.start();
+        servers.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void stopAll() {
+        servers.forEach(LineServer::stop);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Connects over and over until stopped; counts each first line (or the failure) seen. */
+    private static final class Prober implements AutoCloseable {
+        final Map<String, Integer> seen = new ConcurrentHashMap<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Thread thread;
+
+        Prober(int port) {
+            thread = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    String r;
+                    try (Socket s = new Socket("127.0.0.1", port)) {
+                        s.setSoTimeout(10_000);
+                        String l = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                StandardCharsets.US_ASCII)).readLine();
+                        r = l == null ? "EOF" : l;
+                    } catch (IOException e) {
+                        r = e.getClass().getSimpleName();
+                    }
+                    seen.merge(r, 1, Integer::sum);
+                }
+            });
+        }
+
+        int count(String what) {
+            return seen.getOrDefault(what, 0);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(15_000);
+        }
+    }
+
+    private static void awaitCount(Prober p, String what, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (p.count(what) < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(p.count(what) >= n, "no " + n + " of " + what + " in " + new TreeMap<>(p.seen));
+    }
+
+    @Test
+    void aSideBySideUpdateRefusesNoConnection() throws Exception {
+        int port = freePort();
+        LineServer old = start("smtp", port, "OLD");
+        Prober p = new Prober(port);
+        try (p) {
+            awaitCount(p, "OLD", 20);
+            start("smtp", port, "NEW"); // the new version, while the old one runs: no BindException
+            awaitCount(p, "NEW", 5);
+            old.stop();
+            int newAfterStop = p.count("NEW");
+            awaitCount(p, "NEW", newAfterStop + 50);
+        }
+        Map<String, Integer> seen = new TreeMap<>(p.seen);
+        seen.remove("OLD");
+        seen.remove("NEW");
+        assertEquals(Map.of(), seen, "every connection greeted by one version or the other");
+    }
+
+    @Test
+    void anInPlaceUpdateWithinTheLingerRefusesNoConnection() throws Exception {
+        int port = freePort();
+        LineServer old = start("pop3", port, "OLD");
+        Prober p = new Prober(port);
+        try (p) {
+            awaitCount(p, "OLD", 20);
+            old.stop();
+            Thread.sleep(500); // the bundle is being updated: clients wait in the backlog meanwhile
+            start("pop3", port, "NEW");
+            awaitCount(p, "NEW", 50);
+        }
+        Map<String, Integer> seen = new TreeMap<>(p.seen);
+        seen.remove("OLD");
+        seen.remove("NEW");
+        assertEquals(Map.of(), seen, "no connection refused or cut while no listener ran");
+    }
+
+    @Test
+    void aListenerThatMovedReleasesItsOldPortAtOnce() throws Exception {
+        int oldPort;
+        int newPort;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) { // two distinct ports
+            oldPort = a.getLocalPort();
+            newPort = b.getLocalPort();
+        }
+        start("imap", oldPort, "OLD").stop();
+        start("imap", newPort, "NEW");
+        // closed now; the descriptor goes once the old accept loop's virtual thread has run (milliseconds)
+        assertTrue(refusedWithin(oldPort, Duration.ofSeconds(2)), "the old port is released long before the linger");
+    }
+
+    /**
+     * A refresh may stop a protocol bundle after the lineserver bundle it uses: its listener's
+     * socket must not linger in the stopped lineserver, where no listener comes any more, and
+     * keep the port from the new lineserver's listener (which would fail to start for good).
+     */
+    @Test
+    void aListenerThatStopsAfterLineserverStoppedReleasesItsPortAtOnce() throws Exception {
+        int port = freePort();
+        LineServer s = start("submission", port, "OLD");
+        try {
+            SharedSockets.closeUnused(); // the lineserver bundle stops first
+            s.stop();
+            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
+            start("submission", port, "NEW"); // the refreshed bundle's listener binds it
+        } finally {
+            SharedSockets.unretire();
+        }
+    }
+
+    private static boolean refusedWithin(int port, Duration d) throws Exception {
+        long deadline = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                Thread.sleep(20);
+            } catch (ConnectException refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anUnusedSocketIsClosedAfterTheLinger() throws Exception {
+        int port = freePort();
+        start("dns-less", port, "OLD").stop();
+        Thread.sleep(11_000); // past SharedSockets.LINGER (10 s)
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void anotherListenersAddressIsNotShared() throws Exception {
+        int port = freePort();
+        start("smtp", port, "SMTP");
+        assertThrows(BindException.class, () -> start("pop3", port, "POP3"));
+    }
+}

@@ -1,0 +1,162 @@
+package org.postrider.lineserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.postrider.lineserver.LineServerTest.Client;
+
+/**
+ * A listener that stops (its bundle updated, its configuration changed) must not wait its
+ * whole grace period for sessions that only wait for their next command: they are told
+ * goodbye at once, and the port is free for the next listener; a session inside a command
+ * finishes it first.
+ */
+class StopWakesIdleSessionsTest {
+    /** "SLOW" takes 600 ms to answer; anything else is echoed. */
+    static final class Slow extends CommandLoop {
+        Slow(Connection c) {
+            super(c, 10);
+        }
+
+        @Override
+        protected boolean greet() throws IOException {
+            connection.reply("READY");
+            return true;
+        }
+
+        @Override
+        protected void dispatch(String line) throws IOException {
+            if (line.equals("SLOW")) {
+                try {
+                    Thread.sleep(600);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            connection.reply("OK " + line);
+        }
+
+        @Override
+        protected void answer(ProtocolViolation v) throws IOException {
+            connection.reply("ERR " + v.kind());
+        }
+
+        @Override
+        protected String shuttingDown() {
+            return "BYE stopping";
+        }
+
+        @Override
+        protected String tooManyErrors() {
+            return "BYE errors";
+        }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path tlsDir;
+
+    private static LineServer start(Duration grace) throws Exception {
+        return start(grace, TlsMode.NONE);
+    }
+
+    private static LineServer start(Duration grace, TlsMode tls) throws Exception {
+        SessionHandler h = new SessionHandler() {
+            @Override
+            public void serve(Connection c) throws IOException {
+                new Slow(c).run();
+            }
+
+            @Override
+            public String refusal(String reason) {
+                return "BUSY " + reason;
+            }
+        };
+        LineServer s = new LineServer(new ListenerSettings("slow", "SLOW", new InetSocketAddress("127.0.0.1", 0),
+                tls, 10, 10, 10, 100, Duration.ofMinutes(5), Duration.ofMinutes(1), grace,
+                Duration.ofMillis(10)), h, tls == TlsMode.NONE ? null
+                        : TlsCertificates.of("", "", "", "", tlsDir, "localhost"));
+        s.start();
+        return s;
+    }
+
+    @Test
+    void anIdleSessionIsToldGoodbyeAtOnceAndTheStopDoesNotWaitForIt() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        int port = server.address().getPort();
+        try (Client idle = new Client(new Socket("127.0.0.1", port))) {
+            assertEquals("READY", idle.line());
+            idle.send("HELLO\r\n");
+            assertEquals("OK HELLO", idle.line());
+            long t0 = System.nanoTime();
+            server.stop();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 5000, "the stop waited " + millis + " ms for a session that waited for a command");
+            assertEquals("BYE stopping", idle.line());
+            assertNull(idle.line());
+        }
+    }
+
+    /**
+     * A client that sends its next command just after the stop said goodbye (smtplib sends
+     * MAIL right after the 250 of the last message) still reads the goodbye: the server reads
+     * the command before it closes, so the client gets no reset, on its write nor its read.
+     */
+    @Test
+    void aClientThatSpeaksJustAfterTheGoodbyeStillReadsIt() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        try (Client idle = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", idle.line());
+            CompletableFuture<Long> stop = CompletableFuture.supplyAsync(() -> {
+                long t0 = System.nanoTime();
+                server.stop();
+                return (System.nanoTime() - t0) / 1_000_000;
+            });
+            Thread.sleep(300); // the goodbye is on its way; the client has not read it yet
+            idle.send("HELLO\r\n");
+            Thread.sleep(100);
+            idle.send("HELLO AGAIN\r\n");
+            assertEquals("BYE stopping", idle.line());
+            long millis = stop.get(10, TimeUnit.SECONDS);
+            assertTrue(millis < 5000, "the stop took " + millis + " ms");
+        }
+    }
+
+    @Test
+    void anIdleTlsSessionIsToldGoodbyeToo() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.IMPLICIT);
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) LineServerTest.trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", server.address().getPort());
+        try (Client idle = new Client(ssl)) {
+            assertEquals("READY", idle.line());
+            idle.send("HELLO\r\n");
+            assertEquals("OK HELLO", idle.line());
+            long t0 = System.nanoTime();
+            server.stop();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 5000, "the stop waited " + millis + " ms for a TLS session between commands");
+            assertEquals("BYE stopping", idle.line());
+        }
+    }
+
+    @Test
+    void aSessionInsideACommandFinishesItThenSaysGoodbye() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        try (Client busy = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", busy.line());
+            busy.send("SLOW\r\n");
+            Thread.sleep(200); // the command is being executed
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            assertEquals("OK SLOW", busy.line());
+            assertEquals("BYE stopping", busy.line());
+            stop.get(10, TimeUnit.SECONDS);
+        }
+    }
+}
