@@ -174,9 +174,21 @@ final class Search {
                 int start = from;
                 try (StructureCache.Reader cache = h.call(f -> f.cachedStructures(validity, maybe.a, start, to,
                         positions))) {
-                    for (int i = from; i < to; i++) {
-                        if (!eval(key, new Message(this, maybe.a[i], cache, positions[i - from]))) {
-                            rejected.add(maybe.a[i]);
+                    // in the order of their records (cached in any order: FETCH caches what it is asked
+                    // for), so that the reader's buffer moves forward only
+                    long[] order = new long[to - from];
+                    for (int i = 0; i < order.length; i++) {
+                        order[i] = (positions[i] + 2) * BATCH + i; // positions are -2 or more
+                    }
+                    Arrays.sort(order);
+                    boolean[] no = new boolean[order.length];
+                    for (long o : order) {
+                        int i = (int) (o % BATCH);
+                        no[i] = !eval(key, new Message(this, maybe.a[from + i], cache, positions[i]));
+                    }
+                    for (int i = 0; i < no.length; i++) {
+                        if (no[i]) {
+                            rejected.add(maybe.a[from + i]);
                         }
                     }
                 } catch (IOException e) {

@@ -17,8 +17,8 @@ import org.postrider.api.store.SearchKey;
 import org.postrider.api.store.UidSet;
 
 /**
- * SEARCH over more messages than one batch of cache records: the first search parses each
- * message and caches it; from then on header and date keys are answered from the cache alone
+ * SEARCH over more messages than one batch of cache records, some cached out of UID order:
+ * the first search parses each message not yet cached and caches it; from then on header and date keys are answered from the cache alone
  * (the message files here are overwritten, and the answers do not change), under NOT and OR
  * with index keys too.
  */
@@ -58,6 +58,9 @@ class SearchCacheTest {
         FolderRef ref = FolderRef.of(USER, "INBOX");
         store.changeFlags(ref, flagged.build(), FlagChange.ADD, Set.of(Flag.FLAGGED), Set.of(), -1);
         UidSet all = store.uids(ref);
+        for (long u = all.last(); u > all.last() - 300; u -= 3) { // cached out of UID order, as FETCH caches
+            store.structure(ref, u);
+        }
         SearchKey needle = new SearchKey.Header("Subject", "NEEDLE");
         assertEquals(needles.build(), store.search(ref, needle, null), "parsed, then cached");
         assertEquals(needles.build(), store.search(ref, new SearchKey.Body("NEEDLE"), null));
