@@ -555,13 +555,15 @@ public final class ImapSession extends CommandLoop {
     /** A message's flags as IMAP writes them, \Recent where it is for this session. */
     public static String flags(MessageMeta m, Selected s) {
         StringBuilder sb = new StringBuilder();
-        for (Flag f : Flag.values()) {
+        for (Flag f : FLAGS) {
             if (m.flags().contains(f)) {
-                sb.append(sb.isEmpty() ? "" : " ").append(flagName(f));
+                sb.append(sb.isEmpty() ? "" : " ").append(FLAG_NAMES[f.ordinal()]);
             }
         }
-        for (String k : m.keywords().stream().sorted().toList()) {
-            sb.append(sb.isEmpty() ? "" : " ").append(k);
+        if (!m.keywords().isEmpty()) {
+            for (String k : m.keywords().stream().sorted().toList()) {
+                sb.append(sb.isEmpty() ? "" : " ").append(k);
+            }
         }
         if (s != null && s.recent(m.uid())) {
             sb.append(sb.isEmpty() ? "" : " ").append("\\Recent");
@@ -569,7 +571,15 @@ public final class ImapSession extends CommandLoop {
         return sb.toString();
     }
 
+    private static final Flag[] FLAGS = Flag.values();
+    private static final String[] FLAG_NAMES = java.util.Arrays.stream(FLAGS).map(ImapSession::name)
+            .toArray(String[]::new);
+
     public static String flagName(Flag f) {
+        return FLAG_NAMES[f.ordinal()];
+    }
+
+    private static String name(Flag f) {
         String n = f.name();
         return "\\" + n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
     }

@@ -26,8 +26,10 @@ public final class Selected {
         this.ref = ref;
         this.readOnly = readOnly;
         this.uids = new long[(int) Math.max(16, uids.size())];
-        for (long u : uids) {
-            this.uids[count++] = u;
+        for (int i = 0; i < uids.rangeCount(); i++) {
+            for (long u = uids.rangeFrom(i); u <= uids.rangeTo(i); u++) {
+                this.uids[count++] = u;
+            }
         }
         this.modSeq = modSeq;
         this.recent = recent;

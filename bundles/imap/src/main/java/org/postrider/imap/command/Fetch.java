@@ -88,54 +88,93 @@ public final class Fetch implements ImapCommand {
         if (setsSeen) {
             store.changeFlags(sel.ref(), uids, FlagChange.ADD, Set.of(Flag.SEEN), Set.of(), -1);
         }
-        List<MessageMeta> metas = store.messages(sel.ref(), uids);
-        boolean flagsSent = f.items().contains(FetchItem.Simple.FLAGS);
+        List<FetchItem> items = f.items();
+        boolean flagsSent = items.contains(FetchItem.Simple.FLAGS);
+        boolean structure = items.stream().anyMatch(Fetch::needsStructure);
+        boolean bodies = items.stream().anyMatch(Fetch::readsContent);
+        boolean hasUid = items.contains(FetchItem.Simple.UID);
+        // flag changes this command reports need no update after it: those newer than the session knows
         java.util.Map<Long, Long> told = new java.util.HashMap<>();
-        for (MessageMeta m : metas) {
-            if (f.changedSince() >= 0 && m.modSeq() <= f.changedSince()) {
-                continue;
-            }
-            int n = sel.number(m.uid());
-            if (n == 0) {
-                continue;
-            }
-            List<FetchItem> items = new ArrayList<>(f.items());
-            MessageStructure st = items.stream().anyMatch(Fetch::needsStructure) ? store.structure(sel.ref(), m.uid())
-                    : null;
-            java.util.Map<FetchItem, Octets> bodies;
-            try {
-                bodies = bodies(items, st, store, sel, m);
-            } catch (BodySections.UnknownCte e) {
-                s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
-                return;
-            }
-            FetchResponse out = new FetchResponse(sink(s), s.utf8());
-            ResponseWriter w = out.writer();
-            w.raw("* " + n + " FETCH (");
-            boolean first = true;
-            boolean hasUid = items.contains(FetchItem.Simple.UID);
-            if (r.uid() && !hasUid) {
-                w.raw("UID " + m.uid());
-                first = false;
-            }
-            for (FetchItem item : items) {
-                if (!first) {
-                    w.sp();
+        FetchResponse out = new FetchResponse(sink(s), s.utf8());
+        ResponseWriter w = out.writer();
+        for (UidSet piece : pieces(uids, PIECE)) { // index data a piece at a time: memory bounded whatever the set
+            for (MessageMeta m : store.messages(sel.ref(), piece)) {
+                if (f.changedSince() >= 0 && m.modSeq() <= f.changedSince()) {
+                    continue;
                 }
-                first = false;
-                item(out, item, m, st, bodies.get(item), sel);
-                out.itemDone(); // sent a buffer at a time: a response is never gathered whole
-            }
-            if (f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ)) {
-                w.raw(" MODSEQ (" + m.modSeq() + ")");
-            }
-            out.end();
-            if (flagsSent) {
-                told.put(m.uid(), m.modSeq());
+                int n = sel.number(m.uid());
+                if (n == 0) {
+                    continue;
+                }
+                MessageStructure st = structure ? store.structure(sel.ref(), m.uid()) : null;
+                java.util.Map<FetchItem, Octets> octets;
+                try {
+                    octets = bodies ? bodies(items, st, store, sel, m) : java.util.Map.of();
+                } catch (BodySections.UnknownCte e) {
+                    s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
+                    return;
+                }
+                out.next();
+                w.raw("* ").number(n).raw(" FETCH (");
+                boolean first = true;
+                if (r.uid() && !hasUid) {
+                    w.raw("UID ").number(m.uid());
+                    first = false;
+                }
+                for (FetchItem item : items) {
+                    if (!first) {
+                        w.sp();
+                    }
+                    first = false;
+                    item(out, item, m, st, octets.get(item), sel);
+                    out.itemDone(); // sent a buffer at a time: a response is never gathered whole
+                }
+                if (f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ)) {
+                    w.raw(" MODSEQ (").number(m.modSeq()).put(')');
+                }
+                out.end();
+                if (flagsSent && m.modSeq() > sel.modSeq()) {
+                    told.put(m.uid(), m.modSeq());
+                }
             }
         }
         s.sync(r.uid(), told);
         s.reply(r.tag() + " OK FETCH completed");
+    }
+
+    /** Messages whose index data is read at once. */
+    static final int PIECE = 4096;
+
+    /** The UIDs of {@code set} in ascending pieces of at most {@code max}. */
+    static List<UidSet> pieces(UidSet set, int max) {
+        List<UidSet> out = new ArrayList<>();
+        UidSet.Builder b = new UidSet.Builder();
+        long in = 0;
+        for (int i = 0; i < set.rangeCount(); i++) {
+            long from = set.rangeFrom(i);
+            long to = set.rangeTo(i);
+            while (from <= to) {
+                long take = Math.min(to - from + 1, max - in);
+                b.addRange(from, from + take - 1);
+                in += take;
+                from += take;
+                if (in == max) {
+                    out.add(b.build());
+                    b = new UidSet.Builder();
+                    in = 0;
+                }
+            }
+        }
+        if (in > 0) {
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    /** Items whose octets come from the message's content. */
+    private static boolean readsContent(FetchItem i) {
+        return !(i instanceof FetchItem.Simple x) || x == FetchItem.Simple.RFC822 || x == FetchItem.Simple.RFC822_HEADER
+                || x == FetchItem.Simple.RFC822_TEXT;
     }
 
     private static boolean setsSeen(FetchItem i) {
@@ -143,11 +182,17 @@ public final class Fetch implements ImapCommand {
                 || (i instanceof FetchItem.Binary bin && !bin.peek());
     }
 
+    /** Items that read the message's structure: all but index data and the whole message. */
     private static boolean needsStructure(FetchItem i) {
-        return i == FetchItem.Simple.ENVELOPE || i == FetchItem.Simple.BODYSTRUCTURE || i == FetchItem.Simple.BODY
-                || i instanceof FetchItem.BodySection || i == FetchItem.Simple.RFC822_HEADER
-                || i == FetchItem.Simple.RFC822_TEXT || i instanceof FetchItem.Binary
-                || i instanceof FetchItem.BinarySize;
+        return switch (i) {
+            case FetchItem.Simple x -> x == FetchItem.Simple.ENVELOPE || x == FetchItem.Simple.BODYSTRUCTURE
+                    || x == FetchItem.Simple.BODY || x == FetchItem.Simple.RFC822_HEADER
+                    || x == FetchItem.Simple.RFC822_TEXT;
+            case FetchItem.BodySection b -> !b.section().part().isEmpty()
+                    || b.section().kind() != FetchItem.Section.Kind.WHOLE;
+            case FetchItem.Binary b -> !b.part().isEmpty();
+            case FetchItem.BinarySize b -> !b.part().isEmpty();
+        };
     }
 
     /**
@@ -161,8 +206,7 @@ public final class Fetch implements ImapCommand {
         MessageContent c = null;
         boolean opened = false;
         for (FetchItem item : items) {
-            if (bodies.containsKey(item) || item instanceof FetchItem.Simple x && x != FetchItem.Simple.RFC822
-                    && x != FetchItem.Simple.RFC822_HEADER && x != FetchItem.Simple.RFC822_TEXT) {
+            if (bodies.containsKey(item) || !readsContent(item)) {
                 continue;
             }
             if (!opened) {
@@ -195,8 +239,8 @@ public final class Fetch implements ImapCommand {
             case FetchItem.Simple x -> {
                 switch (x) {
                     case UID -> w.number(m.uid());
-                    case FLAGS -> w.raw("(" + ImapSession.flags(m, sel) + ")");
-                    case MODSEQ -> w.raw("(" + m.modSeq() + ")");
+                    case FLAGS -> w.open().raw(ImapSession.flags(m, sel)).close();
+                    case MODSEQ -> w.open().number(m.modSeq()).close();
                     case INTERNALDATE -> w.string(INTERNALDATE.format(m.internalDate().atZone(ZoneId.systemDefault())));
                     case RFC822_SIZE -> w.number(m.size());
                     case ENVELOPE -> StructureWriter.envelope(w, st == null ? null : st.envelope());
@@ -218,6 +262,11 @@ public final class Fetch implements ImapCommand {
             @Override
             public void write(byte[] bytes) throws IOException {
                 s.write(bytes);
+            }
+
+            @Override
+            public void write(byte[] bytes, int length) throws IOException {
+                s.connection().write(bytes, 0, length);
             }
 
             @Override

@@ -9,12 +9,18 @@ import org.postrider.imap.parse.ResponseWriter;
  * One message's FETCH response on its way out: items gather in a writer and go to the
  * connection when it holds a buffer's worth or a literal follows, the literal's octets
  * streamed behind. It knows whether any byte of the response has left, which decides what a
- * failure of the store can still be answered with.
+ * failure of the store can still be answered with. One instance serves a command's messages
+ * in turn ({@link #next}), its writer's buffer with them.
  */
 final class FetchResponse {
     /** Where the response goes: the session's connection, or a test's buffer. */
     interface Sink {
         void write(byte[] bytes) throws IOException;
+
+        /** Writes {@code bytes[0, length)}. */
+        default void write(byte[] bytes, int length) throws IOException {
+            write(java.util.Arrays.copyOf(bytes, length));
+        }
 
         /** The raw output, for a literal's octets. */
         OutputStream output() throws IOException;
@@ -31,6 +37,12 @@ final class FetchResponse {
 
     ResponseWriter writer() {
         return w;
+    }
+
+    /** Begins the next message's response (the last one ended). */
+    void next() {
+        w.reset();
+        begun = false;
     }
 
     /** Whether any byte of this response has gone to the connection. */
@@ -54,7 +66,7 @@ final class FetchResponse {
     private void send() throws IOException {
         if (w.size() > 0) {
             begun = true;
-            sink.write(w.toByteArray());
+            sink.write(w.buffer(), w.size());
             w.reset();
         }
     }

@@ -84,7 +84,7 @@ interface Octets {
                 return;
             }
             try (InputStream in = content.open(offset, length)) {
-                copy(in, out);
+                copy(in, out, length);
             }
         }
 
@@ -97,7 +97,7 @@ interface Octets {
             return new Opened() {
                 @Override
                 public void writeTo(OutputStream out) throws IOException {
-                    copy(in, out);
+                    copy(in, out, length);
                 }
 
                 @Override
@@ -178,9 +178,9 @@ interface Octets {
         }
     }
 
-    /** Copies a stream through one bounded buffer. */
-    static long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buf = new byte[BUFFER];
+    /** Copies a stream of about {@code expected} octets through one bounded buffer, no larger than they need. */
+    static long copy(InputStream in, OutputStream out, long expected) throws IOException {
+        byte[] buf = new byte[(int) Math.clamp(expected, 512, BUFFER)];
         long n = 0;
         int r;
         while ((r = in.read(buf)) > 0) {

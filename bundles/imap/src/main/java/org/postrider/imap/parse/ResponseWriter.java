@@ -1,18 +1,21 @@
 package org.postrider.imap.parse;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Builds the octets of a server response, choosing for each string its form (RFC 9051 4.3):
  * NIL, an atom, a quoted string, or a literal when quoting cannot carry it (CR, LF, NUL,
- * long values, or 8-bit text when the client has not enabled UTF-8). Free of I/O.
+ * long values, or 8-bit text when the client has not enabled UTF-8). Free of I/O; its
+ * octets gather in a plain array (a FETCH of many messages writes many small items, each
+ * octet once), which {@link #reset} keeps for the next response.
  */
 public final class ResponseWriter {
     /** Longer strings go as literals: a quoted string has to be scanned whole by the client. */
     private static final int MAX_QUOTED = 1024;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private byte[] buf = new byte[256];
+    private int size;
     private final boolean utf8;
 
     /** @param utf8 the client enabled UTF8=ACCEPT or IMAP4rev2: quoted strings may hold UTF-8 */
@@ -22,29 +25,49 @@ public final class ResponseWriter {
 
     /** ASCII octets as they are (response names, numbers, parentheses). */
     public ResponseWriter raw(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            out.write(s.charAt(i));
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[size++] = (byte) s.charAt(i);
         }
         return this;
     }
 
     public ResponseWriter sp() {
-        out.write(' ');
-        return this;
+        return put(' ');
     }
 
     public ResponseWriter open() {
-        out.write('(');
-        return this;
+        return put('(');
     }
 
     public ResponseWriter close() {
-        out.write(')');
+        return put(')');
+    }
+
+    /** One ASCII octet. */
+    public ResponseWriter put(char c) {
+        ensure(1);
+        buf[size++] = (byte) c;
         return this;
     }
 
     public ResponseWriter number(long n) {
-        return raw(Long.toString(n));
+        if (n < 0) {
+            return raw(Long.toString(n));
+        }
+        int digits = 1;
+        for (long v = n; v >= 10; v /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        size += digits;
+        long v = n;
+        for (int i = size - 1; i >= size - digits; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return this;
     }
 
     public ResponseWriter nil() {
@@ -65,20 +88,19 @@ public final class ResponseWriter {
             s = s.replace('\0', '\uFFFD');
         }
         if (quotable(s, utf8)) {
-            out.write('"');
+            put('"');
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c == '"' || c == '\\') {
-                    out.write('\\');
+                    put('\\');
                 }
                 if (c < 0x80) {
-                    out.write(c);
+                    put(c);
                 } else {
-                    out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                    bytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
                 }
             }
-            out.write('"');
-            return this;
+            return put('"');
         }
         return literal(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -91,15 +113,13 @@ public final class ResponseWriter {
     /** A literal: {n} CRLF and the octets. */
     public ResponseWriter literal(byte[] data) {
         raw("{" + data.length + "}\r\n");
-        out.writeBytes(data);
-        return this;
+        return bytes(data);
     }
 
     /** A literal8 (RFC 3516, RFC 9051): ~{n} CRLF and the octets, NUL allowed; for BINARY only. */
     public ResponseWriter literal8(byte[] data) {
         raw("~{" + data.length + "}\r\n");
-        out.writeBytes(data);
-        return this;
+        return bytes(data);
     }
 
     /**
@@ -112,16 +132,34 @@ public final class ResponseWriter {
 
     /** Forgets what was written (after the caller sent it). */
     public ResponseWriter reset() {
-        out.reset();
+        size = 0;
         return this;
     }
 
     public byte[] toByteArray() {
-        return out.toByteArray();
+        return Arrays.copyOf(buf, size);
     }
 
     public int size() {
-        return out.size();
+        return size;
+    }
+
+    /** The octets written so far are {@code buffer()[0, size())}: for sending without a copy. */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    private ResponseWriter bytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+        return this;
+    }
+
+    private void ensure(int n) {
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(size + n, 2 * buf.length));
+        }
     }
 
     /** The astring form of an ASCII name (header field names in section specs). */

@@ -31,6 +31,18 @@ class ResponseWriterTest {
     }
 
     @Test
+    void numbersAndAReusedBuffer() {
+        ResponseWriter w = new ResponseWriter(false);
+        for (long n : new long[] {0, 7, 10, 99, 4294967295L, Long.MAX_VALUE, -12}) {
+            assertEquals(Long.toString(n), out(w.reset().number(n)));
+        }
+        w.reset().raw("* ").number(12).raw(" FETCH (").raw("x".repeat(1000)).put(')');
+        assertEquals("* 12 FETCH (" + "x".repeat(1000) + ")", out(w), "grown past its first buffer");
+        assertEquals(1013, w.size());
+        assertEquals("a", out(w.reset().raw("a")), "a reset forgets what was written");
+    }
+
+    @Test
     void literal8CarriesNul() {
         assertEquals("~{2}\r\n\u0000a", out(new ResponseWriter(false).literal8(new byte[] {0, 'a'})));
     }

@@ -122,6 +122,43 @@ final class FolderNames {
 
     /** Reverses {@link #escape}; null for anything escape could not have produced. */
     static String unescape(String s) {
-        return PercentCodec.decode(s);
+        String ascii = unescapeAscii(s);
+        return ascii != null ? ascii : PercentCodec.decode(s);
+    }
+
+    /**
+     * The canonical escape of an ASCII string (every message file name in the index) decoded
+     * in one pass, without the re-encoding that proves any other canonical; null when it is not
+     * one (PercentCodec decides).
+     */
+    private static String unescapeAscii(String s) {
+        char[] out = new char[s.length()];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int v = i + 2 < s.length() ? hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)) : -1;
+                if (v < 0 || v >= 0x80 || plain(v)) {
+                    return null;
+                }
+                out[n++] = (char) v;
+                i += 2;
+            } else if (plain(c)) {
+                out[n++] = c;
+            } else {
+                return null;
+            }
+        }
+        return new String(out, 0, n);
+    }
+
+    /** A character escape writes as it is. */
+    private static boolean plain(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    }
+
+    /** An upper-case hex digit's value (escape writes no other), else a negative number. */
+    private static int hex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -256;
     }
 }

@@ -262,22 +262,51 @@ final class IndexLog {
      * {@code pos}; an IOException if the record there is not one.
      */
     String fileAt(long pos, long uid) throws IOException {
-        try (LineReader in = new LineReader(file, pos)) {
-            return fileOf(in.next(), uid);
+        try (FileChannel ch = FileChannel.open(file, READ)) {
+            return fileOf(recordAt(ch, pos), uid);
+        }
+    }
+
+    /** Octets read first for one record: an A record with its names is about 150. */
+    static final int RECORD_GUESS = 512;
+    private static final Set<StandardOpenOption> READ = Set.of(StandardOpenOption.READ);
+
+    /**
+     * The complete line at {@code pos} (null at the end, or for a torn last line), read with a
+     * buffer the size of a record that grows only for a longer one: a FETCH or SEARCH that
+     * opens many messages reads a few hundred octets for each name, not a LineReader's buffer.
+     */
+    private static Line recordAt(FileChannel ch, long pos) throws IOException {
+        byte[] b = new byte[RECORD_GUESS];
+        int have = 0;
+        while (true) {
+            ByteBuffer buf = ByteBuffer.wrap(b, have, b.length - have);
+            int r = ch.read(buf, pos + have);
+            if (r < 0) {
+                return null;
+            }
+            for (int i = have; i < have + r; i++) {
+                if (b[i] == '\n') {
+                    return new Line(pos, new String(b, 0, i, StandardCharsets.UTF_8));
+                }
+            }
+            have += r;
+            if (have == b.length) {
+                if (b.length > MAX_LINE) {
+                    return new Line(pos, null); // too long: not a record of ours
+                }
+                b = Arrays.copyOf(b, Math.min(2 * b.length, MAX_LINE + 1));
+            }
         }
     }
 
     private static String fileOf(Line l, long uid) throws IOException {
-        if (l != null && l.text() != null) {
-            String[] f = l.text().split(" ");
-            String name = null;
-            if (f[0].equals("A") && f.length >= 8) {
-                name = f[7];
-            } else if (f[0].equals("F") && f.length >= 5) {
-                name = f[4];
-            }
-            if (name != null && sameUid(f[1], uid)) {
-                String file = FolderNames.unescape(name);
+        String t = l == null ? null : l.text();
+        if (t != null && t.length() > 2 && t.charAt(1) == ' ') { // "A uid ... base file ..." or "F uid ... file ..."
+            int field = t.charAt(0) == 'A' ? 7 : t.charAt(0) == 'F' ? 4 : -1;
+            int from = field < 0 ? -1 : start(t, field);
+            if (from >= 0 && sameUid(t, 2, end(t, 2), uid)) {
+                String file = FolderNames.unescape(t.substring(from, end(t, from)));
                 if (file != null) {
                     return file;
                 }
@@ -286,9 +315,27 @@ final class IndexLog {
         throw new IOException("index record of UID " + uid + " is not where the index says");
     }
 
-    private static boolean sameUid(String field, long uid) {
+    /** Where the {@code n}th space-separated field of a record starts, if it is there and not empty; else -1. */
+    private static int start(String t, int n) {
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            at = t.indexOf(' ', at);
+            if (at < 0) {
+                return -1;
+            }
+            at++;
+        }
+        return at < t.length() && t.charAt(at) != ' ' ? at : -1;
+    }
+
+    private static int end(String t, int from) {
+        int e = t.indexOf(' ', from);
+        return e < 0 ? t.length() : e;
+    }
+
+    private static boolean sameUid(String t, int from, int to, long uid) {
         try {
-            return Long.parseLong(field) == uid;
+            return Long.parseLong(t, from, to, 10) == uid;
         } catch (NumberFormatException e) {
             return false;
         }

@@ -990,6 +990,30 @@ final class MaildirFolder {
         }
     }
 
+    /** In {@link #cachedStructures}' positions: the message has been expunged. */
+    static final long EXPUNGED = -2;
+
+    /**
+     * Where the cached structures of {@code uids[from, to)} lie, into {@code positions} (-1:
+     * not cached, {@link #EXPUNGED}), and the cache opened now to read them after the lock is
+     * released ({@link StructureCache#reader}); null when there is no cache file.
+     */
+    StructureCache.Reader cachedStructures(long validity, long[] uids, int from, int to, long[] positions)
+            throws StoreException, IOException {
+        acquire();
+        try {
+            checkValidity(validity);
+            MessageTable t = state.table;
+            for (int i = from; i < to; i++) {
+                int r = t.row(uids[i]);
+                positions[i - from] = r < 0 ? EXPUNGED : t.cachePos(r);
+            }
+            return cache.reader();
+        } finally {
+            release();
+        }
+    }
+
     /** Keeps a parsed structure for next time; a message expunged meanwhile is skipped. */
     void cacheStructure(long uid, byte[] data) throws StoreException {
         acquire();
@@ -1016,9 +1040,19 @@ final class MaildirFolder {
         try {
             checkValidity(validity);
             MessageTable t = state.table;
-            for (int r = 0; r < t.size(); r++) {
-                if ((within == null || within.contains(t.uid(r))) && test.test(t, r)) {
-                    each.accept(t.uid(r));
+            if (within == null) {
+                for (int r = 0; r < t.size(); r++) {
+                    if (test.test(t, r)) {
+                        each.accept(t.uid(r));
+                    }
+                }
+                return;
+            }
+            for (int i = 0; i < within.rangeCount(); i++) { // the rows of each range: one UID costs a lookup
+                for (int r = t.rowAtOrAbove(within.rangeFrom(i)); r < t.size() && t.uid(r) <= within.rangeTo(i); r++) {
+                    if (test.test(t, r)) {
+                        each.accept(t.uid(r));
+                    }
                 }
             }
         } finally {

@@ -3,9 +3,11 @@ package org.postrider.store.maildir;
 import java.io.IOException;
 import java.io.InputStream;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
 import org.postrider.store.maildir.mime.Bounds;
+import org.postrider.store.maildir.mime.HeaderSearch;
 import org.postrider.store.maildir.mime.StructureCodec;
 import org.postrider.store.maildir.mime.StructureParser;
 import org.postrider.store.maildir.mime.TextSearch;
@@ -31,6 +33,32 @@ final class MimeStructures implements Structures {
     @Override
     public MessageStructure decode(byte[] data) throws IOException {
         return StructureCodec.decode(data);
+    }
+
+    @Override
+    public MessageStructure decode(byte[] data, int off, int len) throws IOException {
+        return StructureCodec.decode(data, off, len);
+    }
+
+    @Override
+    public Dates dates(byte[] data, int off, int len) throws IOException {
+        StructureCodec.Dates d = StructureCodec.dates(data, off, len);
+        return new Dates(d.envelopeDate(), d.sentDate());
+    }
+
+    @Override
+    public BodyPart body(byte[] data, int off, int len) throws IOException {
+        return StructureCodec.body(data, off, len);
+    }
+
+    @Override
+    public boolean bodyMatches(MessageContent message, BodyPart body, String text) throws IOException {
+        return TextSearch.body(message, body, text);
+    }
+
+    @Override
+    public EncodedMatcher headerMatcher(SearchKey.Header key) {
+        return new HeaderSearch(key.field(), key.text())::matches;
     }
 
     @Override

@@ -7,9 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
 import org.postrider.api.store.StoreException;
@@ -18,12 +21,20 @@ import org.postrider.api.store.UidSet;
 /**
  * IMAP SEARCH over a folder in two passes: the index decides every key it can (flags, sizes,
  * dates, MODSEQ, UIDs) for all messages under the folder's lock, leaving "maybe" where a
- * key needs the message; then each "maybe" is decided from the cached structure (header
+ * key needs the message; then each "maybe" is decided from its cached structure (header
  * keys, sent date) or by streaming its text (body keys), one message at a time, outside the
- * lock.
+ * lock. The cached structures are read a batch at a time through one open cache file and a
+ * buffer read ahead; header and date keys are matched on a record's octets without decoding
+ * it ({@link Structures#headerMatcher}), so only body keys and messages not yet cached open
+ * a message file.
  */
 final class Search {
     private enum Tri { YES, NO, MAYBE }
+
+    /** Messages whose cache positions are taken under one lock, their records read through one open file. */
+    static final int BATCH = 1024;
+    private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private final Structures structures;
 
@@ -34,8 +45,7 @@ final class Search {
     UidSet run(MaildirStore store, FolderHandle h, long validity, SearchKey key, UidSet within)
             throws StoreException {
         ZoneId zone = ZoneId.systemDefault();
-        UidSet.Builder yes = new UidSet.Builder();
-        List<Long> maybe = new ArrayList<>();
+        Uids maybe = new Uids();
         UidSet.Builder all = new UidSet.Builder();
         h.call(f -> {
             f.scan(validity, within, (t, r) -> {
@@ -47,17 +57,36 @@ final class Search {
             }, all::add);
             return null;
         });
-        if (maybe.isEmpty()) {
-            return all.build();
-        }
         UidSet candidates = all.build();
-        UidSet undecided = UidSet.of(maybe);
-        for (long uid : candidates) {
-            if (!undecided.contains(uid) || message(store, h, validity, uid, key, zone)) {
-                yes.add(uid);
+        if (maybe.n == 0) {
+            return candidates;
+        }
+        Uids rejected = new Run(store, h, validity, zone).decide(key, maybe);
+        UidSet.Builder yes = new UidSet.Builder();
+        int j = 0;
+        for (int i = 0; i < candidates.rangeCount(); i++) { // the candidates less the rejected, both in order
+            long from = candidates.rangeFrom(i);
+            long to = candidates.rangeTo(i);
+            for (; j < rejected.n && rejected.a[j] <= to; j++) {
+                yes.addRange(from, rejected.a[j] - 1);
+                from = rejected.a[j] + 1;
             }
+            yes.addRange(from, to);
         }
         return yes.build();
+    }
+
+    /** UIDs in ascending order, without a box each. */
+    private static final class Uids {
+        long[] a = new long[64];
+        int n;
+
+        void add(long uid) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, 2 * n);
+            }
+            a[n++] = uid;
+        }
     }
 
     /** What the index alone says of a key for one row. */
@@ -120,48 +149,192 @@ final class Search {
         };
     }
 
-    /** Decides a key for one message, reading its structure and text as needed. */
-    private boolean message(MaildirStore store, FolderHandle h, long validity, long uid, SearchKey key, ZoneId zone)
-            throws StoreException {
-        Message m = new Message(store, h, validity, uid);
-        return eval(key, m, zone);
-    }
-
-    /** One message being searched: its index row is re-read lazily, structure and text on demand. */
-    private final class Message {
+    /** One search's second pass: the "maybe" messages decided a batch at a time. */
+    private final class Run {
         private final MaildirStore store;
         private final FolderHandle h;
         private final long validity;
-        private final long uid;
-        private MessageStructure structure;
-        private boolean gone;
+        private final ZoneId zone;
+        /** Each HEADER key of the criteria made ready once for all messages. */
+        private final Map<SearchKey.Header, Structures.EncodedMatcher> matchers = new IdentityHashMap<>();
 
-        Message(MaildirStore store, FolderHandle h, long validity, long uid) {
+        Run(MaildirStore store, FolderHandle h, long validity, ZoneId zone) {
             this.store = store;
             this.h = h;
             this.validity = validity;
+            this.zone = zone;
+        }
+
+        /** The messages of {@code maybe} that {@code key} does not match, in order. */
+        Uids decide(SearchKey key, Uids maybe) throws StoreException {
+            Uids rejected = new Uids();
+            long[] positions = new long[Math.min(BATCH, maybe.n)];
+            for (int from = 0; from < maybe.n; from += BATCH) {
+                int to = Math.min(maybe.n, from + BATCH);
+                int start = from;
+                try (StructureCache.Reader cache = h.call(f -> f.cachedStructures(validity, maybe.a, start, to,
+                        positions))) {
+                    // in the order of their records (cached in any order: FETCH caches what it is asked
+                    // for), so that the reader's buffer moves forward only
+                    long[] order = new long[to - from];
+                    for (int i = 0; i < order.length; i++) {
+                        order[i] = (positions[i] + 2) * BATCH + i; // positions are -2 or more
+                    }
+                    Arrays.sort(order);
+                    boolean[] no = new boolean[order.length];
+                    for (long o : order) {
+                        int i = (int) (o % BATCH);
+                        no[i] = !eval(key, new Message(this, maybe.a[from + i], cache, positions[i]));
+                    }
+                    for (int i = 0; i < no.length; i++) {
+                        if (no[i]) {
+                            rejected.add(maybe.a[from + i]);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new StoreException("cannot search " + h.name() + ": " + e.getMessage(), true, e);
+                }
+            }
+            return rejected;
+        }
+
+        private boolean eval(SearchKey key, Message m) throws StoreException {
+            switch (key) {
+                case SearchKey.Sent s -> {
+                    LocalDate d = m.sentDay();
+                    return d != null && compare(d, s.op(), s.day());
+                }
+                case SearchKey.Header hd -> {
+                    return m.header(hd);
+                }
+                case SearchKey.Body b -> {
+                    return m.text(b.text(), false);
+                }
+                case SearchKey.Text x -> {
+                    return m.text(x.text(), true);
+                }
+                case SearchKey.Not n -> {
+                    return !eval(n.key(), m);
+                }
+                case SearchKey.Or o -> {
+                    return eval(o.a(), m) || eval(o.b(), m);
+                }
+                case SearchKey.And and -> {
+                    for (SearchKey k : and.keys()) {
+                        if (!eval(k, m)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                default -> {
+                    return m.index(key);
+                }
+            }
+        }
+    }
+
+    /**
+     * One message being decided: its cache record read from the batch's reader when a key
+     * needs it, its structure decoded (or parsed from the file, when not cached) only for
+     * body keys or a damaged record, its index row read again for index keys under NOT or OR.
+     */
+    private final class Message {
+        private final Run run;
+        private final long uid;
+        private final StructureCache.Reader cache;
+        private final long pos;
+        /** 0: not read yet; 1: the record lies in the reader's buffer; -1: none to be had. */
+        private int record;
+        private MessageStructure structure;
+        private boolean gone;
+
+        Message(Run run, long uid, StructureCache.Reader cache, long pos) {
+            this.run = run;
             this.uid = uid;
+            this.cache = cache;
+            this.pos = pos;
+            this.gone = pos == MaildirFolder.EXPUNGED;
+        }
+
+        /** Whether the cache record is at hand (in the reader's buffer until the next message reads). */
+        private boolean record() {
+            if (record == 0) {
+                try {
+                    record = !gone && cache != null && pos >= 0 && cache.read(pos, uid) ? 1 : -1;
+                } catch (IOException e) {
+                    record = -1; // the store reads it again, or parses the file
+                }
+            }
+            return record == 1;
         }
 
         MessageStructure structure() throws StoreException {
             if (structure == null && !gone) {
-                structure = store.structure(h, validity, uid);
+                if (record()) {
+                    try {
+                        return structure = structures.decode(cache.data, cache.offset, cache.length);
+                    } catch (IOException e) {
+                        record = -1; // damaged: parsed again below, and cached anew
+                    }
+                }
+                structure = run.store.structure(run.h, run.validity, uid);
                 gone = structure == null;
             }
             return structure;
         }
 
-        boolean text(String text, boolean withHeader) throws StoreException {
-            MessageStructure s = structure();
-            if (s == null) {
-                return false;
+        boolean header(SearchKey.Header key) throws StoreException {
+            if (record()) {
+                try {
+                    return run.matchers.computeIfAbsent(key, structures::headerMatcher)
+                            .matches(cache.data, cache.offset, cache.length);
+                } catch (IOException e) {
+                    record = -1;
+                }
             }
-            long size = h.call(f -> f.size(validity, uid));
+            MessageStructure st = structure();
+            return st != null && structures.headerMatches(st, key);
+        }
+
+        LocalDate sentDay() throws StoreException {
+            if (record()) {
+                try {
+                    Structures.Dates d = structures.dates(cache.data, cache.offset, cache.length);
+                    return Search.sentDay(d.header(), d.sent());
+                } catch (IOException e) {
+                    record = -1;
+                }
+            }
+            MessageStructure st = structure();
+            return st == null ? null : Search.sentDay(st);
+        }
+
+        boolean text(String text, boolean withHeader) throws StoreException {
+            MessageStructure s = null;
+            BodyPart body = null;
+            if (!withHeader && structure == null && record()) {
+                try {
+                    body = structures.body(cache.data, cache.offset, cache.length); // BODY needs no header field
+                } catch (IOException e) {
+                    record = -1;
+                }
+            }
+            if (body == null) {
+                s = structure();
+                if (s == null) {
+                    return false;
+                }
+                body = s.body();
+            }
+            long size = run.h.call(f -> f.size(run.validity, uid));
             if (size < 0) {
                 return false;
             }
             try {
-                return structures.textMatches(new StoredContent(h, uid, size), s, text, withHeader);
+                StoredContent content = new StoredContent(run.h, uid, size);
+                return withHeader ? structures.textMatches(content, s, text, true)
+                        : structures.bodyMatches(content, body, text);
             } catch (java.nio.file.NoSuchFileException e) {
                 return false; // expunged meanwhile
             } catch (IOException e) {
@@ -169,11 +342,11 @@ final class Search {
             }
         }
 
-        boolean index(SearchKey key, ZoneId zone) throws StoreException {
+        boolean index(SearchKey key) throws StoreException {
             boolean[] v = new boolean[1];
-            h.call(f -> {
-                f.scan(validity, UidSet.of(uid), (t, r) -> {
-                    v[0] = Search.index(key, t, r, zone) == Tri.YES;
+            run.h.call(f -> {
+                f.scan(run.validity, UidSet.of(uid), (t, r) -> {
+                    v[0] = Search.index(key, t, r, run.zone) == Tri.YES;
                     return false;
                 }, u -> { });
                 return null;
@@ -182,48 +355,16 @@ final class Search {
         }
     }
 
-    private boolean eval(SearchKey key, Message m, ZoneId zone) throws StoreException {
-        switch (key) {
-            case SearchKey.Sent s -> {
-                MessageStructure st = m.structure();
-                LocalDate d = st == null ? null : sentDay(st);
-                return d != null && compare(d, s.op(), s.day());
-            }
-            case SearchKey.Header hd -> {
-                MessageStructure st = m.structure();
-                return st != null && structures.headerMatches(st, hd);
-            }
-            case SearchKey.Body b -> {
-                return m.text(b.text(), false);
-            }
-            case SearchKey.Text x -> {
-                return m.text(x.text(), true);
-            }
-            case SearchKey.Not n -> {
-                return !eval(n.key(), m, zone);
-            }
-            case SearchKey.Or o -> {
-                return eval(o.a(), m, zone) || eval(o.b(), m, zone);
-            }
-            case SearchKey.And and -> {
-                for (SearchKey k : and.keys()) {
-                    if (!eval(k, m, zone)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            default -> {
-                return m.index(key, zone);
-            }
-        }
-    }
-
     /** The day of the Date header in its own zone (RFC 3501: disregarding time and timezone). */
     static LocalDate sentDay(MessageStructure s) {
-        String raw = s.envelope() == null ? null : s.envelope().date();
+        return sentDay(s.envelope() == null ? null : s.envelope().date(), s.sentDate());
+    }
+
+    /** As {@link #sentDay(MessageStructure)}, of the Date field as written and the date parsed from it. */
+    static LocalDate sentDay(String raw, Instant sent) {
         if (raw != null) {
-            String v = raw.replaceAll("\\([^()]*\\)", " ").trim().replaceAll("\\s+", " ");
+            String v = raw.indexOf('(') < 0 ? raw : COMMENT.matcher(raw).replaceAll(" ");
+            v = SPACES.matcher(v.trim()).replaceAll(" ");
             try {
                 return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))
                         .toLocalDate();
@@ -231,6 +372,6 @@ final class Search {
                 // below
             }
         }
-        return s.sentDate() == null ? null : s.sentDate().atZone(ZoneOffset.UTC).toLocalDate();
+        return sent == null ? null : sent.atZone(ZoneOffset.UTC).toLocalDate();
     }
 }

@@ -66,4 +66,37 @@ class IndexLogTest {
                 + "F 1 3 S cur%2F" + base + "%3A2%2CS\n");
         assertTrue(new IndexLog(dir).load().trusted, "the same base with new flags is what the store writes");
     }
+
+    @Test
+    void aFileIsFoundAtItsRecordWhateverTheRecordsLength() throws Exception {
+        // fileAt reads a record's worth first and more only for a longer record (many keywords)
+        String base = "1700000000%2EM1Qf2e6934b1e652bbeF0a0b0c0dU1%2Eathena%2CS%3D5";
+        String base2 = "1700000001%2EM2Q0123456789abcdefF0a0b0c0dU2%2Eathena%2CS%3D5";
+        StringBuilder keywords = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            keywords.append(" kw").append(i);
+        }
+        String a = "A 1 2 5 1700000000000 - " + base + " new%2F" + base + keywords;
+        String f = "F 1 3 S cur%2F" + base + "%3A2%2CS" + keywords;
+        Files.writeString(dir.resolve(IndexLog.FILE),
+                "V 1700000000 2 3\n" + a + "\n" + f + "\n" + "A 2 4 5 1 - " + base2 + " new%2F" + base2 + "\n");
+        assertTrue(f.length() > 4 * IndexLog.RECORD_GUESS);
+        IndexLog log = new IndexLog(dir);
+        IndexLog.State s = log.load();
+        assertTrue(s.trusted);
+        long aPos = "V 1700000000 2 3\n".length();
+        assertEquals("new/" + base.replace("%2E", ".").replace("%2C", ",").replace("%3D", "="), log.fileAt(aPos, 1));
+        assertEquals(s.table.logPos(0), aPos + a.length() + 1, "the F record names the file now");
+        assertTrue(log.fileAt(s.table.logPos(0), 1).endsWith(":2,S"));
+        assertTrue(log.fileAt(s.table.logPos(1), 2).startsWith("new/1700000001.M2Q"));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> log.fileAt(aPos, 2),
+                "another UID's record");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> log.fileAt(aPos + 1, 1),
+                "not where a record starts");
+        String tornRecord = "A 3 5 5 1 - " + base2 + " new%2F" + base2;
+        Files.writeString(dir.resolve(IndexLog.FILE), tornRecord, java.nio.file.StandardOpenOption.APPEND);
+        long torn = Files.size(dir.resolve(IndexLog.FILE)) - tornRecord.length();
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> log.fileAt(torn, 3),
+                "a torn last line is no record");
+    }
 }

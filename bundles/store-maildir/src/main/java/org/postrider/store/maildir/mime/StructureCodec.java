@@ -66,43 +66,15 @@ public final class StructureCodec {
     }
 
     public static MessageStructure decode(byte[] data) throws StreamCorruptedException {
-        if (data.length < FRAME + 4) {
-            throw new StreamCorruptedException("structure: too short");
-        }
-        ByteBuffer b = ByteBuffer.wrap(data);
-        for (byte m : MAGIC) {
-            if (b.get() != m) {
-                throw new StreamCorruptedException("structure: not a structure file");
-            }
-        }
-        int version = b.get() & 0xff;
-        if (version != VERSION) {
-            throw new StreamCorruptedException("structure: format version " + version);
-        }
-        int length = b.getInt();
-        if (length < 0 || length != data.length - FRAME - 4) {
-            throw new StreamCorruptedException("structure: length " + length + " of " + data.length);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(data, FRAME, length);
-        if ((int) crc.getValue() != ByteBuffer.wrap(data, FRAME + length, 4).getInt()) {
-            throw new StreamCorruptedException("structure: checksum");
-        }
-        In in = new In(data, FRAME, FRAME + length);
+        return decode(data, 0, data.length);
+    }
+
+    /** As {@link #decode(byte[])}, of the {@code len} octets at {@code off} (a record in a buffer read ahead). */
+    public static MessageStructure decode(byte[] data, int off, int len) throws StreamCorruptedException {
+        In in = payload(data, off, len, true);
         try {
             boolean truncated = in.bool();
-            Instant sent = null;
-            long has = in.varint();
-            if (has == 1) {
-                long sec = in.zigzag();
-                long nano = in.varint();
-                if (nano > 999_999_999L) {
-                    throw new StreamCorruptedException("structure: nanoseconds");
-                }
-                sent = Instant.ofEpochSecond(sec, nano);
-            } else if (has != 0) {
-                throw new StreamCorruptedException("structure: date tag");
-            }
+            Instant sent = in.sentDate();
             int n = in.count();
             List<HeaderField> headers = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -120,6 +92,84 @@ public final class StructureCodec {
         } catch (DateTimeException | NullPointerException e) { // out-of-range instant, null where none may be
             throw new StreamCorruptedException("structure: " + e);
         }
+    }
+
+    /**
+     * The payload of an encoded structure, its frame checked (magic, version, length) and,
+     * with {@code crc}, its checksum: a caller that checked the octets itself (the cache checks
+     * each record's) may skip it.
+     */
+    static In payload(byte[] data, int off, int len, boolean crc) throws StreamCorruptedException {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
+        if (len < FRAME + 4) {
+            throw new StreamCorruptedException("structure: too short");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (data[off + i] != MAGIC[i]) {
+                throw new StreamCorruptedException("structure: not a structure file");
+            }
+        }
+        int version = data[off + MAGIC.length] & 0xff;
+        if (version != VERSION) {
+            throw new StreamCorruptedException("structure: format version " + version);
+        }
+        int length = int32(data, off + MAGIC.length + 1);
+        if (length < 0 || length != len - FRAME - 4) {
+            throw new StreamCorruptedException("structure: length " + length + " of " + len);
+        }
+        if (crc) {
+            CRC32 c = new CRC32();
+            c.update(data, off + FRAME, length);
+            if ((int) c.getValue() != int32(data, off + FRAME + length)) {
+                throw new StreamCorruptedException("structure: checksum");
+            }
+        }
+        return new In(data, off + FRAME, off + FRAME + length);
+    }
+
+    /**
+     * The body of an encoded structure (its parts and their offsets), its header fields and
+     * envelope skipped, not decoded: what SEARCH BODY needs. The checksum is not checked
+     * (see {@link #payload}).
+     */
+    public static BodyPart body(byte[] data, int off, int len) throws StreamCorruptedException {
+        In in = payload(data, off, len, false);
+        try {
+            in.bool();
+            in.sentDate();
+            int n = in.count();
+            for (int i = 0; i < 2 * n; i++) {
+                in.skipString();
+            }
+            in.skipEnvelope();
+            BodyPart body = in.part(0);
+            if (body == null) {
+                throw new StreamCorruptedException("structure: no body");
+            }
+            return body;
+        } catch (NullPointerException e) { // null where none may be
+            throw new StreamCorruptedException("structure: " + e);
+        }
+    }
+
+    /** The dates SEARCH's SENTBEFORE, SENTON and SENTSINCE read: the Date field as written, and as parsed. */
+    public record Dates(String envelopeDate, Instant sentDate) {
+    }
+
+    /**
+     * The dates of an encoded structure, read without decoding its header fields' text or its
+     * parts; the checksum is not checked (see {@link #payload}).
+     */
+    public static Dates dates(byte[] data, int off, int len) throws StreamCorruptedException {
+        In in = payload(data, off, len, false);
+        in.bool();
+        Instant sent = in.sentDate();
+        int n = in.count();
+        for (int i = 0; i < 2 * n; i++) {
+            in.skipString();
+        }
+        String date = in.bool() ? in.string() : null;
+        return new Dates(date, sent);
     }
 
     private static final class Out extends ByteArrayOutputStream {
@@ -242,10 +292,13 @@ public final class StructureCodec {
         }
     }
 
-    private static final class In {
+    /** Reads a payload; every length is checked against the octets left. */
+    static final class In {
         private final byte[] b;
         int pos;
         final int end;
+        /** For the rare string that is not ASCII; made once per payload. */
+        private java.nio.charset.CharsetDecoder utf8;
 
         In(byte[] b, int pos, int end) {
             this.b = b;
@@ -294,17 +347,82 @@ public final class StructureCodec {
             return (int) n;
         }
 
-        String string() throws StreamCorruptedException {
+        /** The sent date: a tag, then seconds and nanoseconds when there is one. */
+        Instant sentDate() throws StreamCorruptedException {
+            long has = varint();
+            if (has == 0) {
+                return null;
+            }
+            if (has != 1) {
+                throw new StreamCorruptedException("structure: date tag");
+            }
+            long sec = zigzag();
+            long nano = varint();
+            if (nano > 999_999_999L) {
+                throw new StreamCorruptedException("structure: nanoseconds");
+            }
+            try {
+                return Instant.ofEpochSecond(sec, nano);
+            } catch (DateTimeException e) {
+                throw new StreamCorruptedException("structure: " + e);
+            }
+        }
+
+        /**
+         * A string's tag, checked against the octets left: 0 for null, else odd for UTF-8 and
+         * even for UTF-16, the octets at {@link #pos} ({@link #octets} of them) not yet consumed.
+         */
+        long tag() throws StreamCorruptedException {
             long tag = varint();
+            if (tag != 0 && octets(tag) > end - pos) {
+                throw new StreamCorruptedException("structure: string length " + octets(tag));
+            }
+            return tag;
+        }
+
+        /** The octets of a string with this (non-zero) tag. */
+        static long octets(long tag) {
+            return (tag - ((tag & 1) == 0 ? 2 : 1)) >>> 1;
+        }
+
+        void skipString() throws StreamCorruptedException {
+            long tag = tag();
+            if (tag != 0) {
+                pos += (int) octets(tag);
+            }
+        }
+
+        void skipEnvelope() throws StreamCorruptedException {
+            if (!bool()) {
+                return;
+            }
+            skipString();
+            skipString();
+            for (int i = 0; i < 6; i++) {
+                long tag = varint();
+                long n = tag - 1;
+                if (tag != 0 && (n < 0 || n > end - pos)) {
+                    throw new StreamCorruptedException("structure: address count " + n);
+                }
+                for (long a = 0; a < 4 * n; a++) {
+                    skipString();
+                }
+            }
+            skipString();
+            skipString();
+        }
+
+        byte[] array() {
+            return b;
+        }
+
+        String string() throws StreamCorruptedException {
+            long tag = tag();
             if (tag == 0) {
                 return null;
             }
             boolean utf16 = (tag & 1) == 0;
-            long n = (tag - (utf16 ? 2 : 1)) >>> 1;
-            if (n > end - pos) {
-                throw new StreamCorruptedException("structure: string length " + n);
-            }
-            int len = (int) n;
+            int len = (int) octets(tag);
             pos += len;
             if (utf16) {
                 if ((len & 1) != 0) {
@@ -316,10 +434,20 @@ public final class StructureCodec {
                 }
                 return new String(c);
             }
+            return utf8(pos - len, len);
+        }
+
+        /** UTF-8 octets as a String, malformed ones refused; ASCII (nearly every field) without a decoder. */
+        String utf8(int from, int len) throws StreamCorruptedException {
+            if (ascii(b, from, len)) {
+                return new String(b, from, len, StandardCharsets.ISO_8859_1);
+            }
+            if (utf8 == null) {
+                utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+            }
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b, pos - len, len)).toString();
+                return utf8.decode(ByteBuffer.wrap(b, from, len)).toString();
             } catch (CharacterCodingException e) {
                 throw new StreamCorruptedException("structure: bad UTF-8");
             }
@@ -410,5 +538,19 @@ public final class StructureCodec {
             return new BodyPart(type, subtype, params, id, description, encoding, headerOffset, bodyOffset, endOffset,
                     lines, md5, disposition, language, location, parts, env, message);
         }
+    }
+
+    private static int int32(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    /** Whether the octets are all US-ASCII. */
+    static boolean ascii(byte[] b, int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -22,7 +22,9 @@ import org.postrider.kit.mime.Text;
  * case-insensitively (simple Unicode case folding) with a KMP matcher, so memory is the
  * pattern and a buffer whatever the message's size; HEADER, SUBJECT, FROM... match the
  * cached header fields with RFC 2047 encoded words decoded. Each part is read once, from its
- * offsets, through {@link MessageContent#open(long, long)}.
+ * offsets, through {@link MessageContent#open(long, long)}; in a charset where an octet below
+ * 0x80 is always that ASCII character (UTF-8, ISO-8859-x, windows-125x), its ASCII text (most
+ * mail) is matched as octets, and only from the first octet past ASCII on is it decoded.
  */
 public final class TextSearch {
     private static final int BUFFER = 8192;
@@ -46,7 +48,17 @@ public final class TextSearch {
 
     /** SEARCH BODY: a text part, decoded, contains {@code text}. */
     public static boolean body(MessageContent content, MessageStructure s, String text) throws IOException {
-        return text.isEmpty() || parts(content, s.body(), new Matcher(text));
+        return body(content, s.body(), text);
+    }
+
+    /** SEARCH BODY on a message's body structure. */
+    public static boolean body(MessageContent content, BodyPart body, String text) throws IOException {
+        return text.isEmpty() || parts(content, body, new Matcher(text), true);
+    }
+
+    /** As {@link #body(MessageContent, BodyPart, String)}, each part decoded from its charset: the tests' reference. */
+    static boolean bodyDecoded(MessageContent content, BodyPart body, String text) throws IOException {
+        return text.isEmpty() || parts(content, body, new Matcher(text), false);
     }
 
     /** SEARCH TEXT: a top-level header field ("Name: value", decoded) or a text part contains {@code text}. */
@@ -60,36 +72,49 @@ public final class TextSearch {
                 return true;
             }
         }
-        return parts(content, s.body(), m);
+        return parts(content, s.body(), m, true);
     }
 
-    private static boolean parts(MessageContent content, BodyPart p, Matcher m) throws IOException {
+    /** @param octets match a part of ASCII octets as octets (else every part is decoded from its charset) */
+    private static boolean parts(MessageContent content, BodyPart p, Matcher m, boolean octets) throws IOException {
         if (p.message() != null) {
             // a forwarded message's header is text of the body it is in (raw: its encoded words stay)
             BodyPart inner = p.message();
             return find(content, inner.headerOffset(), inner.bodyOffset() - inner.headerOffset(), "7BIT",
-                    StandardCharsets.UTF_8, m) || parts(content, inner, m);
+                    StandardCharsets.UTF_8, m, octets) || parts(content, inner, m, octets);
         }
         if (!p.parts().isEmpty()) {
             for (BodyPart c : p.parts()) {
-                if (parts(content, c, m)) {
+                if (parts(content, c, m, octets)) {
                     return true;
                 }
             }
             return false;
         }
-        return p.type().equals("text") && find(content, p.bodyOffset(), p.size(), p.encoding(), charset(p), m);
+        return p.type().equals("text") && find(content, p.bodyOffset(), p.size(), p.encoding(), charset(p), m, octets);
     }
 
     private static boolean find(MessageContent content, long offset, long length, String encoding, Charset cs,
-            Matcher m) throws IOException {
+            Matcher m, boolean octets) throws IOException {
         if (length <= 0) {
             return false;
         }
-        try (InputStream raw = content.open(offset, length);
-                Reader r = new InputStreamReader(decoded(raw, encoding), decoder(cs))) {
-            return m.find(r);
+        int buffer = (int) Math.min(BUFFER, length); // a short part, a short buffer
+        try (InputStream raw = content.open(offset, length); InputStream in = decoded(raw, encoding)) {
+            if (octets && asciiCompatible(cs)) {
+                return m.find(in, new byte[buffer], cs);
+            }
+            return m.find(new InputStreamReader(in, decoder(cs)), 0, buffer);
         }
+    }
+
+    /**
+     * Charsets in which an octet below 0x80 is always that ASCII character, alone, and a
+     * character begins after it: ASCII text is its own decoding, and the rest decodes alone.
+     */
+    static boolean asciiCompatible(Charset cs) {
+        String n = cs.name();
+        return cs.equals(StandardCharsets.UTF_8) || n.startsWith("ISO-8859-") || n.startsWith("windows-125");
     }
 
     private static InputStream decoded(InputStream raw, String encoding) {
@@ -145,6 +170,15 @@ public final class TextSearch {
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
     }
 
+    /** {@link #fold} of each ASCII character. */
+    private static final char[] ASCII_FOLDED = new char[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_FOLDED[c] = fold(c);
+        }
+    }
+
     /** Simple case folding: "É" and "é", "Σ", "σ" and "ς" compare equal. */
     static char fold(char c) {
         return Character.toLowerCase(Character.toUpperCase(c));
@@ -187,14 +221,45 @@ public final class TextSearch {
         }
 
         boolean find(Reader r) throws IOException {
+            return find(r, 0, BUFFER);
+        }
+
+        /** Matches the characters of {@code r}, {@code k} of the pattern matched before them. */
+        boolean find(Reader r, int k, int buffer) throws IOException {
             if (p.length == 0) {
                 return true;
             }
-            char[] buf = new char[BUFFER];
-            int k = 0;
+            char[] buf = new char[buffer];
             for (int n; (n = r.read(buf)) > 0;) {
                 for (int i = 0; i < n; i++) {
                     k = step(k, fold(buf[i]));
+                    if (k == p.length) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Matches text in an {@link #asciiCompatible} charset: its ASCII octets as they are,
+         * and from the first octet past ASCII on, the rest decoded from the charset (which
+         * begins a character there: the text decodes as it would have whole).
+         */
+        boolean find(InputStream in, byte[] buf, Charset cs) throws IOException {
+            if (p.length == 0) {
+                return true;
+            }
+            int k = 0;
+            for (int n; (n = in.read(buf, 0, buf.length)) > 0;) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b < 0) {
+                        InputStream rest = new java.io.SequenceInputStream(
+                                new java.io.ByteArrayInputStream(buf, i, n - i), in);
+                        return find(new InputStreamReader(rest, decoder(cs)), k, buf.length);
+                    }
+                    k = step(k, ASCII_FOLDED[b]);
                     if (k == p.length) {
                         return true;
                     }

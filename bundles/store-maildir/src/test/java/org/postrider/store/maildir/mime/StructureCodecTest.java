@@ -53,6 +53,27 @@ class StructureCodecTest {
     }
 
     @Test
+    void partsReadWithoutTheWholeDecodeAgreeWithIt() throws IOException {
+        List<MessageStructure> all = new ArrayList<>();
+        for (String name : Corpus.NAMES) {
+            all.add(StructureParser.parse(new ByteArrayInputStream(Corpus.load(name))));
+        }
+        Random r = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            all.add(randomStructure(r));
+        }
+        for (MessageStructure s : all) {
+            byte[] enc = StructureCodec.encode(s);
+            byte[] inside = concat(concat(new byte[] {1, 2, 3}, enc), new byte[] {4, 5}); // a record in a buffer
+            assertEquals(s, StructureCodec.decode(inside, 3, enc.length));
+            StructureCodec.Dates d = StructureCodec.dates(inside, 3, enc.length);
+            assertEquals(s.envelope() == null ? null : s.envelope().date(), d.envelopeDate());
+            assertEquals(s.sentDate(), d.sentDate());
+            assertEquals(s.body(), StructureCodec.body(inside, 3, enc.length));
+        }
+    }
+
+    @Test
     void everyCutOrFlippedOctetIsRefused() throws IOException {
         byte[] enc = StructureCodec.encode(StructureParser.parse(new ByteArrayInputStream(Corpus.load("forward.eml"))));
         for (int n = 0; n < enc.length; n++) {

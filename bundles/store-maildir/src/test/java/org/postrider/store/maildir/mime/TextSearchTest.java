@@ -93,6 +93,33 @@ class TextSearchTest {
     }
 
     @Test
+    void asciiPartsMatchedAsOctetsAnswerAsDecodedOnes() throws IOException {
+        List<String> probes = List.of("usual place", "USUAL", "café later", "prüfbericht", "<p>hello bob",
+                "Keep", "ſee below", "köln", "no such words", "e", "é");
+        for (String name : Corpus.NAMES) {
+            byte[] b = Corpus.load(name);
+            MessageStructure s = StructureParser.parse(new ByteArrayInputStream(b));
+            for (String probe : probes) {
+                assertEquals(TextSearch.bodyDecoded(new Bytes(b), s.body(), probe),
+                        TextSearch.body(new Bytes(b), s.body(), probe), name + ": " + probe);
+            }
+        }
+        String m = "Content-Type: text/plain; charset=windows-1252\r\n\r\n"
+                + "Keep it simple, see the \u00e9t\u00e9 notes\r\n";
+        byte[] b = m.getBytes(StandardCharsets.ISO_8859_1);
+        MessageStructure s = StructureParser.parse(new ByteArrayInputStream(b));
+        assertTrue(TextSearch.body(new Bytes(b), s, "\u212Aeep IT"), "the Kelvin sign folds to k");
+        assertTrue(TextSearch.body(new Bytes(b), s, "\u017Fee the"), "the long s folds to s");
+        assertTrue(TextSearch.body(new Bytes(b), s, "\u00c9T\u00c9 NOTES"), "past ASCII: decoded from windows-1252");
+        assertFalse(TextSearch.body(new Bytes(b), s, "\u00e9t\u00e9 nope"));
+        byte[] jis = "Content-Type: text/plain; charset=ISO-2022-JP\r\n\r\n\u001b$B$3$s\u001b(B abc\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        MessageStructure j = StructureParser.parse(new ByteArrayInputStream(jis));
+        assertFalse(TextSearch.body(new Bytes(jis), j, "$3$s"), "a charset whose ASCII octets are not ASCII is decoded");
+        assertTrue(TextSearch.body(new Bytes(jis), j, "\u3053\u3093 ABC"));
+    }
+
+    @Test
     void partsAreReadFromTheirOffsetsOnly() throws IOException {
         byte[] b = Corpus.load("alternative-related.eml");
         MessageStructure s = StructureParser.parse(new ByteArrayInputStream(b));
