@@ -280,14 +280,19 @@ public class MaildirStore implements MailStore {
     }
 
     /**
-     * By the owner record of the UIDVALIDITY ({@link UidValidities}); where none names a folder
-     * that still has it (a kill left it stale), by the folders' UIDVALIDITY files. Either is
-     * confirmed by the folder itself, loaded.
+     * By the owner record of the UIDVALIDITY ({@link UidValidities}); where the record names a
+     * folder that no longer has it (a kill or a rename left it stale), by the folders' UIDVALIDITY
+     * files. Either is confirmed by the folder itself, loaded. A retired record: no folder (deleted).
      */
     @Override
     public String folderOf(String user, long uidValidity) throws StoreException {
         folders.checkOpen();
         Path userDir = tree.ensure(user);
+        if (UidValidities.retired(userDir, uidValidity)) {
+            // its folder was deleted: another folder of an earlier release that still carries the
+            // value unclaimed is not that folder (and gets a value of its own when it loads)
+            return null;
+        }
         Path owner = UidValidities.ownerDir(userDir, uidValidity);
         if (owner != null) {
             String name = owner.equals(userDir) ? FolderNames.INBOX : FolderNames.folderOf(owner.getFileName().toString());

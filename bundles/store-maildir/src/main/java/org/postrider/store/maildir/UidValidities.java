@@ -44,6 +44,11 @@ final class UidValidities {
     static final String OWNERS = "postrider-uidvalidity-owners";
     /** The owner record's name for INBOX, whose directory is the user's. */
     static final String INBOX_DIR = ".";
+    /**
+     * The record of a value whose folder was deleted: no folder owns it, and a folder of an
+     * earlier release that still carries it unclaimed must not take it over (it gets a new one).
+     */
+    static final String RETIRED = "-";
 
     /** The users whose lock a thread of this JVM holds or waits for; an entry lives while it is used. */
     private static final Map<Path, JvmLock> LOCKS = new HashMap<>();
@@ -122,7 +127,7 @@ final class UidValidities {
             if (v > 0 && dirName(userDir, folderDir).equals(owner(userDir, v))) {
                 Path rec = userDir.resolve(OWNERS).resolve(Long.toString(v));
                 if (movedTo == null) {
-                    DurableFiles.delete(rec);
+                    DurableFiles.write(rec, RETIRED.getBytes(StandardCharsets.UTF_8));
                 } else { // written before the rename: a crash after it leaves a record the next load takes as stale
                     DurableFiles.write(rec, dirName(userDir, movedTo).getBytes(StandardCharsets.UTF_8));
                 }
@@ -150,7 +155,8 @@ final class UidValidities {
                 return v;
             }
             long mine = v;
-            if (owner != null && !owner.equals(me) && validityOf(userDir.resolve(owner).normalize()) == v) {
+            if (retired(userDir, v)
+                    || owner != null && !owner.equals(me) && validityOf(userDir.resolve(owner).normalize()) == v) {
                 mine = issueLocked(userDir, v + 1); // v is the other folder's: it keeps it
                 MaildirFolder.step.at("validity-issued");
                 LOG.warn("UIDVALIDITY {} of {} is also that of {} (made by an earlier release); {} gets {}, its clients"
@@ -165,6 +171,16 @@ final class UidValidities {
             DurableFiles.write(userDir.resolve(OWNERS).resolve(Long.toString(mine)), me.getBytes(StandardCharsets.UTF_8));
             return mine;
         });
+    }
+
+    /** Whether the folder that owned {@code v} was deleted (its record says {@link #RETIRED}). */
+    static boolean retired(Path userDir, long v) {
+        try {
+            return RETIRED.equals(Files.readString(userDir.resolve(OWNERS).resolve(Long.toString(v)),
+                    StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The directory of the folder that owns {@code v}, if its record names one that still says {@code v}; else null. */

@@ -2,6 +2,7 @@ package org.postrider.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.postrider.store.maildir.MaildirFolderTest.text;
@@ -138,6 +139,28 @@ class UidValiditiesTest {
         assertEquals(now, validities(third), "stable from then on");
         third.createFolder(ALICE, "D", null);
         assertAllDistinct(validities(third));
+    }
+
+    /**
+     * A folder is looked for by its UIDVALIDITY to take back what a failed command added: after
+     * that folder was deleted, another folder of an earlier release still carrying the same value
+     * unclaimed is not it (its own messages would be expunged).
+     */
+    @Test
+    void aDeletedFoldersUidvalidityIsNotFoundInAnUnopenedFolderThatSharedIt() throws Exception {
+        MaildirStore s = withFolders(store(), "A", "C");
+        long v = s.summary(ALICE, "A").uidValidity();
+        Path userDir = s.userDir(ALICE);
+        s.deactivate();
+        shareOneValidity(userDir, v, "A", "C");
+
+        MaildirStore next = store();
+        assertEquals(v, next.summary(ALICE, "A").uidValidity(), "A, opened first, owns it");
+        next.deleteFolder(ALICE, "A");
+        assertNull(next.folderOf(ALICE, v), "no folder has it now");
+        assertMessagesKept(next, "C");
+        assertNotEquals(v, next.summary(ALICE, "C").uidValidity(), "C, loaded later, gets a value of its own");
+        assertNull(restart(next).folderOf(ALICE, v), "a deleted folder's value is never found again");
     }
 
     @ParameterizedTest
