@@ -429,6 +429,7 @@ public final class Connection {
 
     /** The session's next command line, as {@link #readTextLine()}; a stop of the listener may end the wait. */
     String readCommandLine() throws IOException {
+        release();
         return text(readLine(server.settings().maxLineLength(), false, Wake.COMMAND));
     }
 
@@ -439,6 +440,7 @@ public final class Connection {
      * down (or, under TLS, the connection closed): a thread writing meanwhile is not disturbed.
      */
     public String readWaitLine() throws IOException {
+        release();
         return text(readLine(server.settings().maxLineLength(), false, Wake.WAIT));
     }
 

@@ -207,8 +207,32 @@ public final class LineServer implements ListenerInfo {
     /** As {@link #stop()}; {@code keepSocket} false releases the port at once (a start that failed). */
     void stop(boolean keepSocket) {
         stopping = true; // the accept loop ends; a client it takes meanwhile goes to the next listener
+        try {
+            stopSessions();
+        } finally {
+            if (watch != null) {
+                watch.cancel(false);
+            }
+            if (shared != null) {
+                // closed, or kept for the next listener of this name: clients wait in its backlog meanwhile
+                SharedSockets.release(shared, this, keepSocket);
+            }
+        }
+        LOG.info("{} stopped ({} sessions were cut at the end of the grace period)", settings.name(),
+                connections.size());
+    }
+
+    private void stopSessions() {
         for (Connection c : connections) {
-            c.wakeForStop();
+            // each on its own thread: a goodbye to a client that reads nothing blocks until the
+            // grace period's end closes its socket, and must not hold up the others' goodbyes
+            Thread.ofVirtual().name(settings.name() + "-goodbye").start(() -> {
+                try {
+                    c.wakeForStop();
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: goodbye to a waiting session failed: {}", settings.name(), e.toString());
+                }
+            });
         }
         long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
         while (!connections.isEmpty() && System.currentTimeMillis() < deadline) {
@@ -228,15 +252,6 @@ public final class LineServer implements ListenerInfo {
         for (Connection c : connections) {
             c.closeSocket();
         }
-        if (watch != null) {
-            watch.cancel(false);
-        }
-        if (shared != null) {
-            // closed, or kept for the next listener of this name: clients wait in its backlog meanwhile
-            SharedSockets.release(shared, this, keepSocket);
-        }
-        LOG.info("{} stopped ({} sessions were cut at the end of the grace period)", settings.name(),
-                connections.size());
     }
 
     boolean stopping() {

@@ -14,6 +14,7 @@ import org.osgi.framework.Constants;
 public final class LineserverActivator implements BundleActivator {
     @Override
     public void start(BundleContext context) {
+        SharedSockets.unretire(); // stopped and started again without a refresh: the same classes hand over again
     }
 
     @Override

@@ -39,7 +39,7 @@ class IdleBuffersTest {
             c.reply("READY");
             c.flush();
             String line;
-            while ((line = c.readTextLine()) != null) {
+            while ((line = c.readCommandLine()) != null) { // as CommandLoop reads: every protocol's wait
                 if (line.matches("\\d+")) {
                     String text = "x".repeat(200);
                     for (int i = Integer.parseInt(line); i > 0; i--) {
