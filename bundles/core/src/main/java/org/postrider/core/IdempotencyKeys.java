@@ -169,7 +169,13 @@ final class IdempotencyKeys {
             live.remove(key, id);
             keyOf.remove(id);
             if (++appended > Math.max(1000, gone.size() / 2)) {
-                compact(now - retention.toMillis());
+                try {
+                    compact(now - retention.toMillis());
+                } catch (IOException e) {
+                    // this key's line is forced already (in the old log, or in the new one the
+                    // failed compaction renamed in): the message may leave; compaction is tried again later
+                    LOG.warn("cannot compact {}: {}", file, e.getMessage());
+                }
             }
         }
     }
@@ -182,10 +188,15 @@ final class IdempotencyKeys {
         gone.entrySet().removeIf(e -> e.getValue().at() < since);
         StringBuilder sb = new StringBuilder();
         gone.forEach((k, g) -> sb.append(line(k, g.id(), g.at())));
-        DurableFiles.write(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
-        appender.close();
-        appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         appended = 0;
+        try {
+            DurableFiles.write(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
+        } finally {
+            // whether or not the new log was renamed in, appends go to the file that has the name now
+            appender.close();
+            appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE);
+        }
     }
 
     /** Keys remembered, queued and gone, for statistics. */
