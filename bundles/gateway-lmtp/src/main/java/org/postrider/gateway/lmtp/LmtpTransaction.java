@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.postrider.api.address.InvalidAddressException;
+import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.BodyType;
 import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.Delivery;
@@ -70,7 +72,15 @@ final class LmtpTransaction {
                 return;
             }
             for (Recipient r : d.envelope().recipients()) {
-                Reply to = c.command("RCPT TO:<" + r.address() + ">");
+                String address;
+                try {
+                    address = rcptAddress(d, r);
+                } catch (InvalidAddressException e) {
+                    results.put(r, RecipientResult.failed(r, "5.1.3", "the foreign address " + d.destination()
+                            + " is not one LMTP can take: " + e.getMessage()));
+                    continue;
+                }
+                Reply to = c.command("RCPT TO:<" + address + ">");
                 if (to.positive()) {
                     accepted.add(r);
                 } else {
@@ -105,6 +115,21 @@ final class LmtpTransaction {
             }
         }
     }
+
+    /**
+     * The address the foreign server knows the recipient by: a custom recipient of the
+     * Directory comes with its foreign address as the delivery's destination ({@code SMTP:...},
+     * the gateway contract), any other with its own.
+     */
+    static String rcptAddress(Delivery d, Recipient r) throws InvalidAddressException {
+        String dest = d.destination();
+        if (dest != null && dest.regionMatches(true, 0, FOREIGN_SMTP, 0, FOREIGN_SMTP.length())) {
+            return MailAddress.parse(dest.substring(FOREIGN_SMTP.length())).toString();
+        }
+        return r.address().toString();
+    }
+
+    private static final String FOREIGN_SMTP = "SMTP:";
 
     private java.util.function.Function<Recipient, RecipientResult> byClass(Reply reply) {
         String text = server + " said: " + reply.text();

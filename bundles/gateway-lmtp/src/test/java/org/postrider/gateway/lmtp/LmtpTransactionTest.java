@@ -54,6 +54,23 @@ class LmtpTransactionTest {
         assertTrue(seen.get(0).startsWith("LHLO "), seen.toString());
     }
 
+    /** A custom recipient of the Directory: the foreign server is given the foreign address, not ours. */
+    @Test
+    void aCustomRecipientIsDeliveredToItsForeignAddress() throws Exception {
+        List<String> seen = new ArrayList<>();
+        List<RecipientResult> results = run("SMTP:j.smith@legacy.example", line -> {
+            seen.add(line);
+            return null;
+        }, List.of("250 2.0.0 saved"), "smith@example.org");
+        assertEquals(List.of(DeliveryStatus.DELIVERED), results.stream().map(RecipientResult::status).toList());
+        assertTrue(seen.contains("RCPT TO:<j.smith@legacy.example>"), seen.toString());
+        assertTrue(seen.stream().noneMatch(l -> l.contains("smith@example.org")), seen.toString());
+
+        List<RecipientResult> bad = run("SMTP:not an address", line -> null, List.of(), "smith@example.org");
+        assertEquals(DeliveryStatus.FAILED, bad.get(0).status(), "a foreign address that is none is refused here");
+        assertEquals("5.1.3", bad.get(0).enhancedCode());
+    }
+
     @Test
     void aConnectionLostAfterTheTextLeavesTheUnansweredToBeTriedAgain() throws Exception {
         List<RecipientResult> results = run(line -> null, List.of("250 2.0.0 ok", "DROP"), "a@legacy.example",
@@ -94,6 +111,11 @@ class LmtpTransactionTest {
      */
     private static List<RecipientResult> run(Function<String, String> hook, List<String> finals, String... rcpts)
             throws Exception {
+        return run("lmtp", hook, finals, rcpts);
+    }
+
+    private static List<RecipientResult> run(String destination, Function<String, String> hook, List<String> finals,
+            String... rcpts) throws Exception {
         try (ServerSocket ss = new ServerSocket(0)) {
             CompletableFuture<Void> server = CompletableFuture.runAsync(() -> serve(ss, hook, finals));
             List<MailAddress> to = new ArrayList<>();
@@ -117,7 +139,7 @@ class LmtpTransactionTest {
             try (LmtpConnection c = new LmtpConnection("127.0.0.1", ss.getLocalPort(), Duration.ofSeconds(5),
                     Duration.ofSeconds(5), Duration.ofSeconds(20))) {
                 List<RecipientResult> r = new LmtpTransaction(c, "test", "fake").run(new Delivery(new QueueId("Q1"),
-                        e, content, "lmtp", 1));
+                        e, content, destination, 1));
                 server.get();
                 return r;
             }
