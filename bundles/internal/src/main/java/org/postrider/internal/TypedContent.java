@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.postrider.api.address.InvalidAddressException;
 import org.postrider.api.address.MailAddress;
+import org.postrider.api.message.MessageContent;
 import org.postrider.api.props.Blob;
 import org.postrider.api.props.PropMessage;
 import org.postrider.api.props.PropTags;
@@ -128,34 +129,7 @@ final class TypedContent implements AutoCloseable {
             public InputStream open() throws IOException {
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
                 ch.position(offset);
-                InputStream in = Channels.newInputStream(ch);
-                return new java.io.FilterInputStream(in) {
-                    private long left = size;
-
-                    @Override
-                    public int read() throws IOException {
-                        if (left <= 0) {
-                            return -1;
-                        }
-                        int b = super.read();
-                        if (b >= 0) {
-                            left--;
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        if (left <= 0) {
-                            return -1;
-                        }
-                        int n = super.read(b, off, (int) Math.min(len, left));
-                        if (n > 0) {
-                            left -= n;
-                        }
-                        return n;
-                    }
-                };
+                return MessageContent.limited(Channels.newInputStream(ch), size);
             }
         };
     }
