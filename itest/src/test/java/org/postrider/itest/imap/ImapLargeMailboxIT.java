@@ -3,18 +3,12 @@ package org.postrider.itest.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.Python;
+import org.postrider.itest.harness.UntouchedMaildir;
 
 /**
  * A 100,000-message Maildir (written by "another tool", sizes in the names): IMAP SELECT and
@@ -23,7 +17,6 @@ import org.postrider.itest.harness.Python;
  */
 class ImapLargeMailboxIT {
     private static final int MESSAGES = 100_000;
-    private static final FileTime OLD = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
 
     @RegisterExtension
     final Instances instances = new Instances();
@@ -33,25 +26,9 @@ class ImapLargeMailboxIT {
         Instance athena = instances.create("athena");
         athena.start();
         athena.admin("dir:user-add", "big@example.org", "big-pw").ok();
-        Path inbox = athena.inbox("big", "example.org");
-        for (String d : new String[] {"new", "cur", "tmp"}) {
-            Files.createDirectories(inbox.resolve(d));
-        }
-        byte[] body = ("Subject: filler\r\n\r\n" + "x".repeat(79) + "\r\n").getBytes();
-        assertEquals(100, body.length);
-        for (int i = 0; i < MESSAGES; i++) {
-            // named as Dovecot names them (",W=" the CRLF size), every third one seen, every fifth flagged
-            String flags = (i % 3 == 0 ? "" : "S") + (i % 5 == 0 ? "F" : "");
-            flags = flags.equals("SF") ? "FS" : flags;
-            Path f = inbox.resolve("cur/1700000000.M" + i + "P1.othertool,S=100,W=100:2," + flags);
-            Files.write(f, body);
-            Files.getFileAttributeView(f, BasicFileAttributeView.class).setTimes(null, OLD, null);
-        }
-        // Does reading a file move its access time here (not mounted noatime)? Then the check is sound.
-        Path probe = inbox.resolve("cur/1700000000.M1P1.othertool,S=100,W=100:2,S");
-        Files.readAllBytes(probe);
-        boolean atimeWorks = !Files.readAttributes(probe, BasicFileAttributes.class).lastAccessTime().equals(OLD);
-        Files.getFileAttributeView(probe, BasicFileAttributeView.class).setTimes(null, OLD, null);
+        // every third one seen, every fifth flagged
+        UntouchedMaildir inbox = UntouchedMaildir.fill(athena.inbox("big", "example.org"), MESSAGES,
+                i -> (i % 5 == 0 ? "F" : "") + (i % 3 == 0 ? "" : "S"));
 
         String out = Python.run(athena.home(), """
                 import imaplib, ssl, sys
@@ -76,15 +53,7 @@ class ImapLargeMailboxIT {
         assertEquals(2, out.split("flagged " + MESSAGES / 5 + "\n", -1).length - 1, out);
         assertEquals(2, out.split("uids " + MESSAGES + "\n", -1).length - 1, "every UID unique: " + out);
 
-        assumeTrue(atimeWorks, "this file system does not record reads (noatime); counts checked only");
-        int read = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(inbox.resolve("cur"))) {
-            for (Path f : files) {
-                if (!Files.readAttributes(f, BasicFileAttributes.class).lastAccessTime().equals(OLD)) {
-                    read++;
-                }
-            }
-        }
-        assertEquals(0, read, "message files opened to answer SELECT and UID FETCH 1:* (FLAGS)");
+        assumeTrue(inbox.readsAreRecorded(), "this file system does not record reads (noatime); counts checked only");
+        assertEquals(0, inbox.filesRead(), "message files opened to answer SELECT and UID FETCH 1:* (FLAGS)");
     }
 }
