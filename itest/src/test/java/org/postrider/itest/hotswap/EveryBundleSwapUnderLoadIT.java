@@ -3,8 +3,6 @@ package org.postrider.itest.hotswap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,6 +27,7 @@ import org.postrider.itest.harness.BundleJars;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.LineClient;
 import org.postrider.itest.harness.ScriptedGateway;
 
 /**
@@ -178,38 +176,6 @@ class EveryBundleSwapUnderLoadIT {
             out('END', last)
             """;
 
-    /** A client process whose stdout lines go to a consumer as they come. */
-    static final class Client {
-        final Process process;
-        final Thread reader;
-        final Path stderr;
-
-        Client(List<String> cmd, Path stderr, java.util.function.Consumer<String> onLine) throws Exception {
-            this.stderr = stderr;
-            this.process = new ProcessBuilder(cmd).redirectError(stderr.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-            this.reader = Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l = in.readLine(); l != null; l = in.readLine()) {
-                        onLine.accept(l);
-                    }
-                } catch (java.io.IOException e) {
-                    onLine.accept("FAIL reader " + e);
-                }
-            });
-        }
-
-        String await(Duration timeout) throws Exception {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                return "did not end within " + timeout;
-            }
-            reader.join(timeout.toMillis());
-            return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + Files.readString(stderr);
-        }
-    }
-
     @Test
     void everyAppBundleIsReplacedWhileMailFlowsAndNothingIsLostOrDoubled() throws Exception {
         long started = System.nanoTime();
@@ -249,13 +215,13 @@ class EveryBundleSwapUnderLoadIT {
         Set<String> seenByImap = ConcurrentHashMap.newKeySet();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         Map<String, java.util.concurrent.atomic.AtomicInteger> retried = new ConcurrentHashMap<>();
-        List<Client> clients = new ArrayList<>();
+        List<LineClient> clients = new ArrayList<>();
         for (int s = 0; s < SENDERS; s++) {
             String who = "sender " + s;
             List<String> cmd = new ArrayList<>(List.of("python3", sender.toString(), String.valueOf(smtp),
                     stop.toString(), String.valueOf(MAX_PER_SENDER), "s" + s));
             cmd.addAll(rcpts);
-            clients.add(new Client(cmd, work.resolve("sender-" + s + ".err"), l -> {
+            clients.add(new LineClient(new ProcessBuilder(cmd), work.resolve("sender-" + s + ".err"), l -> {
                 String[] f = l.split(" ", 3);
                 switch (f[0]) {
                     case "ACK" -> {
@@ -277,8 +243,8 @@ class EveryBundleSwapUnderLoadIT {
         for (int r = 0; r < READERS; r++) {
             String user = users.get(r);
             String who = "reader " + user;
-            clients.add(new Client(List.of("python3", reader.toString(), String.valueOf(imaps), user, user + "-pw",
-                    stop.toString()), work.resolve("reader-" + r + ".err"), l -> {
+            clients.add(new LineClient(new ProcessBuilder("python3", reader.toString(), String.valueOf(imaps), user,
+                    user + "-pw", stop.toString()), work.resolve("reader-" + r + ".err"), l -> {
                         String[] f = l.split(" ", 2);
                         switch (f[0]) {
                             case "SEEN" -> seenByImap.add(f[1]);
@@ -323,7 +289,7 @@ class EveryBundleSwapUnderLoadIT {
                 n -> n >= MIN_MESSAGES);
         Files.createFile(stop);
         List<String> ended = new ArrayList<>();
-        for (Client c : clients) {
+        for (LineClient c : clients) {
             String r = c.await(Duration.ofSeconds(90));
             if (r != null) {
                 ended.add(r);

@@ -25,6 +25,7 @@ import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.BundleJars;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.LineClient;
 
 /**
  * The shared library kit (in bundle/, not watched by FileInstall) is replaced by a new build
@@ -56,7 +57,7 @@ class LibraryRefreshIT {
         Path stop = work.resolve("stop");
         Set<String> acked = ConcurrentHashMap.newKeySet();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-        EveryBundleSwapUnderLoadIT.Client client = new EveryBundleSwapUnderLoadIT.Client(List.of("python3",
+        LineClient client = new LineClient(new ProcessBuilder("python3",
                 sender.toString(), String.valueOf(smtp), stop.toString(), "3000", "k", "alice@example.org"),
                 work.resolve("sender.err"), l -> {
                     String[] f = l.split(" ", 3);

@@ -3,9 +3,6 @@ package org.postrider.itest.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,6 +24,7 @@ import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.BundleJars;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
+import org.postrider.itest.harness.LineClient;
 import org.postrider.itest.harness.Python;
 
 /**
@@ -264,39 +261,6 @@ class StoreHotSwapIT {
         }
     }
 
-    /** A client process whose stdout lines are collected as they come. */
-    static final class Client {
-        final Process process;
-        final Thread reader;
-        final Path stderr;
-
-        Client(ProcessBuilder pb, Path stderr, java.util.function.Consumer<String> onLine) throws Exception {
-            this.stderr = stderr;
-            this.process = pb.redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                    Path.of("/dev/null").toFile())).start();
-            this.reader = Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l = in.readLine(); l != null; l = in.readLine()) {
-                        onLine.accept(l);
-                    }
-                } catch (java.io.IOException e) {
-                    onLine.accept("FAIL -1 reader " + e);
-                }
-            });
-        }
-
-        /** Waits for the process to end; its stderr if it failed. */
-        String await(Duration timeout) throws Exception {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                return "did not end within " + timeout;
-            }
-            reader.join(timeout.toMillis());
-            return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + Files.readString(stderr);
-        }
-    }
-
     @Test
     void theStoreIsReplacedTwiceUnderPop3AndSmtpLoadAndNothingIsLostOrReused() throws Exception {
         long started = System.nanoTime();
@@ -335,7 +299,7 @@ class StoreHotSwapIT {
         List<String> submitArgs = new ArrayList<>(List.of("python3", submitScript.toString(), String.valueOf(smtp),
                 work.resolve("no-stop").toString(), String.valueOf(USERS * PRE_DELIVERED), "pre", "0"));
         submitArgs.addAll(users);
-        Client pre = new Client(new ProcessBuilder(submitArgs), work.resolve("pre.err"), onSubmit);
+        LineClient pre = new LineClient(new ProcessBuilder(submitArgs), work.resolve("pre.err"), onSubmit);
         assertNull(pre.await(Duration.ofSeconds(60)), "the first messages were submitted");
         assertEquals(USERS * PRE_DELIVERED, accepted.size(), "every first message accepted: " + smtpProblems);
         athena.awaitQueueEmpty(Duration.ofSeconds(60));
@@ -346,18 +310,18 @@ class StoreHotSwapIT {
         // The load: 20 POP3 sessions, 5 for each user, and the SMTP stream.
         Path stop = work.resolve("stop");
         ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
-        List<Client> sessions = new ArrayList<>();
+        List<LineClient> sessions = new ArrayList<>();
         for (int s = 0; s < SESSIONS; s++) {
             int session = s;
             String user = users.get(s % USERS);
-            sessions.add(new Client(new ProcessBuilder("python3", sessionScript.toString(), String.valueOf(pop3s),
+            sessions.add(new LineClient(new ProcessBuilder("python3", sessionScript.toString(), String.valueOf(pop3s),
                     user, user + "-pw", String.valueOf(s), stop.toString()), work.resolve("session-" + s + ".err"),
                     l -> events.add(new Event(session, user, System.nanoTime(), l.split(" ")))));
         }
         submitArgs = new ArrayList<>(List.of("python3", submitScript.toString(), String.valueOf(smtp),
                 stop.toString(), String.valueOf(MAX_STREAM), "swap", "0.02"));
         submitArgs.addAll(users);
-        Client stream = new Client(new ProcessBuilder(submitArgs), work.resolve("stream.err"), onSubmit);
+        LineClient stream = new LineClient(new ProcessBuilder(submitArgs), work.resolve("stream.err"), onSubmit);
 
         int preCount = accepted.size();
         awaitProgress(events, accepted, Long.MIN_VALUE, preCount + 100, "the load under way");
