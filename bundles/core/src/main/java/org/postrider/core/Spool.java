@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The spool on disk: {@code incoming/ID} while a message is being received,
  * {@code queue/ID.msg} once committed (header, then content), {@code queue/ID.state} for
  * its delivery state. A commit fsyncs the file, renames it into queue/ and joins a group
- * fsync of that directory: many concurrent submissions share one directory fsync.
+ * fsync of that directory: many concurrent submissions share one directory fsync, and so do
+ * the state writes and removals of concurrent deliveries.
  */
 final class Spool {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
@@ -35,7 +36,13 @@ final class Spool {
     private final Path incoming;
     private final Path queue;
     private final GroupSync queueSync;
+    private final Forcer forcer;
     private final IdempotencyKeys keys;
+
+    /** The fsync of a message file, replaceable in tests to see it come before the rename. */
+    interface Forcer {
+        void force(FileChannel channel, Path file) throws IOException;
+    }
 
     Spool(Path root) throws IOException {
         this(root, java.time.Duration.ofDays(6));
@@ -43,11 +50,17 @@ final class Spool {
 
     /** @param keyRetention how long the idempotency key of a message gone from the spool is remembered */
     Spool(Path root, java.time.Duration keyRetention) throws IOException {
+        this(root, keyRetention, null, (channel, file) -> channel.force(true));
+    }
+
+    /** @param queueSync the group sync of queue/, or null for its fsync (tests give one that counts) */
+    Spool(Path root, java.time.Duration keyRetention, GroupSync queueSync, Forcer forcer) throws IOException {
         this.incoming = root.resolve("incoming");
         this.queue = root.resolve("queue");
         DurableFiles.createDirectories(incoming);
         DurableFiles.createDirectories(queue);
-        this.queueSync = new GroupSync(queue);
+        this.queueSync = queueSync != null ? queueSync : new GroupSync(queue);
+        this.forcer = forcer;
         this.keys = new IdempotencyKeys(root, keyRetention);
         int stale = DurableFiles.removeStaleTemporaries(queue); // state files a crash left half-written
         if (stale > 0) {
@@ -104,7 +117,7 @@ final class Spool {
          */
         void commit() throws IOException {
             buffered.flush();
-            channel.force(true);
+            forcer.force(channel, file);
             channel.close();
             Path committed = messageFile(id);
             DurableFiles.move(file, committed);
@@ -255,7 +268,7 @@ final class Spool {
     }
 
     void writeState(QueueId id, MessageState state) throws IOException {
-        DurableFiles.write(stateFile(id), state.encode());
+        DurableFiles.write(stateFile(id), state.encode(), queueSync);
     }
 
     /** Forgets a message: the message file first, so a crash leaves at worst an orphan state file. */
@@ -263,6 +276,6 @@ final class Spool {
         keys.leaving(id);
         Files.deleteIfExists(messageFile(id));
         Files.deleteIfExists(stateFile(id));
-        DurableFiles.syncDirectory(queue);
+        queueSync.sync();
     }
 }

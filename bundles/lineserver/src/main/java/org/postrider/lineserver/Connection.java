@@ -37,6 +37,8 @@ public final class Connection {
      * 1 KiB here, not 16.
      */
     private byte[] buf = new byte[ElasticOutput.SMALL];
+    /** Frames every line this connection reads, reused (one per line was most of the work of DATA). */
+    private final LineFramer framer = new LineFramer(0);
     private boolean growNext;
     private int pos;
     private int limit;
@@ -254,6 +256,62 @@ public final class Connection {
     }
 
     /**
+     * Reads message text up to its final "." line ({@link MessageText}: SMTP DATA), its content
+     * going to {@code sink} in runs straight from this connection's buffer, with no copy per
+     * line. Timed as lines are: the idle timeout while waiting for a line's first octet, the
+     * command deadline from it to its CRLF (and {@link #beginData}'s bounds over the whole).
+     *
+     * @return false when the client closed between two lines
+     * @throws ProtocolViolation on a bare CR or LF, or when the client closed inside a line
+     */
+    public boolean readMessageText(MessageText text, OutputStream sink) throws IOException {
+        long lineDeadline = Long.MAX_VALUE;
+        try {
+            while (!text.ended()) {
+                if (pos == limit) {
+                    if (text.midLine()) {
+                        armUntil(lineDeadline, "command");
+                    } else {
+                        Duration idle = server.settings().idleTimeout();
+                        Duration preLogin = server.settings().preLoginIdleTimeout();
+                        arm(engaged || preLogin.compareTo(idle) >= 0 ? idle : preLogin, "idle");
+                    }
+                    if (!fill()) {
+                        if (text.midLine()) {
+                            throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING,
+                                    "connection closed inside a line");
+                        }
+                        return false;
+                    }
+                }
+                boolean wasMidLine = text.midLine();
+                long linesBefore = text.lines();
+                pos += text.feed(buf, pos, limit - pos, sink);
+                if (text.midLine() && (!wasMidLine || text.lines() != linesBefore)) {
+                    // a line began in this load: its CRLF is due within the command deadline
+                    lineDeadline = System.currentTimeMillis() + server.settings().commandDeadline().toMillis();
+                }
+                if (inflater != null && text.lineTooLong()) {
+                    throw new ProtocolViolation(ProtocolViolation.Kind.INFLATION,
+                            "line too long in a compressed session, closing");
+                }
+            }
+            return true;
+        } finally {
+            disarm();
+        }
+    }
+
+    /** As {@link #arm}, to a point in time already set (a line's deadline across buffer loads). */
+    private void armUntil(long when, String kind) {
+        if (timedOut) {
+            return;
+        }
+        deadlineKind = kind;
+        deadline = when;
+    }
+
+    /**
      * The session waits for a command or its client's answer, for as long as the client
      * likes: the buffers shrink if they hold nothing. Not for the lines of message text
      * ({@link #readLine(int)}), whose buffers stay large from one line to the next.
@@ -265,6 +323,7 @@ public final class Connection {
             limit = 0;
             growNext = false;
         }
+        framer.shrink();
         out.release();
     }
 
@@ -307,7 +366,7 @@ public final class Connection {
         } else {
             arm(preLogin, "idle before login");
         }
-        LineFramer framer = new LineFramer(maxLength);
+        framer.restart(maxLength);
         boolean awaiting = wake != Wake.NEVER && pos == limit && between.compareAndSet(BUSY, waitState);
         try {
             if (awaiting && server.stopping() && between.compareAndSet(waitState, WOKEN)) {

@@ -1,17 +1,21 @@
 package org.postrider.lineserver;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * CRLF line framing, free of I/O so it can be fuzzed: bytes go in as they arrive, in any
  * chunking; complete lines come out without their CRLF. Only CRLF ends a line; a CR not
  * followed by LF, or an LF not preceded by CR, is a fatal violation (the smuggling and
  * injection vector). A line over the limit is consumed up to its CRLF and reported, while
- * memory stays bounded by the limit.
+ * memory stays bounded by the limit. A connection keeps one and reuses it for every line:
+ * runs of octets are copied at once, not one by one.
  */
 public final class LineFramer {
-    private final int maxLength;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    /** What a framer holds at first, and again after a long line once the session waits. */
+    private static final int INITIAL = 128;
+    private int maxLength;
+    private byte[] line = new byte[INITIAL];
+    private int length;
     private boolean pendingCr;
     private boolean tooLong;
     private boolean complete;
@@ -30,31 +34,60 @@ public final class LineFramer {
         if (complete) {
             throw new IllegalStateException("take() the complete line first");
         }
-        for (int i = off; i < off + len; i++) {
-            byte b = buf[i];
-            started = true;
-            if (pendingCr) {
-                if (b != '\n') {
-                    throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
-                }
-                pendingCr = false;
-                complete = true;
-                return i - off + 1;
-            }
-            if (b == '\n') {
-                throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare LF");
-            }
-            if (b == '\r') {
-                pendingCr = true;
-                continue;
-            }
-            if (line.size() < maxLength) {
-                line.write(b);
-            } else {
-                tooLong = true;
-            }
+        if (len <= 0) {
+            return 0;
         }
-        return len;
+        started = true;
+        int end = off + len;
+        int i = off;
+        if (pendingCr) {
+            if (buf[i] != '\n') {
+                throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
+            }
+            pendingCr = false;
+            complete = true;
+            return 1;
+        }
+        int run = i;
+        byte b = 0;
+        while (i < end && (b = buf[i]) != '\r' && b != '\n') {
+            i++;
+        }
+        append(buf, run, i - run);
+        if (i == end) {
+            return len;
+        }
+        if (b == '\n') {
+            throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare LF");
+        }
+        i++; // the CR
+        if (i == end) {
+            pendingCr = true;
+            return len;
+        }
+        if (buf[i] != '\n') {
+            throw new ProtocolViolation(ProtocolViolation.Kind.BARE_LINE_ENDING, "bare CR");
+        }
+        complete = true;
+        return i + 1 - off;
+    }
+
+    /** Keeps at most the limit; the rest of an overlong line is only counted as too long. */
+    private void append(byte[] buf, int off, int n) {
+        int room = maxLength - length;
+        if (n > room) {
+            tooLong = true;
+            n = room;
+        }
+        if (n <= 0) {
+            return;
+        }
+        if (length + n > line.length) {
+            // doubling, never past the limit: memory stays bounded by it
+            line = Arrays.copyOf(line, (int) Math.min(maxLength, Math.max(length + n, 2L * line.length)));
+        }
+        System.arraycopy(buf, off, line, length, n);
+        length += n;
     }
 
     /** Whether a complete line is waiting. */
@@ -62,12 +95,12 @@ public final class LineFramer {
         return complete;
     }
 
-    /** Whether part of a line has been received (end of stream now would cut a line). */
     /** Whether the line has gone past the limit (its rest is being discarded). */
     public boolean tooLong() {
         return tooLong;
     }
 
+    /** Whether part of a line has been received (end of stream now would cut a line). */
     public boolean started() {
         return started;
     }
@@ -77,7 +110,7 @@ public final class LineFramer {
         if (!complete) {
             throw new IllegalStateException("no complete line");
         }
-        byte[] result = line.toByteArray();
+        byte[] result = Arrays.copyOf(line, length);
         boolean over = tooLong;
         reset();
         if (over) {
@@ -86,8 +119,21 @@ public final class LineFramer {
         return result;
     }
 
+    /** Starts afresh on a new line under another limit (a connection's framer, reused for each read). */
+    void restart(int newMaxLength) {
+        reset();
+        maxLength = newMaxLength;
+    }
+
+    /** Gives back a buffer a long line grew, while the session waits. */
+    void shrink() {
+        if (length == 0 && line.length > INITIAL) {
+            line = new byte[INITIAL];
+        }
+    }
+
     private void reset() {
-        line.reset();
+        length = 0;
         pendingCr = false;
         tooLong = false;
         complete = false;

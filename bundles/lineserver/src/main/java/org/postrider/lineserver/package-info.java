@@ -7,7 +7,7 @@
  * {@link org.postrider.lineserver.SessionHandler}; they never touch sockets directly.
  */
 @Export
-@Version("2.3.0")
+@Version("2.4.0")
 package org.postrider.lineserver;
 
 import org.osgi.annotation.bundle.Export;

@@ -58,6 +58,28 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * As {@link #write(Path, byte[])}, with the fsync of the directory shared with the other
+     * writers into it ({@code directory} is the group sync of {@code target}'s directory):
+     * returns once the content and the rename are durable.
+     */
+    public static void write(Path target, byte[] content, GroupSync directory) throws IOException {
+        Path tmp = tempSibling(target);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        directory.sync();
+    }
+
     /** Writes bytes to {@code target}, replacing it atomically and durably. */
     public static void write(Path target, byte[] content) throws IOException {
         write(target, out -> out.write(content));

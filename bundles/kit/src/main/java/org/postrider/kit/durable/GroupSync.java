@@ -27,14 +27,15 @@ public final class GroupSync {
         this(() -> DurableFiles.syncDirectory(dir));
     }
 
-    /** The fsync itself, replaceable in tests to count and to fail it. */
-    interface Syncer {
+    /** The fsync itself, replaceable in tests (also of its users) to count, order and fail it. */
+    public interface Syncer {
         void sync() throws IOException;
     }
 
     private final Syncer syncer;
 
-    GroupSync(Syncer syncer) {
+    /** A group over another sync than a directory's fsync: for tests of those who group theirs. */
+    public GroupSync(Syncer syncer) {
         this.syncer = syncer;
     }
 

@@ -4,7 +4,7 @@
  * directory fsync for many concurrent writers.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.postrider.kit.durable;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,14 +1,13 @@
 package org.postrider.smtp.command;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import org.postrider.api.message.BodyType;
 import org.postrider.api.queue.Submission;
+import org.postrider.lineserver.MessageText;
 import org.postrider.lineserver.ProtocolViolation;
 import org.postrider.smtp.HeaderFilter;
 import org.postrider.smtp.SmtpSession;
 import org.postrider.smtp.Transaction;
-import org.postrider.smtp.proto.DataLines;
 import org.postrider.smtp.proto.SmtpRequest;
 
 /**
@@ -58,55 +57,35 @@ public final class Data implements SmtpCommand {
         long max = s.service().config().maxMessageSize();
         int maxLine = s.service().config().maxDataLine();
         HeaderFilter filter = s.service().headerFilter(sub.content(), s.submission());
-        OutputStream out = filter;
-        boolean tooBig = false;
-        boolean tooLong = false;
+        MessageText text = new MessageText(maxLine, max);
         try {
-            while (true) {
-                byte[] line;
-                try {
-                    line = s.connection().readLine(maxLine);
-                } catch (ProtocolViolation v) {
-                    if (v.kind() == ProtocolViolation.Kind.LINE_TOO_LONG) {
-                        tooLong = true;
-                        continue;
-                    }
-                    sub.close();
-                    s.reset();
-                    s.violation(v);
-                    return;
-                }
-                if (line == null) {
-                    sub.close();
-                    s.reset();
-                    s.end();
-                    return;
-                }
-                if (DataLines.isEnd(line)) {
-                    s.connection().endData();
-                    break;
-                }
-                int off = DataLines.contentOffset(line);
-                if (!tooBig && filter.bytes() + line.length + 2 > max) {
-                    tooBig = true;
-                }
-                if (!tooBig && !tooLong) {
-                    out.write(line, off, line.length - off);
-                    out.write('\r');
-                    out.write('\n');
-                }
+            boolean whole;
+            try {
+                whole = s.connection().readMessageText(text, filter);
+            } catch (ProtocolViolation v) {
+                sub.close();
+                s.reset();
+                s.violation(v);
+                return;
             }
+            if (!whole) {
+                sub.close();
+                s.reset();
+                s.end();
+                return;
+            }
+            s.connection().endData();
             filter.finish();
         } catch (IOException e) {
             sub.close();
             s.reset();
             throw e;
         }
-        if (tooBig || tooLong || filter.tooLarge()) {
+        if (text.refused() || filter.tooLarge()) {
             sub.close();
             s.reset();
-            s.reply(tooLong ? "500 5.5.2 message has a line longer than " + maxLine + " octets"
-                    : tooBig ? "552 5.3.4 message size exceeds fixed limit" : "552 5.3.4 header too large");
+            s.reply(text.lineTooLong() ? "500 5.5.2 message has a line longer than " + maxLine + " octets"
+                    : text.tooBig() ? "552 5.3.4 message size exceeds fixed limit" : "552 5.3.4 header too large");
             return;
         }
         Messages.commit(s, sub);
