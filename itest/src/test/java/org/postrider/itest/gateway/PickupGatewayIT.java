@@ -104,7 +104,9 @@ class PickupGatewayIT {
         List<Path> dropped = Await.until("the custom recipient's file in the drop directory", Duration.ofSeconds(30),
                 () -> files(drop), l -> l.size() == 1);
         String f = Files.readString(dropped.get(0), StandardCharsets.UTF_8);
-        assertTrue(f.startsWith("x-sender: <alice@example.org>\r\nx-receiver: <smith@example.org>\r\n"), f);
+        // our address, then the foreign address the foreign system knows the recipient by
+        assertTrue(f.startsWith("x-sender: <alice@example.org>\r\nx-receiver: <smith@example.org>\r\n"
+                + "x-foreign-receiver: FAX:+1-555-0100\r\nReceived: "), f);
         athena.awaitQueueEmpty(Duration.ofSeconds(20));
         String log = Files.readString(athena.home().resolve("data/log/postrider.log"));
         assertTrue(log.contains("to=<smith@example.org> via=gateway:files dest=FAX:+1-555-0100"), log);
