@@ -141,16 +141,16 @@ public abstract class CommandLoop {
         return false;
     }
 
-    /** The stop's goodbye to a woken session; a TLS connection the wake had to close takes none. */
+    /** The stop's goodbye to a woken session, unless the stop wrote it itself. */
     private void goodbye() {
         if (connection.goodbyeWritten()) {
-            return; // written by the stop (TLS)
+            return; // written by the stop, whole: the session waited for it
         }
         try {
             connection.reply(shuttingDown());
             connection.flush();
         } catch (IOException closed) {
-            // closed by the wake (TLS) or by the client
+            // closed by the client, or by the listener at the end of the grace period
         }
     }
 
