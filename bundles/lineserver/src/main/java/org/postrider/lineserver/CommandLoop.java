@@ -96,6 +96,7 @@ public abstract class CommandLoop {
                 if (connection.stopping() && !done) {
                     connection.reply(shuttingDown());
                     connection.flush();
+                    connection.lingerAfterGoodbye();
                     return;
                 }
             }
@@ -149,6 +150,7 @@ public abstract class CommandLoop {
         try {
             connection.reply(shuttingDown());
             connection.flush();
+            connection.lingerAfterGoodbye();
         } catch (IOException closed) {
             // closed by the client, or by the listener at the end of the grace period
         }

@@ -428,6 +428,37 @@ public final class Connection {
         }
     }
 
+    /**
+     * After a goodbye the session wrote itself: the output is shut (FIN, or TLS close_notify)
+     * and what the client still sends is read and dropped until it closes, for at most
+     * {@link #WOKEN_LINGER_MILLIS} and {@link #GOODBYE_DRAIN} octets. Closed with the
+     * client's next command unread (or arriving after the close), the socket would answer it
+     * with a reset, and the client's next write, or its read of the goodbye, would fail.
+     */
+    void lingerAfterGoodbye() {
+        try {
+            out.flush();
+            socket.shutdownOutput();
+            arm(Duration.ofMillis(WOKEN_LINGER_MILLIS), "goodbye");
+            pos = limit;
+            long left = GOODBYE_DRAIN;
+            while (left > 0) {
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException | UnsupportedOperationException gone) {
+            // closed by the client, or at the end of the linger: the session is over either way
+        } finally {
+            disarm();
+        }
+    }
+
+    /** The most a client may send after the goodbye that is still read (and dropped). */
+    static final int GOODBYE_DRAIN = 64 * 1024;
+
     /** How long a session told goodbye by a stop may take to leave before it is closed. */
     static final long WOKEN_LINGER_MILLIS = 2000;
     private volatile long wokenAt;

@@ -249,6 +249,29 @@ class StopWakesIdleSessionsTest {
         }
     }
 
+    /**
+     * A client that sends its next command right after the last reply of a session that
+     * says goodbye as the stop comes (smtplib's MAIL after the 250 of a message, EHLO after
+     * the greeting) must not get a reset for it: its next write, and its read of the goodbye,
+     * would fail.
+     */
+    @Test
+    void aClientThatSpeaksAfterTheSessionsOwnGoodbyeIsNotReset() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        try (Client busy = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", busy.line());
+            busy.send("SLOW\r\n");
+            Thread.sleep(200); // the command is being executed
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            assertEquals("OK SLOW", busy.line());
+            busy.send("HELLO\r\n"); // after the goodbye was written, or about to be
+            Thread.sleep(300);
+            busy.send("HELLO AGAIN\r\n"); // a reset by now would fail this write
+            assertEquals("BYE stopping", busy.line());
+            stop.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aSessionInsideACommandFinishesItThenSaysGoodbye() throws Exception {
         LineServer server = start(Duration.ofSeconds(20));
