@@ -96,6 +96,7 @@ public abstract class CommandLoop {
                 if (connection.stopping() && !done) {
                     connection.reply(shuttingDown());
                     connection.flush();
+                    connection.lingerAfterGoodbye();
                     return;
                 }
             }
@@ -141,16 +142,17 @@ public abstract class CommandLoop {
         return false;
     }
 
-    /** The stop's goodbye to a woken session; a TLS connection the wake had to close takes none. */
+    /** The stop's goodbye to a woken session, unless the stop wrote it itself. */
     private void goodbye() {
         if (connection.goodbyeWritten()) {
-            return; // written by the stop (TLS)
+            return; // written by the stop, whole: the session waited for it
         }
         try {
             connection.reply(shuttingDown());
             connection.flush();
+            connection.lingerAfterGoodbye();
         } catch (IOException closed) {
-            // closed by the wake (TLS) or by the client
+            // closed by the client, or by the listener at the end of the grace period
         }
     }
 

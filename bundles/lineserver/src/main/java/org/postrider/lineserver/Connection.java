@@ -65,18 +65,21 @@ public final class Connection {
     private volatile boolean writeTimedOut;
     /**
      * BUSY (in a command, or its first octet read), AWAITING (blocked for the first octet of
-     * the next command), WAITING (blocked in a wait inside a command, such as IMAP IDLE),
-     * WOKEN (the listener stopped meanwhile; the session says goodbye instead of reading on).
-     * Stop and session move it by CAS, so a command whose first octet came is never cut.
+     * the next command), WAITING (blocked in a wait inside a command, such as IMAP IDLE, or
+     * between a binary protocol's frames); then, once the listener stopped meanwhile, one of
+     * three ends: STOP_WRITES (the stop writes the goodbye; the session leaves it the socket
+     * until STOP_WROTE), STOP_WROTE, or SESSION_WRITES (the session says goodbye itself).
+     * Stop and session move it by CAS, so a command whose first octet came is never cut, and
+     * who writes the goodbye is decided once, by the CAS itself.
      */
     private final java.util.concurrent.atomic.AtomicInteger between =
             new java.util.concurrent.atomic.AtomicInteger(BUSY);
     private static final int BUSY = 0;
     private static final int AWAITING = 1;
-    private static final int WOKEN = 2;
+    private static final int SESSION_WRITES = 2;
     private static final int WAITING = 3;
-    /** Set by the stop before it wakes a TLS session waiting for a command: the goodbye is written there. */
-    private volatile boolean goodbyeWritten;
+    private static final int STOP_WRITES = 4;
+    private static final int STOP_WROTE = 5;
     /** The protocol's goodbye for a stop, given by its {@link CommandLoop}. */
     private volatile java.util.function.Supplier<String> goodbye;
 
@@ -369,7 +372,7 @@ public final class Connection {
         framer.restart(maxLength);
         boolean awaiting = wake != Wake.NEVER && pos == limit && between.compareAndSet(BUSY, waitState);
         try {
-            if (awaiting && server.stopping() && between.compareAndSet(waitState, WOKEN)) {
+            if (awaiting && server.stopping() && between.compareAndSet(waitState, SESSION_WRITES)) {
                 return null; // the stop went past this session while it was still in its last command
             }
             while (!framer.complete()) {
@@ -377,7 +380,8 @@ public final class Connection {
                 try {
                     filled = pos < limit || fill();
                 } catch (IOException e) {
-                    if (between.get() == WOKEN) {
+                    if (wokenForStop()) {
+                        awaitStopsGoodbye();
                         return null;
                     }
                     throw e;
@@ -386,6 +390,7 @@ public final class Connection {
                     awaiting = false;
                     if (!between.compareAndSet(waitState, BUSY)) {
                         pos = limit; // woken by the stop: what came meanwhile is a command not begun
+                        awaitStopsGoodbye();
                         return null;
                     }
                 }
@@ -417,44 +422,101 @@ public final class Connection {
 
     /**
      * The listener stops: a session blocked waiting for its next command (or in a wait such
-     * as IMAP IDLE) is woken now, instead of holding the stop (and the port) for the whole
-     * grace period. Between commands no other thread writes, so the goodbye is written from
-     * here and the output shut (FIN, or TLS close_notify), the input left open: a client that
-     * sends its next command meanwhile still reads the goodbye instead of a reset (closing with
-     * its command unread would send RST, and the client's write or read would fail first); the
-     * session reads on until the client closes, and the listener closes it after
-     * {@link #WOKEN_LINGER_MILLIS}. Inside a wait, where another thread may be writing, a
-     * plain connection's input is shut down and the protocol says goodbye itself
-     * ({@link #wokenForStop()}); a TLS one, which cannot be half-closed, is closed.
+     * as IMAP IDLE, or between frames) is woken now, instead of holding the stop (and the
+     * port) for the whole grace period. Between commands no other thread writes, so the
+     * goodbye is written from here, in one write, and the output shut (FIN, or TLS
+     * close_notify), the input left open: a client that sends its next command meanwhile
+     * still reads the goodbye instead of a reset (closing with its command unread would send
+     * RST, and the client's write or read would fail first); the session, woken by the
+     * client's close or its command, leaves the socket to this write until it is done, and the
+     * listener closes it after {@link #WOKEN_LINGER_MILLIS}. Inside a wait, where another
+     * thread may be writing, the input of the TCP connection is shut down, under TLS too (the
+     * TLS layer takes the end of its input as the peer's close and keeps its output, TLS 1.3's
+     * half-close), and the session says goodbye itself ({@link #wokenForStop()}).
      */
     void wakeForStop() {
         int state = between.get();
         if (state != AWAITING && state != WAITING) {
             return;
         }
-        boolean tls = socket instanceof SSLSocket;
         java.util.function.Supplier<String> bye = goodbye;
-        boolean writeHere = state == AWAITING && bye != null;
-        goodbyeWritten = writeHere; // before the CAS: a session that sees WOKEN sees this too
-        if (!between.compareAndSet(state, WOKEN)) {
-            goodbyeWritten = false;
-            return;
+        boolean stopWrites = state == AWAITING && bye != null;
+        if (!between.compareAndSet(state, stopWrites ? STOP_WRITES : SESSION_WRITES)) {
+            return; // the session's command came first: it finishes it and says goodbye itself
         }
         wokenAt = System.currentTimeMillis();
-        try {
-            if (writeHere) {
-                reply(bye.get());
-                flush();
-                socket.shutdownOutput();
-            } else if (tls) {
+        if (!stopWrites) {
+            try {
+                tcp.shutdownInput();
+            } catch (IOException e) {
                 closeSocket();
-            } else {
-                socket.shutdownInput();
             }
+            return;
+        }
+        try {
+            out.writeNow((bye.get() + "\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
         } catch (IOException | UnsupportedOperationException e) {
             closeSocket();
+        } finally {
+            synchronized (between) {
+                between.set(STOP_WROTE);
+                between.notifyAll();
+            }
         }
     }
+
+    /**
+     * The session was woken while the stop writes its goodbye: it waits for that write to
+     * end before it returns, and the socket is closed, so the goodbye goes out whole. The
+     * write is bounded by its write deadline, after which the watchdog closes the socket.
+     */
+    private void awaitStopsGoodbye() {
+        synchronized (between) {
+            boolean interrupted = false;
+            while (between.get() == STOP_WRITES) {
+                try {
+                    between.wait(100);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * After a goodbye the session wrote itself: the output is shut (FIN, or TLS close_notify)
+     * and what the client still sends is read and dropped until it closes, for at most
+     * {@link #WOKEN_LINGER_MILLIS} and {@link #GOODBYE_DRAIN} octets. Closed with the
+     * client's next command unread (or arriving after the close), the socket would answer it
+     * with a reset, and the client's next write, or its read of the goodbye, would fail.
+     */
+    void lingerAfterGoodbye() {
+        try {
+            out.flush();
+            socket.shutdownOutput();
+            arm(Duration.ofMillis(WOKEN_LINGER_MILLIS), "goodbye");
+            pos = limit;
+            long left = GOODBYE_DRAIN;
+            while (left > 0) {
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException | UnsupportedOperationException gone) {
+            // closed by the client, or at the end of the linger: the session is over either way
+        } finally {
+            disarm();
+        }
+    }
+
+    /** The most a client may send after the goodbye that is still read (and dropped). */
+    static final int GOODBYE_DRAIN = 64 * 1024;
 
     /** How long a session told goodbye by a stop may take to leave before it is closed. */
     static final long WOKEN_LINGER_MILLIS = 2000;
@@ -473,12 +535,14 @@ public final class Connection {
 
     /** True when the stop wrote the goodbye itself (see {@link #wakeForStop()}). */
     boolean goodbyeWritten() {
-        return goodbyeWritten;
+        int state = between.get();
+        return state == STOP_WRITES || state == STOP_WROTE;
     }
 
     /** True when the session's read ended because the listener stopped while it waited for a command. */
     public boolean wokenForStop() {
-        return between.get() == WOKEN;
+        int state = between.get();
+        return state == SESSION_WRITES || state == STOP_WRITES || state == STOP_WROTE;
     }
 
     /** Reads one line as UTF-8 text (invalid UTF-8 becomes U+FFFD, which parsers refuse). */
@@ -579,16 +643,42 @@ public final class Connection {
 
     /**
      * Waits under the idle timeout (the shorter one before login) for the client's next
-     * octet, without taking it: false when the client closed. A binary protocol calls it
-     * between frames, then reads the frame under the command deadline.
+     * octet, without taking it: false when the client closed, or when the listener stops
+     * meanwhile ({@link #wokenForStop()}: an idle link is not held for the grace period). A
+     * binary protocol calls it between frames, then reads the frame under the command deadline.
      */
     public boolean awaitInput() throws IOException {
         Duration idle = server.settings().idleTimeout();
         Duration preLogin = server.settings().preLoginIdleTimeout();
         arm(engaged || preLogin.compareTo(idle) >= 0 ? idle : preLogin, engaged ? "idle" : "idle before login");
+        if (pos < limit) {
+            disarm();
+            return true;
+        }
+        // a stop of the listener ends the wait, as the client's close would (wokenForStop tells which)
+        boolean waiting = between.compareAndSet(BUSY, WAITING);
         try {
-            return pos < limit || fill();
+            if (waiting && server.stopping() && between.compareAndSet(WAITING, SESSION_WRITES)) {
+                return false;
+            }
+            boolean filled;
+            try {
+                filled = fill();
+            } catch (IOException e) {
+                if (wokenForStop()) {
+                    return false;
+                }
+                throw e;
+            }
+            if (waiting && !between.compareAndSet(WAITING, BUSY)) {
+                pos = limit; // woken by the stop: a frame that came meanwhile was not begun; its sender sends it again
+                return false;
+            }
+            return filled;
         } finally {
+            if (waiting) {
+                between.compareAndSet(WAITING, BUSY);
+            }
             disarm();
         }
     }

@@ -80,6 +80,16 @@ final class ElasticOutput extends OutputStream {
         sink.flush();
     }
 
+    /**
+     * Writes {@code b} after what the buffer holds, and flushes, in one call: no other
+     * writer's octets come between (a stop's goodbye goes out whole or not at all).
+     */
+    synchronized void writeNow(byte[] b) throws IOException {
+        drain();
+        sink.write(b, 0, b.length);
+        sink.flush();
+    }
+
     /** Drops the buffer if it holds nothing (the session is about to wait for its client). */
     synchronized void release() {
         if (count == 0) {

@@ -51,6 +51,7 @@ public final class LineServer implements ListenerInfo {
     private volatile SharedSockets.Shared shared;
     private volatile boolean stopping;
     private volatile java.util.concurrent.ScheduledFuture<?> watch;
+    private volatile Thread acceptor;
 
     /**
      * @param tls supplies the current TLS context (it may reload a changed certificate), or
@@ -81,7 +82,7 @@ public final class LineServer implements ListenerInfo {
         ServerSocket s = shared.socket;
         socket = s;
         watch = WATCHDOG.scheduleAtFixedRate(this::enforceDeadlines, 200, 200, TimeUnit.MILLISECONDS);
-        Thread.ofVirtual().name(settings.name() + "-accept").start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name(settings.name() + "-accept").start(this::acceptLoop);
         for (SharedSockets.Parked p : SharedSockets.takeParked(shared)) {
             serve(p.client()); // accepted by the previous listener as it stopped
         }
@@ -210,6 +211,7 @@ public final class LineServer implements ListenerInfo {
         try {
             stopSessions();
         } finally {
+            awaitAcceptLoop();
             if (watch != null) {
                 watch.cancel(false);
             }
@@ -220,6 +222,23 @@ public final class LineServer implements ListenerInfo {
         }
         LOG.info("{} stopped ({} sessions were cut at the end of the grace period)", settings.name(),
                 connections.size());
+    }
+
+    /**
+     * Waits (a moment: accept wakes every 250 ms) until the accept loop has ended, so that
+     * no accept of this listener is under way once the socket is released (handed to the
+     * keeper, for one, whose next listener would otherwise race it for a client).
+     */
+    private void awaitAcceptLoop() {
+        Thread t = acceptor;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void stopSessions() {

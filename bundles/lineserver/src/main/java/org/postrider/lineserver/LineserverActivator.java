@@ -6,9 +6,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 
 /**
- * When the lineserver bundle itself stops (updated and refreshed), the sockets it kept for
- * the next listener are closed at once: the next lineserver's listeners cannot take them
- * over, and a client that connected to one would wait in its backlog only to be reset.
+ * When the lineserver bundle itself stops (updated and refreshed), the listening sockets go
+ * to the keeper of the sockets bundle for the next lineserver's listeners (without a
+ * keeper they are closed as soon as unused: a client waiting in a backlog nobody will accept
+ * from would only be reset).
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class LineserverActivator implements BundleActivator {

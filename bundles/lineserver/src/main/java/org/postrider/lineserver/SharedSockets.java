@@ -12,6 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.postrider.sockets.ListeningSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,14 @@ import org.slf4j.LoggerFactory;
  * open for {@link #LINGER}, so that an in-place update (the old one stopped, then the new one
  * started) takes it over with the clients that connected meanwhile waiting in its backlog,
  * not refused. Unused after that, or when the listener of that name is started on another
- * address (its port changed), or when the lineserver bundle itself stops, it is closed.
+ * address (its port changed), it is closed.
+ * <p>
+ * When the lineserver bundle itself stops (a refresh of it, or of the api or kit), the next
+ * lineserver is a new revision with classes and static state of its own: each socket, with
+ * the clients parked on it, is then handed to the {@link ListeningSockets} keeper (the
+ * sockets bundle, which imports nothing of Postrider, so that no such refresh stops it), and
+ * the next lineserver's listeners take it over from there. Without a keeper, the sockets
+ * are closed once unused.
  *
  * <p>Port 0 (any free port) is never shared: each such listener binds its own.
  */
@@ -47,6 +57,8 @@ final class SharedSockets {
         /** Clients accepted by a listener that was stopping, waiting for the next one (bounded by the backlog). */
         final List<Parked> parked = new ArrayList<>();
         ScheduledFuture<?> closing;
+        /** Handed to the keeper: the keeper closes it, never this class. */
+        boolean kept;
 
         Shared(String name, InetSocketAddress bind, ServerSocket socket) {
             this.name = name;
@@ -75,6 +87,10 @@ final class SharedSockets {
     private static final int MAX_PARKED = 512;
 
     private static final Map<String, Shared> BOUND = new HashMap<>();
+    /** How long the keeper holds a socket for the next lineserver: the refresh's stops and starts take their time. */
+    static final Duration KEPT_LINGER = Duration.ofSeconds(60);
+    /** For tests outside OSGi: the context the keeper is looked up in (in OSGi, the keeper's bundle's own). */
+    private static volatile BundleContext context;
 
     private SharedSockets() {
     }
@@ -89,6 +105,9 @@ final class SharedSockets {
             }
         }
         Shared s = bind.getPort() == 0 ? null : BOUND.get(key);
+        if ((s == null || s.socket.isClosed()) && bind.getPort() != 0) {
+            s = fromKeeper(name, key, bind);
+        }
         if (s == null || s.socket.isClosed()) {
             ServerSocket socket = bind(bind, backlog);
             // accept wakes up now and then, so a listener that stops leaves the socket open for the next
@@ -106,6 +125,85 @@ final class SharedSockets {
         }
         s.users.add(user);
         return s;
+    }
+
+    /**
+     * The socket a listener of the previous lineserver kept for this one, and the clients
+     * accepted on it meanwhile (parked: the new listener serves them first); sockets of the
+     * same listener name on other addresses are closed (its port changed meanwhile).
+     */
+    private static Shared fromKeeper(String name, String key, InetSocketAddress bind) {
+        return withKeeper(keeper -> fromKeeper(keeper, name, key, bind));
+    }
+
+    private static Shared fromKeeper(ListeningSockets keeper, String name, String key, InetSocketAddress bind) {
+        try {
+            for (String other : keeper.keys()) {
+                if (other.startsWith(name + " ") && !other.equals(key)) {
+                    ListeningSockets.Kept moved = keeper.take(other);
+                    if (moved != null) {
+                        closeQuietly(moved.socket());
+                        moved.accepted().forEach(SharedSockets::closeQuietly);
+                    }
+                }
+            }
+            ListeningSockets.Kept k = keeper.take(key);
+            if (k == null) {
+                return null;
+            }
+            if (k.socket().isClosed()) {
+                k.accepted().forEach(SharedSockets::closeQuietly);
+                return null;
+            }
+            Shared s = new Shared(name, bind, k.socket());
+            BOUND.put(key, s);
+            for (java.net.Socket c : k.accepted()) {
+                s.parked.add(new Parked(c, null));
+            }
+            LOG.info("{}: taking over the listening socket on {} from the previous lineserver ({} clients waiting)",
+                    name, bind, k.accepted().size());
+            return s;
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the socket keeper failed, binding anew: {}", name, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Runs {@code use} with the keeper service, got and released around it; null without one.
+     * It is looked up through the sockets bundle's own context, which is there whenever the
+     * keeper is: lineserver's may not be yet, as a refresh starts its bundles in an order of
+     * its own and a protocol bundle may start its listeners before lineserver's activator ran.
+     */
+    private static <T> T withKeeper(java.util.function.Function<ListeningSockets, T> use) {
+        BundleContext bc = context;
+        if (bc == null) {
+            org.osgi.framework.Bundle keeperBundle = org.osgi.framework.FrameworkUtil.getBundle(ListeningSockets.class);
+            bc = keeperBundle == null ? null : keeperBundle.getBundleContext();
+        }
+        if (bc == null) {
+            return null;
+        }
+        ServiceReference<ListeningSockets> ref;
+        ListeningSockets keeper;
+        try {
+            ref = bc.getServiceReference(ListeningSockets.class);
+            keeper = ref == null ? null : bc.getService(ref);
+        } catch (IllegalStateException stopped) {
+            return null;
+        }
+        if (keeper == null) {
+            return null;
+        }
+        try {
+            return use.apply(keeper);
+        } finally {
+            try {
+                bc.ungetService(ref);
+            } catch (IllegalStateException stopped) {
+                // released with this bundle anyway
+            }
+        }
     }
 
     /**
@@ -176,8 +274,8 @@ final class SharedSockets {
      */
     static synchronized void release(Shared s, LineServer user, boolean linger) {
         s.users.remove(user);
-        if (!s.users.isEmpty()) {
-            return;
+        if (!s.users.isEmpty() || s.kept) {
+            return; // in use, or the keeper's now
         }
         if ((!linger || retired) && BOUND.containsValue(s)) {
             close(s);
@@ -208,18 +306,52 @@ final class SharedSockets {
      */
     private static boolean retired;
 
-    /** For tests in one JVM: as if the lineserver bundle had started again. */
+    /** The lineserver bundle starts (again: stopped and started without a refresh, the same classes hand over again). */
     static synchronized void unretire() {
         retired = false;
     }
 
-    /** Closes every socket no listener uses now, and any other once unused (the lineserver bundle stops). */
+    /** For tests outside OSGi: the keeper is the service in {@code bc} (null: none). */
+    static synchronized void keeperIn(BundleContext bc) {
+        context = bc;
+    }
+
+    /**
+     * The lineserver bundle stops: every socket goes to the keeper, with its parked clients,
+     * for the next lineserver (a listener still on one accepts on it until it stops, and
+     * then leaves it to the keeper); without a keeper, each is closed as soon as no listener
+     * uses it.
+     */
     static synchronized void closeUnused() {
         retired = true;
+        withKeeper(keeper -> {
+            for (Shared s : List.copyOf(BOUND.values())) {
+                if (!s.socket.isClosed()) {
+                    handToKeeper(keeper, s);
+                }
+            }
+            return null;
+        });
         for (Shared s : List.copyOf(BOUND.values())) {
             if (s.users.isEmpty()) {
-                close(s);
+                close(s); // not handed over (no keeper): no listener of this lineserver comes any more
             }
+        }
+    }
+
+    private static void handToKeeper(ListeningSockets keeper, Shared s) {
+        List<java.net.Socket> accepted = s.parked.stream().map(Parked::client).toList();
+        try {
+            keeper.keep(s.name + " " + s.bind, new ListeningSockets.Kept(s.socket, accepted), KEPT_LINGER);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the socket keeper failed, the socket is closed once unused: {}", s.name, e.toString());
+            return;
+        }
+        s.kept = true;
+        s.parked.clear();
+        BOUND.remove(s.name + " " + s.bind, s);
+        if (s.closing != null) {
+            s.closing.cancel(false);
         }
     }
 
@@ -230,16 +362,20 @@ final class SharedSockets {
         }
         closeQuietly(s.socket);
         for (Parked p : s.parked) {
-            Thread.ofVirtual().start(() -> p.by().refuseStopping(p.client()));
+            if (p.by() == null) {
+                closeQuietly(p.client()); // taken from the keeper: no listener of ours to refuse it
+            } else {
+                Thread.ofVirtual().start(() -> p.by().refuseStopping(p.client()));
+            }
         }
         s.parked.clear();
     }
 
-    private static void closeQuietly(ServerSocket socket) {
+    private static void closeQuietly(java.io.Closeable socket) {
         try {
             socket.close();
         } catch (IOException e) {
-            LOG.warn("closing a listening socket failed", e);
+            LOG.warn("closing a socket failed", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.postrider.lineserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -174,6 +175,107 @@ class ListenerHandoverTest {
             start("submission", port, "NEW"); // the refreshed bundle's listener binds it
         } finally {
             SharedSockets.unretire();
+        }
+    }
+
+    /** The sockets bundle's keeper, as the lineserver sees it: a service, here in a map. */
+    static final class MapKeeper implements org.postrider.sockets.ListeningSockets {
+        final Map<String, Kept> kept = new ConcurrentHashMap<>();
+
+        @Override
+        public void keep(String key, Kept k, Duration linger) {
+            kept.put(key, k);
+        }
+
+        @Override
+        public Kept take(String key) {
+            return kept.remove(key);
+        }
+
+        @Override
+        public java.util.Set<String> keys() {
+            return java.util.Set.copyOf(kept.keySet());
+        }
+
+        /** What the keeper bundle does when it stops (here: the test ends). */
+        void closeAll() throws IOException {
+            for (Kept k : kept.values()) {
+                k.socket().close();
+            }
+            kept.clear();
+        }
+    }
+
+    /** A bundle context that knows the keeper service and nothing else. */
+    private static org.osgi.framework.BundleContext contextWith(MapKeeper keeper) {
+        Object ref = java.lang.reflect.Proxy.newProxyInstance(ListenerHandoverTest.class.getClassLoader(),
+                new Class<?>[] {org.osgi.framework.ServiceReference.class}, (p, m, a) -> {
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        return (org.osgi.framework.BundleContext) java.lang.reflect.Proxy.newProxyInstance(
+                ListenerHandoverTest.class.getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "getServiceReference" -> ref;
+                    case "getService" -> keeper;
+                    case "ungetService" -> true;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    private static String firstLine(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    }
+
+    /**
+     * A refresh of lineserver (or of the api): the protocol's listener stops, then lineserver,
+     * whose next revision has its own classes and state. The socket goes to the keeper, and a
+     * client that connects meanwhile waits in its backlog until the next lineserver's listener
+     * takes it over, instead of being reset with the socket.
+     */
+    @Test
+    void aRefreshedLineserverTakesTheSocketOverFromTheKeeperWithTheClientsWaiting() throws Exception {
+        int port = freePort();
+        MapKeeper keeper = new MapKeeper();
+        SharedSockets.keeperIn(contextWith(keeper));
+        try {
+            start("smtp-refresh", port, "OLD").stop();
+            SharedSockets.closeUnused(); // the lineserver bundle stops
+            assertTrue(keeper.keys().contains("smtp-refresh /127.0.0.1:" + port), keeper.keys().toString());
+            try (Socket waiting = new Socket("127.0.0.1", port)) { // in the backlog: nobody accepts now
+                SharedSockets.unretire(); // the next revision
+                start("smtp-refresh", port, "NEW");
+                assertEquals("NEW", firstLine(waiting));
+            }
+            assertFalse(keeper.keys().contains("smtp-refresh /127.0.0.1:" + port), "taken");
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+            keeper.closeAll();
+        }
+    }
+
+    /** The order of a refresh's stops is not set: a listener that stops after lineserver leaves its socket to the keeper. */
+    @Test
+    void aListenerThatStopsAfterLineserverLeavesItsSocketToTheKeeper() throws Exception {
+        int port = freePort();
+        MapKeeper keeper = new MapKeeper();
+        SharedSockets.keeperIn(contextWith(keeper));
+        try {
+            LineServer old = start("imap-refresh", port, "OLD");
+            SharedSockets.closeUnused(); // the lineserver bundle stops first
+            old.stop();
+            try (Socket waiting = new Socket("127.0.0.1", port)) {
+                ServerSocket kept = keeper.kept.get("imap-refresh /127.0.0.1:" + port).socket();
+                assertTrue(kept.isBound() && !kept.isClosed(), "not closed by the stop");
+                SharedSockets.unretire();
+                start("imap-refresh", port, "NEW");
+                assertEquals("NEW", firstLine(waiting));
+            }
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+            keeper.closeAll();
         }
     }
 

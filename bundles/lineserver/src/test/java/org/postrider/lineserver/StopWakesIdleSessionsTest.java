@@ -20,10 +20,21 @@ import org.postrider.lineserver.LineServerTest.Client;
  * finishes it first.
  */
 class StopWakesIdleSessionsTest {
-    /** "SLOW" takes 600 ms to answer; anything else is echoed. */
+    /**
+     * "SLOW" takes 600 ms to answer; "WAIT" waits for a line as IMAP IDLE does (and says
+     * goodbye itself when a stop ends the wait); anything else is echoed. The goodbye takes
+     * {@code goodbyeMillis} to make, as a write to a slow client takes time.
+     */
     static final class Slow extends CommandLoop {
+        private final long goodbyeMillis;
+
         Slow(Connection c) {
+            this(c, 0);
+        }
+
+        Slow(Connection c, long goodbyeMillis) {
             super(c, 10);
+            this.goodbyeMillis = goodbyeMillis;
         }
 
         @Override
@@ -41,6 +52,18 @@ class StopWakesIdleSessionsTest {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (line.equals("WAIT")) {
+                connection.reply("+ waiting");
+                connection.flush();
+                String done = connection.readWaitLine();
+                if (done == null) {
+                    if (connection.wokenForStop()) {
+                        connection.reply("BYE from the wait");
+                    }
+                    end();
+                    return;
+                }
+            }
             connection.reply("OK " + line);
         }
 
@@ -51,6 +74,13 @@ class StopWakesIdleSessionsTest {
 
         @Override
         protected String shuttingDown() {
+            if (goodbyeMillis > 0) {
+                try {
+                    Thread.sleep(goodbyeMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return "BYE stopping";
         }
 
@@ -68,10 +98,18 @@ class StopWakesIdleSessionsTest {
     }
 
     private static LineServer start(Duration grace, TlsMode tls) throws Exception {
+        return start(grace, tls, c -> new Slow(c).run());
+    }
+
+    interface Serve {
+        void serve(Connection c) throws IOException;
+    }
+
+    private static LineServer start(Duration grace, TlsMode tls, Serve serve) throws Exception {
         SessionHandler h = new SessionHandler() {
             @Override
             public void serve(Connection c) throws IOException {
-                new Slow(c).run();
+                serve.serve(c);
             }
 
             @Override
@@ -143,6 +181,94 @@ class StopWakesIdleSessionsTest {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(millis < 5000, "the stop waited " + millis + " ms for a TLS session between commands");
             assertEquals("BYE stopping", idle.line());
+        }
+    }
+
+    /**
+     * The client speaks while the stop is still writing its goodbye: the session, woken by
+     * the client's line, must not close the socket under that write (the client got no
+     * goodbye, or half of one).
+     */
+    @Test
+    void aSessionWokenWhileTheStopWritesItsGoodbyeLetsItFinish() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.NONE, c -> new Slow(c, 800).run());
+        try (Client idle = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", idle.line());
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            Thread.sleep(300); // the stop is making its goodbye
+            idle.send("HELLO\r\n");
+            assertEquals("BYE stopping", idle.line());
+            stop.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A TLS session in a wait (IMAP IDLE) is told goodbye by its protocol, not closed without a word. */
+    @Test
+    void aTlsSessionInAWaitIsToldGoodbye() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.IMPLICIT);
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) LineServerTest.trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", server.address().getPort());
+        try (Client idle = new Client(ssl)) {
+            assertEquals("READY", idle.line());
+            idle.send("WAIT\r\n");
+            assertEquals("+ waiting", idle.line());
+            long t0 = System.nanoTime();
+            server.stop();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 5000, "the stop waited " + millis + " ms for a TLS session in a wait");
+            assertEquals("BYE from the wait", idle.line());
+        }
+    }
+
+    /**
+     * A binary protocol's link idle between frames ({@link Connection#awaitInput()}, the
+     * internal transport) is ended at once by a stop, not held for the grace period.
+     */
+    @Test
+    void aLinkIdleBetweenFramesIsEndedAtOnce() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.IMPLICIT, c -> {
+            while (c.awaitInput()) {
+                c.reply("ECHO " + c.readTextLine());
+                c.flush();
+            }
+            if (c.wokenForStop()) {
+                c.reply("STOPPED");
+            }
+        });
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) LineServerTest.trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", server.address().getPort());
+        try (Client link = new Client(ssl)) {
+            link.send("FRAME\r\n");
+            assertEquals("ECHO FRAME", link.line());
+            long t0 = System.nanoTime();
+            server.stop();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 5000, "the stop waited " + millis + " ms for a link idle between frames");
+            assertEquals("STOPPED", link.line());
+            assertNull(link.line());
+        }
+    }
+
+    /**
+     * A client that sends its next command right after the last reply of a session that
+     * says goodbye as the stop comes (smtplib's MAIL after the 250 of a message, EHLO after
+     * the greeting) must not get a reset for it: its next write, and its read of the goodbye,
+     * would fail.
+     */
+    @Test
+    void aClientThatSpeaksAfterTheSessionsOwnGoodbyeIsNotReset() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        try (Client busy = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", busy.line());
+            busy.send("SLOW\r\n");
+            Thread.sleep(200); // the command is being executed
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            assertEquals("OK SLOW", busy.line());
+            busy.send("HELLO\r\n"); // after the goodbye was written, or about to be
+            Thread.sleep(300);
+            busy.send("HELLO AGAIN\r\n"); // a reset by now would fail this write
+            assertEquals("BYE stopping", busy.line());
+            stop.get(10, TimeUnit.SECONDS);
         }
     }
 

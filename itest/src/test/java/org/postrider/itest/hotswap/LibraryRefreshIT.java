@@ -1,6 +1,7 @@
 package org.postrider.itest.hotswap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,18 +29,21 @@ import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.LineClient;
 
 /**
- * The shared library kit (in bundle/, not watched by FileInstall) is replaced by a new build
- * while an SMTP client sends: {@code postrider:refresh org.postrider.kit} re-reads it and
- * refreshes every bundle wired to it (core, the store, the directory, smtp, lineserver and,
- * through lineserver, pop3 and imap), after which none is left wired to the old revision and
- * every message answered 250 is delivered exactly once; the client was at worst told to retry.
+ * The shared libraries (in bundle/, not watched by FileInstall) are replaced by new builds,
+ * one after another, while an SMTP client sends: kit, lineserver, then the API itself.
+ * {@code postrider:refresh NAME} re-reads each and refreshes every bundle wired to it (for kit:
+ * core, the store, the directory, smtp, lineserver and, through lineserver, pop3 and imap),
+ * after which none is left wired to the old revision; every message answered 250 is delivered
+ * exactly once, and the client was at worst told to retry: never reset. Lineserver's
+ * listening sockets pass to its next revision through the sockets bundle, which no refresh of
+ * these reaches, with the clients waiting in their backlogs.
  */
 class LibraryRefreshIT {
     @RegisterExtension
     final Instances instances = new Instances();
 
     @Test
-    void kitIsUpdatedAndItsDependentsRefreshedUnderLightLoad() throws Exception {
+    void kitLineserverAndTheApiAreUpdatedAndTheirDependentsRefreshedUnderLightLoad() throws Exception {
         Instance athena = instances.create("athena");
         int smtp;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -69,25 +73,33 @@ class LibraryRefreshIT {
                 });
         Await.until("the load under way", Duration.ofSeconds(30), acked::size, n -> n >= 50);
 
-        Path kit = athena.home().resolve("bundle/postrider-kit.jar");
-        String version = BundleJars.version(kit) + "refresh";
-        Path staged = athena.home().resolve("kit-next.jar");
-        BundleJars.withVersion(kit, staged, version);
-        Files.move(staged, kit, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         int before = acked.size();
-        String out = athena.admin("postrider:refresh org.postrider.kit").ok().out();
-        System.out.println("LibraryRefreshIT: " + out);
-        assertTrue(out.contains("updated org.postrider.kit to " + version), out);
-        for (String dependent : List.of("org.postrider.core", "org.postrider.store-maildir",
-                "org.postrider.directory-file", "org.postrider.smtp", "org.postrider.lineserver", "org.postrider.pop3",
-                "org.postrider.imap")) {
-            assertTrue(out.contains(" " + dependent), dependent + " refreshed: " + out);
-        }
-        assertTrue(out.contains("refreshed; ready"), out);
-        assertTrue(athena.admin("lb -s org.postrider.kit").ok().out().contains("org.postrider.kit (" + version + ")"));
-        assertTrue(athena.admin("postrider:refresh").ok().out().contains("nothing to refresh"),
-                "no bundle left wired to the old kit");
-        Await.until("mail flowing after the refresh", Duration.ofSeconds(60), acked::size, n -> n >= before + 100);
+        Prober prober = new Prober(smtp);
+        replace(athena, "postrider-kit.jar", "org.postrider.kit", List.of("org.postrider.core",
+                "org.postrider.store-maildir", "org.postrider.directory-file", "org.postrider.smtp",
+                "org.postrider.lineserver", "org.postrider.pop3", "org.postrider.imap"));
+        Await.until("mail flowing after the kit's refresh", Duration.ofSeconds(60), acked::size, n -> n >= before + 100);
+        // the line-protocol core, then the API every bundle imports: the same promise
+        int beforeLineserver = acked.size();
+        int takenBeforeLineserver = takenOver(athena);
+        String refreshed = replace(athena, "postrider-lineserver.jar", "org.postrider.lineserver",
+                List.of("org.postrider.smtp", "org.postrider.pop3", "org.postrider.imap"));
+        assertFalse(refreshed.contains("org.postrider.sockets"), "the socket keeper is not refreshed: " + refreshed);
+        assertTrue(takenOver(athena) > takenBeforeLineserver, "the new lineserver took the sockets over");
+        Await.until("mail flowing after lineserver's refresh", Duration.ofSeconds(60), acked::size,
+                n -> n >= beforeLineserver + 100);
+        int beforeApi = acked.size();
+        int takenBeforeApi = takenOver(athena);
+        replaceApi(athena);
+        assertTrue(takenOver(athena) > takenBeforeApi, "the sockets passed through the api's refresh too");
+        Await.until("mail flowing after the api's refresh", Duration.ofSeconds(60), acked::size, n -> n >= beforeApi + 100);
+        prober.close();
+        System.out.println("LibraryRefreshIT: connects during the refreshes: " + prober.seen);
+        assertTrue(prober.seen.getOrDefault("greeted", 0) > 0, prober.seen.toString());
+        // the listening socket stayed open throughout: a connect waited in its backlog, never refused nor reset
+        Set<String> wrongConnects = new java.util.TreeSet<>(prober.seen.keySet());
+        wrongConnects.removeAll(Set.of("greeted", "told to retry"));
+        assertEquals(Set.of(), wrongConnects, "connects during the refreshes: " + prober.seen);
 
         Files.createFile(stop);
         assertNull(client.await(Duration.ofSeconds(60)), "the client ended normally");
@@ -111,5 +123,100 @@ class LibraryRefreshIT {
         System.out.printf("LibraryRefreshIT: %d accepted, %d before the refresh%n", acked.size(), before);
         assertEquals(List.of(), new ArrayList<>(problems), "client problems");
         assertEquals(List.of(), wrong);
+    }
+
+    /**
+     * Connects to SMTP over and over while the libraries are refreshed and reads the greeting:
+     * "greeted" (220), "told to retry" (a 421 from a listener that was stopping), or what
+     * went wrong (refused, reset, closed without a greeting).
+     */
+    private static final class Prober implements AutoCloseable {
+        final Map<String, Integer> seen = new ConcurrentHashMap<>();
+        private volatile boolean stop;
+        private final Thread thread;
+
+        Prober(int port) {
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                while (!stop) {
+                    String what;
+                    try (java.net.Socket s = new java.net.Socket()) {
+                        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                        s.setSoTimeout(60_000);
+                        String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                                StandardCharsets.US_ASCII)).readLine();
+                        what = greeting == null ? "closed without a greeting"
+                                : greeting.startsWith("220") ? "greeted"
+                                : greeting.startsWith("421") ? "told to retry" : "answered " + greeting;
+                        s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.net.ConnectException e) {
+                        what = "refused";
+                    } catch (java.io.IOException e) {
+                        what = "failed: " + e;
+                    }
+                    seen.merge(what, 1, Integer::sum);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(70_000);
+        }
+    }
+
+    /** How many listeners took their socket over from a previous lineserver (the log says so each time). */
+    private static int takenOver(Instance athena) throws Exception {
+        String log = Files.readString(athena.home().resolve("data/log/postrider.log"), StandardCharsets.UTF_8);
+        return log.split("from the previous lineserver", -1).length - 1;
+    }
+
+    /** A new build of a library in bundle/ (a new version), then postrider:refresh of it; what it said. */
+    private static String replace(Instance athena, String jar, String name, List<String> dependents) throws Exception {
+        String version = stage(athena, jar);
+        String out = athena.admin("postrider:refresh " + name).ok().out();
+        System.out.println("LibraryRefreshIT: " + out);
+        assertTrue(out.contains("updated " + name + " to " + version), out);
+        for (String dependent : dependents) {
+            assertTrue(out.contains(" " + dependent), dependent + " refreshed: " + out);
+        }
+        assertTrue(out.contains("refreshed; ready"), out);
+        assertRefreshed(athena, name, version);
+        return out;
+    }
+
+    /**
+     * The API: every bundle is wired to it, the admin channel's own bundle too, so the command's
+     * session may end before its answer (it says so when it can); the server is then ready again.
+     */
+    private static void replaceApi(Instance athena) throws Exception {
+        String version = stage(athena, "postrider-api.jar");
+        System.out.println("LibraryRefreshIT: " + athena.admin("postrider:refresh org.postrider.api").out());
+        // until the refresh has gone through (asking again while it runs refreshes nothing new)
+        Await.until("no bundle left on the old api", Duration.ofSeconds(90),
+                () -> athena.admin("postrider:refresh").out(), out -> out.contains("nothing to refresh"));
+        Await.until("the server ready after the api's refresh", Duration.ofSeconds(90),
+                () -> athena.admin("postrider:ready").exit(), code -> code == 0);
+        assertTrue(athena.admin("lb -s org.postrider.api").ok().out().contains("org.postrider.api (" + version + ")"));
+    }
+
+    private static String stage(Instance athena, String jar) throws Exception {
+        Path file = athena.home().resolve("bundle/" + jar);
+        String version = BundleJars.version(file) + "refresh";
+        Path staged = athena.home().resolve(jar + ".next");
+        BundleJars.withVersion(file, staged, version);
+        Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return version;
+    }
+
+    private static void assertRefreshed(Instance athena, String name, String version) throws Exception {
+        assertTrue(athena.admin("lb -s " + name).ok().out().contains(name + " (" + version + ")"));
+        assertTrue(athena.admin("postrider:refresh").ok().out().contains("nothing to refresh"),
+                "no bundle left wired to the old " + name);
     }
 }

@@ -31,12 +31,18 @@ final class Drop {
 
     List<RecipientResult> deliver(Delivery d) throws IOException {
         List<MailAddress> rcpts = d.envelope().recipients().stream().map(Recipient::address).toList();
+        String foreign = foreignAddress(d.destination());
+        if (foreign != null && !EnvelopeLines.isForeignValue(foreign)) {
+            String why = "the foreign address is not one a drop file can carry (control characters, or longer than "
+                    + EnvelopeLines.MAX_LINE + " octets)";
+            return d.envelope().recipients().stream().map(r -> RecipientResult.failed(r, "5.1.3", why)).toList();
+        }
         Path target = dir.resolve(fileName(d, rcpts));
         String said;
         if (Files.exists(target)) {
             said = "in the drop directory already as " + target.getFileName();
         } else {
-            byte[] head = EnvelopeLines.format(d.envelope().sender(), rcpts);
+            byte[] head = EnvelopeLines.format(d.envelope().sender(), rcpts, foreign);
             DurableWrite.write(target, out -> {
                 out.write(head);
                 try (InputStream in = d.content().open()) {
@@ -48,6 +54,15 @@ final class Drop {
         // the foreign system takes it from there and reports nothing back
         return d.envelope().recipients().stream()
                 .map(r -> new RecipientResult(r, DeliveryStatus.RELAYED, "2.0.0", said, null)).toList();
+    }
+
+    /**
+     * The foreign address of a custom recipient of the Directory, {@code TYPE:address} (the
+     * gateway contract gives it as the destination), or null: the destination is then the
+     * gateway's id, which has no colon.
+     */
+    static String foreignAddress(String destination) {
+        return destination != null && destination.indexOf(':') > 0 ? destination : null;
     }
 
     /** QUEUEID-HASH.eml: one name per message and set of recipients. */

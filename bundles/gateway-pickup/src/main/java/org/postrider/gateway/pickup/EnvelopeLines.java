@@ -23,6 +23,8 @@ final class EnvelopeLines {
 
     private static final String SENDER = "x-sender:";
     private static final String RECEIVER = "x-receiver:";
+    /** A drop file's line for a custom recipient's foreign address ({@code TYPE:address}); never read back. */
+    private static final String FOREIGN_RECEIVER = "x-foreign-receiver:";
 
     /** What the envelope lines say, and where the message starts. */
     record Parsed(MailAddress sender, List<MailAddress> recipients, int messageOffset) {
@@ -40,14 +42,33 @@ final class EnvelopeLines {
     private EnvelopeLines() {
     }
 
-    /** The header a drop file starts with: the envelope as {@link #parse} reads it back. */
-    static byte[] format(MailAddress sender, List<MailAddress> recipients) {
+    /**
+     * The header a drop file starts with: the envelope as {@link #parse} reads it back, and for
+     * a custom recipient ({@code foreign} not null) the foreign address the foreign system
+     * knows it by, {@code x-foreign-receiver: TYPE:address}, after our address.
+     */
+    static byte[] format(MailAddress sender, List<MailAddress> recipients, String foreign) {
+        if (foreign != null && !isForeignValue(foreign)) {
+            throw new IllegalArgumentException("not a foreign address a line can carry");
+        }
         StringBuilder sb = new StringBuilder(SENDER).append(" <").append(sender == null ? "" : sender.toString())
                 .append(">\r\n");
         for (MailAddress r : recipients) {
             sb.append(RECEIVER).append(" <").append(r).append(">\r\n");
         }
+        if (foreign != null) {
+            sb.append(FOREIGN_RECEIVER).append(' ').append(foreign).append("\r\n");
+        }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether a foreign address fits on one envelope line: no control characters, not too long. */
+    static boolean isForeignValue(String foreign) {
+        if (foreign.isEmpty() || foreign.getBytes(StandardCharsets.UTF_8).length > MAX_LINE - FOREIGN_RECEIVER.length()
+                - 1) {
+            return false;
+        }
+        return foreign.chars().noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.BodyType;
 import org.postrider.api.message.Envelope;
@@ -38,11 +40,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes the files a foreign system puts in the pickup folder into the queue, with SMTP's
  * promise: a file is removed only after the queue committed its message, and the queue
- * takes it at most once (an idempotency key from the file's identity, so a crash between
- * the commit and the removal does not queue it twice). A file that can never be taken (no
- * envelope, a recipient refused, too large, not a plain file) is moved to {@code bad/} with
- * a {@code .reason} file beside it: never lost, never tried again in a loop. A temporary
- * refusal (the queue or directory unavailable) leaves the file for a later scan.
+ * takes it at most once. Each file is first claimed: renamed into {@code claimed/} under a
+ * name no file had before (a random id, then its own name), and that name is its idempotency
+ * key, so a crash between the commit and the removal does not queue it twice, and a later
+ * file that looks the same (its name, size and times on a reused inode) is never taken for
+ * it. A file that can never be taken (no envelope, a recipient refused, too large, not a
+ * plain file) is moved to {@code bad/} with a {@code .reason} file beside it: never lost,
+ * never tried again in a loop. A temporary refusal (the queue or directory unavailable)
+ * leaves the file in {@code claimed/} for a later scan.
  * <p>
  * Names starting with a dot are skipped: a foreign system writes under such a name (or in
  * another folder of the same file system) and renames, so a half-written file is never read.
@@ -62,6 +67,7 @@ final class Pickup {
     private final String gatewayId;
     private final Path dir;
     private final Path bad;
+    private final Path claimed;
     private final Limits limits;
     /** Files refused for the time being, by name, and when to try them again (only files still there are kept). */
     private final Map<String, Instant> waiting = new HashMap<>();
@@ -70,9 +76,17 @@ final class Pickup {
         this.gatewayId = gatewayId;
         this.dir = dir;
         this.bad = dir.resolve("bad");
+        this.claimed = dir.resolve(CLAIMED);
         this.limits = limits;
         Files.createDirectories(bad);
+        Files.createDirectories(claimed);
     }
+
+    /** The folder files are renamed into before they are read; only this class writes there. */
+    static final String CLAIMED = "claimed";
+    /** A claimed name: the random id, '-', then the file's own name (made safe, cut). */
+    private static final int ID_LENGTH = 36;
+    private static final int KEPT_NAME_LENGTH = 64;
 
     /**
      * One pass over the folder with the queue and router as they are now (either may be
@@ -82,16 +96,14 @@ final class Pickup {
         if (queue == null || router == null) {
             return 0; // nothing can be taken: the files wait, untouched
         }
+        claimNew();
         int queued = 0;
         int handled = 0;
         Instant now = Instant.now();
         Map<String, Instant> stillWaiting = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(claimed)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.startsWith(".") || f.equals(bad)) {
-                    continue;
-                }
                 Instant retryAt = waiting.get(name);
                 if (retryAt != null && retryAt.isAfter(now)) {
                     stillWaiting.put(name, retryAt);
@@ -118,6 +130,61 @@ final class Pickup {
         waiting.clear();
         waiting.putAll(stillWaiting);
         return queued;
+    }
+
+    /**
+     * Renames new files into {@code claimed/}, as many as it has room for (a folder of
+     * waiting files stops the claims: the work and the folder stay bounded), then makes the
+     * renames durable before any of them is queued: a rename lost in a crash after the commit
+     * would bring the file back under its old name, to be claimed and queued again.
+     */
+    private void claimNew() throws IOException {
+        int room = FILES_PER_SCAN;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(claimed)) {
+            for (Path ignored : s) {
+                if (--room == 0) {
+                    return;
+                }
+            }
+        }
+        int moved = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(".") || f.equals(bad) || f.equals(claimed)
+                        || Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    // a link is moved as a link (rename does not follow it) and set aside by take
+                    Files.move(f, claimed.resolve(claimName(name)), StandardCopyOption.ATOMIC_MOVE);
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                if (++moved == room) {
+                    break;
+                }
+            }
+        }
+        if (moved > 0) {
+            DurableWrite.syncDirectory(claimed);
+            DurableWrite.syncDirectory(dir);
+        }
+    }
+
+    /** A name no file had before: a random id, then the file's own name in safe characters, cut. */
+    static String claimName(String name) {
+        StringBuilder sb = new StringBuilder(UUID.randomUUID().toString()).append('-');
+        for (int i = 0; i < name.length() && i < KEPT_NAME_LENGTH; i++) {
+            char c = name.charAt(i);
+            sb.append(c < 0x80 && (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_') ? c : '_');
+        }
+        return sb.toString();
+    }
+
+    /** The name the foreign system gave a claimed file (as far as it was kept). */
+    static String ownName(String claimedName) {
+        return claimedName.length() > ID_LENGTH + 1 ? claimedName.substring(ID_LENGTH + 1) : claimedName;
     }
 
     enum Outcome { QUEUED, BAD, LATER, GONE }
@@ -180,12 +247,12 @@ final class Pickup {
                 }
             }
         }
-        String key = idempotencyKey(f, before);
+        String key = idempotencyKey(f.getFileName().toString());
         java.util.Optional<QueueId> earlier = q.committedWith(key);
         if (earlier.isPresent()) {
             // queued before a crash that came before the removal: remove it now, once is enough
             LOG.info("Pickup file {} was queued already as {}; removing it", f.getFileName(), earlier.get());
-            removeTaken(f);
+            removeTaken(f, before);
             return Outcome.QUEUED;
         }
         boolean utf8 = (env.sender() != null && env.sender().needsSmtpUtf8())
@@ -215,16 +282,31 @@ final class Pickup {
             LOG.warn("Pickup file {} waits: the queue cannot take it now: {}", f.getFileName(), e.getMessage());
             return Outcome.LATER;
         }
-        MAILLOG.info("picked up file={} id={} from=<{}> nrcpt={} gateway={}", EnvelopeLines.printable(
+        MAILLOG.info("picked up file={} id={} from=<{}> nrcpt={} gateway={} claimed={}", ownName(
                 f.getFileName().toString()), id, env.sender() == null ? "" : env.sender(), env.recipients().size(),
-                gatewayId);
-        removeTaken(f);
+                gatewayId, f.getFileName());
+        removeTaken(f, before);
         return Outcome.QUEUED;
     }
 
-    private void removeTaken(Path f) throws IOException {
+    /**
+     * Removes a file whose message the queue has. Its claimed name is its own (no other file
+     * ever had it, and only this class writes in {@code claimed/}); that it is still the file
+     * that was read is checked all the same: another one is left, never deleted unread.
+     */
+    private void removeTaken(Path f, BasicFileAttributes read) throws IOException {
+        BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        if (read.fileKey() != null && !read.fileKey().equals(now.fileKey())) {
+            LOG.warn("Pickup file {} is not the file that was queued; it is left", f.getFileName());
+            return;
+        }
         Files.deleteIfExists(f);
-        DurableWrite.syncDirectory(dir);
+        DurableWrite.syncDirectory(claimed);
     }
 
     /** The octets read for the envelope lines: enough for every allowed line at its longest. */
@@ -233,16 +315,13 @@ final class Pickup {
     }
 
     /**
-     * The file's identity: which file (device and inode), its name, size and time. The same
-     * file seen again after a crash has the same key; another file with the same content,
-     * put there later, has another.
+     * A claimed file's key: its claimed name, which no file had before. The same file seen
+     * again after a crash has it; no other file ever has it, however much it looks the same.
      */
-    static String idempotencyKey(Path f, BasicFileAttributes a) {
+    static String idempotencyKey(String claimedName) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String identity = a.fileKey() + "|" + f.getFileName() + "|" + a.size() + "|"
-                    + a.lastModifiedTime().toInstant() + "|" + a.creationTime().toInstant();
-            return "pickup-" + HexFormat.of().formatHex(sha.digest(identity.getBytes(StandardCharsets.UTF_8)));
+            return "pickup-" + HexFormat.of().formatHex(sha.digest(claimedName.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -250,7 +329,7 @@ final class Pickup {
 
     /** Moves a file to bad/ with its reason beside it; a name taken there already gets a suffix. */
     private Outcome toBad(Path f, String reason) throws IOException {
-        String name = f.getFileName().toString();
+        String name = ownName(f.getFileName().toString());
         Path target = bad.resolve(name);
         for (int n = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.exists(reasonFile(target),
                 LinkOption.NOFOLLOW_LINKS); n++) {

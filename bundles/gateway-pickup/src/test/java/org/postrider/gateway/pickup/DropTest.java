@@ -26,6 +26,10 @@ class DropTest {
     Path dir;
 
     private static Delivery delivery(String text, String... rcpts) throws Exception {
+        return deliveryTo("files", text, rcpts);
+    }
+
+    private static Delivery deliveryTo(String destination, String text, String... rcpts) throws Exception {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         MessageContent content = new MessageContent() {
             @Override
@@ -46,7 +50,7 @@ class DropTest {
             }
         }).toList();
         return new Delivery(new QueueId("Q1"), Envelope.of(MailAddress.parse("alice@example.org"), to,
-                Origin.local("test")), content, "files", 1);
+                Origin.local("test")), content, destination, 1);
     }
 
     private List<Path> files() throws Exception {
@@ -68,6 +72,35 @@ class DropTest {
         byte[] all = Files.readAllBytes(f.get(0));
         EnvelopeLines.Parsed p = EnvelopeLines.parse(all, all.length, true, 100);
         assertEquals(2, p.recipients().size(), "what the drop writes, a pickup reads");
+    }
+
+    /**
+     * A custom recipient of the Directory comes with its foreign address as the destination
+     * (the gateway contract): the file names it for the foreign system, after our address.
+     */
+    @Test
+    void aCustomRecipientIsWrittenWithItsForeignAddress() throws Exception {
+        List<RecipientResult> r = new Drop(dir).deliver(deliveryTo("FAX:+1-555-0100", "Subject: x\r\n\r\nbody\r\n",
+                "smith@example.org"));
+        assertEquals(DeliveryStatus.RELAYED, r.get(0).status(), r.toString());
+        List<Path> f = files();
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("x-sender: <alice@example.org>\r\nx-receiver: <smith@example.org>\r\n"
+                + "x-foreign-receiver: FAX:+1-555-0100\r\nSubject: x\r\n\r\nbody\r\n", Files.readString(f.get(0)));
+    }
+
+    /** A foreign address that would break the file's lines is refused, not written. */
+    @Test
+    void aForeignAddressThatIsNoLineIsRefused() throws Exception {
+        List<RecipientResult> r = new Drop(dir).deliver(deliveryTo("FAX:+1\r\nx-receiver: <evil@example.net>",
+                "Subject: x\r\n\r\nbody\r\n", "smith@example.org"));
+        assertEquals(DeliveryStatus.FAILED, r.get(0).status(), r.toString());
+        assertEquals("5.1.3", r.get(0).enhancedCode());
+        assertEquals(List.of(), files());
+        r = new Drop(dir).deliver(deliveryTo("X400:" + "a".repeat(1000), "Subject: x\r\n\r\nbody\r\n",
+                "smith@example.org"));
+        assertEquals(DeliveryStatus.FAILED, r.get(0).status(), r.toString());
+        assertEquals(List.of(), files());
     }
 
     @Test

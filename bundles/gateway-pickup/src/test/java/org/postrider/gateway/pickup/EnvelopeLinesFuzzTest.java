@@ -14,7 +14,7 @@ class EnvelopeLinesFuzzTest {
                     throw new AssertionError("out of bounds: " + p);
                 }
                 // what was read is written back the same way
-                byte[] again = EnvelopeLines.format(p.sender(), p.recipients());
+                byte[] again = EnvelopeLines.format(p.sender(), p.recipients(), null);
                 EnvelopeLines.Parsed q = EnvelopeLines.parse(concat(again, data, p.messageOffset()),
                         again.length + data.length - p.messageOffset(), whole, 5);
                 if (!q.recipients().equals(p.recipients()) || !java.util.Objects.equals(q.sender(), p.sender())) {

@@ -43,13 +43,13 @@ class EnvelopeLinesTest {
     void whatItWritesItReadsBack() throws Exception {
         MailAddress a = MailAddress.parse("alice@example.org");
         List<MailAddress> rcpts = List.of(MailAddress.parse("b@example.net"), MailAddress.parse("c@example.net"));
-        byte[] head = EnvelopeLines.format(a, rcpts);
+        byte[] head = EnvelopeLines.format(a, rcpts, null);
         String file = new String(head, StandardCharsets.UTF_8) + "Subject: x\r\n\r\nbody\r\n";
         EnvelopeLines.Parsed p = parse(file);
         assertEquals(a, p.sender());
         assertEquals(rcpts, p.recipients());
         assertEquals(head.length, p.messageOffset());
-        assertNull(parse(new String(EnvelopeLines.format(null, rcpts), StandardCharsets.UTF_8) + "X: y\r\n").sender());
+        assertNull(parse(new String(EnvelopeLines.format(null, rcpts, null), StandardCharsets.UTF_8) + "X: y\r\n").sender());
     }
 
     @Test

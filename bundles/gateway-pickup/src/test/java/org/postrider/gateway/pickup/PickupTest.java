@@ -1,7 +1,6 @@
 package org.postrider.gateway.pickup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -104,7 +103,8 @@ class PickupTest {
         assertEquals(MailAddress.parse("bob@example.org"), e.recipients().get(0).address());
         assertEquals("gateway:files", e.origin().protocol());
         assertEquals("Subject: hi\r\n\r\nline\r\n", queue.contents.get(0));
-        assertEquals(List.of("bad"), names(dir), "the file is gone once queued");
+        assertEquals(List.of("bad", "claimed"), names(dir), "the file is gone once queued");
+        assertEquals(List.of(), names(dir.resolve("claimed")));
     }
 
     @Test
@@ -113,10 +113,14 @@ class PickupTest {
         queue.failCommit = new QueueException("4.3.0 disk full");
         Pickup p = pickup(1000);
         assertEquals(0, p.scan(queue, router));
-        assertEquals(List.of("bad", "m1.eml"), names(dir));
-        assertTrue(p.waiting().contains("m1.eml"));
+        assertEquals(List.of("bad", "claimed"), names(dir));
+        List<String> claimed = names(dir.resolve("claimed"));
+        assertEquals(1, claimed.size(), claimed.toString());
+        assertTrue(claimed.get(0).endsWith("-m1.eml"), claimed.toString());
+        assertTrue(p.waiting().contains(claimed.get(0)));
         assertEquals(0, p.scan(queue, router), "not tried again at once");
         assertTrue(queue.envelopes.isEmpty());
+        assertEquals(claimed, names(dir.resolve("claimed")), "kept under the name it was claimed by");
     }
 
     @Test
@@ -124,7 +128,11 @@ class PickupTest {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
         verdict = Verdict.defer("4.3.0", "directory unavailable");
         assertEquals(0, pickup(1000).scan(queue, router));
-        assertEquals(List.of("bad", "m1.eml"), names(dir));
+        assertEquals(List.of("bad", "claimed"), names(dir));
+        assertEquals(1, names(dir.resolve("claimed")).size());
+        verdict = Verdict.accept();
+        assertEquals(1, pickup(1000).scan(queue, router), "the next instance takes it");
+        assertEquals(List.of(), names(dir.resolve("claimed")));
     }
 
     @Test
@@ -133,7 +141,8 @@ class PickupTest {
         verdict = Verdict.reject(554, "5.7.1", "relay access denied");
         Pickup p = pickup(1000);
         assertEquals(0, p.scan(queue, router));
-        assertEquals(List.of("bad"), names(dir));
+        assertEquals(List.of("bad", "claimed"), names(dir));
+        assertEquals(List.of(), names(dir.resolve("claimed")));
         assertEquals(List.of("m1.eml", "m1.eml.reason"), names(dir.resolve("bad")));
         String why = Files.readString(dir.resolve("bad/m1.eml.reason"));
         assertTrue(why.contains("<eve@example.net> refused: 554 5.7.1 relay access denied"), why);
@@ -183,20 +192,74 @@ class PickupTest {
         put(".writing.eml", "x-sender: a@example.org\nx-receiver: b@example.org\nS: x\n\nhalf");
         Files.createDirectories(dir.resolve("sub"));
         assertEquals(0, pickup(1000).scan(queue, router));
-        assertEquals(List.of(".writing.eml", "bad", "sub"), names(dir));
+        assertEquals(List.of(".writing.eml", "bad", "claimed", "sub"), names(dir));
+        assertTrue(names(dir.resolve("claimed")).isEmpty());
         assertTrue(names(dir.resolve("bad")).isEmpty());
     }
 
     @Test
     void aFileQueuedBeforeACrashThatCameBeforeItsRemovalIsNotQueuedAgain() throws Exception {
-        Path f = put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
-        // the queue committed it under the file's key, then the server died before the removal
-        String key = Pickup.idempotencyKey(f, Files.readAttributes(f,
-                java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        queue.keys.put(key, new QueueId("EARLIER"));
+        pickup(1000);
+        // claimed and committed under its claimed name, then the server died before the removal
+        String name = Pickup.claimName("m1.eml");
+        Files.writeString(dir.resolve("claimed").resolve(name),
+                "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
+        queue.keys.put(Pickup.idempotencyKey(name), new QueueId("EARLIER"));
         assertEquals(1, pickup(1000).scan(queue, router));
         assertTrue(queue.envelopes.isEmpty(), "not queued a second time");
-        assertEquals(List.of("bad"), names(dir));
+        assertEquals(List.of(), names(dir.resolve("claimed")));
+    }
+
+    @Test
+    void aFileClaimedBeforeACrashThatCameBeforeItsCommitIsQueued() throws Exception {
+        pickup(1000);
+        Files.writeString(dir.resolve("claimed").resolve(Pickup.claimName("m1.eml")),
+                "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
+        assertEquals(1, pickup(1000).scan(queue, router));
+        assertEquals(1, queue.envelopes.size());
+        assertEquals(List.of(), names(dir.resolve("claimed")));
+    }
+
+    /**
+     * The foreign system's next file has the name, size and times of one taken before, on the
+     * same inode (a file system hands a freed inode out again; a hard link keeps it here): it
+     * is a new message and is queued, not taken for the old one and deleted unread.
+     */
+    @Test
+    void aNewFileThatLooksLikeOneTakenBeforeIsQueuedNotDeleted() throws Exception {
+        Path f = put("m.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: one\n\nline\n");
+        Path keep = dir.getParent().resolve(dir.getFileName() + "-inode");
+        try {
+            Files.createLink(keep, f);
+            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(f);
+            Pickup p = pickup(1000);
+            assertEquals(1, p.scan(queue, router));
+
+            Files.writeString(keep, "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: two\n\nline\n");
+            Files.setLastModifiedTime(keep, time);
+            Files.createLink(dir.resolve("m.eml"), keep);
+            Files.delete(keep);
+            assertEquals(1, p.scan(queue, router), "the new file is queued");
+            assertEquals(2, queue.envelopes.size());
+            assertTrue(queue.contents.get(1).contains("Subject: two"), queue.contents.toString());
+            assertEquals(List.of("bad", "claimed"), names(dir));
+        } finally {
+            Files.deleteIfExists(keep);
+        }
+    }
+
+    @Test
+    void claimsStopWhileTheClaimedFolderIsFull() throws Exception {
+        Pickup p = pickup(1000);
+        verdict = Verdict.defer("4.3.0", "directory unavailable");
+        for (int i = 0; i < Pickup.FILES_PER_SCAN + 5; i++) {
+            put("m" + i + ".eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
+        }
+        p.scan(queue, router);
+        assertEquals(Pickup.FILES_PER_SCAN, names(dir.resolve("claimed")).size());
+        p.scan(queue, router);
+        assertEquals(Pickup.FILES_PER_SCAN, names(dir.resolve("claimed")).size(), "no more while they wait");
+        assertEquals(5 + 2, names(dir).size(), "the others wait where they were put");
     }
 
     @Test
@@ -204,7 +267,7 @@ class PickupTest {
         put("m1.eml", "x-sender: app@example.org\nx-receiver: bob@example.org\nSubject: hi\n\nline\n");
         Pickup p = new Pickup("files", dir, new Pickup.Limits(1000, 10, false));
         assertEquals(0, p.scan(null, router));
-        assertEquals(List.of("bad", "m1.eml"), names(dir));
-        assertFalse(p.waiting().contains("m1.eml"), "taken as soon as the queue is back");
+        assertEquals(List.of("bad", "claimed", "m1.eml"), names(dir));
+        assertTrue(p.waiting().isEmpty(), "taken as soon as the queue is back");
     }
 }
