@@ -204,7 +204,7 @@ public final class Instance {
                 COMMAND_TIMEOUT);
     }
 
-    /** The server's process, if it runs. */
+    /** The server's process, if it runs (not once it has ended, reaped or not: see {@link ProcessState}). */
     public Optional<ProcessHandle> process() {
         try {
             Path pidFile = runDir().resolve("postrider.pid");
@@ -213,7 +213,7 @@ public final class Instance {
             }
             String pid = Files.readString(pidFile).trim();
             return pid.isEmpty() ? Optional.empty()
-                    : ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
+                    : ProcessHandle.of(Long.parseLong(pid)).filter(p -> p.isAlive() && !ProcessState.ended(p.pid()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
