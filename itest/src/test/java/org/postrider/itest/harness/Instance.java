@@ -165,6 +165,17 @@ public final class Instance {
         return m.group(1);
     }
 
+    /**
+     * Queues a message and waits until the queue is empty again, so that messages queued one
+     * after another this way are stored in that order: the queue delivers several at once, and
+     * a test that reads "the first" and "the second" message must not race it.
+     */
+    public String submitAndDeliver(Path message, String sender, String... recipients) throws Exception {
+        String id = submit(message, sender, recipients);
+        awaitQueueEmpty(Duration.ofSeconds(30));
+        return id;
+    }
+
     /** Waits until the queue holds no message, readable or not. */
     public void awaitQueueEmpty(Duration timeout) throws Exception {
         Await.until("an empty queue on " + name, timeout, () -> admin("queue:stats").ok().out(),
