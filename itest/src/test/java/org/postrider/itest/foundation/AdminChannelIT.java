@@ -51,19 +51,21 @@ class AdminChannelIT {
     void commandsReportSuccessAndFailureThroughTheExitStatus() throws Exception {
         Instance athena = instances.create("athena");
         athena.start();
-        Exec.Result ok = athena.admin("help", "postrider:status");
+        // through bin/postrider admin, as an administrator runs it: the exit status is the script's
+        Exec.Result ok = athena.script("admin", "help", "postrider:status");
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("show the server"), ok.out());
-        Exec.Result all = athena.admin("help");
+        Exec.Result all = athena.script("admin", "help");
         assertTrue(all.out().contains("postrider:status") && all.out().contains("felix:lb"),
                 "Gogo's help must not be shadowed by a scope's own listing:\n" + all.out());
-        assertTrue(athena.admin("dir:commands").ok().out().contains("dir:user-add ADDRESS [PASSWORD...]"));
+        assertTrue(athena.script("admin", "dir:commands").ok().out()
+                .contains("dir:user-add ADDRESS [PASSWORD...]"));
 
-        Exec.Result unknown = athena.admin("nosuch:command");
+        Exec.Result unknown = athena.script("admin", "nosuch:command");
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().contains("Command not found"), unknown.err());
 
-        Exec.Result failing = athena.admin("dns:mx", "bad..domain");
+        Exec.Result failing = athena.script("admin", "dns:mx", "bad..domain");
         assertNotEquals(0, failing.exit(), failing.out());
         assertFalse(failing.err().isBlank());
     }

@@ -16,6 +16,8 @@ import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.ListeningSockets;
+import org.postrider.itest.harness.ProcessState;
+import org.postrider.itest.harness.Python;
 
 /** Start, status, stop, kill -9 and restart through bin/postrider, as an administrator does. */
 class ServerLifecycleIT {
@@ -64,7 +66,7 @@ class ServerLifecycleIT {
 
         Exec.Result stop = athena.stop();
         assertTrue(stop.out().contains("Postrider stopped"), stop.out());
-        assertFalse(process.isAlive(), "server process still alive after stop");
+        assertTrue(ProcessState.ended(process.pid()), "server process still running after stop");
         assertFalse(Files.exists(athena.runDir().resolve("admin.sock")), "admin socket left behind");
         for (int port : ports) {
             try (ServerSocket s = new ServerSocket()) {
@@ -72,8 +74,36 @@ class ServerLifecycleIT {
             }
         }
         assertEquals(3, athena.script("status").exit());
-        assertEquals(3, athena.admin("postrider:status").exit(), "admin must fail when the server is down");
+        assertEquals(3, athena.script("admin", "postrider:status").exit(), "admin must fail when the server is down");
         assertTrue(Files.readString(athena.home().resolve("data/log/postrider.log")).contains("Admin channel closed"));
+    }
+
+    /**
+     * The server runs detached, so what reaps it is its new parent, PID 1, or a subreaper; a
+     * container's PID 1 may reap late or never. Stop must end once the server has, not when
+     * something else gets round to reaping it (it used to wait for the reaping, out to its
+     * timeout, and then report a failure).
+     */
+    @Test
+    void stopEndsWhenTheServerHasEndedThoughNothingReapsIt() throws Exception {
+        Instance athena = instances.create("athena");
+        Exec.Result r = Python.run(athena.home(), """
+                import ctypes, os, subprocess, sys
+                # a subreaper that never reaps: the detached server becomes our child
+                if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+                    sys.exit('prctl failed: %d' % ctypes.get_errno())
+                env = dict(os.environ, POSTRIDER_STOP_TIMEOUT='20')
+                start = subprocess.run(['bash', 'bin/postrider', 'start'], env=env, capture_output=True, text=True)
+                print('start', start.returncode, start.stderr)
+                pid = int(open('data/run/postrider.pid').read())
+                stop = subprocess.run(['bash', 'bin/postrider', 'stop'], env=env, capture_output=True, text=True)
+                print('stop', stop.returncode, stop.stdout, stop.stderr)
+                state = [l.split()[1] for l in open('/proc/%d/status' % pid) if l.startswith('State:')]
+                print('state', state[0])
+                """);
+        assertTrue(r.out().contains("start 0"), r.out() + r.err());
+        assertTrue(r.out().contains("stop 0 Postrider stopped"), r.out() + r.err());
+        assertTrue(r.out().contains("state Z"), "the server was left to its non-reaping parent:\n" + r.out());
     }
 
     @Test

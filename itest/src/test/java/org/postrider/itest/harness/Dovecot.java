@@ -126,7 +126,7 @@ public final class Dovecot implements AutoCloseable {
         Exec.run(List.of(DOVECOT.toString(), "-c", conf.toString(), "stop"), dir, Map.of(), Duration.ofSeconds(30));
         try {
             Await.until("Dovecot to stop", Duration.ofSeconds(20),
-                    () -> all.stream().anyMatch(ProcessHandle::isAlive), alive -> !alive);
+                    () -> all.stream().anyMatch(p -> !ProcessState.ended(p.pid())), alive -> !alive);
         } catch (AssertionError slow) {
             all.forEach(ProcessHandle::destroyForcibly);
         }

@@ -46,6 +46,9 @@ public final class Instance {
         copyTree(distribution(), home);
         Instance i = new Instance(name, home);
         i.frameworkProperty("postrider.server.name", name);
+        // FileInstall looks at deploy/ every 200 ms, not every second: the tests change configuration
+        // and bundles live and wait for it to be read (every write the tests make there is atomic)
+        i.frameworkProperty("felix.fileinstall.poll", "200");
         // Own ports for every instance: listeners bind port 0 and report what they got.
         i.config("org.postrider.pop3", Map.of("port", "0", "tlsPort", "0"));
         i.config("org.postrider.imap", Map.of("port", "0", "tlsPort", "0"));
@@ -162,6 +165,17 @@ public final class Instance {
         return m.group(1);
     }
 
+    /**
+     * Queues a message and waits until the queue is empty again, so that messages queued one
+     * after another this way are stored in that order: the queue delivers several at once, and
+     * a test that reads "the first" and "the second" message must not race it.
+     */
+    public String submitAndDeliver(Path message, String sender, String... recipients) throws Exception {
+        String id = submit(message, sender, recipients);
+        awaitQueueEmpty(Duration.ofSeconds(30));
+        return id;
+    }
+
     /** Waits until the queue holds no message, readable or not. */
     public void awaitQueueEmpty(Duration timeout) throws Exception {
         Await.until("an empty queue on " + name, timeout, () -> admin("queue:stats").ok().out(),
@@ -182,11 +196,13 @@ public final class Instance {
         return script("stop").ok();
     }
 
-    /** Runs one Gogo command through {@code bin/postrider admin}; check {@link Exec.Result#exit()}. */
+    /**
+     * Runs one Gogo command over the admin channel as {@code bin/postrider admin} does, from this
+     * JVM (see {@link AdminChannel}); check {@link Exec.Result#exit()}. For the script itself:
+     * {@code script("admin", ...)}.
+     */
     public Exec.Result admin(String... command) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("admin"));
-        cmd.addAll(List.of(command));
-        return script(cmd.toArray(String[]::new));
+        return AdminChannel.run(home, List.of(command), COMMAND_TIMEOUT);
     }
 
     /** Runs Gogo commands, one a line, through one admin session (bin/postrider admin reading stdin). */
@@ -204,7 +220,7 @@ public final class Instance {
                 COMMAND_TIMEOUT);
     }
 
-    /** The server's process, if it runs. */
+    /** The server's process, if it runs (not once it has ended, reaped or not: see {@link ProcessState}). */
     public Optional<ProcessHandle> process() {
         try {
             Path pidFile = runDir().resolve("postrider.pid");
@@ -213,7 +229,7 @@ public final class Instance {
             }
             String pid = Files.readString(pidFile).trim();
             return pid.isEmpty() ? Optional.empty()
-                    : ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
+                    : ProcessHandle.of(Long.parseLong(pid)).filter(p -> p.isAlive() && !ProcessState.ended(p.pid()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -224,7 +240,7 @@ public final class Instance {
         Optional<ProcessHandle> p = process();
         if (p.isPresent()) {
             p.get().destroyForcibly();
-            p.get().onExit().join();
+            ProcessState.awaitEnded(p.get().pid()); // not onExit(): it waits for PID 1 to reap
         }
     }
 

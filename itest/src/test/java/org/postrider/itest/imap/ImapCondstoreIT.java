@@ -33,7 +33,8 @@ class ImapCondstoreIT {
         for (int i = 1; i <= 5; i++) {
             Path p = athena.home().resolve("m" + i + ".eml");
             Files.writeString(p, "From: carol@example.net\r\nSubject: m" + i + "\r\n\r\nbody " + i + "\r\n");
-            athena.submit(p, "carol@example.net", "cora@example.org");
+            // in order: UIDs follow the names (the queue delivers several at once)
+            athena.submitAndDeliver(p, "carol@example.net", "cora@example.org");
         }
         athena.awaitQueueEmpty(Duration.ofSeconds(30));
     }

@@ -51,7 +51,8 @@ class ImapIT {
         Files.writeString(p, "From: Carol <carol@example.net>\r\nTo: " + local + "@example.org\r\nSubject: " + name
                 + "\r\nDate: Wed, 4 Mar 2026 09:00:00 +0000\r\nMessage-ID: <" + name + "@example.net>\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body);
-        athena.submit(p, "carol@example.net", local + "@example.org");
+        // in order: the tests read them so (the queue delivers several at once)
+        athena.submitAndDeliver(p, "carol@example.net", local + "@example.org");
     }
 
     @Test

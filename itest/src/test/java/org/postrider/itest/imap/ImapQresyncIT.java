@@ -348,7 +348,8 @@ class ImapQresyncIT {
     private static void deliverQueued(String local, String name) throws Exception {
         Path p = athena.home().resolve(local + "-" + name + ".eml");
         Files.writeString(p, "From: carol@example.net\r\nSubject: " + name + "\r\n\r\nbody " + name + "\r\n");
-        athena.submit(p, "carol@example.net", local + "@example.org");
+        // in order: UIDs follow the names (the queue delivers several at once)
+        athena.submitAndDeliver(p, "carol@example.net", local + "@example.org");
     }
 
     /** A message through the MX listener, as another server would send it. */

@@ -77,7 +77,8 @@ class ImapStoreUpdateIT {
             Path eml = athena.home().resolve("m" + i + ".eml");
             Files.writeString(eml, "From: carol@example.net\r\nSubject: m" + i + "\r\n\r\nbody " + i + "\r\n");
             if (i < 4) {
-                athena.submit(eml, "carol@example.net", "ira@example.org");
+                // in order: UIDs follow the names (the queue delivers several at once)
+                athena.submitAndDeliver(eml, "carol@example.net", "ira@example.org");
             }
         }
         athena.awaitQueueEmpty(Duration.ofSeconds(30));

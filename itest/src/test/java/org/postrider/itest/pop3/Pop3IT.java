@@ -74,8 +74,8 @@ class Pop3IT {
     @Test
     void poplibListsReadsTopsAndDeletesOverStlsAndPop3s() throws Exception {
         user("pat");
-        athena.submit(message("p1", "first\r\n"), "carol@example.net", "pat@example.org");
-        athena.submit(message("p2", ".starts with a dot\r\n..two dots\r\n.\r\nschöne Grüße 8-bit\r\n"),
+        athena.submitAndDeliver(message("p1", "first\r\n"), "carol@example.net", "pat@example.org");
+        athena.submitAndDeliver(message("p2", ".starts with a dot\r\n..two dots\r\n.\r\nschöne Grüße 8-bit\r\n"),
                 "carol@example.net", "pat@example.org");
         athena.submit(message("p3", "third\r\n"), "carol@example.net", "pat@example.org");
         athena.awaitQueueEmpty(Duration.ofSeconds(20));
@@ -166,7 +166,7 @@ class Pop3IT {
     @Test
     void curlListsRetrievesTopsAndDeletes() throws Exception {
         user("quinn");
-        athena.submit(message("q1", "hello curl\r\n"), "carol@example.net", "quinn@example.org");
+        athena.submitAndDeliver(message("q1", "hello curl\r\n"), "carol@example.net", "quinn@example.org");
         athena.submit(message("q2", "second\r\n"), "carol@example.net", "quinn@example.org");
         athena.awaitQueueEmpty(Duration.ofSeconds(20));
         List<Path> stored = inbox("quinn");

@@ -68,7 +68,8 @@ class StoreIndexIT {
         Path eml = athena.home().resolve(subject + ".eml");
         Files.writeString(eml, "From: carol@example.net\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
                 + "\r\n");
-        athena.submit(eml, "carol@example.net", ALICE);
+        // in order: the tests read them so (the queue delivers several at once)
+        athena.submitAndDeliver(eml, "carol@example.net", ALICE);
     }
 
     /** UIDL to subject, in maildrop order; deletes (at QUIT) the messages with the given subjects. */
