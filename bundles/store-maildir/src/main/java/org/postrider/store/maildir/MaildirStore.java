@@ -100,6 +100,7 @@ public class MaildirStore implements MailStore {
     private final FolderCache folders;
     private final FolderTree tree = new FolderTree(this);
     private final UsageCache usage = new UsageCache(MAX_USAGE_ENTRIES);
+    private final QuotaGate quotaGate = new QuotaGate();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final Structures structures;
     private final Search search;
@@ -426,17 +427,18 @@ public class MaildirStore implements MailStore {
         tree.ensure(user);
         String key = deliveryKey(deliveryId);
         if (!tree.exists(user, canonical)) {
-            checkQuota(user, content.size());
-            try {
-                tree.create(user, canonical, null);
-                fire(new StoreEvent(user, canonical, StoreEvent.Kind.CREATED, 0, null)); // as a CREATE would
-            } catch (StoreException e) {
-                if (!tree.exists(user, canonical)) { // not just created by a delivery beside us
-                    throw e;
+            return quotaGate.pass(user, hasQuota(user), () -> {
+                checkQuota(user, content.size());
+                try {
+                    tree.create(user, canonical, null);
+                    fire(new StoreEvent(user, canonical, StoreEvent.Kind.CREATED, 0, null)); // as a CREATE would
+                } catch (StoreException e) {
+                    if (!tree.exists(user, canonical)) { // not just created by a delivery beside us
+                        throw e;
+                    }
                 }
-            }
-            FolderHandle h = folder(user, canonical);
-            return h.call(f -> f.deliver(content, key));
+                return folder(user, canonical).call(f -> f.deliver(content, key));
+            });
         }
         FolderHandle h = folder(user, canonical);
         // A redelivery (the queue did not learn of the first) is answered before the quota:
@@ -445,16 +447,20 @@ public class MaildirStore implements MailStore {
         if (uid > 0) {
             return uid;
         }
-        checkQuota(user, content.size());
-        return h.call(f -> f.deliver(content, key));
+        return quotaGate.pass(user, hasQuota(user), () -> {
+            checkQuota(user, content.size());
+            return h.call(f -> f.deliver(content, key));
+        });
     }
 
     @Override
     public Appended append(FolderRef ref, MessageContent content, Set<Flag> flags, Set<String> keywords,
             Instant internalDate) throws StoreException {
         FolderHandle h = folder(ref);
-        checkQuota(ref.user(), content.size());
-        long[] r = h.call(f -> f.append(ref.uidValidity(), content, flags, keywords, internalDate));
+        long[] r = quotaGate.pass(ref.user(), hasQuota(ref.user()), () -> {
+            checkQuota(ref.user(), content.size());
+            return h.call(f -> f.append(ref.uidValidity(), content, flags, keywords, internalDate));
+        });
         return new Appended(r[0], r[1]);
     }
 
@@ -478,13 +484,21 @@ public class MaildirStore implements MailStore {
     private UidMap transfer(FolderRef from, UidSet uids, String to, boolean move) throws StoreException {
         FolderHandle src = folder(from);
         FolderHandle dst = folder(from.user(), to);
-        if (!move) {
+        if (move) { // a move changes no user's usage
+            return transferOnce(src, from, uids, dst, true);
+        }
+        return quotaGate.pass(from.user(), hasQuota(from.user()), () -> {
             long bytes = 0;
             for (MessageMeta m : messages(from, uids)) {
                 bytes += m.size();
             }
             checkQuotaBytes(from.user(), bytes, uids.size());
-        }
+            return transferOnce(src, from, uids, dst, false);
+        });
+    }
+
+    private static UidMap transferOnce(FolderHandle src, FolderRef from, UidSet uids, FolderHandle dst, boolean move)
+            throws StoreException {
         for (int i = 0; ; i++) {
             try {
                 return MaildirFolder.transfer(src.folder(), from.uidValidity(), uids, dst.folderBeside(src), move);
@@ -528,6 +542,12 @@ public class MaildirStore implements MailStore {
             count += u[1];
         }
         return new long[] {bytes, count};
+    }
+
+    private boolean hasQuota(String user) {
+        Directory d = directory;
+        Optional<User> u = d == null ? Optional.empty() : d.user(user);
+        return u.isPresent() && (u.get().quotaBytes() != 0 || u.get().quotaMessages() != 0);
     }
 
     private void checkQuota(String user, long size) throws StoreException {

@@ -375,6 +375,53 @@ class MaildirStoreTest {
     }
 
     @Test
+    void deliveriesThatArriveTogetherNeverFillAMailboxPastItsQuota() throws Exception {
+        MaildirStore store = store(100);
+        store.setDirectory(quota(0, 2));
+        List<String> folders = List.of("INBOX", "Sent", "Archive", "Drafts", "Trash", "Notes");
+        ExecutorService pool = Executors.newFixedThreadPool(folders.size());
+        try {
+            for (int round = 0; round < 40; round++) {
+                // one place left: the deliveries race for it, each into a folder of its own (no shared folder lock)
+                store.deliver(ALICE, "INBOX", text("first\r\n"), "r" + round + "-first");
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Future<Boolean>> tries = new ArrayList<>();
+                for (String f : folders) {
+                    String id = "r" + round + "-" + f;
+                    tries.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            store.deliver(ALICE, f, text("race " + id + "\r\n"), id);
+                            return true;
+                        } catch (QuotaExceededException e) {
+                            return false;
+                        }
+                    }));
+                }
+                go.countDown();
+                int delivered = 0;
+                for (Future<Boolean> t : tries) {
+                    delivered += t.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                long stored = 0;
+                for (String f : folders) {
+                    stored += count(store, f);
+                }
+                assertEquals(1, delivered, "round " + round + ": one delivery takes the last place");
+                assertEquals(2, stored, "round " + round + ": the mailbox holds its quota, no more");
+                for (String f : folders) { // empty again for the next round
+                    UidSet all = store.uids(ref(f));
+                    if (!all.isEmpty()) {
+                        store.expunge(ref(f), all);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void copyAndAppendCountAgainstTheQuotaAndAMoveDoesNot() throws Exception {
         MaildirStore store = store(100);
         store.setDirectory(quota(0, 3));
