@@ -86,7 +86,8 @@ final class MaildirFolder {
      * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
      * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed);
      * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
-     * the new value issued, written to the folder's file, owned; {@link UidValidities#own}).
+     * the new value issued, written to the folder's file, owned; {@link UidValidities#own});
+     * "rename-owned" (a renamed folder's owner record moved, its directory not yet).
      */
     @FunctionalInterface
     interface Step {
