@@ -101,8 +101,8 @@ public final class Fetch implements ImapCommand {
         }
         // flag changes this command reports need no update after it: those newer than the session knows
         java.util.Map<Long, Long> told = new java.util.HashMap<>();
+        boolean modSeqAdded = f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ);
         FetchResponse out = new FetchResponse(sink(s), s.utf8());
-        ResponseWriter w = out.writer();
         try {
             for (UidSet piece : pieces(uids, PIECE)) { // index data a piece at a time: memory bounded whatever the set
                 for (MessageMeta m : store.messages(sel.ref(), piece)) {
@@ -122,26 +122,7 @@ public final class Fetch implements ImapCommand {
                         s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
                         return;
                     }
-                    out.next();
-                    w.raw(STAR).number(n).raw(FETCH_OPEN);
-                    boolean first = true;
-                    if (r.uid() && !hasUid) {
-                        w.raw(UID).number(m.uid());
-                        first = false;
-                    }
-                    for (int i = 0; i < each.length; i++) {
-                        if (!first) {
-                            w.sp();
-                        }
-                        first = false;
-                        w.raw(names[i]);
-                        item(out, each[i], m, st, octets == null ? null : octets.get(each[i]), sel);
-                        out.itemDone(); // sent a buffer at a time: a response is never gathered whole
-                    }
-                    if (f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ)) {
-                        w.raw(" MODSEQ (").number(m.modSeq()).put(')');
-                    }
-                    out.end();
+                    respond(out, n, m, st, octets, each, names, r.uid() && !hasUid, modSeqAdded, sel);
                     if (flagsSent && m.modSeq() > sel.modSeq()) {
                         told.put(m.uid(), m.modSeq());
                     }
@@ -156,6 +137,38 @@ public final class Fetch implements ImapCommand {
         s.reply(r.tag() + " OK FETCH completed");
     }
 
+    /**
+     * One message's response, in a method of its own: called for every message, it is compiled
+     * as soon as a first FETCH of a large folder has called it some thousand times, where the
+     * same code inside the command's loop waited for the whole command to be compiled.
+     */
+    private static void respond(FetchResponse out, int n, MessageMeta m, MessageStructure st,
+            java.util.Map<FetchItem, Octets> octets, FetchItem[] each, byte[][] names, boolean uidFirst,
+            boolean modSeqAdded, Selected sel) throws IOException, StoreException {
+        ResponseWriter w = out.writer();
+        out.next();
+        w.raw(STAR).number(n).raw(FETCH_OPEN);
+        boolean first = true;
+        if (uidFirst) {
+            w.raw(UID).number(m.uid());
+            first = false;
+        }
+        for (int i = 0; i < each.length; i++) {
+            if (!first) {
+                w.sp();
+            }
+            first = false;
+            w.raw(names[i]);
+            item(out, each[i], m, st, octets == null ? null : octets.get(each[i]), sel);
+            out.itemDone(); // sent a buffer at a time: a response is never gathered whole
+        }
+        if (modSeqAdded) {
+            w.raw(MODSEQ).number(m.modSeq()).put(')');
+        }
+        out.end();
+    }
+
+    private static final byte[] MODSEQ = " MODSEQ (".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STAR = "* ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FETCH_OPEN = " FETCH (".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UID = "UID ".getBytes(StandardCharsets.US_ASCII);
