@@ -93,54 +93,85 @@ public final class Fetch implements ImapCommand {
         boolean structure = items.stream().anyMatch(Fetch::needsStructure);
         boolean bodies = items.stream().anyMatch(Fetch::readsContent);
         boolean hasUid = items.contains(FetchItem.Simple.UID);
+        // What is the same for every message made once: the items and their names as octets.
+        FetchItem[] each = items.toArray(FetchItem[]::new);
+        byte[][] names = new byte[each.length][];
+        for (int i = 0; i < each.length; i++) {
+            names[i] = (each[i].responseName() + " ").getBytes(StandardCharsets.ISO_8859_1);
+        }
         // flag changes this command reports need no update after it: those newer than the session knows
         java.util.Map<Long, Long> told = new java.util.HashMap<>();
+        boolean modSeqAdded = f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ);
         FetchResponse out = new FetchResponse(sink(s), s.utf8());
-        ResponseWriter w = out.writer();
-        for (UidSet piece : pieces(uids, PIECE)) { // index data a piece at a time: memory bounded whatever the set
-            for (MessageMeta m : store.messages(sel.ref(), piece)) {
-                if (f.changedSince() >= 0 && m.modSeq() <= f.changedSince()) {
-                    continue;
-                }
-                int n = sel.number(m.uid());
-                if (n == 0) {
-                    continue;
-                }
-                MessageStructure st = structure ? store.structure(sel.ref(), m.uid()) : null;
-                java.util.Map<FetchItem, Octets> octets;
-                try {
-                    octets = bodies ? bodies(items, st, store, sel, m) : java.util.Map.of();
-                } catch (BodySections.UnknownCte e) {
-                    s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
-                    return;
-                }
-                out.next();
-                w.raw("* ").number(n).raw(" FETCH (");
-                boolean first = true;
-                if (r.uid() && !hasUid) {
-                    w.raw("UID ").number(m.uid());
-                    first = false;
-                }
-                for (FetchItem item : items) {
-                    if (!first) {
-                        w.sp();
+        try {
+            for (UidSet piece : pieces(uids, PIECE)) { // index data a piece at a time: memory bounded whatever the set
+                for (MessageMeta m : store.messages(sel.ref(), piece)) {
+                    if (f.changedSince() >= 0 && m.modSeq() <= f.changedSince()) {
+                        continue;
                     }
-                    first = false;
-                    item(out, item, m, st, octets.get(item), sel);
-                    out.itemDone(); // sent a buffer at a time: a response is never gathered whole
-                }
-                if (f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ)) {
-                    w.raw(" MODSEQ (").number(m.modSeq()).put(')');
-                }
-                out.end();
-                if (flagsSent && m.modSeq() > sel.modSeq()) {
-                    told.put(m.uid(), m.modSeq());
+                    int n = sel.number(m.uid());
+                    if (n == 0) {
+                        continue;
+                    }
+                    MessageStructure st = structure ? store.structure(sel.ref(), m.uid()) : null;
+                    java.util.Map<FetchItem, Octets> octets = null;
+                    try {
+                        octets = bodies ? bodies(items, st, store, sel, m) : null;
+                    } catch (BodySections.UnknownCte e) {
+                        out.finish();
+                        s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
+                        return;
+                    }
+                    respond(out, n, m, st, octets, each, names, r.uid() && !hasUid, modSeqAdded, sel);
+                    if (flagsSent && m.modSeq() > sel.modSeq()) {
+                        told.put(m.uid(), m.modSeq());
+                    }
                 }
             }
+        } catch (StoreException e) {
+            out.finish(); // the responses made before the one that failed, then its NO
+            throw e;
         }
+        out.finish();
         s.sync(r.uid(), told);
         s.reply(r.tag() + " OK FETCH completed");
     }
+
+    /**
+     * One message's response, in a method of its own: called for every message, it is compiled
+     * as soon as a first FETCH of a large folder has called it some thousand times, where the
+     * same code inside the command's loop waited for the whole command to be compiled.
+     */
+    private static void respond(FetchResponse out, int n, MessageMeta m, MessageStructure st,
+            java.util.Map<FetchItem, Octets> octets, FetchItem[] each, byte[][] names, boolean uidFirst,
+            boolean modSeqAdded, Selected sel) throws IOException, StoreException {
+        ResponseWriter w = out.writer();
+        out.next();
+        w.raw(STAR).number(n).raw(FETCH_OPEN);
+        boolean first = true;
+        if (uidFirst) {
+            w.raw(UID).number(m.uid());
+            first = false;
+        }
+        for (int i = 0; i < each.length; i++) {
+            if (!first) {
+                w.sp();
+            }
+            first = false;
+            w.raw(names[i]);
+            item(out, each[i], m, st, octets == null ? null : octets.get(each[i]), sel);
+            out.itemDone(); // sent a buffer at a time: a response is never gathered whole
+        }
+        if (modSeqAdded) {
+            w.raw(MODSEQ).number(m.modSeq()).put(')');
+        }
+        out.end();
+    }
+
+    private static final byte[] MODSEQ = " MODSEQ (".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STAR = "* ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FETCH_OPEN = " FETCH (".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UID = "UID ".getBytes(StandardCharsets.US_ASCII);
 
     /** Messages whose index data is read at once. */
     static final int PIECE = 4096;
@@ -231,25 +262,31 @@ public final class Fetch implements ImapCommand {
         return bodies;
     }
 
+    /** An item's value, its name written already. */
     private static void item(FetchResponse out, FetchItem item, MessageMeta m, MessageStructure st,
             Octets body, Selected sel) throws IOException, StoreException {
         ResponseWriter w = out.writer();
-        w.raw(item.responseName()).sp();
-        switch (item) {
-            case FetchItem.Simple x -> {
-                switch (x) {
-                    case UID -> w.number(m.uid());
-                    case FLAGS -> w.open().raw(ImapSession.flags(m, sel)).close();
-                    case MODSEQ -> w.open().number(m.modSeq()).close();
-                    case INTERNALDATE -> w.string(INTERNALDATE.format(m.internalDate().atZone(ZoneId.systemDefault())));
-                    case RFC822_SIZE -> w.number(m.size());
-                    case ENVELOPE -> StructureWriter.envelope(w, st == null ? null : st.envelope());
-                    case BODYSTRUCTURE -> structure(w, st, true);
-                    case BODY -> structure(w, st, false);
-                    case RFC822, RFC822_HEADER, RFC822_TEXT -> out.literal(body, false);
-                    default -> w.nil();
+        if (item instanceof FetchItem.Simple x) { // the items of every message, before a type switch's call
+            switch (x) {
+                case UID -> w.number(m.uid());
+                case FLAGS -> {
+                    w.open();
+                    ImapSession.writeFlags(w, m, sel);
+                    w.close();
                 }
+                case MODSEQ -> w.open().number(m.modSeq()).close();
+                case INTERNALDATE -> w.string(INTERNALDATE.format(m.internalDate().atZone(ZoneId.systemDefault())));
+                case RFC822_SIZE -> w.number(m.size());
+                case ENVELOPE -> StructureWriter.envelope(w, st == null ? null : st.envelope());
+                case BODYSTRUCTURE -> structure(w, st, true);
+                case BODY -> structure(w, st, false);
+                case RFC822, RFC822_HEADER, RFC822_TEXT -> out.literal(body, false);
+                default -> w.nil();
             }
+            return;
+        }
+        switch (item) {
+            case FetchItem.Simple x -> throw new IllegalStateException("answered above");
             case FetchItem.BodySection b -> out.literal(body, false);
             case FetchItem.Binary b -> out.literal(body, true);
             case FetchItem.BinarySize b -> w.number(out.binarySize(body));

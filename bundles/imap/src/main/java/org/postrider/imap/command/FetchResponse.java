@@ -10,7 +10,9 @@ import org.postrider.imap.parse.ResponseWriter;
  * connection when it holds a buffer's worth or a literal follows, the literal's octets
  * streamed behind. It knows whether any byte of the response has left, which decides what a
  * failure of the store can still be answered with. One instance serves a command's messages
- * in turn ({@link #next}), its writer's buffer with them.
+ * in turn ({@link #next}), its writer's buffer with them: complete responses of small
+ * messages (FETCH FLAGS of a folder) gather too and go out a buffer's worth at a time, not a
+ * write to the connection each; {@link #finish} sends what is left, before any other reply.
  */
 final class FetchResponse {
     /** Where the response goes: the session's connection, or a test's buffer. */
@@ -29,6 +31,8 @@ final class FetchResponse {
     private final Sink sink;
     private final ResponseWriter w;
     private boolean begun;
+    /** Where the current message's response begins in the writer (complete ones before it, unsent). */
+    private int start;
 
     FetchResponse(Sink sink, boolean utf8) {
         this.sink = sink;
@@ -40,51 +44,53 @@ final class FetchResponse {
     }
 
     /** Begins the next message's response (the last one ended). */
-    void next() {
-        w.reset();
+    /** Begins the next message's response; a buffer's worth of complete ones goes out first. */
+    void next() throws IOException {
+        if (w.size() >= Octets.BUFFER) {
+            send();
+        }
+        start = w.size();
         begun = false;
     }
 
-    /** Whether any byte of this response has gone to the connection. */
     boolean begun() {
         return begun;
     }
 
-    /** After each item: sends what gathered once it is a buffer's worth (memory stays bounded). */
     void itemDone() throws IOException {
         if (w.size() >= Octets.BUFFER) {
             send();
         }
     }
 
-    /** Closes the response and sends the rest. */
+    /** Ends the message's response; it may wait in the buffer with the next ones ({@link #finish}). */
     void end() throws IOException {
         w.raw(")\r\n");
+        start = w.size();
+        if (w.size() >= Octets.BUFFER) {
+            send();
+        }
+    }
+
+    /**
+     * Sends the complete responses that wait, leaving out a response begun and not ended (a
+     * message whose octets the store could not give, answered with NO): before the command's
+     * other replies, and when it fails.
+     */
+    void finish() throws IOException {
+        w.truncate(start);
         send();
     }
 
     private void send() throws IOException {
         if (w.size() > 0) {
-            begun = true;
+            begun |= w.size() > start;
             sink.write(w.buffer(), w.size());
             w.reset();
+            start = 0;
         }
     }
 
-    /**
-     * A literal streamed a buffer at a time: what the writer holds goes first, then the
-     * announcement and the octets, read from what was opened before announcing them (a
-     * message expunged before is NIL).
-     * <p>
-     * The store failing to open the octets (a temporary failure: the store bundle replaced,
-     * a file it cannot read now) is answered with the command's NO [UNAVAILABLE] when no
-     * byte of this response has left yet: the session goes on. Once bytes have left, the
-     * client is inside a response (perhaps counting a literal's octets) and can read neither
-     * a tagged NO nor a BYE there: closing is the only honest answer, so the IOException ends
-     * the session and the client sees the connection end mid-response, as after a network
-     * failure. The same holds for octets that do not come to the count announced (the file
-     * changed under us).
-     */
     void literal(Octets body, boolean binary) throws IOException, StoreException {
         long size;
         boolean literal8;

@@ -33,6 +33,11 @@ public final class ResponseWriter {
         return this;
     }
 
+    /** ASCII octets given as octets: made once by the caller, copied in one step (no call per character). */
+    public ResponseWriter raw(byte[] ascii) {
+        return bytes(ascii);
+    }
+
     public ResponseWriter sp() {
         return put(' ');
     }
@@ -128,6 +133,15 @@ public final class ResponseWriter {
      */
     public ResponseWriter literalPrefix(long size, boolean literal8) {
         return raw((literal8 ? "~{" : "{") + size + "}\r\n");
+    }
+
+    /** Forgets what was written past {@code size} octets (a response begun that is not to be sent). */
+    public ResponseWriter truncate(int size) {
+        if (size < 0 || size > this.size) {
+            throw new IllegalArgumentException("cannot truncate " + this.size + " octets to " + size);
+        }
+        this.size = size;
+        return this;
     }
 
     /** Forgets what was written (after the caller sent it). */

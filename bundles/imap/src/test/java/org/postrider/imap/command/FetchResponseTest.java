@@ -123,6 +123,7 @@ class FetchResponseTest {
             }
         }, false);
         out.end();
+        out.finish(); // complete responses wait for the next ones until then
         assertEquals("* 1 FETCH (BODY[] NIL)\r\n", wire());
 
         FetchResponse next = new FetchResponse(new FetchResponse.Sink() {
@@ -146,5 +147,43 @@ class FetchResponseTest {
                 o.write(new byte[3]);
             }
         }, false));
+    }
+    /**
+     * FETCH FLAGS of a folder: the responses of many messages go to the connection a buffer's
+     * worth at a time, not a write each (each write passes the connection's locked buffer: the
+     * cost per message of a first FETCH); a response begun whose octets the store cannot give
+     * is left out, the complete ones before it sent before the NO.
+     */
+    @Test
+    void responsesOfSmallMessagesGoOutABufferAtATimeAndAllBeforeTheReply() throws Exception {
+        int[] writes = {0};
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        FetchResponse many = new FetchResponse(new FetchResponse.Sink() {
+            @Override
+            public void write(byte[] bytes) {
+                writes[0]++;
+                all.writeBytes(bytes);
+            }
+
+            @Override
+            public OutputStream output() {
+                return all;
+            }
+        }, false);
+        StringBuilder want = new StringBuilder();
+        int n = 2000;
+        for (int i = 1; i <= n; i++) {
+            many.next();
+            many.writer().raw("* " + i + " FETCH (UID " + i + " FLAGS (\\Seen)");
+            many.itemDone();
+            many.end();
+            want.append("* ").append(i).append(" FETCH (UID ").append(i).append(" FLAGS (\\Seen))\r\n");
+        }
+        many.next();
+        many.writer().raw("* " + (n + 1) + " FETCH (BODY[] ");
+        assertThrows(StoreException.class, () -> many.literal(STORE_AWAY, false));
+        many.finish();
+        assertEquals(want.toString(), all.toString(StandardCharsets.ISO_8859_1), "every complete one, in order");
+        assertTrue(writes[0] <= want.length() / Octets.BUFFER + 2, writes[0] + " writes for " + n + " responses");
     }
 }

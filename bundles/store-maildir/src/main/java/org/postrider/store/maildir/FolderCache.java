@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.postrider.api.store.StoreException;
-import org.postrider.kit.durable.DurableFiles;
 
 /**
  * The open folders, at most {@code max} of them, least recently used evicted first. A folder
@@ -141,11 +140,6 @@ final class FolderCache {
                 notifyAll();
             }
         }
-    }
-
-    /** Renames a folder's directory with every folder under it closed and none opened meanwhile. */
-    void forgetAndMove(Path src, Path dst) throws IOException, StoreException {
-        whileClosed(src, () -> DurableFiles.move(src, dst));
     }
 
     /** Refuses (temporarily, for the caller) once the store is closed: its successor serves the call. */

@@ -303,8 +303,18 @@ final class FolderTree {
             for (String n : existing) {
                 if (n.equals(a) || n.startsWith(a + "/")) {
                     String m = b + n.substring(a.length());
-                    retire(dir, FolderNames.folderDir(dir, n), FolderNames.folderDir(dir, m));
-                    store.moveFolder(user, FolderNames.folderDir(dir, n), FolderNames.folderDir(dir, m));
+                    Path src = FolderNames.folderDir(dir, n);
+                    Path dst = FolderNames.folderDir(dir, m);
+                    // The owner record moves with the folder closed and none opened meanwhile: a
+                    // load between the two would take the value back for the old name. A kill
+                    // between them leaves a record naming a directory that does not say the value
+                    // (no folder at the new name yet, or none at the old any more): the folder's
+                    // next load owns it again wherever it is.
+                    store.whileClosed(user, src, () -> {
+                        retire(dir, src, dst);
+                        MaildirFolder.step.at("rename-owned");
+                        DurableFiles.move(src, dst);
+                    });
                     SpecialUse u = uses.remove(n);
                     if (u != null) {
                         renamed.put(m, u);

@@ -267,6 +267,76 @@ final class IndexLog {
         }
     }
 
+    /**
+     * {@link #fileAt} of many records at once ({@code pos[i]} of {@code uids[i]}, i below n):
+     * read through one open log in the order of their positions, each read covering the
+     * records that lie near the first (up to a window), so a batch of messages recorded one
+     * after the other costs an open of the log and a read per window, not an open and a read
+     * per message, and records far apart cost a record's read each. A record that is not where
+     * the index says (or a negative position) gives null: the caller looks it up alone, which
+     * reports the damage.
+     */
+    String[] filesAt(long[] pos, long[] uids, int n) throws IOException {
+        String[] files = new String[n];
+        Integer[] order = new Integer[n]; // n is a batch's: boxing it is bounded
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(pos[a], pos[b]));
+        try (FileChannel ch = FileChannel.open(file, READ)) {
+            byte[] window = new byte[WINDOW];
+            long start = 0;
+            int length = 0;
+            for (int k = 0; k < n; k++) {
+                int i = order[k];
+                long p = pos[i];
+                if (p < 0) {
+                    continue;
+                }
+                int end = p >= start && p < start + length ? lineEnd(window, (int) (p - start), length) : -1;
+                if (end < 0) { // not in the window, or cut by its end: read from the record to the last one near it
+                    long last = p;
+                    for (int j = k + 1; j < n && pos[order[j]] - p <= WINDOW - RECORD_GUESS; j++) {
+                        last = pos[order[j]];
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(window, 0, (int) (last - p) + RECORD_GUESS);
+                    while (b.hasRemaining() && ch.read(b, p + b.position()) > 0) {
+                        // until the records are in or the log ends
+                    }
+                    start = p;
+                    length = b.position();
+                    end = lineEnd(window, 0, length);
+                }
+                Line l;
+                if (end >= 0) {
+                    int from = (int) (p - start);
+                    l = new Line(p, new String(window, from, end - from, StandardCharsets.UTF_8));
+                } else {
+                    l = recordAt(ch, p); // longer than the window
+                }
+                try {
+                    files[i] = fileOf(l, uids[i]);
+                } catch (IOException e) {
+                    files[i] = null;
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Octets {@link #filesAt} reads at most at once: some 400 records of about 150 that lie together. */
+    private static final int WINDOW = 64 * 1024;
+
+    /** The index of the first LF in {@code b[from, to)}, or -1. */
+    private static int lineEnd(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Octets read first for one record: an A record with its names is about 150. */
     static final int RECORD_GUESS = 512;
     private static final Set<StandardOpenOption> READ = Set.of(StandardOpenOption.READ);

@@ -86,7 +86,8 @@ final class MaildirFolder {
      * (loading, after the folder was found); "delete-closed" (a folder's deletion, its open
      * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed);
      * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
-     * the new value issued, written to the folder's file, owned; {@link UidValidities#own}).
+     * the new value issued, written to the folder's file, owned; {@link UidValidities#own});
+     * "rename-owned" (a renamed folder's owner record moved, its directory not yet).
      */
     @FunctionalInterface
     interface Step {
@@ -179,6 +180,7 @@ final class MaildirFolder {
     /** Takes the lock, loading the index if needed; pair with {@link #release}. */
     private void acquire() throws StoreException {
         lock.lock();
+        stats.calls.increment();
         if (closed) {
             lock.unlock();
             throw new Evicted();
@@ -973,6 +975,7 @@ final class MaildirFolder {
         if (r < 0) {
             throw new NoSuchFileException("message " + uid + " has been expunged");
         }
+        stats.lookups.increment();
         return dir.resolve(log.fileAt(state.table.logPos(r), uid));
     }
 
@@ -996,17 +999,34 @@ final class MaildirFolder {
     /**
      * Where the cached structures of {@code uids[from, to)} lie, into {@code positions} (-1:
      * not cached, {@link #EXPUNGED}), and the cache opened now to read them after the lock is
-     * released ({@link StructureCache#reader}); null when there is no cache file.
+     * released ({@link StructureCache#reader}); null when there is no cache file. With
+     * {@code files}, also each message's file as it is named now (null if expunged), read from
+     * the index in one pass ({@link IndexLog#filesAt}), for opening after the lock is released:
+     * a search that reads the text of many messages takes the lock once per batch, not twice
+     * per message, and opens no message file under it.
      */
-    StructureCache.Reader cachedStructures(long validity, long[] uids, int from, int to, long[] positions)
-            throws StoreException, IOException {
+    StructureCache.Reader cachedStructures(long validity, long[] uids, int from, int to, long[] positions,
+            MessageFile[] files) throws StoreException, IOException {
         acquire();
         try {
             checkValidity(validity);
             MessageTable t = state.table;
+            long[] logPos = files == null ? null : new long[to - from];
             for (int i = from; i < to; i++) {
                 int r = t.row(uids[i]);
                 positions[i - from] = r < 0 ? EXPUNGED : t.cachePos(r);
+                if (logPos != null) {
+                    logPos[i - from] = r < 0 ? -1 : t.logPos(r);
+                }
+            }
+            if (files != null) {
+                long[] batch = Arrays.copyOfRange(uids, from, to);
+                String[] names = log.filesAt(logPos, batch, batch.length);
+                for (int i = 0; i < batch.length; i++) {
+                    int r = names[i] == null ? -1 : t.row(batch[i]);
+                    files[i] = r < 0 ? null : new MessageFile(dir.resolve(names[i]), t.messageSize(r),
+                            List.of(dir, state.uidValidity, batch[i]));
+                }
             }
             return cache.reader();
         } finally {

@@ -1,6 +1,5 @@
 package org.postrider.store.maildir;
 
-import java.util.EnumSet;
 import java.util.Set;
 import org.postrider.api.store.Flag;
 
@@ -16,26 +15,25 @@ record MaildirName(String base, Set<Flag> flags) {
     static MaildirName parse(String fileName) {
         int colon = fileName.indexOf(":2,");
         if (colon < 0) {
-            return new MaildirName(fileName, EnumSet.noneOf(Flag.class));
+            return new MaildirName(fileName, FlagSets.of(0));
         }
         return new MaildirName(fileName.substring(0, colon), flags(fileName.substring(colon + 3)));
     }
 
+    /** The flags of Maildir's letters (one of {@link FlagSets}: no set made per name). */
     static Set<Flag> flags(String letters) {
-        Set<Flag> f = EnumSet.noneOf(Flag.class);
-        for (char c : letters.toCharArray()) {
-            switch (c) {
-                case 'D' -> f.add(Flag.DRAFT);
-                case 'F' -> f.add(Flag.FLAGGED);
-                case 'R' -> f.add(Flag.ANSWERED);
-                case 'S' -> f.add(Flag.SEEN);
-                case 'T' -> f.add(Flag.DELETED);
-                default -> {
-                    // P (passed) and lower-case keyword letters of other tools: not IMAP flags
-                }
-            }
+        int bits = 0;
+        for (int i = 0; i < letters.length(); i++) {
+            bits |= switch (letters.charAt(i)) {
+                case 'D' -> 1 << Flag.DRAFT.ordinal();
+                case 'F' -> 1 << Flag.FLAGGED.ordinal();
+                case 'R' -> 1 << Flag.ANSWERED.ordinal();
+                case 'S' -> 1 << Flag.SEEN.ordinal();
+                case 'T' -> 1 << Flag.DELETED.ordinal();
+                default -> 0; // P (passed) and lower-case keyword letters of other tools: not IMAP flags
+            };
         }
-        return f;
+        return FlagSets.of(bits);
     }
 
     /** Flag letters in ASCII order, as the Maildir spec asks. */

@@ -217,15 +217,6 @@ public class MaildirStore implements MailStore {
         return tree.names(user);
     }
 
-    /** Renames a folder's directory, closing what is open at or under it (see {@link FolderCache#forgetAndMove}). */
-    void moveFolder(String user, Path src, Path dst) throws IOException, StoreException {
-        try {
-            folders.forgetAndMove(src, dst);
-        } finally {
-            usage.forget(user);
-        }
-    }
-
     /**
      * Runs {@code action} on a folder's directory with what is open at or under it closed
      * ({@link FolderCache#whileClosed}).
@@ -289,25 +280,30 @@ public class MaildirStore implements MailStore {
     public String folderOf(String user, long uidValidity) throws StoreException {
         folders.checkOpen();
         Path userDir = tree.ensure(user);
-        if (UidValidities.retired(userDir, uidValidity)) {
-            // its folder was deleted: another folder of an earlier release that still carries the
-            // value unclaimed is not that folder (and gets a value of its own when it loads)
+        try {
+            if (UidValidities.retired(userDir, uidValidity)) {
+                // its folder was deleted: another folder of an earlier release that still carries the
+                // value unclaimed is not that folder (and gets a value of its own when it loads)
+                return null;
+            }
+            Path owner = UidValidities.ownerDir(userDir, uidValidity);
+            if (owner != null) {
+                String name = owner.equals(userDir) ? FolderNames.INBOX
+                        : FolderNames.folderOf(owner.getFileName().toString());
+                if (name != null && holds(user, name, uidValidity)) {
+                    return name;
+                }
+            }
+            for (String name : folderNames(user)) {
+                if (UidValidities.validityOf(FolderNames.folderDir(userDir, name)) == uidValidity
+                        && holds(user, name, uidValidity)) {
+                    return name;
+                }
+            }
             return null;
+        } catch (IOException e) {
+            throw new StoreException("cannot read the UIDVALIDITY records of " + user + ": " + e.getMessage(), true, e);
         }
-        Path owner = UidValidities.ownerDir(userDir, uidValidity);
-        if (owner != null) {
-            String name = owner.equals(userDir) ? FolderNames.INBOX : FolderNames.folderOf(owner.getFileName().toString());
-            if (name != null && holds(user, name, uidValidity)) {
-                return name;
-            }
-        }
-        for (String name : folderNames(user)) {
-            if (UidValidities.validityOf(FolderNames.folderDir(userDir, name)) == uidValidity
-                    && holds(user, name, uidValidity)) {
-                return name;
-            }
-        }
-        return null;
     }
 
     private boolean holds(String user, String name, long uidValidity) throws StoreException {

@@ -3,7 +3,6 @@ package org.postrider.store.maildir;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import org.postrider.api.store.UidSet;
 final class MessageTable {
     /** Flag bits: the {@link Flag} ordinals. */
     static final int SEEN = 1 << Flag.SEEN.ordinal();
-    private static final Flag[] FLAGS = Flag.values();
 
     private int n;
     private int[] uid = new int[16]; // unsigned: UIDs are below 2^32
@@ -105,21 +103,11 @@ final class MessageTable {
     }
 
     static Set<Flag> flagsOf(int bits) {
-        Set<Flag> f = EnumSet.noneOf(Flag.class);
-        for (Flag x : FLAGS) {
-            if ((bits & (1 << x.ordinal())) != 0) {
-                f.add(x);
-            }
-        }
-        return f;
+        return FlagSets.of(bits);
     }
 
     static int bits(Set<Flag> f) {
-        int b = 0;
-        for (Flag x : f) {
-            b |= 1 << x.ordinal();
-        }
-        return b;
+        return FlagSets.bits(f);
     }
 
     Set<String> keywords(int r) {

@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
@@ -37,6 +38,9 @@ final class Search {
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private final Structures structures;
+
+    /** For tests: told "search-batch" once a batch's messages are found, before any is decided (lock released). */
+    static volatile MaildirFolder.Step step = MaildirFolder.Step.NONE;
 
     Search(Structures structures) {
         this.structures = structures;
@@ -169,11 +173,13 @@ final class Search {
         Uids decide(SearchKey key, Uids maybe) throws StoreException {
             Uids rejected = new Uids();
             long[] positions = new long[Math.min(BATCH, maybe.n)];
+            MessageFile[] files = readsText(key) ? new MessageFile[positions.length] : null;
             for (int from = 0; from < maybe.n; from += BATCH) {
                 int to = Math.min(maybe.n, from + BATCH);
                 int start = from;
                 try (StructureCache.Reader cache = h.call(f -> f.cachedStructures(validity, maybe.a, start, to,
-                        positions))) {
+                        positions, files))) {
+                    step.at("search-batch");
                     // in the order of their records (cached in any order: FETCH caches what it is asked
                     // for), so that the reader's buffer moves forward only
                     long[] order = new long[to - from];
@@ -184,7 +190,8 @@ final class Search {
                     boolean[] no = new boolean[order.length];
                     for (long o : order) {
                         int i = (int) (o % BATCH);
-                        no[i] = !eval(key, new Message(this, maybe.a[from + i], cache, positions[i]));
+                        no[i] = !eval(key, new Message(this, maybe.a[from + i], cache, positions[i],
+                                files == null ? null : files[i]));
                     }
                     for (int i = 0; i < no.length; i++) {
                         if (no[i]) {
@@ -196,6 +203,18 @@ final class Search {
                 }
             }
             return rejected;
+        }
+
+        /** Whether a key of the criteria reads a message's text (then the batch finds the files too). */
+        private static boolean readsText(SearchKey key) {
+            return switch (key) {
+                case SearchKey.Body b -> true;
+                case SearchKey.Text x -> true;
+                case SearchKey.Not n -> readsText(n.key());
+                case SearchKey.Or o -> readsText(o.a()) || readsText(o.b());
+                case SearchKey.And and -> and.keys().stream().anyMatch(Run::readsText);
+                default -> false;
+            };
         }
 
         private boolean eval(SearchKey key, Message m) throws StoreException {
@@ -244,16 +263,19 @@ final class Search {
         private final long uid;
         private final StructureCache.Reader cache;
         private final long pos;
+        /** The message's file as the batch found it, or null (not looked up, or expunged). */
+        private final MessageFile file;
         /** 0: not read yet; 1: the record lies in the reader's buffer; -1: none to be had. */
         private int record;
         private MessageStructure structure;
         private boolean gone;
 
-        Message(Run run, long uid, StructureCache.Reader cache, long pos) {
+        Message(Run run, long uid, StructureCache.Reader cache, long pos, MessageFile file) {
             this.run = run;
             this.uid = uid;
             this.cache = cache;
             this.pos = pos;
+            this.file = file;
             this.gone = pos == MaildirFolder.EXPUNGED;
         }
 
@@ -327,12 +349,13 @@ final class Search {
                 }
                 body = s.body();
             }
-            long size = run.h.call(f -> f.size(run.validity, uid));
+            long size = file != null ? file.size() : run.h.call(f -> f.size(run.validity, uid));
             if (size < 0) {
                 return false;
             }
             try {
-                StoredContent content = new StoredContent(run.h, uid, size);
+                StoredContent stored = new StoredContent(run.h, uid, size);
+                MessageContent content = file == null ? stored : new LocatedContent(file, stored);
                 return withHeader ? structures.textMatches(content, s, text, true)
                         : structures.bodyMatches(content, body, text);
             } catch (java.nio.file.NoSuchFileException e) {

@@ -10,4 +10,8 @@ final class StoreStats {
     final LongAdder loads = new LongAdder();
     /** Folders dropped from memory to stay within maxOpenFolders. */
     final LongAdder evictions = new LongAdder();
+    /** Calls that took a folder's lock (for tests: what a command costs in turns at the lock). */
+    final LongAdder calls = new LongAdder();
+    /** Message files looked up one at a time in the index under a folder's lock (for tests). */
+    final LongAdder lookups = new LongAdder();
 }

@@ -6,10 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.postrider.api.store.StoreException;
 import org.postrider.kit.durable.DurableFiles;
@@ -67,7 +67,20 @@ final class UidValidities {
         T run() throws IOException, StoreException;
     }
 
-    /** Runs {@code action} holding this JVM's lock of the user, then the OS lock; both within {@link FolderLock#WAIT}. */
+    /**
+     * How long a holder of this JVM's lock waits for the OS lock: held by another process, or
+     * by the store of an earlier revision of this bundle during an update, for a few small
+     * durable writes. Longer means the other holder is stuck: a temporary failure then.
+     */
+    static final Duration OS_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Runs {@code action} holding this JVM's lock of the user, then the OS lock. This JVM's
+     * threads wait their turn however long the queue: the lock is fair and each holder does a
+     * few small durable writes and waits at most {@link #OS_WAIT}, so the wait ends; a deadline
+     * here failed folder loads (a SELECT) only because many came at once (the first load of
+     * every folder after an upgrade writes its owner record).
+     */
     private static <T> T locked(Path userDir, Locked<T> action) throws IOException, StoreException {
         Path key = userDir.toAbsolutePath().normalize();
         JvmLock j;
@@ -76,13 +89,9 @@ final class UidValidities {
             j.users++;
         }
         try {
-            long start = System.nanoTime();
-            if (!j.lock.tryLock(FolderLock.WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new StoreException("the UIDVALIDITY lock of " + userDir.getFileName() + " is busy", true);
-            }
+            j.lock.lockInterruptibly();
             try {
-                FolderLock os = FolderLock.takeFile(userDir.resolve(LOCK),
-                        FolderLock.WAIT.minusNanos(Math.min(FolderLock.WAIT.toNanos(), System.nanoTime() - start)));
+                FolderLock os = FolderLock.takeFile(userDir.resolve(LOCK), OS_WAIT);
                 try {
                     return action.run();
                 } finally {
@@ -174,17 +183,15 @@ final class UidValidities {
     }
 
     /** Whether the folder that owned {@code v} was deleted (its record says {@link #RETIRED}). */
-    static boolean retired(Path userDir, long v) {
-        try {
-            return RETIRED.equals(Files.readString(userDir.resolve(OWNERS).resolve(Long.toString(v)),
-                    StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return false;
-        }
+    static boolean retired(Path userDir, long v) throws IOException {
+        return RETIRED.equals(read(userDir.resolve(OWNERS).resolve(Long.toString(v))));
     }
 
-    /** The directory of the folder that owns {@code v}, if its record names one that still says {@code v}; else null. */
-    static Path ownerDir(Path userDir, long v) {
+    /**
+     * The directory of the folder that owns {@code v}, if its record names one that still says
+     * {@code v}; else null. An I/O error is thrown, not taken for "none".
+     */
+    static Path ownerDir(Path userDir, long v) throws IOException {
         String owner = owner(userDir, v);
         if (owner == null) {
             return null;
@@ -198,24 +205,47 @@ final class UidValidities {
         return folderDir.normalize().equals(userDir.normalize()) ? INBOX_DIR : folderDir.getFileName().toString();
     }
 
-    /** The directory name the record of {@code v} names, or null if none (or one that names no folder of the user). */
-    private static String owner(Path userDir, long v) {
+    /**
+     * The directory name the record of {@code v} names, or null if none (or one that names no
+     * folder of the user). An I/O error is thrown: taken for "no owner", it would let a
+     * folder take over the value of the folder that owns it.
+     */
+    private static String owner(Path userDir, long v) throws IOException {
+        String s = read(userDir.resolve(OWNERS).resolve(Long.toString(v)));
+        return s != null && (s.equals(INBOX_DIR) || (s.indexOf('/') < 0 && FolderNames.folderOf(s) != null)) ? s
+                : null;
+    }
+
+    /**
+     * The UIDVALIDITY a folder's file says; 0 if it has none (no file, or one that holds no
+     * number: damage, which the folder's index and the owner records outlive). An I/O error is
+     * thrown: taken for "none", it gave the folder a new UIDVALIDITY (its clients drop their
+     * caches), or left its value out of the highest held, which could then be issued again.
+     */
+    static long validityOf(Path folderDir) throws IOException {
+        String s = read(folderDir.resolve(MaildirFolder.UIDVALIDITY_FILE));
         try {
-            String s = Files.readString(userDir.resolve(OWNERS).resolve(Long.toString(v)), StandardCharsets.UTF_8);
-            return s.equals(INBOX_DIR) || (s.indexOf('/') < 0 && FolderNames.folderOf(s) != null) ? s : null;
-        } catch (IOException e) {
-            return null;
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
-    /** The UIDVALIDITY a folder's file says; 0 if none (or unreadable). */
-    static long validityOf(Path folderDir) {
-        try {
-            return Long.parseLong(Files.readString(folderDir.resolve(MaildirFolder.UIDVALIDITY_FILE),
-                    StandardCharsets.UTF_8).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+    /** Longest record or value file read: a folder's directory name is at most 255 octets. */
+    private static final int MAX_READ = 4096;
+
+    /**
+     * A small file's text, or null if there is no such file; octets that are not UTF-8, or past
+     * {@link #MAX_READ}, are damage, not an I/O error: they give text that names nothing.
+     */
+    private static String read(Path file) throws IOException {
+        byte[] b;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            b = in.readNBytes(MAX_READ + 1);
+        } catch (NoSuchFileException e) {
+            return null;
         }
+        return b.length > MAX_READ ? "" : new String(b, StandardCharsets.UTF_8);
     }
 
     private static void writeFloor(Path userDir, long v) throws IOException {

@@ -99,4 +99,48 @@ class IndexLogTest {
         org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> log.fileAt(torn, 3),
                 "a torn last line is no record");
     }
+    @Test
+    void manyFilesAreFoundInOnePassAsEachIsFoundAlone() throws Exception {
+        // records near each other, far apart (past filesAt's window), longer than a read, and
+        // positions that are no record of their UID: filesAt answers what fileAt does, or null
+        StringBuilder log = new StringBuilder("V 1700000000 1 1\n");
+        StringBuilder keywords = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            keywords.append(" kw").append(i);
+        }
+        int n = 1200;
+        long[] pos = new long[n + 3];
+        long[] uids = new long[n + 3];
+        for (int u = 1; u <= n; u++) {
+            String base = "17000" + String.format("%05d", u) + "%2EM1Q0123456789abcdefF0a0b0c0dU" + u
+                    + "%2Eathena%2CS%3D5";
+            pos[n - u] = log.length(); // asked for out of order
+            uids[n - u] = u;
+            log.append("A ").append(u).append(' ').append(u + 1).append(" 5 1700000000000 - ").append(base)
+                    .append(" new%2F").append(base).append(u % 97 == 0 ? keywords : "").append('\n');
+            if (u % 300 == 0) {
+                log.append("R ").append(u).append(" ").append("x".repeat(100_000)).append('\n'); // a gap
+            }
+        }
+        pos[n] = pos[0] + 1; // not where a record starts
+        uids[n] = n;
+        pos[n + 1] = pos[1]; // another UID's record
+        uids[n + 1] = 1;
+        pos[n + 2] = -1;
+        uids[n + 2] = 5;
+        Files.writeString(dir.resolve(IndexLog.FILE), log.toString());
+        IndexLog l = new IndexLog(dir);
+        String[] files = l.filesAt(pos, uids, pos.length);
+        for (int i = 0; i < n; i++) {
+            assertEquals(l.fileAt(pos[i], uids[i]), files[i], "UID " + uids[i]);
+        }
+        assertTrue(files[0].startsWith("new/1700001200.M1Q"));
+        assertEquals(null, files[n]);
+        assertEquals(null, files[n + 1]);
+        assertEquals(null, files[n + 2]);
+        String torn = "A 9999 2 5 1 - b new%2Fb";
+        Files.writeString(dir.resolve(IndexLog.FILE), torn, java.nio.file.StandardOpenOption.APPEND);
+        long at = Files.size(dir.resolve(IndexLog.FILE)) - torn.length();
+        assertEquals(null, l.filesAt(new long[] {at}, new long[] {9999}, 1)[0], "a torn last line is no record");
+    }
 }

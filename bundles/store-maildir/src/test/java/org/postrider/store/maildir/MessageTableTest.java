@@ -46,4 +46,19 @@ class MessageTableTest {
         }
         assertTrue(t.footprint() >= 100 * 4000, "footprint " + t.footprint());
     }
+    /**
+     * FETCH FLAGS of a folder reads a MessageMeta per message: rows with the same flags give
+     * it the same immutable set, which MessageMeta keeps as it is (it copies any other set),
+     * so a message costs no set of its own.
+     */
+    @Test
+    void metaOfRowsWithTheSameFlagsSharesOneSet() {
+        MessageTable t = new MessageTable();
+        int bits = MessageTable.SEEN | 1 << org.postrider.api.store.Flag.FLAGGED.ordinal();
+        t.put(1, 1, 10, 0, bits, Set.of(), 0, 0);
+        t.put(2, 2, 10, 0, bits, Set.of(), 0, 0);
+        org.junit.jupiter.api.Assertions.assertSame(t.meta(0).flags(), t.meta(1).flags());
+        assertEquals(Set.of(org.postrider.api.store.Flag.SEEN, org.postrider.api.store.Flag.FLAGGED),
+                t.meta(0).flags());
+    }
 }

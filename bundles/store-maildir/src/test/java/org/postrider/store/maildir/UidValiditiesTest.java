@@ -256,4 +256,166 @@ class UidValiditiesTest {
         assertEquals(0, FolderLock.POLLS.sum() - pollsBefore, "no thread slept on the OS lock");
         assertEquals(Collections.max(issued), UidValidities.floor(user));
     }
+    /**
+     * The first load of each folder after an upgrade writes under the user's lock (its owner
+     * record; here its lost UIDVALIDITY file too, each write made slow): many loads at once
+     * queued past the 2 s the lock was waited for, and those SELECTs failed.
+     */
+    @Test
+    void manyFoldersLoadingAtOnceWaitTheirTurnForTheUidvalidityLockInsteadOfFailing() throws Exception {
+        String[] names = new String[16];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "F" + i;
+        }
+        MaildirStore s = withFolders(store(), names);
+        Map<String, Long> before = validities(s);
+        Path userDir = s.userDir(ALICE);
+        s.deactivate();
+        for (String n : names) { // as a release before the owner records left them, the files lost too
+            Files.delete(FolderNames.folderDir(userDir, n).resolve(MaildirFolder.UIDVALIDITY_FILE));
+        }
+        try (Stream<Path> records = Files.list(userDir.resolve(UidValidities.OWNERS))) {
+            for (Path p : records.toList()) {
+                Files.delete(p);
+            }
+        }
+        MaildirFolder.step = at -> {
+            if (at.equals("validity-file")) {
+                try {
+                    Thread.sleep(200); // a slow disk: 16 turns at the lock take 3.2 s
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        MaildirStore next = store();
+        Map<String, Long> after = new ConcurrentHashMap<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (String n : names) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    after.put(n, next.summary(ALICE, n).uidValidity());
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(120_000);
+        }
+        assertEquals(List.of(), failures, "no SELECT fails for waiting its turn");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        before.keySet().retainAll(after.keySet()); // the folders loaded at once (not INBOX, Drafts...)
+        assertEquals(names.length, before.size());
+        assertEquals(before, after, "each folder keeps its UIDVALIDITY");
+        Map<String, Long> again = validities(restart(next));
+        again.keySet().retainAll(after.keySet());
+        assertEquals(before, again, "and owns it");
+    }
+
+    /**
+     * RENAME moves the owner record with the folder closed: a load of the folder under its old
+     * name, racing with the rename, took the value back for the old name (its record then named
+     * a directory that is gone), and a kill between the record and the directory's move leaves
+     * a folder that owns its value again at its next load.
+     */
+    @Test
+    void renameMovesTheOwnerRecordWithTheFolderClosed() throws Exception {
+        MaildirStore s = withFolders(store(), "A");
+        long v = s.summary(ALICE, "A").uidValidity();
+        Path userDir = s.userDir(ALICE);
+        Path record = userDir.resolve(UidValidities.OWNERS).resolve(Long.toString(v));
+        assertEquals(".A", Files.readString(record));
+
+        MaildirStore next = restart(s); // A not loaded: the load below races with the rename
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        MaildirFolder.step = at -> {
+            if (at.equals("open-checked") && loading.getCount() > 0) {
+                loading.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread load = Thread.ofPlatform().start(() -> {
+            try {
+                next.summary(ALICE, "A");
+            } catch (NoSuchFolderException e) {
+                // the summary after the load met the folder renamed: as a client would
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        assertTrue(loading.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        MaildirFolder a = next.cached(ALICE, "A", FolderNames.folderDir(userDir, "A"));
+        Thread rename = Thread.ofPlatform().start(() -> {
+            try {
+                next.renameFolder(ALICE, "A", "B");
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        while (!a.hasQueuedCallers()) { // the rename waits to close A, which the load holds
+            assertTrue(rename.isAlive(), "the rename waits for the load");
+            Thread.onSpinWait();
+        }
+        go.countDown();
+        load.join(30_000);
+        rename.join(30_000);
+        assertEquals(List.of(), failures);
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(".B", Files.readString(record), "the record names the folder where it is now");
+        assertEquals("B", next.folderOf(ALICE, v));
+        assertEquals(v, next.summary(ALICE, "B").uidValidity());
+
+        // a kill between the record's move and the directory's: the folder owns its value where it is
+        MaildirFolder.step = at -> {
+            if (at.equals("rename-owned")) {
+                throw new MoveCrashTest.Crash();
+            }
+        };
+        assertThrows(MoveCrashTest.Crash.class, () -> next.renameFolder(ALICE, "B", "C"));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        MaildirStore after = restart(next);
+        assertTrue(after.folderNames(ALICE).contains("B") && !after.folderNames(ALICE).contains("C"));
+        assertEquals(v, after.summary(ALICE, "B").uidValidity(), "no new UIDVALIDITY");
+        assertEquals(".B", Files.readString(record));
+        assertEquals("B", after.folderOf(ALICE, v));
+        assertEquals(UidSet.of(1), after.uids(FolderRef.of(ALICE, "B")), "its message with it");
+    }
+
+    /**
+     * A UIDVALIDITY file or owner record that cannot be read (an I/O error, not a missing file)
+     * fails the load instead of being taken for "none": a new UIDVALIDITY would make clients
+     * drop their caches, and another folder could take over the value.
+     */
+    @Test
+    void anUnreadableUidvalidityIsAnErrorNotANewValue() throws Exception {
+        MaildirStore s = withFolders(store(), "A");
+        long v = s.summary(ALICE, "A").uidValidity();
+        Path userDir = s.userDir(ALICE);
+        Path file = FolderNames.folderDir(userDir, "A").resolve(MaildirFolder.UIDVALIDITY_FILE);
+        MaildirStore next = restart(s);
+        Files.delete(file);
+        Files.createDirectory(file); // reading it fails with an I/O error (EISDIR), as a failing disk would
+        assertThrows(org.postrider.api.store.StoreException.class, () -> next.summary(ALICE, "A"));
+        assertThrows(java.io.IOException.class, () -> UidValidities.validityOf(file.getParent()));
+        Files.delete(file);
+        Files.writeString(file, v + "\n");
+        assertEquals(v, next.summary(ALICE, "A").uidValidity(), "the same value once it reads again");
+
+        Path record = userDir.resolve(UidValidities.OWNERS).resolve(Long.toString(v));
+        Files.delete(record);
+        Files.createDirectory(record);
+        assertThrows(org.postrider.api.store.StoreException.class, () -> next.folderOf(ALICE, v));
+        Files.delete(record);
+        Files.writeString(record, ".A");
+        assertEquals("A", next.folderOf(ALICE, v));
+        assertEquals(0, UidValidities.validityOf(userDir.resolve(".none")), "a missing file is no value");
+    }
 }
