@@ -179,6 +179,13 @@ public class InternalDelivery implements DeliveryAgent, RemoteTracking {
         try {
             answer = link.transfer(begin, d.content());
         } catch (Link.TooLarge e) {
+            if (d.envelope().properties() != null) {
+                // the set is the envelope's extra, the message is what must go: without it first
+                LOG.info("{}: its property set ({} octets) does not fit a BEGIN to {}; sent without it", d.queueId(),
+                        d.envelope().properties().size(), server.name());
+                return deliver(new Delivery(d.queueId(), d.envelope().withProperties(null), d.content(),
+                        d.destination(), d.attempt()), peer, server, link);
+            }
             if (rcpts.size() == 1) {
                 peer.failed.incrementAndGet();
                 return all(rcpts, DeliveryStatus.FAILED, "5.3.4", "cannot be sent to " + server.name() + ": "
@@ -298,7 +305,7 @@ public class InternalDelivery implements DeliveryAgent, RemoteTracking {
         return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), false, body, ret,
                 e.envelopeId(), d.content().size(), rcpts, o.protocol() == null ? "" : o.protocol(), o.heloName(),
                 o.clientAddress(), o.authenticatedUser(), o.received() == null ? 0 : o.received().toEpochMilli(),
-                new byte[0]);
+                e.properties() == null ? new byte[0] : e.properties().octets());
     }
 
     private static String hash(List<String> addresses) {

@@ -130,6 +130,34 @@ class PatmosClientTest {
         }
     }
 
+    /** A property with no MIME form: only the set kept with the envelope has it after the MIME is written. */
+    static final org.postrider.api.props.PropTag CUSTOM = new org.postrider.api.props.PropTag(0x6A01,
+            org.postrider.api.props.PropType.UNICODE);
+
+    @Test
+    void theEnvelopeKeepsTheSetTheMimeWasWrittenFromWithItsPropertiesThatHaveNoMimeForm() throws Exception {
+        PropMessage m = new TypedMessage().subject("Ημερήσια αναφορά").to("carol@example.net", "Carol")
+                .body("x".repeat(10_000)).put(org.postrider.api.props.Property.of(CUSTOM, "no MIME form"))
+                .build();
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", m).withTransferId("patmos.t9"));
+        }
+        assertTrue(r.allAccepted(), r.toString());
+        Envelope e = queue.envelopes.get(new QueueId(r.queueId()));
+        org.postrider.mapi.Decoded kept = org.postrider.mapi.PropDecoder.decode(e.properties().octets(),
+                org.postrider.mapi.PropLimits.DEFAULTS);
+        var p = kept.message().properties();
+        assertEquals("no MIME form", p.text(CUSTOM).orElseThrow());
+        assertEquals("Ημερήσια αναφορά", p.text(PropTags.SUBJECT).orElseThrow());
+        assertEquals("alice@example.org", p.text(PropTags.SENDER_EMAIL_ADDRESS).orElseThrow(), "completed");
+        String mime = content(queue.contents.get(new QueueId(r.queueId())));
+        assertTrue(mime.contains("Message-ID: " + p.text(PropTags.INTERNET_MESSAGE_ID).orElseThrow()),
+                "the set's Message-ID is the message's: " + p);
+        assertEquals(List.of(10_000L), kept.streams().stream().map(org.postrider.mapi.StreamRef::size).toList(),
+                "the body a reference: its octets are the MIME's, not kept twice");
+    }
+
     private static String bodyText(PropMessage m) throws IOException {
         var v = m.properties().get(PropTags.BODY).orElseThrow();
         if (v instanceof org.postrider.api.props.PropValue.Text t) {
