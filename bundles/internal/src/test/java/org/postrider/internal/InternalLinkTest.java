@@ -656,4 +656,41 @@ class InternalLinkTest {
         assertEquals(DeliveryStatus.DELIVERED, r.get(0).status(), r.toString());
         assertEquals(null, p.queue().envelopes.values().iterator().next().properties());
     }
+
+    @Test
+    void aPartIsTheSameWhateverElseIsPendingSoItsRetransmissionIsRecognised() throws Exception {
+        Pair p = pair(true, null);
+        String[] all = addresses(1500, "");
+        assertTrue(p.agent().deliver(delivery("SPLIT1", "x\r\n", all)).stream()
+                .allMatch(x -> x.status() == DeliveryStatus.DELIVERED));
+        int parts = p.queue().envelopes.size();
+        assertEquals(2, parts, "1500 recipients in two parts");
+        // Say every answer was lost, and before the retry one recipient left the pending set (it
+        // expired, an administrator bounced it, it was routed elsewhere): the part without it is
+        // the same part, with the same transfer id, and not queued again.
+        String gone = all[3];
+        String[] pending = java.util.Arrays.stream(all).filter(a -> !a.equals(gone)).toArray(String[]::new);
+        List<RecipientResult> r = p.agent().deliver(delivery("SPLIT1", "x\r\n", pending));
+        assertEquals(1499, r.size());
+        assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.DELIVERED), r.get(0).toString());
+        assertEquals(parts + 1, p.queue().envelopes.size(), "only the part that held " + gone + " is sent anew");
+        long recognised = r.stream().filter(x -> x.diagnostic().contains("earlier")).count();
+        assertTrue(recognised > 500 && recognised < 1000, recognised + " recognised");
+        int total = p.queue().envelopes.values().stream().mapToInt(e -> e.recipients().size()).sum();
+        assertEquals(1500 + 1500 - 1 - (int) recognised, total);
+    }
+
+    @Test
+    void partsAreCutByTheRecipientsHashesNotTheirPlaceInTheList() throws Exception {
+        List<org.postrider.api.message.Recipient> rs = new ArrayList<>();
+        for (String a : addresses(64, "")) {
+            rs.add(org.postrider.api.message.Recipient.of(MailAddress.parse(a)));
+        }
+        long ones = rs.stream().filter(x -> InternalDelivery.partBit(x, 0)).count();
+        assertTrue(ones > 16 && ones < 48, "about half: " + ones);
+        for (org.postrider.api.message.Recipient x : rs) {
+            assertEquals(InternalDelivery.partBit(x, 5), InternalDelivery.partBit(
+                    org.postrider.api.message.Recipient.of(MailAddress.parse(x.address().toString())), 5));
+        }
+    }
 }
