@@ -236,9 +236,18 @@ class PatmosClientTest {
         int usage = org.postrider.patmos.cli.PatmosCli.run(new String[] {"--server", "127.0.0.1"}, Map.of(),
                 java.io.InputStream.nullInputStream(), new java.io.PrintStream(out), new java.io.PrintStream(err));
         assertEquals(2, usage);
+        out.reset();
         int again = org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
-                new java.io.PrintStream(out), new java.io.PrintStream(err));
-        assertEquals(0, again, "the same message again: a new transfer id, accepted again");
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err));
+        assertEquals(0, again, "the same message again (a run repeated after a failure): the same transfer id");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("(sent before)"), out.toString());
+        assertEquals(1, queue.contents.size(), "not queued twice");
+        String[] withId = java.util.Arrays.copyOf(args, args.length + 2);
+        withId[args.length] = "--id";
+        withId[args.length + 1] = "patmos.again-on-purpose";
+        assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(withId, Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(out), new java.io.PrintStream(err)));
+        assertEquals(2, queue.contents.size(), "an id of its own sends it anew");
         Files.writeString(pw, "wrong\n");
         assertEquals(3, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
                 new java.io.PrintStream(out), new java.io.PrintStream(err)));
@@ -248,5 +257,118 @@ class PatmosClientTest {
         java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
                 "postrider".toCharArray());
         return LinkAuth.fingerprint(ks.getCertificate("postrider"));
+    }
+
+    /** Octets in slices, each after a pause: an upload that takes long but goes on. */
+    private static Blob slow(int slices, int sliceOctets, long pauseMillis) {
+        return new Blob() {
+            @Override
+            public long size() {
+                return (long) slices * sliceOctets;
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.InputStream() {
+                    private long left = size();
+                    private int inSlice;
+
+                    @Override
+                    public int read() {
+                        byte[] b = new byte[1];
+                        return read(b, 0, 1) < 0 ? -1 : b[0];
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left == 0) {
+                            return -1;
+                        }
+                        if (inSlice == 0) {
+                            try {
+                                Thread.sleep(pauseMillis);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            inSlice = sliceOctets;
+                        }
+                        int n = (int) Math.min(Math.min(len, inSlice), left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                        inSlice -= n;
+                        left -= n;
+                        return n;
+                    }
+                };
+            }
+        };
+    }
+
+    private static Outgoing slowMessage(String id, int slices, long pauseMillis) {
+        byte[] head = "Subject: slow\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        Blob body = slow(slices, 64 * 1024, pauseMillis);
+        Blob whole = new Blob() {
+            @Override
+            public long size() {
+                return head.length + body.size();
+            }
+
+            @Override
+            public java.io.InputStream open() throws IOException {
+                return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), body.open());
+            }
+        };
+        return Outgoing.mime("alice@example.org", List.of("carol@example.net"), whole).withTransferId(id);
+    }
+
+    @Test
+    void theAnswerDeadlineStartsWhenTheUploadEndsNotBefore() throws Exception {
+        Outcome r;
+        long t0 = System.nanoTime();
+        try (PatmosClient c = PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org",
+                "secret".toCharArray(), Duration.ofSeconds(2))) {
+            // 10 slices 500 ms apart: 5 s of upload, more than twice the 2 s answer timeout
+            r = c.submit(slowMessage("patmos.slow1", 10, 500));
+        }
+        assertTrue(System.nanoTime() - t0 > Duration.ofSeconds(4).toNanos(), "the upload did take long");
+        assertTrue(r.allAccepted(), r.toString());
+        assertEquals(10 * 64 * 1024 + 17, queue.contents.get(new QueueId(r.queueId())).length);
+    }
+
+    @Test
+    void anUploadThatStallsFailsAfterTheTimeoutAndTheAnswersBeforeItAreKept() throws Exception {
+        Outgoing first = Outgoing.mime("alice@example.org", List.of("carol@example.net", "nobody@example.org"),
+                Blob.of("Subject: one\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .withTransferId("patmos.first");
+        Outgoing stalls = slowMessage("patmos.stalls", 2, 30_000);
+        long t0 = System.nanoTime();
+        org.postrider.patmos.SubmissionInterrupted e;
+        try (PatmosClient c = PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org",
+                "secret".toCharArray(), Duration.ofSeconds(1))) {
+            e = assertThrows(org.postrider.patmos.SubmissionInterrupted.class, () -> c.submitAll(List.of(first,
+                    stalls)));
+        }
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "a stalled upload is not waited for");
+        assertEquals(1, e.answered().size(), e.answered().toString());
+        Outcome o = e.answered().get(0);
+        assertEquals("patmos.first", o.transferId());
+        assertEquals(Outcome.Status.ACCEPTED, o.recipients().get(0).status());
+        assertEquals(Outcome.Status.REFUSED, o.recipients().get(1).status(), "per recipient, as answered");
+        assertEquals("5.1.1", o.recipients().get(1).enhancedStatus());
+        assertEquals(List.of("patmos.stalls"), e.unanswered());
+        assertEquals(1, queue.contents.size());
+    }
+
+    @Test
+    void theSameMessageHasTheSameDerivedIdAndAnotherMessageAnother() throws Exception {
+        PropMessage m = new TypedMessage().subject("s").to("carol@example.net", null).body("b").build();
+        String id = Outgoing.typed("alice@example.org", m).withContentTransferId().transferId();
+        assertEquals(id, Outgoing.typed("alice@example.org", m).withContentTransferId().transferId());
+        assertTrue(org.postrider.internal.proto.Begin.validTransferId(id), id);
+        PropMessage other = new TypedMessage().subject("s").to("carol@example.net", null).body("c").build();
+        assertTrue(!id.equals(Outgoing.typed("alice@example.org", other).withContentTransferId().transferId()));
+        PropMessage bcc = new TypedMessage().subject("s").to("carol@example.net", null).bcc("erin@example.net")
+                .body("b").build();
+        assertTrue(!id.equals(Outgoing.typed("alice@example.org", bcc).withContentTransferId().transferId()),
+                "the envelope counts");
     }
 }
