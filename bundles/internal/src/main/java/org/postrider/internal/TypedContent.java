@@ -55,21 +55,9 @@ final class TypedContent implements AutoCloseable {
     /** Decodes the set; the streams' file is made in {@code dir}. */
     static TypedContent open(byte[] properties, Path dir) throws PropFormatException, IOException {
         Decoded d = PropDecoder.decode(properties, PropLimits.DEFAULTS);
-        Files.createDirectories(dir);
         Path f = Files.createTempFile(dir, "typed", ".streams",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         return new TypedContent(d, f);
-    }
-
-    /** Files left by a crash are nobody's: no message of theirs was acknowledged. */
-    static void clean(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     /** Where the streams' octets go, back to back. */

@@ -261,6 +261,11 @@ class PatmosClientTest {
 
     /** Octets in slices, each after a pause: an upload that takes long but goes on. */
     private static Blob slow(int slices, int sliceOctets, long pauseMillis) {
+        return slow(slices, sliceOctets, pauseMillis, () -> { });
+    }
+
+    /** @param midway run once, before the second half of the slices */
+    private static Blob slow(int slices, int sliceOctets, long pauseMillis, Runnable midway) {
         return new Blob() {
             @Override
             public long size() {
@@ -285,6 +290,9 @@ class PatmosClientTest {
                             return -1;
                         }
                         if (inSlice == 0) {
+                            if (left == size() - (long) (slices / 2) * sliceOctets) {
+                                midway.run();
+                            }
                             try {
                                 Thread.sleep(pauseMillis);
                             } catch (InterruptedException e) {
@@ -370,5 +378,33 @@ class PatmosClientTest {
                 .body("b").build();
         assertTrue(!id.equals(Outgoing.typed("alice@example.org", bcc).withContentTransferId().transferId()),
                 "the envelope counts");
+    }
+
+    @Test
+    void aServerStartingBesideThisOneDoesNotTakeTheStreamsOfAMessageItIsReceiving() throws Exception {
+        List<InternalService> others = new ArrayList<>();
+        Blob big = slow(6, 64 * 1024, 100, () -> {
+            try { // another instance with the same secret folder, so the same incoming/
+                Map<String, Object> o = new HashMap<>();
+                o.put("port", -1);
+                o.put("secretFile", dir.resolve("internal/org.secret").toString());
+                others.add(new InternalService("hermes", InternalLinkTest.config(o), dir.resolve("tls"), null));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        PropMessage base = new TypedMessage().subject("big").to("carol@example.net", null).body("see the file")
+                .build();
+        PropMessage m = new PropMessage(base.properties(), base.recipients(), List.of(
+                org.postrider.api.props.AttachmentRow.of(big, "big.bin", "application/octet-stream", null)));
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", m).withTransferId("patmos.beside"));
+        } finally {
+            others.forEach(InternalService::deactivate);
+        }
+        assertEquals(1, others.size(), "the other instance started during the upload");
+        assertTrue(r.allAccepted(), r.toString());
+        assertTrue(content(queue.contents.get(new QueueId(r.queueId()))).contains("big.bin"));
     }
 }
