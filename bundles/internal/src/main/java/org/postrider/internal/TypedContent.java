@@ -105,14 +105,16 @@ final class TypedContent implements AutoCloseable {
 
     /**
      * The completed set's octets for the envelope (its streams stay references: their octets
-     * are the MIME's), or null when they do not fit {@link TypedProperties#MAX_OCTETS}.
+     * are the MIME's), or null when they do not fit {@link TypedProperties#MAX_OCTETS} or the
+     * codec's limits (the few properties completion adds may pass them): the message goes
+     * all the same, as its MIME, without the set.
      */
     TypedProperties forEnvelope() {
         try {
             byte[] octets = PropEncoder.encode(completed.message(), PropLimits.DEFAULTS).octets();
             return octets.length <= TypedProperties.MAX_OCTETS ? TypedProperties.of(octets) : null;
         } catch (PropFormatException e) {
-            throw new IllegalStateException("a set the decoder took is one the encoder writes", e);
+            return null;
         }
     }
 

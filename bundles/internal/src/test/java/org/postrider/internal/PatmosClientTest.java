@@ -158,6 +158,22 @@ class PatmosClientTest {
                 "the body a reference: its octets are the MIME's, not kept twice");
     }
 
+    @Test
+    void aSetThatCompletionTakesPastTheCodecsLimitsIsQueuedWithoutItsSetNotRefused() throws Exception {
+        TypedMessage t = new TypedMessage().to("carol@example.net", null);
+        for (int i = 0; i < 1023; i++) { // the codec takes 1024: Message-ID, Date and sender make 1026
+            t.put(org.postrider.api.props.Property.of(new org.postrider.api.props.PropTag(0x6000 + i,
+                    org.postrider.api.props.PropType.LONG), i));
+        }
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", t.build()).withTransferId("patmos.full"));
+        }
+        assertTrue(r.allAccepted(), r.toString());
+        assertEquals(null, queue.envelopes.get(new QueueId(r.queueId())).properties());
+        assertTrue(content(queue.contents.get(new QueueId(r.queueId()))).contains("Message-ID: <"));
+    }
+
     private static String bodyText(PropMessage m) throws IOException {
         var v = m.properties().get(PropTags.BODY).orElseThrow();
         if (v instanceof org.postrider.api.props.PropValue.Text t) {
