@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.postrider.api.message.DsnReturn;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.Origin;
 import org.postrider.api.message.Recipient;
+import org.postrider.api.message.TypedProperties;
 import org.postrider.kit.text.PercentCodec;
 
 /**
@@ -35,13 +37,15 @@ import org.postrider.kit.text.PercentCodec;
  * origin ESMTPSA helo client user 2024-11-23T09:40:00.123456Z
  * orgserver athena                         (only when a server of the organisation handed it over)
  * idkey internal%3Ahermes%3A...             (only with an idempotency key, MailQueue#begin(Envelope, String))
+ * props UFJQUwEAAAAM...                     (only with a typed property set: its octets in base64, one line)
  * rcpt bob%40example%2Eorg FAILURE,DELAY rfc822%3Bbob%40example%2Eorg
  * </pre>
  */
 final class SpoolFormat {
     static final String MAGIC = "POSTRIDER-SPOOL 2";
     private static final String MAGIC_V1 = "POSTRIDER-SPOOL 1";
-    private static final int MAX_HEADER = 4 * 1024 * 1024;
+    /** The envelope's fields, and room for the property set's line on top. */
+    private static final int MAX_HEADER = 4 * 1024 * 1024 + (TypedProperties.MAX_OCTETS + 2) / 3 * 4 + 16;
     /** Absent value: "." is never produced by PercentCodec (it escapes dots), unlike v1's "-". */
     private static final String NONE = ".";
 
@@ -70,6 +74,9 @@ final class SpoolFormat {
         }
         if (idempotencyKey != null) {
             sb.append("idkey ").append(opt(idempotencyKey)).append('\n');
+        }
+        if (e.properties() != null) {
+            sb.append("props ").append(Base64.getEncoder().encodeToString(e.properties().octets())).append('\n');
         }
         for (Recipient r : e.recipients()) {
             sb.append("rcpt ").append(opt(r.address().toString())).append(' ')
@@ -183,6 +190,7 @@ final class SpoolFormat {
         String envid = null;
         Origin origin = null;
         String orgServer = null;
+        TypedProperties props = null;
         List<Recipient> rcpts = new ArrayList<>();
         for (String l : lines) {
             String name = l.substring(0, Math.max(0, l.indexOf(' ')));
@@ -201,6 +209,8 @@ final class SpoolFormat {
                     origin = new Origin(v.text(f[1]), v.text(f[2]), v.text(f[3]), v.text(f[4]), v.time(f[5]));
                 }
                 case "orgserver" -> orgServer = v.text(split(l, 2)[1]);
+                // strict base64 (no line breaks, no other octets): an exception on anything else
+                case "props" -> props = TypedProperties.of(Base64.getDecoder().decode(split(l, 2)[1]));
                 case "rcpt" -> {
                     String[] f = split(l, 4);
                     Set<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
@@ -225,6 +235,6 @@ final class SpoolFormat {
             origin = new Origin(origin.protocol(), origin.heloName(), origin.clientAddress(),
                     origin.authenticatedUser(), origin.received(), orgServer);
         }
-        return new Envelope(sender, rcpts, body, utf8, size, ret, envid, origin);
+        return new Envelope(sender, rcpts, body, utf8, size, ret, envid, origin, props);
     }
 }

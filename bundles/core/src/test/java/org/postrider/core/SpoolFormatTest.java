@@ -20,6 +20,7 @@ import org.postrider.api.message.DsnReturn;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.Origin;
 import org.postrider.api.message.Recipient;
+import org.postrider.api.message.TypedProperties;
 import org.postrider.api.queue.QueueId;
 
 class SpoolFormatTest {
@@ -42,6 +43,79 @@ class SpoolFormatTest {
         assertEquals(header.length, p.contentOffset());
         assertTrue(new String(header, StandardCharsets.UTF_8).lines().noneMatch(l -> l.contains("\r")),
                 "free text must not carry CR or LF into the spool header");
+    }
+
+    /** Octets of every value, line ends and NULs among them: the line must hold them all. */
+    private static TypedProperties typed() {
+        byte[] b = new byte[1000];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i * 7);
+        }
+        b[0] = '\n';
+        b[1] = '\r';
+        return TypedProperties.of(b);
+    }
+
+    @Test
+    void theTypedPropertySetRoundTripsOnOneLineOfItsOwn() throws Exception {
+        Envelope e = envelope().withProperties(typed());
+        byte[] header = SpoolFormat.header(e, "internal:athena:k1");
+        SpoolFormat.Parsed p = SpoolFormat.read(new ByteArrayInputStream(concat(header, "x\r\n".getBytes())));
+        assertEquals(e, p.envelope());
+        assertEquals(typed(), p.envelope().properties());
+        assertEquals("internal:athena:k1", p.idempotencyKey());
+        assertEquals(header.length, p.contentOffset());
+        assertEquals(1, new String(header, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("props ")).count());
+        // the router splits the envelope per destination: each part keeps the set
+        assertEquals(typed(), e.withRecipients(List.of(e.recipients().get(1))).properties());
+    }
+
+    @Test
+    void theLargestSetFitsTheHeader() throws Exception {
+        Envelope e = envelope().withProperties(TypedProperties.of(new byte[TypedProperties.MAX_OCTETS]));
+        assertEquals(e, SpoolFormat.read(new ByteArrayInputStream(SpoolFormat.header(e))).envelope());
+    }
+
+    @Test
+    void spoolFilesWrittenBeforeThePropertyLineHaveNoSet() throws Exception {
+        String v2 = "POSTRIDER-SPOOL 2\nsender alice%40example%2Eorg\nbody EIGHT_BIT_MIME\nsmtputf8 false\nsize -1\n"
+                + "ret .\nenvid .\norigin internal athena 127%2E0%2E0%2E1 . 2026-11-29T20:00:00Z\norgserver athena\n"
+                + "idkey internal%3Aathena%3Ak\nrcpt bob%40example%2Enet . .\n\nSubject: x\r\n";
+        SpoolFormat.Parsed p = SpoolFormat.read(new ByteArrayInputStream(v2.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, p.envelope().properties());
+        assertEquals("athena", p.envelope().origin().orgServer());
+        assertEquals(v2.indexOf("Subject"), p.contentOffset());
+        String v1 = "POSTRIDER-SPOOL 1\nsender alice@example.org\nbody EIGHT_BIT_MIME\nsmtputf8 false\nsize -1\n"
+                + "ret -\nenvid -\norigin ESMTP helo 127%2E0%2E0%2E1 - 1732350000000\nrcpt bob@example.org - -\n\n";
+        assertEquals(null, SpoolFormat.read(new ByteArrayInputStream(v1.getBytes(StandardCharsets.UTF_8))).envelope()
+                .properties());
+    }
+
+    @Test
+    void aDamagedPropertyLineIsRefused() throws Exception {
+        String good = new String(SpoolFormat.header(envelope().withProperties(typed())), StandardCharsets.UTF_8);
+        String line = good.lines().filter(l -> l.startsWith("props ")).findFirst().orElseThrow();
+        for (String bad : new String[] {"props ", "props %%%%", "props QUJD\tRA==", "props QUJD RA==",
+            "props QUJDRA=", "props " + line.substring(6, 30) + "\u00e9"}) {
+            String tampered = good.replace(line, bad);
+            assertThrows(IOException.class, () -> SpoolFormat.read(new ByteArrayInputStream(
+                    tampered.getBytes(StandardCharsets.UTF_8))), bad);
+        }
+    }
+
+    @Test
+    void theSetSurvivesARestartOfTheSpool() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("spool");
+        Spool spool = new Spool(dir);
+        Spool.Writer w = spool.begin(new QueueId("P1"), envelope().withProperties(typed()), new byte[0]);
+        w.content.write("Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
+        w.commit();
+        spool.close(); // what a kill -9 leaves: the committed file, nothing in memory
+
+        Spool again = new Spool(dir);
+        assertEquals(List.of(new QueueId("P1")), again.committed());
+        assertEquals(typed(), again.readHeader(new QueueId("P1")).envelope().properties());
+        again.close();
     }
 
     @Test

@@ -1,5 +1,10 @@
 package org.postrider.patmos;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -7,6 +12,9 @@ import org.postrider.api.props.Blob;
 import org.postrider.api.props.PropMessage;
 import org.postrider.internal.proto.Begin;
 import org.postrider.mapi.MimeWriter;
+import org.postrider.mapi.PropEncoder;
+import org.postrider.mapi.PropFormatException;
+import org.postrider.mapi.PropLimits;
 
 /**
  * One message to submit: RFC 5322 text and its envelope, or a typed property set whose
@@ -52,6 +60,61 @@ public final class Outgoing {
     /** The same message under a transfer id of the caller's (its own outbox id), stable across retries. */
     public Outgoing withTransferId(String id) {
         return new Outgoing(id, sender, recipients, mime, typed);
+    }
+
+    /**
+     * The same message under a transfer id derived from what it is: its sender, its envelope
+     * recipients and its octets (the RFC 5322 text, or the encoded property set and its
+     * streams), read once here. Submitting the same message again, from another run of the
+     * same program after a failure, is then recognised by the server and not queued twice;
+     * a message meant to be sent again as a new one needs an id of its own.
+     */
+    public Outgoing withContentTransferId() throws IOException {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        field(d, typed != null ? "typed" : "mime");
+        field(d, sender == null ? "" : sender);
+        for (String r : recipients) {
+            field(d, r);
+        }
+        List<Blob> content;
+        if (typed != null) {
+            PropEncoder.Encoded enc;
+            try {
+                enc = PropEncoder.encode(typed, PropLimits.DEFAULTS);
+            } catch (PropFormatException e) {
+                throw new IllegalArgumentException("the message's properties cannot be sent: " + e.getMessage(), e);
+            }
+            field(d, enc.octets());
+            content = enc.streams();
+        } else {
+            content = List.of(mime);
+        }
+        byte[] buf = new byte[64 * 1024];
+        for (Blob b : content) {
+            d.update(java.nio.ByteBuffer.allocate(8).putLong(b.size()).array());
+            try (InputStream in = b.open()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    d.update(buf, 0, n);
+                }
+            }
+        }
+        return withTransferId("patmos.c." + HexFormat.of().formatHex(d.digest(), 0, 20));
+    }
+
+    private static void field(MessageDigest d, String s) {
+        field(d, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Length first: no two different field lists hash alike. */
+    private static void field(MessageDigest d, byte[] b) {
+        d.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+        d.update(b);
     }
 
     public String transferId() {

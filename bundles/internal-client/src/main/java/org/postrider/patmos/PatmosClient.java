@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocket;
 import org.postrider.api.props.Blob;
@@ -116,9 +118,11 @@ public final class PatmosClient implements AutoCloseable {
     /**
      * Submits the messages pipelined (up to the server's window unanswered at once) and
      * returns the answers in their order. Each is checked before anything is sent: a typed
-     * message whose property set does not fit the server's frame is refused here. An
-     * IOException means the connection failed: messages without an answer may or may not be
-     * queued; send them again with the same transfer ids.
+     * message whose property set does not fit the server's frame is refused here. The wait for
+     * a message's answer (the {@code timeout} of {@link #connect}) starts once the message is
+     * written whole: a large message on a slow link takes the time its upload takes, bounded
+     * instead by its progress (no octet taken for that long fails it). A failure of the
+     * connection is a {@link SubmissionInterrupted} with the outcomes answered before it.
      */
     public List<Outcome> submitAll(List<Outgoing> messages) throws IOException {
         if (closed) {
@@ -130,25 +134,35 @@ public final class PatmosClient implements AutoCloseable {
         }
         Semaphore window = new Semaphore(Math.max(1, server.window()));
         AtomicReference<IOException> writeFailure = new AtomicReference<>();
+        List<CompletableFuture<Void>> written = new ArrayList<>(ready.size());
+        ready.forEach(p -> written.add(new CompletableFuture<>()));
+        uploadProgress = System.currentTimeMillis();
         Thread writer = Thread.ofVirtual().name("patmos-writer").start(() -> {
+            int i = 0;
             try {
-                for (Prepared p : ready) {
+                for (; i < ready.size(); i++) {
                     window.acquire();
-                    write(p);
+                    write(ready.get(i));
+                    written.get(i).complete(null);
                 }
             } catch (IOException e) {
                 writeFailure.set(e);
                 abandon();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                for (; i < ready.size(); i++) {
+                    written.get(i).completeExceptionally(new IOException("not sent"));
+                }
             }
         });
         List<Outcome> out = new ArrayList<>(ready.size());
         try {
-            for (Prepared p : ready) {
+            for (int i = 0; i < ready.size(); i++) {
+                awaitUpload(written.get(i), writeFailure);
                 channel.deadline(System.currentTimeMillis() + answerTimeout.toMillis());
                 Frame f = channel.next();
-                out.add(outcome(p, f));
+                out.add(outcome(ready.get(i), f));
                 window.release();
             }
             channel.deadline(0);
@@ -156,7 +170,8 @@ public final class PatmosClient implements AutoCloseable {
             abandon();
             writer.interrupt(); // it may wait for a window place that no answer will free now
             IOException w = writeFailure.get();
-            throw w != null ? w : e;
+            throw new SubmissionInterrupted(w != null ? w : e, out,
+                    ready.subList(out.size(), ready.size()).stream().map(p -> p.message().transferId()).toList());
         } finally {
             try {
                 writer.join(answerTimeout.toMillis());
@@ -165,6 +180,33 @@ public final class PatmosClient implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** When the writer last had octets taken by the connection (epoch millis). */
+    private volatile long uploadProgress;
+
+    /**
+     * Until the message is written whole: its answer cannot come before. No deadline for the
+     * upload as a whole (a slow link may take long), but one for its progress.
+     */
+    private void awaitUpload(CompletableFuture<Void> written, AtomicReference<IOException> writeFailure)
+            throws IOException {
+        while (true) {
+            try {
+                written.get(Math.min(1000, answerTimeout.toMillis()), TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (System.currentTimeMillis() - uploadProgress > answerTimeout.toMillis()) {
+                    throw new ProtocolException(ErrorCode.TIMEOUT, "the server took no octet for " + answerTimeout);
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                IOException w = writeFailure.get();
+                throw w != null ? w : new IOException("the message was not sent");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
     }
 
     private Prepared prepare(Outgoing m) throws IOException {
@@ -220,6 +262,7 @@ public final class PatmosClient implements AutoCloseable {
                         break;
                     }
                     channel.data(buf, n);
+                    uploadProgress = System.currentTimeMillis();
                     left -= n;
                     total += n;
                 }
@@ -235,6 +278,7 @@ public final class PatmosClient implements AutoCloseable {
             }
         }
         channel.send(aborted ? Frames.empty(FrameType.ABORT) : Frames.end(total));
+        uploadProgress = System.currentTimeMillis();
     }
 
     private static Outcome outcome(Prepared p, Frame f) throws IOException {

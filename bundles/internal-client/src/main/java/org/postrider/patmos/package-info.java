@@ -5,7 +5,7 @@
  * library: it runs outside OSGi with the API and mapi jars on its class path.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.postrider.patmos;
 
 import org.osgi.annotation.bundle.Export;

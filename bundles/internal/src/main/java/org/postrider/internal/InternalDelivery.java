@@ -159,35 +159,44 @@ public class InternalDelivery implements DeliveryAgent, RemoteTracking {
 
     /**
      * One BEGIN for the delivery's recipients, or several: at most {@link Begin#MAX_RECIPIENTS}
-     * each, and halved again while the BEGIN is larger than the peer's frames. Each part has
-     * its own stable transfer id (the hash of its recipients), so a retry is still recognised.
+     * each and no larger than the peer's frames. A part is never cut by position in the list of
+     * pending recipients (which changes between attempts as other parts succeed, expire or are
+     * rerouted) but by the recipients' own hashes: a part is the pending recipients whose
+     * address hash starts with the same bits, split one bit further while it does not fit.
+     * So a part whose answer was lost is sent again with the same recipients, the same
+     * transfer id (the hash of its recipients), whatever became of the others, and recognised.
      * A message that cannot be sent as it is fails alone; the shared link goes on.
      */
     private List<RecipientResult> deliver(Delivery d, Peer peer, OrgServer server, Link link)
             throws InterruptedException {
+        return deliver(d, 0, peer, server, link);
+    }
+
+    /** @param bits how many leading bits of the recipients' hashes this part's recipients share */
+    private List<RecipientResult> deliver(Delivery d, int bits, Peer peer, OrgServer server, Link link)
+            throws InterruptedException {
         List<Recipient> rcpts = d.envelope().recipients();
         if (rcpts.size() > Begin.MAX_RECIPIENTS) {
-            List<RecipientResult> out = new ArrayList<>(rcpts.size());
-            for (int i = 0; i < rcpts.size(); i += Begin.MAX_RECIPIENTS) {
-                out.addAll(deliver(part(d, rcpts.subList(i, Math.min(rcpts.size(), i + Begin.MAX_RECIPIENTS))),
-                        peer, server, link));
-            }
-            return out;
+            return split(d, bits, peer, server, link);
         }
         Begin begin = begin(d, service.serverName());
         Object answer;
         try {
             answer = link.transfer(begin, d.content());
         } catch (Link.TooLarge e) {
+            if (d.envelope().properties() != null) {
+                // the set is the envelope's extra, the message is what must go: without it first
+                LOG.info("{}: its property set ({} octets) does not fit a BEGIN to {}; sent without it", d.queueId(),
+                        d.envelope().properties().size(), server.name());
+                return deliver(new Delivery(d.queueId(), d.envelope().withProperties(null), d.content(),
+                        d.destination(), d.attempt()), bits, peer, server, link);
+            }
             if (rcpts.size() == 1) {
                 peer.failed.incrementAndGet();
                 return all(rcpts, DeliveryStatus.FAILED, "5.3.4", "cannot be sent to " + server.name() + ": "
                         + e.getMessage(), server.name());
             }
-            int half = rcpts.size() / 2;
-            List<RecipientResult> out = new ArrayList<>(deliver(part(d, rcpts.subList(0, half)), peer, server, link));
-            out.addAll(deliver(part(d, rcpts.subList(half, rcpts.size())), peer, server, link));
-            return out;
+            return split(d, bits, peer, server, link);
         } catch (Link.ContentFailure e) {
             peer.deferred.incrementAndGet();
             return all(rcpts, DeliveryStatus.RETRY, "4.3.0", "the queued message could not be read: "
@@ -224,6 +233,48 @@ public class InternalDelivery implements DeliveryAgent, RemoteTracking {
             out.add(new RecipientResult(rcpts.get(i), st, r.enhancedStatus(), text, server.name()));
         }
         return out;
+    }
+
+    /**
+     * The part's recipients in two by the next bit of their hashes, each half delivered (an
+     * empty half is no BEGIN); the same address listed twice has one hash: past the last bit
+     * the part is halved by position.
+     */
+    private List<RecipientResult> split(Delivery d, int bits, Peer peer, OrgServer server, Link link)
+            throws InterruptedException {
+        List<Recipient> rcpts = d.envelope().recipients();
+        if (bits >= PART_HASH_BITS) {
+            int half = rcpts.size() / 2;
+            List<RecipientResult> out = new ArrayList<>(deliver(part(d, rcpts.subList(0, half)), bits, peer, server,
+                    link));
+            out.addAll(deliver(part(d, rcpts.subList(half, rcpts.size())), bits, peer, server, link));
+            return out;
+        }
+        List<Recipient> zero = new ArrayList<>();
+        List<Recipient> one = new ArrayList<>();
+        for (Recipient r : rcpts) {
+            (partBit(r, bits) ? one : zero).add(r);
+        }
+        List<RecipientResult> out = new ArrayList<>(rcpts.size());
+        for (List<Recipient> half : List.of(zero, one)) {
+            if (!half.isEmpty()) {
+                out.addAll(deliver(half.size() == rcpts.size() ? d : part(d, half), bits + 1, peer, server, link));
+            }
+        }
+        return out;
+    }
+
+    private static final int PART_HASH_BITS = 256;
+
+    /** Bit {@code n} of the SHA-256 of the recipient's address: which part it goes in, whatever else is pending. */
+    static boolean partBit(Recipient r, int n) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(r.address().toString().getBytes(StandardCharsets.UTF_8));
+            return (h[n >>> 3] & (0x80 >>> (n & 7))) != 0;
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static Delivery part(Delivery d, List<Recipient> some) {
@@ -298,7 +349,7 @@ public class InternalDelivery implements DeliveryAgent, RemoteTracking {
         return new Begin(transferId, e.sender() == null ? null : e.sender().toString(), e.smtpUtf8(), false, body, ret,
                 e.envelopeId(), d.content().size(), rcpts, o.protocol() == null ? "" : o.protocol(), o.heloName(),
                 o.clientAddress(), o.authenticatedUser(), o.received() == null ? 0 : o.received().toEpochMilli(),
-                new byte[0]);
+                e.properties() == null ? new byte[0] : e.properties().octets());
     }
 
     private static String hash(List<String> addresses) {

@@ -49,6 +49,7 @@ public class InternalService implements SessionHandler {
     private final OrgSecret secret;
     private final ListenerGroup listeners;
     private final LineServer server;
+    private final IncomingDirectory incoming;
     /** Counters of links in: messages acknowledged, of them retransmissions, refused, links refused. */
     final AtomicLong acked = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
@@ -100,7 +101,16 @@ public class InternalService implements SessionHandler {
                 config.tls_password(), selfSignedDir, serverName);
         this.secret = new OrgSecret(config.secretFile().isBlank() ? OrgSecret.DEFAULT : Path.of(config.secretFile()));
         this.listeners = group;
-        TypedContent.clean(incoming());
+        this.incoming = IncomingDirectory.claim(secret.file().getParent().resolve("incoming"));
+        try {
+            this.server = listen(config, group);
+        } catch (IOException | RuntimeException e) {
+            incoming.close();
+            throw e;
+        }
+    }
+
+    private LineServer listen(InternalConfig config, ListenerGroup group) throws IOException, GeneralSecurityException {
         LineServer s = null;
         if (config.port() >= 0) {
             ListenerSettings settings = new ListenerSettings("internal", "INTERNAL",
@@ -116,7 +126,7 @@ public class InternalService implements SessionHandler {
                 s.start();
             }
         }
-        this.server = s;
+        return s;
     }
 
     @Deactivate
@@ -126,6 +136,7 @@ public class InternalService implements SessionHandler {
         } else if (server != null) {
             server.stop();
         }
+        incoming.close(); // after the sessions: their files are gone with them
     }
 
     /** For tests: the services SCR would bind. */
@@ -190,9 +201,9 @@ public class InternalService implements SessionHandler {
         return serverName;
     }
 
-    /** Where typed messages' streams wait while they arrive (beside the secret, in data/internal/). */
+    /** Where typed messages' streams wait while they arrive: this instance's own folder of data/internal/incoming/. */
     java.nio.file.Path incoming() {
-        return secret.file().getParent().resolve("incoming");
+        return incoming.path();
     }
 
     OrgSecret secret() {

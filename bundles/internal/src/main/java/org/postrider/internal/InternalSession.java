@@ -435,6 +435,14 @@ final class InternalSession {
             answer(new Nack(b.transferId(), false, "4.3.0", "the queue is not available; try again later"));
             return;
         }
+        if (typed != null) {
+            TypedContent.Refusal refusal = typed.complete(sender(b), service.serverName(), !serverLink);
+            if (refusal != null) {
+                drain(null, Long.MAX_VALUE);
+                answer(new Nack(b.transferId(), true, refusal.status(), refusal.text()));
+                return;
+            }
+        }
         String key = key(b, checked, accepted);
         Optional<QueueId> earlier = queue.committedWith(key);
         if (earlier.isPresent()) {
@@ -445,7 +453,8 @@ final class InternalSession {
             answer(new Ack(b.transferId(), earlier.get().value(), true, results(checked)));
             return;
         }
-        Envelope envelope = envelope(b, accepted);
+        Envelope envelope = envelope(b, accepted).withProperties(typed != null ? typed.forEnvelope()
+                : serverLink ? TypedContent.passedOn(b.properties()) : null);
         Submission sub;
         try {
             sub = queue.begin(envelope, key);
@@ -456,7 +465,7 @@ final class InternalSession {
         }
         long got;
         long max = service.config().maxMessageSize();
-        TypedContent.Refusal refused = null;
+        String refused = null;
         try {
             if (typed == null) {
                 got = drain(sub.content(), max);
@@ -465,10 +474,11 @@ final class InternalSession {
                     got = drain(streams, max);
                 }
                 if (got >= 0 && got <= max) {
-                    refused = got != typed.streamOctets()
-                            ? new TypedContent.Refusal("5.6.0", got + " octets came for streams of "
-                                    + typed.streamOctets())
-                            : typed.writeMime(envelope.sender(), service.serverName(), !serverLink, sub.content());
+                    if (got != typed.streamOctets()) {
+                        refused = got + " octets came for streams of " + typed.streamOctets();
+                    } else {
+                        typed.writeMime(sub.content());
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -479,7 +489,7 @@ final class InternalSession {
             sub.close();
             answer(got < 0 ? new Nack(b.transferId(), false, "4.0.0", "aborted by the sender")
                     : got > max ? new Nack(b.transferId(), true, "5.3.4", "message larger than " + max + " octets")
-                    : new Nack(b.transferId(), true, refused.status(), refused.text()));
+                    : new Nack(b.transferId(), true, "5.6.0", refused));
             return;
         }
         // The commit (fsync) runs while the next message is read: commits of one link and of
@@ -652,13 +662,17 @@ final class InternalSession {
         }
     }
 
-    private Envelope envelope(Begin b, List<Recipient> accepted) {
-        MailAddress sender;
+    /** The BEGIN's sender, parsed by {@link #check} before. */
+    private static MailAddress sender(Begin b) {
         try {
-            sender = b.sender() == null ? null : MailAddress.parse(b.sender());
+            return b.sender() == null ? null : MailAddress.parse(b.sender());
         } catch (InvalidAddressException e) {
             throw new IllegalStateException("checked before", e);
         }
+    }
+
+    private Envelope envelope(Begin b, List<Recipient> accepted) {
+        MailAddress sender = sender(b);
         String address = c.remote().getAddress().getHostAddress();
         Origin origin = serverLink ? new Origin("internal", peer, address, null, Instant.now(), peer)
                 : new Origin("internal", label, address, peer, Instant.now());

@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.postrider.api.address.InvalidAddressException;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.TypedProperties;
 import org.postrider.api.props.Blob;
 import org.postrider.api.props.PropMessage;
 import org.postrider.api.props.PropTags;
@@ -26,6 +27,7 @@ import org.postrider.api.props.PropertySet;
 import org.postrider.mapi.Decoded;
 import org.postrider.mapi.MimeWriter;
 import org.postrider.mapi.PropDecoder;
+import org.postrider.mapi.PropEncoder;
 import org.postrider.mapi.PropFormatException;
 import org.postrider.mapi.PropLimits;
 import org.postrider.mapi.StreamRef;
@@ -39,6 +41,8 @@ import org.postrider.mapi.StreamRef;
 final class TypedContent implements AutoCloseable {
     private final Decoded decoded;
     private final Path spool;
+    /** The set as the message is written ({@link #complete}). */
+    private Decoded completed;
 
     private TypedContent(Decoded decoded, Path spool) {
         this.decoded = decoded;
@@ -52,21 +56,9 @@ final class TypedContent implements AutoCloseable {
     /** Decodes the set; the streams' file is made in {@code dir}. */
     static TypedContent open(byte[] properties, Path dir) throws PropFormatException, IOException {
         Decoded d = PropDecoder.decode(properties, PropLimits.DEFAULTS);
-        Files.createDirectories(dir);
         Path f = Files.createTempFile(dir, "typed", ".streams",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         return new TypedContent(d, f);
-    }
-
-    /** Files left by a crash are nobody's: no message of theirs was acknowledged. */
-    static void clean(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     /** Where the streams' octets go, back to back. */
@@ -80,20 +72,14 @@ final class TypedContent implements AutoCloseable {
     }
 
     /**
-     * Writes the message as MIME to {@code out}: the sender's address is the envelope's when
-     * the set has none; a Message-ID and a Date are given when it has none.
+     * Completes the set as the message will be written: the sender's address is the
+     * envelope's when the set has none; a Message-ID and a Date are given when it has none.
+     * Before the message is queued, so the envelope carries the set the MIME was written from.
      *
      * @return null, or why the message is refused for good
      */
-    Refusal writeMime(MailAddress sender, String serverName, boolean mustBeSender, OutputStream out)
-            throws IOException {
-        List<Blob> blobs = new ArrayList<>();
-        long offset = 0;
-        for (StreamRef r : decoded.streams()) {
-            blobs.add(range(spool, offset, r.size()));
-            offset += r.size();
-        }
-        PropMessage m = decoded.bind(blobs);
+    Refusal complete(MailAddress sender, String serverName, boolean mustBeSender) {
+        PropMessage m = decoded.message();
         PropertySet p = m.properties();
         Optional<String> from = p.text(PropTags.SENDER_EMAIL_ADDRESS);
         if (from.isPresent() && mustBeSender) {
@@ -114,8 +100,50 @@ final class TypedContent implements AutoCloseable {
         if (p.get(PropTags.CLIENT_SUBMIT_TIME).isEmpty()) {
             p = p.with(new Property(PropTags.CLIENT_SUBMIT_TIME, new PropValue.Time(Instant.now())));
         }
-        MimeWriter.write(new PropMessage(p, m.recipients(), m.attachments()), out);
+        completed = new Decoded(new PropMessage(p, m.recipients(), m.attachments()), decoded.streams());
         return null;
+    }
+
+    /**
+     * The completed set's octets for the envelope (its streams stay references: their octets
+     * are the MIME's), or null when they do not fit {@link TypedProperties#MAX_OCTETS} or the
+     * codec's limits (the few properties completion adds may pass them): the message goes
+     * all the same, as its MIME, without the set.
+     */
+    TypedProperties forEnvelope() {
+        try {
+            byte[] octets = PropEncoder.encode(completed.message(), PropLimits.DEFAULTS).octets();
+            return octets.length <= TypedProperties.MAX_OCTETS ? TypedProperties.of(octets) : null;
+        } catch (PropFormatException e) {
+            return null;
+        }
+    }
+
+    /** Writes the completed message ({@link #complete}) as MIME to {@code out}, its streams from the file. */
+    void writeMime(OutputStream out) throws IOException {
+        List<Blob> blobs = new ArrayList<>();
+        long offset = 0;
+        for (StreamRef r : completed.streams()) {
+            blobs.add(range(spool, offset, r.size()));
+            offset += r.size();
+        }
+        MimeWriter.write(completed.bind(blobs), out);
+    }
+
+    /**
+     * A property set a server of the organisation passed along with a MIME message (no TYPED
+     * flag): kept with the envelope if it is one the mapi decoder takes and fits, else null.
+     */
+    static TypedProperties passedOn(byte[] properties) {
+        if (properties.length == 0 || properties.length > TypedProperties.MAX_OCTETS) {
+            return null;
+        }
+        try {
+            PropDecoder.decode(properties, PropLimits.DEFAULTS);
+            return TypedProperties.of(properties);
+        } catch (PropFormatException e) {
+            return null;
+        }
     }
 
     private static Blob range(Path file, long offset, long size) {

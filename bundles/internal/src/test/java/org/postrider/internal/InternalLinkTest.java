@@ -608,5 +608,89 @@ class InternalLinkTest {
         assertEquals(0, q.envelopes.size());
         assertEquals(1, athena.refusedLinks.get());
     }
-}
 
+    private static Delivery withSet(Delivery d, byte[] set) {
+        return new Delivery(d.queueId(), d.envelope().withProperties(
+                org.postrider.api.message.TypedProperties.of(set)), d.content(), d.destination(), d.attempt());
+    }
+
+    private static byte[] set(String subject) throws Exception {
+        return org.postrider.mapi.PropEncoder.encode(new org.postrider.api.props.PropMessage(
+                org.postrider.api.props.PropertySet.of(org.postrider.api.props.Property.of(
+                        org.postrider.api.props.PropTags.SUBJECT, subject), org.postrider.api.props.Property.of(
+                        PatmosClientTest.CUSTOM, "no MIME form")), List.of(), List.of()),
+                org.postrider.mapi.PropLimits.DEFAULTS).octets();
+    }
+
+    @Test
+    void theTypedPropertySetOfAQueuedMessageArrivesWithItAtTheNextServer() throws Exception {
+        Pair p = pair(true, null);
+        byte[] set = set("typed");
+        List<RecipientResult> r = p.agent().deliver(withSet(delivery("T1", "Subject: typed\r\n\r\nhi\r\n",
+                "alice@example.org", "nobody@example.org"), set));
+        assertEquals(DeliveryStatus.DELIVERED, r.get(0).status(), r.toString());
+        Envelope got = p.queue().envelopes.values().iterator().next();
+        assertEquals(org.postrider.api.message.TypedProperties.of(set), got.properties());
+
+        assertEquals(DeliveryStatus.DELIVERED, p.agent().deliver(delivery("T2", "x\r\n", "alice@example.org"))
+                .get(0).status());
+        assertEquals(1, p.queue().envelopes.values().stream().filter(e -> e.properties() == null).count(),
+                "a message without a set has none there either");
+    }
+
+    @Test
+    void aSetTooLargeForThePeersFramesIsLeftOutNotTheMessage() throws Exception {
+        Pair p = pair(true, null, Map.of("maxFrame", 4096));
+        List<RecipientResult> r = p.agent().deliver(withSet(delivery("T3", "x\r\n", "alice@example.org"),
+                set("s".repeat(5000))));
+        assertEquals(DeliveryStatus.DELIVERED, r.get(0).status(), r.toString());
+        assertEquals(null, p.queue().envelopes.values().iterator().next().properties());
+        assertEquals(1, p.agent().peers().get("athena").connects.get(), "the link was not torn down");
+    }
+
+    @Test
+    void aSetThePropertyDecoderRefusesIsDroppedAndTheMessageQueued() throws Exception {
+        Pair p = pair(true, null);
+        List<RecipientResult> r = p.agent().deliver(withSet(delivery("T4", "x\r\n", "alice@example.org"),
+                "not a property set".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(DeliveryStatus.DELIVERED, r.get(0).status(), r.toString());
+        assertEquals(null, p.queue().envelopes.values().iterator().next().properties());
+    }
+
+    @Test
+    void aPartIsTheSameWhateverElseIsPendingSoItsRetransmissionIsRecognised() throws Exception {
+        Pair p = pair(true, null);
+        String[] all = addresses(1500, "");
+        assertTrue(p.agent().deliver(delivery("SPLIT1", "x\r\n", all)).stream()
+                .allMatch(x -> x.status() == DeliveryStatus.DELIVERED));
+        int parts = p.queue().envelopes.size();
+        assertEquals(2, parts, "1500 recipients in two parts");
+        // Say every answer was lost, and before the retry one recipient left the pending set (it
+        // expired, an administrator bounced it, it was routed elsewhere): the part without it is
+        // the same part, with the same transfer id, and not queued again.
+        String gone = all[3];
+        String[] pending = java.util.Arrays.stream(all).filter(a -> !a.equals(gone)).toArray(String[]::new);
+        List<RecipientResult> r = p.agent().deliver(delivery("SPLIT1", "x\r\n", pending));
+        assertEquals(1499, r.size());
+        assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.DELIVERED), r.get(0).toString());
+        assertEquals(parts + 1, p.queue().envelopes.size(), "only the part that held " + gone + " is sent anew");
+        long recognised = r.stream().filter(x -> x.diagnostic().contains("earlier")).count();
+        assertTrue(recognised > 500 && recognised < 1000, recognised + " recognised");
+        int total = p.queue().envelopes.values().stream().mapToInt(e -> e.recipients().size()).sum();
+        assertEquals(1500 + 1500 - 1 - (int) recognised, total);
+    }
+
+    @Test
+    void partsAreCutByTheRecipientsHashesNotTheirPlaceInTheList() throws Exception {
+        List<org.postrider.api.message.Recipient> rs = new ArrayList<>();
+        for (String a : addresses(64, "")) {
+            rs.add(org.postrider.api.message.Recipient.of(MailAddress.parse(a)));
+        }
+        long ones = rs.stream().filter(x -> InternalDelivery.partBit(x, 0)).count();
+        assertTrue(ones > 16 && ones < 48, "about half: " + ones);
+        for (org.postrider.api.message.Recipient x : rs) {
+            assertEquals(InternalDelivery.partBit(x, 5), InternalDelivery.partBit(
+                    org.postrider.api.message.Recipient.of(MailAddress.parse(x.address().toString())), 5));
+        }
+    }
+}

@@ -130,6 +130,50 @@ class PatmosClientTest {
         }
     }
 
+    /** A property with no MIME form: only the set kept with the envelope has it after the MIME is written. */
+    static final org.postrider.api.props.PropTag CUSTOM = new org.postrider.api.props.PropTag(0x6A01,
+            org.postrider.api.props.PropType.UNICODE);
+
+    @Test
+    void theEnvelopeKeepsTheSetTheMimeWasWrittenFromWithItsPropertiesThatHaveNoMimeForm() throws Exception {
+        PropMessage m = new TypedMessage().subject("Ημερήσια αναφορά").to("carol@example.net", "Carol")
+                .body("x".repeat(10_000)).put(org.postrider.api.props.Property.of(CUSTOM, "no MIME form"))
+                .build();
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", m).withTransferId("patmos.t9"));
+        }
+        assertTrue(r.allAccepted(), r.toString());
+        Envelope e = queue.envelopes.get(new QueueId(r.queueId()));
+        org.postrider.mapi.Decoded kept = org.postrider.mapi.PropDecoder.decode(e.properties().octets(),
+                org.postrider.mapi.PropLimits.DEFAULTS);
+        var p = kept.message().properties();
+        assertEquals("no MIME form", p.text(CUSTOM).orElseThrow());
+        assertEquals("Ημερήσια αναφορά", p.text(PropTags.SUBJECT).orElseThrow());
+        assertEquals("alice@example.org", p.text(PropTags.SENDER_EMAIL_ADDRESS).orElseThrow(), "completed");
+        String mime = content(queue.contents.get(new QueueId(r.queueId())));
+        assertTrue(mime.contains("Message-ID: " + p.text(PropTags.INTERNET_MESSAGE_ID).orElseThrow()),
+                "the set's Message-ID is the message's: " + p);
+        assertEquals(List.of(10_000L), kept.streams().stream().map(org.postrider.mapi.StreamRef::size).toList(),
+                "the body a reference: its octets are the MIME's, not kept twice");
+    }
+
+    @Test
+    void aSetThatCompletionTakesPastTheCodecsLimitsIsQueuedWithoutItsSetNotRefused() throws Exception {
+        TypedMessage t = new TypedMessage().to("carol@example.net", null);
+        for (int i = 0; i < 1023; i++) { // the codec takes 1024: Message-ID, Date and sender make 1026
+            t.put(org.postrider.api.props.Property.of(new org.postrider.api.props.PropTag(0x6000 + i,
+                    org.postrider.api.props.PropType.LONG), i));
+        }
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", t.build()).withTransferId("patmos.full"));
+        }
+        assertTrue(r.allAccepted(), r.toString());
+        assertEquals(null, queue.envelopes.get(new QueueId(r.queueId())).properties());
+        assertTrue(content(queue.contents.get(new QueueId(r.queueId()))).contains("Message-ID: <"));
+    }
+
     private static String bodyText(PropMessage m) throws IOException {
         var v = m.properties().get(PropTags.BODY).orElseThrow();
         if (v instanceof org.postrider.api.props.PropValue.Text t) {
@@ -208,9 +252,18 @@ class PatmosClientTest {
         int usage = org.postrider.patmos.cli.PatmosCli.run(new String[] {"--server", "127.0.0.1"}, Map.of(),
                 java.io.InputStream.nullInputStream(), new java.io.PrintStream(out), new java.io.PrintStream(err));
         assertEquals(2, usage);
+        out.reset();
         int again = org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
-                new java.io.PrintStream(out), new java.io.PrintStream(err));
-        assertEquals(0, again, "the same message again: a new transfer id, accepted again");
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err));
+        assertEquals(0, again, "the same message again (a run repeated after a failure): the same transfer id");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("(sent before)"), out.toString());
+        assertEquals(1, queue.contents.size(), "not queued twice");
+        String[] withId = java.util.Arrays.copyOf(args, args.length + 2);
+        withId[args.length] = "--id";
+        withId[args.length + 1] = "patmos.again-on-purpose";
+        assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(withId, Map.of(), java.io.InputStream.nullInputStream(),
+                new java.io.PrintStream(out), new java.io.PrintStream(err)));
+        assertEquals(2, queue.contents.size(), "an id of its own sends it anew");
         Files.writeString(pw, "wrong\n");
         assertEquals(3, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
                 new java.io.PrintStream(out), new java.io.PrintStream(err)));
@@ -220,5 +273,154 @@ class PatmosClientTest {
         java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
                 "postrider".toCharArray());
         return LinkAuth.fingerprint(ks.getCertificate("postrider"));
+    }
+
+    /** Octets in slices, each after a pause: an upload that takes long but goes on. */
+    private static Blob slow(int slices, int sliceOctets, long pauseMillis) {
+        return slow(slices, sliceOctets, pauseMillis, () -> { });
+    }
+
+    /** @param midway run once, before the second half of the slices */
+    private static Blob slow(int slices, int sliceOctets, long pauseMillis, Runnable midway) {
+        return new Blob() {
+            @Override
+            public long size() {
+                return (long) slices * sliceOctets;
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.InputStream() {
+                    private long left = size();
+                    private int inSlice;
+
+                    @Override
+                    public int read() {
+                        byte[] b = new byte[1];
+                        return read(b, 0, 1) < 0 ? -1 : b[0];
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left == 0) {
+                            return -1;
+                        }
+                        if (inSlice == 0) {
+                            if (left == size() - (long) (slices / 2) * sliceOctets) {
+                                midway.run();
+                            }
+                            try {
+                                Thread.sleep(pauseMillis);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            inSlice = sliceOctets;
+                        }
+                        int n = (int) Math.min(Math.min(len, inSlice), left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                        inSlice -= n;
+                        left -= n;
+                        return n;
+                    }
+                };
+            }
+        };
+    }
+
+    private static Outgoing slowMessage(String id, int slices, long pauseMillis) {
+        byte[] head = "Subject: slow\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        Blob body = slow(slices, 64 * 1024, pauseMillis);
+        Blob whole = new Blob() {
+            @Override
+            public long size() {
+                return head.length + body.size();
+            }
+
+            @Override
+            public java.io.InputStream open() throws IOException {
+                return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), body.open());
+            }
+        };
+        return Outgoing.mime("alice@example.org", List.of("carol@example.net"), whole).withTransferId(id);
+    }
+
+    @Test
+    void theAnswerDeadlineStartsWhenTheUploadEndsNotBefore() throws Exception {
+        Outcome r;
+        long t0 = System.nanoTime();
+        try (PatmosClient c = PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org",
+                "secret".toCharArray(), Duration.ofSeconds(2))) {
+            // 10 slices 500 ms apart: 5 s of upload, more than twice the 2 s answer timeout
+            r = c.submit(slowMessage("patmos.slow1", 10, 500));
+        }
+        assertTrue(System.nanoTime() - t0 > Duration.ofSeconds(4).toNanos(), "the upload did take long");
+        assertTrue(r.allAccepted(), r.toString());
+        assertEquals(10 * 64 * 1024 + 17, queue.contents.get(new QueueId(r.queueId())).length);
+    }
+
+    @Test
+    void anUploadThatStallsFailsAfterTheTimeoutAndTheAnswersBeforeItAreKept() throws Exception {
+        Outgoing first = Outgoing.mime("alice@example.org", List.of("carol@example.net", "nobody@example.org"),
+                Blob.of("Subject: one\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .withTransferId("patmos.first");
+        Outgoing stalls = slowMessage("patmos.stalls", 2, 30_000);
+        long t0 = System.nanoTime();
+        org.postrider.patmos.SubmissionInterrupted e;
+        try (PatmosClient c = PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org",
+                "secret".toCharArray(), Duration.ofSeconds(1))) {
+            e = assertThrows(org.postrider.patmos.SubmissionInterrupted.class, () -> c.submitAll(List.of(first,
+                    stalls)));
+        }
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "a stalled upload is not waited for");
+        assertEquals(1, e.answered().size(), e.answered().toString());
+        Outcome o = e.answered().get(0);
+        assertEquals("patmos.first", o.transferId());
+        assertEquals(Outcome.Status.ACCEPTED, o.recipients().get(0).status());
+        assertEquals(Outcome.Status.REFUSED, o.recipients().get(1).status(), "per recipient, as answered");
+        assertEquals("5.1.1", o.recipients().get(1).enhancedStatus());
+        assertEquals(List.of("patmos.stalls"), e.unanswered());
+        assertEquals(1, queue.contents.size());
+    }
+
+    @Test
+    void theSameMessageHasTheSameDerivedIdAndAnotherMessageAnother() throws Exception {
+        PropMessage m = new TypedMessage().subject("s").to("carol@example.net", null).body("b").build();
+        String id = Outgoing.typed("alice@example.org", m).withContentTransferId().transferId();
+        assertEquals(id, Outgoing.typed("alice@example.org", m).withContentTransferId().transferId());
+        assertTrue(org.postrider.internal.proto.Begin.validTransferId(id), id);
+        PropMessage other = new TypedMessage().subject("s").to("carol@example.net", null).body("c").build();
+        assertTrue(!id.equals(Outgoing.typed("alice@example.org", other).withContentTransferId().transferId()));
+        PropMessage bcc = new TypedMessage().subject("s").to("carol@example.net", null).bcc("erin@example.net")
+                .body("b").build();
+        assertTrue(!id.equals(Outgoing.typed("alice@example.org", bcc).withContentTransferId().transferId()),
+                "the envelope counts");
+    }
+
+    @Test
+    void aServerStartingBesideThisOneDoesNotTakeTheStreamsOfAMessageItIsReceiving() throws Exception {
+        List<InternalService> others = new ArrayList<>();
+        Blob big = slow(6, 64 * 1024, 100, () -> {
+            try { // another instance with the same secret folder, so the same incoming/
+                Map<String, Object> o = new HashMap<>();
+                o.put("port", -1);
+                o.put("secretFile", dir.resolve("internal/org.secret").toString());
+                others.add(new InternalService("hermes", InternalLinkTest.config(o), dir.resolve("tls"), null));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        PropMessage base = new TypedMessage().subject("big").to("carol@example.net", null).body("see the file")
+                .build();
+        PropMessage m = new PropMessage(base.properties(), base.recipients(), List.of(
+                org.postrider.api.props.AttachmentRow.of(big, "big.bin", "application/octet-stream", null)));
+        Outcome r;
+        try (PatmosClient c = alice()) {
+            r = c.submit(Outgoing.typed("alice@example.org", m).withTransferId("patmos.beside"));
+        } finally {
+            others.forEach(InternalService::deactivate);
+        }
+        assertEquals(1, others.size(), "the other instance started during the upload");
+        assertTrue(r.allAccepted(), r.toString());
+        assertTrue(content(queue.contents.get(new QueueId(r.queueId()))).contains("big.bin"));
     }
 }

@@ -235,4 +235,49 @@ class InternalLinkIT {
         System.out.println("kill -9 of hermes after " + acknowledged + " submissions; at athena:\n"
                 + o.athena().admin("internal:links").ok().out());
     }
+
+    /**
+     * Patmos submits a typed message at Athena for bob, homed at Hermes; Hermes cannot hand it
+     * on (bob's home there is a server it does not know), so it stays in Hermes' queue: its
+     * spool file has the property set Athena kept, a property with no MIME form among them
+     * (the message class), and so does its envelope after a kill -9 and a restart.
+     */
+    @Test
+    void aTypedMessagesPropertySetCrossesToTheNextServerAndSurvivesItsKill9() throws Exception {
+        Org o = organisation();
+        o.hermes().admin("dir:home-set", "bob@example.org", "nowhere").ok();
+        Path p12 = o.athena().home().resolve("data/tls/selfsigned.p12");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(p12.toFile(), "postrider".toCharArray());
+        String pin = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(ks.getCertificate("postrider").getEncoded()));
+        Path pw = o.athena().home().resolve("alice.pw");
+        Files.writeString(pw, "alice-pw\n");
+        Exec.run(java.util.List.of("bash", o.athena().home().resolve("bin/patmos").toString(), "--server",
+                "127.0.0.1:" + o.athenaPort(), "--pin", pin, "--user", "alice@example.org", "--password-file",
+                pw.toString(), "--to", "bob@example.org", "--subject", "typed across", "--body", "kept typed",
+                "--class", "IPM.Note.Patmos"), o.athena().home(), Map.of(), Duration.ofSeconds(60)).ok();
+
+        Path queue = o.hermes().home().resolve("data/spool/queue");
+        Path file = Await.until("the message in hermes' queue", Duration.ofSeconds(60), () -> {
+            try (var files = Files.list(queue)) {
+                return files.filter(f -> f.toString().endsWith(".msg")).findFirst().orElse(null);
+            }
+        }, f -> f != null);
+        String spooled = Files.readString(file, StandardCharsets.ISO_8859_1);
+        String line = spooled.lines().filter(l -> l.startsWith("props ")).findFirst().orElse(null);
+        assertTrue(line != null, "the property set is in hermes' spool header:\n" + spooled);
+        byte[] set = java.util.Base64.getDecoder().decode(line.substring(6));
+        String octets = new String(set, StandardCharsets.ISO_8859_1);
+        assertTrue(octets.contains("IPM.Note.Patmos"), "the class (no MIME form) travelled with the set");
+        assertTrue(!spooled.substring(spooled.indexOf("\n\n")).contains("IPM.Note.Patmos"), "not in the MIME");
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("Message-ID: (<[^>]+>)").matcher(spooled);
+        assertTrue(id.find() && octets.contains(id.group(1)), "the set athena completed, Message-ID and all");
+
+        String queueId = file.getFileName().toString().replace(".msg", "");
+        o.hermes().kill9();
+        o.hermes().start();
+        String shown = Await.until("the message back in hermes' queue", Duration.ofSeconds(60),
+                () -> o.hermes().admin("queue:show", queueId), r -> r.out().contains("recipient:")).out();
+        assertTrue(shown.contains("properties:   " + set.length + " octets"), shown);
+    }
 }

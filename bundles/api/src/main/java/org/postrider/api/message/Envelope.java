@@ -15,9 +15,11 @@ import org.postrider.api.address.MailAddress;
  * @param dsnReturn    RET, or null
  * @param envelopeId   ENVID (xtext-decoded), or null
  * @param origin       where the message came from
+ * @param properties   the message's typed property set as a client of the organisation
+ *                     submitted it (carried from server to server of the organisation), or null
  */
 public record Envelope(MailAddress sender, List<Recipient> recipients, BodyType body, boolean smtpUtf8,
-        long declaredSize, DsnReturn dsnReturn, String envelopeId, Origin origin) {
+        long declaredSize, DsnReturn dsnReturn, String envelopeId, Origin origin, TypedProperties properties) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
@@ -26,6 +28,12 @@ public record Envelope(MailAddress sender, List<Recipient> recipients, BodyType 
         }
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(origin, "origin");
+    }
+
+    /** An envelope without a typed property set. */
+    public Envelope(MailAddress sender, List<Recipient> recipients, BodyType body, boolean smtpUtf8,
+            long declaredSize, DsnReturn dsnReturn, String envelopeId, Origin origin) {
+        this(sender, recipients, body, smtpUtf8, declaredSize, dsnReturn, envelopeId, origin, null);
     }
 
     /** A plain envelope: 7bit or 8bit body, no DSN parameters. */
@@ -40,6 +48,11 @@ public record Envelope(MailAddress sender, List<Recipient> recipients, BodyType 
 
     /** The same envelope with other recipients, as the router splits it per destination. */
     public Envelope withRecipients(List<Recipient> others) {
-        return new Envelope(sender, others, body, smtpUtf8, declaredSize, dsnReturn, envelopeId, origin);
+        return new Envelope(sender, others, body, smtpUtf8, declaredSize, dsnReturn, envelopeId, origin, properties);
+    }
+
+    /** The same envelope with this typed property set, or none (null). */
+    public Envelope withProperties(TypedProperties set) {
+        return new Envelope(sender, recipients, body, smtpUtf8, declaredSize, dsnReturn, envelopeId, origin, set);
     }
 }

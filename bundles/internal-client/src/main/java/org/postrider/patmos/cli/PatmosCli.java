@@ -16,6 +16,7 @@ import org.postrider.api.props.PropTags;
 import org.postrider.patmos.Outcome;
 import org.postrider.patmos.Outgoing;
 import org.postrider.patmos.PatmosClient;
+import org.postrider.patmos.SubmissionInterrupted;
 import org.postrider.patmos.Trust;
 import org.postrider.patmos.TypedMessage;
 
@@ -25,7 +26,9 @@ import org.postrider.patmos.TypedMessage;
  * connection; {@code -} is standard input), or a message made of typed properties
  * ({@code --subject}, {@code --body}, {@code --attach}...) that the server writes as MIME.
  * Exit status: 0 every message accepted for every recipient, 1 something refused, 2 usage,
- * 3 the server could not be reached or the login failed.
+ * 3 the server could not be reached, the login failed or the connection failed (the outcomes
+ * answered before it are printed). A message's transfer id is derived from the message unless
+ * {@code --id} gives one: the same command run again after a failure queues nothing twice.
  */
 public final class PatmosCli {
     static final String USAGE = """
@@ -85,6 +88,15 @@ public final class PatmosCli {
         } catch (IllegalArgumentException e) {
             err.println("patmos: " + e.getMessage());
             return 1;
+        } catch (SubmissionInterrupted e) {
+            for (Outcome r : e.answered()) {
+                out.println(line(r));
+            }
+            for (String id : e.unanswered()) {
+                out.println("unanswered " + id + " (may or may not be queued: run again to send it once)");
+            }
+            err.println("patmos: " + o.host + ":" + o.port + ": " + e.getMessage());
+            return 3;
         } catch (IOException e) {
             err.println("patmos: " + o.host + ":" + o.port + ": " + e.getMessage());
             return 3;
@@ -173,6 +185,11 @@ public final class PatmosCli {
                 throw new Usage("--id names one message");
             }
             out.set(0, out.get(0).withTransferId(o.id));
+        } else {
+            // a run again after a failure sends the same ids: the server queues nothing twice
+            for (int i = 0; i < out.size(); i++) {
+                out.set(i, out.get(i).withContentTransferId());
+            }
         }
         return out;
     }
