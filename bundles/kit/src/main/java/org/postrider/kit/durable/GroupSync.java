@@ -19,7 +19,7 @@ public final class GroupSync {
     private long started;
     private long finished;
     private boolean running;
-    private IOException lastFailure;
+    private Throwable lastFailure;
     /** The newest generation whose fsync succeeded: one success after a writer's rename is all it needs. */
     private long succeeded;
 
@@ -69,10 +69,11 @@ public final class GroupSync {
         } finally {
             lock.unlock();
         }
-        IOException failure = null;
+        Throwable failure = null;
         try {
             syncer.sync();
-        } catch (IOException e) {
+        } catch (Throwable e) {
+            // an Error or unchecked exception too: left running, the group would wait for it forever
             failure = e;
         }
         lock.lock();
@@ -85,11 +86,17 @@ public final class GroupSync {
                 succeeded = finished;
             }
             done.signalAll();
-            if (failure != null) {
-                throw failure;
-            }
         } finally {
             lock.unlock();
+        }
+        if (failure instanceof IOException e) {
+            throw e;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
+        } else if (failure != null) {
+            throw new IOException("directory sync failed", failure);
         }
     }
 }
