@@ -404,12 +404,13 @@ class MaildirStoreTest {
                     delivered += t.get(30, TimeUnit.SECONDS) ? 1 : 0;
                 }
                 long stored = 0;
+                List<String> existing = store.folderNames(ALICE); // "Notes" is made by the delivery that wins it
                 for (String f : folders) {
-                    stored += count(store, f);
+                    stored += existing.contains(f) ? count(store, f) : 0;
                 }
                 assertEquals(1, delivered, "round " + round + ": one delivery takes the last place");
                 assertEquals(2, stored, "round " + round + ": the mailbox holds its quota, no more");
-                for (String f : folders) { // empty again for the next round
+                for (String f : store.folderNames(ALICE)) { // empty again for the next round
                     UidSet all = store.uids(ref(f));
                     if (!all.isEmpty()) {
                         store.expunge(ref(f), all);
