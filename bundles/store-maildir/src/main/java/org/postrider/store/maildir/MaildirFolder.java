@@ -1157,12 +1157,10 @@ final class MaildirFolder {
             try {
                 size = writeTemporary(tmp, content);
             } catch (NoSuchFileException e) {
-                if (Files.isDirectory(tmp.getParent())) {
-                    throw e; // not tmp/ that is missing
-                }
-                // The folder was deleted (then the folder says so, and makes no directory) or
-                // another tool removed tmp/ (then, under the lock of the open folder, which a
-                // deletion would have closed, tmp/ is made again).
+                // The folder was deleted (then the folder says so, and makes no directory; it may
+                // be there again already, made anew by a CREATE or a delivery: a new folder, which
+                // the caller's retry finds) or another tool removed tmp/ (then, under the lock of
+                // the open folder, which a deletion would have closed, tmp/ is made again).
                 acquire();
                 try {
                     DurableFiles.createDirectories(tmp.getParent());
