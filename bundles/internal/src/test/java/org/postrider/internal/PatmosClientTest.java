@@ -39,6 +39,8 @@ class PatmosClientTest {
     private Path dir;
     private InternalService athena;
     private InternalLinkTest.MemoryQueue queue;
+    /** Set: the queue takes no octet until it is counted down (the server stops reading). */
+    private volatile java.util.concurrent.CountDownLatch stallQueue;
     private Trust trust;
     private int port;
 
@@ -52,8 +54,8 @@ class PatmosClientTest {
         o.put("shutdownGrace", "1s");
         athena = new InternalService("athena", InternalLinkTest.config(o), dir.resolve("tls"), null);
         queue = new InternalLinkTest.MemoryQueue();
-        athena.bind(InternalLinkTest.org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), queue,
-                InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
+        athena.bind(InternalLinkTest.org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))),
+                stalling(queue), InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
         athena.trusting();
         java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
                 "postrider".toCharArray());
@@ -63,7 +65,117 @@ class PatmosClientTest {
 
     @AfterEach
     void stop() {
+        if (stallQueue != null) {
+            stallQueue.countDown();
+        }
         athena.deactivate();
+    }
+
+    /** The queue, but its content streams wait for {@link #stallQueue} while it is set. */
+    private org.postrider.api.queue.MailQueue stalling(org.postrider.api.queue.MailQueue q) {
+        return new org.postrider.api.queue.MailQueue() {
+            @Override
+            public org.postrider.api.queue.Submission begin(Envelope envelope)
+                    throws org.postrider.api.queue.QueueException {
+                return begin(envelope, null);
+            }
+
+            @Override
+            public org.postrider.api.queue.Submission begin(Envelope envelope, String key)
+                    throws org.postrider.api.queue.QueueException {
+                org.postrider.api.queue.Submission s = q.begin(envelope, key);
+                return new org.postrider.api.queue.Submission() {
+                    @Override
+                    public java.io.OutputStream content() {
+                        java.io.OutputStream out = s.content();
+                        return new java.io.FilterOutputStream(out) {
+                            @Override
+                            public void write(byte[] b, int off, int len) throws IOException {
+                                var latch = stallQueue;
+                                if (latch != null) {
+                                    try {
+                                        latch.await();
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        throw new java.io.InterruptedIOException();
+                                    }
+                                }
+                                out.write(b, off, len);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public QueueId commit() throws org.postrider.api.queue.QueueException {
+                        return s.commit();
+                    }
+
+                    @Override
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+
+            @Override
+            public java.util.Optional<QueueId> committedWith(String key) {
+                return q.committedWith(key);
+            }
+        };
+    }
+
+    /** {@code size} octets of a MIME message, made as read (not held in memory). */
+    private static Blob generated(long size) {
+        byte[] head = "Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        return new Blob() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.InputStream() {
+                    private long pos;
+
+                    @Override
+                    public int read() {
+                        byte[] b = new byte[1];
+                        return read(b, 0, 1) < 0 ? -1 : b[0];
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (pos >= size) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, size - pos);
+                        for (int i = 0; i < n; i++, pos++) {
+                            b[off + i] = pos < head.length ? head[(int) pos] : (byte) 'x';
+                        }
+                        return n;
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void anUploadToAServerThatStopsReadingEndsAtTheTimeoutNotNever() throws Exception {
+        stallQueue = new java.util.concurrent.CountDownLatch(1);
+        // more than the loopback's send and receive buffers together: the writer blocks in a write
+        Outgoing big = Outgoing.mime("alice@example.org", List.of("carol@example.net"), generated(32L << 20))
+                .withTransferId("patmos.big");
+        Duration timeout = Duration.ofSeconds(2);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(timeout.plusSeconds(5), () -> {
+            try (PatmosClient c = PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org",
+                    "secret".toCharArray(), timeout)) {
+                var e = assertThrows(org.postrider.patmos.SubmissionInterrupted.class,
+                        () -> c.submitAll(List.of(big)));
+                assertEquals(List.of("patmos.big"), e.unanswered());
+            }
+        }, "abandoning the upload waits for no blocked write");
+        assertEquals(0, queue.contents.size());
     }
 
     private PatmosClient alice() throws IOException {
