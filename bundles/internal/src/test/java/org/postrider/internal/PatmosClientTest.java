@@ -367,18 +367,65 @@ class PatmosClientTest {
         out.reset();
         int again = org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
                 new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err));
-        assertEquals(0, again, "the same message again (a run repeated after a failure): the same transfer id");
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("(sent before)"), out.toString());
-        assertEquals(1, queue.contents.size(), "not queued twice");
+        assertEquals(0, again);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("(sent before)"), out.toString());
+        assertEquals(2, queue.contents.size(), "a typed message has no Message-ID of its own: the same command run"
+                + " again (a daily notice) is a new message, not one the server takes for sent before");
         String[] withId = java.util.Arrays.copyOf(args, args.length + 2);
         withId[args.length] = "--id";
         withId[args.length + 1] = "patmos.again-on-purpose";
-        assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(withId, Map.of(), java.io.InputStream.nullInputStream(),
-                new java.io.PrintStream(out), new java.io.PrintStream(err)));
-        assertEquals(2, queue.contents.size(), "an id of its own sends it anew");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(withId, Map.of(),
+                    java.io.InputStream.nullInputStream(), new java.io.PrintStream(out), new java.io.PrintStream(err)));
+        }
+        assertEquals(3, queue.contents.size(), "an id of its own: sent once, however often the run is repeated");
         Files.writeString(pw, "wrong\n");
         assertEquals(3, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
                 new java.io.PrintStream(out), new java.io.PrintStream(err)));
+    }
+
+    @Test
+    void aFileWithItsOwnMessageIdSentTwiceIsQueuedOnceAndTheSecondRunSaysSoAFileWithoutOneTwice() throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "secret\n");
+        Path withMid = dir.resolve("with.eml");
+        Files.writeString(withMid, "Subject: backup failed\r\nmessage-id: <b1@example.org>\r\n\r\nsee the log\r\n");
+        Path without = dir.resolve("without.eml");
+        Files.writeString(without, "Subject: backup failed\r\nX-Note: Message-ID: <no>\r\n\r\n"
+                + "Message-ID: <in-the-body@example.org>\r\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<Path> runs = List.of(withMid, withMid, without, without);
+        for (int i = 0; i < runs.size(); i++) {
+            String[] args = {"--server", "127.0.0.1:" + port, "--pin", pinHex(), "--user", "alice@example.org",
+                "--password-file", pw.toString(), "--to", "ops@example.org", "--message", runs.get(i).toString()};
+            err.reset();
+            assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(),
+                    java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8)), err.toString());
+            if (i == 1) {
+                assertEquals(1, queue.contents.size(), "a run again after a failure queues nothing twice");
+                assertTrue(err.toString(StandardCharsets.UTF_8).contains("was sent before"),
+                        "a run that queued nothing says so on standard error: " + err);
+            }
+        }
+        String lines = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, lines.lines().filter(l -> l.contains("(sent before)")).count(), lines);
+        assertEquals(3, queue.contents.size(), "the file with a Message-ID once, the other twice: " + lines);
+    }
+
+    @Test
+    void onlyAMessageWithItsOwnMessageIdCarriesOne() throws Exception {
+        assertTrue(Outgoing.mime("a@example.org", List.of("b@example.org"), Blob.of(
+                "Subject: x\r\nMESSAGE-ID: <1@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII))).carriesMessageId());
+        assertFalse(Outgoing.mime("a@example.org", List.of("b@example.org"), Blob.of(
+                "Subject: x\n\nMessage-ID: <1@x>\n".getBytes(StandardCharsets.US_ASCII))).carriesMessageId(),
+                "a body line is no header");
+        assertFalse(Outgoing.typed("a@example.org", new TypedMessage().to("b@example.org", null).body("b").build())
+                .carriesMessageId());
+        assertTrue(Outgoing.typed("a@example.org", new TypedMessage().to("b@example.org", null).body("b")
+                .put(org.postrider.api.props.Property.of(PropTags.INTERNET_MESSAGE_ID, "<2@x>")).build())
+                .carriesMessageId());
     }
 
     private String pinHex() throws Exception {
