@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.DsnNotify;
+import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.message.Recipient;
 import org.postrider.api.queue.Delivery;
@@ -203,6 +204,18 @@ final class DeliveryAttempt {
         pools.computeIfPresent(key, (k, pool) -> --pool.users == 0 ? null : pool);
     }
 
+    /**
+     * The envelope as the transport gets it: the typed property set holds the Bcc rows and stays
+     * inside the organisation, so only the internal transport (server to server of the
+     * organisation) gets it; SMTP, local delivery and third-party gateways do not.
+     */
+    static Envelope forTransport(Envelope e, String transport) {
+        return e.properties() == null || INTERNAL.equals(transport) ? e : e.withProperties(null);
+    }
+
+    /** The transport between the organisation's servers: the only one the typed set goes to. */
+    static final String INTERNAL = "internal";
+
     /** Delivers one group; true when a result said a service of ours was unavailable (4.3.0). */
     private boolean deliverGroup(QueuedMessage m, DeliveryAgent agent, Route route, List<Target> group)
             throws IOException, InterruptedException {
@@ -244,7 +257,8 @@ final class DeliveryAttempt {
             try {
                 transport.acquire();
                 try {
-                    results = agent.deliver(new Delivery(m.id, m.envelope.withRecipients(finals), content,
+                    results = agent.deliver(new Delivery(m.id, forTransport(m.envelope.withRecipients(finals),
+                            route.transport()), content,
                             route.destination(), s.attempts + 1));
                 } finally {
                     transport.release();

@@ -219,4 +219,25 @@ class DeliveryAttemptTest {
         agents.remove(g);
         assertNull(agents.agent("gateway:x"));
     }
+
+    @Test
+    void onlyTheInternalTransportGetsTheTypedSetWithItsBccRows() throws Exception {
+        Map<String, Boolean> gotSet = new ConcurrentHashMap<>();
+        for (String t : List.of("internal", "smtp", "local", "gateway:x400")) {
+            agents.add(t, new AgentRegistry.Ref(d -> {
+                gotSet.put(t, d.envelope().properties() != null);
+                return d.envelope().recipients().stream().map(r -> RecipientResult.delivered(r, "ok")).toList();
+            }, 0, 1));
+        }
+        routes.put("all@example.org", Routing.of(List.of(
+                new Route(a("bob@example.org"), "internal", "hermes"),
+                new Route(a("carol@remote.example"), "smtp", "remote.example"),
+                new Route(a("dave@example.org"), "local", "dave@example.org"),
+                new Route(a("erin@x400.example"), "gateway:x400", "x400"))));
+        QueuedMessage plain = message("T1", "all@example.org", Set.of(), "Subject: x\r\n\r\nb\r\n");
+        QueuedMessage m = new QueuedMessage(plain.id, plain.envelope.withProperties(
+                org.postrider.api.message.TypedProperties.of(new byte[] {1, 2, 3})), 0, MessageState.fresh(1));
+        attempt.run(m);
+        assertEquals(Map.of("internal", true, "smtp", false, "local", false, "gateway:x400", false), gotSet);
+    }
 }

@@ -62,12 +62,59 @@ public final class Outgoing {
         return new Outgoing(id, sender, recipients, mime, typed);
     }
 
+    /** The start of every transfer id {@link #withContentTransferId} derives. */
+    public static final String DERIVED_PREFIX = "patmos.c.";
+
+    /** How much of a MIME message's start is searched for its Message-ID header at most. */
+    static final int HEADER_SCAN = 256 * 1024;
+
+    /**
+     * Whether the message carries its own Message-ID (a MIME message's header, or a typed set's
+     * internet message id): only then is it one message however often it is sent, and a
+     * transfer id derived from it ({@link #withContentTransferId}) is safe. Without one, the same
+     * octets sent again (a daily "backup failed" notice) are a new message each time.
+     * Reads the header block of a MIME message, up to {@value #HEADER_SCAN} octets.
+     */
+    public boolean carriesMessageId() throws IOException {
+        if (typed != null) {
+            return typed.properties().text(org.postrider.api.props.PropTags.INTERNET_MESSAGE_ID)
+                    .filter(v -> !v.isBlank()).isPresent();
+        }
+        byte[] head;
+        try (InputStream in = mime.open()) {
+            head = in.readNBytes((int) Math.min(HEADER_SCAN, mime.size()));
+        }
+        byte[] name = "message-id:".getBytes(StandardCharsets.US_ASCII);
+        int line = 0;
+        while (line < head.length) {
+            int end = line;
+            while (end < head.length && head[end] != '\n') {
+                end++;
+            }
+            int len = end - line;
+            if (len > 0 && head[line + len - 1] == '\r') {
+                len--;
+            }
+            if (len == 0) {
+                return false; // the end of the header block
+            }
+            if (len >= name.length && new String(head, line, name.length, StandardCharsets.US_ASCII)
+                    .equalsIgnoreCase("message-id:")) {
+                return true;
+            }
+            line = end + 1;
+        }
+        return false;
+    }
+
     /**
      * The same message under a transfer id derived from what it is: its sender, its envelope
      * recipients and its octets (the RFC 5322 text, or the encoded property set and its
      * streams), read once here. Submitting the same message again, from another run of the
      * same program after a failure, is then recognised by the server and not queued twice;
-     * a message meant to be sent again as a new one needs an id of its own.
+     * a message meant to be sent again as a new one needs an id of its own. For a message
+     * that {@link #carriesMessageId carries its own Message-ID} only: the server remembers
+     * transfer ids for days, and the same octets without one may well be a new message.
      */
     public Outgoing withContentTransferId() throws IOException {
         MessageDigest d;
@@ -104,7 +151,7 @@ public final class Outgoing {
                 }
             }
         }
-        return withTransferId("patmos.c." + HexFormat.of().formatHex(d.digest(), 0, 20));
+        return withTransferId(DERIVED_PREFIX + HexFormat.of().formatHex(d.digest(), 0, 20));
     }
 
     private static void field(MessageDigest d, String s) {

@@ -46,12 +46,20 @@ public final class PatmosClient implements AutoCloseable {
     static final int MAX_ANSWER_FRAME = 1 << 20;
 
     private final SSLSocket socket;
+    /**
+     * The TCP connection under {@link #socket}, closed first on abandoning: closing the TLS
+     * socket waits (no time limit) for its record lock, held by the writer while it is blocked
+     * on a server that stopped reading; closing the TCP socket ends that write.
+     */
+    private final Socket tcp;
     private final FrameChannel channel;
     private final Hello server;
     private final Duration answerTimeout;
     private volatile boolean closed;
 
-    private PatmosClient(SSLSocket socket, FrameChannel channel, Hello server, Duration answerTimeout) {
+    private PatmosClient(Socket tcp, SSLSocket socket, FrameChannel channel, Hello server,
+            Duration answerTimeout) {
+        this.tcp = tcp;
         this.socket = socket;
         this.channel = channel;
         this.server = server;
@@ -90,7 +98,7 @@ public final class PatmosClient implements AutoCloseable {
                 Arrays.fill(plain, (byte) 0);
             }
             ch.deadline(0);
-            return new PatmosClient(s, ch, g.server(), timeout);
+            return new PatmosClient(tcp, s, ch, g.server(), timeout);
         } catch (IOException | RuntimeException e) {
             try {
                 tcp.close();
@@ -267,7 +275,7 @@ public final class PatmosClient implements AutoCloseable {
                     total += n;
                 }
             } catch (IOException e) {
-                if (socket.isClosed()) {
+                if (socket.isClosed() || tcp.isClosed()) {
                     throw e;
                 }
                 aborted = true; // the source, not the connection: the server gives this message up
@@ -322,10 +330,12 @@ public final class PatmosClient implements AutoCloseable {
 
     private void abandon() {
         closed = true;
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // gone
+        for (Socket s : new Socket[] {tcp, socket}) { // TCP first: see tcp
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // gone
+            }
         }
     }
 

@@ -64,6 +64,12 @@ final class Link implements AutoCloseable {
     private final OrgServer peer;
     private final Settings settings;
     private SSLSocket socket;
+    /**
+     * The TCP connection under {@link #socket}: closed first when failing, since closing the
+     * TLS socket waits (no time limit) for its record lock, held by a writer blocked on a peer
+     * that stopped reading; closing the TCP socket ends that write.
+     */
+    private Socket tcp;
     private FrameChannel channel;
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
     private final Deque<Pending> pending = new ArrayDeque<>();
@@ -96,6 +102,7 @@ final class Link implements AutoCloseable {
      */
     void open() throws IOException {
         Socket tcp = new Socket();
+        this.tcp = tcp;
         long deadline = System.currentTimeMillis() + settings.connectTimeout().toMillis();
         try {
             tcp.connect(new InetSocketAddress(peer.host(), peer.port()), (int) settings.connectTimeout().toMillis());
@@ -401,6 +408,7 @@ final class Link implements AutoCloseable {
             failure = why;
         }
         closed = true;
+        closeQuietly(tcp); // first: it ends a blocked write, which the TLS close would wait for
         closeQuietly(socket);
         synchronized (pending) {
             for (Pending p : pending) {

@@ -51,4 +51,65 @@ class IncomingDirectoryTest {
             assertTrue(Files.isDirectory(a.path()));
         }
     }
+
+    /** Whether this process holds a POSIX lock on the file, as the kernel says (Linux). */
+    private static boolean lockedByThisProcess(Path file) throws Exception {
+        long ino = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+        long pid = ProcessHandle.current().pid();
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = line.trim().split("\\s+");
+            // 1: POSIX  ADVISORY  WRITE 4711 08:01:123456 0 EOF
+            for (int i = 0; i + 1 < f.length; i++) {
+                if (f[i].equals(Long.toString(pid)) && f[i + 1].endsWith(":" + ino)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aSweepLeavesTheLocksThisJvmHoldsInPlace() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/locks")), "Linux only");
+        Path parent = Files.createTempDirectory("incoming");
+        try (IncomingDirectory a = IncomingDirectory.claim(parent)) {
+            Path lockFile = parent.resolve(a.path().getFileName() + ".lock");
+            assertTrue(lockedByThisProcess(lockFile), "claimed: locked");
+            try (IncomingDirectory b = IncomingDirectory.claim(parent)) { // its sweep passes a's lock file
+                assertTrue(lockedByThisProcess(lockFile),
+                        "a sweep that opened and closed a channel to it would have dropped the lock");
+                assertTrue(Files.isDirectory(a.path()));
+            }
+            assertTrue(lockedByThisProcess(lockFile));
+        }
+    }
+
+    private static final IncomingDirectory.Locker NO_LOCKS = ch -> {
+        throw new java.io.IOException("No locks available");
+    };
+
+    @Test
+    void onAFilesystemWithoutLocksAFolderOfItsOwnAndOthersAreRemovedOnlyByAge() throws Exception {
+        Path parent = Files.createTempDirectory("incoming");
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(2, ChronoUnit.DAYS));
+        Path gone = Files.createDirectory(parent.resolve("gone"));
+        Files.setLastModifiedTime(Files.writeString(gone.resolve("typed9.streams"), "x"), twoDaysAgo);
+        Files.setLastModifiedTime(gone, twoDaysAgo);
+        Files.setLastModifiedTime(Files.createFile(parent.resolve("gone.lock")), twoDaysAgo);
+        Path live = Files.createDirectory(parent.resolve("live")); // another instance's, without a lock either
+        Path receiving = Files.writeString(live.resolve("typed8.streams"), "half of a message");
+        Files.createFile(parent.resolve("live.lock"));
+        try (IncomingDirectory a = IncomingDirectory.claim(parent, NO_LOCKS)) {
+            assertTrue(Files.isDirectory(a.path()), "the transport starts, with a folder of its own");
+            assertFalse(Files.exists(gone), "a day old: left by an instance that is gone");
+            assertFalse(Files.exists(parent.resolve("gone.lock")));
+            assertTrue(Files.exists(receiving), "no lock tells it is live: its age does");
+            try (IncomingDirectory b = IncomingDirectory.claim(parent, NO_LOCKS)) {
+                assertTrue(Files.isDirectory(a.path()), "a's folder is left to it");
+                assertNotEquals(a.path(), b.path());
+            }
+            Path file = Files.writeString(a.path().resolve("typed1.streams"), "in use");
+            assertTrue(Files.exists(file));
+        }
+    }
 }

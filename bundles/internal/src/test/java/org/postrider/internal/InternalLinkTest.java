@@ -693,4 +693,111 @@ class InternalLinkTest {
                     org.postrider.api.message.Recipient.of(MailAddress.parse(x.address().toString())), 5));
         }
     }
+
+    /** A queue whose content streams take nothing until {@code release}: the receiving server stops reading. */
+    static MailQueue stalling(MailQueue q, java.util.concurrent.CountDownLatch release) {
+        return new MailQueue() {
+            @Override
+            public Submission begin(Envelope envelope) throws org.postrider.api.queue.QueueException {
+                return begin(envelope, null);
+            }
+
+            @Override
+            public Submission begin(Envelope envelope, String key) throws org.postrider.api.queue.QueueException {
+                Submission s = q.begin(envelope, key);
+                return new Submission() {
+                    @Override
+                    public OutputStream content() {
+                        OutputStream out = s.content();
+                        return new java.io.FilterOutputStream(out) {
+                            @Override
+                            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                                try {
+                                    release.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    throw new java.io.InterruptedIOException();
+                                }
+                                out.write(b, off, len);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public QueueId commit() throws org.postrider.api.queue.QueueException {
+                        return s.commit();
+                    }
+
+                    @Override
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+
+            @Override
+            public Optional<QueueId> committedWith(String key) {
+                return q.committedWith(key);
+            }
+        };
+    }
+
+    @Test
+    void theSweeperEndsATransferToAPeerThatStoppedReadingNotHangsOnIt() throws Exception {
+        Path secret = dir.resolve("org.secret");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        InternalService athena = start("athena", secret, 0);
+        InternalService hermes = start("hermes", secret, -1, Map.of("answerTimeout", "2s"));
+        OrgServer a = new OrgServer("athena", "127.0.0.1", athena.server().address().getPort(), null);
+        OrgServer h = new OrgServer("hermes", "127.0.0.1", 1, null);
+        MemoryQueue q = new MemoryQueue();
+        athena.bind(org("athena", List.of(a, h)), stalling(q, release), ROUTER, null);
+        hermes.bind(org("hermes", List.of(a, h)), new MemoryQueue(), ROUTER, null);
+        InternalDelivery agent = new InternalDelivery(hermes);
+        long size = 32L << 20; // more than the loopback's buffers both ways: the writer blocks in a write
+        MessageContent big = new MessageContent() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream open() {
+                byte[] head = "Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), new InputStream() {
+                    private long left = size - head.length;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? 'x' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                        left -= n;
+                        return n;
+                    }
+                });
+            }
+        };
+        Envelope e = Envelope.of(MailAddress.parse("bob@example.net"), List.of(MailAddress.parse("alice@example.org")),
+                new Origin("ESMTP", "mx.example.net", "192.0.2.7", null, Instant.now()));
+        try {
+            // the sweeper fails the stalled link after the answer timeout (2 s, checked each second)
+            List<RecipientResult> r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(2 + 1 + 5),
+                    () -> agent.deliver(new Delivery(new QueueId("STALL1"), e, big, "athena", 1)),
+                    "failing the link waits for no blocked write");
+            assertTrue(r.stream().allMatch(x -> x.status() == DeliveryStatus.RETRY), r.toString());
+        } finally {
+            release.countDown();
+            agent.deactivate();
+        }
+        assertEquals(0, q.contents.size());
+    }
 }

@@ -39,6 +39,8 @@ class PatmosClientTest {
     private Path dir;
     private InternalService athena;
     private InternalLinkTest.MemoryQueue queue;
+    /** Set: the queue takes no octet until it is counted down (the server stops reading). */
+    private volatile java.util.concurrent.CountDownLatch stallQueue;
     private Trust trust;
     private int port;
 
@@ -52,8 +54,8 @@ class PatmosClientTest {
         o.put("shutdownGrace", "1s");
         athena = new InternalService("athena", InternalLinkTest.config(o), dir.resolve("tls"), null);
         queue = new InternalLinkTest.MemoryQueue();
-        athena.bind(InternalLinkTest.org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))), queue,
-                InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
+        athena.bind(InternalLinkTest.org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))),
+                stalling(queue), InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
         athena.trusting();
         java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
                 "postrider".toCharArray());
@@ -63,7 +65,117 @@ class PatmosClientTest {
 
     @AfterEach
     void stop() {
+        if (stallQueue != null) {
+            stallQueue.countDown();
+        }
         athena.deactivate();
+    }
+
+    /** The queue, but its content streams wait for {@link #stallQueue} while it is set. */
+    private org.postrider.api.queue.MailQueue stalling(org.postrider.api.queue.MailQueue q) {
+        return new org.postrider.api.queue.MailQueue() {
+            @Override
+            public org.postrider.api.queue.Submission begin(Envelope envelope)
+                    throws org.postrider.api.queue.QueueException {
+                return begin(envelope, null);
+            }
+
+            @Override
+            public org.postrider.api.queue.Submission begin(Envelope envelope, String key)
+                    throws org.postrider.api.queue.QueueException {
+                org.postrider.api.queue.Submission s = q.begin(envelope, key);
+                return new org.postrider.api.queue.Submission() {
+                    @Override
+                    public java.io.OutputStream content() {
+                        java.io.OutputStream out = s.content();
+                        return new java.io.FilterOutputStream(out) {
+                            @Override
+                            public void write(byte[] b, int off, int len) throws IOException {
+                                var latch = stallQueue;
+                                if (latch != null) {
+                                    try {
+                                        latch.await();
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        throw new java.io.InterruptedIOException();
+                                    }
+                                }
+                                out.write(b, off, len);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public QueueId commit() throws org.postrider.api.queue.QueueException {
+                        return s.commit();
+                    }
+
+                    @Override
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+
+            @Override
+            public java.util.Optional<QueueId> committedWith(String key) {
+                return q.committedWith(key);
+            }
+        };
+    }
+
+    /** {@code size} octets of a MIME message, made as read (not held in memory). */
+    private static Blob generated(long size) {
+        byte[] head = "Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        return new Blob() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.InputStream() {
+                    private long pos;
+
+                    @Override
+                    public int read() {
+                        byte[] b = new byte[1];
+                        return read(b, 0, 1) < 0 ? -1 : b[0];
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (pos >= size) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, size - pos);
+                        for (int i = 0; i < n; i++, pos++) {
+                            b[off + i] = pos < head.length ? head[(int) pos] : (byte) 'x';
+                        }
+                        return n;
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void anUploadToAServerThatStopsReadingEndsAtTheTimeoutNotNever() throws Exception {
+        stallQueue = new java.util.concurrent.CountDownLatch(1);
+        // more than the loopback's send and receive buffers together: the writer blocks in a write
+        Outgoing big = Outgoing.mime("alice@example.org", List.of("carol@example.net"), generated(32L << 20))
+                .withTransferId("patmos.big");
+        Duration timeout = Duration.ofSeconds(2);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(timeout.plusSeconds(5), () -> {
+            try (PatmosClient c = PatmosClient.connect("127.0.0.1", port, trust, "alice@example.org",
+                    "secret".toCharArray(), timeout)) {
+                var e = assertThrows(org.postrider.patmos.SubmissionInterrupted.class,
+                        () -> c.submitAll(List.of(big)));
+                assertEquals(List.of("patmos.big"), e.unanswered());
+            }
+        }, "abandoning the upload waits for no blocked write");
+        assertEquals(0, queue.contents.size());
     }
 
     private PatmosClient alice() throws IOException {
@@ -255,18 +367,65 @@ class PatmosClientTest {
         out.reset();
         int again = org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
                 new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err));
-        assertEquals(0, again, "the same message again (a run repeated after a failure): the same transfer id");
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("(sent before)"), out.toString());
-        assertEquals(1, queue.contents.size(), "not queued twice");
+        assertEquals(0, again);
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("(sent before)"), out.toString());
+        assertEquals(2, queue.contents.size(), "a typed message has no Message-ID of its own: the same command run"
+                + " again (a daily notice) is a new message, not one the server takes for sent before");
         String[] withId = java.util.Arrays.copyOf(args, args.length + 2);
         withId[args.length] = "--id";
         withId[args.length + 1] = "patmos.again-on-purpose";
-        assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(withId, Map.of(), java.io.InputStream.nullInputStream(),
-                new java.io.PrintStream(out), new java.io.PrintStream(err)));
-        assertEquals(2, queue.contents.size(), "an id of its own sends it anew");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(withId, Map.of(),
+                    java.io.InputStream.nullInputStream(), new java.io.PrintStream(out), new java.io.PrintStream(err)));
+        }
+        assertEquals(3, queue.contents.size(), "an id of its own: sent once, however often the run is repeated");
         Files.writeString(pw, "wrong\n");
         assertEquals(3, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(), java.io.InputStream.nullInputStream(),
                 new java.io.PrintStream(out), new java.io.PrintStream(err)));
+    }
+
+    @Test
+    void aFileWithItsOwnMessageIdSentTwiceIsQueuedOnceAndTheSecondRunSaysSoAFileWithoutOneTwice() throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "secret\n");
+        Path withMid = dir.resolve("with.eml");
+        Files.writeString(withMid, "Subject: backup failed\r\nmessage-id: <b1@example.org>\r\n\r\nsee the log\r\n");
+        Path without = dir.resolve("without.eml");
+        Files.writeString(without, "Subject: backup failed\r\nX-Note: Message-ID: <no>\r\n\r\n"
+                + "Message-ID: <in-the-body@example.org>\r\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<Path> runs = List.of(withMid, withMid, without, without);
+        for (int i = 0; i < runs.size(); i++) {
+            String[] args = {"--server", "127.0.0.1:" + port, "--pin", pinHex(), "--user", "alice@example.org",
+                "--password-file", pw.toString(), "--to", "ops@example.org", "--message", runs.get(i).toString()};
+            err.reset();
+            assertEquals(0, org.postrider.patmos.cli.PatmosCli.run(args, Map.of(),
+                    java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8)), err.toString());
+            if (i == 1) {
+                assertEquals(1, queue.contents.size(), "a run again after a failure queues nothing twice");
+                assertTrue(err.toString(StandardCharsets.UTF_8).contains("was sent before"),
+                        "a run that queued nothing says so on standard error: " + err);
+            }
+        }
+        String lines = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, lines.lines().filter(l -> l.contains("(sent before)")).count(), lines);
+        assertEquals(3, queue.contents.size(), "the file with a Message-ID once, the other twice: " + lines);
+    }
+
+    @Test
+    void onlyAMessageWithItsOwnMessageIdCarriesOne() throws Exception {
+        assertTrue(Outgoing.mime("a@example.org", List.of("b@example.org"), Blob.of(
+                "Subject: x\r\nMESSAGE-ID: <1@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII))).carriesMessageId());
+        assertFalse(Outgoing.mime("a@example.org", List.of("b@example.org"), Blob.of(
+                "Subject: x\n\nMessage-ID: <1@x>\n".getBytes(StandardCharsets.US_ASCII))).carriesMessageId(),
+                "a body line is no header");
+        assertFalse(Outgoing.typed("a@example.org", new TypedMessage().to("b@example.org", null).body("b").build())
+                .carriesMessageId());
+        assertTrue(Outgoing.typed("a@example.org", new TypedMessage().to("b@example.org", null).body("b")
+                .put(org.postrider.api.props.Property.of(PropTags.INTERNET_MESSAGE_ID, "<2@x>")).build())
+                .carriesMessageId());
     }
 
     private String pinHex() throws Exception {

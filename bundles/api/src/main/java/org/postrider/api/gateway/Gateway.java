@@ -22,6 +22,10 @@ import org.postrider.api.queue.DeliveryAgent;
  * later, after it accepted the message, goes to {@link NonDeliveryReports}. Inbound mail
  * from the foreign system enters through {@link org.postrider.api.queue.MailQueue#begin},
  * with the same promise as SMTP: once {@code commit()} returns, it is never lost.
+ * <p>
+ * A gateway gets the message as MIME only: the envelope's typed property set
+ * ({@link org.postrider.api.message.Envelope#properties()}) holds the Bcc rows and stays
+ * inside the organisation, so it is always null here.
  */
 @ConsumerType
 public interface Gateway extends DeliveryAgent {

@@ -16,7 +16,9 @@ import org.postrider.api.address.MailAddress;
  * @param envelopeId   ENVID (xtext-decoded), or null
  * @param origin       where the message came from
  * @param properties   the message's typed property set as a client of the organisation
- *                     submitted it (carried from server to server of the organisation), or null
+ *                     submitted it (carried from server to server of the organisation), or null;
+ *                     it holds the Bcc rows, so it stays inside the organisation: the queue
+ *                     hands it to the internal transport only, never to SMTP or a gateway
  */
 public record Envelope(MailAddress sender, List<Recipient> recipients, BodyType body, boolean smtpUtf8,
         long declaredSize, DsnReturn dsnReturn, String envelopeId, Origin origin, TypedProperties properties) {

@@ -27,8 +27,12 @@ import org.postrider.patmos.TypedMessage;
  * ({@code --subject}, {@code --body}, {@code --attach}...) that the server writes as MIME.
  * Exit status: 0 every message accepted for every recipient, 1 something refused, 2 usage,
  * 3 the server could not be reached, the login failed or the connection failed (the outcomes
- * answered before it are printed). A message's transfer id is derived from the message unless
- * {@code --id} gives one: the same command run again after a failure queues nothing twice.
+ * answered before it are printed). Unless {@code --id} gives one, a message that carries its own
+ * Message-ID (a file with that header) gets a transfer id derived from it, so the same command
+ * run again after a failure queues nothing twice; any other message (a typed one) a random id,
+ * so a command run again on purpose (a daily notice) sends it anew: an unanswered one's id is
+ * printed, for a run again with {@code --id}. A message the server had already is said on
+ * standard error too.
  */
 public final class PatmosCli {
     static final String USAGE = """
@@ -83,6 +87,7 @@ public final class PatmosCli {
             for (Outcome r : outcomes) {
                 all &= r.allAccepted();
                 out.println(line(r));
+                sentBefore(r, err);
             }
             return all ? 0 : 1;
         } catch (IllegalArgumentException e) {
@@ -91,15 +96,25 @@ public final class PatmosCli {
         } catch (SubmissionInterrupted e) {
             for (Outcome r : e.answered()) {
                 out.println(line(r));
+                sentBefore(r, err);
             }
             for (String id : e.unanswered()) {
-                out.println("unanswered " + id + " (may or may not be queued: run again to send it once)");
+                out.println("unanswered " + id + " (may or may not be queued: run again"
+                        + (id.startsWith(Outgoing.DERIVED_PREFIX) ? "" : " with --id " + id) + " to send it once)");
             }
             err.println("patmos: " + o.host + ":" + o.port + ": " + e.getMessage());
             return 3;
         } catch (IOException e) {
             err.println("patmos: " + o.host + ":" + o.port + ": " + e.getMessage());
             return 3;
+        }
+    }
+
+    /** Not silent: the server queued nothing this time, which a user sending anew must see. */
+    private static void sentBefore(Outcome r, PrintStream err) {
+        if (r.duplicate()) {
+            err.println("patmos: " + r.transferId() + " was sent before (queued as " + r.queueId()
+                    + "), not queued again; to send it as a new message, give it --id of its own");
         }
     }
 
@@ -186,9 +201,14 @@ public final class PatmosCli {
             }
             out.set(0, out.get(0).withTransferId(o.id));
         } else {
-            // a run again after a failure sends the same ids: the server queues nothing twice
+            // a message with its own Message-ID is one message however often it is sent: a run
+            // again after a failure sends the same id and the server queues nothing twice. One
+            // without (every typed message made here) may be meant again, as a daily cron notice
+            // is: it gets a random id, printed if unanswered, for a run again with --id
             for (int i = 0; i < out.size(); i++) {
-                out.set(i, out.get(i).withContentTransferId());
+                if (out.get(i).carriesMessageId()) {
+                    out.set(i, out.get(i).withContentTransferId());
+                }
             }
         }
         return out;
