@@ -445,9 +445,13 @@ public class CoreQueue implements MailQueue, MessageTracking {
         }
         MDC.put("queueId", m.id.value());
         try {
-            DeliveryAttempt.Outcome o = attempts.run(m);
-            m.waitingFor = o.waitingFor();
-            finishAttempt(m, o.waitingFor() != null);
+            DeliveryAttempt.Outcome o = attempts.run(m, q -> spool.writeState(q.id, q.state));
+            try {
+                m.waitingFor = o.waitingFor();
+                finishAttempt(m, o.waitingFor() != null);
+            } finally {
+                o.release();
+            }
         } catch (InterruptedException ie) {
             if (!stopping) {
                 LOG.warn("Delivery attempt of {} interrupted; will retry", m.id);

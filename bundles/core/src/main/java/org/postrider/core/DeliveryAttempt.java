@@ -34,8 +34,53 @@ final class DeliveryAttempt {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempt.class);
     private static final Logger MAILLOG = LoggerFactory.getLogger("postrider.mail");
 
-    /** What the attempt leaves for the scheduler. */
-    record Outcome(String waitingFor) {
+    /**
+     * What the attempt leaves for the scheduler, and the destination slot of its last group,
+     * still held: the caller records the results durably, then {@link #release}s it.
+     */
+    record Outcome(String waitingFor, Held held) {
+        void release() {
+            if (held != null) {
+                held.release();
+            }
+        }
+    }
+
+    /** Makes the results recorded so far in a message's state durable. */
+    interface Recorder {
+        void record(QueuedMessage m) throws IOException;
+    }
+
+    /**
+     * A destination slot kept from the agent's answer until that answer is on disk: a copy the
+     * next hop acknowledged and we have not yet recorded goes again after a crash, so at most
+     * one such copy per slot may exist at once (as a Postfix delivery agent marks the queue
+     * file done before it takes the next message).
+     */
+    final class Held {
+        private final Slots slots;
+        private final String key;
+        private boolean acquired;
+        private boolean released;
+
+        private Held(Slots slots, String key) {
+            this.slots = slots;
+            this.key = key;
+        }
+
+        void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (acquired) {
+                slots.release();
+            }
+            unshare(destinations, key);
+        }
+    }
+
+    private record GroupOutcome(boolean serviceMissing, Held held) {
     }
 
     private record Target(int index, Recipient original, Route route) {
@@ -79,73 +124,94 @@ final class DeliveryAttempt {
         destinations.values().forEach(s -> s.limit(destinationLimit.getAsInt()));
     }
 
-    Outcome run(QueuedMessage m) throws IOException, InterruptedException {
-        MessageState s = m.state;
-        String waitingFor = null;
-        Map<String, List<Target>> groups = new LinkedHashMap<>();
-        Map<Integer, Routing> routings = new LinkedHashMap<>();
-        for (int i = 0; i < s.rcpts.size(); i++) {
-            MessageState.Rcpt r = s.rcpts.get(i);
-            if (r.status != MessageState.Status.PENDING) {
-                continue;
-            }
-            Recipient rcpt = m.envelope.recipients().get(i);
-            Routing routing = router.apply(rcpt.address());
-            routings.put(i, routing);
-            if (routing.failed()) {
-                fail(r, routing.code(), routing.diagnostic(), null);
-                MAILLOG.info("bounced id={} to=<{}> status={} reason={}", m.id, rcpt.address(), routing.code(),
-                        routing.diagnostic());
-                tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.BOUNCED, rcpt.address().toString(), null,
-                        null, routing.code() + " " + routing.diagnostic());
-                continue;
-            }
-            if (routing.temporary()) {
-                s.lastError = routing.code() + " " + routing.diagnostic();
-                waitingFor = "directory";
-                continue;
-            }
-            for (Route planned : routing.routes()) {
-                Route route = choose(planned);
-                if (!r.done.contains(route.finalAddress().toString())) {
-                    // members forwarded elsewhere travel apart, each copy marked with its alias
-                    String key = forwarded(rcpt, route) ? route.key() + "\u0000" + rcpt.address() : route.key();
-                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Target(i, rcpt, route));
+    /**
+     * Delivers to every pending recipient. Before the next group takes a slot, the results so
+     * far go to {@code recorder} and the previous group's slot is given back; the last
+     * group's slot comes back held in the outcome.
+     */
+    Outcome run(QueuedMessage m, Recorder recorder) throws IOException, InterruptedException {
+        Held held = null;
+        try {
+            MessageState s = m.state;
+            String waitingFor = null;
+            Map<String, List<Target>> groups = new LinkedHashMap<>();
+            Map<Integer, Routing> routings = new LinkedHashMap<>();
+            for (int i = 0; i < s.rcpts.size(); i++) {
+                MessageState.Rcpt r = s.rcpts.get(i);
+                if (r.status != MessageState.Status.PENDING) {
+                    continue;
+                }
+                Recipient rcpt = m.envelope.recipients().get(i);
+                Routing routing = router.apply(rcpt.address());
+                routings.put(i, routing);
+                if (routing.failed()) {
+                    fail(r, routing.code(), routing.diagnostic(), null);
+                    MAILLOG.info("bounced id={} to=<{}> status={} reason={}", m.id, rcpt.address(), routing.code(),
+                            routing.diagnostic());
+                    tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.BOUNCED, rcpt.address().toString(), null,
+                            null, routing.code() + " " + routing.diagnostic());
+                    continue;
+                }
+                if (routing.temporary()) {
+                    s.lastError = routing.code() + " " + routing.diagnostic();
+                    waitingFor = "directory";
+                    continue;
+                }
+                for (Route planned : routing.routes()) {
+                    Route route = choose(planned);
+                    if (!r.done.contains(route.finalAddress().toString())) {
+                        // members forwarded elsewhere travel apart, each copy marked with its alias
+                        String key = forwarded(rcpt, route) ? route.key() + "\u0000" + rcpt.address() : route.key();
+                        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Target(i, rcpt, route));
+                    }
                 }
             }
-        }
-        for (List<Target> group : groups.values()) {
-            Route route = group.get(0).route();
-            DeliveryAgent agent = agents.agent(route.transport());
-            if (agent == null) {
-                s.lastError = "4.3.0 no delivery agent for transport " + route.transport() + " yet";
-                waitingFor = route.transport();
-                continue;
-            }
-            if (deliverGroup(m, agent, route, group)) {
-                waitingFor = waitingFor != null ? waitingFor : "service";
-            }
-        }
-        for (Map.Entry<Integer, Routing> e : routings.entrySet()) {
-            MessageState.Rcpt r = s.rcpts.get(e.getKey());
-            Routing routing = e.getValue();
-            if (r.status == MessageState.Status.PENDING && !routing.temporary() && !routing.failed()
-                    && routing.routes().stream().allMatch(rt -> r.done.contains(rt.finalAddress().toString()))) {
-                r.status = MessageState.Status.DELIVERED;
-                Recipient original = m.envelope.recipients().get(e.getKey());
-                boolean expansion = routing.routes().size() != 1
-                        || !routing.routes().get(0).finalAddress().equals(original.address());
-                boolean someMemberHasIt = r.memberFailures.size() < routing.routes().size();
-                if (expansion && someMemberHasIt && original.notifyOn().contains(DsnNotify.SUCCESS)
-                        && r.success == null) {
-                    r.success = "expanded";
-                    r.code = "2.0.0";
-                    r.diagnostic = "delivered to the " + routing.routes().size() + " members of the expansion";
+            for (List<Target> group : groups.values()) {
+                Route route = group.get(0).route();
+                DeliveryAgent agent = agents.agent(route.transport());
+                if (agent == null) {
+                    s.lastError = "4.3.0 no delivery agent for transport " + route.transport() + " yet";
+                    waitingFor = route.transport();
+                    continue;
+                }
+                if (held != null) {
+                    // the previous group's answer is on disk before its slot takes another message
+                    recorder.record(m);
+                    held.release();
+                    held = null;
+                }
+                GroupOutcome g = deliverGroup(m, agent, route, group);
+                held = g.held();
+                if (g.serviceMissing()) {
+                    waitingFor = waitingFor != null ? waitingFor : "service";
                 }
             }
+            for (Map.Entry<Integer, Routing> e : routings.entrySet()) {
+                MessageState.Rcpt r = s.rcpts.get(e.getKey());
+                Routing routing = e.getValue();
+                if (r.status == MessageState.Status.PENDING && !routing.temporary() && !routing.failed()
+                        && routing.routes().stream().allMatch(rt -> r.done.contains(rt.finalAddress().toString()))) {
+                    r.status = MessageState.Status.DELIVERED;
+                    Recipient original = m.envelope.recipients().get(e.getKey());
+                    boolean expansion = routing.routes().size() != 1
+                            || !routing.routes().get(0).finalAddress().equals(original.address());
+                    boolean someMemberHasIt = r.memberFailures.size() < routing.routes().size();
+                    if (expansion && someMemberHasIt && original.notifyOn().contains(DsnNotify.SUCCESS)
+                            && r.success == null) {
+                        r.success = "expanded";
+                        r.code = "2.0.0";
+                        r.diagnostic = "delivered to the " + routing.routes().size() + " members of the expansion";
+                    }
+                }
+            }
+            s.attempts++;
+            return new Outcome(waitingFor, held);
+        } catch (Throwable t) {
+            if (held != null) {
+                held.release();
+            }
+            throw t;
         }
-        s.attempts++;
-        return new Outcome(waitingFor);
     }
 
     /**
@@ -216,8 +282,11 @@ final class DeliveryAttempt {
     /** The transport between the organisation's servers: the only one the typed set goes to. */
     static final String INTERNAL = "internal";
 
-    /** Delivers one group; true when a result said a service of ours was unavailable (4.3.0). */
-    private boolean deliverGroup(QueuedMessage m, DeliveryAgent agent, Route route, List<Target> group)
+    /**
+     * Delivers one group: whether a result said a service of ours was unavailable (4.3.0), and
+     * the destination slot, held while it has an answer not yet on disk.
+     */
+    private GroupOutcome deliverGroup(QueuedMessage m, DeliveryAgent agent, Route route, List<Target> group)
             throws IOException, InterruptedException {
         MessageState s = m.state;
         List<Recipient> finals = new ArrayList<>();
@@ -242,41 +311,39 @@ final class DeliveryAttempt {
                     tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.BOUNCED,
                             t.route().finalAddress().toString(), null, null, "5.4.6 mail forwarding loop through " + alias);
                 }
-                return false;
+                return new GroupOutcome(false, null);
             }
             content = TraceFields.withTrace(("Delivered-To: " + alias + "\r\n").getBytes(StandardCharsets.UTF_8),
                     content, "", false);
         }
-        Slots destination = share(destinations, route.key(), destinationLimit);
+        Held destination = new Held(share(destinations, route.key(), destinationLimit), route.key());
         Slots transport = share(transports, route.transport(), transportLimit);
         List<RecipientResult> results;
         try {
             // the destination's own (smaller) pool first: one slow domain waiting for its slots
             // must not sit on the transport's slots that other domains need
-            destination.acquire();
+            destination.slots.acquire();
+            destination.acquired = true;
+            transport.acquire();
             try {
-                transport.acquire();
-                try {
-                    results = agent.deliver(new Delivery(m.id, forTransport(m.envelope.withRecipients(finals),
-                            route.transport()), content,
-                            route.destination(), s.attempts + 1));
-                } finally {
-                    transport.release();
-                }
+                results = agent.deliver(new Delivery(m.id, forTransport(m.envelope.withRecipients(finals),
+                        route.transport()), content,
+                        route.destination(), s.attempts + 1));
             } finally {
-                destination.release();
+                transport.release();
             }
         } catch (InterruptedException ie) {
+            destination.release();
             throw ie;
         } catch (Exception | LinkageError | AssertionError ex) {
+            destination.release();
             // an agent whose bundle is being refreshed may throw NoClassDefFoundError: retry later
             s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex;
             counters.deferred.incrementAndGet();
             LOG.warn("Agent {} failed on {}: {}", route.transport(), m.id, ex.toString());
             noteOutcome(route.transport(), false, true);
-            return false;
+            return new GroupOutcome(false, null);
         } finally {
-            unshare(destinations, route.key());
             unshare(transports, route.transport());
         }
         noteOutcome(route.transport(),
@@ -342,7 +409,7 @@ final class DeliveryAttempt {
                 }
             }
         }
-        return serviceMissing;
+        return new GroupOutcome(serviceMissing, destination);
     }
 
     /** Where a copy went: the route's destination (mailbox, server, domain) and the host that answered. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.postrider.api.queue.QueueId;
 import org.postrider.kit.durable.DurableFiles;
+import org.postrider.kit.durable.GroupSync;
 import org.postrider.kit.text.PercentCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The keys of messages submitted with {@code MailQueue.begin(envelope, key)}, so that a
  * peer's retransmission after a crash is recognised and not queued twice. A queued
  * message's key is in its spool header (made durable by the same commit); when the
- * message leaves the spool its key is first appended to {@code idempotency.log} (fsynced)
+ * message leaves the spool its key is first appended to {@code idempotency.log} (fsynced,
+ * one fsync for the messages leaving together)
  * and remembered there for {@code retention} (the queue's maximum lifetime and a day: the
  * longest a sender retries), then dropped by a compaction: at start, and while running once
  * more lines were appended since the last one than it kept (so the log and the memory stay
@@ -49,6 +51,7 @@ final class IdempotencyKeys {
     private final Map<String, ReentrantLock> committing = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
     private FileChannel appender;
+    private final GroupSync forced = new GroupSync(this::forceLog);
 
     IdempotencyKeys(Path spoolRoot, Duration retention) throws IOException {
         this(spoolRoot, retention, System::currentTimeMillis);
@@ -164,7 +167,6 @@ final class IdempotencyKeys {
         long now = clock.getAsLong();
         synchronized (appendLock) {
             appender.write(ByteBuffer.wrap(line(key, id, now).getBytes(StandardCharsets.US_ASCII)));
-            appender.force(false);
             gone.put(key, new Gone(id, now));
             live.remove(key, id);
             keyOf.remove(id);
@@ -175,6 +177,30 @@ final class IdempotencyKeys {
                     // this key's line is forced already (in the old log, or in the new one the
                     // failed compaction renamed in): the message may leave; compaction is tried again later
                     LOG.warn("cannot compact {}: {}", file, e.getMessage());
+                }
+            }
+        }
+        // messages leaving together share one fsync of the log (each used to wait for its own, in line)
+        forced.sync();
+    }
+
+    /**
+     * Forces the log that has the name now. A compaction may close the channel meanwhile: it
+     * wrote every line appended before it into the file that has the name (or failed and
+     * reopened the old file), so forcing the channel open now covers the lines before it.
+     */
+    private void forceLog() throws IOException {
+        for (int tries = 0;; tries++) {
+            FileChannel ch;
+            synchronized (appendLock) {
+                ch = appender;
+            }
+            try {
+                ch.force(false);
+                return;
+            } catch (java.nio.channels.ClosedChannelException e) {
+                if (tries >= 3) {
+                    throw e;
                 }
             }
         }

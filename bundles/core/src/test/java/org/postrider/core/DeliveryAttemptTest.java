@@ -34,9 +34,24 @@ class DeliveryAttemptTest {
     private final Map<String, Routing> routes = new ConcurrentHashMap<>();
     private final Map<QueueId, byte[]> contents = new ConcurrentHashMap<>();
     private final DeliveryAttempt attempt = new DeliveryAttempt(a -> routes.getOrDefault(a.toString(),
-            Routing.fail("5.1.1", "unknown")), agents, m -> content(contents.get(m.id)), new QueueCounters(), () -> 1,
-            () -> 1);
+            Routing.fail("5.1.1", "unknown")), agents, m -> content(contents.get(m.id)), new QueueCounters(),
+            () -> this.transportSlots, () -> 1);
+    private volatile int transportSlots = 1;
     private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** What the attempts gave their recorder: the message id and the addresses done by then. */
+    private final List<String> recorded = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** One attempt whose caller records at once and gives its last slot back, as the queue does. */
+    private DeliveryAttempt.Outcome run(QueuedMessage m) throws Exception {
+        DeliveryAttempt.Outcome o = attempt.run(m, this::record);
+        o.release();
+        return o;
+    }
+
+    private void record(QueuedMessage m) {
+        recorded.add(m.id.value() + " " + m.state.rcpts.stream().flatMap(r -> r.done.stream()).sorted().toList());
+    }
 
     private static MailAddress a(String s) throws Exception {
         return MailAddress.parse(s);
@@ -97,7 +112,7 @@ class DeliveryAttemptTest {
         list("staff@example.org", "bob@example.org", "fail@remote.example");
         QueuedMessage m = message("M1", "staff@example.org", Set.of(DsnNotify.SUCCESS, DsnNotify.FAILURE),
                 "Subject: x\r\n\r\nbody\r\n");
-        assertNull(attempt.run(m).waitingFor());
+        assertNull(run(m).waitingFor());
         MessageState.Rcpt r = m.state.rcpts.get(0);
         assertEquals(MessageState.Status.DELIVERED, r.status);
         assertEquals(List.of(new MessageState.MemberFailure("fail@remote.example", "5.1.2", "no such system", null)),
@@ -114,7 +129,7 @@ class DeliveryAttemptTest {
         agents.add("smtp", new AgentRegistry.Ref(agent("smtp"), 0, 2));
         list("staff@example.org", "fail1@remote.example", "fail2@remote.example");
         QueuedMessage m = message("M2", "staff@example.org", Set.of(DsnNotify.SUCCESS), "Subject: x\r\n\r\nb\r\n");
-        attempt.run(m);
+        run(m);
         assertNull(m.state.rcpts.get(0).success);
         assertEquals(2, m.state.rcpts.get(0).memberFailures.size());
     }
@@ -124,11 +139,11 @@ class DeliveryAttemptTest {
         agents.add("smtp", new AgentRegistry.Ref(agent("smtp"), 0, 2));
         list("fwd@example.org", "away@remote.example");
         QueuedMessage m = message("M3", "fwd@example.org", Set.of(), "Subject: x\r\n\r\nbody\r\n");
-        attempt.run(m);
+        run(m);
         assertEquals(List.of("smtp away@remote.example Delivered-To: fwd@example.org"), seen);
         QueuedMessage back = message("M4", "fwd@example.org", Set.of(),
                 "Delivered-To: fwd@example.org\r\nSubject: x\r\n\r\nbody\r\n");
-        attempt.run(back);
+        run(back);
         assertEquals(1, seen.size(), "the looping copy is not sent again");
         assertEquals("5.4.6", back.state.rcpts.get(0).memberFailures.get(0).code());
     }
@@ -137,7 +152,7 @@ class DeliveryAttemptTest {
     void aMissingAgentIsWhatTheMessageWaitsFor() throws Exception {
         routes.put("bob@remote.example", Routing.of(List.of(new Route(a("bob@remote.example"), "smtp", "remote.example"))));
         QueuedMessage m = message("M5", "bob@remote.example", Set.of(), "Subject: x\r\n\r\nb\r\n");
-        assertEquals("smtp", attempt.run(m).waitingFor());
+        assertEquals("smtp", run(m).waitingFor());
         assertEquals(MessageState.Status.PENDING, m.state.rcpts.get(0).status);
         routes.clear();
         assertEquals(MessageState.Status.PENDING, message("M6", "x@example.org", Set.of(), "").state.rcpts.get(0).status);
@@ -158,14 +173,14 @@ class DeliveryAttemptTest {
         QueuedMessage slow = message("M7", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
         Thread remote = Thread.ofVirtual().start(() -> {
             try {
-                attempt.run(slow);
+                run(slow);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         assertTrue(remoteIn.await(10, TimeUnit.SECONDS));
         QueuedMessage local = message("M8", "carol@example.org", Set.of(), "S: x\r\n\r\n");
-        attempt.run(local); // with one slot in all, this would wait for the remote hop
+        run(local); // with one slot in all, this would wait for the remote hop
         assertEquals(MessageState.Status.DELIVERED, local.state.rcpts.get(0).status);
         assertFalse(slow.state.rcpts.get(0).status == MessageState.Status.DELIVERED);
         releaseRemote.countDown();
@@ -193,19 +208,19 @@ class DeliveryAttemptTest {
                     List.of(new Route(a(rcpt), "gateway:dear", "dear"))))));
         }
         QueuedMessage first = message("G1", "x1@legacy.example", Set.of(), "Subject: g\r\n\r\nb\r\n");
-        attempt.run(first);
+        run(first);
         assertEquals(MessageState.Status.PENDING, first.state.rcpts.get(0).status, "the cheapest said retry");
         QueuedMessage second = message("G2", "x2@legacy.example", Set.of(), "Subject: g\r\n\r\nb\r\n");
-        attempt.run(second);
+        run(second);
         assertEquals(MessageState.Status.DELIVERED, second.state.rcpts.get(0).status);
-        attempt.run(first);
+        run(first);
         assertEquals(MessageState.Status.DELIVERED, first.state.rcpts.get(0).status, "its retry went the other way");
         assertEquals(List.of("cheap", "dear", "dear"), asked);
 
         agents.remove(dear);
         cheapDown.set(false);
         QueuedMessage third = message("G3", "x3@legacy.example", Set.of(), "Subject: g\r\n\r\nb\r\n");
-        attempt.run(third);
+        run(third);
         assertEquals(MessageState.Status.DELIVERED, third.state.rcpts.get(0).status,
                 "with the alternative gone, the failing one is still tried rather than nothing");
         assertEquals("cheap", asked.get(asked.size() - 1));
@@ -237,7 +252,84 @@ class DeliveryAttemptTest {
         QueuedMessage plain = message("T1", "all@example.org", Set.of(), "Subject: x\r\n\r\nb\r\n");
         QueuedMessage m = new QueuedMessage(plain.id, plain.envelope.withProperties(
                 org.postrider.api.message.TypedProperties.of(new byte[] {1, 2, 3})), 0, MessageState.fresh(1));
-        attempt.run(m);
+        run(m);
         assertEquals(Map.of("internal", true, "smtp", false, "local", false, "gateway:x400", false), gotSet);
+    }
+
+    @Test
+    void aDestinationSlotTakesNoOtherMessageUntilTheAnswerItGotIsRecorded() throws Exception {
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        agents.add("smtp", new AgentRegistry.Ref(d -> {
+            order.add("deliver " + d.queueId().value());
+            return d.envelope().recipients().stream().map(r -> RecipientResult.delivered(r, "250 ok")).toList();
+        }, 0, 1));
+        routes.put("bob@remote.example", Routing.of(List.of(new Route(a("bob@remote.example"), "smtp", "remote.example"))));
+        QueuedMessage first = message("H1", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
+        QueuedMessage second = message("H2", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
+        DeliveryAttempt.Outcome o = attempt.run(first, this::record);
+        Thread next = Thread.ofVirtual().start(() -> {
+            try {
+                run(second);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        next.join(300);
+        assertTrue(next.isAlive(), "the second message waits for the destination's one slot");
+        assertEquals(List.of("deliver H1"), order);
+        order.add("recorded H1");
+        o.release();
+        next.join(10_000);
+        assertFalse(next.isAlive());
+        assertEquals(List.of("deliver H1", "recorded H1", "deliver H2"), order);
+    }
+
+    @Test
+    void betweenDestinationsTheAnswersSoFarAreRecordedAndTheFirstSlotIsFreeWhileTheNextDelivers() throws Exception {
+        List<String> atDelivery = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch secondIn = new CountDownLatch(1);
+        CountDownLatch secondGo = new CountDownLatch(1);
+        agents.add("smtp", new AgentRegistry.Ref(d -> {
+            String to = d.envelope().recipients().get(0).address().toString();
+            atDelivery.add(to + " after " + recorded);
+            if (to.endsWith("@two.example")) {
+                secondIn.countDown();
+                secondGo.await(20, TimeUnit.SECONDS);
+            }
+            return d.envelope().recipients().stream().map(r -> RecipientResult.delivered(r, "250 ok")).toList();
+        }, 0, 1));
+        transportSlots = 4;
+        routes.put("bob@one.example", Routing.of(List.of(new Route(a("bob@one.example"), "smtp", "one.example"))));
+        routes.put("eve@two.example", Routing.of(List.of(new Route(a("eve@two.example"), "smtp", "two.example"))));
+        Envelope e = new Envelope(a("alice@example.org"), List.of(new Recipient(a("bob@one.example"), Set.of(), null),
+                new Recipient(a("eve@two.example"), Set.of(), null)), BodyType.EIGHT_BIT_MIME, false, -1, null, null,
+                new Origin("ESMTP", null, null, null, Instant.now()));
+        QueuedMessage both = new QueuedMessage(new QueueId("B1"), e, 0, MessageState.fresh(2));
+        contents.put(both.id, "S: x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                run(both);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        assertTrue(secondIn.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("bob@one.example after []", "eve@two.example after [B1 [bob@one.example]]"), atDelivery,
+                "the first destination's answer was on disk before the second was tried");
+        // one.example's slot is free while two.example delivers: another message for it does not wait
+        QueuedMessage other = message("B2", "bob@one.example", Set.of(), "S: x\r\n\r\n");
+        Thread o = Thread.ofVirtual().start(() -> {
+            try {
+                run(other);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        o.join(10_000);
+        assertEquals(MessageState.Status.DELIVERED, other.state.rcpts.get(0).status);
+        secondGo.countDown();
+        t.join(10_000);
+        assertEquals(List.of(MessageState.Status.DELIVERED, MessageState.Status.DELIVERED),
+                both.state.rcpts.stream().map(r -> r.status).toList());
     }
 }
