@@ -137,7 +137,7 @@ public class CoreQueue implements MailQueue, MessageTracking {
         this.router = router;
         String n = context.getProperty("postrider.server.name");
         this.serverName = n != null ? n : "athena";
-        this.attempts = new DeliveryAttempt(router::route, agents, this::content, counters,
+        this.attempts = new DeliveryAttempt(router::route, agents, this::content, m -> spool.properties(m.id), counters,
                 () -> this.config.concurrency(), () -> this.config.destinationConcurrency());
         this.notices = new Notices(new Notices.Sink() {
             @Override

@@ -16,6 +16,7 @@ import org.postrider.api.message.DsnNotify;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.message.Recipient;
+import org.postrider.api.message.TypedProperties;
 import org.postrider.api.queue.Delivery;
 import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.DeliveryStatus;
@@ -90,9 +91,15 @@ final class DeliveryAttempt {
         MessageContent content(QueuedMessage m) throws IOException;
     }
 
+    /** The typed property set of a message that has one, read from its spool header. */
+    interface PropertiesSource {
+        TypedProperties properties(QueuedMessage m) throws IOException;
+    }
+
     private final Function<MailAddress, Routing> router;
     private final AgentRegistry agents;
     private final ContentSource spool;
+    private final PropertiesSource properties;
     private final QueueCounters counters;
     private final IntSupplier transportLimit;
     private final IntSupplier destinationLimit;
@@ -104,11 +111,13 @@ final class DeliveryAttempt {
     /** How long a failing gateway is passed over for a cheaper-to-reach alternative. */
     static final Duration FALLBACK_HOLD = Duration.ofMinutes(5);
 
-    DeliveryAttempt(Function<MailAddress, Routing> router, AgentRegistry agents, ContentSource spool, QueueCounters counters,
-            IntSupplier transportLimit, IntSupplier destinationLimit) {
+    DeliveryAttempt(Function<MailAddress, Routing> router, AgentRegistry agents, ContentSource spool,
+            PropertiesSource properties, QueueCounters counters, IntSupplier transportLimit,
+            IntSupplier destinationLimit) {
         this.router = router;
         this.agents = agents;
         this.spool = spool;
+        this.properties = properties;
         this.counters = counters;
         this.transportLimit = transportLimit;
         this.destinationLimit = destinationLimit;
@@ -116,6 +125,12 @@ final class DeliveryAttempt {
 
     void tracking(TrackJournal journal) {
         this.tracking = journal;
+    }
+
+    /** The slots of a destination's pool in use now (for tests: which attempt holds one). */
+    int inUse(String destinationKey) {
+        Slots pool = destinations.get(destinationKey);
+        return pool == null ? 0 : pool.used();
     }
 
     /** Applies changed limits to the pools in use; slots already taken stay valid. */
@@ -273,10 +288,11 @@ final class DeliveryAttempt {
     /**
      * The envelope as the transport gets it: the typed property set holds the Bcc rows and stays
      * inside the organisation, so only the internal transport (server to server of the
-     * organisation) gets it; SMTP, local delivery and third-party gateways do not.
+     * organisation) gets it, read from the spool; SMTP, local delivery and third-party gateways
+     * do not.
      */
-    static Envelope forTransport(Envelope e, String transport) {
-        return e.properties() == null || INTERNAL.equals(transport) ? e : e.withProperties(null);
+    private Envelope forTransport(QueuedMessage m, Envelope e, String transport) throws IOException {
+        return m.propertiesSize < 0 || !INTERNAL.equals(transport) ? e : e.withProperties(properties.properties(m));
     }
 
     /** The transport between the organisation's servers: the only one the typed set goes to. */
@@ -317,35 +333,53 @@ final class DeliveryAttempt {
                     content, "", false);
         }
         Held destination = new Held(share(destinations, route.key(), destinationLimit), route.key());
-        Slots transport = share(transports, route.transport(), transportLimit);
-        List<RecipientResult> results;
+        boolean handedOver = false;
         try {
-            // the destination's own (smaller) pool first: one slow domain waiting for its slots
-            // must not sit on the transport's slots that other domains need
-            destination.slots.acquire();
-            destination.acquired = true;
-            transport.acquire();
+            List<RecipientResult> results;
+            Slots transport = share(transports, route.transport(), transportLimit);
             try {
-                results = agent.deliver(new Delivery(m.id, forTransport(m.envelope.withRecipients(finals),
-                        route.transport()), content,
-                        route.destination(), s.attempts + 1));
+                // the destination's own (smaller) pool first: one slow domain waiting for its slots
+                // must not sit on the transport's slots that other domains need
+                destination.slots.acquire();
+                destination.acquired = true;
+                transport.acquire();
+                try {
+                    results = agent.deliver(new Delivery(m.id, forTransport(m, m.envelope.withRecipients(finals),
+                            route.transport()), content,
+                            route.destination(), s.attempts + 1));
+                } finally {
+                    transport.release();
+                }
+                if (results == null) {
+                    throw new IllegalStateException("the agent gave no results");
+                }
+            } catch (InterruptedException ie) {
+                throw ie;
+            } catch (Exception | LinkageError | AssertionError ex) {
+                // an agent whose bundle is being refreshed may throw NoClassDefFoundError: retry later
+                s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex;
+                counters.deferred.incrementAndGet();
+                LOG.warn("Agent {} failed on {}: {}", route.transport(), m.id, ex.toString());
+                noteOutcome(route.transport(), false, true);
+                return new GroupOutcome(false, null);
             } finally {
-                transport.release();
+                unshare(transports, route.transport());
             }
-        } catch (InterruptedException ie) {
-            destination.release();
-            throw ie;
-        } catch (Exception | LinkageError | AssertionError ex) {
-            destination.release();
-            // an agent whose bundle is being refreshed may throw NoClassDefFoundError: retry later
-            s.lastError = "4.0.0 " + route.transport() + " agent failed: " + ex;
-            counters.deferred.incrementAndGet();
-            LOG.warn("Agent {} failed on {}: {}", route.transport(), m.id, ex.toString());
-            noteOutcome(route.transport(), false, true);
-            return new GroupOutcome(false, null);
+            boolean serviceMissing = applyResults(m, route, group, results);
+            // only an accepted copy can go twice; a slot that got "retry" or "failed" is free at once
+            handedOver = results.stream()
+                    .anyMatch(x -> x.status() == DeliveryStatus.DELIVERED || x.status() == DeliveryStatus.RELAYED);
+            return new GroupOutcome(serviceMissing, handedOver ? destination : null);
         } finally {
-            unshare(transports, route.transport());
+            if (!handedOver) {
+                destination.release();
+            }
         }
+    }
+
+    /** Records each recipient's result in the message's state; true when one said a service of ours was missing. */
+    private boolean applyResults(QueuedMessage m, Route route, List<Target> group, List<RecipientResult> results) {
+        MessageState s = m.state;
         noteOutcome(route.transport(),
                 results.stream().anyMatch(x -> x.status() == DeliveryStatus.DELIVERED || x.status() == DeliveryStatus.RELAYED),
                 results.stream().anyMatch(x -> x.status() == DeliveryStatus.RETRY));
@@ -409,7 +443,7 @@ final class DeliveryAttempt {
                 }
             }
         }
-        return new GroupOutcome(serviceMissing, destination);
+        return serviceMissing;
     }
 
     /** Where a copy went: the route's destination (mailbox, server, domain) and the host that answered. */

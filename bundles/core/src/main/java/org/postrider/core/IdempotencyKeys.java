@@ -166,6 +166,10 @@ final class IdempotencyKeys {
         }
         long now = clock.getAsLong();
         synchronized (appendLock) {
+            if (!appender.isOpen()) {
+                // an interrupted fsync closes the channel (ClosedByInterruptException): the file is fine
+                appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
             appender.write(ByteBuffer.wrap(line(key, id, now).getBytes(StandardCharsets.US_ASCII)));
             gone.put(key, new Gone(id, now));
             live.remove(key, id);
@@ -174,8 +178,9 @@ final class IdempotencyKeys {
                 try {
                     compact(now - retention.toMillis());
                 } catch (IOException e) {
-                    // this key's line is forced already (in the old log, or in the new one the
-                    // failed compaction renamed in): the message may leave; compaction is tried again later
+                    // this key's line is in the file that has the name (the old log, or the new one
+                    // the failed compaction renamed in), which the fsync below forces; compaction is
+                    // tried again later
                     LOG.warn("cannot compact {}: {}", file, e.getMessage());
                 }
             }
@@ -198,6 +203,8 @@ final class IdempotencyKeys {
             try {
                 ch.force(false);
                 return;
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                throw e; // the next append reopens the channel
             } catch (java.nio.channels.ClosedChannelException e) {
                 if (tries >= 3) {
                     throw e;
@@ -218,7 +225,13 @@ final class IdempotencyKeys {
         try {
             DurableFiles.write(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
         } finally {
-            // whether or not the new log was renamed in, appends go to the file that has the name now
+            // whether or not the new log was renamed in, appends go to the file that has the name now;
+            // the old file's appended lines are forced first, in case that is still the old file
+            try {
+                appender.force(false);
+            } catch (IOException e) {
+                LOG.debug("forcing {} before its compaction: {}", file, e.toString());
+            }
             appender.close();
             appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                     StandardOpenOption.CREATE);

@@ -92,8 +92,8 @@ public class QueueCommands {
         sb.append("sender:       <").append(e.envelope.sender() == null ? "" : e.envelope.sender()).append(">\n");
         sb.append("arrived:      ").append(e.envelope.origin().received()).append(" via ")
                 .append(e.envelope.origin().protocol()).append('\n');
-        if (e.envelope.properties() != null) {
-            sb.append("properties:   ").append(e.envelope.properties().size()).append(" octets (typed property set)\n");
+        if (e.propertiesSize >= 0) {
+            sb.append("properties:   ").append(e.propertiesSize).append(" octets (typed property set)\n");
         }
         sb.append("attempts:     ").append(s.attempts).append('\n');
         sb.append("next attempt: ").append(s.nextAttempt == 0 ? "now" : Instant.ofEpochMilli(s.nextAttempt))

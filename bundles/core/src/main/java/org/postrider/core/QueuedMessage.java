@@ -23,7 +23,14 @@ import org.postrider.api.queue.QueueId;
  */
 final class QueuedMessage {
     final QueueId id;
+    /**
+     * The envelope without its typed property set: a set may be 1 MB, and a queue of messages
+     * waiting for a server that is down would hold them all; it stays in the spool header and
+     * is read from there when the message goes to the internal transport.
+     */
     final Envelope envelope;
+    /** The typed property set's size in octets, or -1 when the message has none. */
+    final int propertiesSize;
     final long contentOffset;
     /** Read and written only in this message's turn (shown by queue: commands as a snapshot). */
     final MessageState state;
@@ -47,7 +54,8 @@ final class QueuedMessage {
 
     QueuedMessage(QueueId id, Envelope envelope, long contentOffset, MessageState state) {
         this.id = id;
-        this.envelope = envelope;
+        this.envelope = envelope.properties() == null ? envelope : envelope.withProperties(null);
+        this.propertiesSize = envelope.properties() == null ? -1 : envelope.properties().size();
         this.contentOffset = contentOffset;
         this.state = state;
     }

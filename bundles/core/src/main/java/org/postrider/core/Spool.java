@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
+import org.postrider.api.message.TypedProperties;
 import org.postrider.api.queue.QueueId;
 import org.postrider.kit.durable.DurableFiles;
 import org.postrider.kit.durable.GroupSync;
@@ -226,6 +227,17 @@ final class Spool {
                     Files.delete(p);
                 }
             }
+        }
+    }
+
+    /** A queued message's typed property set, from its header (kept there, not in memory). */
+    TypedProperties properties(QueueId id) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(messageFile(id)))) {
+            TypedProperties p = SpoolFormat.read(in).envelope().properties();
+            if (p == null) {
+                throw new IOException("the spool header of " + id + " lost its typed property set");
+            }
+            return p;
         }
     }
 

@@ -33,8 +33,11 @@ class DeliveryAttemptTest {
     private final AgentRegistry agents = new AgentRegistry();
     private final Map<String, Routing> routes = new ConcurrentHashMap<>();
     private final Map<QueueId, byte[]> contents = new ConcurrentHashMap<>();
+    /** The typed sets "in the spool headers": the queue keeps none in memory. */
+    private final Map<QueueId, org.postrider.api.message.TypedProperties> spooledSets = new ConcurrentHashMap<>();
     private final DeliveryAttempt attempt = new DeliveryAttempt(a -> routes.getOrDefault(a.toString(),
-            Routing.fail("5.1.1", "unknown")), agents, m -> content(contents.get(m.id)), new QueueCounters(),
+            Routing.fail("5.1.1", "unknown")), agents, m -> content(contents.get(m.id)), m -> spooledSets.get(m.id),
+            new QueueCounters(),
             () -> this.transportSlots, () -> 1);
     private volatile int transportSlots = 1;
     private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -250,8 +253,11 @@ class DeliveryAttemptTest {
                 new Route(a("dave@example.org"), "local", "dave@example.org"),
                 new Route(a("erin@x400.example"), "gateway:x400", "x400"))));
         QueuedMessage plain = message("T1", "all@example.org", Set.of(), "Subject: x\r\n\r\nb\r\n");
-        QueuedMessage m = new QueuedMessage(plain.id, plain.envelope.withProperties(
-                org.postrider.api.message.TypedProperties.of(new byte[] {1, 2, 3})), 0, MessageState.fresh(1));
+        org.postrider.api.message.TypedProperties set = org.postrider.api.message.TypedProperties.of(new byte[] {1, 2, 3});
+        QueuedMessage m = new QueuedMessage(plain.id, plain.envelope.withProperties(set), 0, MessageState.fresh(1));
+        assertNull(m.envelope.properties(), "the queued message keeps no typed set in memory");
+        assertEquals(3, m.propertiesSize);
+        spooledSets.put(m.id, set);
         run(m);
         assertEquals(Map.of("internal", true, "smtp", false, "local", false, "gateway:x400", false), gotSet);
     }
@@ -266,7 +272,9 @@ class DeliveryAttemptTest {
         routes.put("bob@remote.example", Routing.of(List.of(new Route(a("bob@remote.example"), "smtp", "remote.example"))));
         QueuedMessage first = message("H1", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
         QueuedMessage second = message("H2", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
+        String key = new Route(a("bob@remote.example"), "smtp", "remote.example").key();
         DeliveryAttempt.Outcome o = attempt.run(first, this::record);
+        assertEquals(1, attempt.inUse(key), "the attempt that got the answer still holds the slot");
         Thread next = Thread.ofVirtual().start(() -> {
             try {
                 run(second);
@@ -282,6 +290,35 @@ class DeliveryAttemptTest {
         next.join(10_000);
         assertFalse(next.isAlive());
         assertEquals(List.of("deliver H1", "recorded H1", "deliver H2"), order);
+        assertEquals(0, attempt.inUse(key));
+    }
+
+    @Test
+    void aSlotWhoseAgentFailedOrAnsweredNothingToRecordIsFreeAtOnce() throws Exception {
+        List<String> answers = new ArrayList<>(List.of("null", "overflow", "retry", "failed", "deliver"));
+        agents.add("smtp", new AgentRegistry.Ref(d -> switch (answers.remove(0)) {
+            case "null" -> null;
+            case "overflow" -> throw new StackOverflowError("an agent's bug");
+            case "retry" -> List.of(RecipientResult.retry(d.envelope().recipients().get(0), "4.4.1", "later"));
+            case "failed" -> List.of(RecipientResult.failed(d.envelope().recipients().get(0), "5.1.1", "no"));
+            default -> List.of(RecipientResult.delivered(d.envelope().recipients().get(0), "250 ok"));
+        }, 0, 1));
+        routes.put("bob@remote.example", Routing.of(List.of(new Route(a("bob@remote.example"), "smtp", "remote.example"))));
+        String key = new Route(a("bob@remote.example"), "smtp", "remote.example").key();
+        for (String answer : List.of("null", "overflow", "retry", "failed")) {
+            QueuedMessage m = message("F" + answer, "bob@remote.example", Set.of(), "S: x\r\n\r\n");
+            try {
+                DeliveryAttempt.Outcome o = attempt.run(m, this::record);
+                assertNull(o.held(), answer + ": nothing accepted, nothing to hold");
+            } catch (StackOverflowError expected) {
+                assertEquals("overflow", answer);
+            }
+            assertEquals(0, attempt.inUse(key), answer + " left the destination's only slot taken");
+        }
+        QueuedMessage last = message("Flast", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
+        run(last); // with the slot lost, this would wait forever
+        assertEquals(MessageState.Status.DELIVERED, last.state.rcpts.get(0).status);
+        assertEquals(List.of(), recorded, "no answer to record between groups");
     }
 
     @Test

@@ -16,6 +16,8 @@ public final class Transaction {
     public long declaredSize = -1;
     public DsnReturn dsnReturn;
     public String envelopeId;
+    /** The sender's stable id of this transfer (MAIL XTRANSFERID), or null. */
+    public String transferId;
     public final List<Recipient> recipients = new ArrayList<>();
     /** The queue submission BDAT chunks are going into, between the first chunk and LAST. */
     public Submission chunks;

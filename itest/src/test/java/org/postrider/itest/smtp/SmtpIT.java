@@ -218,6 +218,49 @@ class SmtpIT {
     }
 
     @Test
+    void aCopySentAgainWithTheSameTransferIdIsQueuedOnceAndOnlyForTheSameClientAndRecipients() throws Exception {
+        int bob = inbox("bob").size();
+        int carol = inbox("carol").size();
+        String out = Python.run(athena.home(), """
+                import smtplib, sys
+                body = b'From: peer@example.net\\r\\nSubject: again\\r\\nMessage-ID: <again@example.net>\\r\\n\\r\\nonce\\r\\n'
+                def send(src, rcpts, tid):
+                    s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), source_address=(src, 0)); s.ehlo()
+                    offered = s.has_extn('xtransferid')
+                    s.mail('peer@example.net', ['XTRANSFERID=' + tid])
+                    for r in rcpts:
+                        s.rcpt(r)
+                    code, resp = s.data(body); s.quit()
+                    return offered, code, resp.decode().split('queued as ')[-1]
+                print('first', *send('127.0.0.1', ['bob@example.org'], 'Q1.ab+2Bcd'))
+                print('again', *send('127.0.0.1', ['bob@example.org'], 'Q1.ab+2Bcd'))
+                print('more recipients', *send('127.0.0.1', ['bob@example.org', 'carol@example.org'], 'Q1.ab+2Bcd'))
+                print('other client', *send('127.0.0.2', ['bob@example.org'], 'Q1.ab+2Bcd'))
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.ehlo()
+                print('space', *s.mail('peer@example.net', ['XTRANSFERID=a+20b']))
+                s.rset(); print('too long', *s.mail('peer@example.net', ['XTRANSFERID=' + 'x' * 101]))
+                s.quit()
+                """, String.valueOf(mx)).ok().out();
+        Map<String, String[]> said = new java.util.HashMap<>();
+        out.lines().forEach(l -> said.put(l.split(" (?=True|False|[0-9])")[0], l.split(" ")));
+        String first = last(said.get("first"));
+        assertTrue(out.contains("first True 250"), out);
+        assertEquals(first, last(said.get("again")), "the copy sent again is answered with the first one's id:\n" + out);
+        assertTrue(out.contains("more recipients True 250") && !first.equals(last(said.get("more recipients"))),
+                "another set of recipients is another copy:\n" + out);
+        assertTrue(out.contains("other client True 250") && !first.equals(last(said.get("other client"))),
+                "another client's id is its own:\n" + out);
+        assertTrue(out.contains("space 501 b'5.5.4 bad XTRANSFERID'") && out.contains("too long 501"), out);
+        athena.awaitQueueEmpty(Duration.ofSeconds(20));
+        assertEquals(bob + 3, inbox("bob").size(), "bob: the first copy, the one with carol, the other client's");
+        assertEquals(carol + 1, inbox("carol").size());
+    }
+
+    private static String last(String[] words) {
+        return words[words.length - 1];
+    }
+
+    @Test
     void jakartaMailSendsThroughSubmission() throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");

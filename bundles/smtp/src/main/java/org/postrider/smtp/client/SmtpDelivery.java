@@ -37,6 +37,7 @@ import org.postrider.api.queue.DeliveryAgent;
 import org.postrider.api.queue.DeliveryStatus;
 import org.postrider.api.queue.RecipientResult;
 import org.postrider.kit.text.Durations;
+import org.postrider.smtp.command.TransferKeys;
 import org.postrider.smtp.proto.SmtpParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -363,6 +364,11 @@ public class SmtpDelivery implements DeliveryAgent {
         }
         if (dsn && d.envelope().envelopeId() != null) {
             mail.append(" ENVID=").append(SmtpParser.toXtext(d.envelope().envelopeId()));
+        }
+        if (conn.has(TransferKeys.KEYWORD)) {
+            // a Postrider peer: our copy sent again after a crash here is recognised there
+            mail.append(' ').append(TransferKeys.KEYWORD).append('=')
+                    .append(SmtpParser.toXtext(TransferKeys.outgoing(d.queueId().value(), serverName)));
         }
         boolean pipelining = conn.has("PIPELINING");
         conn.send(mail.toString());

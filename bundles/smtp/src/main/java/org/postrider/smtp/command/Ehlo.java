@@ -33,6 +33,7 @@ public final class Ehlo implements SmtpCommand {
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("DSN");
+        lines.add(TransferKeys.KEYWORD);
         for (SmtpCommand c : s.commands()) {
             String k = c.ehloKeyword(s);
             if (k != null) {

@@ -11,7 +11,7 @@ import org.postrider.smtp.proto.SmtpParser;
 import org.postrider.smtp.proto.SmtpPath;
 import org.postrider.smtp.proto.SmtpRequest;
 
-/** MAIL FROM with SIZE, BODY, SMTPUTF8, RET, ENVID; submission requires AUTH and an owned sender. */
+/** MAIL FROM with SIZE, BODY, SMTPUTF8, RET, ENVID, XTRANSFERID; submission requires AUTH and an owned sender. */
 public final class Mail implements SmtpCommand {
     @Override
     public String verb() {
@@ -62,6 +62,7 @@ public final class Mail implements SmtpCommand {
                         default -> throw new SmtpParser.Invalid(501, "5.5.4", "bad RET");
                     };
                     case "ENVID" -> t.envelopeId = SmtpParser.xtext(v);
+                    case "XTRANSFERID" -> t.transferId = TransferKeys.id(SmtpParser.xtext(v));
                     case "AUTH" -> {
                         // RFC 4954 5: informational; we trust only our own authentication
                     }

@@ -26,7 +26,7 @@ final class Messages {
                         s.connection().remote().getAddress().getHostAddress(), s.authenticatedUser(),
                         java.time.Instant.now()));
         try {
-            return queue.begin(e);
+            return t.transferId == null ? queue.begin(e) : queue.begin(e, TransferKeys.key(s, t));
         } catch (QueueException ex) {
             // the queue's text starts with its enhanced status code
             s.reply(ex.permanent() ? "554 " + ex.getMessage() : "451 " + ex.getMessage());
