@@ -49,6 +49,11 @@ public @interface SmtpConfig {
     @AttributeDefinition(description = "On the MX port, wait this long before the greeting and refuse clients that talk first (0 = off)")
     String pregreetWait() default "0s";
 
+    @AttributeDefinition(description = "Client addresses (IP literals, comma-separated) offered XTRANSFERID on the "
+            + "MX port: Postrider servers whose copies sent again after a crash are recognised; empty for none. "
+            + "Authenticated sessions may always use it.")
+    String transferIdClients() default "";
+
     int maxConnections() default 1000;
 
     int maxPerAddress() default 20;

@@ -88,7 +88,8 @@ class OrganisationIT {
 
         arlington = INSTANCES.create("arlington");
         arlington.config("org.postrider.directory.file", Map.of("defaultDomain", "example.net"));
-        arlington.config("org.postrider.smtp", Map.of("port", String.valueOf(arlingtonMx)));
+        // hermes is a Postrider server arlington knows: its copies sent again after a crash are recognised
+        arlington.config("org.postrider.smtp", Map.of("port", String.valueOf(arlingtonMx), "transferIdClients", "127.0.0.1"));
         arlington.config("org.postrider.smtp.client", Map.of("port", String.valueOf(hermesMx)));
         arlington.config("org.postrider.dns", resolver);
         arlington.config("org.postrider.core.queue", quickRetries);

@@ -44,7 +44,8 @@ class SmtpIT {
     static void start() throws Exception {
         athena = INSTANCES.create("athena");
         athena.config("org.postrider.smtp", Map.of("authFailureDelay", "100ms", "maxRecipients", "5",
-                "maxMessageSize", "100000", "maxPerUser", "2", "maxDataLine", "5000"));
+                "maxMessageSize", "100000", "maxPerUser", "2", "maxDataLine", "5000",
+                "transferIdClients", "127.0.0.1, 127.0.0.2"));
         athena.start();
         mx = athena.listenerPort("smtp");
         submission = athena.listenerPort("submission");
@@ -218,7 +219,7 @@ class SmtpIT {
     }
 
     @Test
-    void aCopySentAgainWithTheSameTransferIdIsQueuedOnceAndOnlyForTheSameClientAndRecipients() throws Exception {
+    void aCopySentAgainWithTheSameTransferIdIsQueuedOnceAndOnlyForTheSameListedClientAndRecipients() throws Exception {
         int bob = inbox("bob").size();
         int carol = inbox("carol").size();
         String out = Python.run(athena.home(), """
@@ -236,6 +237,9 @@ class SmtpIT {
                 print('again', *send('127.0.0.1', ['bob@example.org'], 'Q1.ab+2Bcd'))
                 print('more recipients', *send('127.0.0.1', ['bob@example.org', 'carol@example.org'], 'Q1.ab+2Bcd'))
                 print('other client', *send('127.0.0.2', ['bob@example.org'], 'Q1.ab+2Bcd'))
+                s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), source_address=('127.0.0.3', 0)); s.ehlo()
+                print('unlisted', s.has_extn('xtransferid'), *s.mail('peer@example.net', ['XTRANSFERID=Q1.abcd']))
+                s.quit()
                 s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.ehlo()
                 print('space', *s.mail('peer@example.net', ['XTRANSFERID=a+20b']))
                 s.rset(); print('too long', *s.mail('peer@example.net', ['XTRANSFERID=' + 'x' * 101]))
@@ -251,6 +255,7 @@ class SmtpIT {
         assertTrue(out.contains("other client True 250") && !first.equals(last(said.get("other client"))),
                 "another client's id is its own:\n" + out);
         assertTrue(out.contains("space 501 b'5.5.4 bad XTRANSFERID'") && out.contains("too long 501"), out);
+        assertTrue(out.contains("unlisted False 555"), "a client not listed may not claim ids:\n" + out);
         athena.awaitQueueEmpty(Duration.ofSeconds(20));
         assertEquals(bob + 3, inbox("bob").size(), "bob: the first copy, the one with carol, the other client's");
         assertEquals(carol + 1, inbox("carol").size());
@@ -381,6 +386,7 @@ class SmtpIT {
     @Test
     void bdatChunksWithABareCrOrLfAreRefusedAndNothingIsQueued() throws Exception {
         int before = inbox("bob").size();
+        int carolBefore = inbox("carol").size();
         String smuggled = "MAIL FROM:<spoof@example.org>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n"
                 + "Subject: smuggled\r\n\r\nevil\r\n.\r\n";
         // Each case: the chunks of one message; a CR may end one chunk only if an LF starts the next.
@@ -417,12 +423,15 @@ class SmtpIT {
             String second = "\nline 2\r\n";
             r.send("BDAT " + first.length() + "\r\n" + first);
             assertTrue(r.reply().startsWith("250"));
+            String late = r.command("RCPT TO:<carol@example.org>");
+            assertTrue(late.startsWith("503 5.5.1"), "a recipient after the first chunk would get nothing: " + late);
             r.send("BDAT " + second.length() + " LAST\r\n" + second);
             assertTrue(r.reply().startsWith("250 2.0.0"));
         }
         athena.awaitQueueEmpty(Duration.ofSeconds(10));
         List<Path> now = inbox("bob");
         assertEquals(before + 1, now.size(), "only the honest message is accepted");
+        assertEquals(carolBefore, inbox("carol").size(), "the recipient refused after the first chunk");
         for (Path p : now) {
             String m = Files.readString(p, StandardCharsets.ISO_8859_1);
             assertFalse(m.contains("smuggled"), m);

@@ -368,7 +368,7 @@ public class SmtpDelivery implements DeliveryAgent {
         if (conn.has(TransferKeys.KEYWORD)) {
             // a Postrider peer: our copy sent again after a crash here is recognised there
             mail.append(' ').append(TransferKeys.KEYWORD).append('=')
-                    .append(SmtpParser.toXtext(TransferKeys.outgoing(d.queueId().value(), serverName)));
+                    .append(SmtpParser.toXtext(TransferKeys.outgoing(d, serverName)));
         }
         boolean pipelining = conn.has("PIPELINING");
         conn.send(mail.toString());

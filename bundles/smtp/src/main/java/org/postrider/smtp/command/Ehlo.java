@@ -33,7 +33,10 @@ public final class Ehlo implements SmtpCommand {
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("DSN");
-        lines.add(TransferKeys.KEYWORD);
+        if (s.submission() || TransferKeys.offered(s)) {
+            // on submission ports MAIL needs AUTH, after which the session may use it
+            lines.add(TransferKeys.KEYWORD);
+        }
         for (SmtpCommand c : s.commands()) {
             String k = c.ehloKeyword(s);
             if (k != null) {

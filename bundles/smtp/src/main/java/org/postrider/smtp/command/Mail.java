@@ -62,7 +62,12 @@ public final class Mail implements SmtpCommand {
                         default -> throw new SmtpParser.Invalid(501, "5.5.4", "bad RET");
                     };
                     case "ENVID" -> t.envelopeId = SmtpParser.xtext(v);
-                    case "XTRANSFERID" -> t.transferId = TransferKeys.id(SmtpParser.xtext(v));
+                    case TransferKeys.KEYWORD -> {
+                        if (!TransferKeys.offered(s)) {
+                            throw new SmtpParser.Invalid(555, "5.5.4", "unsupported parameter " + p.getKey());
+                        }
+                        t.transferId = TransferKeys.id(SmtpParser.xtext(v));
+                    }
                     case "AUTH" -> {
                         // RFC 4954 5: informational; we trust only our own authentication
                     }

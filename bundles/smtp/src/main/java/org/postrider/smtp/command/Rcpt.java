@@ -32,6 +32,11 @@ public final class Rcpt implements SmtpCommand {
             s.bad("503 5.5.1 need MAIL before RCPT");
             return;
         }
+        if (t.chunks != null) {
+            // the envelope went to the queue with the first chunk: a recipient now would get nothing
+            s.bad("503 5.5.1 RCPT after BDAT");
+            return;
+        }
         if (t.recipients.size() >= s.service().config().maxRecipients()) {
             s.reply("452 4.5.3 too many recipients");
             return;
