@@ -5,9 +5,13 @@ import java.io.OutputStream;
 import org.postrider.api.queue.QueueException;
 import org.postrider.api.queue.QueueId;
 import org.postrider.api.queue.Submission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A message being written into the spool; committed only once it is durable. */
 final class CoreSubmission implements Submission {
+    private static final Logger MAILLOG = LoggerFactory.getLogger("postrider.mail");
+
     private final CoreQueue queue;
     private final Spool.Writer writer;
     private final int maxHops;
@@ -42,7 +46,10 @@ final class CoreSubmission implements Submission {
             if (writer.key != null) {
                 QueueId earlier = writer.commitOnce();
                 if (earlier != null) {
-                    return earlier; // a retransmission: the message is queued (or was delivered) already
+                    // a retransmission: the message is queued (or was delivered) already
+                    MAILLOG.info("retransmission proto={} client={} is id={}: not queued again",
+                            writer.envelope.origin().protocol(), writer.envelope.origin().clientAddress(), earlier);
+                    return earlier;
                 }
             } else {
                 writer.commit();

@@ -24,6 +24,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
@@ -250,6 +251,8 @@ class SmtpIT {
         String first = last(said.get("first"));
         assertTrue(out.contains("first True 250"), out);
         assertEquals(first, last(said.get("again")), "the copy sent again is answered with the first one's id:\n" + out);
+        Await.until("the mail log's line", Duration.ofSeconds(10), () -> athena.logs()
+                .matches("(?s).*retransmission proto=\\S+ client=127\\.0\\.0\\.1 is id=" + first + ": not queued again.*"), ok -> ok);
         assertTrue(out.contains("more recipients True 250") && !first.equals(last(said.get("more recipients"))),
                 "another set of recipients is another copy:\n" + out);
         assertTrue(out.contains("other client True 250") && !first.equals(last(said.get("other client"))),
