@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -61,17 +60,7 @@ class DeliveryAttemptTest {
     }
 
     private static MessageContent content(byte[] b) {
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(b);
-            }
-        };
+        return MessageContent.of(b);
     }
 
     private QueuedMessage message(String id, String rcpt, Set<DsnNotify> notify, String text) throws Exception {

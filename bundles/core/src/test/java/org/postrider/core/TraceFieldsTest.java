@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -14,17 +13,7 @@ import org.postrider.api.message.MessageContent;
 class TraceFieldsTest {
     private static MessageContent of(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(b);
-            }
-        };
+        return MessageContent.of(b);
     }
 
     private static String read(MessageContent c) throws Exception {

@@ -163,17 +163,7 @@ class InternalLinkTest {
         Envelope e = Envelope.of(MailAddress.parse("bob@example.net"), to, new Origin("ESMTP", "mx.example.net",
                 "192.0.2.7", null, Instant.now()));
         byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-        MessageContent c = new MessageContent() {
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new java.io.ByteArrayInputStream(bytes);
-            }
-        };
+        MessageContent c = MessageContent.of(bytes);
         return new Delivery(new QueueId(queueId), e.withRecipients(e.recipients()), c, "athena", 1);
     }
 

@@ -163,17 +163,7 @@ final class Messages {
     }
 
     static MessageContent content(byte[] b) {
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new java.io.ByteArrayInputStream(b);
-            }
-        };
+        return MessageContent.of(b);
     }
 
     static PropTag tag(int id, PropType t) {

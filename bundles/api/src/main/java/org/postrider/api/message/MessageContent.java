@@ -29,6 +29,22 @@ public interface MessageContent {
         return limited(in, length);
     }
 
+    /** Content held in memory (a notice, a test's message): {@code octets} is not copied, so keep it unchanged. */
+    static MessageContent of(byte[] octets) {
+        java.util.Objects.requireNonNull(octets, "octets");
+        return new MessageContent() {
+            @Override
+            public long size() {
+                return octets.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new java.io.ByteArrayInputStream(octets);
+            }
+        };
+    }
+
     /** A stream that ends after {@code length} octets of {@code in} (or at its end); closing it closes {@code in}. */
     static InputStream limited(InputStream in, long length) {
         return new java.io.FilterInputStream(in) {

@@ -1,6 +1,6 @@
 /** The envelope and message content handed from listeners to the queue. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.postrider.api.message;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -125,17 +123,7 @@ class LmtpTransactionTest {
             Envelope e = Envelope.of(MailAddress.parse("alice@example.org"), to, new Origin("ESMTP", null, null, null,
                     Instant.now()));
             byte[] text = TEXT.getBytes(StandardCharsets.US_ASCII);
-            MessageContent content = new MessageContent() {
-                @Override
-                public long size() {
-                    return text.length;
-                }
-
-                @Override
-                public InputStream open() {
-                    return new ByteArrayInputStream(text);
-                }
-            };
+            MessageContent content = MessageContent.of(text);
             try (LmtpConnection c = new LmtpConnection("127.0.0.1", ss.getLocalPort(), Duration.ofSeconds(5),
                     Duration.ofSeconds(5), Duration.ofSeconds(20))) {
                 List<RecipientResult> r = new LmtpTransaction(c, "test", "fake").run(new Delivery(new QueueId("Q1"),

@@ -3,8 +3,6 @@ package org.postrider.gateway.pickup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +29,7 @@ class DropTest {
 
     private static Delivery deliveryTo(String destination, String text, String... rcpts) throws Exception {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        MessageContent content = new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(b);
-            }
-        };
+        MessageContent content = MessageContent.of(b);
         List<MailAddress> to = Stream.of(rcpts).map(a -> {
             try {
                 return MailAddress.parse(a);

@@ -1,6 +1,5 @@
 package org.postrider.imap.command;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -163,17 +162,7 @@ public final class Append implements ImapCommand {
     private static MessageContent content(ImapToken t) throws ImapSyntaxException {
         if (t instanceof ImapToken.Literal l) {
             byte[] data = l.data();
-            return new MessageContent() {
-                @Override
-                public long size() {
-                    return data.length;
-                }
-
-                @Override
-                public InputStream open() {
-                    return new ByteArrayInputStream(data);
-                }
-            };
+            return MessageContent.of(data);
         }
         if (t instanceof ImapToken.StreamedLiteral sl && sl.handle() instanceof Path p) {
             return new MessageContent() {

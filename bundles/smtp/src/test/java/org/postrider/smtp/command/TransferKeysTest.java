@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -71,17 +69,7 @@ class TransferKeysTest {
 
     private static Delivery delivery(String queueId, String text) throws Exception {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        MessageContent c = new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(b);
-            }
-        };
+        MessageContent c = MessageContent.of(b);
         Envelope e = new Envelope(MailAddress.parse("a@example.org"),
                 List.of(new Recipient(MailAddress.parse("x@example.net"), Set.of(), null)), BodyType.SEVEN_BIT, false,
                 -1, null, null, new Origin("ESMTP", null, null, null, Instant.now()));

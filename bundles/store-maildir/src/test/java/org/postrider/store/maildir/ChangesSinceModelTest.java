@@ -3,8 +3,6 @@ package org.postrider.store.maildir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,17 +60,7 @@ class ChangesSinceModelTest {
 
     static MessageContent text(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(b);
-            }
-        };
+        return MessageContent.of(b);
     }
 
     /** What one client knows of a folder from its last changesSince. */

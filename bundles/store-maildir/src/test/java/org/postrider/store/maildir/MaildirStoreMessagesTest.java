@@ -345,17 +345,7 @@ class MaildirStoreMessagesTest {
     }
 
     static MessageContent bytes(byte[] b) {
-        return new MessageContent() {
-            @Override
-            public long size() {
-                return b.length;
-            }
-
-            @Override
-            public InputStream open() {
-                return new java.io.ByteArrayInputStream(b);
-            }
-        };
+        return MessageContent.of(b);
     }
 
     static byte[] readAll(InputStream in) throws IOException {
