@@ -457,7 +457,9 @@ public class CoreQueue implements MailQueue, MessageTracking {
                 LOG.warn("Delivery attempt of {} interrupted; will retry", m.id);
                 m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
             }
-        } catch (RuntimeException | IOException | LinkageError | AssertionError ex) {
+        } catch (Exception | Error ex) {
+            // whatever an agent threw (a StackOverflowError too): without a next attempt the
+            // message would sit unsent, never retried nor expired, until a restart
             LOG.error("Delivery attempt of {} failed unexpectedly; will retry", m.id, ex);
             m.scheduleAttempt(schedule.get(0).toMillis(), timer, workers, this::attempt);
         } finally {

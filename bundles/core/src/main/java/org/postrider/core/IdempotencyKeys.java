@@ -51,6 +51,8 @@ final class IdempotencyKeys {
     private final Map<String, ReentrantLock> committing = new ConcurrentHashMap<>();
     private final Object appendLock = new Object();
     private FileChannel appender;
+    /** After {@link #close}: no reopening (an attempt outlasting the queue's stop must not write on). */
+    private boolean closed;
     private final GroupSync forced = new GroupSync(this::forceLog);
 
     IdempotencyKeys(Path spoolRoot, Duration retention) throws IOException {
@@ -166,10 +168,7 @@ final class IdempotencyKeys {
         }
         long now = clock.getAsLong();
         synchronized (appendLock) {
-            if (!appender.isOpen()) {
-                // an interrupted fsync closes the channel (ClosedByInterruptException): the file is fine
-                appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            }
+            reopenIfInterrupted();
             appender.write(ByteBuffer.wrap(line(key, id, now).getBytes(StandardCharsets.US_ASCII)));
             gone.put(key, new Gone(id, now));
             live.remove(key, id);
@@ -186,7 +185,24 @@ final class IdempotencyKeys {
             }
         }
         // messages leaving together share one fsync of the log (each used to wait for its own, in line)
-        forced.sync();
+        try {
+            forced.sync();
+        } catch (IOException | RuntimeException e) {
+            // the message stays; its retried removal logs the key again rather than skip it
+            keyOf.put(id, key);
+            throw e;
+        }
+    }
+
+    /** An interrupted fsync closes the channel (ClosedByInterruptException); the file is fine. Under the append lock. */
+    private void reopenIfInterrupted() throws IOException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        if (!appender.isOpen()) {
+            appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE);
+        }
     }
 
     /**
@@ -198,6 +214,7 @@ final class IdempotencyKeys {
         for (int tries = 0;; tries++) {
             FileChannel ch;
             synchronized (appendLock) {
+                reopenIfInterrupted();
                 ch = appender;
             }
             try {
@@ -244,6 +261,9 @@ final class IdempotencyKeys {
     }
 
     void close() {
+        synchronized (appendLock) {
+            closed = true;
+        }
         try {
             appender.close();
         } catch (IOException e) {

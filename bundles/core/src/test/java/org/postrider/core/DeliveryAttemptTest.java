@@ -307,7 +307,6 @@ class DeliveryAttemptTest {
         QueuedMessage last = message("Flast", "bob@remote.example", Set.of(), "S: x\r\n\r\n");
         run(last); // with the slot lost, this would wait forever
         assertEquals(MessageState.Status.DELIVERED, last.state.rcpts.get(0).status);
-        assertEquals(List.of(), recorded, "no answer to record between groups");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.postrider.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -40,5 +41,31 @@ class IdempotencyKeysTest {
         IdempotencyKeys again = new IdempotencyKeys(root, Duration.ofHours(1), now::get);
         assertTrue(again.lookup("internal:k1234").isPresent(), "the compacted log is read at the next start");
         again.close();
+    }
+
+    @Test
+    void anInterruptThatClosedTheLogDoesNotStopLaterMessagesFromLeavingAndAfterCloseNothingIsWritten()
+            throws Exception {
+        Path root = Files.createTempDirectory("idkeys");
+        IdempotencyKeys keys = new IdempotencyKeys(root, Duration.ofHours(1));
+        keys.queued("internal:a", new QueueId("A1"));
+        Thread.currentThread().interrupt(); // as a stop's shutdownNow would, mid-removal
+        try {
+            keys.leaving(new QueueId("A1"));
+            throw new AssertionError("an interrupted write fails");
+        } catch (java.nio.channels.ClosedByInterruptException expected) {
+            assertTrue(Thread.interrupted());
+        }
+        keys.leaving(new QueueId("A1")); // the channel the interrupt closed is opened again
+        keys.queued("internal:b", new QueueId("B1"));
+        keys.leaving(new QueueId("B1"));
+        String log = Files.readString(root.resolve(IdempotencyKeys.LOG_FILE));
+        assertTrue(log.contains("internal%3Aa A1 ") && log.contains("internal%3Ab B1 "), log);
+
+        keys.queued("internal:c", new QueueId("C1"));
+        keys.close();
+        assertThrows(java.io.IOException.class, () -> keys.leaving(new QueueId("C1")));
+        assertFalse(Files.readString(root.resolve(IdempotencyKeys.LOG_FILE)).contains("C1"),
+                "a closed log is not written again");
     }
 }

@@ -21,6 +21,8 @@ public final class SmtpSession extends CommandLoop {
     private final SmtpService.Port port;
     private String helo;
     private boolean esmtp;
+    /** The EHLO reply offered XTRANSFERID to a listed address: MAIL keeps that promise all session. */
+    private boolean transferIdOffered;
     private String authenticatedUser;
     private Transaction transaction;
     private int authFailures;
@@ -136,7 +138,16 @@ public final class SmtpSession extends CommandLoop {
     public void greeted(String name, boolean extended) {
         this.helo = name;
         this.esmtp = extended;
+        this.transferIdOffered = false;
         reset();
+    }
+
+    public boolean transferIdOffered() {
+        return transferIdOffered;
+    }
+
+    public void transferIdOffered(boolean offered) {
+        this.transferIdOffered = offered;
     }
 
     public Transaction transaction() {
@@ -162,6 +173,7 @@ public final class SmtpSession extends CommandLoop {
         reset();
         helo = null;
         esmtp = false;
+        transferIdOffered = false;
         authenticatedUser = null;
     }
 

@@ -33,7 +33,8 @@ public final class Ehlo implements SmtpCommand {
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("DSN");
-        if (s.submission() || TransferKeys.offered(s)) {
+        s.transferIdOffered(!s.submission() && TransferKeys.listed(s));
+        if (s.submission() || s.transferIdOffered()) {
             // on submission ports MAIL needs AUTH, after which the session may use it
             lines.add(TransferKeys.KEYWORD);
         }

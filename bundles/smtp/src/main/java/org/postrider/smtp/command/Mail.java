@@ -63,7 +63,7 @@ public final class Mail implements SmtpCommand {
                     };
                     case "ENVID" -> t.envelopeId = SmtpParser.xtext(v);
                     case TransferKeys.KEYWORD -> {
-                        if (!TransferKeys.offered(s)) {
+                        if (!TransferKeys.accepted(s)) {
                             throw new SmtpParser.Invalid(555, "5.5.4", "unsupported parameter " + p.getKey());
                         }
                         t.transferId = TransferKeys.id(SmtpParser.xtext(v));

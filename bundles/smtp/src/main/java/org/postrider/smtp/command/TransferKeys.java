@@ -19,9 +19,10 @@ import org.postrider.smtp.proto.SmtpParser;
  * queue id instead of queueing it twice.
  * <p>
  * Only for clients we trust with it: an authenticated session, or an address the
- * administrator listed ({@code transferIdClients}, the Postrider servers that send to us). Anyone
- * else could claim an id they read in a Received: field and have a later copy of that message
- * dropped as a "copy" of theirs; and each id is remembered for days.
+ * administrator listed ({@code transferIdClients}, the Postrider servers that send to us). The
+ * client's address is in the key, but clients behind one address (a NAT) could claim each
+ * other's ids, read in a Received: field, and have a later copy dropped as a "copy" of theirs;
+ * and each id is remembered for days, which only known peers should cost us.
  * <p>
  * The queue's key is ours, not the sender's text alone: the client's address and login, the
  * sender and the recipients accepted in this transaction are in it, so a retry whose
@@ -39,26 +40,37 @@ public final class TransferKeys {
     private TransferKeys() {
     }
 
-    /** Whether this session may use XTRANSFERID: authenticated, or from a listed address. */
-    static boolean offered(SmtpSession s) {
-        if (s.authenticatedUser() != null) {
-            return true;
-        }
-        String listed = s.service().config().transferIdClients();
-        if (listed.isBlank()) {
-            return false;
-        }
-        InetAddress client = s.connection().remote().getAddress();
-        for (String a : listed.split(",")) {
+    /**
+     * Whether this session may use XTRANSFERID: authenticated, or offered it in the EHLO reply
+     * (a listed address then), so a list changed meanwhile does not refuse what was offered.
+     */
+    static boolean accepted(SmtpSession s) {
+        return s.authenticatedUser() != null || s.transferIdOffered();
+    }
+
+    /** Whether the client's address is in {@code transferIdClients}. */
+    static boolean listed(SmtpSession s) {
+        return listed(s.service().config().transferIdClients(), s.connection().remote().getAddress());
+    }
+
+    /**
+     * Whether {@code client} is one of the comma-separated IP literals: a dotted quad, or an
+     * IPv6 literal (with a colon) without a scope; anything else matches nothing, and never
+     * leads to a name lookup (InetAddress.getByName looks up what is not a literal).
+     */
+    static boolean listed(String list, InetAddress client) {
+        for (String a : list.split(",")) {
             String literal = a.strip();
-            // IP literals only: never a name lookup here
-            if (!literal.isEmpty() && literal.matches("[0-9A-Fa-f:.]+")) {
+            boolean v4 = literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                    && java.util.Arrays.stream(literal.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255);
+            boolean v6 = literal.contains(":") && literal.matches("[0-9A-Fa-f:.]+");
+            if (v4 || v6) {
                 try {
                     if (InetAddress.getByName(literal).equals(client)) {
                         return true;
                     }
                 } catch (IOException e) {
-                    // not an address: matches nothing
+                    // a malformed IPv6 literal: matches nothing
                 }
             }
         }

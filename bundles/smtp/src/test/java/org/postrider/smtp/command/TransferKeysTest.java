@@ -1,6 +1,7 @@
 package org.postrider.smtp.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,20 @@ class TransferKeysTest {
                 transaction("x".repeat(TransferKeys.MAX_ID), "a@example.org"));
         assertTrue(queueAccepts(k), k);
         assertEquals(TransferKeys.key("::1", null, transaction("y", "a@example.org")).length(), k.length());
+    }
+
+    @Test
+    void onlyIpLiteralsInTheListMatchAndNothingInItIsLookedUp() throws Exception {
+        java.net.InetAddress peer = java.net.InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 7});
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("2001:db8::7");
+        // names made of hex letters and malformed quads would be looked up by getByName: skipped
+        String noise = "cafe, dead.beef, 256.1.1.1, 1.2.3.4.5, 10.0.0.0/8, [2001:db8::7], 2001:db8::7%eth0, ";
+        assertTrue(TransferKeys.listed(noise + "192.0.2.7", peer));
+        assertTrue(TransferKeys.listed("::ffff:192.0.2.7", peer), "an IPv4-mapped literal is that address");
+        assertTrue(TransferKeys.listed(noise + "2001:DB8:0::7", v6));
+        assertFalse(TransferKeys.listed(noise, peer));
+        assertFalse(TransferKeys.listed(noise, v6));
+        assertFalse(TransferKeys.listed("", peer));
     }
 
     @Test
