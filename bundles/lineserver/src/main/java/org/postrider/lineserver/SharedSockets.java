@@ -87,8 +87,11 @@ final class SharedSockets {
     private static final int MAX_PARKED = 512;
 
     private static final Map<String, Shared> BOUND = new HashMap<>();
-    /** How long the keeper holds a socket for the next lineserver: the refresh's stops and starts take their time. */
-    static final Duration KEPT_LINGER = Duration.ofSeconds(60);
+    /**
+     * How long the keeper holds a socket for the next lineserver: the refresh's stops and
+     * starts take their time (the runtime's refresh command waits up to 120 s for them).
+     */
+    static final Duration KEPT_LINGER = Duration.ofSeconds(180);
     /** For tests outside OSGi: the context the keeper is looked up in (in OSGi, the keeper's bundle's own). */
     private static volatile BundleContext context;
 
@@ -277,7 +280,19 @@ final class SharedSockets {
         if (!s.users.isEmpty() || s.kept) {
             return; // in use, or the keeper's now
         }
-        if ((!linger || retired) && BOUND.containsValue(s)) {
+        if (linger && retired && BOUND.containsValue(s)) {
+            // the lineserver stopped before this listener: the socket is unused only now, so
+            // only now does the keeper's linger start (it was left out of closeUnused)
+            withKeeper(keeper -> {
+                handToKeeper(keeper, s);
+                return null;
+            });
+            if (!s.kept) {
+                close(s); // no keeper: no listener of this lineserver comes any more
+            }
+            return;
+        }
+        if (!linger && BOUND.containsValue(s)) {
             close(s);
             return;
         }
@@ -317,16 +332,18 @@ final class SharedSockets {
     }
 
     /**
-     * The lineserver bundle stops: every socket goes to the keeper, with its parked clients,
-     * for the next lineserver (a listener still on one accepts on it until it stops, and
-     * then leaves it to the keeper); without a keeper, each is closed as soon as no listener
-     * uses it.
+     * The lineserver bundle stops: every unused socket goes to the keeper, with its parked
+     * clients, for the next lineserver. A socket a listener still accepts on (a protocol
+     * bundle that stops after lineserver, or not at all until a refresh: an update of
+     * lineserver alone) stays with that listener and goes to the keeper when it stops, so
+     * that the keeper's linger does not close it under the running listener. Without a
+     * keeper, each is closed as soon as no listener uses it.
      */
     static synchronized void closeUnused() {
         retired = true;
         withKeeper(keeper -> {
             for (Shared s : List.copyOf(BOUND.values())) {
-                if (!s.socket.isClosed()) {
+                if (s.users.isEmpty() && !s.socket.isClosed()) {
                     handToKeeper(keeper, s);
                 }
             }

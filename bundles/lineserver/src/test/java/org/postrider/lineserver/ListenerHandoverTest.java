@@ -181,10 +181,32 @@ class ListenerHandoverTest {
     /** The sockets bundle's keeper, as the lineserver sees it: a service, here in a map. */
     static final class MapKeeper implements org.postrider.sockets.ListeningSockets {
         final Map<String, Kept> kept = new ConcurrentHashMap<>();
+        /** The keeper's linger, shortened (null: it keeps until the test ends). */
+        private final Duration linger;
+
+        MapKeeper() {
+            this(null);
+        }
+
+        MapKeeper(Duration linger) {
+            this.linger = linger;
+        }
 
         @Override
-        public void keep(String key, Kept k, Duration linger) {
+        public void keep(String key, Kept k, Duration ignored) {
             kept.put(key, k);
+            if (linger != null) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(linger);
+                        if (kept.remove(key, k)) {
+                            k.socket().close();
+                        }
+                    } catch (InterruptedException | IOException e) {
+                        // the test ends
+                    }
+                });
+            }
         }
 
         @Override
@@ -272,6 +294,33 @@ class ListenerHandoverTest {
                 start("imap-refresh", port, "NEW");
                 assertEquals("NEW", firstLine(waiting));
             }
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+            keeper.closeAll();
+        }
+    }
+
+    /**
+     * An update of lineserver alone stops it while the protocol bundles' listeners run on
+     * (until a refresh, or a slow graceful stop): the keeper's linger must not close the
+     * socket under them; it starts when the last of them stops.
+     */
+    @Test
+    void aListenerStillRunningWhenLineserverStopsKeepsItsSocketPastTheKeepersLinger() throws Exception {
+        int port = freePort();
+        MapKeeper keeper = new MapKeeper(Duration.ofMillis(200));
+        SharedSockets.keeperIn(contextWith(keeper));
+        try {
+            LineServer running = start("smtp-update", port, "OLD");
+            SharedSockets.closeUnused(); // the lineserver bundle stops; the listener runs on
+            Thread.sleep(1000); // well past the keeper's linger
+            try (Socket c = new Socket("127.0.0.1", port)) {
+                assertEquals("OLD", firstLine(c), "still served by the running listener");
+            }
+            running.stop();
+            assertTrue(keeper.kept.containsKey("smtp-update /127.0.0.1:" + port),
+                    "the keeper has it once unused: " + keeper.keys());
         } finally {
             SharedSockets.keeperIn(null);
             SharedSockets.unretire();
