@@ -187,23 +187,41 @@ final class SharedSockets {
         if (bc == null) {
             return null;
         }
-        ServiceReference<ListeningSockets> ref;
-        ListeningSockets keeper;
+        ServiceReference<?> ref;
+        Object service;
         try {
-            ref = bc.getServiceReference(ListeningSockets.class);
-            keeper = ref == null ? null : bc.getService(ref);
-        } catch (IllegalStateException stopped) {
+            ref = bc.getServiceReference(ListeningSockets.class.getName());
+            if (ref == null) {
+                return null;
+            }
+            // a keeper of another sockets revision (its ListeningSockets another class) is
+            // no keeper for this lineserver: its sockets are closed as without one
+            org.osgi.framework.Bundle self = org.osgi.framework.FrameworkUtil.getBundle(SharedSockets.class);
+            if (self != null && !ref.isAssignableTo(self, ListeningSockets.class.getName())) {
+                LOG.warn("the socket keeper is of an incompatible sockets bundle: not used");
+                return null;
+            }
+            service = bc.getService(ref);
+        } catch (RuntimeException stoppedOrBroken) {
+            LOG.warn("the socket keeper could not be got: {}", stoppedOrBroken.toString());
             return null;
         }
-        if (keeper == null) {
-            return null;
-        }
         try {
+            if (!(service instanceof ListeningSockets keeper)) {
+                if (service != null) {
+                    LOG.warn("the socket keeper is a {}, not a ListeningSockets of this lineserver: not used",
+                            service.getClass().getName());
+                }
+                return null;
+            }
             return use.apply(keeper);
+        } catch (RuntimeException e) {
+            LOG.warn("the socket keeper failed: {}", e.toString());
+            return null;
         } finally {
             try {
                 bc.ungetService(ref);
-            } catch (IllegalStateException stopped) {
+            } catch (RuntimeException stopped) {
                 // released with this bundle anyway
             }
         }
@@ -341,17 +359,20 @@ final class SharedSockets {
      */
     static synchronized void closeUnused() {
         retired = true;
-        withKeeper(keeper -> {
-            for (Shared s : List.copyOf(BOUND.values())) {
-                if (s.users.isEmpty() && !s.socket.isClosed()) {
-                    handToKeeper(keeper, s);
+        try {
+            withKeeper(keeper -> {
+                for (Shared s : List.copyOf(BOUND.values())) {
+                    if (s.users.isEmpty() && !s.socket.isClosed()) {
+                        handToKeeper(keeper, s);
+                    }
                 }
-            }
-            return null;
-        });
-        for (Shared s : List.copyOf(BOUND.values())) {
-            if (s.users.isEmpty()) {
-                close(s); // not handed over (no keeper): no listener of this lineserver comes any more
+                return null;
+            });
+        } finally {
+            for (Shared s : List.copyOf(BOUND.values())) {
+                if (s.users.isEmpty()) {
+                    close(s); // not handed over (no keeper): no listener of this lineserver comes any more
+                }
             }
         }
     }

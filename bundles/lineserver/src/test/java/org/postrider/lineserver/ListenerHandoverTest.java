@@ -229,7 +229,7 @@ class ListenerHandoverTest {
     }
 
     /** A bundle context that knows the keeper service and nothing else. */
-    private static org.osgi.framework.BundleContext contextWith(MapKeeper keeper) {
+    private static org.osgi.framework.BundleContext contextWith(Object keeper) {
         Object ref = java.lang.reflect.Proxy.newProxyInstance(ListenerHandoverTest.class.getClassLoader(),
                 new Class<?>[] {org.osgi.framework.ServiceReference.class}, (p, m, a) -> {
                     throw new UnsupportedOperationException(m.getName());
@@ -325,6 +325,29 @@ class ListenerHandoverTest {
             SharedSockets.keeperIn(null);
             SharedSockets.unretire();
             keeper.closeAll();
+        }
+    }
+
+    /**
+     * A keeper service of another sockets revision (its ListeningSockets another class) is
+     * no keeper: the sockets nobody uses are closed as without one, so that the next
+     * listeners can bind their ports, not left bound by a failed handover.
+     */
+    @Test
+    void anIncompatibleKeeperStillReleasesUnusedSockets() throws Exception {
+        int port = freePort();
+        SharedSockets.keeperIn(contextWith(new Object()));
+        try {
+            start("pop3-incompatible", port, "OLD").stop(); // lingers for the next listener
+            SharedSockets.closeUnused(); // the lineserver bundle stops
+            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
+            try (ServerSocket next = new ServerSocket()) {
+                next.setReuseAddress(true);
+                next.bind(new InetSocketAddress("127.0.0.1", port)); // at once, no BindException
+            }
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
         }
     }
 
