@@ -42,7 +42,8 @@ final class SharedSockets {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSockets.class);
     /** How long an unused socket waits for the next listener of its name. */
     static final Duration LINGER = Duration.ofSeconds(10);
-    private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** One thread (tests wait for its tasks). */
+    static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lineserver-socket-closer");
         t.setDaemon(true);
         return t;
@@ -321,7 +322,9 @@ final class SharedSockets {
         try {
             s.closing = CLOSER.schedule(() -> {
                 synchronized (SharedSockets.class) {
-                    if (s.users.isEmpty()) {
+                    // a timer already running when it was cancelled waits for the lock: the
+                    // socket may be the keeper's meanwhile, or replaced under its key
+                    if (s.users.isEmpty() && !s.kept && BOUND.get(s.name + " " + s.bind) == s) {
                         close(s);
                     }
                 }

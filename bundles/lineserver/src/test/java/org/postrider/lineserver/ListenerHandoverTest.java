@@ -371,6 +371,35 @@ class ListenerHandoverTest {
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
     }
 
+    /**
+     * The linger's timer fires just as the lineserver stops and hands the socket to the
+     * keeper: the timer, already running (waiting for the lock), cannot be cancelled, and
+     * must not then close the socket the keeper holds.
+     */
+    @Test
+    void aLingerTimerThatFiresAsTheSocketGoesToTheKeeperLeavesItOpen() throws Exception {
+        int port = freePort();
+        MapKeeper keeper = new MapKeeper();
+        SharedSockets.keeperIn(contextWith(keeper));
+        try {
+            start("smtp-timer", port, "OLD").stop();
+            long t0 = System.nanoTime(); // the timer fires at most SharedSockets.LINGER (10 s) from here
+            Thread.sleep(9_000);
+            synchronized (SharedSockets.class) {
+                Thread.sleep(1_800); // the timer fires meanwhile, and waits for this lock
+                SharedSockets.closeUnused(); // the lineserver bundle stops: the socket goes to the keeper
+            }
+            assertTrue(System.nanoTime() - t0 > SharedSockets.LINGER.toNanos(), "the timer has fired");
+            SharedSockets.CLOSER.submit(() -> { }).get(); // one thread: the timer has run once this has
+            ServerSocket kept = keeper.kept.get("smtp-timer /127.0.0.1:" + port).socket();
+            assertFalse(kept.isClosed(), "the keeper's socket was closed by the linger's timer");
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+            keeper.closeAll();
+        }
+    }
+
     @Test
     void anotherListenersAddressIsNotShared() throws Exception {
         int port = freePort();
