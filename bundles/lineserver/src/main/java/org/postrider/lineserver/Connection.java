@@ -772,6 +772,8 @@ public final class Connection {
      * Called by the watchdog. At the deadline the input is shut down, so the blocked read
      * ends and the protocol can still send its timeout reply; a session that lingers five
      * seconds more is closed outright. TLS sockets cannot shut down one direction: closed.
+     * Closes here are of the TCP socket only: this thread watches every session, and a TLS
+     * close may wait for a record lock that a blocked write holds.
      */
     void checkDeadline(long now) {
         if (now >= writeDeadline && !writeTimedOut) {
