@@ -455,7 +455,7 @@ public final class Connection {
         }
         try {
             out.writeNow((bye.get() + "\r\n").getBytes(StandardCharsets.UTF_8));
-            socket.shutdownOutput();
+            shutdownOutput();
         } catch (IOException | UnsupportedOperationException e) {
             closeSocket();
         } finally {
@@ -497,7 +497,7 @@ public final class Connection {
     void lingerAfterGoodbye() {
         try {
             out.flush();
-            socket.shutdownOutput();
+            shutdownOutput();
             arm(Duration.ofMillis(WOKEN_LINGER_MILLIS), "goodbye");
             pos = limit;
             long left = GOODBYE_DRAIN;
@@ -772,6 +772,8 @@ public final class Connection {
      * Called by the watchdog. At the deadline the input is shut down, so the blocked read
      * ends and the protocol can still send its timeout reply; a session that lingers five
      * seconds more is closed outright. TLS sockets cannot shut down one direction: closed.
+     * Closes here are of the TCP socket only: this thread watches every session, and a TLS
+     * close may wait for a record lock that a blocked write holds.
      */
     void checkDeadline(long now) {
         if (now >= writeDeadline && !writeTimedOut) {
@@ -780,16 +782,11 @@ public final class Connection {
             writeTimedOut = true;
             LOG.info("{} to {}: the client stopped reading for {}, closing", server.settings().name(),
                     remote.getAddress().getHostAddress(), server.settings().commandDeadline());
-            try {
-                tcp.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            closeSocket();
+            closeTcp(); // the session's own close then closes the TLS socket, its write failed
             return;
         }
         if (now >= deadline && timedOut) {
-            closeSocket();
+            closeTcp();
             return;
         }
         if (timedOut) {
@@ -806,12 +803,12 @@ public final class Connection {
         deadline = now + 5000;
         try {
             if (socket instanceof SSLSocket) {
-                closeSocket();
+                closeTcp(); // a TLS close could wait for the record lock, and hold the watchdog
             } else {
                 socket.shutdownInput();
             }
         } catch (IOException e) {
-            closeSocket();
+            closeTcp();
         }
     }
 
@@ -945,7 +942,7 @@ public final class Connection {
             if (socket instanceof SSLSocket ssl && !ssl.isOutputShutdown()) {
                 // close_notify alone: a plain close under TLS 1.3 sends user_canceled first,
                 // which GnuTLS clients report as a fatal alert
-                ssl.shutdownOutput();
+                shutdownOutput();
             }
         } catch (IOException ignored) {
             // the peer is gone
@@ -959,11 +956,42 @@ public final class Connection {
         }
     }
 
+    /**
+     * Closes the connection. The TCP socket goes first: closing a TLS socket takes its record
+     * lock, which a write blocked on a client that reads nothing holds (until the write
+     * deadline, minutes); with the TCP socket closed beneath, that write fails at once and
+     * lets go of it.
+     */
     void closeSocket() {
+        closeTcp();
         try {
             socket.close();
         } catch (IOException ignored) {
             // nothing left to do
+        }
+    }
+
+    /** Closes the TCP connection only, never waiting: what the watchdog, shared by all sessions, does. */
+    private void closeTcp() {
+        try {
+            tcp.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /**
+     * Shuts the output (FIN, or TLS close_notify) under the write deadline: the close_notify
+     * is a write, and blocks on a client that reads nothing.
+     */
+    private void shutdownOutput() throws IOException {
+        armWrite();
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw writeFailure(e);
+        } finally {
+            writeDeadline = Long.MAX_VALUE;
         }
     }
 }

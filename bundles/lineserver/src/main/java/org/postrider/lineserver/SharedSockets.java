@@ -42,7 +42,8 @@ final class SharedSockets {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSockets.class);
     /** How long an unused socket waits for the next listener of its name. */
     static final Duration LINGER = Duration.ofSeconds(10);
-    private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** One thread (tests wait for its tasks). */
+    static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lineserver-socket-closer");
         t.setDaemon(true);
         return t;
@@ -87,8 +88,11 @@ final class SharedSockets {
     private static final int MAX_PARKED = 512;
 
     private static final Map<String, Shared> BOUND = new HashMap<>();
-    /** How long the keeper holds a socket for the next lineserver: the refresh's stops and starts take their time. */
-    static final Duration KEPT_LINGER = Duration.ofSeconds(60);
+    /**
+     * How long the keeper holds a socket for the next lineserver: the refresh's stops and
+     * starts take their time (the runtime's refresh command waits up to 120 s for them).
+     */
+    static final Duration KEPT_LINGER = Duration.ofSeconds(180);
     /** For tests outside OSGi: the context the keeper is looked up in (in OSGi, the keeper's bundle's own). */
     private static volatile BundleContext context;
 
@@ -184,23 +188,41 @@ final class SharedSockets {
         if (bc == null) {
             return null;
         }
-        ServiceReference<ListeningSockets> ref;
-        ListeningSockets keeper;
+        ServiceReference<?> ref;
+        Object service;
         try {
-            ref = bc.getServiceReference(ListeningSockets.class);
-            keeper = ref == null ? null : bc.getService(ref);
-        } catch (IllegalStateException stopped) {
+            ref = bc.getServiceReference(ListeningSockets.class.getName());
+            if (ref == null) {
+                return null;
+            }
+            // a keeper of another sockets revision (its ListeningSockets another class) is
+            // no keeper for this lineserver: its sockets are closed as without one
+            org.osgi.framework.Bundle self = org.osgi.framework.FrameworkUtil.getBundle(SharedSockets.class);
+            if (self != null && !ref.isAssignableTo(self, ListeningSockets.class.getName())) {
+                LOG.warn("the socket keeper is of an incompatible sockets bundle: not used");
+                return null;
+            }
+            service = bc.getService(ref);
+        } catch (RuntimeException stoppedOrBroken) {
+            LOG.warn("the socket keeper could not be got: {}", stoppedOrBroken.toString());
             return null;
         }
-        if (keeper == null) {
-            return null;
-        }
         try {
+            if (!(service instanceof ListeningSockets keeper)) {
+                if (service != null) {
+                    LOG.warn("the socket keeper is a {}, not a ListeningSockets of this lineserver: not used",
+                            service.getClass().getName());
+                }
+                return null;
+            }
             return use.apply(keeper);
+        } catch (RuntimeException e) {
+            LOG.warn("the socket keeper failed: {}", e.toString());
+            return null;
         } finally {
             try {
                 bc.ungetService(ref);
-            } catch (IllegalStateException stopped) {
+            } catch (RuntimeException stopped) {
                 // released with this bundle anyway
             }
         }
@@ -277,7 +299,19 @@ final class SharedSockets {
         if (!s.users.isEmpty() || s.kept) {
             return; // in use, or the keeper's now
         }
-        if ((!linger || retired) && BOUND.containsValue(s)) {
+        if (linger && retired && BOUND.containsValue(s)) {
+            // the lineserver stopped before this listener: the socket is unused only now, so
+            // only now does the keeper's linger start (it was left out of closeUnused)
+            withKeeper(keeper -> {
+                handToKeeper(keeper, s);
+                return null;
+            });
+            if (!s.kept) {
+                close(s); // no keeper: no listener of this lineserver comes any more
+            }
+            return;
+        }
+        if (!linger && BOUND.containsValue(s)) {
             close(s);
             return;
         }
@@ -288,7 +322,9 @@ final class SharedSockets {
         try {
             s.closing = CLOSER.schedule(() -> {
                 synchronized (SharedSockets.class) {
-                    if (s.users.isEmpty()) {
+                    // a timer already running when it was cancelled waits for the lock: the
+                    // socket may be the keeper's meanwhile, or replaced under its key
+                    if (s.users.isEmpty() && !s.kept && BOUND.get(s.name + " " + s.bind) == s) {
                         close(s);
                     }
                 }
@@ -317,24 +353,29 @@ final class SharedSockets {
     }
 
     /**
-     * The lineserver bundle stops: every socket goes to the keeper, with its parked clients,
-     * for the next lineserver (a listener still on one accepts on it until it stops, and
-     * then leaves it to the keeper); without a keeper, each is closed as soon as no listener
-     * uses it.
+     * The lineserver bundle stops: every unused socket goes to the keeper, with its parked
+     * clients, for the next lineserver. A socket a listener still accepts on (a protocol
+     * bundle that stops after lineserver, or not at all until a refresh: an update of
+     * lineserver alone) stays with that listener and goes to the keeper when it stops, so
+     * that the keeper's linger does not close it under the running listener. Without a
+     * keeper, each is closed as soon as no listener uses it.
      */
     static synchronized void closeUnused() {
         retired = true;
-        withKeeper(keeper -> {
-            for (Shared s : List.copyOf(BOUND.values())) {
-                if (!s.socket.isClosed()) {
-                    handToKeeper(keeper, s);
+        try {
+            withKeeper(keeper -> {
+                for (Shared s : List.copyOf(BOUND.values())) {
+                    if (s.users.isEmpty() && !s.socket.isClosed()) {
+                        handToKeeper(keeper, s);
+                    }
                 }
-            }
-            return null;
-        });
-        for (Shared s : List.copyOf(BOUND.values())) {
-            if (s.users.isEmpty()) {
-                close(s); // not handed over (no keeper): no listener of this lineserver comes any more
+                return null;
+            });
+        } finally {
+            for (Shared s : List.copyOf(BOUND.values())) {
+                if (s.users.isEmpty()) {
+                    close(s); // not handed over (no keeper): no listener of this lineserver comes any more
+                }
             }
         }
     }

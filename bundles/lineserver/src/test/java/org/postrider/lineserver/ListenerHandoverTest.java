@@ -181,10 +181,32 @@ class ListenerHandoverTest {
     /** The sockets bundle's keeper, as the lineserver sees it: a service, here in a map. */
     static final class MapKeeper implements org.postrider.sockets.ListeningSockets {
         final Map<String, Kept> kept = new ConcurrentHashMap<>();
+        /** The keeper's linger, shortened (null: it keeps until the test ends). */
+        private final Duration linger;
+
+        MapKeeper() {
+            this(null);
+        }
+
+        MapKeeper(Duration linger) {
+            this.linger = linger;
+        }
 
         @Override
-        public void keep(String key, Kept k, Duration linger) {
+        public void keep(String key, Kept k, Duration ignored) {
             kept.put(key, k);
+            if (linger != null) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(linger);
+                        if (kept.remove(key, k)) {
+                            k.socket().close();
+                        }
+                    } catch (InterruptedException | IOException e) {
+                        // the test ends
+                    }
+                });
+            }
         }
 
         @Override
@@ -207,7 +229,7 @@ class ListenerHandoverTest {
     }
 
     /** A bundle context that knows the keeper service and nothing else. */
-    private static org.osgi.framework.BundleContext contextWith(MapKeeper keeper) {
+    private static org.osgi.framework.BundleContext contextWith(Object keeper) {
         Object ref = java.lang.reflect.Proxy.newProxyInstance(ListenerHandoverTest.class.getClassLoader(),
                 new Class<?>[] {org.osgi.framework.ServiceReference.class}, (p, m, a) -> {
                     throw new UnsupportedOperationException(m.getName());
@@ -279,6 +301,56 @@ class ListenerHandoverTest {
         }
     }
 
+    /**
+     * An update of lineserver alone stops it while the protocol bundles' listeners run on
+     * (until a refresh, or a slow graceful stop): the keeper's linger must not close the
+     * socket under them; it starts when the last of them stops.
+     */
+    @Test
+    void aListenerStillRunningWhenLineserverStopsKeepsItsSocketPastTheKeepersLinger() throws Exception {
+        int port = freePort();
+        MapKeeper keeper = new MapKeeper(Duration.ofMillis(200));
+        SharedSockets.keeperIn(contextWith(keeper));
+        try {
+            LineServer running = start("smtp-update", port, "OLD");
+            SharedSockets.closeUnused(); // the lineserver bundle stops; the listener runs on
+            Thread.sleep(1000); // well past the keeper's linger
+            try (Socket c = new Socket("127.0.0.1", port)) {
+                assertEquals("OLD", firstLine(c), "still served by the running listener");
+            }
+            running.stop();
+            assertTrue(keeper.kept.containsKey("smtp-update /127.0.0.1:" + port),
+                    "the keeper has it once unused: " + keeper.keys());
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+            keeper.closeAll();
+        }
+    }
+
+    /**
+     * A keeper service of another sockets revision (its ListeningSockets another class) is
+     * no keeper: the sockets nobody uses are closed as without one, so that the next
+     * listeners can bind their ports, not left bound by a failed handover.
+     */
+    @Test
+    void anIncompatibleKeeperStillReleasesUnusedSockets() throws Exception {
+        int port = freePort();
+        SharedSockets.keeperIn(contextWith(new Object()));
+        try {
+            start("pop3-incompatible", port, "OLD").stop(); // lingers for the next listener
+            SharedSockets.closeUnused(); // the lineserver bundle stops
+            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
+            try (ServerSocket next = new ServerSocket()) {
+                next.setReuseAddress(true);
+                next.bind(new InetSocketAddress("127.0.0.1", port)); // at once, no BindException
+            }
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+        }
+    }
+
     private static boolean refusedWithin(int port, Duration d) throws Exception {
         long deadline = System.nanoTime() + d.toNanos();
         while (System.nanoTime() < deadline) {
@@ -297,6 +369,35 @@ class ListenerHandoverTest {
         start("dns-less", port, "OLD").stop();
         Thread.sleep(11_000); // past SharedSockets.LINGER (10 s)
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    /**
+     * The linger's timer fires just as the lineserver stops and hands the socket to the
+     * keeper: the timer, already running (waiting for the lock), cannot be cancelled, and
+     * must not then close the socket the keeper holds.
+     */
+    @Test
+    void aLingerTimerThatFiresAsTheSocketGoesToTheKeeperLeavesItOpen() throws Exception {
+        int port = freePort();
+        MapKeeper keeper = new MapKeeper();
+        SharedSockets.keeperIn(contextWith(keeper));
+        try {
+            start("smtp-timer", port, "OLD").stop();
+            long t0 = System.nanoTime(); // the timer fires at most SharedSockets.LINGER (10 s) from here
+            Thread.sleep(9_000);
+            synchronized (SharedSockets.class) {
+                Thread.sleep(1_800); // the timer fires meanwhile, and waits for this lock
+                SharedSockets.closeUnused(); // the lineserver bundle stops: the socket goes to the keeper
+            }
+            assertTrue(System.nanoTime() - t0 > SharedSockets.LINGER.toNanos(), "the timer has fired");
+            SharedSockets.CLOSER.submit(() -> { }).get(); // one thread: the timer has run once this has
+            ServerSocket kept = keeper.kept.get("smtp-timer /127.0.0.1:" + port).socket();
+            assertFalse(kept.isClosed(), "the keeper's socket was closed by the linger's timer");
+        } finally {
+            SharedSockets.keeperIn(null);
+            SharedSockets.unretire();
+            keeper.closeAll();
+        }
     }
 
     @Test

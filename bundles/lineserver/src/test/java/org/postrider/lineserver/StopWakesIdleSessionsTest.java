@@ -106,6 +106,11 @@ class StopWakesIdleSessionsTest {
     }
 
     private static LineServer start(Duration grace, TlsMode tls, Serve serve) throws Exception {
+        return start(grace, tls, serve, Duration.ofMinutes(1));
+    }
+
+    private static LineServer start(Duration grace, TlsMode tls, Serve serve, Duration commandDeadline)
+            throws Exception {
         SessionHandler h = new SessionHandler() {
             @Override
             public void serve(Connection c) throws IOException {
@@ -118,7 +123,7 @@ class StopWakesIdleSessionsTest {
             }
         };
         LineServer s = new LineServer(new ListenerSettings("slow", "SLOW", new InetSocketAddress("127.0.0.1", 0),
-                tls, 10, 10, 10, 100, Duration.ofMinutes(5), Duration.ofMinutes(1), grace,
+                tls, 10, 10, 10, 100, Duration.ofMinutes(5), commandDeadline, grace,
                 Duration.ofMillis(10)), h, tls == TlsMode.NONE ? null
                         : TlsCertificates.of("", "", "", "", tlsDir, "localhost"));
         s.start();
@@ -199,6 +204,39 @@ class StopWakesIdleSessionsTest {
             idle.send("HELLO\r\n");
             assertEquals("BYE stopping", idle.line());
             stop.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A session writing to a TLS client that reads nothing holds the TLS record lock in its
+     * blocked write: closing the TLS socket at the end of the grace waited for that lock,
+     * until the write deadline (here 30 s; minutes in service), not the 1 s grace.
+     */
+    @Test
+    void aStopEndsWithinItsGraceWhenATlsClientReadsNothing() throws Exception {
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        LineServer server = start(Duration.ofSeconds(1), TlsMode.IMPLICIT, c -> {
+            byte[] load = new byte[1 << 20];
+            writing.countDown();
+            for (int i = 0; i < 64; i++) {
+                c.write(load, 0, load.length);
+            }
+            c.flush();
+        }, Duration.ofSeconds(30));
+        try (javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) LineServerTest.trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", server.address().getPort())) {
+            ssl.startHandshake(); // and then reads nothing
+            assertTrue(writing.await(10, TimeUnit.SECONDS), "the session writes");
+            Thread.sleep(500); // the buffers fill, the write blocks
+            long t0 = System.nanoTime();
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            try {
+                stop.get(4, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                org.junit.jupiter.api.Assertions.fail("the stop, with a grace of 1 s, was not done after 4 s");
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 4000, "the stop took " + millis + " ms");
         }
     }
 

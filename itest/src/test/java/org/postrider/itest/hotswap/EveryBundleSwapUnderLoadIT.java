@@ -61,7 +61,11 @@ class EveryBundleSwapUnderLoadIT {
      * Sends numbered messages until the stop file appears (or the cap). Lines: ACK id, TEMP
      * code (4xx, the same message again), REFUSED (connect refused), BYE (421 or a greeting
      * refused), DROP stage (the server closed without a reply), UNKNOWN id (the text went out
-     * and no reply came: the message may or may not be queued), FAIL (anything else).
+     * and no reply came: the message may or may not be queued), FAIL (anything else). A 421
+     * may answer any command (RFC 5321 3.8: a server that stops says so in reply to the
+     * client's next command, whichever it is), EHLO and RSET too, whose replies the sender
+     * reads as well: a stop's goodbye read there was taken for nothing, and the next MAIL
+     * then met the closed connection, a DROP.
      */
     static final String SENDER = """
             import os, smtplib, socket, sys, time
@@ -69,6 +73,12 @@ class EveryBundleSwapUnderLoadIT {
             rcpts = sys.argv[5:]
             def out(*a):
                 print(*a, flush=True)
+            def said_bye(stage, reply):
+                code, resp = reply
+                if code != 421:
+                    return False
+                out('BYE', stage, resp.decode(errors='replace')); s.close()
+                return True
             s = None
             i = 0
             while i < cap and not os.path.exists(stop):
@@ -80,7 +90,9 @@ class EveryBundleSwapUnderLoadIT {
                 try:
                     if s is None:
                         s = smtplib.SMTP('127.0.0.1', port, timeout=60)
-                        stage = 'ehlo'; s.ehlo()
+                        stage = 'ehlo'
+                        if said_bye(stage, s.ehlo()):
+                            s = None; continue
                     stage = 'mail'
                     code, resp = s.mail('carol@example.net')
                     if code == 250:
@@ -99,11 +111,15 @@ class EveryBundleSwapUnderLoadIT {
                     elif 400 <= code < 500:
                         out('TEMP', stage, code, resp.decode(errors='replace'))
                         if stage != 'reply':
-                            s.rset()
+                            stage = 'rset'
+                            if said_bye(stage, s.rset()):
+                                s = None
                         time.sleep(0.2)
                     else:
                         out('FAIL', stage, code, resp.decode(errors='replace')); i += 1
-                        s.rset()
+                        stage = 'rset'
+                        if said_bye(stage, s.rset()):
+                            s = None
                 except smtplib.SMTPConnectError as e:
                     out('BYE' if 400 <= e.smtp_code < 500 else 'FAIL', 'greeting', e.smtp_code); s = None
                     time.sleep(0.2)

@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.postrider.sockets.ListeningSockets;
 import org.slf4j.Logger;
@@ -22,11 +21,7 @@ final class KeptSockets implements ListeningSockets, AutoCloseable {
     }
 
     private final Map<String, Entry> kept = new HashMap<>();
-    private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "postrider-sockets-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor closer = closer();
     private boolean closed;
 
     @Override
@@ -77,6 +72,22 @@ final class KeptSockets implements ListeningSockets, AutoCloseable {
         kept.values().forEach(e -> close(e.kept()));
         kept.clear();
         closer.shutdownNow();
+    }
+
+    /** A taken socket's timer leaves the queue at once, not after the linger holding the socket and its clients. */
+    private static ScheduledThreadPoolExecutor closer() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "postrider-sockets-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    /** The timers pending: one per socket kept. */
+    int pendingTimers() {
+        return closer.getQueue().size();
     }
 
     private static void close(Kept k) {

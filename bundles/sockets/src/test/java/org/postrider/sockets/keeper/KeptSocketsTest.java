@@ -44,6 +44,20 @@ class KeptSocketsTest {
         }
     }
 
+    /** A taken socket's timer does not stay queued for the whole linger, holding the socket. */
+    @Test
+    void aTakenSocketLeavesNoTimerBehind() throws Exception {
+        try (KeptSockets k = new KeptSockets(); ServerSocket s = bound()) {
+            for (int i = 0; i < 100; i++) {
+                k.keep("a", new ListeningSockets.Kept(s, List.of()), Duration.ofHours(1));
+                assertSame(s, k.take("a").socket());
+            }
+            assertEquals(0, k.pendingTimers());
+            k.keep("a", new ListeningSockets.Kept(s, List.of()), Duration.ofHours(1));
+            assertEquals(1, k.pendingTimers(), "the kept one's");
+        }
+    }
+
     @Test
     void anotherSocketUnderTheSameKeyClosesTheFormerAndTheKeepersStopClosesAll() throws Exception {
         ServerSocket first = bound();
