@@ -88,11 +88,14 @@ public class RecipientRouter implements Router {
     }
 
     void removeGateway(Gateway g) {
-        gateways.remove(g);
-        Snapshot last = seen.remove(g);
+        // departed first: a routing between the two steps would otherwise find the gateway in
+        // neither, and send its mail by SMTP (to a domain that may not exist: a bounce)
+        Snapshot last = seen.get(g);
         if (last != null && !last.spaces().isEmpty()) {
             departed.put(last.id(), new Snapshot(last.id(), last.spaces(), Instant.now().plus(DEPARTED_GRACE)));
         }
+        gateways.remove(g);
+        seen.remove(g);
     }
 
     /** Reads a gateway's id and spaces; on failure keeps what was read before. */

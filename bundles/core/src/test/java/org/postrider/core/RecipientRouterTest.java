@@ -126,6 +126,37 @@ class RecipientRouterTest {
     }
 
     @Test
+    void noRoutingWhileAGatewayIsSwappedEverFindsItGone() throws Exception {
+        RecipientRouter r = new RecipientRouter("athena", directory, null);
+        Gateway old = gateway("scripted", new AddressSpace("SMTP", "*@scripted.test", 1));
+        r.addGateway(old);
+        java.util.concurrent.atomic.AtomicBoolean swapping = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ConcurrentLinkedQueue<String> elsewhere = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread router = Thread.ofPlatform().start(() -> {
+            try {
+                while (swapping.get()) {
+                    String w = where(r.route(a("gw@scripted.test")));
+                    if (!w.startsWith("gateway:scripted")) {
+                        elsewhere.add(w);
+                    }
+                }
+            } catch (Exception e) {
+                elsewhere.add(e.toString());
+            }
+        });
+        Gateway current = old;
+        for (int i = 0; i < 20_000 && elsewhere.isEmpty(); i++) {
+            Gateway next = gateway("scripted", new AddressSpace("SMTP", "*@scripted.test", 1));
+            r.removeGateway(current); // an update: the old revision leaves, the new one comes
+            r.addGateway(next);
+            current = next;
+        }
+        swapping.set(false);
+        router.join(10_000);
+        assertEquals(List.of(), List.copyOf(elsewhere), "mail for a gateway being updated waits for it");
+    }
+
+    @Test
     void aCustomRecipientGoesToAGatewayOfItsTypeAndAListWithOneNobodyServesStillReachesTheRest() throws Exception {
         entries.put("fax-ann@example.org", new Resolution.Foreign("fax", "+15551234"));
         entries.put("ann@example.org", new Resolution.Mailbox(new User("ann@example.org", "Ann", "athena", 0, 0)));
