@@ -52,6 +52,8 @@ public class RecipientRouter implements Router {
     private final Map<Gateway, Snapshot> seen = new ConcurrentHashMap<>();
     /** Gateways that went away, by id, until their grace ends: their mail waits for them, never goes elsewhere. */
     private final Map<String, Snapshot> departed = new ConcurrentHashMap<>();
+    /** Guards changes of {@link #gateways} and {@link #departed} together (never held while a gateway is called). */
+    private final Object membership = new Object();
 
     private record Snapshot(String id, List<AddressSpace> spaces, Instant until) {
     }
@@ -80,22 +82,28 @@ public class RecipientRouter implements Router {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addGateway(Gateway g) {
-        gateways.add(g);
+        synchronized (membership) {
+            gateways.add(g);
+        }
         Snapshot s = snapshot(g);
         if (s != null) {
-            departed.remove(s.id()); // back (an update): it serves its spaces as they are now
+            synchronized (membership) {
+                departed.remove(s.id()); // back (an update): it serves its spaces as they are now
+            }
         }
     }
 
     void removeGateway(Gateway g) {
         // departed first: a routing between the two steps would otherwise find the gateway in
         // neither, and send its mail by SMTP (to a domain that may not exist: a bounce)
-        Snapshot last = seen.get(g);
-        if (last != null && !last.spaces().isEmpty()) {
-            departed.put(last.id(), new Snapshot(last.id(), last.spaces(), Instant.now().plus(DEPARTED_GRACE)));
+        synchronized (membership) {
+            Snapshot last = seen.get(g);
+            if (last != null && !last.spaces().isEmpty()) {
+                departed.put(last.id(), new Snapshot(last.id(), last.spaces(), Instant.now().plus(DEPARTED_GRACE)));
+            }
+            gateways.remove(g);
+            seen.remove(g);
         }
-        gateways.remove(g);
-        seen.remove(g);
     }
 
     /** Reads a gateway's id and spaces; on failure keeps what was read before. */
@@ -222,15 +230,22 @@ public class RecipientRouter implements Router {
         }
         Map<String, Match> matches = new java.util.HashMap<>();
         List<Snapshot> candidates = new ArrayList<>();
-        for (Gateway g : gateways) {
+        List<Gateway> bound;
+        List<Snapshot> gone;
+        Instant now = Instant.now();
+        // both read at one moment: an update's remove and add between two reads found it in neither
+        synchronized (membership) {
+            departed.values().removeIf(d -> d.until().isBefore(now));
+            bound = List.copyOf(gateways);
+            gone = List.copyOf(departed.values());
+        }
+        for (Gateway g : bound) {
             Snapshot s = snapshot(g);
             if (s != null) {
                 candidates.add(s);
             }
         }
-        Instant now = Instant.now();
-        departed.values().removeIf(d -> d.until().isBefore(now));
-        candidates.addAll(departed.values());
+        candidates.addAll(gone);
         for (Snapshot s : candidates) {
             for (AddressSpace space : s.spaces()) {
                 if (space.matches(type, address)) {
