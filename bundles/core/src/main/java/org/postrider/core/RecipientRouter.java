@@ -85,7 +85,7 @@ public class RecipientRouter implements Router {
         synchronized (membership) {
             gateways.add(g);
         }
-        Snapshot s = snapshot(g);
+        Snapshot s = snapshot(g, null);
         if (s != null) {
             synchronized (membership) {
                 departed.remove(s.id()); // back (an update): it serves its spaces as they are now
@@ -106,15 +106,23 @@ public class RecipientRouter implements Router {
         }
     }
 
-    /** Reads a gateway's id and spaces; on failure keeps what was read before. */
-    private Snapshot snapshot(Gateway g) {
+    /**
+     * Reads a gateway's id and spaces; on failure answers {@code before}, what was read before
+     * (taken with the list of bound gateways: a gateway removed while it is asked is no longer in
+     * {@link #seen}, and its departed entry may be newer than the caller's list).
+     */
+    private Snapshot snapshot(Gateway g, Snapshot before) {
         try {
             List<AddressSpace> s = g.addressSpaces();
             Snapshot now = new Snapshot(g.id(), s == null ? List.of() : List.copyOf(s), null);
-            seen.put(g, now);
+            synchronized (membership) {
+                if (gateways.contains(g)) { // not one removed meanwhile: its entry would outlive it, and its class loader
+                    seen.put(g, now);
+                }
+            }
             return now;
         } catch (RuntimeException | LinkageError e) {
-            return seen.get(g); // a gateway being stopped must not stop routing, nor send its mail elsewhere
+            return before; // a gateway being stopped must not stop routing, nor send its mail elsewhere
         }
     }
 
@@ -231,16 +239,20 @@ public class RecipientRouter implements Router {
         Map<String, Match> matches = new java.util.HashMap<>();
         List<Snapshot> candidates = new ArrayList<>();
         List<Gateway> bound;
+        List<Snapshot> before = new ArrayList<>();
         List<Snapshot> gone;
         Instant now = Instant.now();
-        // both read at one moment: an update's remove and add between two reads found it in neither
+        // all read at one moment: an update's remove and add between two reads found it in neither
         synchronized (membership) {
             departed.values().removeIf(d -> d.until().isBefore(now));
             bound = List.copyOf(gateways);
+            for (Gateway g : bound) {
+                before.add(seen.get(g));
+            }
             gone = List.copyOf(departed.values());
         }
-        for (Gateway g : bound) {
-            Snapshot s = snapshot(g);
+        for (int i = 0; i < bound.size(); i++) {
+            Snapshot s = snapshot(bound.get(i), before.get(i));
             if (s != null) {
                 candidates.add(s);
             }

@@ -156,6 +156,87 @@ class RecipientRouterTest {
         assertEquals(List.of(), List.copyOf(elsewhere), "mail for a gateway being updated waits for it");
     }
 
+    /** A gateway whose spaces, once armed, are answered only when the test lets them: then as given, or by throwing. */
+    private static final class HeldGateway implements Gateway {
+        final java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        final List<AddressSpace> spaces;
+        volatile boolean armed;
+        volatile boolean fail;
+
+        HeldGateway(AddressSpace... spaces) {
+            this.spaces = List.of(spaces);
+        }
+
+        @Override
+        public String id() {
+            return "held";
+        }
+
+        @Override
+        public List<AddressSpace> addressSpaces() {
+            if (armed) {
+                asked.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (fail) {
+                    throw new IllegalStateException("stopped");
+                }
+            }
+            return spaces;
+        }
+
+        @Override
+        public List<RecipientResult> deliver(Delivery d) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void aGatewayRemovedWhileItIsAskedAndThenFailingStillHoldsItsMail() throws Exception {
+        RecipientRouter r = new RecipientRouter("athena", directory, null);
+        HeldGateway g = new HeldGateway(new AddressSpace("SMTP", "*@held.test", 1));
+        r.addGateway(g);
+        g.armed = true;
+        g.fail = true; // its bundle stops: asked once more, it throws
+        var routed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return where(r.route(a("x@held.test")));
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        assertTrue(g.asked.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        r.removeGateway(g); // while the routing waits for its answer
+        g.answer.countDown();
+        assertEquals("gateway:held held", routed.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                "the spaces read before it was asked still route to it");
+    }
+
+    @Test
+    void aGatewayRemovedWhileItIsAskedIsNotRememberedAfterIt() throws Exception {
+        RecipientRouter r = new RecipientRouter("athena", directory, null);
+        HeldGateway g = new HeldGateway(); // no spaces: nothing to hold for it once it leaves
+        r.addGateway(g);
+        assertTrue(r.knownGateway("held"));
+        g.armed = true;
+        var routed = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                r.route(a("x@elsewhere.test"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(g.asked.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        r.removeGateway(g);
+        g.answer.countDown(); // answers after it was removed
+        routed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(!r.knownGateway("held"), "a removed gateway's entry (and its class loader) is not kept by a late answer");
+    }
+
     @Test
     void aCustomRecipientGoesToAGatewayOfItsTypeAndAListWithOneNobodyServesStillReachesTheRest() throws Exception {
         entries.put("fax-ann@example.org", new Resolution.Foreign("fax", "+15551234"));
