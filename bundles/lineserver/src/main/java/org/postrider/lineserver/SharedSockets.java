@@ -8,10 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.postrider.sockets.ListeningSockets;
@@ -42,12 +38,8 @@ final class SharedSockets {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSockets.class);
     /** How long an unused socket waits for the next listener of its name. */
     static final Duration LINGER = Duration.ofSeconds(10);
-    /** One thread (tests wait for its tasks). */
-    static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lineserver-socket-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The linger's timers: one thread while a socket lingers, none otherwise (tests wait for its tasks). */
+    static final DemandScheduler CLOSER = new DemandScheduler("lineserver-socket-closer");
 
     /** One bound socket and the listeners accepting on it now, oldest first. */
     static final class Shared {
@@ -57,7 +49,7 @@ final class SharedSockets {
         final List<LineServer> users = new ArrayList<>();
         /** Clients accepted by a listener that was stopping, waiting for the next one (bounded by the backlog). */
         final List<Parked> parked = new ArrayList<>();
-        ScheduledFuture<?> closing;
+        DemandScheduler.Task closing;
         /** Handed to the keeper: the keeper closes it, never this class. */
         boolean kept;
 
@@ -124,7 +116,7 @@ final class SharedSockets {
             LOG.info("{}: taking over the listening socket on {}", name, bind);
         }
         if (s.closing != null) {
-            s.closing.cancel(false);
+            s.closing.cancel();
             s.closing = null;
         }
         s.users.add(user);
@@ -319,19 +311,15 @@ final class SharedSockets {
             closeQuietly(s.socket);
             return;
         }
-        try {
-            s.closing = CLOSER.schedule(() -> {
-                synchronized (SharedSockets.class) {
-                    // a timer already running when it was cancelled waits for the lock: the
-                    // socket may be the keeper's meanwhile, or replaced under its key
-                    if (s.users.isEmpty() && !s.kept && BOUND.get(s.name + " " + s.bind) == s) {
-                        close(s);
-                    }
+        s.closing = CLOSER.after(LINGER, () -> {
+            synchronized (SharedSockets.class) {
+                // a timer already running when it was cancelled waits for the lock: the
+                // socket may be the keeper's meanwhile, or replaced under its key
+                if (s.users.isEmpty() && !s.kept && BOUND.get(s.name + " " + s.bind) == s) {
+                    close(s);
                 }
-            }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            close(s);
-        }
+            }
+        });
     }
 
     /**
@@ -392,14 +380,14 @@ final class SharedSockets {
         s.parked.clear();
         BOUND.remove(s.name + " " + s.bind, s);
         if (s.closing != null) {
-            s.closing.cancel(false);
+            s.closing.cancel();
         }
     }
 
     private static void close(Shared s) {
         BOUND.remove(s.name + " " + s.bind, s);
         if (s.closing != null) {
-            s.closing.cancel(false);
+            s.closing.cancel();
         }
         closeQuietly(s.socket);
         for (Parked p : s.parked) {
