@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.ref.WeakReference;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * (issue 14: the shared library is updated and refreshed any number of times). No thread of a
  * revision outlives its stop and its listeners' (each left one watchdog and one socket closer,
  * and through them the revision's class loader); a revision stopped and started again, as
- * the framework does without a refresh, serves again.
+ * the framework does without a refresh, serves again; and a revision resolved without the
+ * sockets bundle's package (the keeper uninstalled) binds and closes its own sockets.
  */
 class LineserverRevisionsTest {
     /** One revision of the lineserver bundle, driven by {@link RevisionDriver} inside it. */
@@ -117,6 +119,18 @@ class LineserverRevisionsTest {
         }
     }
 
+    private static boolean refusedWithin(int port, Duration d) throws Exception {
+        long deadline = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                Thread.sleep(20);
+            } catch (ConnectException refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void noThreadOfARevisionOutlivesItsStopAndARevisionStartedAgainServes() throws Exception {
         Set<Thread> before = lineserverThreads(); // other tests' listeners in this JVM may still run
@@ -155,6 +169,51 @@ class LineserverRevisionsTest {
             r.stop();
             assertNoThreadLeftSince(before, "after revision " + i + " stopped again");
             return new WeakReference<>(loader);
+        }
+    }
+
+    /**
+     * The sockets bundle was uninstalled and lineserver refreshed: the revision resolved
+     * without its package (an optional import) binds its own sockets, hands them from one
+     * listener to the next of its own as ever, and closes them once unused when it stops.
+     * Then the keeper comes back: the next revision, resolved with it, keeps its sockets
+     * across the refresh after that, the clients waiting in the backlog.
+     */
+    @Test
+    void aRevisionWithoutTheKeeperBindsAndClosesItsOwnSocketsAndOneWithTheKeeperBackHandsThemOver()
+            throws Exception {
+        int port = freePort();
+        try (RevisionLoader loader = new RevisionLoader(false)) {
+            Revision alone = loader.revision();
+            alone.start();
+            alone.listen("pop3-alone", port, "ALONE").close(); // lingers for the next listener
+            AutoCloseable again = alone.listen("pop3-alone", port, "AGAIN"); // an in-place update of pop3
+            assertEquals("AGAIN", greeting(port));
+            again.close();
+            alone.stop(); // refreshed again: no keeper to hand the socket to
+            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the unused socket is closed");
+        }
+        ListenerHandoverTest.MapKeeper keeper = new ListenerHandoverTest.MapKeeper();
+        try (RevisionLoader withKeeper = new RevisionLoader(true); RevisionLoader next = new RevisionLoader(true)) {
+            Revision back = withKeeper.revision();
+            back.keeperIn(ListenerHandoverTest.contextWith(keeper));
+            back.start();
+            AutoCloseable listener = back.listen("pop3-alone", port, "BACK");
+            assertEquals("BACK", greeting(port));
+            listener.close();
+            back.stop(); // the socket goes to the keeper
+            assertTrue(keeper.keys().contains("pop3-alone /127.0.0.1:" + port), keeper.keys().toString());
+            try (Socket waiting = new Socket("127.0.0.1", port)) { // in the backlog: nobody accepts now
+                Revision after = next.revision();
+                after.keeperIn(ListenerHandoverTest.contextWith(keeper));
+                after.start();
+                listener = after.listen("pop3-alone", port, "NEXT");
+                assertEquals("NEXT", firstLine(waiting));
+                listener.close();
+                after.stop();
+            }
+        } finally {
+            keeper.closeAll();
         }
     }
 }

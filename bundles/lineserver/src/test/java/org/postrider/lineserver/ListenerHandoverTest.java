@@ -229,7 +229,7 @@ class ListenerHandoverTest {
     }
 
     /** A bundle context that knows the keeper service and nothing else. */
-    private static org.osgi.framework.BundleContext contextWith(Object keeper) {
+    static org.osgi.framework.BundleContext contextWith(Object keeper) {
         Object ref = java.lang.reflect.Proxy.newProxyInstance(ListenerHandoverTest.class.getClassLoader(),
                 new Class<?>[] {org.osgi.framework.ServiceReference.class}, (p, m, a) -> {
                     throw new UnsupportedOperationException(m.getName());
