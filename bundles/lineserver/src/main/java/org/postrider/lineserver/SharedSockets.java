@@ -126,7 +126,13 @@ final class SharedSockets {
         if (!KEEPER_PACKAGE) {
             return null;
         }
-        Shared s = SocketKeeper.take(context, name, key, bind);
+        Shared s;
+        try {
+            s = SocketKeeper.take(context, name, key, bind);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("{}: the socket keeper failed, binding anew: {}", name, e.toString());
+            return null;
+        }
         if (s != null) {
             BOUND.put(key, s);
         }
