@@ -145,7 +145,10 @@ public abstract class CommandLoop {
     /** The stop's goodbye to a woken session, unless the stop wrote it itself. */
     private void goodbye() {
         if (connection.goodbyeWritten()) {
-            return; // written by the stop, whole: the session waited for it
+            // written by the stop, whole (the session waited for it), and the output shut: what
+            // the client sent meanwhile, and sends until it has read it, is read and dropped
+            connection.drainAfterGoodbye();
+            return;
         }
         try {
             connection.reply(shuttingDown());

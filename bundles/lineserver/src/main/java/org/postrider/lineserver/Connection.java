@@ -498,6 +498,20 @@ public final class Connection {
         try {
             out.flush();
             shutdownOutput();
+        } catch (IOException | UnsupportedOperationException gone) {
+            return; // closed by the client, or at the end of the linger
+        }
+        drainAfterGoodbye();
+    }
+
+    /**
+     * After a goodbye whose output is shut already, its own ({@link #lingerAfterGoodbye()}) or
+     * the stop's ({@link #goodbyeWritten()}): what the client still sends is read and dropped
+     * until it closes, for at most {@link #WOKEN_LINGER_MILLIS} and {@link #GOODBYE_DRAIN}
+     * octets, so that closing the socket answers no line of the client's with a reset.
+     */
+    void drainAfterGoodbye() {
+        try {
             arm(Duration.ofMillis(WOKEN_LINGER_MILLIS), "goodbye");
             pos = limit;
             long left = GOODBYE_DRAIN;

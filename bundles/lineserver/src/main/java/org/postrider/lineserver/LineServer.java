@@ -9,9 +9,6 @@ import java.net.SocketException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -30,11 +27,8 @@ import org.slf4j.MDC;
 public final class LineServer implements ListenerInfo {
     private static final Logger LOG = LoggerFactory.getLogger(LineServer.class);
     private static final AtomicInteger SESSION_IDS = new AtomicInteger();
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lineserver-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Its thread runs while a listener does (and is gone once none does: no thread outlives the bundle). */
+    private static final DemandScheduler WATCHDOG = new DemandScheduler("lineserver-watchdog");
 
     private final ListenerSettings settings;
     private final SessionHandler handler;
@@ -50,7 +44,7 @@ public final class LineServer implements ListenerInfo {
     private volatile ServerSocket socket;
     private volatile SharedSockets.Shared shared;
     private volatile boolean stopping;
-    private volatile java.util.concurrent.ScheduledFuture<?> watch;
+    private volatile DemandScheduler.Task watch;
     private volatile Thread acceptor;
 
     /**
@@ -81,7 +75,7 @@ public final class LineServer implements ListenerInfo {
         shared = SharedSockets.acquire(settings.name(), settings.bind(), 512, this);
         ServerSocket s = shared.socket;
         socket = s;
-        watch = WATCHDOG.scheduleAtFixedRate(this::enforceDeadlines, 200, 200, TimeUnit.MILLISECONDS);
+        watch = WATCHDOG.every(java.time.Duration.ofMillis(200), this::enforceDeadlines);
         acceptor = Thread.ofVirtual().name(settings.name() + "-accept").start(this::acceptLoop);
         for (SharedSockets.Parked p : SharedSockets.takeParked(shared)) {
             serve(p.client()); // accepted by the previous listener as it stopped
@@ -213,7 +207,7 @@ public final class LineServer implements ListenerInfo {
         } finally {
             awaitAcceptLoop();
             if (watch != null) {
-                watch.cancel(false);
+                watch.cancel();
             }
             if (shared != null) {
                 // closed, or kept for the next listener of this name: clients wait in its backlog meanwhile

@@ -9,7 +9,9 @@ import org.osgi.framework.Constants;
  * When the lineserver bundle itself stops (updated and refreshed), the listening sockets go
  * to the keeper of the sockets bundle for the next lineserver's listeners (without a
  * keeper they are closed as soon as unused: a client waiting in a backlog nobody will accept
- * from would only be reset).
+ * from would only be reset). Its threads (the watchdog, the linger's timer) run only while a
+ * listener runs or a socket lingers ({@link DemandScheduler}), so none is left once this stop
+ * and its listeners' are done.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class LineserverActivator implements BundleActivator {

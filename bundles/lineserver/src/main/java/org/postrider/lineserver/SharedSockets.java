@@ -8,13 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
-import org.postrider.sockets.ListeningSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * When the lineserver bundle itself stops (a refresh of it, or of the api or kit), the next
  * lineserver is a new revision with classes and static state of its own: each socket, with
- * the clients parked on it, is then handed to the {@link ListeningSockets} keeper (the
+ * the clients parked on it, is then handed to the {@link SocketKeeper keeper} (the
  * sockets bundle, which imports nothing of Postrider, so that no such refresh stops it), and
  * the next lineserver's listeners take it over from there. Without a keeper, the sockets
  * are closed once unused.
@@ -42,12 +36,8 @@ final class SharedSockets {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSockets.class);
     /** How long an unused socket waits for the next listener of its name. */
     static final Duration LINGER = Duration.ofSeconds(10);
-    /** One thread (tests wait for its tasks). */
-    static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lineserver-socket-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The linger's timers: one thread while a socket lingers, none otherwise (tests wait for its tasks). */
+    static final DemandScheduler CLOSER = new DemandScheduler("lineserver-socket-closer");
 
     /** One bound socket and the listeners accepting on it now, oldest first. */
     static final class Shared {
@@ -57,7 +47,7 @@ final class SharedSockets {
         final List<LineServer> users = new ArrayList<>();
         /** Clients accepted by a listener that was stopping, waiting for the next one (bounded by the backlog). */
         final List<Parked> parked = new ArrayList<>();
-        ScheduledFuture<?> closing;
+        DemandScheduler.Task closing;
         /** Handed to the keeper: the keeper closes it, never this class. */
         boolean kept;
 
@@ -124,107 +114,47 @@ final class SharedSockets {
             LOG.info("{}: taking over the listening socket on {}", name, bind);
         }
         if (s.closing != null) {
-            s.closing.cancel(false);
+            s.closing.cancel();
             s.closing = null;
         }
         s.users.add(user);
         return s;
     }
 
-    /**
-     * The socket a listener of the previous lineserver kept for this one, and the clients
-     * accepted on it meanwhile (parked: the new listener serves them first); sockets of the
-     * same listener name on other addresses are closed (its port changed meanwhile).
-     */
+    /** The socket a listener of the previous lineserver kept for this one (see {@link SocketKeeper#take}), now in BOUND. */
     private static Shared fromKeeper(String name, String key, InetSocketAddress bind) {
-        return withKeeper(keeper -> fromKeeper(keeper, name, key, bind));
-    }
-
-    private static Shared fromKeeper(ListeningSockets keeper, String name, String key, InetSocketAddress bind) {
+        if (!KEEPER_PACKAGE) {
+            return null;
+        }
+        Shared s;
         try {
-            for (String other : keeper.keys()) {
-                if (other.startsWith(name + " ") && !other.equals(key)) {
-                    ListeningSockets.Kept moved = keeper.take(other);
-                    if (moved != null) {
-                        closeQuietly(moved.socket());
-                        moved.accepted().forEach(SharedSockets::closeQuietly);
-                    }
-                }
-            }
-            ListeningSockets.Kept k = keeper.take(key);
-            if (k == null) {
-                return null;
-            }
-            if (k.socket().isClosed()) {
-                k.accepted().forEach(SharedSockets::closeQuietly);
-                return null;
-            }
-            Shared s = new Shared(name, bind, k.socket());
-            BOUND.put(key, s);
-            for (java.net.Socket c : k.accepted()) {
-                s.parked.add(new Parked(c, null));
-            }
-            LOG.info("{}: taking over the listening socket on {} from the previous lineserver ({} clients waiting)",
-                    name, bind, k.accepted().size());
-            return s;
-        } catch (RuntimeException e) {
+            s = SocketKeeper.take(context, name, key, bind);
+        } catch (RuntimeException | LinkageError e) {
             LOG.warn("{}: the socket keeper failed, binding anew: {}", name, e.toString());
             return null;
         }
+        if (s != null) {
+            BOUND.put(key, s);
+        }
+        return s;
     }
 
     /**
-     * Runs {@code use} with the keeper service, got and released around it; null without one.
-     * It is looked up through the sockets bundle's own context, which is there whenever the
-     * keeper is: lineserver's may not be yet, as a refresh starts its bundles in an order of
-     * its own and a protocol bundle may start its listeners before lineserver's activator ran.
+     * Whether this revision was resolved with the sockets bundle's package: lineserver imports
+     * it optionally, so that an uninstalled keeper does not keep the next lineserver from
+     * resolving (and SMTP, POP3 and IMAP with it). A revision's wiring is fixed; without the
+     * package, {@link SocketKeeper} is never loaded and the sockets are bound and closed here.
      */
-    private static <T> T withKeeper(java.util.function.Function<ListeningSockets, T> use) {
-        BundleContext bc = context;
-        if (bc == null) {
-            org.osgi.framework.Bundle keeperBundle = org.osgi.framework.FrameworkUtil.getBundle(ListeningSockets.class);
-            bc = keeperBundle == null ? null : keeperBundle.getBundleContext();
-        }
-        if (bc == null) {
-            return null;
-        }
-        ServiceReference<?> ref;
-        Object service;
+    private static final boolean KEEPER_PACKAGE = visible("org.postrider.sockets.ListeningSockets");
+
+    private static boolean visible(String className) {
         try {
-            ref = bc.getServiceReference(ListeningSockets.class.getName());
-            if (ref == null) {
-                return null;
-            }
-            // a keeper of another sockets revision (its ListeningSockets another class) is
-            // no keeper for this lineserver: its sockets are closed as without one
-            org.osgi.framework.Bundle self = org.osgi.framework.FrameworkUtil.getBundle(SharedSockets.class);
-            if (self != null && !ref.isAssignableTo(self, ListeningSockets.class.getName())) {
-                LOG.warn("the socket keeper is of an incompatible sockets bundle: not used");
-                return null;
-            }
-            service = bc.getService(ref);
-        } catch (RuntimeException stoppedOrBroken) {
-            LOG.warn("the socket keeper could not be got: {}", stoppedOrBroken.toString());
-            return null;
-        }
-        try {
-            if (!(service instanceof ListeningSockets keeper)) {
-                if (service != null) {
-                    LOG.warn("the socket keeper is a {}, not a ListeningSockets of this lineserver: not used",
-                            service.getClass().getName());
-                }
-                return null;
-            }
-            return use.apply(keeper);
-        } catch (RuntimeException e) {
-            LOG.warn("the socket keeper failed: {}", e.toString());
-            return null;
-        } finally {
-            try {
-                bc.ungetService(ref);
-            } catch (RuntimeException stopped) {
-                // released with this bundle anyway
-            }
+            Class.forName(className, false, SharedSockets.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.info("no socket keeper package ({}): listening sockets are closed once unused, not kept across "
+                    + "a refresh", e.toString());
+            return false;
         }
     }
 
@@ -302,10 +232,7 @@ final class SharedSockets {
         if (linger && retired && BOUND.containsValue(s)) {
             // the lineserver stopped before this listener: the socket is unused only now, so
             // only now does the keeper's linger start (it was left out of closeUnused)
-            withKeeper(keeper -> {
-                handToKeeper(keeper, s);
-                return null;
-            });
+            handToKeeper(s);
             if (!s.kept) {
                 close(s); // no keeper: no listener of this lineserver comes any more
             }
@@ -319,19 +246,15 @@ final class SharedSockets {
             closeQuietly(s.socket);
             return;
         }
-        try {
-            s.closing = CLOSER.schedule(() -> {
-                synchronized (SharedSockets.class) {
-                    // a timer already running when it was cancelled waits for the lock: the
-                    // socket may be the keeper's meanwhile, or replaced under its key
-                    if (s.users.isEmpty() && !s.kept && BOUND.get(s.name + " " + s.bind) == s) {
-                        close(s);
-                    }
+        s.closing = CLOSER.after(LINGER, () -> {
+            synchronized (SharedSockets.class) {
+                // a timer already running when it was cancelled waits for the lock: the
+                // socket may be the keeper's meanwhile, or replaced under its key
+                if (s.users.isEmpty() && !s.kept && BOUND.get(s.name + " " + s.bind) == s) {
+                    close(s);
                 }
-            }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            close(s);
-        }
+            }
+        });
     }
 
     /**
@@ -362,44 +285,42 @@ final class SharedSockets {
      */
     static synchronized void closeUnused() {
         retired = true;
-        try {
-            withKeeper(keeper -> {
-                for (Shared s : List.copyOf(BOUND.values())) {
-                    if (s.users.isEmpty() && !s.socket.isClosed()) {
-                        handToKeeper(keeper, s);
-                    }
+        for (Shared s : List.copyOf(BOUND.values())) {
+            if (s.users.isEmpty()) {
+                if (!s.socket.isClosed()) {
+                    handToKeeper(s);
                 }
-                return null;
-            });
-        } finally {
-            for (Shared s : List.copyOf(BOUND.values())) {
-                if (s.users.isEmpty()) {
+                if (!s.kept) {
                     close(s); // not handed over (no keeper): no listener of this lineserver comes any more
                 }
             }
         }
     }
 
-    private static void handToKeeper(ListeningSockets keeper, Shared s) {
-        List<java.net.Socket> accepted = s.parked.stream().map(Parked::client).toList();
+    /** To the keeper, with its parked clients, if there is one; {@code s.kept} says whether it took them. */
+    private static void handToKeeper(Shared s) {
+        boolean kept;
         try {
-            keeper.keep(s.name + " " + s.bind, new ListeningSockets.Kept(s.socket, accepted), KEPT_LINGER);
-        } catch (RuntimeException e) {
+            kept = KEEPER_PACKAGE && SocketKeeper.keep(context, s, KEPT_LINGER);
+        } catch (RuntimeException | LinkageError e) {
             LOG.warn("{}: the socket keeper failed, the socket is closed once unused: {}", s.name, e.toString());
+            kept = false;
+        }
+        if (!kept) {
             return;
         }
         s.kept = true;
         s.parked.clear();
         BOUND.remove(s.name + " " + s.bind, s);
         if (s.closing != null) {
-            s.closing.cancel(false);
+            s.closing.cancel();
         }
     }
 
     private static void close(Shared s) {
         BOUND.remove(s.name + " " + s.bind, s);
         if (s.closing != null) {
-            s.closing.cancel(false);
+            s.closing.cancel();
         }
         closeQuietly(s.socket);
         for (Parked p : s.parked) {

@@ -229,7 +229,7 @@ class ListenerHandoverTest {
     }
 
     /** A bundle context that knows the keeper service and nothing else. */
-    private static org.osgi.framework.BundleContext contextWith(Object keeper) {
+    static org.osgi.framework.BundleContext contextWith(Object keeper) {
         Object ref = java.lang.reflect.Proxy.newProxyInstance(ListenerHandoverTest.class.getClassLoader(),
                 new Class<?>[] {org.osgi.framework.ServiceReference.class}, (p, m, a) -> {
                     throw new UnsupportedOperationException(m.getName());
@@ -390,7 +390,9 @@ class ListenerHandoverTest {
                 SharedSockets.closeUnused(); // the lineserver bundle stops: the socket goes to the keeper
             }
             assertTrue(System.nanoTime() - t0 > SharedSockets.LINGER.toNanos(), "the timer has fired");
-            SharedSockets.CLOSER.submit(() -> { }).get(); // one thread: the timer has run once this has
+            java.util.concurrent.CountDownLatch after = new java.util.concurrent.CountDownLatch(1);
+            SharedSockets.CLOSER.after(Duration.ZERO, after::countDown); // one thread: the timer has run once this has
+            assertTrue(after.await(10, java.util.concurrent.TimeUnit.SECONDS));
             ServerSocket kept = keeper.kept.get("smtp-timer /127.0.0.1:" + port).socket();
             assertFalse(kept.isClosed(), "the keeper's socket was closed by the linger's timer");
         } finally {

@@ -172,6 +172,32 @@ class StopWakesIdleSessionsTest {
         }
     }
 
+    /**
+     * The stop writes the goodbye to a session waiting for its next command; the client, not
+     * having read it yet, goes on sending (a pipelining client, smtplib's next MAIL). The
+     * session, woken by the first of those lines, must read and drop what follows until the
+     * client closes, as it does after a goodbye of its own: closed with input unread or still
+     * coming, the socket answers with a reset, and the client's next write fails (its read too,
+     * on some systems even before it has read the goodbye).
+     */
+    @Test
+    void aClientThatGoesOnSpeakingAfterTheStopWroteTheGoodbyeIsNotReset() throws Exception {
+        LineServer server = start(Duration.ofSeconds(20));
+        try (Client idle = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
+            assertEquals("READY", idle.line());
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            Thread.sleep(300); // the stop has written the goodbye; the client has not read it
+            idle.send("HELLO\r\n"); // wakes the session
+            Thread.sleep(300);
+            idle.send("HELLO AGAIN\r\n"); // reaches a socket closed by now, if the session did not drain
+            Thread.sleep(300);
+            idle.send("HELLO ONCE MORE\r\n"); // fails after a reset
+            assertEquals("BYE stopping", idle.line());
+            assertNull(idle.line(), "the end of the stream, not a reset");
+            stop.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void anIdleTlsSessionIsToldGoodbyeToo() throws Exception {
         LineServer server = start(Duration.ofSeconds(20), TlsMode.IMPLICIT);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postrider.itest.harness.Await;
 import org.postrider.itest.harness.BundleJars;
+import org.postrider.itest.harness.Exec;
 import org.postrider.itest.harness.Instance;
 import org.postrider.itest.harness.Instances;
 import org.postrider.itest.harness.LineClient;
@@ -79,6 +80,7 @@ class LibraryRefreshIT {
                 "org.postrider.store-maildir", "org.postrider.directory-file", "org.postrider.smtp",
                 "org.postrider.lineserver", "org.postrider.pop3", "org.postrider.imap"));
         Await.until("mail flowing after the kit's refresh", Duration.ofSeconds(60), acked::size, n -> n >= before + 100);
+        assertNoOldLineserverThreads(athena, "after the kit's refresh");
         // the line-protocol core, then the API every bundle imports: the same promise
         int beforeLineserver = acked.size();
         int takenBeforeLineserver = takenOver(athena);
@@ -86,12 +88,14 @@ class LibraryRefreshIT {
                 List.of("org.postrider.smtp", "org.postrider.pop3", "org.postrider.imap"));
         assertFalse(refreshed.contains("org.postrider.sockets"), "the socket keeper is not refreshed: " + refreshed);
         assertTrue(takenOver(athena) > takenBeforeLineserver, "the new lineserver took the sockets over");
+        assertNoOldLineserverThreads(athena, "after lineserver's refresh");
         Await.until("mail flowing after lineserver's refresh", Duration.ofSeconds(60), acked::size,
                 n -> n >= beforeLineserver + 100);
         int beforeApi = acked.size();
         int takenBeforeApi = takenOver(athena);
         replaceApi(athena);
         assertTrue(takenOver(athena) > takenBeforeApi, "the sockets passed through the api's refresh too");
+        assertNoOldLineserverThreads(athena, "after the api's refresh");
         Await.until("mail flowing after the api's refresh", Duration.ofSeconds(60), acked::size, n -> n >= beforeApi + 100);
         prober.close();
         System.out.println("LibraryRefreshIT: connects during the refreshes: " + prober.seen);
@@ -123,6 +127,81 @@ class LibraryRefreshIT {
         System.out.printf("LibraryRefreshIT: %d accepted, %d before the refresh%n", acked.size(), before);
         assertEquals(List.of(), new ArrayList<>(problems), "client problems");
         assertEquals(List.of(), wrong);
+    }
+
+    /**
+     * The socket keeper (the sockets bundle) uninstalled: lineserver imports its package
+     * optionally, so its next refresh still resolves it, and SMTP, POP3 and IMAP with it (they
+     * stayed unresolved: NOT READY); its sockets are closed once unused then. Installed again,
+     * the keeper is wired to the lineserver of the next refresh, and through it the sockets pass
+     * to the lineserver of the refresh after that again.
+     */
+    @Test
+    void lineserverIsRefreshedWithoutTheSocketKeeperAndUsesItAgainOnceItIsBack() throws Exception {
+        Instance athena = instances.create("athena");
+        int smtp;
+        try (ServerSocket s = new ServerSocket(0)) {
+            smtp = s.getLocalPort();
+        }
+        athena.config("org.postrider.smtp", Map.of("port", String.valueOf(smtp)));
+        athena.start();
+        List<String> dependents = List.of("org.postrider.smtp", "org.postrider.pop3", "org.postrider.imap");
+
+        athena.admin("uninstall " + bundleId(athena, "org.postrider.sockets")).ok();
+        replace(athena, "postrider-lineserver.jar", "org.postrider.lineserver", dependents);
+        assertTrue(greeting(smtp).startsWith("220"), "SMTP serves without the keeper");
+        assertNoOldLineserverThreads(athena, "after a refresh without the keeper");
+
+        String installed = athena.admin("install " + athena.home().resolve("bundle/postrider-sockets.jar").toUri())
+                .ok().out();
+        Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(installed);
+        assertTrue(id.find(), installed);
+        athena.admin("start " + id.group(1)).ok();
+        replace(athena, "postrider-lineserver.jar", "org.postrider.lineserver", dependents); // wires the keeper
+        assertTrue(greeting(smtp).startsWith("220"), "SMTP serves after the refresh that found the keeper back");
+        int taken = takenOver(athena);
+        replace(athena, "postrider-lineserver.jar", "org.postrider.lineserver", dependents);
+        assertTrue(takenOver(athena) > taken, "the sockets passed through the keeper that came back");
+        assertTrue(greeting(smtp).startsWith("220"), "SMTP serves");
+        assertNoOldLineserverThreads(athena, "after three refreshes");
+    }
+
+    private static String bundleId(Instance athena, String name) throws Exception {
+        String out = athena.admin("lb -s " + name).ok().out();
+        Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\s*\\|.*\\b" + Pattern.quote(name) + " ").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
+    }
+
+    private static String greeting(int port) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            return String.valueOf(line);
+        }
+    }
+
+    /**
+     * A refresh of lineserver (or of what it uses) leaves no thread of the old revision: one
+     * watchdog and at most one linger timer in all, the current lineserver's (each refresh
+     * left one of each before, holding the old revision's class loader).
+     */
+    private static void assertNoOldLineserverThreads(Instance athena, String when) throws Exception {
+        Await.until("at most one lineserver-watchdog thread " + when, Duration.ofSeconds(15),
+                () -> threadsNamed(athena, "lineserver-watchdog"), n -> n <= 1);
+        Await.until("at most one lineserver-socket-closer thread " + when, Duration.ofSeconds(15),
+                () -> threadsNamed(athena, "lineserver-socket-closer"), n -> n <= 1);
+    }
+
+    /** The server's live platform threads of that name, from a thread dump (jcmd Thread.print). */
+    private static int threadsNamed(Instance athena, String name) throws Exception {
+        ProcessHandle server = athena.process().orElseThrow();
+        Path jcmd = Path.of(server.info().command().orElseThrow()).resolveSibling("jcmd");
+        String dump = Exec.run(List.of(jcmd.toString(), Long.toString(server.pid()), "Thread.print"), athena.home(),
+                Map.of(), Duration.ofSeconds(60)).ok().out();
+        return dump.split("\"" + Pattern.quote(name) + "\"", -1).length - 1;
     }
 
     /**
