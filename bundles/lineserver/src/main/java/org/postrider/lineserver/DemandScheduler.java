@@ -29,15 +29,36 @@ final class DemandScheduler {
     synchronized Task every(Duration period, Runnable task) {
         Task t = new Task();
         long millis = period.toMillis();
-        t.future = take().scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
+        t.future = counted(e -> e.scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS));
         return t;
     }
 
     /** Runs {@code task} once after {@code delay}, unless cancelled first. */
     synchronized Task after(Duration delay, Runnable task) {
         Task t = new Task();
-        t.future = take().schedule(() -> t.runOnce(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        t.future = counted(e -> e.schedule(() -> t.runOnce(task), delay.toMillis(), TimeUnit.MILLISECONDS));
         return t;
+    }
+
+    /**
+     * Schedules on the executor (made if there is none) and counts the task once scheduled: a
+     * schedule that throws (no thread could be made) leaves no count that would keep the
+     * executor, and its thread, for ever.
+     */
+    private ScheduledFuture<?> counted(java.util.function.Function<ScheduledThreadPoolExecutor, ScheduledFuture<?>> schedule) {
+        ScheduledThreadPoolExecutor e = take();
+        ScheduledFuture<?> f;
+        try {
+            f = schedule.apply(e);
+        } catch (RuntimeException | Error x) {
+            if (tasks == 0) {
+                e.shutdownNow();
+                executor = null;
+            }
+            throw x;
+        }
+        tasks++;
+        return f;
     }
 
     private ScheduledThreadPoolExecutor take() {
@@ -55,7 +76,6 @@ final class DemandScheduler {
             e.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
             executor = e;
         }
-        tasks++;
         return executor;
     }
 

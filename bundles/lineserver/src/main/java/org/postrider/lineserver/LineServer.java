@@ -40,6 +40,8 @@ public final class LineServer implements ListenerInfo {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
     private final AtomicInteger accepted = new AtomicInteger();
+    /** Sessions started and not yet in {@link #connections}: the stop waits for them to be there (or gone). */
+    private final AtomicInteger starting = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile ServerSocket socket;
     private volatile SharedSockets.Shared shared;
@@ -107,7 +109,13 @@ public final class LineServer implements ListenerInfo {
 
     /** Serves a client accepted on this listener's socket (perhaps by its predecessor). */
     void serve(Socket client) {
-        Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
+        starting.incrementAndGet();
+        try {
+            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
+        } catch (RuntimeException | Error e) {
+            starting.decrementAndGet();
+            throw e;
+        }
     }
 
     /** A client accepted as this listener stopped, with no other to take it: told to come back. */
@@ -128,6 +136,7 @@ public final class LineServer implements ListenerInfo {
         String session = settings.name() + "-" + Integer.toString(SESSION_IDS.incrementAndGet(), 36);
         MDC.put("session", session);
         Connection c = null;
+        boolean counted = true; // in starting, until it is in connections or gone
         try {
             client.setTcpNoDelay(true);
             if (all > settings.maxConnections() || here > settings.maxPerAddress()) {
@@ -145,6 +154,8 @@ public final class LineServer implements ListenerInfo {
             }
             c = new Connection(this, client, s, settings.tls() == TlsMode.IMPLICIT);
             connections.add(c);
+            starting.decrementAndGet();
+            counted = false;
             accepted.incrementAndGet();
             if (settings.tls() == TlsMode.IMPLICIT) {
                 c.handshake();
@@ -157,6 +168,9 @@ public final class LineServer implements ListenerInfo {
         } catch (RuntimeException e) {
             LOG.error("{} session from {} failed", settings.name(), address.getHostAddress(), e);
         } finally {
+            if (counted) {
+                starting.decrementAndGet();
+            }
             if (c != null) {
                 c.logout();
                 c.close(); // still watched: its last flush is under the write deadline
@@ -206,6 +220,12 @@ public final class LineServer implements ListenerInfo {
             stopSessions();
         } finally {
             awaitAcceptLoop();
+            awaitStarting();
+            if (!connections.isEmpty()) {
+                // sessions the accept loop started as the stop began, added after the goodbyes
+                // went out: the same goodbye and grace, under the watchdog still
+                stopSessions();
+            }
             if (watch != null) {
                 watch.cancel();
             }
@@ -232,6 +252,22 @@ public final class LineServer implements ListenerInfo {
             t.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits (briefly: a session is in {@link #connections} before any I/O but a refusal's one
+     * line) until no session started is missing from the connections.
+     */
+    private void awaitStarting() {
+        long deadline = System.currentTimeMillis() + 2000;
+        while (starting.get() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
     }
 

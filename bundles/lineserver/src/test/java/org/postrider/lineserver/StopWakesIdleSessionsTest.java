@@ -152,6 +152,71 @@ class StopWakesIdleSessionsTest {
      * MAIL right after the 250 of the last message) still reads the goodbye: the server reads
      * the command before it closes, so the client gets no reset, on its write nor its read.
      */
+    /**
+     * A session the accept loop started just as the stop began, which reached the connections
+     * only after the stop had woken them (here held in prepareTls, before it is one): it must
+     * still be under the watchdog and the grace, so a client that never begins its TLS
+     * handshake (or reads a goodbye, then neither speaks nor closes) is closed, and the
+     * session's thread, holding the listener and its bundle's classes, ends. Before, the
+     * watchdog was cancelled under it and the session waited for the client for ever.
+     */
+    @Test
+    void aSessionThatJoinsAsTheStopBeginsIsStillClosedInTime() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        SessionHandler h = new SessionHandler() {
+            @Override
+            public void serve(Connection c) throws IOException {
+                new Slow(c).run();
+            }
+
+            @Override
+            public String refusal(String reason) {
+                return "BUSY " + reason;
+            }
+
+            @Override
+            public void prepareTls(javax.net.ssl.SSLSocket socket) {
+                held.countDown();
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        LineServer server = new LineServer(new ListenerSettings("slow", "SLOW", new InetSocketAddress("127.0.0.1", 0),
+                TlsMode.IMPLICIT, 10, 10, 10, 100, Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofSeconds(3),
+                Duration.ofMillis(10)), h, TlsCertificates.of("", "", "", "", tlsDir, "localhost"));
+        server.start();
+        int port = server.address().getPort();
+        try (Socket raw = new Socket("127.0.0.1", port)) {
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
+            Thread.sleep(600); // the stop has woken the sessions it had (none) and its accept loop ended
+            hold.countDown();
+            raw.setSoTimeout(15_000);
+            long t0 = System.nanoTime();
+            try {
+                assertEquals(-1, raw.getInputStream().read(), "nothing but the end of the stream");
+            } catch (java.net.SocketException e) {
+                // closed by the server: a reset is an end too
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 10_000, "closed after " + millis + " ms");
+            stop.get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until something (the stop's goodbye) has arrived for the client, without reading it. */
+    private static void arrived(Client c) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!c.in.ready()) {
+            assertTrue(System.currentTimeMillis() < deadline, "no goodbye came");
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void aClientThatSpeaksJustAfterTheGoodbyeStillReadsIt() throws Exception {
         LineServer server = start(Duration.ofSeconds(20));
@@ -162,7 +227,7 @@ class StopWakesIdleSessionsTest {
                 server.stop();
                 return (System.nanoTime() - t0) / 1_000_000;
             });
-            Thread.sleep(300); // the goodbye is on its way; the client has not read it yet
+            arrived(idle); // the goodbye is here; the client has not read it yet
             idle.send("HELLO\r\n");
             Thread.sleep(100);
             idle.send("HELLO AGAIN\r\n");
@@ -186,7 +251,7 @@ class StopWakesIdleSessionsTest {
         try (Client idle = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
             assertEquals("READY", idle.line());
             CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
-            Thread.sleep(300); // the stop has written the goodbye; the client has not read it
+            arrived(idle); // the stop has written the goodbye; the client has not read it
             idle.send("HELLO\r\n"); // wakes the session
             Thread.sleep(300);
             idle.send("HELLO AGAIN\r\n"); // reaches a socket closed by now, if the session did not drain
