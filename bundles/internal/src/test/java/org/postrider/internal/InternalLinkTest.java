@@ -684,54 +684,6 @@ class InternalLinkTest {
         }
     }
 
-    /** A queue whose content streams take nothing until {@code release}: the receiving server stops reading. */
-    static MailQueue stalling(MailQueue q, java.util.concurrent.CountDownLatch release) {
-        return new MailQueue() {
-            @Override
-            public Submission begin(Envelope envelope) throws org.postrider.api.queue.QueueException {
-                return begin(envelope, null);
-            }
-
-            @Override
-            public Submission begin(Envelope envelope, String key) throws org.postrider.api.queue.QueueException {
-                Submission s = q.begin(envelope, key);
-                return new Submission() {
-                    @Override
-                    public OutputStream content() {
-                        OutputStream out = s.content();
-                        return new java.io.FilterOutputStream(out) {
-                            @Override
-                            public void write(byte[] b, int off, int len) throws java.io.IOException {
-                                try {
-                                    release.await();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                    throw new java.io.InterruptedIOException();
-                                }
-                                out.write(b, off, len);
-                            }
-                        };
-                    }
-
-                    @Override
-                    public QueueId commit() throws org.postrider.api.queue.QueueException {
-                        return s.commit();
-                    }
-
-                    @Override
-                    public void close() {
-                        s.close();
-                    }
-                };
-            }
-
-            @Override
-            public Optional<QueueId> committedWith(String key) {
-                return q.committedWith(key);
-            }
-        };
-    }
-
     @Test
     void theSweeperEndsATransferToAPeerThatStoppedReadingNotHangsOnIt() throws Exception {
         Path secret = dir.resolve("org.secret");
@@ -741,7 +693,7 @@ class InternalLinkTest {
         OrgServer a = new OrgServer("athena", "127.0.0.1", athena.server().address().getPort(), null);
         OrgServer h = new OrgServer("hermes", "127.0.0.1", 1, null);
         MemoryQueue q = new MemoryQueue();
-        athena.bind(org("athena", List.of(a, h)), stalling(q, release), ROUTER, null);
+        athena.bind(org("athena", List.of(a, h)), StallingQueue.of(q, () -> release), ROUTER, null);
         hermes.bind(org("hermes", List.of(a, h)), new MemoryQueue(), ROUTER, null);
         InternalDelivery agent = new InternalDelivery(hermes);
         long size = 32L << 20; // more than the loopback's buffers both ways: the writer blocks in a write

@@ -18,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postrider.api.address.MailAddress;
 import org.postrider.api.message.Envelope;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.org.OrgServer;
@@ -55,7 +54,7 @@ class PatmosClientTest {
         athena = new InternalService("athena", InternalLinkTest.config(o), dir.resolve("tls"), null);
         queue = new InternalLinkTest.MemoryQueue();
         athena.bind(InternalLinkTest.org("athena", List.of(new OrgServer("athena", "127.0.0.1", 1, null))),
-                stalling(queue), InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
+                StallingQueue.of(queue, () -> stallQueue), InternalLinkTest.ROUTER, InternalLinkTest.DIRECTORY);
         athena.trusting();
         java.security.KeyStore ks = java.security.KeyStore.getInstance(dir.resolve("tls/selfsigned.p12").toFile(),
                 "postrider".toCharArray());
@@ -69,59 +68,6 @@ class PatmosClientTest {
             stallQueue.countDown();
         }
         athena.deactivate();
-    }
-
-    /** The queue, but its content streams wait for {@link #stallQueue} while it is set. */
-    private org.postrider.api.queue.MailQueue stalling(org.postrider.api.queue.MailQueue q) {
-        return new org.postrider.api.queue.MailQueue() {
-            @Override
-            public org.postrider.api.queue.Submission begin(Envelope envelope)
-                    throws org.postrider.api.queue.QueueException {
-                return begin(envelope, null);
-            }
-
-            @Override
-            public org.postrider.api.queue.Submission begin(Envelope envelope, String key)
-                    throws org.postrider.api.queue.QueueException {
-                org.postrider.api.queue.Submission s = q.begin(envelope, key);
-                return new org.postrider.api.queue.Submission() {
-                    @Override
-                    public java.io.OutputStream content() {
-                        java.io.OutputStream out = s.content();
-                        return new java.io.FilterOutputStream(out) {
-                            @Override
-                            public void write(byte[] b, int off, int len) throws IOException {
-                                var latch = stallQueue;
-                                if (latch != null) {
-                                    try {
-                                        latch.await();
-                                    } catch (InterruptedException e) {
-                                        Thread.currentThread().interrupt();
-                                        throw new java.io.InterruptedIOException();
-                                    }
-                                }
-                                out.write(b, off, len);
-                            }
-                        };
-                    }
-
-                    @Override
-                    public QueueId commit() throws org.postrider.api.queue.QueueException {
-                        return s.commit();
-                    }
-
-                    @Override
-                    public void close() {
-                        s.close();
-                    }
-                };
-            }
-
-            @Override
-            public java.util.Optional<QueueId> committedWith(String key) {
-                return q.committedWith(key);
-            }
-        };
     }
 
     /** {@code size} octets of a MIME message, made as read (not held in memory). */

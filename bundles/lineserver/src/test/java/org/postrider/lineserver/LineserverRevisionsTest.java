@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.ref.WeakReference;
-import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
@@ -119,18 +118,6 @@ class LineserverRevisionsTest {
         }
     }
 
-    private static boolean refusedWithin(int port, Duration d) throws Exception {
-        long deadline = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                Thread.sleep(20);
-            } catch (ConnectException refused) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void noThreadOfARevisionOutlivesItsStopAndARevisionStartedAgainServes() throws Exception {
         Set<Thread> before = lineserverThreads(); // other tests' listeners in this JVM may still run
@@ -191,7 +178,7 @@ class LineserverRevisionsTest {
             assertEquals("AGAIN", greeting(port));
             again.close();
             alone.stop(); // refreshed again: no keeper to hand the socket to
-            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the unused socket is closed");
+            assertTrue(Greeter.refusedWithin(port, Duration.ofSeconds(2)), "the unused socket is closed");
         }
         ListenerHandoverTest.MapKeeper keeper = new ListenerHandoverTest.MapKeeper();
         try (RevisionLoader withKeeper = new RevisionLoader(true); RevisionLoader next = new RevisionLoader(true)) {

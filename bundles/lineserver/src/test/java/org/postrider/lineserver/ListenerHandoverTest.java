@@ -35,22 +35,7 @@ class ListenerHandoverTest {
     private final List<LineServer> servers = new ArrayList<>();
 
     private LineServer start(String name, int port, String greeting) throws IOException {
-        SessionHandler h = new SessionHandler() {
-            @Override
-            public void serve(Connection c) throws IOException {
-                c.reply(greeting);
-                c.flush();
-            }
-
-            @Override
-            public String refusal(String reason) {
-                return "BUSY " + reason;
-            }
-        };
-        LineServer s = new LineServer(new ListenerSettings(name, "TEST", new InetSocketAddress("127.0.0.1", port),
-                TlsMode.NONE, 1000, 1000, 10, 100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                Duration.ofMillis(10)), h, null);
-        s.start();
+        LineServer s = Greeter.start(name, port, greeting);
         servers.add(s);
         return s;
     }
@@ -156,7 +141,7 @@ class ListenerHandoverTest {
         start("imap", oldPort, "OLD").stop();
         start("imap", newPort, "NEW");
         // closed now; the descriptor goes once the old accept loop's virtual thread has run (milliseconds)
-        assertTrue(refusedWithin(oldPort, Duration.ofSeconds(2)), "the old port is released long before the linger");
+        assertTrue(Greeter.refusedWithin(oldPort, Duration.ofSeconds(2)), "the old port is released long before the linger");
     }
 
     /**
@@ -171,7 +156,7 @@ class ListenerHandoverTest {
         try {
             SharedSockets.closeUnused(); // the lineserver bundle stops first
             s.stop();
-            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
+            assertTrue(Greeter.refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
             start("submission", port, "NEW"); // the refreshed bundle's listener binds it
         } finally {
             SharedSockets.unretire();
@@ -340,7 +325,7 @@ class ListenerHandoverTest {
         try {
             start("pop3-incompatible", port, "OLD").stop(); // lingers for the next listener
             SharedSockets.closeUnused(); // the lineserver bundle stops
-            assertTrue(refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
+            assertTrue(Greeter.refusedWithin(port, Duration.ofSeconds(2)), "the port is released");
             try (ServerSocket next = new ServerSocket()) {
                 next.setReuseAddress(true);
                 next.bind(new InetSocketAddress("127.0.0.1", port)); // at once, no BindException
@@ -349,18 +334,6 @@ class ListenerHandoverTest {
             SharedSockets.keeperIn(null);
             SharedSockets.unretire();
         }
-    }
-
-    private static boolean refusedWithin(int port, Duration d) throws Exception {
-        long deadline = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                Thread.sleep(20);
-            } catch (ConnectException refused) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Test

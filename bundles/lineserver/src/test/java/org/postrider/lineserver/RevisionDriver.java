@@ -1,8 +1,6 @@
 package org.postrider.lineserver;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -30,22 +28,7 @@ public final class RevisionDriver implements LineserverRevisionsTest.Revision {
 
     @Override
     public AutoCloseable listen(String name, int port, String greeting) throws IOException {
-        SessionHandler h = new SessionHandler() {
-            @Override
-            public void serve(Connection c) throws IOException {
-                c.reply(greeting);
-                c.flush();
-            }
-
-            @Override
-            public String refusal(String reason) {
-                return "BUSY " + reason;
-            }
-        };
-        LineServer s = new LineServer(new ListenerSettings(name, "TEST", new InetSocketAddress("127.0.0.1", port),
-                TlsMode.NONE, 1000, 1000, 10, 100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                Duration.ofMillis(10)), h, null);
-        s.start();
+        LineServer s = Greeter.start(name, port, greeting);
         return s::stop;
     }
 }
