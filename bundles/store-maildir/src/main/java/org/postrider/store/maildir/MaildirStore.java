@@ -316,10 +316,16 @@ public class MaildirStore implements MailStore {
 
     @Override
     public FolderSummary summary(String user, String folder) throws StoreException {
+        return summary(user, folder, true);
+    }
+
+    /** Without {@code bytes}, no message file is read: sizes of other programs' files are counted on demand. */
+    @Override
+    public FolderSummary summary(String user, String folder, boolean bytes) throws StoreException {
         FolderHandle h = folder(user, folder);
         return h.call(f -> {
             f.refresh();
-            return f.summary();
+            return f.summary(bytes);
         });
     }
 
@@ -335,14 +341,24 @@ public class MaildirStore implements MailStore {
 
     @Override
     public List<MessageMeta> messages(FolderRef ref, UidSet uids) throws StoreException {
-        return folder(ref).call(f -> f.messages(ref.uidValidity(), uids));
+        return messages(ref, uids, true);
+    }
+
+    @Override
+    public List<MessageMeta> messages(FolderRef ref, UidSet uids, boolean sizes) throws StoreException {
+        return folder(ref).call(f -> f.messages(ref.uidValidity(), uids, sizes));
     }
 
     @Override
     public Changes changesSince(FolderRef ref, long modSeq) throws StoreException {
+        return changesSince(ref, modSeq, true);
+    }
+
+    @Override
+    public Changes changesSince(FolderRef ref, long modSeq, boolean sizes) throws StoreException {
         return folder(ref).call(f -> {
             f.refresh();
-            return f.changesSince(ref.uidValidity(), modSeq);
+            return f.changesSince(ref.uidValidity(), modSeq, sizes);
         });
     }
 
@@ -374,7 +390,10 @@ public class MaildirStore implements MailStore {
             }
         }
         MessageStructure s;
-        try (InputStream in = h.call(f -> f.open(uid, 0, -1))) {
+        try (InputStream in = h.call(f -> {
+            f.countSizes(validity, UidSet.of(uid)); // outside the lock, if it is not counted yet
+            return f.open(uid, 0, -1);
+        })) {
             if (in == null) {
                 return null;
             }

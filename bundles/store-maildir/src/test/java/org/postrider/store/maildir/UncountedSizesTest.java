@@ -1,0 +1,383 @@
+package org.postrider.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.FlagChange;
+import org.postrider.api.store.FolderRef;
+import org.postrider.api.store.FolderSummary;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.SearchKey;
+import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
+
+/**
+ * Files another program wrote into a Maildir (a migration, a foreign delivery agent) are
+ * indexed from the listing alone: what SELECT needs (EXISTS, UIDs, flags, UIDNEXT,
+ * UIDVALIDITY, HIGHESTMODSEQ) opens no message file, as Dovecot does; a size is counted when
+ * a caller first needs it, recorded in the index, and not counted again; a ",W=" name is
+ * confirmed by a stat, never a read. A file gone or unreadable by then fails or expunges only
+ * that message, and counting beside another counter, a compaction or a kill leaves the index
+ * right.
+ */
+class UncountedSizesTest {
+    private static final String USER = "alice@example.org";
+    private static final FolderRef INBOX = FolderRef.of(USER, "INBOX");
+    private static final FileTime OLD = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+
+    @TempDir
+    Path root;
+    MaildirStore store;
+
+    @AfterEach
+    void close() {
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        if (store != null) {
+            store.deactivate();
+        }
+    }
+
+    private Path inbox() throws StoreException {
+        return FolderNames.userDir(root, USER);
+    }
+
+    /** Message i: CRLF, or bare LF line ends for every third (its served size is larger than the file). */
+    private static String text(int i) {
+        String eol = i % 3 == 0 ? "\n" : "\r\n";
+        return "From: bob@example.net" + eol + "Subject: message " + i + eol + eol + "body of " + i + eol;
+    }
+
+    /** The size served for message i: its CRLF view. */
+    private static long served(int i) {
+        return text(i).replace("\r\n", "\n").replace("\n", "\r\n").length();
+    }
+
+    /**
+     * Writes n messages into cur/ as another program would, ",S=" the file's length (as
+     * Dovecot and the benchmark name them; not the CRLF size), message i seen if i is even;
+     * their access times set far back. Returns name by UID (indexed in the order of their names).
+     */
+    private Map<Long, Path> fill(int n) throws Exception {
+        Path cur = inbox().resolve("cur");
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(cur.resolveSibling(d));
+        }
+        Map<Long, Path> files = new HashMap<>();
+        for (int i = 1; i <= n; i++) {
+            byte[] b = text(i).getBytes(StandardCharsets.US_ASCII);
+            String flags = i % 2 == 0 ? "S" : "";
+            Path f = cur.resolve(String.format("17000%05d.M%dP1.other,S=%d:2,%s", i, i, b.length, flags));
+            Files.write(f, b);
+            age(f);
+            files.put((long) i, f);
+        }
+        return files;
+    }
+
+    private static void age(Path f) throws Exception {
+        Files.getFileAttributeView(f, BasicFileAttributeView.class).setTimes(null, OLD, null);
+    }
+
+    /** Message files opened since {@link #fill} (their access time moved), or -1 where reads are not recorded. */
+    private int filesOpened() throws Exception {
+        Path cur = inbox().resolve("cur");
+        Path probe = root.resolve("probe"); // beside the Maildir, on its file system
+        Files.writeString(probe, "x");
+        age(probe);
+        Files.readAllBytes(probe);
+        boolean recorded = !Files.readAttributes(probe, BasicFileAttributes.class).lastAccessTime().equals(OLD);
+        Files.delete(probe);
+        if (!recorded) {
+            return -1;
+        }
+        int opened = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(cur)) {
+            for (Path f : ds) {
+                opened += Files.readAttributes(f, BasicFileAttributes.class).lastAccessTime().equals(OLD) ? 0 : 1;
+            }
+        }
+        return opened;
+    }
+
+    /** What IMAP SELECT and UID FETCH 1:* (FLAGS) ask of the store. */
+    private FolderSummary select() throws StoreException {
+        FolderSummary s = store.summary(USER, "INBOX", false);
+        store.uids(INBOX);
+        store.claimRecent(INBOX);
+        store.messages(INBOX, UidSet.range(1, s.uidNext() - 1), false);
+        return s;
+    }
+
+    @Test
+    void aFolderAnotherProgramFilledOpensWithoutReadingAFileAndEachSizeIsCountedOnceWhenAsked() throws Exception {
+        int n = 300;
+        fill(n);
+        store = new MaildirStore(root, "athena", 100);
+        FolderSummary s = select();
+        assertEquals(n, s.messages());
+        assertEquals(n / 2, s.unseen(), "flags from the names");
+        assertEquals(n + 1, s.uidNext());
+        assertEquals(-1, s.bytes(), "no octets asked for, none counted");
+        List<MessageMeta> metas = store.messages(INBOX, UidSet.range(1, n), false);
+        assertEquals(n, metas.size());
+        assertTrue(metas.stream().allMatch(m -> m.size() == MessageMeta.SIZE_NOT_COUNTED));
+        assertEquals(Set.of(Flag.SEEN), metas.get(1).flags());
+        assertEquals(Instant.ofEpochSecond(1700000002), metas.get(1).internalDate(), "INTERNALDATE from the name");
+        assertEquals(0, store.stats().sizesRead.sum(), "no size counted for SELECT and FETCH FLAGS");
+        int opened = filesOpened(); // -1 where the file system does not record reads (noatime): the counter stands
+        assertTrue(opened <= 0, opened + " message files opened for SELECT and FETCH FLAGS");
+
+        long total = 0;
+        for (MessageMeta m : store.messages(INBOX, UidSet.range(1, n))) { // FETCH RFC822.SIZE, POP3 LIST
+            assertEquals(served((int) m.uid()), m.size(), "UID " + m.uid());
+            total += m.size();
+        }
+        assertEquals(n, store.stats().sizesRead.sum(), "each counted once");
+        assertTrue(opened < 0 || filesOpened() == n);
+        assertEquals(total, store.summary(USER, "INBOX").bytes(), "STATUS SIZE");
+        assertEquals(total, store.summary(USER, "INBOX", false).bytes(), "all counted: the octets come free");
+        assertEquals(total, store.usage(USER)[0], "quota usage");
+        assertEquals(served(3), store.content(INBOX, 3).size());
+        assertEquals(n, store.stats().sizesRead.sum(), "not counted again");
+
+        store.deactivate(); // a restart: the sizes were recorded in the index
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(total, store.summary(USER, "INBOX").bytes());
+        assertEquals(0, store.stats().sizesRead.sum(), "recorded, not counted again after a restart");
+    }
+
+    @Test
+    void everyCallerOfASizeGetsTheRightOneCountedThen() throws Exception {
+        int n = 30;
+        fill(n);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        long larger = served(3) - 1; // LF files are larger in their CRLF view than on disk
+        UidSet.Builder want = new UidSet.Builder();
+        for (int i = 1; i <= 10; i++) {
+            if (served(i) > larger) {
+                want.add(i);
+            }
+        }
+        assertEquals(want.build(), store.search(INBOX, new SearchKey.Larger(larger), UidSet.range(1, 10)),
+                "SEARCH LARGER");
+        assertEquals(10, store.stats().sizesRead.sum(), "the sizes searched counted, no other");
+        assertEquals(served(16), store.content(INBOX, 16).size(), "a content's size (FETCH BODY[], POP3 RETR)");
+        assertEquals(11, store.stats().sizesRead.sum());
+        assertEquals(served(19), store.structure(INBOX, 19).body().endOffset(), "a structure of the CRLF view");
+        assertEquals(12, store.stats().sizesRead.sum());
+        assertEquals(served(22), store.changeFlags(INBOX, UidSet.of(22), FlagChange.ADD, Set.of(Flag.FLAGGED),
+                Set.of(), -1).messages().get(0).size(), "a flag change's answer");
+        assertEquals(13, store.stats().sizesRead.sum());
+        store.createFolder(USER, "Archive", null);
+        long copied = store.copy(INBOX, UidSet.of(25), "Archive").target().first();
+        assertEquals(14, store.stats().sizesRead.sum());
+        assertEquals(served(25), store.messages(FolderRef.of(USER, "Archive"), UidSet.of(copied)).get(0).size(),
+                "a copy, named with it");
+        List<MessageMeta> changed = store.changesSince(INBOX, 0).changed();
+        assertEquals(n, changed.size());
+        for (MessageMeta m : changed) {
+            assertEquals(served((int) m.uid()), m.size(), "changesSince with sizes: UID " + m.uid());
+        }
+        assertEquals(n, store.stats().sizesRead.sum(), "each counted once");
+    }
+
+    @Test
+    void aFileGoneBeforeItsSizeIsCountedIsExpungedAsAnyFileAnotherProgramRemoves() throws Exception {
+        Map<Long, Path> files = fill(10);
+        store = new MaildirStore(root, "athena", 100);
+        long modSeq = select().highestModSeq();
+        Files.delete(files.get(4L)); // another program expunges it, the index not told
+        List<MessageMeta> metas = store.messages(INBOX, UidSet.range(1, 10));
+        assertEquals(List.of(1L, 2L, 3L, 5L, 6L, 7L, 8L, 9L, 10L), metas.stream().map(MessageMeta::uid).toList());
+        for (MessageMeta m : metas) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(UidSet.of(4), store.changesSince(INBOX, modSeq).vanished(), "sessions hear of the expunge");
+        assertNull(store.content(INBOX, 4));
+    }
+
+    @Test
+    void aFileListedButUnreadableLeavesTheFolderOpenAndFailsOnlyTheCallThatNeedsItsSize() throws Exception {
+        fill(5);
+        // another program's message whose file cannot be opened (a link to nothing; permissions do not stop root)
+        Path broken = inbox().resolve("cur/1700000006.M6P1.other:2,S");
+        Path target = root.resolve("elsewhere");
+        Files.createSymbolicLink(broken, target);
+        store = new MaildirStore(root, "athena", 100);
+        FolderSummary s = select();
+        assertEquals(6, s.messages(), "SELECT lists it");
+        assertEquals(UidSet.range(1, 6), store.uids(INBOX));
+        assertEquals(served(2), store.messages(INBOX, UidSet.of(2)).get(0).size(), "the others' sizes count");
+        assertThrows(StoreException.class, () -> store.messages(INBOX, UidSet.of(6)), "its size cannot be counted");
+        assertThrows(StoreException.class, () -> store.summary(USER, "INBOX"), "STATUS SIZE");
+        assertEquals(6, store.summary(USER, "INBOX", false).messages(), "the folder still answers SELECT");
+
+        Files.writeString(target, text(6)); // the link's target appears: readable now
+        assertEquals(served(6), store.messages(INBOX, UidSet.of(6)).get(0).size());
+        long total = 0;
+        for (int i = 1; i <= 6; i++) {
+            total += served(i);
+        }
+        assertEquals(total, store.summary(USER, "INBOX").bytes());
+    }
+
+    /** A folder of the store's directory as another process would open it after a kill (no OS lock). */
+    private FolderView folder() throws StoreException {
+        return FolderView.open(inbox(), MaildirFolder.FolderEvents.NONE);
+    }
+
+    private List<String> sizeRecords() throws Exception {
+        return Files.readAllLines(inbox().resolve(IndexLog.FILE)).stream().filter(l -> l.startsWith("Z ")).toList();
+    }
+
+    @Test
+    void aKillBetweenCountingAndRecordingLosesOnlyTheCount() throws Exception {
+        fill(20);
+        FolderView first = folder();
+        assertEquals(20, first.folder.summary(false).messages());
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted")) {
+                throw new Error("killed");
+            }
+        };
+        assertThrows(Error.class, () -> first.folder.messages(0, FolderView.ALL, true));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(List.of(), sizeRecords(), "nothing recorded");
+        Files.writeString(inbox().resolve(IndexLog.FILE), "Z 1 1", java.nio.file.StandardOpenOption.APPEND);
+
+        FolderView again = folder(); // the restart: a torn size record is ignored, the index trusted
+        assertEquals(-1, again.folder.summary(false).bytes(), "sizes not counted");
+        List<MessageMeta> metas = again.messages();
+        for (MessageMeta m : metas) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(20, sizeRecords().size(), "each recorded once (the torn one cut off)");
+        FolderView third = folder();
+        assertEquals(metas, third.messages());
+        assertTrue(third.folder.summary(false).bytes() > 0, "all counted, from the records");
+    }
+
+    @Test
+    void sizesCountedBesideAnotherCounterAndACompactionAreRecordedOnceAndRight() throws Exception {
+        int n = 40;
+        fill(n);
+        FolderView f = folder();
+        f.folder.summary(false);
+        CountDownLatch counted = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] slow = new Thread[1];
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted") && Thread.currentThread() == slow[0]) {
+                counted.countDown();
+                try {
+                    go.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+        };
+        AtomicReference<Object> got = new AtomicReference<>();
+        slow[0] = new Thread(() -> {
+            try {
+                got.set(f.folder.messages(0, UidSet.range(1, 20), true));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        });
+        slow[0].start();
+        assertTrue(counted.await(30, TimeUnit.SECONDS));
+        // Counted by the slow caller, not yet recorded. Meanwhile another counts some of the same,
+        // one of them is expunged, and enough changes come for the index to be compacted.
+        List<MessageMeta> other = f.folder.messages(0, UidSet.range(11, 30), true);
+        assertEquals(20, other.size());
+        f.expunge(List.of(5L));
+        int rounds = 120; // keywords on and off (no file renamed): past the lines that compact the log
+        long linesBefore = lines();
+        for (int round = 0; round < rounds; round++) {
+            f.changeFlags(rangeList(31, n), round % 2 == 0 ? FlagChange.ADD : FlagChange.REMOVE, Set.of(),
+                    Set.of("k"));
+        }
+        assertTrue(lines() < linesBefore + rounds * 10, "compacted");
+        go.countDown();
+        slow[0].join(30_000);
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(got.get() instanceof List<?>, String.valueOf(got.get()));
+        assertEquals(19, ((List<?>) got.get()).size(), "UID 5 expunged meanwhile");
+
+        long want = 0;
+        for (int i = 1; i <= n; i++) {
+            want += i == 5 ? 0 : served(i);
+        }
+        assertEquals(want, f.folder.summary(false).bytes(), "every size counted once and kept, none lost or twice");
+        List<String> records = sizeRecords();
+        assertEquals(records.stream().map(l -> l.split(" ")[1]).distinct().count(), records.size(),
+                "no size recorded twice: " + records);
+        FolderView again = folder(); // from disk
+        assertEquals(want, again.folder.summary(false).bytes(), "recorded on disk, across the compaction");
+        List<MessageMeta> all = again.messages();
+        assertEquals(n - 1, all.size());
+        for (MessageMeta m : all) {
+            assertEquals(served((int) m.uid()), m.size(), "UID " + m.uid());
+        }
+    }
+
+    private long lines() throws Exception {
+        return Files.readAllLines(inbox().resolve(IndexLog.FILE)).size();
+    }
+
+    private static List<Long> rangeList(int from, int to) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            l.add(i);
+        }
+        return l;
+    }
+
+    @Test
+    void aSizeInADovecotNameIsConfirmedByAStatWithoutARead() throws Exception {
+        Path cur = inbox().resolve("cur");
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(cur.resolveSibling(d));
+        }
+        for (int i = 1; i <= 10; i++) {
+            byte[] b = ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+            Path f = cur.resolve(String.format("17000%05d.M%dP1.dovecot,S=%d,W=%d:2,S", i, i, b.length, b.length));
+            Files.write(f, b);
+            age(f);
+        }
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        long total = 0;
+        for (MessageMeta m : store.messages(INBOX, UidSet.range(1, 10))) {
+            assertEquals(("Subject: " + m.uid() + "\r\n\r\nbody\r\n").length(), m.size());
+            total += m.size();
+        }
+        assertEquals(total, store.summary(USER, "INBOX").bytes());
+        assertEquals(0, store.stats().sizesRead.sum(), "no file read");
+        assertEquals(10, store.stats().sizesNamed.sum(), "a stat each");
+        assertTrue(filesOpened() <= 0, "no message file opened (-1: reads not recorded here)");
+    }
+}
