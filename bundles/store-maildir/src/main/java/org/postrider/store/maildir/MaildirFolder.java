@@ -393,14 +393,17 @@ final class MaildirFolder {
             state = s;
             reserve(state, 0, 0); // marks of an index of the first releases
             synced = reload ? null : s.synced; // after a failed change, look whatever the mtimes say
-            if (!inSync()) {
-                reconcile();
+            if (!inSync() && reconcile()) {
+                // what other programs did while the folder was closed: a user's usage kept
+                // since it was summed (the folder open then) does not have it
+                usage.stale(user);
             }
         } else {
             if (s != null) {
                 LOG.warn("Index of {} {} is damaged; rebuilding it from the Maildir", user, name);
             }
             state = rebuild(s, false);
+            usage.stale(user);
         }
         ownValidity();
     }
@@ -705,8 +708,8 @@ final class MaildirFolder {
         }
     }
 
-    /** Brings the index in line with what other Maildir tools did to the folder. */
-    private void reconcile() throws IOException {
+    /** Brings the index in line with what other Maildir tools did to the folder; whether they did anything. */
+    private boolean reconcile() throws IOException {
         Scan scan = scan();
         Map<String, String> files = scan.files();
         MessageTable t = state.table;
@@ -779,6 +782,7 @@ final class MaildirFolder {
         }
         maybeCompact();
         synced = scan.mtimes();
+        return !lines.isEmpty();
     }
 
     private void maybeCompact() throws IOException {

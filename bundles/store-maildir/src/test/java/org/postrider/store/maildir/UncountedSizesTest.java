@@ -264,6 +264,29 @@ class UncountedSizesTest {
                 "the kept usage does not leave their sizes out");
     }
 
+    @Test
+    void aUsersUsageKeptForQuotasCountsWhatAnotherProgramDidWhileTheFolderWasClosed() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1); // one folder open at a time
+        store.createFolder(USER, "Notes", null);
+        long before = 0;
+        for (int i = 1; i <= 10; i++) {
+            before += served(i);
+        }
+        assertEquals(before, store.usage(USER)[0], "summed, every size counted");
+        store.uids(FolderRef.of(USER, "Notes"));
+        assertTrue(!store.holdsLoaded(inbox()), "INBOX closed to open Notes");
+        Path cur = inbox().resolve("cur");
+        long added = 0;
+        for (int i = 11; i <= 15; i++) { // another program delivers while INBOX is closed
+            Files.writeString(cur.resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+            added += served(i);
+        }
+        assertEquals(15, store.uids(INBOX).size(), "found when INBOX is opened again");
+        assertEquals(List.of(before + added, 15L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the kept usage has them");
+    }
+
     /** A folder of the store's directory as another process would open it after a kill (no OS lock). */
     private FolderView folder() throws StoreException {
         return FolderView.open(inbox(), MaildirFolder.FolderEvents.NONE);
