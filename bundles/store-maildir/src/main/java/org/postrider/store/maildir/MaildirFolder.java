@@ -233,7 +233,10 @@ final class MaildirFolder {
         boolean changed = modSeq != markModSeq;
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
         long count = state == null ? 0 : state.table.size() - markCount;
-        // messages came whose sizes are not counted: a user's usage kept so far would leave them out
+        // Messages came whose sizes are not counted: a user's usage kept so far would leave them
+        // out, so it is summed again (counting them). A size counted is not told as a change: a
+        // kept usage is a sum that counted every size, so a size counted after it is one that
+        // came uncounted since (and made it stale), or one counted again (its record lost).
         boolean uncountedCame = state != null && state.table.uncounted() > markUncounted;
         markModSeq = modSeq;
         if (dropAtUnlock) {
@@ -402,8 +405,11 @@ final class MaildirFolder {
             if (s != null) {
                 LOG.warn("Index of {} {} is damaged; rebuilding it from the Maildir", user, name);
             }
+            boolean indexedBefore = s != null || hwm != null; // else a new folder: no usage had it
             state = rebuild(s, false);
-            usage.stale(user);
+            if (indexedBefore) {
+                usage.stale(user);
+            }
         }
         ownValidity();
     }
@@ -1118,6 +1124,7 @@ final class MaildirFolder {
                 int r = sizes[i] < 0 ? -1 : t.row(uids[i]);
                 if (r >= 0 && t.messageSize(r) < 0) { // not expunged, nor counted by another caller meanwhile
                     t.setSize(r, sizes[i]);
+                    markBytes += sizes[i]; // a count is no change of the user's usage (see unlock)
                     lines.add(IndexLog.counted(uids[i], sizes[i]));
                 }
             }
@@ -1169,6 +1176,7 @@ final class MaildirFolder {
                         uid = t.uid(r);
                         try {
                             t.setSize(r, countSize(pathLocked(uid), viewKey(state.uidValidity, uid)));
+                            markBytes += t.messageSize(r); // no change of usage, as in recordSizes
                             lines.add(IndexLog.counted(uid, t.messageSize(r)));
                         } catch (NoSuchFileException e) {
                             vanished = uid;

@@ -287,6 +287,24 @@ class UncountedSizesTest {
                 "the kept usage has them");
     }
 
+    @Test
+    void aSizeCountedAgainIsNoChangeOfAUsersKeptUsage() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        long total = store.usage(USER)[0]; // counts every size, and records them
+        assertEquals(total, store.usage(USER)[0]); // kept (the first sum met folders indexed then)
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        Path log = inbox().resolve(IndexLog.FILE);
+        // the size records lost (written without an fsync, or their write failed)
+        Files.write(log, Files.readAllLines(log).stream().filter(l -> !l.startsWith("Z ")).toList());
+        for (MessageMeta m : store.messages(INBOX, UidSet.range(1, 10))) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(20, store.stats().sizesRead.sum(), "counted again");
+        assertEquals(total, store.usage(USER)[0], "not added to the usage again");
+    }
+
     /** A folder of the store's directory as another process would open it after a kill (no OS lock). */
     private FolderView folder() throws StoreException {
         return FolderView.open(inbox(), MaildirFolder.FolderEvents.NONE);
