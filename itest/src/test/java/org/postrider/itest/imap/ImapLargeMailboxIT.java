@@ -74,6 +74,8 @@ class ImapLargeMailboxIT {
                 m.login('mig@example.org', 'mig-pw')
                 typ, data = m.select('INBOX')
                 print('exists', data[0].decode())
+                typ, data = m.getquotaroot('INBOX')  # as Thunderbird asks after SELECT
+                print('quotaroot', typ, data[0][0].decode())
                 typ, data = m.uid('FETCH', '1:*', sys.argv[2])
                 lines = [d for d in data if d]
                 print('fetched', len(lines))
@@ -86,7 +88,8 @@ class ImapLargeMailboxIT {
         assertEquals(answer(messages, messages / 2, 0), out);
         boolean counted = inbox.readsAreRecorded();
         if (counted) {
-            assertEquals(0, inbox.filesRead(), "message files opened to answer the first SELECT and FETCH FLAGS");
+            assertEquals(0, inbox.filesRead(),
+                    "message files opened to answer the first SELECT, GETQUOTAROOT (no limit) and FETCH FLAGS");
         }
         out = Python.run(athena.home(), script, port, "(RFC822.SIZE)").ok().out();
         assertEquals(answer(messages, 0, messages), out);
@@ -100,8 +103,9 @@ class ImapLargeMailboxIT {
         assertEquals(0, inbox.filesRead(), "the sizes were recorded: no file read again");
     }
 
-    /** What the script prints: EXISTS, FETCH lines, those seen, those of RFC822.SIZE 100. */
+    /** What the script prints: EXISTS, the quota roots (none), FETCH lines, those seen, those of RFC822.SIZE 100. */
     private static String answer(int messages, int seen, int size100) {
-        return "exists " + messages + "\nfetched " + messages + "\nseen " + seen + "\nsize100 " + size100 + "\n";
+        return "exists " + messages + "\nquotaroot OK INBOX\nfetched " + messages + "\nseen " + seen
+                + "\nsize100 " + size100 + "\n";
     }
 }

@@ -19,7 +19,10 @@ import org.postrider.api.message.MessageContent;
 public interface MailStore {
     // ---- folders
 
-    /** The user's usage of all folders and the limits the store enforces at delivery and APPEND. */
+    /**
+     * The user's usage of all folders and the limits the store enforces at delivery and APPEND;
+     * with no limit, the usage may be given as 0 (not summed).
+     */
     Quota quota(String user) throws StoreException;
 
     /** A user's folders, INBOX first, then by name. */

@@ -539,13 +539,22 @@ public class MaildirStore implements MailStore {
         return usage.get(user, this::sumUsage);
     }
 
+    /**
+     * With no limit the usage is not summed (0): GETQUOTAROOT, which clients send after each
+     * SELECT, then costs no folder's index nor the sizes of other programs' files.
+     */
     @Override
     public org.postrider.api.store.Quota quota(String user) throws StoreException {
-        long[] used = usage(user);
         Directory d = directory;
         Optional<User> u = d == null ? Optional.empty() : d.user(user);
-        return new org.postrider.api.store.Quota(used[0], u.map(User::quotaBytes).orElse(0L), used[1],
-                u.map(User::quotaMessages).orElse(0L));
+        long bytesLimit = u.map(User::quotaBytes).orElse(0L);
+        long messagesLimit = u.map(User::quotaMessages).orElse(0L);
+        if (bytesLimit <= 0 && messagesLimit <= 0) {
+            userDir(user); // validates, as usage does
+            return new org.postrider.api.store.Quota(0, 0, 0, 0);
+        }
+        long[] used = usage(user);
+        return new org.postrider.api.store.Quota(used[0], bytesLimit, used[1], messagesLimit);
     }
 
     private long[] sumUsage(String user) throws StoreException {

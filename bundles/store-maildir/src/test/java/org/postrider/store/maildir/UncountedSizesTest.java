@@ -1,6 +1,7 @@
 package org.postrider.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import org.postrider.api.store.FlagChange;
 import org.postrider.api.store.FolderRef;
 import org.postrider.api.store.FolderSummary;
 import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.Quota;
 import org.postrider.api.store.SearchKey;
 import org.postrider.api.store.StoreException;
 import org.postrider.api.store.UidSet;
@@ -441,5 +443,49 @@ class UncountedSizesTest {
         assertEquals(0, store.stats().sizesRead.sum(), "no file read");
         assertEquals(10, store.stats().sizesNamed.sum(), "a stat each");
         assertTrue(filesOpened() <= 0, "no message file opened (-1: reads not recorded here)");
+    }
+
+    private static long served(int from, int to) {
+        long sum = 0;
+        for (int i = from; i <= to; i++) {
+            sum += served(i);
+        }
+        return sum;
+    }
+
+    /** Writes messages from..to into cur/ as a foreign delivery agent would (not seen); their served sizes. */
+    private long deliverForeign(int from, int to) throws Exception {
+        Path cur = inbox().resolve("cur");
+        for (int i = from; i <= to; i++) {
+            Files.writeString(cur.resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+        }
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 1000L * from)); // seen as a change
+        return served(from, to);
+    }
+
+    /** Drops the size records (Z) of INBOX's index, as if their writes had failed. */
+    private void loseSizeRecords() throws Exception {
+        Path log = inbox().resolve(IndexLog.FILE);
+        Files.write(log, Files.readAllLines(log).stream().filter(l -> !l.startsWith("Z ")).toList());
+    }
+
+    @Test
+    void theQuotaOfAUserWithoutLimitsIsAnsweredWithoutCountingASizeOrLoadingAFolder() throws Exception {
+        int n = 50;
+        fill(n);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        store.uids(FolderRef.of(USER, "Notes"));
+        select(); // Notes closed
+        long loads = store.stats().loads.sum();
+        Quota q = store.quota(USER); // GETQUOTAROOT, as Thunderbird sends it after SELECT
+        assertFalse(q.limited(), "no limit: no quota root");
+        assertEquals(0, store.stats().sizesRead.sum(), "no size counted");
+        assertEquals(loads, store.stats().loads.sum(), "no other folder's index loaded");
+
+        store.setDirectory(MaildirStoreTest.quota(1 << 20, 0));
+        q = store.quota(USER);
+        assertTrue(q.limited());
+        assertEquals(List.of(served(1, n), (long) n), List.of(q.bytes(), q.messages()), "with a limit: summed");
     }
 }
