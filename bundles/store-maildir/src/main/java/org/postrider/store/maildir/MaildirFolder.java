@@ -128,7 +128,7 @@ final class MaildirFolder {
     private long markModSeq;
     private long markBytes;
     private long markCount;
-    private long markUncounted;
+    private long markUncountedPutOrRemoved;
     /** A change failed part way and the index was dropped: load it again and reconcile it with the Maildir. */
     private boolean reload;
     /** A change is durable but the index in memory may not match the log (its compaction failed): dropped at unlock. */
@@ -197,12 +197,8 @@ final class MaildirFolder {
             return;
         }
         try {
-            boolean again = reload;
-            open();
+            open(); // marks once the index is loaded, before it is reconciled: what that finds is told
             reload = false;
-            if (!again) {
-                mark();
-            } // else the marks stay those of the last call, so listeners learn what the reload changed
         } catch (IOException | RuntimeException | StoreException e) {
             state = null;
             synced = null;
@@ -219,7 +215,7 @@ final class MaildirFolder {
         markModSeq = state.highestModSeq;
         markBytes = state.table.bytes();
         markCount = state.table.size();
-        markUncounted = state.table.uncounted();
+        markUncountedPutOrRemoved = state.table.uncountedPutOrRemoved();
     }
 
     /** Unlocks, then tells listeners what changed (never under the lock). */
@@ -233,11 +229,14 @@ final class MaildirFolder {
         boolean changed = modSeq != markModSeq;
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
         long count = state == null ? 0 : state.table.size() - markCount;
-        // Messages came whose sizes are not counted: a user's usage kept so far would leave them
-        // out, so it is summed again (counting them). A size counted is not told as a change: a
-        // kept usage is a sum that counted every size, so a size counted after it is one that
-        // came uncounted since (and made it stale), or one counted again (its record lost).
-        boolean uncountedCame = state != null && state.table.uncounted() > markUncounted;
+        // A size counted is not told as a change: a kept usage is a sum that counted every size,
+        // so a size counted after it is one that came uncounted since (which made it stale, below),
+        // or one counted again (its record lost). So a message that came uncounted makes a kept
+        // usage stale (it leaves the message out), and so does one removed uncounted (the usage
+        // may hold its size, counted before its record was lost): summed again when next asked.
+        // Each such row counts, not the net change: one may come as another is counted.
+        boolean uncountedCame = state != null
+                && state.table.uncountedPutOrRemoved() != markUncountedPutOrRemoved;
         markModSeq = modSeq;
         if (dropAtUnlock) {
             dropAtUnlock = false;
@@ -248,7 +247,7 @@ final class MaildirFolder {
         lock.unlock();
         return () -> {
             if (uncountedCame) {
-                usage.stale(user); // summed again when next asked, counting them
+                usage.stale(user);
             }
             if (changed) {
                 events.changed(user, name, modSeq);
@@ -396,10 +395,13 @@ final class MaildirFolder {
             state = s;
             reserve(state, 0, 0); // marks of an index of the first releases
             synced = reload ? null : s.synced; // after a failed change, look whatever the mtimes say
-            if (!inSync() && reconcile()) {
-                // what other programs did while the folder was closed: a user's usage kept
-                // since it was summed (the folder open then) does not have it
-                usage.stale(user);
+            if (!reload) {
+                // what other programs did while the folder was closed is a change of this call: a
+                // user's usage kept since it was summed (the folder open then) learns it at unlock
+                mark();
+            } // else the marks stay those of the last call, so listeners learn what the reload changed
+            if (!inSync()) {
+                reconcile();
             }
         } else {
             if (s != null) {
@@ -407,6 +409,9 @@ final class MaildirFolder {
             }
             boolean indexedBefore = s != null || hwm != null; // else a new folder: no usage had it
             state = rebuild(s, false);
+            if (!reload) {
+                mark();
+            }
             if (indexedBefore) {
                 usage.stale(user);
             }
@@ -714,7 +719,13 @@ final class MaildirFolder {
         }
     }
 
-    /** Brings the index in line with what other Maildir tools did to the folder; whether they did anything. */
+    /**
+     * Brings the index in line with what other Maildir tools did to the folder; whether they did
+     * anything. The sizes of a few new files (a foreign delivery agent's) are counted now, as a
+     * delivery's are known, so a user's usage kept for quotas is told of them and stays kept;
+     * more at once (a migration into an indexed folder) are left to their first demand
+     * ({@link #countSizes}), as at a folder's first indexing.
+     */
     private boolean reconcile() throws IOException {
         Scan scan = scan();
         Map<String, String> files = scan.files();
@@ -762,12 +773,16 @@ final class MaildirFolder {
             lines.add(IndexLog.changed(t.uid(r), ms, MessageTable.flagsOf(bits), file, t.keywords(r)));
         }
         List<long[]> addedRows = new ArrayList<>(); // uid, modSeq, size, date, bits, key, line index
+        boolean countNow = foreign.size() <= COUNT_AT_ONCE;
         for (String base : foreign) {
             String file = files.get(base);
             MaildirName n = MaildirName.parse(fileName(file));
             long uid = state.uidNext++;
             long ms = ++state.highestModSeq;
-            long size = namedSize(n); // no message file read: see countSizes
+            long size = namedSize(n);
+            if (size < 0 && countNow) {
+                size = countNew(file, uid);
+            }
             long date = dateOf(n, file);
             addedRows.add(new long[] {uid, ms, size, date, MessageTable.bits(n.flags()),
                 MessageTable.key(n.deliveryKey()), lines.size()});
@@ -789,6 +804,22 @@ final class MaildirFolder {
         maybeCompact();
         synced = scan.mtimes();
         return !lines.isEmpty();
+    }
+
+    /** New files of other programs whose sizes {@link #reconcile} counts at once, at most. */
+    static final int COUNT_AT_ONCE = 1024;
+
+    /**
+     * The size of a new file of another program, counted as it is indexed; one gone or
+     * unreadable meanwhile is left uncounted (to its first demand: it fails only what needs it).
+     */
+    private long countNew(String file, long uid) {
+        try {
+            return countSize(dir.resolve(file), viewKey(state.uidValidity, uid));
+        } catch (IOException e) {
+            LOG.debug("Cannot count the size of {} in {} {} now", file, user, name, e);
+            return MessageTable.UNCOUNTED;
+        }
     }
 
     private void maybeCompact() throws IOException {
@@ -1146,7 +1177,9 @@ final class MaildirFolder {
             log.appendHint(lines);
             state.lines += lines.size();
         } catch (IOException e) {
-            LOG.debug("Cannot record counted sizes in the index of {} {}", user, name, e);
+            // kept in memory; a kept usage then leans on the rule of unlock (removed uncounted: stale)
+            LOG.warn("Cannot record counted sizes in the index of {} {}; they are counted again after a reload: {}",
+                    user, name, e.toString());
         }
     }
 

@@ -44,6 +44,8 @@ final class MessageTable {
     private int unseen;
     /** Messages whose size is {@link #UNCOUNTED}. */
     private int uncounted;
+    /** Rows with no size counted that were ever added or removed (a size counted is neither). */
+    private long uncountedPutOrRemoved;
     /** Characters of the interned keyword sets, for the footprint. */
     private long keywordChars;
 
@@ -58,6 +60,14 @@ final class MessageTable {
 
     int uncounted() {
         return uncounted;
+    }
+
+    /**
+     * Rows with no size counted added or removed so far: compared before and after a change, it
+     * tells of either, which {@link #uncounted} does not when one comes as another is counted.
+     */
+    long uncountedPutOrRemoved() {
+        return uncountedPutOrRemoved;
     }
 
     int unseen() {
@@ -196,6 +206,7 @@ final class MessageTable {
     private void count(int r, int sign) {
         if (size[r] < 0) {
             uncounted += sign;
+            uncountedPutOrRemoved++;
         } else {
             bytes += sign * size[r];
         }

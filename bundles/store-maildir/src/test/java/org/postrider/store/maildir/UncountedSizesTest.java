@@ -488,4 +488,61 @@ class UncountedSizesTest {
         assertTrue(q.limited());
         assertEquals(List.of(served(1, n), (long) n), List.of(q.bytes(), q.messages()), "with a limit: summed");
     }
+
+    @Test
+    void aFewFilesAForeignAgentDeliversAreCountedAtOnceAndAUsersKeptUsageStaysKept() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1); // one folder open at a time
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed");
+        store.uids(INBOX); // Notes closed, INBOX open
+        long added = deliverForeign(11, 12); // into the open, indexed INBOX
+        assertEquals(12, store.uids(INBOX).size());
+        long loads = store.stats().loads.sum();
+        assertEquals(List.of(served(1, 10) + added, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+        assertEquals(loads, store.stats().loads.sum(), "told as a change: Notes not loaded to sum the usage again");
+
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        added += deliverForeign(13, 14);
+        assertEquals(14, store.uids(INBOX).size(), "found as INBOX is loaded");
+        loads = store.stats().loads.sum();
+        assertEquals(List.of(served(1, 10) + added, 14L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+        assertEquals(loads, store.stats().loads.sum(), "what the load found is told too: Notes not loaded");
+        assertEquals(14, store.stats().sizesRead.sum(), "each file read once");
+    }
+
+    @Test
+    void anUncountedMessageExpungedAfterItsSizeRecordWasLostIsTakenFromAUsersKeptUsage() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed, every size counted and recorded");
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        loseSizeRecords();
+        store.expunge(INBOX, UidSet.of(3)); // INBOX loaded, 3 not counted, expunged
+        assertEquals(List.of(served(1, 10) - served(3), 9L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
+
+    @Test
+    void messagesThatComeUncountedAsOthersAreCountedAreNotLeftOutOfAUsersKeptUsage() throws Exception {
+        int n = MaildirFolder.COUNT_AT_ONCE + 76;
+        Map<Long, Path> files = fill(n);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, n), store.usage(USER)[0], "summed, every size counted and recorded");
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        loseSizeRecords();
+        assertEquals(n, store.uids(INBOX).size()); // loaded again: none counted, all in the kept usage
+        // Another program flags them all and delivers more than are counted at once: left uncounted
+        for (Path p : files.values()) {
+            Files.move(p, p.resolveSibling(p.getFileName() + "F"));
+        }
+        int more = MaildirFolder.COUNT_AT_ONCE + 1;
+        long added = deliverForeign(n + 1, n + more);
+        // FETCH RFC822.SIZE of the first n: their files are gone, the folder is listed (n renamed,
+        // the new ones added uncounted), and the n counted: fewer uncounted than before, net
+        store.messages(INBOX, UidSet.range(1, n));
+        assertEquals(List.of(served(1, n) + added, (long) n + more),
+                List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
 }
