@@ -966,17 +966,10 @@ final class MaildirFolder {
         acquire();
         try {
             checkValidity(validity);
-            MessageTable t = state.table;
-            if (sizes && t.uncounted() > 0) { // counted here, under the lock: no caller of this project asks so
-                UidSet.Builder b = new UidSet.Builder();
-                for (int r = 0; r < t.size(); r++) {
-                    if (t.modSeq(r) > modSeq && t.messageSize(r) < 0) {
-                        b.add(t.uid(r));
-                    }
-                }
-                countLocked(b.build());
-                t = state.table;
+            if (sizes) { // counted here, under the lock: no caller of this project asks so
+                countChangedLocked(modSeq);
             }
+            MessageTable t = state.table;
             List<MessageMeta> changed = new ArrayList<>();
             for (int r = 0; r < t.size(); r++) {
                 if (t.modSeq(r) > modSeq) {
@@ -1000,6 +993,35 @@ final class MaildirFolder {
             return new Changes(state.uidValidity, state.highestModSeq, changed, vanished, exact);
         } finally {
             release();
+        }
+    }
+
+    /** Rounds of {@link #countChangedLocked}: each count may list the folder, which may change rows again. */
+    private static final int CHANGED_COUNT_ROUNDS = 4;
+
+    /**
+     * Counts the sizes of the messages changed since {@code modSeq}. A count that lists the
+     * folder again ({@link #countLocked}: a file gone) may add messages or give a renamed one a
+     * new MODSEQ, changed since too: so it counts until none of them is uncounted, a few rounds
+     * at most (then the call fails, temporarily, rather than answer a size not counted).
+     */
+    private void countChangedLocked(long modSeq) throws StoreException {
+        for (int round = 0; state.table.uncounted() > 0; round++) {
+            MessageTable t = state.table;
+            UidSet.Builder b = new UidSet.Builder();
+            for (int r = 0; r < t.size(); r++) {
+                if (t.modSeq(r) > modSeq && t.messageSize(r) < 0) {
+                    b.add(t.uid(r));
+                }
+            }
+            UidSet uncounted = b.build();
+            if (uncounted.isEmpty()) {
+                return;
+            }
+            if (round == CHANGED_COUNT_ROUNDS) {
+                throw new StoreException("folder " + name + " keeps changing while its sizes are counted", true);
+            }
+            countLocked(uncounted);
         }
     }
 

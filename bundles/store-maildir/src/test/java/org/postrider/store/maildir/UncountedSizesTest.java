@@ -512,6 +512,29 @@ class UncountedSizesTest {
     }
 
     @Test
+    void changesSinceWithSizesCountsTheMessagesThatItsOwnListingChanged() throws Exception {
+        Map<Long, Path> files = fill(3);
+        FolderView f = folder();
+        f.folder.summary(false); // indexed, no size counted
+        Path third = files.get(3L);
+        Path flagged = third.resolveSibling(third.getFileName() + "F");
+        Files.move(third, flagged); // another program flags 3: a new MODSEQ for it
+        Files.setLastModifiedTime(third.getParent(), FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        long modSeq = f.folder.summary(false).highestModSeq();
+        f.folder.refresh();
+        // then, before the folder is listed again, it marks 3 deleted and flags 1
+        Files.move(flagged, third.resolveSibling(third.getFileName() + "FT"));
+        Path first = files.get(1L);
+        Files.move(first, first.resolveSibling(first.getFileName() + "F"));
+        // sizes of what changed since: 3's file is gone, so the folder is listed, giving 1 a new MODSEQ
+        List<MessageMeta> changed = f.folder.changesSince(0, modSeq, true).changed();
+        assertEquals(List.of(1L, 3L), changed.stream().map(MessageMeta::uid).toList());
+        for (MessageMeta m : changed) {
+            assertEquals(served((int) m.uid()), m.size(), "UID " + m.uid() + ": sizes asked for");
+        }
+    }
+
+    @Test
     void anUncountedMessageExpungedAfterItsSizeRecordWasLostIsTakenFromAUsersKeptUsage() throws Exception {
         fill(10);
         store = new MaildirStore(root, "athena", 1);
