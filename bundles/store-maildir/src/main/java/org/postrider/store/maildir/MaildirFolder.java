@@ -111,6 +111,8 @@ final class MaildirFolder {
     private final FolderEvents events;
     private final UsageListener usage;
     private final StoreStats stats;
+    /** Sizes counted by an instance of this folder evicted before it recorded them: shared by the store's folders. */
+    private final CountedSizes carried;
     private final boolean exclusive;
     private final ReentrantLock lock = new ReentrantLock();
     // All below guarded by lock.
@@ -152,6 +154,12 @@ final class MaildirFolder {
      */
     MaildirFolder(String user, String name, Path dir, String host, FolderEvents events, UsageListener usage,
             StoreStats stats, boolean exclusive) {
+        this(user, name, dir, host, events, usage, stats, new CountedSizes(), exclusive);
+    }
+
+    /** @param carried where sizes counted by an evicted instance of the folder wait for the next ({@link CountedSizes}) */
+    MaildirFolder(String user, String name, Path dir, String host, FolderEvents events, UsageListener usage,
+            StoreStats stats, CountedSizes carried, boolean exclusive) {
         this.user = user;
         this.name = name;
         this.dir = dir;
@@ -161,6 +169,7 @@ final class MaildirFolder {
         this.events = events;
         this.usage = usage;
         this.stats = stats;
+        this.carried = carried;
         this.exclusive = exclusive;
     }
 
@@ -1087,9 +1096,17 @@ final class MaildirFolder {
      * same). A kill before the record loses only the counting. A file gone meanwhile (renamed
      * by a flag change, removed by another program) is left to {@link #countLocked}, which the
      * caller's locked call runs next. Costs no turn at the lock when the last call left no
-     * size uncounted.
+     * size uncounted. Sizes counted when the folder is evicted before they are recorded are
+     * kept ({@link CountedSizes}) and recorded by the folder opened again, at the start of
+     * this call restarted on it.
      */
     void countSizes(long validity, UidSet uids) throws StoreException {
+        if (uncountedHint != 0) {
+            CountedSizes.Batch before = carried.take(dir);
+            if (before != null) {
+                record(before.uidValidity(), before.uids(), before.sizes(), before.n());
+            }
+        }
         long[] batch = null;
         long[] pos = null;
         long after = 0;
@@ -1133,10 +1150,20 @@ final class MaildirFolder {
                 }
                 step.at("size-counted");
             } catch (IOException e) {
-                recordSizes(uidValidity, batch, sizes, n); // what was counted before
+                record(uidValidity, batch, sizes, n); // what was counted before
                 throw new StoreException("cannot read a message of " + name + ": " + e.getMessage(), true, e);
             }
-            recordSizes(uidValidity, batch, sizes, n);
+            record(uidValidity, batch, sizes, n);
+        }
+    }
+
+    /** {@link #recordSizes}; if this folder was evicted meanwhile, the sizes are kept for its next instance. */
+    private void record(long uidValidity, long[] uids, long[] sizes, int n) throws StoreException {
+        try {
+            recordSizes(uidValidity, uids, sizes, n);
+        } catch (Evicted e) {
+            carried.put(dir, new CountedSizes.Batch(uidValidity, Arrays.copyOf(uids, n), Arrays.copyOf(sizes, n), n));
+            throw e;
         }
     }
 

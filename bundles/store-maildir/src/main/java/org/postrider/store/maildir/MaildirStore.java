@@ -100,6 +100,7 @@ public class MaildirStore implements MailStore {
     private final FolderCache folders;
     private final FolderTree tree = new FolderTree(this);
     private final UsageCache usage = new UsageCache(MAX_USAGE_ENTRIES);
+    private final CountedSizes counted = new CountedSizes();
     private final QuotaGate quotaGate = new QuotaGate();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final Structures structures;
@@ -181,7 +182,8 @@ public class MaildirStore implements MailStore {
 
     /** As {@link #cached(String, String, Path)}, not evicting the folder at {@code alsoKeep}. */
     MaildirFolder cached(String user, String canonical, Path dir, Path alsoKeep) throws StoreException {
-        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true),
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, counted,
+                true),
                 alsoKeep);
     }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -567,5 +568,34 @@ class UncountedSizesTest {
         store.messages(INBOX, UidSet.range(1, n));
         assertEquals(List.of(served(1, n) + added, (long) n + more),
                 List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
+
+    @Test
+    void sizesCountedAsTheFolderIsEvictedAreRecordedByItsNextInstanceNotCountedAgain() throws Exception {
+        int n = 20;
+        fill(n);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        select();
+        AtomicBoolean evicted = new AtomicBoolean();
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted") && evicted.compareAndSet(false, true)) {
+                try { // another session opens Notes: INBOX, not locked while its sizes are counted, is closed
+                    store.uids(FolderRef.of(USER, "Notes"));
+                } catch (StoreException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+        };
+        List<MessageMeta> metas = store.messages(INBOX, UidSet.range(1, n)); // FETCH RFC822.SIZE
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(evicted.get());
+        assertTrue(store.stats().evictions.sum() > 0);
+        assertEquals(n, metas.size());
+        for (MessageMeta m : metas) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(n, store.stats().sizesRead.sum(), "each counted once, across the eviction");
+        assertEquals(n, sizeRecords().size(), "recorded");
     }
 }
