@@ -507,7 +507,7 @@ public final class ImapSession extends CommandLoop {
         if (s == null) {
             return false;
         }
-        Changes c = store().changesSince(s.ref(), s.modSeq());
+        Changes c = store().changesSince(s.ref(), s.modSeq(), false); // flags and UIDs only
         s.holdExpunged(s.known(c.vanished()), s.modSeq());
         boolean expunged = false;
         if (expunges) {

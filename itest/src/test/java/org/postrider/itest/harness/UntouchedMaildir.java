@@ -12,8 +12,9 @@ import java.util.function.IntFunction;
 
 /**
  * A Maildir filled by "another tool" with 100-octet messages named as Dovecot names them
- * (",W=" the CRLF size, so a store need not read a file to know its size), every file's access
- * time set far back: {@link #filesRead()} then counts the files someone opened since.
+ * (",W=" the CRLF size, so a store need not read a file to know its size; or ",S=" alone, the
+ * length on disk, which says nothing of the CRLF size), every file's access time set far back:
+ * {@link #filesRead()} then counts the files someone opened since.
  */
 public final class UntouchedMaildir {
     private static final FileTime OLD = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
@@ -30,13 +31,20 @@ public final class UntouchedMaildir {
 
     /** Writes {@code count} messages into {@code maildir}/cur, message i with the flags {@code flags(i)}. */
     public static UntouchedMaildir fill(Path maildir, int count, IntFunction<String> flags) throws IOException {
+        return fill(maildir, count, flags, true);
+    }
+
+    /** As {@link #fill(Path, int, IntFunction)}; without {@code crlfSize}, the names carry ",S=" alone. */
+    public static UntouchedMaildir fill(Path maildir, int count, IntFunction<String> flags, boolean crlfSize)
+            throws IOException {
         for (String d : new String[] {"new", "cur", "tmp"}) {
             Files.createDirectories(maildir.resolve(d));
         }
         Path cur = maildir.resolve("cur");
         Path probe = null;
         for (int i = 0; i < count; i++) {
-            Path f = cur.resolve("1700000000.M" + i + "P1.othertool,S=100,W=100:2," + flags.apply(i));
+            Path f = cur.resolve("1700000000.M" + i + "P1.othertool,S=100" + (crlfSize ? ",W=100" : "") + ":2,"
+                    + flags.apply(i));
             Files.write(f, BODY);
             age(f);
             probe = probe == null ? f : probe;
@@ -67,6 +75,15 @@ public final class UntouchedMaildir {
             }
         }
         return read;
+    }
+
+    /** Sets every file's access time far back again: {@link #filesRead()} counts from now. */
+    public void forget() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(cur)) {
+            for (Path f : files) {
+                age(f);
+            }
+        }
     }
 
     private static void age(Path f) throws IOException {

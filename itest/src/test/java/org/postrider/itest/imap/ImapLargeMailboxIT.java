@@ -13,7 +13,8 @@ import org.postrider.itest.harness.UntouchedMaildir;
 /**
  * A 100,000-message Maildir (written by "another tool", sizes in the names): IMAP SELECT and
  * UID FETCH 1:* (FLAGS) answer from the index without opening a single message file, which
- * the files' access times show (as Pop3LargeMailboxIT does for POP3).
+ * the files' access times show (as Pop3LargeMailboxIT does for POP3); nor for files whose
+ * names say only their length on disk, whose sizes are counted when first fetched, once.
  */
 class ImapLargeMailboxIT {
     private static final int MESSAGES = 100_000;
@@ -55,5 +56,56 @@ class ImapLargeMailboxIT {
 
         assumeTrue(inbox.readsAreRecorded(), "this file system does not record reads (noatime); counts checked only");
         assertEquals(0, inbox.filesRead(), "message files opened to answer SELECT and UID FETCH 1:* (FLAGS)");
+    }
+
+    @Test
+    void filesNamedWithTheirLengthAloneAreReadForTheirSizesOnlyWhenFetchedAndOnce() throws Exception {
+        int messages = 10_000;
+        Instance athena = instances.create("athena");
+        athena.start();
+        athena.admin("dir:user-add", "mig@example.org", "mig-pw").ok();
+        // as a migration or the benchmark leaves them: ",S=" the length on disk, no ",W="
+        UntouchedMaildir inbox = UntouchedMaildir.fill(athena.inbox("mig", "example.org"), messages,
+                i -> i % 2 == 0 ? "S" : "", false);
+        String script = """
+                import imaplib, ssl, sys
+                ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                m = imaplib.IMAP4_SSL('127.0.0.1', int(sys.argv[1]), ssl_context=ctx)
+                m.login('mig@example.org', 'mig-pw')
+                typ, data = m.select('INBOX')
+                print('exists', data[0].decode())
+                typ, data = m.getquotaroot('INBOX')  # as Thunderbird asks after SELECT
+                print('quotaroot', typ, data[0][0].decode())
+                typ, data = m.uid('FETCH', '1:*', sys.argv[2])
+                lines = [d for d in data if d]
+                print('fetched', len(lines))
+                print('seen', sum(1 for d in lines if b'\\\\Seen' in d))
+                print('size100', sum(1 for d in lines if b'RFC822.SIZE 100' in d))
+                m.logout()
+                """;
+        String port = String.valueOf(athena.listenerPort("imaps"));
+        String out = Python.run(athena.home(), script, port, "(FLAGS)").ok().out();
+        assertEquals(answer(messages, messages / 2, 0), out);
+        boolean counted = inbox.readsAreRecorded();
+        if (counted) {
+            assertEquals(0, inbox.filesRead(),
+                    "message files opened to answer the first SELECT, GETQUOTAROOT (no limit) and FETCH FLAGS");
+        }
+        out = Python.run(athena.home(), script, port, "(RFC822.SIZE)").ok().out();
+        assertEquals(answer(messages, 0, messages), out);
+        if (counted) {
+            assertEquals(messages, inbox.filesRead(), "each file read for its size");
+            inbox.forget();
+        }
+        out = Python.run(athena.home(), script, port, "(RFC822.SIZE)").ok().out();
+        assertEquals(answer(messages, 0, messages), out);
+        assumeTrue(counted, "this file system does not record reads (noatime); counts checked only");
+        assertEquals(0, inbox.filesRead(), "the sizes were recorded: no file read again");
+    }
+
+    /** What the script prints: EXISTS, the quota roots (none), FETCH lines, those seen, those of RFC822.SIZE 100. */
+    private static String answer(int messages, int seen, int size100) {
+        return "exists " + messages + "\nquotaroot OK INBOX\nfetched " + messages + "\nseen " + seen
+                + "\nsize100 " + size100 + "\n";
     }
 }

@@ -19,7 +19,10 @@ import org.postrider.api.message.MessageContent;
 public interface MailStore {
     // ---- folders
 
-    /** The user's usage of all folders and the limits the store enforces at delivery and APPEND. */
+    /**
+     * The user's usage of all folders and the limits the store enforces at delivery and APPEND;
+     * with no limit, the usage may be given as 0 (not summed).
+     */
     Quota quota(String user) throws StoreException;
 
     /** A user's folders, INBOX first, then by name. */
@@ -56,16 +59,49 @@ public interface MailStore {
     /** The folder's counters, without a message list (IMAP STATUS, SELECT). */
     FolderSummary summary(String user, String folder) throws StoreException;
 
+    /**
+     * As {@link #summary(String, String)}; without {@code bytes}, {@link FolderSummary#bytes}
+     * is -1 where counting the octets would cost more than the other counters: a store may
+     * index a message another program wrote from its file's name and count its size only when
+     * a caller asks for it (IMAP SELECT and a STATUS without SIZE do not). This default counts
+     * them. (2.3)
+     */
+    default FolderSummary summary(String user, String folder, boolean bytes) throws StoreException {
+        return summary(user, folder);
+    }
+
     // ---- reading
 
     /** All UIDs of the folder, as ranges. */
     UidSet uids(FolderRef folder) throws StoreException;
 
-    /** Index data of the given UIDs that exist, in UID order; no message file is read. */
+    /**
+     * Index data of the given UIDs that exist, in UID order, each with its exact size. No
+     * message file is read but to count a size the store has not counted yet (once; see
+     * {@link #messages(FolderRef, UidSet, boolean)}).
+     */
     List<MessageMeta> messages(FolderRef folder, UidSet uids) throws StoreException;
+
+    /**
+     * As {@link #messages(FolderRef, UidSet)}; without {@code sizes}, for a caller that uses
+     * no size (FLAGS, MODSEQ, UID), a size not counted yet is {@link MessageMeta#SIZE_NOT_COUNTED}
+     * instead of counted now, and no message file is read. This default counts them. (2.3)
+     */
+    default List<MessageMeta> messages(FolderRef folder, UidSet uids, boolean sizes) throws StoreException {
+        return messages(folder, uids);
+    }
 
     /** What was added, changed and expunged after {@code modSeq} (RFC 7162). */
     Changes changesSince(FolderRef folder, long modSeq) throws StoreException;
+
+    /**
+     * As {@link #changesSince(FolderRef, long)}; without {@code sizes}, the changed messages'
+     * sizes not counted yet are {@link MessageMeta#SIZE_NOT_COUNTED}, as in
+     * {@link #messages(FolderRef, UidSet, boolean)}. This default counts them. (2.3)
+     */
+    default Changes changesSince(FolderRef folder, long modSeq, boolean sizes) throws StoreException {
+        return changesSince(folder, modSeq);
+    }
 
     /**
      * Gives the folder's \Recent messages to one session (IMAP SELECT): the UIDs no

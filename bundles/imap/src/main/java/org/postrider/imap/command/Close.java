@@ -54,7 +54,7 @@ public final class Close implements ImapCommand {
      */
     private static String highestModSeq(ImapSession s, UidSet removed) throws StoreException {
         Selected sel = s.selected();
-        Changes c = s.store().changesSince(sel.ref(), sel.modSeq());
+        Changes c = s.store().changesSince(sel.ref(), sel.modSeq(), false);
         boolean onlyOurs = c.exact() && c.changed().isEmpty() && !sel.holdsExpunges()
                 && Vanished.minus(c.vanished(), removed).isEmpty();
         return onlyOurs ? "[HIGHESTMODSEQ " + c.highestModSeq() + "] " : "";

@@ -81,8 +81,8 @@ public final class Fetch implements ImapCommand {
         MailStore store = s.store();
         if (f.vanished()) { // RFC 7162 3.2.6: before the FETCH responses
             UidSet asked = f.set().resolve(sel.lastUid() == 0 ? 1 : sel.lastUid(), sel.saved());
-            Vanished.tellEarlier(s, Vanished.earlier(sel, store.changesSince(sel.ref(), f.changedSince()).vanished(),
-                    asked, 0));
+            UidSet vanished = store.changesSince(sel.ref(), f.changedSince(), false).vanished();
+            Vanished.tellEarlier(s, Vanished.earlier(sel, vanished, asked, 0));
         }
         boolean setsSeen = !sel.readOnly() && f.items().stream().anyMatch(Fetch::setsSeen);
         if (setsSeen) {
@@ -93,6 +93,7 @@ public final class Fetch implements ImapCommand {
         boolean structure = items.stream().anyMatch(Fetch::needsStructure);
         boolean bodies = items.stream().anyMatch(Fetch::readsContent);
         boolean hasUid = items.contains(FetchItem.Simple.UID);
+        boolean sizes = items.contains(FetchItem.Simple.RFC822_SIZE); // else a size not counted yet stays so
         // What is the same for every message made once: the items and their names as octets.
         FetchItem[] each = items.toArray(FetchItem[]::new);
         byte[][] names = new byte[each.length][];
@@ -105,7 +106,7 @@ public final class Fetch implements ImapCommand {
         FetchResponse out = new FetchResponse(sink(s), s.utf8());
         try {
             for (UidSet piece : pieces(uids, PIECE)) { // index data a piece at a time: memory bounded whatever the set
-                for (MessageMeta m : store.messages(sel.ref(), piece)) {
+                for (MessageMeta m : store.messages(sel.ref(), piece, sizes)) {
                     if (f.changedSince() >= 0 && m.modSeq() <= f.changedSince()) {
                         continue;
                     }

@@ -61,7 +61,7 @@ public final class Select implements ImapCommand {
         MailStore store = s.store();
         FolderSummary sum;
         try {
-            sum = store.summary(s.user(), name);
+            sum = store.summary(s.user(), name, false); // no octets: no file of another program is read
         } catch (StoreException e) {
             if (e.temporary()) {
                 throw e;
@@ -112,7 +112,7 @@ public final class Select implements ImapCommand {
      */
     private static void resync(ImapSession s, MailStore store, Selected sel, SelectParams.Qresync q)
             throws IOException, StoreException {
-        Changes c = store.changesSince(sel.ref(), q.modSeq());
+        Changes c = store.changesSince(sel.ref(), q.modSeq(), false);
         // an exact answer needs no narrowing; a superset is narrowed by the client's seq-match-data
         long unchanged = c.exact() ? 0 : q.unchangedUpTo(n -> sel.uid((int) n), sel.exists());
         Vanished.tellEarlier(s, Vanished.earlier(sel, c.vanished(), q.knownUids(), unchanged));

@@ -77,7 +77,7 @@ public final class Sort implements ImapCommand {
         q.criteria().forEach(c -> keys.add(c.key()));
         boolean structure = SortableMessage.needsStructure(keys);
         List<SortableMessage> messages = new ArrayList<>();
-        for (MessageMeta m : store.messages(sel.ref(), found)) {
+        for (MessageMeta m : store.messages(sel.ref(), found, keys.contains(SortRequest.Key.SIZE))) {
             int n = sel.number(m.uid());
             if (n > 0) {
                 messages.add(SortableMessage.of(r.uid() ? m.uid() : n, n, m,

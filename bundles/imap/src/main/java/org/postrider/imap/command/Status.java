@@ -80,7 +80,7 @@ public final class Status implements ImapCommand {
     }
 
     private static String line(ImapSession s, String name, List<String> items) throws StoreException {
-        FolderSummary sum = s.store().summary(s.user(), name);
+        FolderSummary sum = s.store().summary(s.user(), name, items.contains("SIZE"));
         long deleted = 0;
         if (items.contains("DELETED")) {
             deleted = s.store().search(new FolderRef(s.user(), sum.folder(), sum.uidValidity()),

@@ -62,7 +62,7 @@ public final class ThreadCmd implements ImapCommand {
         boolean references = q.algorithm() == ThreadRequest.Algorithm.REFERENCES;
         ReferencesThreader threader = new ReferencesThreader();
         List<Threads.Message> ordered = new ArrayList<>();
-        for (MessageMeta m : store.messages(sel.ref(), found)) {
+        for (MessageMeta m : store.messages(sel.ref(), found, false)) {
             int n = sel.number(m.uid());
             if (n <= 0) {
                 continue;

@@ -13,8 +13,8 @@ import org.postrider.api.message.MessageContent;
  * (procmail, mbsync on Unix, a hand copy) often write bare LFs: each LF not after a CR is
  * served as CRLF, so the message's size (RFC822.SIZE, POP3 LIST), its structure's offsets
  * and every byte range are those of the CRLF view. The store counts a foreign file's view
- * size once, when it first indexes the file ({@link #size}), and keeps it as the message's
- * size; a file shorter than that is served converted, one as long (every file Postrider
+ * size once, when a caller first needs it ({@link #size}, {@link MaildirFolder#countSizes}),
+ * and keeps it as the message's size; a file shorter than that is served converted, one as long (every file Postrider
  * writes, and CRLF files of other tools) as it is, through a seek, at no cost. A range of a
  * converted file is found by converting from the last {@link CrlfCheckpoints checkpoint}
  * before it (every MiB of the file, recorded by earlier conversions of the same message), so

@@ -26,23 +26,27 @@ import org.slf4j.LoggerFactory;
  * A folder's index as an append-only log, fsynced per change and compacted when it grows:
  * <pre>
  * V uidvalidity uidnext highestmodseq
- * A uid modseq size date-ms flags base file [keyword...]   (the base is the file's, without flags)
+ * A uid modseq size date-ms flags base file [keyword...]   (the base is the file's, without flags;
+ *                                                         size -1: not counted yet)
  * F uid modseq flags file [keyword...]
  * X uid modseq
  * S new-mtime-ns cur-mtime-ns
  * R uid            (UIDs from here on are \Recent: not yet claimed by a session)
  * C uid position   (the message's structure is at this position of the cache file)
+ * Z uid size       (the size of a message indexed uncounted, counted on first demand)
  * E modseq         (expunges at or below it are forgotten)
  * </pre>
  * The message table in memory keeps, per message, the position of the A or F record that
  * last named its file, and {@link #fileAt} reads the name back from there: names cost no
  * memory. An S record, appended when a folder is closed, says the index matched new/ and cur/
  * when they had these mtimes; it counts only as the last record (anything after it is a
- * change). R, C and S records are hints, written without an fsync (the next append syncs
- * them). Names and keywords are escaped with {@link FolderNames#escape}. A torn last line (a
- * crash mid-append) is ignored when read and cut off before the next append, so a record is
- * never glued to a torn one. Anything else unreadable makes the log untrusted: what it still
- * says serves a rebuild as evidence (UIDNEXT, HIGHESTMODSEQ, keywords), not as the truth.
+ * change). R, C, Z and S records are hints, written without an fsync (the next append syncs
+ * them): a crash that loses one loses a value that is found again (a Z record's size is
+ * counted again), never leaves the log wrong. Names and keywords are escaped with
+ * {@link FolderNames#escape}. A torn last line (a crash mid-append) is ignored when read and
+ * cut off before the next append, so a record is never glued to a torn one. Anything else
+ * unreadable makes the log untrusted: what it still says serves a rebuild as evidence
+ * (UIDNEXT, HIGHESTMODSEQ, keywords), not as the truth.
  */
 final class IndexLog {
     private static final Logger LOG = LoggerFactory.getLogger(IndexLog.class);
@@ -144,7 +148,11 @@ final class IndexLog {
                 if (base == null || name == null) {
                     throw new IllegalArgumentException("bad name");
                 }
-                s.table.put(uid, modSeq, Long.parseLong(f[3]), Long.parseLong(f[4]),
+                long size = Long.parseLong(f[3]);
+                if (size < MessageTable.UNCOUNTED) {
+                    throw new IllegalArgumentException("bad size");
+                }
+                s.table.put(uid, modSeq, size, Long.parseLong(f[4]),
                         MessageTable.bits(MaildirName.flags(f[5])), keywords(f, 8),
                         keyOf(name), pos);
                 s.uidNext = Math.max(s.uidNext, uid + 1);
@@ -190,6 +198,16 @@ final class IndexLog {
                     s.table.setCachePos(r, at);
                 }
                 s.cacheRecords++;
+            }
+            case "Z" -> {
+                int r = s.table.row(Long.parseLong(f[1]));
+                long size = Long.parseLong(f[2]);
+                if (size < 0) {
+                    throw new IllegalArgumentException("bad size");
+                }
+                if (r >= 0) { // else expunged since
+                    s.table.setSize(r, size);
+                }
             }
             case "E" -> s.tombstones.raiseFloor(Long.parseLong(f[1]));
             default -> throw new IllegalArgumentException("unknown record " + f[0]);
@@ -240,6 +258,10 @@ final class IndexLog {
 
     static String cached(long uid, long pos) {
         return "C " + uid + " " + pos;
+    }
+
+    static String counted(long uid, long size) {
+        return "Z " + uid + " " + size;
     }
 
     private static String synced(FileTime[] mtimes) {

@@ -56,8 +56,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Changes of other tools are looked for when new/ or cur/ changed their mtime since the
  * index last matched them; a change of another tool in the same moment as one of ours may
- * be seen only at the folder's next change. In memory a message costs a row of
- * {@link MessageTable}; file names are read from the index log when needed.
+ * be seen only at the folder's next change. A file of another program is indexed from what
+ * the listing gives (its name: flags, date); its size is counted when first asked for
+ * ({@link #countSizes}) and recorded then, so opening a folder another program filled reads
+ * no message file. In memory a message costs a row of {@link MessageTable}; file names are
+ * read from the index log when needed.
  */
 final class MaildirFolder {
     private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
@@ -87,7 +90,8 @@ final class MaildirFolder {
      * instances closed); "cache-wait" (a call waiting for a folder being deleted or renamed);
      * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
      * the new value issued, written to the folder's file, owned; {@link UidValidities#own});
-     * "rename-owned" (a renamed folder's owner record moved, its directory not yet).
+     * "rename-owned" (a renamed folder's owner record moved, its directory not yet); "size-counted"
+     * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}).
      */
     @FunctionalInterface
     interface Step {
@@ -107,6 +111,8 @@ final class MaildirFolder {
     private final FolderEvents events;
     private final UsageListener usage;
     private final StoreStats stats;
+    /** Sizes counted by an instance of this folder evicted before it recorded them: shared by the store's folders. */
+    private final CountedSizes carried;
     private final boolean exclusive;
     private final ReentrantLock lock = new ReentrantLock();
     // All below guarded by lock.
@@ -119,9 +125,12 @@ final class MaildirFolder {
     private FileTime[] synced;
     /** What the loaded index takes in memory, as of the last call (read by the cache without the lock). */
     private volatile long footprint;
+    /** Sizes not counted yet as of the last call, or -1 when the index is not loaded: read without the lock. */
+    private volatile int uncountedHint = -1;
     private long markModSeq;
     private long markBytes;
     private long markCount;
+    private long markUncountedPutOrRemoved;
     /** A change failed part way and the index was dropped: load it again and reconcile it with the Maildir. */
     private boolean reload;
     /** A change is durable but the index in memory may not match the log (its compaction failed): dropped at unlock. */
@@ -145,6 +154,12 @@ final class MaildirFolder {
      */
     MaildirFolder(String user, String name, Path dir, String host, FolderEvents events, UsageListener usage,
             StoreStats stats, boolean exclusive) {
+        this(user, name, dir, host, events, usage, stats, new CountedSizes(), exclusive);
+    }
+
+    /** @param carried where sizes counted by an evicted instance of the folder wait for the next ({@link CountedSizes}) */
+    MaildirFolder(String user, String name, Path dir, String host, FolderEvents events, UsageListener usage,
+            StoreStats stats, CountedSizes carried, boolean exclusive) {
         this.user = user;
         this.name = name;
         this.dir = dir;
@@ -154,6 +169,7 @@ final class MaildirFolder {
         this.events = events;
         this.usage = usage;
         this.stats = stats;
+        this.carried = carried;
         this.exclusive = exclusive;
     }
 
@@ -190,12 +206,8 @@ final class MaildirFolder {
             return;
         }
         try {
-            boolean again = reload;
-            open();
+            open(); // marks once the index is loaded, before it is reconciled: what that finds is told
             reload = false;
-            if (!again) {
-                mark();
-            } // else the marks stay those of the last call, so listeners learn what the reload changed
         } catch (IOException | RuntimeException | StoreException e) {
             state = null;
             synced = null;
@@ -212,6 +224,7 @@ final class MaildirFolder {
         markModSeq = state.highestModSeq;
         markBytes = state.table.bytes();
         markCount = state.table.size();
+        markUncountedPutOrRemoved = state.table.uncountedPutOrRemoved();
     }
 
     /** Unlocks, then tells listeners what changed (never under the lock). */
@@ -225,14 +238,26 @@ final class MaildirFolder {
         boolean changed = modSeq != markModSeq;
         long bytes = state == null ? 0 : state.table.bytes() - markBytes;
         long count = state == null ? 0 : state.table.size() - markCount;
+        // A size counted is not told as a change: a kept usage is a sum that counted every size,
+        // so a size counted after it is one that came uncounted since (which made it stale, below),
+        // or one counted again (its record lost). So a message that came uncounted makes a kept
+        // usage stale (it leaves the message out), and so does one removed uncounted (the usage
+        // may hold its size, counted before its record was lost): summed again when next asked.
+        // Each such row counts, not the net change: one may come as another is counted.
+        boolean uncountedCame = state != null
+                && state.table.uncountedPutOrRemoved() != markUncountedPutOrRemoved;
         markModSeq = modSeq;
         if (dropAtUnlock) {
             dropAtUnlock = false;
             forgetIndex();
         }
         footprint = state == null ? 0 : state.table.footprint() + state.tombstones.footprint();
+        uncountedHint = state == null ? -1 : state.table.uncounted();
         lock.unlock();
         return () -> {
+            if (uncountedCame) {
+                usage.stale(user);
+            }
             if (changed) {
                 events.changed(user, name, modSeq);
             }
@@ -296,6 +321,7 @@ final class MaildirFolder {
         closed = true;
         state = null;
         footprint = 0;
+        uncountedHint = -1;
         releaseOsLock();
     }
 
@@ -321,6 +347,7 @@ final class MaildirFolder {
         synced = null;
         reload = true;
         footprint = 0;
+        uncountedHint = -1;
         releaseOsLock();
         usage.stale(user); // the usage told so far may be off by what the failed change did
     }
@@ -377,6 +404,11 @@ final class MaildirFolder {
             state = s;
             reserve(state, 0, 0); // marks of an index of the first releases
             synced = reload ? null : s.synced; // after a failed change, look whatever the mtimes say
+            if (!reload) {
+                // what other programs did while the folder was closed is a change of this call: a
+                // user's usage kept since it was summed (the folder open then) learns it at unlock
+                mark();
+            } // else the marks stay those of the last call, so listeners learn what the reload changed
             if (!inSync()) {
                 reconcile();
             }
@@ -384,7 +416,14 @@ final class MaildirFolder {
             if (s != null) {
                 LOG.warn("Index of {} {} is damaged; rebuilding it from the Maildir", user, name);
             }
+            boolean indexedBefore = s != null || hwm != null; // else a new folder: no usage had it
             state = rebuild(s, false);
+            if (!reload) {
+                mark();
+            }
+            if (indexedBefore) {
+                usage.stale(user);
+            }
         }
         ownValidity();
     }
@@ -558,7 +597,8 @@ final class MaildirFolder {
         MaildirName n = MaildirName.parse(fileName(file));
         long[] before = known.get(base);
         Set<String> keywords = before == null ? Set.of() : evidence.table.keywords((int) before[1]);
-        s.table.put(uid, s.highestModSeq, sizeOf(n, file, List.of(dir, s.uidValidity, uid)), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
+        // another program's file is counted again when asked for (store:reindex: sizes an earlier release gave)
+        s.table.put(uid, s.highestModSeq, namedSize(n), dateOf(n, file), MessageTable.bits(n.flags()), keywords,
                 MessageTable.key(n.deliveryKey()), -1);
         return file;
     }
@@ -648,23 +688,36 @@ final class MaildirFolder {
     }
 
     /**
-     * A file's size as served: the one in a name Postrider wrote, else the size of the file's
-     * CRLF view ({@link CrlfView}), read once now, as other tools may write bare LFs.
+     * The size a name proves, with no look at the file: the ",S=" of a name Postrider wrote
+     * (its files are stored as served); else {@link MessageTable#UNCOUNTED}: the file is another
+     * program's, whose ",S=" is its length on disk, not the CRLF size served, and it is
+     * counted when first asked for ({@link #countSizes}).
      */
-    private long sizeOf(MaildirName n, String file, Object key) throws IOException {
+    private static long namedSize(MaildirName n) {
         long size = n.size();
-        if (size >= 0 && n.deliveryKey() != null) {
-            return size;
-        }
-        // A name whose ",W=" (CRLF size, as Dovecot writes it) equals the file's length says the
-        // file is stored as served: no need to read it (a stat does not open it). Served as
-        // stored, the size holds whatever the file holds, so a wrong claim cannot desync a client.
-        long virtual = n.virtualSize();
-        Path path = dir.resolve(file);
+        return size >= 0 && n.deliveryKey() != null ? size : MessageTable.UNCOUNTED;
+    }
+
+    /**
+     * A message file's size as served, counted now: a name whose ",W=" (the CRLF size, as
+     * Dovecot writes it) equals the file's length says the file is stored as served, which a
+     * stat confirms without opening it (served as stored, the size holds whatever the file
+     * holds, so a wrong claim cannot desync a client); else the size of the file's CRLF view
+     * ({@link CrlfView}), read once, as other programs may write bare LFs.
+     */
+    private long countSize(Path path, Object key) throws IOException {
+        long virtual = MaildirName.parse(path.getFileName().toString()).virtualSize();
         if (virtual >= 0 && virtual == Files.size(path)) {
+            stats.sizesNamed.increment();
             return virtual;
         }
+        stats.sizesRead.increment();
         return CrlfView.size(path, key); // its checkpoints kept for the message's partial reads
+    }
+
+    /** The key of a message's {@link CrlfView} checkpoints. */
+    private List<Object> viewKey(long validity, long uid) {
+        return List.of(dir, validity, uid);
     }
 
     private long dateOf(MaildirName n, String file) throws IOException {
@@ -675,8 +728,14 @@ final class MaildirFolder {
         }
     }
 
-    /** Brings the index in line with what other Maildir tools did to the folder. */
-    private void reconcile() throws IOException {
+    /**
+     * Brings the index in line with what other Maildir tools did to the folder; whether they did
+     * anything. The sizes of a few new files (a foreign delivery agent's) are counted now, as a
+     * delivery's are known, so a user's usage kept for quotas is told of them and stays kept;
+     * more at once (a migration into an indexed folder) are left to their first demand
+     * ({@link #countSizes}), as at a folder's first indexing.
+     */
+    private boolean reconcile() throws IOException {
         Scan scan = scan();
         Map<String, String> files = scan.files();
         MessageTable t = state.table;
@@ -723,12 +782,16 @@ final class MaildirFolder {
             lines.add(IndexLog.changed(t.uid(r), ms, MessageTable.flagsOf(bits), file, t.keywords(r)));
         }
         List<long[]> addedRows = new ArrayList<>(); // uid, modSeq, size, date, bits, key, line index
+        boolean countNow = foreign.size() <= COUNT_AT_ONCE;
         for (String base : foreign) {
             String file = files.get(base);
             MaildirName n = MaildirName.parse(fileName(file));
             long uid = state.uidNext++;
             long ms = ++state.highestModSeq;
-            long size = sizeOf(n, file, List.of(dir, state.uidValidity, uid));
+            long size = namedSize(n);
+            if (size < 0 && countNow) {
+                size = countNew(file, uid);
+            }
             long date = dateOf(n, file);
             addedRows.add(new long[] {uid, ms, size, date, MessageTable.bits(n.flags()),
                 MessageTable.key(n.deliveryKey()), lines.size()});
@@ -749,6 +812,23 @@ final class MaildirFolder {
         }
         maybeCompact();
         synced = scan.mtimes();
+        return !lines.isEmpty();
+    }
+
+    /** New files of other programs whose sizes {@link #reconcile} counts at once, at most. */
+    static final int COUNT_AT_ONCE = 1024;
+
+    /**
+     * The size of a new file of another program, counted as it is indexed; one gone or
+     * unreadable meanwhile is left uncounted (to its first demand: it fails only what needs it).
+     */
+    private long countNew(String file, long uid) {
+        try {
+            return countSize(dir.resolve(file), viewKey(state.uidValidity, uid));
+        } catch (IOException e) {
+            LOG.debug("Cannot count the size of {} in {} {} now", file, user, name, e);
+            return MessageTable.UNCOUNTED;
+        }
     }
 
     private void maybeCompact() throws IOException {
@@ -810,8 +890,19 @@ final class MaildirFolder {
     }
 
     FolderSummary summary() throws StoreException {
+        return summary(true);
+    }
+
+    /** The counters; without {@code bytes}, the octets are -1 while some size is not counted (nothing is read). */
+    FolderSummary summary(boolean bytes) throws StoreException {
+        if (bytes) {
+            countSizes(0, null);
+        }
         acquire();
         try {
+            if (bytes) {
+                countLocked(null);
+            }
             MessageTable t = state.table;
             long firstUnseen = 0;
             for (int r = 0; r < t.size() && t.unseen() > 0; r++) {
@@ -822,7 +913,7 @@ final class MaildirFolder {
             }
             long recent = t.size() - t.rowAtOrAbove(state.recentFrom);
             return new FolderSummary(name, state.uidValidity, state.uidNext, state.highestModSeq, t.size(), t.unseen(),
-                    recent, firstUnseen, t.bytes());
+                    recent, firstUnseen, t.uncounted() > 0 ? -1 : t.bytes());
         } finally {
             release();
         }
@@ -848,9 +939,20 @@ final class MaildirFolder {
     }
 
     List<MessageMeta> messages(long validity, UidSet uids) throws StoreException {
+        return messages(validity, uids, true);
+    }
+
+    /** Without {@code sizes}, a size not counted yet is {@link MessageTable#UNCOUNTED} and no file is read. */
+    List<MessageMeta> messages(long validity, UidSet uids, boolean sizes) throws StoreException {
+        if (sizes) {
+            countSizes(validity, uids);
+        }
         acquire();
         try {
             checkValidity(validity);
+            if (sizes) {
+                countLocked(uids);
+            }
             MessageTable t = state.table;
             List<MessageMeta> list = new ArrayList<>();
             for (int i = 0; i < uids.rangeCount(); i++) {
@@ -865,9 +967,17 @@ final class MaildirFolder {
     }
 
     Changes changesSince(long validity, long modSeq) throws StoreException {
+        return changesSince(validity, modSeq, true);
+    }
+
+    /** Without {@code sizes}, as {@link #messages(long, UidSet, boolean)}. */
+    Changes changesSince(long validity, long modSeq, boolean sizes) throws StoreException {
         acquire();
         try {
             checkValidity(validity);
+            if (sizes) { // counted here, under the lock: no caller of this project asks so
+                countChangedLocked(modSeq);
+            }
             MessageTable t = state.table;
             List<MessageMeta> changed = new ArrayList<>();
             for (int r = 0; r < t.size(); r++) {
@@ -895,6 +1005,35 @@ final class MaildirFolder {
         }
     }
 
+    /** Rounds of {@link #countChangedLocked}: each count may list the folder, which may change rows again. */
+    private static final int CHANGED_COUNT_ROUNDS = 4;
+
+    /**
+     * Counts the sizes of the messages changed since {@code modSeq}. A count that lists the
+     * folder again ({@link #countLocked}: a file gone) may add messages or give a renamed one a
+     * new MODSEQ, changed since too: so it counts until none of them is uncounted, a few rounds
+     * at most (then the call fails, temporarily, rather than answer a size not counted).
+     */
+    private void countChangedLocked(long modSeq) throws StoreException {
+        for (int round = 0; state.table.uncounted() > 0; round++) {
+            MessageTable t = state.table;
+            UidSet.Builder b = new UidSet.Builder();
+            for (int r = 0; r < t.size(); r++) {
+                if (t.modSeq(r) > modSeq && t.messageSize(r) < 0) {
+                    b.add(t.uid(r));
+                }
+            }
+            UidSet uncounted = b.build();
+            if (uncounted.isEmpty()) {
+                return;
+            }
+            if (round == CHANGED_COUNT_ROUNDS) {
+                throw new StoreException("folder " + name + " keeps changing while its sizes are counted", true);
+            }
+            countLocked(uncounted);
+        }
+    }
+
     UidSet claimRecent(long validity) throws StoreException {
         acquire();
         try {
@@ -918,25 +1057,236 @@ final class MaildirFolder {
         }
     }
 
-    /** Bytes and messages, kept as messages come and go. */
+    /** Bytes and messages, kept as messages come and go (sizes not counted yet are counted now). */
     long[] usage() throws StoreException {
+        countSizes(0, null);
         acquire();
         try {
+            countLocked(null);
             return new long[] {state.table.bytes(), state.table.size()};
         } finally {
             release();
         }
     }
 
-    /** The size of a message, or -1 if it has been expunged. */
+    /** The size of a message (counted now if it was not), or -1 if it has been expunged. */
     long size(long validity, long uid) throws StoreException {
+        countSizes(validity, UidSet.of(uid));
         acquire();
         try {
             checkValidity(validity);
+            countLocked(UidSet.of(uid));
             int r = state.table.row(uid);
             return r < 0 ? -1 : state.table.messageSize(r);
         } finally {
             release();
+        }
+    }
+
+    /** Sizes {@link #countSizes} counts at once: the memory of one batch, whatever the folder. */
+    static final int COUNT_BATCH = 1024;
+
+    /**
+     * Counts the sizes of the messages of {@code uids} (all, when null) not counted yet, files
+     * of other programs indexed from their names alone, and records them ({@link IndexLog}'s Z
+     * hints), so each is counted once. A batch at a time: its files are found under the lock,
+     * read after it (a long count holds up no other caller of the folder), and the sizes are
+     * recorded under it again for the messages still there (a message's file never changes,
+     * so a size counted meanwhile by another caller, or across a compaction of the log, is the
+     * same). A kill before the record loses only the counting. A file gone meanwhile (renamed
+     * by a flag change, removed by another program) is left to {@link #countLocked}, which the
+     * caller's locked call runs next. Costs no turn at the lock when the last call left no
+     * size uncounted. Sizes counted when the folder is evicted before they are recorded are
+     * kept ({@link CountedSizes}) and recorded by the folder opened again, at the start of
+     * this call restarted on it.
+     */
+    void countSizes(long validity, UidSet uids) throws StoreException {
+        if (uncountedHint != 0) {
+            CountedSizes.Batch before = carried.take(dir);
+            if (before != null) {
+                record(before.uidValidity(), before.uids(), before.sizes(), before.n());
+            }
+        }
+        long[] batch = null;
+        long[] pos = null;
+        long after = 0;
+        while (uncountedHint != 0) { // -1: not loaded, look
+            int n = 0;
+            String[] names;
+            long uidValidity;
+            acquire();
+            try {
+                checkValidity(validity);
+                MessageTable t = state.table;
+                if (t.uncounted() > 0) {
+                    if (batch == null) {
+                        batch = new long[COUNT_BATCH];
+                        pos = new long[COUNT_BATCH];
+                    }
+                    n = uncountedRows(uids, after, batch, pos);
+                }
+                if (n == 0) {
+                    return;
+                }
+                names = log.filesAt(pos, batch, n);
+                uidValidity = state.uidValidity;
+            } catch (IOException e) {
+                throw new StoreException("cannot read the index of " + name + ": " + e.getMessage(), true, e);
+            } finally {
+                release();
+            }
+            after = batch[n - 1];
+            long[] sizes = new long[n];
+            Arrays.fill(sizes, MessageTable.UNCOUNTED);
+            try {
+                for (int i = 0; i < n; i++) {
+                    if (names[i] != null) {
+                        try {
+                            sizes[i] = countSize(dir.resolve(names[i]), viewKey(uidValidity, batch[i]));
+                        } catch (NoSuchFileException e) {
+                            // renamed or removed meanwhile: countLocked finds it under the lock
+                        }
+                    }
+                }
+                step.at("size-counted");
+            } catch (IOException e) {
+                record(uidValidity, batch, sizes, n); // what was counted before
+                throw new StoreException("cannot read a message of " + name + ": " + e.getMessage(), true, e);
+            }
+            record(uidValidity, batch, sizes, n);
+        }
+    }
+
+    /** {@link #recordSizes}; if this folder was evicted meanwhile, the sizes are kept for its next instance. */
+    private void record(long uidValidity, long[] uids, long[] sizes, int n) throws StoreException {
+        try {
+            recordSizes(uidValidity, uids, sizes, n);
+        } catch (Evicted e) {
+            carried.put(dir, new CountedSizes.Batch(uidValidity, Arrays.copyOf(uids, n), Arrays.copyOf(sizes, n), n));
+            throw e;
+        }
+    }
+
+    /**
+     * Up to a batch of the messages of {@code uids} (all, when null) above UID {@code after}
+     * whose sizes are not counted: their UIDs and the positions of their records; how many.
+     */
+    private int uncountedRows(UidSet uids, long after, long[] batch, long[] pos) {
+        MessageTable t = state.table;
+        int n = 0;
+        int ranges = uids == null ? 1 : uids.rangeCount();
+        for (int i = 0; i < ranges && n < batch.length; i++) {
+            long to = uids == null ? IndexLog.MAX_UID : uids.rangeTo(i);
+            if (to <= after) {
+                continue;
+            }
+            long from = Math.max(uids == null ? 1 : uids.rangeFrom(i), after + 1);
+            for (int r = t.rowAtOrAbove(from); r < t.size() && t.uid(r) <= to && n < batch.length; r++) {
+                if (t.messageSize(r) < 0) {
+                    batch[n] = t.uid(r);
+                    pos[n++] = t.logPos(r);
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Records the sizes counted outside the lock ({@code sizes[i]} of {@code uids[i]}, -1: none)
+     * of the messages still here, if their UIDs still name them (UIDVALIDITY unchanged).
+     */
+    private void recordSizes(long uidValidity, long[] uids, long[] sizes, int n) throws StoreException {
+        acquire();
+        try {
+            MessageTable t = state.table;
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < n && state.uidValidity == uidValidity; i++) {
+                int r = sizes[i] < 0 ? -1 : t.row(uids[i]);
+                if (r >= 0 && t.messageSize(r) < 0) { // not expunged, nor counted by another caller meanwhile
+                    t.setSize(r, sizes[i]);
+                    markBytes += sizes[i]; // a count is no change of the user's usage (see unlock)
+                    lines.add(IndexLog.counted(uids[i], sizes[i]));
+                }
+            }
+            appendCounted(lines);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Appends Z hints (under the lock, their sizes in the table already). A failure loses only
+     * the record: the size stays in memory, and is counted again after a reload.
+     */
+    private void appendCounted(List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        try {
+            log.appendHint(lines);
+            state.lines += lines.size();
+        } catch (IOException e) {
+            // kept in memory; a kept usage then leans on the rule of unlock (removed uncounted: stale)
+            LOG.warn("Cannot record counted sizes in the index of {} {}; they are counted again after a reload: {}",
+                    user, name, e.toString());
+        }
+    }
+
+    /**
+     * Counts under the lock the sizes of {@code uids} (all, when null) still not counted: those
+     * whose files {@link #countSizes} found gone, or that came after it looked. A file gone
+     * now was renamed or removed by another program: the folder is listed again
+     * ({@link #reconcile}), as at any change of theirs, which expunges the message or finds its
+     * file's new name; a file listed but still not there after that fails the call (temporary).
+     * Rows change when it lists: call it before looking rows up.
+     */
+    private void countLocked(UidSet uids) throws StoreException {
+        for (int round = 0; state.table.uncounted() > 0; round++) {
+            MessageTable t = state.table;
+            List<String> lines = new ArrayList<>();
+            long vanished = -1;
+            long uid = 0;
+            try {
+                int ranges = uids == null ? 1 : uids.rangeCount();
+                for (int i = 0; i < ranges; i++) {
+                    long to = uids == null ? IndexLog.MAX_UID : uids.rangeTo(i);
+                    for (int r = t.rowAtOrAbove(uids == null ? 1 : uids.rangeFrom(i)); r < t.size() && t.uid(r) <= to;
+                            r++) {
+                        if (t.messageSize(r) >= 0) {
+                            continue;
+                        }
+                        uid = t.uid(r);
+                        try {
+                            t.setSize(r, countSize(pathLocked(uid), viewKey(state.uidValidity, uid)));
+                            markBytes += t.messageSize(r); // no change of usage, as in recordSizes
+                            lines.add(IndexLog.counted(uid, t.messageSize(r)));
+                        } catch (NoSuchFileException e) {
+                            vanished = uid;
+                        }
+                        if (lines.size() == COUNT_BATCH) {
+                            appendCounted(lines);
+                            lines.clear();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot read message " + uid + " of " + name + ": " + e.getMessage(), true, e);
+            } finally {
+                appendCounted(lines);
+            }
+            if (vanished < 0) {
+                return;
+            }
+            if (round == 2) {
+                throw new StoreException("the file of message " + vanished + " of " + name
+                        + " is listed but cannot be opened", true);
+            }
+            try {
+                reconcile();
+            } catch (IOException | RuntimeException e) {
+                drop("reconciling with the Maildir", e);
+                throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
+            }
         }
     }
 
@@ -955,16 +1305,18 @@ final class MaildirFolder {
      * finding the name and opening it, and the open stream reads on whatever happens to the name
      * (an expunge too: the bytes stay those of the message). A converted range is sought at the
      * stream's first read, outside the lock ({@link CrlfView}). Null if the message has been expunged.
+     * The size is counted by then ({@link #size}); if it is not, it is counted here.
      */
     InputStream open(long uid, long offset, long length) throws StoreException, IOException {
         acquire();
         try {
+            countLocked(UidSet.of(uid));
             int r = state.table.row(uid);
             if (r < 0) {
                 return null; // expunged
             }
             return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length,
-                    List.of(dir, state.uidValidity, uid));
+                    viewKey(state.uidValidity, uid));
         } finally {
             release();
         }
@@ -1007,9 +1359,21 @@ final class MaildirFolder {
      */
     StructureCache.Reader cachedStructures(long validity, long[] uids, int from, int to, long[] positions,
             MessageFile[] files) throws StoreException, IOException {
+        UidSet batch = null;
+        if (files != null) { // the files' sizes are served with them
+            UidSet.Builder b = new UidSet.Builder();
+            for (int i = from; i < to; i++) {
+                b.add(uids[i]);
+            }
+            batch = b.build();
+            countSizes(validity, batch);
+        }
         acquire();
         try {
             checkValidity(validity);
+            if (batch != null) {
+                countLocked(batch);
+            }
             MessageTable t = state.table;
             long[] logPos = files == null ? null : new long[to - from];
             for (int i = from; i < to; i++) {
@@ -1020,12 +1384,12 @@ final class MaildirFolder {
                 }
             }
             if (files != null) {
-                long[] batch = Arrays.copyOfRange(uids, from, to);
-                String[] names = log.filesAt(logPos, batch, batch.length);
-                for (int i = 0; i < batch.length; i++) {
-                    int r = names[i] == null ? -1 : t.row(batch[i]);
+                long[] some = Arrays.copyOfRange(uids, from, to);
+                String[] names = log.filesAt(logPos, some, some.length);
+                for (int i = 0; i < some.length; i++) {
+                    int r = names[i] == null ? -1 : t.row(some[i]);
                     files[i] = r < 0 ? null : new MessageFile(dir.resolve(names[i]), t.messageSize(r),
-                            List.of(dir, state.uidValidity, batch[i]));
+                            viewKey(state.uidValidity, some[i]));
                 }
             }
             return cache.reader();
@@ -1056,9 +1420,20 @@ final class MaildirFolder {
 
     /** Calls {@code each} with every UID of {@code within} (all, when null) whose index data passes {@code test}. */
     void scan(long validity, UidSet within, RowTest test, LongConsumer each) throws StoreException {
+        scan(validity, within, false, test, each);
+    }
+
+    /** As {@link #scan(long, UidSet, RowTest, LongConsumer)}; with {@code sizes}, the sizes the test reads are counted. */
+    void scan(long validity, UidSet within, boolean sizes, RowTest test, LongConsumer each) throws StoreException {
+        if (sizes) {
+            countSizes(validity, within);
+        }
         acquire();
         try {
             checkValidity(validity);
+            if (sizes) {
+                countLocked(within);
+            }
             MessageTable t = state.table;
             if (within == null) {
                 for (int r = 0; r < t.size(); r++) {
@@ -1239,9 +1614,11 @@ final class MaildirFolder {
         checkKeywords(keywords);
         List<MessageMeta> result = new ArrayList<>();
         UidSet.Builder failed = new UidSet.Builder();
+        countSizes(validity, uids); // the result tells each message with its size
         acquire();
         try {
             checkValidity(validity);
+            countLocked(uids);
             MessageTable t = state.table;
             boolean quiet = inSync();
             synced = null;
@@ -1388,6 +1765,7 @@ final class MaildirFolder {
         if (src == dst) {
             throw new StoreException("source and target are the same folder", false);
         }
+        src.countSizes(validity, uids); // the target's names and records carry them
         MaildirFolder first = src.dir.compareTo(dst.dir) < 0 ? src : dst;
         MaildirFolder second = first == src ? dst : src;
         first.acquire();
@@ -1409,6 +1787,7 @@ final class MaildirFolder {
     private org.postrider.api.store.UidMap transferLocked(long validity, UidSet uids, MaildirFolder dst, boolean move)
             throws StoreException {
         checkValidity(validity);
+        countLocked(uids);
         UidSet.Builder source = new UidSet.Builder();
         UidSet.Builder target = new UidSet.Builder();
         List<Long> recorded = new ArrayList<>(); // target UIDs with a durable record, also of a batch cut short

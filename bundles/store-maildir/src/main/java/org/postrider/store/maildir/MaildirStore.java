@@ -100,6 +100,7 @@ public class MaildirStore implements MailStore {
     private final FolderCache folders;
     private final FolderTree tree = new FolderTree(this);
     private final UsageCache usage = new UsageCache(MAX_USAGE_ENTRIES);
+    private final CountedSizes counted = new CountedSizes();
     private final QuotaGate quotaGate = new QuotaGate();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final Structures structures;
@@ -181,7 +182,8 @@ public class MaildirStore implements MailStore {
 
     /** As {@link #cached(String, String, Path)}, not evicting the folder at {@code alsoKeep}. */
     MaildirFolder cached(String user, String canonical, Path dir, Path alsoKeep) throws StoreException {
-        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, true),
+        return folders.get(dir, d -> new MaildirFolder(user, canonical, d, host, this::changed, usage, stats, counted,
+                true),
                 alsoKeep);
     }
 
@@ -316,10 +318,16 @@ public class MaildirStore implements MailStore {
 
     @Override
     public FolderSummary summary(String user, String folder) throws StoreException {
+        return summary(user, folder, true);
+    }
+
+    /** Without {@code bytes}, no message file is read: sizes of other programs' files are counted on demand. */
+    @Override
+    public FolderSummary summary(String user, String folder, boolean bytes) throws StoreException {
         FolderHandle h = folder(user, folder);
         return h.call(f -> {
             f.refresh();
-            return f.summary();
+            return f.summary(bytes);
         });
     }
 
@@ -335,14 +343,24 @@ public class MaildirStore implements MailStore {
 
     @Override
     public List<MessageMeta> messages(FolderRef ref, UidSet uids) throws StoreException {
-        return folder(ref).call(f -> f.messages(ref.uidValidity(), uids));
+        return messages(ref, uids, true);
+    }
+
+    @Override
+    public List<MessageMeta> messages(FolderRef ref, UidSet uids, boolean sizes) throws StoreException {
+        return folder(ref).call(f -> f.messages(ref.uidValidity(), uids, sizes));
     }
 
     @Override
     public Changes changesSince(FolderRef ref, long modSeq) throws StoreException {
+        return changesSince(ref, modSeq, true);
+    }
+
+    @Override
+    public Changes changesSince(FolderRef ref, long modSeq, boolean sizes) throws StoreException {
         return folder(ref).call(f -> {
             f.refresh();
-            return f.changesSince(ref.uidValidity(), modSeq);
+            return f.changesSince(ref.uidValidity(), modSeq, sizes);
         });
     }
 
@@ -374,7 +392,10 @@ public class MaildirStore implements MailStore {
             }
         }
         MessageStructure s;
-        try (InputStream in = h.call(f -> f.open(uid, 0, -1))) {
+        try (InputStream in = h.call(f -> {
+            f.countSizes(validity, UidSet.of(uid)); // outside the lock, if it is not counted yet
+            return f.open(uid, 0, -1);
+        })) {
             if (in == null) {
                 return null;
             }
@@ -520,13 +541,22 @@ public class MaildirStore implements MailStore {
         return usage.get(user, this::sumUsage);
     }
 
+    /**
+     * With no limit the usage is not summed (0): GETQUOTAROOT, which clients send after each
+     * SELECT, then costs no folder's index nor the sizes of other programs' files.
+     */
     @Override
     public org.postrider.api.store.Quota quota(String user) throws StoreException {
-        long[] used = usage(user);
         Directory d = directory;
         Optional<User> u = d == null ? Optional.empty() : d.user(user);
-        return new org.postrider.api.store.Quota(used[0], u.map(User::quotaBytes).orElse(0L), used[1],
-                u.map(User::quotaMessages).orElse(0L));
+        long bytesLimit = u.map(User::quotaBytes).orElse(0L);
+        long messagesLimit = u.map(User::quotaMessages).orElse(0L);
+        if (bytesLimit <= 0 && messagesLimit <= 0) {
+            userDir(user); // validates, as usage does
+            return new org.postrider.api.store.Quota(0, 0, 0, 0);
+        }
+        long[] used = usage(user);
+        return new org.postrider.api.store.Quota(used[0], bytesLimit, used[1], messagesLimit);
     }
 
     private long[] sumUsage(String user) throws StoreException {

@@ -21,6 +21,11 @@ import org.postrider.api.store.UidSet;
 final class MessageTable {
     /** Flag bits: the {@link Flag} ordinals. */
     static final int SEEN = 1 << Flag.SEEN.ordinal();
+    /**
+     * The size of a message not counted yet: a file another program wrote, indexed from its
+     * name alone, its size counted on first demand ({@link MaildirFolder#countSizes}).
+     */
+    static final long UNCOUNTED = -1;
 
     private int n;
     private int[] uid = new int[16]; // unsigned: UIDs are below 2^32
@@ -34,8 +39,13 @@ final class MessageTable {
     private long[] cachePos = new long[16]; // its structure in the cache file, or -1
     private final List<Set<String>> keywordSets = new ArrayList<>(List.of(Set.of()));
     private final Map<Set<String>, Integer> keywordIds = new HashMap<>(Map.of(Set.of(), 0));
+    /** Octets of the messages whose size is counted. */
     private long bytes;
     private int unseen;
+    /** Messages whose size is {@link #UNCOUNTED}. */
+    private int uncounted;
+    /** Rows with no size counted that were ever added or removed (a size counted is neither). */
+    private long uncountedPutOrRemoved;
     /** Characters of the interned keyword sets, for the footprint. */
     private long keywordChars;
 
@@ -43,8 +53,21 @@ final class MessageTable {
         return n;
     }
 
+    /** Octets of the messages whose size is counted: of all, when {@link #uncounted} is 0. */
     long bytes() {
         return bytes;
+    }
+
+    int uncounted() {
+        return uncounted;
+    }
+
+    /**
+     * Rows with no size counted added or removed so far: compared before and after a change, it
+     * tells of either, which {@link #uncounted} does not when one comes as another is counted.
+     */
+    long uncountedPutOrRemoved() {
+        return uncountedPutOrRemoved;
     }
 
     int unseen() {
@@ -86,8 +109,18 @@ final class MessageTable {
         return modSeq[r];
     }
 
+    /** The size as served, or {@link #UNCOUNTED}. */
     long messageSize(int r) {
         return size[r];
+    }
+
+    /** Records the counted size of a message that had none (a recount of a counted one changes nothing). */
+    void setSize(int r, long sz) {
+        if (size[r] < 0 && sz >= 0) {
+            size[r] = sz;
+            bytes += sz;
+            uncounted--;
+        }
     }
 
     long dateMillis(int r) {
@@ -156,19 +189,32 @@ final class MessageTable {
             n++;
             cachePos[r] = -1;
         } else {
-            bytes -= size[r];
-            unseen -= (flags[r] & SEEN) == 0 ? 1 : 0;
+            forget(r);
         }
         uid[r] = (int) u;
         modSeq[r] = ms;
-        size[r] = sz;
+        size[r] = sz < 0 ? UNCOUNTED : sz;
         date[r] = dateMs;
         flags[r] = (byte) flagBits;
         keywords[r] = keywordId(kw);
         deliveryKey[r] = key;
         logPos[r] = pos;
-        bytes += sz;
-        unseen += (flagBits & SEEN) == 0 ? 1 : 0;
+        count(r, 1);
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) the row's share of the counters. */
+    private void count(int r, int sign) {
+        if (size[r] < 0) {
+            uncounted += sign;
+            uncountedPutOrRemoved++;
+        } else {
+            bytes += sign * size[r];
+        }
+        unseen += (flags[r] & SEEN) == 0 ? sign : 0;
+    }
+
+    private void forget(int r) {
+        count(r, -1);
     }
 
     /** Changes flags and keywords of a row. */
@@ -245,8 +291,7 @@ final class MessageTable {
         int removed = 0;
         for (int r = 0; r < n; r++) {
             if (gone.contains(uid(r))) {
-                bytes -= size[r];
-                unseen -= (flags[r] & SEEN) == 0 ? 1 : 0;
+                forget(r);
                 removed++;
                 continue;
             }

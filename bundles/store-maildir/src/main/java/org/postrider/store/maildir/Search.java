@@ -51,8 +51,9 @@ final class Search {
         ZoneId zone = ZoneId.systemDefault();
         Uids maybe = new Uids();
         UidSet.Builder all = new UidSet.Builder();
+        boolean sizes = readsSize(key);
         h.call(f -> {
-            f.scan(validity, within, (t, r) -> {
+            f.scan(validity, within, sizes, (t, r) -> {
                 Tri v = index(key, t, r, zone);
                 if (v == Tri.MAYBE) {
                     maybe.add(t.uid(r));
@@ -91,6 +92,18 @@ final class Search {
             }
             a[n++] = uid;
         }
+    }
+
+    /** Whether a key compares sizes (LARGER, SMALLER): then the sizes not counted yet are counted first. */
+    private static boolean readsSize(SearchKey key) {
+        return switch (key) {
+            case SearchKey.Larger l -> true;
+            case SearchKey.Smaller s -> true;
+            case SearchKey.Not n -> readsSize(n.key());
+            case SearchKey.Or o -> readsSize(o.a()) || readsSize(o.b());
+            case SearchKey.And and -> and.keys().stream().anyMatch(Search::readsSize);
+            default -> false;
+        };
     }
 
     /** What the index alone says of a key for one row. */
@@ -368,7 +381,7 @@ final class Search {
         boolean index(SearchKey key) throws StoreException {
             boolean[] v = new boolean[1];
             run.h.call(f -> {
-                f.scan(run.validity, UidSet.of(uid), (t, r) -> {
+                f.scan(run.validity, UidSet.of(uid), readsSize(key), (t, r) -> {
                     v[0] = Search.index(key, t, r, run.zone) == Tri.YES;
                     return false;
                 }, u -> { });

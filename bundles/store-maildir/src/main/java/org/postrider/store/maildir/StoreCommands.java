@@ -89,7 +89,8 @@ public class StoreCommands {
                 + "index memory:     " + store.openFootprint() / 1024 + " KiB (maxIndexMemoryMiB "
                 + (store.maxIndexMemory() >> 20) + ")\n"
                 + "evictions:        " + s.evictions.sum() + "\nindex loads:      " + s.loads.sum()
-                + "\ndirectory scans:  " + s.scans.sum() + "\n";
+                + "\ndirectory scans:  " + s.scans.sum() + "\nsizes read:       " + s.sizesRead.sum()
+                + "\nsizes from names: " + s.sizesNamed.sum() + "\n";
     }
 
     @Descriptor("show a user's usage")

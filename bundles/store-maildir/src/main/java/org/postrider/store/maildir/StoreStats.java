@@ -14,4 +14,8 @@ final class StoreStats {
     final LongAdder calls = new LongAdder();
     /** Message files looked up one at a time in the index under a folder's lock (for tests). */
     final LongAdder lookups = new LongAdder();
+    /** Message files read to count their size (files of other programs, once each, on first demand). */
+    final LongAdder sizesRead = new LongAdder();
+    /** Message sizes a ",W=" name gave, confirmed by a stat of the file instead of a read. */
+    final LongAdder sizesNamed = new LongAdder();
 }

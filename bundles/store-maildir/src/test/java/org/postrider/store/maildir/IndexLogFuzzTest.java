@@ -64,6 +64,7 @@ class IndexLogFuzzTest {
                 assertEquals(before, snapshot(log, again));
                 assertEquals(s.table.bytes(), again.table.bytes());
                 assertEquals(s.table.unseen(), again.table.unseen());
+                assertEquals(s.table.uncounted(), again.table.uncounted(), "sizes not counted stay so, no more");
             }
             log.append(List.of(IndexLog.expunged(987654321L, 987654321L)));
             IndexLog.State after = log.load();

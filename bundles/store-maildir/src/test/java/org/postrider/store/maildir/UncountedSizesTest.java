@@ -1,0 +1,601 @@
+package org.postrider.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postrider.api.store.Flag;
+import org.postrider.api.store.FlagChange;
+import org.postrider.api.store.FolderRef;
+import org.postrider.api.store.FolderSummary;
+import org.postrider.api.store.MessageMeta;
+import org.postrider.api.store.Quota;
+import org.postrider.api.store.SearchKey;
+import org.postrider.api.store.StoreException;
+import org.postrider.api.store.UidSet;
+
+/**
+ * Files another program wrote into a Maildir (a migration, a foreign delivery agent) are
+ * indexed from the listing alone: what SELECT needs (EXISTS, UIDs, flags, UIDNEXT,
+ * UIDVALIDITY, HIGHESTMODSEQ) opens no message file, as Dovecot does; a size is counted when
+ * a caller first needs it, recorded in the index, and not counted again; a ",W=" name is
+ * confirmed by a stat, never a read. A file gone or unreadable by then fails or expunges only
+ * that message, and counting beside another counter, a compaction or a kill leaves the index
+ * right.
+ */
+class UncountedSizesTest {
+    private static final String USER = "alice@example.org";
+    private static final FolderRef INBOX = FolderRef.of(USER, "INBOX");
+    private static final FileTime OLD = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+
+    @TempDir
+    Path root;
+    MaildirStore store;
+
+    @AfterEach
+    void close() {
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        if (store != null) {
+            store.deactivate();
+        }
+    }
+
+    private Path inbox() throws StoreException {
+        return FolderNames.userDir(root, USER);
+    }
+
+    /** Message i: CRLF, or bare LF line ends for every third (its served size is larger than the file). */
+    private static String text(int i) {
+        String eol = i % 3 == 0 ? "\n" : "\r\n";
+        return "From: bob@example.net" + eol + "Subject: message " + i + eol + eol + "body of " + i + eol;
+    }
+
+    /** The size served for message i: its CRLF view. */
+    private static long served(int i) {
+        return text(i).replace("\r\n", "\n").replace("\n", "\r\n").length();
+    }
+
+    /**
+     * Writes n messages into cur/ as another program would, ",S=" the file's length (as
+     * Dovecot and the benchmark name them; not the CRLF size), message i seen if i is even;
+     * their access times set far back. Returns name by UID (indexed in the order of their names).
+     */
+    private Map<Long, Path> fill(int n) throws Exception {
+        Path cur = inbox().resolve("cur");
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(cur.resolveSibling(d));
+        }
+        Map<Long, Path> files = new HashMap<>();
+        for (int i = 1; i <= n; i++) {
+            byte[] b = text(i).getBytes(StandardCharsets.US_ASCII);
+            String flags = i % 2 == 0 ? "S" : "";
+            Path f = cur.resolve(String.format("17000%05d.M%dP1.other,S=%d:2,%s", i, i, b.length, flags));
+            Files.write(f, b);
+            age(f);
+            files.put((long) i, f);
+        }
+        return files;
+    }
+
+    private static void age(Path f) throws Exception {
+        Files.getFileAttributeView(f, BasicFileAttributeView.class).setTimes(null, OLD, null);
+    }
+
+    /** Message files opened since {@link #fill} (their access time moved), or -1 where reads are not recorded. */
+    private int filesOpened() throws Exception {
+        Path cur = inbox().resolve("cur");
+        Path probe = root.resolve("probe"); // beside the Maildir, on its file system
+        Files.writeString(probe, "x");
+        age(probe);
+        Files.readAllBytes(probe);
+        boolean recorded = !Files.readAttributes(probe, BasicFileAttributes.class).lastAccessTime().equals(OLD);
+        Files.delete(probe);
+        if (!recorded) {
+            return -1;
+        }
+        int opened = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(cur)) {
+            for (Path f : ds) {
+                opened += Files.readAttributes(f, BasicFileAttributes.class).lastAccessTime().equals(OLD) ? 0 : 1;
+            }
+        }
+        return opened;
+    }
+
+    /** What IMAP SELECT and UID FETCH 1:* (FLAGS) ask of the store. */
+    private FolderSummary select() throws StoreException {
+        FolderSummary s = store.summary(USER, "INBOX", false);
+        store.uids(INBOX);
+        store.claimRecent(INBOX);
+        store.messages(INBOX, UidSet.range(1, s.uidNext() - 1), false);
+        return s;
+    }
+
+    @Test
+    void aFolderAnotherProgramFilledOpensWithoutReadingAFileAndEachSizeIsCountedOnceWhenAsked() throws Exception {
+        int n = 300;
+        fill(n);
+        store = new MaildirStore(root, "athena", 100);
+        FolderSummary s = select();
+        assertEquals(n, s.messages());
+        assertEquals(n / 2, s.unseen(), "flags from the names");
+        assertEquals(n + 1, s.uidNext());
+        assertEquals(-1, s.bytes(), "no octets asked for, none counted");
+        List<MessageMeta> metas = store.messages(INBOX, UidSet.range(1, n), false);
+        assertEquals(n, metas.size());
+        assertTrue(metas.stream().allMatch(m -> m.size() == MessageMeta.SIZE_NOT_COUNTED));
+        assertEquals(Set.of(Flag.SEEN), metas.get(1).flags());
+        assertEquals(Instant.ofEpochSecond(1700000002), metas.get(1).internalDate(), "INTERNALDATE from the name");
+        assertEquals(0, store.stats().sizesRead.sum(), "no size counted for SELECT and FETCH FLAGS");
+        int opened = filesOpened(); // -1 where the file system does not record reads (noatime): the counter stands
+        assertTrue(opened <= 0, opened + " message files opened for SELECT and FETCH FLAGS");
+
+        long total = 0;
+        for (MessageMeta m : store.messages(INBOX, UidSet.range(1, n))) { // FETCH RFC822.SIZE, POP3 LIST
+            assertEquals(served((int) m.uid()), m.size(), "UID " + m.uid());
+            total += m.size();
+        }
+        assertEquals(n, store.stats().sizesRead.sum(), "each counted once");
+        assertTrue(opened < 0 || filesOpened() == n);
+        assertEquals(total, store.summary(USER, "INBOX").bytes(), "STATUS SIZE");
+        assertEquals(total, store.summary(USER, "INBOX", false).bytes(), "all counted: the octets come free");
+        assertEquals(total, store.usage(USER)[0], "quota usage");
+        assertEquals(served(3), store.content(INBOX, 3).size());
+        assertEquals(n, store.stats().sizesRead.sum(), "not counted again");
+
+        store.deactivate(); // a restart: the sizes were recorded in the index
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(total, store.summary(USER, "INBOX").bytes());
+        assertEquals(0, store.stats().sizesRead.sum(), "recorded, not counted again after a restart");
+    }
+
+    @Test
+    void everyCallerOfASizeGetsTheRightOneCountedThen() throws Exception {
+        int n = 30;
+        fill(n);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        long larger = served(3) - 1; // LF files are larger in their CRLF view than on disk
+        UidSet.Builder want = new UidSet.Builder();
+        for (int i = 1; i <= 10; i++) {
+            if (served(i) > larger) {
+                want.add(i);
+            }
+        }
+        assertEquals(want.build(), store.search(INBOX, new SearchKey.Larger(larger), UidSet.range(1, 10)),
+                "SEARCH LARGER");
+        assertEquals(10, store.stats().sizesRead.sum(), "the sizes searched counted, no other");
+        assertEquals(served(16), store.content(INBOX, 16).size(), "a content's size (FETCH BODY[], POP3 RETR)");
+        assertEquals(11, store.stats().sizesRead.sum());
+        assertEquals(served(19), store.structure(INBOX, 19).body().endOffset(), "a structure of the CRLF view");
+        assertEquals(12, store.stats().sizesRead.sum());
+        assertEquals(served(22), store.changeFlags(INBOX, UidSet.of(22), FlagChange.ADD, Set.of(Flag.FLAGGED),
+                Set.of(), -1).messages().get(0).size(), "a flag change's answer");
+        assertEquals(13, store.stats().sizesRead.sum());
+        store.createFolder(USER, "Archive", null);
+        long copied = store.copy(INBOX, UidSet.of(25), "Archive").target().first();
+        assertEquals(14, store.stats().sizesRead.sum());
+        assertEquals(served(25), store.messages(FolderRef.of(USER, "Archive"), UidSet.of(copied)).get(0).size(),
+                "a copy, named with it");
+        List<MessageMeta> changed = store.changesSince(INBOX, 0).changed();
+        assertEquals(n, changed.size());
+        for (MessageMeta m : changed) {
+            assertEquals(served((int) m.uid()), m.size(), "changesSince with sizes: UID " + m.uid());
+        }
+        assertEquals(n, store.stats().sizesRead.sum(), "each counted once");
+    }
+
+    @Test
+    void aFileGoneBeforeItsSizeIsCountedIsExpungedAsAnyFileAnotherProgramRemoves() throws Exception {
+        Map<Long, Path> files = fill(10);
+        store = new MaildirStore(root, "athena", 100);
+        long modSeq = select().highestModSeq();
+        Files.delete(files.get(4L)); // another program expunges it, the index not told
+        List<MessageMeta> metas = store.messages(INBOX, UidSet.range(1, 10));
+        assertEquals(List.of(1L, 2L, 3L, 5L, 6L, 7L, 8L, 9L, 10L), metas.stream().map(MessageMeta::uid).toList());
+        for (MessageMeta m : metas) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(UidSet.of(4), store.changesSince(INBOX, modSeq).vanished(), "sessions hear of the expunge");
+        assertNull(store.content(INBOX, 4));
+    }
+
+    @Test
+    void aFileListedButUnreadableLeavesTheFolderOpenAndFailsOnlyTheCallThatNeedsItsSize() throws Exception {
+        fill(5);
+        // another program's message whose file cannot be opened (a link to nothing; permissions do not stop root)
+        Path broken = inbox().resolve("cur/1700000006.M6P1.other:2,S");
+        Path target = root.resolve("elsewhere");
+        Files.createSymbolicLink(broken, target);
+        store = new MaildirStore(root, "athena", 100);
+        FolderSummary s = select();
+        assertEquals(6, s.messages(), "SELECT lists it");
+        assertEquals(UidSet.range(1, 6), store.uids(INBOX));
+        assertEquals(served(2), store.messages(INBOX, UidSet.of(2)).get(0).size(), "the others' sizes count");
+        assertThrows(StoreException.class, () -> store.messages(INBOX, UidSet.of(6)), "its size cannot be counted");
+        assertThrows(StoreException.class, () -> store.summary(USER, "INBOX"), "STATUS SIZE");
+        assertEquals(6, store.summary(USER, "INBOX", false).messages(), "the folder still answers SELECT");
+
+        Files.writeString(target, text(6)); // the link's target appears: readable now
+        assertEquals(served(6), store.messages(INBOX, UidSet.of(6)).get(0).size());
+        long total = 0;
+        for (int i = 1; i <= 6; i++) {
+            total += served(i);
+        }
+        assertEquals(total, store.summary(USER, "INBOX").bytes());
+    }
+
+    @Test
+    void aUsersUsageKeptForQuotasCountsFilesAnotherProgramAddsLater() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 100);
+        long before = 0;
+        for (int i = 1; i <= 10; i++) {
+            before += served(i);
+        }
+        assertEquals(before, store.usage(USER)[0], "summed, every size counted");
+        Path cur = inbox().resolve("cur");
+        long added = 0;
+        for (int i = 11; i <= 15; i++) { // another program delivers while the usage is kept
+            Files.writeString(cur.resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+            added += served(i);
+        }
+        assertEquals(15, store.uids(INBOX).size(), "indexed, sizes not counted");
+        assertEquals(List.of(before + added, 15L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the kept usage does not leave their sizes out");
+    }
+
+    @Test
+    void aUsersUsageKeptForQuotasCountsWhatAnotherProgramDidWhileTheFolderWasClosed() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1); // one folder open at a time
+        store.createFolder(USER, "Notes", null);
+        long before = 0;
+        for (int i = 1; i <= 10; i++) {
+            before += served(i);
+        }
+        assertEquals(before, store.usage(USER)[0], "summed, every size counted");
+        store.uids(FolderRef.of(USER, "Notes"));
+        assertTrue(!store.holdsLoaded(inbox()), "INBOX closed to open Notes");
+        Path cur = inbox().resolve("cur");
+        long added = 0;
+        for (int i = 11; i <= 15; i++) { // another program delivers while INBOX is closed
+            Files.writeString(cur.resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+            added += served(i);
+        }
+        assertEquals(15, store.uids(INBOX).size(), "found when INBOX is opened again");
+        assertEquals(List.of(before + added, 15L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the kept usage has them");
+    }
+
+    @Test
+    void aSizeCountedAgainIsNoChangeOfAUsersKeptUsage() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        long total = store.usage(USER)[0]; // counts every size, and records them
+        assertEquals(total, store.usage(USER)[0]); // kept (the first sum met folders indexed then)
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        Path log = inbox().resolve(IndexLog.FILE);
+        // the size records lost (written without an fsync, or their write failed)
+        Files.write(log, Files.readAllLines(log).stream().filter(l -> !l.startsWith("Z ")).toList());
+        for (MessageMeta m : store.messages(INBOX, UidSet.range(1, 10))) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(20, store.stats().sizesRead.sum(), "counted again");
+        assertEquals(total, store.usage(USER)[0], "not added to the usage again");
+    }
+
+    /** A folder of the store's directory as another process would open it after a kill (no OS lock). */
+    private FolderView folder() throws StoreException {
+        return FolderView.open(inbox(), MaildirFolder.FolderEvents.NONE);
+    }
+
+    private List<String> sizeRecords() throws Exception {
+        return Files.readAllLines(inbox().resolve(IndexLog.FILE)).stream().filter(l -> l.startsWith("Z ")).toList();
+    }
+
+    @Test
+    void aKillBetweenCountingAndRecordingLosesOnlyTheCount() throws Exception {
+        fill(20);
+        FolderView first = folder();
+        assertEquals(20, first.folder.summary(false).messages());
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted")) {
+                throw new Error("killed");
+            }
+        };
+        assertThrows(Error.class, () -> first.folder.messages(0, FolderView.ALL, true));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(List.of(), sizeRecords(), "nothing recorded");
+        Files.writeString(inbox().resolve(IndexLog.FILE), "Z 1 1", java.nio.file.StandardOpenOption.APPEND);
+
+        FolderView again = folder(); // the restart: a torn size record is ignored, the index trusted
+        assertEquals(-1, again.folder.summary(false).bytes(), "sizes not counted");
+        List<MessageMeta> metas = again.messages();
+        for (MessageMeta m : metas) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(20, sizeRecords().size(), "each recorded once (the torn one cut off)");
+        FolderView third = folder();
+        assertEquals(metas, third.messages());
+        assertTrue(third.folder.summary(false).bytes() > 0, "all counted, from the records");
+    }
+
+    @Test
+    void sizesCountedBesideAnotherCounterAndACompactionAreRecordedOnceAndRight() throws Exception {
+        int n = 40;
+        fill(n);
+        FolderView f = folder();
+        f.folder.summary(false);
+        CountDownLatch counted = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] slow = new Thread[1];
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted") && Thread.currentThread() == slow[0]) {
+                counted.countDown();
+                try {
+                    go.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+        };
+        AtomicReference<Object> got = new AtomicReference<>();
+        slow[0] = new Thread(() -> {
+            try {
+                got.set(f.folder.messages(0, UidSet.range(1, 20), true));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        });
+        slow[0].start();
+        assertTrue(counted.await(30, TimeUnit.SECONDS));
+        // Counted by the slow caller, not yet recorded. Meanwhile another counts some of the same,
+        // one of them is expunged, and enough changes come for the index to be compacted.
+        List<MessageMeta> other = f.folder.messages(0, UidSet.range(11, 30), true);
+        assertEquals(20, other.size());
+        f.expunge(List.of(5L));
+        int rounds = 120; // keywords on and off (no file renamed): past the lines that compact the log
+        long linesBefore = lines();
+        for (int round = 0; round < rounds; round++) {
+            f.changeFlags(rangeList(31, n), round % 2 == 0 ? FlagChange.ADD : FlagChange.REMOVE, Set.of(),
+                    Set.of("k"));
+        }
+        assertTrue(lines() < linesBefore + rounds * 10, "compacted");
+        go.countDown();
+        slow[0].join(30_000);
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(got.get() instanceof List<?>, String.valueOf(got.get()));
+        assertEquals(19, ((List<?>) got.get()).size(), "UID 5 expunged meanwhile");
+
+        long want = 0;
+        for (int i = 1; i <= n; i++) {
+            want += i == 5 ? 0 : served(i);
+        }
+        assertEquals(want, f.folder.summary(false).bytes(), "every size counted once and kept, none lost or twice");
+        // The log was compacted after the other caller recorded 11-30 (now in their A records): the
+        // slow caller's records follow, for what it alone counted (not 5, expunged; not 11-20, counted)
+        assertEquals(List.of(1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L, 10L),
+                sizeRecords().stream().map(l -> Long.parseLong(l.split(" ")[1])).toList());
+        FolderView again = folder(); // from disk
+        assertEquals(want, again.folder.summary(false).bytes(), "recorded on disk, across the compaction");
+        List<MessageMeta> all = again.messages();
+        assertEquals(n - 1, all.size());
+        for (MessageMeta m : all) {
+            assertEquals(served((int) m.uid()), m.size(), "UID " + m.uid());
+        }
+    }
+
+    private long lines() throws Exception {
+        return Files.readAllLines(inbox().resolve(IndexLog.FILE)).size();
+    }
+
+    private static List<Long> rangeList(int from, int to) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            l.add(i);
+        }
+        return l;
+    }
+
+    @Test
+    void aSizeInADovecotNameIsConfirmedByAStatWithoutARead() throws Exception {
+        Path cur = inbox().resolve("cur");
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(cur.resolveSibling(d));
+        }
+        for (int i = 1; i <= 10; i++) {
+            byte[] b = ("Subject: " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+            Path f = cur.resolve(String.format("17000%05d.M%dP1.dovecot,S=%d,W=%d:2,S", i, i, b.length, b.length));
+            Files.write(f, b);
+            age(f);
+        }
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        long total = 0;
+        for (MessageMeta m : store.messages(INBOX, UidSet.range(1, 10))) {
+            assertEquals(("Subject: " + m.uid() + "\r\n\r\nbody\r\n").length(), m.size());
+            total += m.size();
+        }
+        assertEquals(total, store.summary(USER, "INBOX").bytes());
+        assertEquals(0, store.stats().sizesRead.sum(), "no file read");
+        assertEquals(10, store.stats().sizesNamed.sum(), "a stat each");
+        assertTrue(filesOpened() <= 0, "no message file opened (-1: reads not recorded here)");
+    }
+
+    private static long served(int from, int to) {
+        long sum = 0;
+        for (int i = from; i <= to; i++) {
+            sum += served(i);
+        }
+        return sum;
+    }
+
+    /** Writes messages from..to into cur/ as a foreign delivery agent would (not seen); their served sizes. */
+    private long deliverForeign(int from, int to) throws Exception {
+        Path cur = inbox().resolve("cur");
+        for (int i = from; i <= to; i++) {
+            Files.writeString(cur.resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+        }
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 1000L * from)); // seen as a change
+        return served(from, to);
+    }
+
+    /** Drops the size records (Z) of INBOX's index, as if their writes had failed. */
+    private void loseSizeRecords() throws Exception {
+        Path log = inbox().resolve(IndexLog.FILE);
+        Files.write(log, Files.readAllLines(log).stream().filter(l -> !l.startsWith("Z ")).toList());
+    }
+
+    @Test
+    void theQuotaOfAUserWithoutLimitsIsAnsweredWithoutCountingASizeOrLoadingAFolder() throws Exception {
+        int n = 50;
+        fill(n);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        store.uids(FolderRef.of(USER, "Notes"));
+        select(); // Notes closed
+        long loads = store.stats().loads.sum();
+        Quota q = store.quota(USER); // GETQUOTAROOT, as Thunderbird sends it after SELECT
+        assertFalse(q.limited(), "no limit: no quota root");
+        assertEquals(0, store.stats().sizesRead.sum(), "no size counted");
+        assertEquals(loads, store.stats().loads.sum(), "no other folder's index loaded");
+
+        store.setDirectory(MaildirStoreTest.quota(1 << 20, 0));
+        q = store.quota(USER);
+        assertTrue(q.limited());
+        assertEquals(List.of(served(1, n), (long) n), List.of(q.bytes(), q.messages()), "with a limit: summed");
+    }
+
+    @Test
+    void aFewFilesAForeignAgentDeliversAreCountedAtOnceAndAUsersKeptUsageStaysKept() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1); // one folder open at a time
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed");
+        store.uids(INBOX); // Notes closed, INBOX open
+        long added = deliverForeign(11, 12); // into the open, indexed INBOX
+        assertEquals(12, store.uids(INBOX).size());
+        long loads = store.stats().loads.sum();
+        assertEquals(List.of(served(1, 10) + added, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+        assertEquals(loads, store.stats().loads.sum(), "told as a change: Notes not loaded to sum the usage again");
+
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        added += deliverForeign(13, 14);
+        assertEquals(14, store.uids(INBOX).size(), "found as INBOX is loaded");
+        loads = store.stats().loads.sum();
+        assertEquals(List.of(served(1, 10) + added, 14L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+        assertEquals(loads, store.stats().loads.sum(), "what the load found is told too: Notes not loaded");
+        assertEquals(14, store.stats().sizesRead.sum(), "each file read once");
+    }
+
+    @Test
+    void changesSinceWithSizesCountsTheMessagesThatItsOwnListingChanged() throws Exception {
+        Map<Long, Path> files = fill(3);
+        FolderView f = folder();
+        f.folder.summary(false); // indexed, no size counted
+        Path third = files.get(3L);
+        Path flagged = third.resolveSibling(third.getFileName() + "F");
+        Files.move(third, flagged); // another program flags 3: a new MODSEQ for it
+        Files.setLastModifiedTime(third.getParent(), FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        long modSeq = f.folder.summary(false).highestModSeq();
+        f.folder.refresh();
+        // then, before the folder is listed again, it marks 3 deleted and flags 1
+        Files.move(flagged, third.resolveSibling(third.getFileName() + "FT"));
+        Path first = files.get(1L);
+        Files.move(first, first.resolveSibling(first.getFileName() + "F"));
+        // sizes of what changed since: 3's file is gone, so the folder is listed, giving 1 a new MODSEQ
+        List<MessageMeta> changed = f.folder.changesSince(0, modSeq, true).changed();
+        assertEquals(List.of(1L, 3L), changed.stream().map(MessageMeta::uid).toList());
+        for (MessageMeta m : changed) {
+            assertEquals(served((int) m.uid()), m.size(), "UID " + m.uid() + ": sizes asked for");
+        }
+    }
+
+    @Test
+    void anUncountedMessageExpungedAfterItsSizeRecordWasLostIsTakenFromAUsersKeptUsage() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed, every size counted and recorded");
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        loseSizeRecords();
+        store.expunge(INBOX, UidSet.of(3)); // INBOX loaded, 3 not counted, expunged
+        assertEquals(List.of(served(1, 10) - served(3), 9L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
+
+    @Test
+    void messagesThatComeUncountedAsOthersAreCountedAreNotLeftOutOfAUsersKeptUsage() throws Exception {
+        int n = MaildirFolder.COUNT_AT_ONCE + 76;
+        Map<Long, Path> files = fill(n);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, n), store.usage(USER)[0], "summed, every size counted and recorded");
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed
+        loseSizeRecords();
+        assertEquals(n, store.uids(INBOX).size()); // loaded again: none counted, all in the kept usage
+        // Another program flags them all and delivers more than are counted at once: left uncounted
+        for (Path p : files.values()) {
+            Files.move(p, p.resolveSibling(p.getFileName() + "F"));
+        }
+        int more = MaildirFolder.COUNT_AT_ONCE + 1;
+        long added = deliverForeign(n + 1, n + more);
+        // FETCH RFC822.SIZE of the first n: their files are gone, the folder is listed (n renamed,
+        // the new ones added uncounted), and the n counted: fewer uncounted than before, net
+        store.messages(INBOX, UidSet.range(1, n));
+        assertEquals(List.of(served(1, n) + added, (long) n + more),
+                List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
+
+    @Test
+    void sizesCountedAsTheFolderIsEvictedAreRecordedByItsNextInstanceNotCountedAgain() throws Exception {
+        int n = 20;
+        fill(n);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        select();
+        AtomicBoolean evicted = new AtomicBoolean();
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted") && evicted.compareAndSet(false, true)) {
+                try { // another session opens Notes: INBOX, not locked while its sizes are counted, is closed
+                    store.uids(FolderRef.of(USER, "Notes"));
+                } catch (StoreException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+        };
+        List<MessageMeta> metas = store.messages(INBOX, UidSet.range(1, n)); // FETCH RFC822.SIZE
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(evicted.get());
+        assertTrue(store.stats().evictions.sum() > 0);
+        assertEquals(n, metas.size());
+        for (MessageMeta m : metas) {
+            assertEquals(served((int) m.uid()), m.size());
+        }
+        assertEquals(n, store.stats().sizesRead.sum(), "each counted once, across the eviction");
+        assertEquals(n, sizeRecords().size(), "recorded");
+    }
+}
