@@ -215,6 +215,11 @@ final class MaildirFolder {
             synced = null;
             releaseOsLock();
             lock.unlock();
+            if (!(e instanceof NoSuchFolderException)) {
+                // a reconcile may have appended rows before the failure (a compaction, the
+                // UIDVALIDITY's ownership): the next load finds them in the log, told to no one
+                usage.stale(user);
+            }
             if (e instanceof StoreException se) {
                 throw se;
             }

@@ -672,4 +672,28 @@ class UncountedSizesTest {
                 List.of(store.usage(USER)[0], store.usage(USER)[1]), "the rest counted when asked");
         assertEquals(before + files, store.stats().sizesRead.sum(), "each read once");
     }
+
+    @Test
+    void aLoadThatFailsAfterItsReconcileAddedMessagesMakesAUsersKeptUsageStale() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed, kept");
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed, its log ending with a sync point
+        Path log = inbox().resolve(IndexLog.FILE);
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        String last = lines.remove(lines.size() - 1);
+        assertTrue(last.startsWith("S "), "a folder closed in sync ends its log with an S record");
+        for (int i = 0; i < 1100; i++) {
+            lines.add("R 1"); // long enough to be compacted by the load's reconcile
+        }
+        lines.add(last);
+        Files.write(log, lines);
+        long added = deliverForeign(11, 12);
+        MaildirFolder.step = FolderFailureTest.failAt("compact", 1);
+        assertThrows(StoreException.class, () -> store.uids(INBOX), "the compaction after the reconcile's append");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(12, store.uids(INBOX).size(), "the append was durable");
+        assertEquals(List.of(served(1, 10) + added, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
 }
