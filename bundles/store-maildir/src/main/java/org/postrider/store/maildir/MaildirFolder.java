@@ -430,6 +430,8 @@ final class MaildirFolder {
             }
             if (indexedBefore) {
                 usage.stale(user);
+            } else if (state.table.size() > 0) {
+                usage.firstIndexed(user); // another program made it with mail: a usage summed before missed it
             }
         }
         ownValidity();

@@ -696,4 +696,32 @@ class UncountedSizesTest {
         assertEquals(12, store.uids(INBOX).size(), "the append was durable");
         assertEquals(List.of(served(1, 10) + added, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
     }
+
+    /** Makes a folder as another program would (no index), with messages from..to; their served size. */
+    private long foreignFolder(String dirName, int from, int to) throws Exception {
+        Path dir = inbox().resolve(dirName);
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(dir.resolve(d));
+        }
+        for (int i = from; i <= to; i++) {
+            Files.writeString(dir.resolve("cur").resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+        }
+        return served(from, to);
+    }
+
+    @Test
+    void aFolderAnotherProgramMadeWithMailAfterAUsersUsageWasSummedIsAddedToIt() throws Exception {
+        fill(10);
+        long early = foreignFolder(".Early", 11, 12); // there, never indexed, when the usage is summed
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(List.of(served(1, 10) + early, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+        long loads = store.stats().loads.sum();
+        store.usage(USER);
+        assertEquals(loads, store.stats().loads.sum(), "the sum that indexed Early first is kept");
+
+        long made = foreignFolder(".Migrated", 13, 15);
+        assertEquals(3, store.uids(FolderRef.of(USER, "Migrated")).size()); // LIST, SELECT: its first indexing
+        assertEquals(List.of(served(1, 10) + early + made, 15L),
+                List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
 }
