@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.postrider.api.message.MessageContent;
 
 /**
@@ -60,7 +62,12 @@ final class CrlfView {
      * read, from the checkpoints kept under {@code key} (the message: its file never changes).
      */
     static InputStream open(Path file, long viewSize, long offset, long length, Object key) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS); // as size
+        // under the folder's lock: a FIFO in a message's place (a name of Postrider's gives its
+        // size, so it was never counted) would block the open for good; a link is not followed
+        if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+            throw new IOException(file.getFileName() + " is not a regular file");
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {
             if (ch.size() >= viewSize) { // stored as served
                 ch.position(Math.min(Math.max(0, offset), ch.size()));

@@ -724,4 +724,22 @@ class UncountedSizesTest {
         assertEquals(List.of(served(1, 10) + early + made, 15L),
                 List.of(store.usage(USER)[0], store.usage(USER)[1]));
     }
+
+    @Test
+    void aFifoNamedAsPostridersOwnMessageIsNotOpenedToServeIt() throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        Path cur = inbox().resolve("cur");
+        // a name of Postrider's (a delivery key): its ",S=" is trusted, no size is counted
+        Path fifo = cur.resolve("1700000004.M1Q0123456789abcdefU4.athena,S=40:2,");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor(), "mkfifo");
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertEquals(4, within(this::select).messages());
+        org.postrider.api.message.MessageContent c = within(() -> store.content(INBOX, 4));
+        assertEquals(40, c.size(), "from its name");
+        assertThrows(java.io.IOException.class, () -> within(() -> c.open().read()), "FETCH BODY[]");
+        assertEquals(served(2), (long) within(() -> store.content(INBOX, 2).open().readAllBytes().length));
+    }
 }
