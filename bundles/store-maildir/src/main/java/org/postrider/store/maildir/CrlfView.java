@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.postrider.api.message.MessageContent;
 
 /**
@@ -30,16 +33,20 @@ final class CrlfView {
     }
 
     /**
-     * The size of the file's CRLF view: its length plus one for each bare LF (reads it once,
-     * keeping the checkpoints of a converted file under {@code key} for the reads to come).
+     * The size of the CRLF view of the first {@code length} octets of a regular file, the length
+     * its caller stat'ed ({@link MaildirFolder}: a link or a special file is never opened here):
+     * a file that grew since, or lies about its length, is read no further. Reads it once,
+     * keeping the checkpoints of a converted file under {@code key} for the reads to come. The
+     * open does not follow a link put in its place meanwhile.
      */
-    static long size(Path file, Object key) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
+    static long size(Path file, long length, Object key) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long fileSize = Math.min(length, ch.size());
             // a buffer the file's size up to 64 KiB: indexing 100,000 files of 1 KB made a
             // 64 KiB buffer for each (6 GB to zero, the top of a first SELECT's profile)
-            Converting view = new Converting(Channels.newInputStream(ch), (int) Math.clamp(fileSize + 1, 512, BUFFER),
-                    CrlfCheckpoints.none(CrlfCheckpoints.STRIDE, fileSize), -1);
+            Converting view = new Converting(MessageContent.limited(Channels.newInputStream(ch), fileSize),
+                    (int) Math.clamp(fileSize + 1, 512, BUFFER), CrlfCheckpoints.none(CrlfCheckpoints.STRIDE, fileSize),
+                    -1);
             long size = view.skip(Long.MAX_VALUE);
             if (size > fileSize) {
                 CHECKPOINTS.put(key, view.checkpoints());
@@ -55,7 +62,12 @@ final class CrlfView {
      * read, from the checkpoints kept under {@code key} (the message: its file never changes).
      */
     static InputStream open(Path file, long viewSize, long offset, long length, Object key) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        // under the folder's lock: a FIFO in a message's place (a name of Postrider's gives its
+        // size, so it was never counted) would block the open for good; a link is not followed
+        if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+            throw new IOException(file.getFileName() + " is not a regular file");
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {
             if (ch.size() >= viewSize) { // stored as served
                 ch.position(Math.min(Math.max(0, offset), ch.size()));

@@ -8,10 +8,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,6 +215,11 @@ final class MaildirFolder {
             synced = null;
             releaseOsLock();
             lock.unlock();
+            if (!(e instanceof NoSuchFolderException)) {
+                // a reconcile may have appended rows before the failure (a compaction, the
+                // UIDVALIDITY's ownership): the next load finds them in the log, told to no one
+                usage.stale(user);
+            }
             if (e instanceof StoreException se) {
                 throw se;
             }
@@ -423,6 +430,8 @@ final class MaildirFolder {
             }
             if (indexedBefore) {
                 usage.stale(user);
+            } else if (state.table.size() > 0) {
+                usage.firstIndexed(user); // another program made it with mail: a usage summed before missed it
             }
         }
         ownValidity();
@@ -703,16 +712,32 @@ final class MaildirFolder {
      * Dovecot writes it) equals the file's length says the file is stored as served, which a
      * stat confirms without opening it (served as stored, the size holds whatever the file
      * holds, so a wrong claim cannot desync a client); else the size of the file's CRLF view
-     * ({@link CrlfView}), read once, as other programs may write bare LFs.
+     * ({@link CrlfView}), read once, as other programs may write bare LFs, up to the length
+     * stat'ed. Only a regular file is opened (the stat does not follow links): a FIFO would
+     * block the open for good, a link could point at a device read without end, or at a file
+     * of another user; anything else fails as an unreadable file does. With a {@code budget}
+     * (octets left to read), a file longer than what is left is not read: -1.
      */
-    private long countSize(Path path, Object key) throws IOException {
+    private long countSize(Path path, Object key, long[] budget) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new IOException(path.getFileName() + " is not a regular file");
+        }
+        long length = a.size();
         long virtual = MaildirName.parse(path.getFileName().toString()).virtualSize();
-        if (virtual >= 0 && virtual == Files.size(path)) {
+        if (virtual >= 0 && virtual == length) {
             stats.sizesNamed.increment();
             return virtual;
         }
+        if (budget != null) {
+            if (length > budget[0]) {
+                return MessageTable.UNCOUNTED;
+            }
+            budget[0] -= length;
+        }
         stats.sizesRead.increment();
-        return CrlfView.size(path, key); // its checkpoints kept for the message's partial reads
+        stats.sizeBytesRead.add(length);
+        return CrlfView.size(path, length, key); // its checkpoints kept for the message's partial reads
     }
 
     /** The key of a message's {@link CrlfView} checkpoints. */
@@ -732,8 +757,9 @@ final class MaildirFolder {
      * Brings the index in line with what other Maildir tools did to the folder; whether they did
      * anything. The sizes of a few new files (a foreign delivery agent's) are counted now, as a
      * delivery's are known, so a user's usage kept for quotas is told of them and stays kept;
-     * more at once (a migration into an indexed folder) are left to their first demand
-     * ({@link #countSizes}), as at a folder's first indexing.
+     * more at once (a migration into an indexed folder), files past {@link #COUNT_AT_ONCE_BYTES}
+     * read, and what is not a regular file are left to their first demand ({@link #countSizes}),
+     * as at a folder's first indexing (which makes a kept usage stale: see {@link #unlock}).
      */
     private boolean reconcile() throws IOException {
         Scan scan = scan();
@@ -783,6 +809,7 @@ final class MaildirFolder {
         }
         List<long[]> addedRows = new ArrayList<>(); // uid, modSeq, size, date, bits, key, line index
         boolean countNow = foreign.size() <= COUNT_AT_ONCE;
+        long[] budget = {COUNT_AT_ONCE_BYTES};
         for (String base : foreign) {
             String file = files.get(base);
             MaildirName n = MaildirName.parse(fileName(file));
@@ -790,7 +817,7 @@ final class MaildirFolder {
             long ms = ++state.highestModSeq;
             long size = namedSize(n);
             if (size < 0 && countNow) {
-                size = countNew(file, uid);
+                size = countNew(file, uid, budget);
             }
             long date = dateOf(n, file);
             addedRows.add(new long[] {uid, ms, size, date, MessageTable.bits(n.flags()),
@@ -817,14 +844,21 @@ final class MaildirFolder {
 
     /** New files of other programs whose sizes {@link #reconcile} counts at once, at most. */
     static final int COUNT_AT_ONCE = 1024;
+    /**
+     * Octets of new files of other programs {@link #reconcile} reads at once to count their
+     * sizes, at most: it reads under the folder's lock (and the folder's OS lock when it loads,
+     * a quota stripe when a delivery does), so a few large files are left to their first demand.
+     */
+    static final long COUNT_AT_ONCE_BYTES = 8L << 20;
 
     /**
-     * The size of a new file of another program, counted as it is indexed; one gone or
-     * unreadable meanwhile is left uncounted (to its first demand: it fails only what needs it).
+     * The size of a new file of another program, counted as it is indexed if it fits the
+     * {@code budget} of octets left to read; one gone, unreadable or not a regular file is
+     * left uncounted (to its first demand: it fails only what needs it).
      */
-    private long countNew(String file, long uid) {
+    private long countNew(String file, long uid, long[] budget) {
         try {
-            return countSize(dir.resolve(file), viewKey(state.uidValidity, uid));
+            return countSize(dir.resolve(file), viewKey(state.uidValidity, uid), budget);
         } catch (IOException e) {
             LOG.debug("Cannot count the size of {} in {} {} now", file, user, name, e);
             return MessageTable.UNCOUNTED;
@@ -1142,7 +1176,7 @@ final class MaildirFolder {
                 for (int i = 0; i < n; i++) {
                     if (names[i] != null) {
                         try {
-                            sizes[i] = countSize(dir.resolve(names[i]), viewKey(uidValidity, batch[i]));
+                            sizes[i] = countSize(dir.resolve(names[i]), viewKey(uidValidity, batch[i]), null);
                         } catch (NoSuchFileException e) {
                             // renamed or removed meanwhile: countLocked finds it under the lock
                         }
@@ -1257,7 +1291,7 @@ final class MaildirFolder {
                         }
                         uid = t.uid(r);
                         try {
-                            t.setSize(r, countSize(pathLocked(uid), viewKey(state.uidValidity, uid)));
+                            t.setSize(r, countSize(pathLocked(uid), viewKey(state.uidValidity, uid), null));
                             markBytes += t.messageSize(r); // no change of usage, as in recordSizes
                             lines.add(IndexLog.counted(uid, t.messageSize(r)));
                         } catch (NoSuchFileException e) {

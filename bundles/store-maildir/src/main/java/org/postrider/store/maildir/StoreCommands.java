@@ -90,6 +90,7 @@ public class StoreCommands {
                 + (store.maxIndexMemory() >> 20) + ")\n"
                 + "evictions:        " + s.evictions.sum() + "\nindex loads:      " + s.loads.sum()
                 + "\ndirectory scans:  " + s.scans.sum() + "\nsizes read:       " + s.sizesRead.sum()
+                + " (" + s.sizeBytesRead.sum() + " octets)"
                 + "\nsizes from names: " + s.sizesNamed.sum() + "\n";
     }
 

@@ -16,6 +16,8 @@ final class StoreStats {
     final LongAdder lookups = new LongAdder();
     /** Message files read to count their size (files of other programs, once each, on first demand). */
     final LongAdder sizesRead = new LongAdder();
+    /** Octets of the files read to count their sizes. */
+    final LongAdder sizeBytesRead = new LongAdder();
     /** Message sizes a ",W=" name gave, confirmed by a stat of the file instead of a read. */
     final LongAdder sizesNamed = new LongAdder();
 }

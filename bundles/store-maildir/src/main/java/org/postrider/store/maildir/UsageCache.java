@@ -89,6 +89,19 @@ final class UsageCache implements UsageListener {
         forget(user);
     }
 
+    /**
+     * Forgets a kept usage only: a sum being taken (the usage not kept yet) reads the folder
+     * after its first indexing, which that sum itself may have caused, and is kept (a
+     * delivery's quota check then reads no folder's index again).
+     */
+    @Override
+    public synchronized void firstIndexed(String user) {
+        Entry e = entries.get(key(user));
+        if (e != null && e.ready) {
+            entries.remove(key(user));
+        }
+    }
+
     /** Forgets a user's usage (a folder was deleted): summed again when next asked. */
     synchronized void forget(String user) {
         entries.remove(key(user));

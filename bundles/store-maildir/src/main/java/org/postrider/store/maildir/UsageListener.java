@@ -10,4 +10,12 @@ interface UsageListener {
     /** A folder of the user lost track of its usage (a change failed part way): sum it again when asked. */
     default void stale(String user) {
     }
+
+    /**
+     * A folder of the user holding messages was indexed for the first time (another program
+     * made it, or a migration): a usage summed before it existed missed it. A sum being taken
+     * needs no telling: it indexes every folder it has not, and reads each after its indexing.
+     */
+    default void firstIndexed(String user) {
+    }
 }

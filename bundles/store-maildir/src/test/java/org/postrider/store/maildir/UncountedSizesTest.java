@@ -225,10 +225,10 @@ class UncountedSizesTest {
     @Test
     void aFileListedButUnreadableLeavesTheFolderOpenAndFailsOnlyTheCallThatNeedsItsSize() throws Exception {
         fill(5);
-        // another program's message whose file cannot be opened (a link to nothing; permissions do not stop root)
+        // another program's message whose file cannot be read (a directory in its place, as a file
+        // half copied by a tool may be; permissions do not stop root, and a link is never followed)
         Path broken = inbox().resolve("cur/1700000006.M6P1.other:2,S");
-        Path target = root.resolve("elsewhere");
-        Files.createSymbolicLink(broken, target);
+        Files.createDirectory(broken);
         store = new MaildirStore(root, "athena", 100);
         FolderSummary s = select();
         assertEquals(6, s.messages(), "SELECT lists it");
@@ -238,7 +238,8 @@ class UncountedSizesTest {
         assertThrows(StoreException.class, () -> store.summary(USER, "INBOX"), "STATUS SIZE");
         assertEquals(6, store.summary(USER, "INBOX", false).messages(), "the folder still answers SELECT");
 
-        Files.writeString(target, text(6)); // the link's target appears: readable now
+        Files.delete(broken);
+        Files.writeString(broken, text(6)); // the file appears: readable now
         assertEquals(served(6), store.messages(INBOX, UidSet.of(6)).get(0).size());
         long total = 0;
         for (int i = 1; i <= 6; i++) {
@@ -597,5 +598,148 @@ class UncountedSizesTest {
         }
         assertEquals(n, store.stats().sizesRead.sum(), "each counted once, across the eviction");
         assertEquals(n, sizeRecords().size(), "recorded");
+    }
+
+    /**
+     * Runs a call in a thread of its own and waits for it a bounded time: a call that blocks
+     * (on a FIFO's open, reading a device) fails the test instead of hanging it; the store,
+     * whose folder lock the stuck call holds, is then left open.
+     */
+    private <T> T within(java.util.concurrent.Callable<T> call) throws Exception {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call);
+        Thread t = new Thread(task, "bounded call");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            store = null; // its deactivation would wait for the stuck call's folder lock
+            throw new AssertionError("the call did not end within 30 s (blocked in " + t.getStackTrace()[0] + ")");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
+            }
+            throw (Error) e.getCause();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fifo", "link to /dev/zero"})
+    void aFileThatIsNotARegularOneNeitherBlocksItsFolderNorIsReadAndFailsOnlyWhatNeedsItsSize(String kind)
+            throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select(); // indexed: what comes now is reconciled, its sizes counted at once
+        Path cur = inbox().resolve("cur");
+        Path odd = cur.resolve("1700000004.M4P1.other:2,");
+        if (kind.equals("fifo")) {
+            Process p = new ProcessBuilder("mkfifo", odd.toString()).inheritIO().start();
+            assertEquals(0, p.waitFor(), "mkfifo");
+        } else {
+            Files.createSymbolicLink(odd, Path.of("/dev/zero"));
+        }
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000)); // seen as a change
+        FolderSummary s = within(this::select); // SELECT, UID FETCH 1:* (FLAGS)
+        assertEquals(4, s.messages(), "indexed from its name");
+        StoreException e = within(() -> assertThrows(StoreException.class, () -> store.messages(INBOX, UidSet.of(4))));
+        assertTrue(e.temporary(), "FETCH RFC822.SIZE of it fails as for an unreadable file: " + e.getMessage());
+        assertThrows(StoreException.class, () -> within(() -> store.content(INBOX, 4)), "FETCH BODY[] of it");
+        assertEquals(served(2), within(() -> store.content(INBOX, 2).size()), "the others are served");
+        assertEquals(List.of(served(1), served(2), served(3)), within(() -> store.messages(INBOX, UidSet.range(1, 3))
+                .stream().map(MessageMeta::size).toList()));
+    }
+
+    @Test
+    void newFilesAreReadUnderTheFolderLockForTheirSizesUpToABudgetAndTheRestWhenAsked() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed, kept");
+        Path cur = inbox().resolve("cur");
+        String body = "Subject: large\n\n" + ("x".repeat(1023) + "\n").repeat(1023); // bare LFs: read to count
+        byte[] b = body.getBytes(StandardCharsets.US_ASCII);
+        long servedEach = b.length + body.chars().filter(c -> c == '\n').count();
+        int files = 12; // 12 MiB, more than the budget
+        for (int i = 0; i < files; i++) {
+            Files.write(cur.resolve(String.format("17100%05d.M%dP1.other:2,", i, i)), b);
+        }
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        long before = store.stats().sizesRead.sum();
+        assertEquals(10 + files, store.uids(INBOX).size()); // reconciled under the folder's lock
+        long read = (store.stats().sizesRead.sum() - before) * b.length;
+        assertTrue(read <= MaildirFolder.COUNT_AT_ONCE_BYTES, read + " octets read under the lock");
+        assertTrue(read > 0, "a few counted at once");
+        assertEquals(List.of(served(1, 10) + files * servedEach, 10L + files),
+                List.of(store.usage(USER)[0], store.usage(USER)[1]), "the rest counted when asked");
+        assertEquals(before + files, store.stats().sizesRead.sum(), "each read once");
+    }
+
+    @Test
+    void aLoadThatFailsAfterItsReconcileAddedMessagesMakesAUsersKeptUsageStale() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 1);
+        store.createFolder(USER, "Notes", null);
+        assertEquals(served(1, 10), store.usage(USER)[0], "summed, kept");
+        store.uids(FolderRef.of(USER, "Notes")); // INBOX closed, its log ending with a sync point
+        Path log = inbox().resolve(IndexLog.FILE);
+        List<String> lines = new ArrayList<>(Files.readAllLines(log));
+        String last = lines.remove(lines.size() - 1);
+        assertTrue(last.startsWith("S "), "a folder closed in sync ends its log with an S record");
+        for (int i = 0; i < 1100; i++) {
+            lines.add("R 1"); // long enough to be compacted by the load's reconcile
+        }
+        lines.add(last);
+        Files.write(log, lines);
+        long added = deliverForeign(11, 12);
+        MaildirFolder.step = FolderFailureTest.failAt("compact", 1);
+        assertThrows(StoreException.class, () -> store.uids(INBOX), "the compaction after the reconcile's append");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(12, store.uids(INBOX).size(), "the append was durable");
+        assertEquals(List.of(served(1, 10) + added, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
+
+    /** Makes a folder as another program would (no index), with messages from..to; their served size. */
+    private long foreignFolder(String dirName, int from, int to) throws Exception {
+        Path dir = inbox().resolve(dirName);
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(dir.resolve(d));
+        }
+        for (int i = from; i <= to; i++) {
+            Files.writeString(dir.resolve("cur").resolve(String.format("17000%05d.M%dP1.other:2,", i, i)), text(i));
+        }
+        return served(from, to);
+    }
+
+    @Test
+    void aFolderAnotherProgramMadeWithMailAfterAUsersUsageWasSummedIsAddedToIt() throws Exception {
+        fill(10);
+        long early = foreignFolder(".Early", 11, 12); // there, never indexed, when the usage is summed
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(List.of(served(1, 10) + early, 12L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
+        long loads = store.stats().loads.sum();
+        store.usage(USER);
+        assertEquals(loads, store.stats().loads.sum(), "the sum that indexed Early first is kept");
+
+        long made = foreignFolder(".Migrated", 13, 15);
+        assertEquals(3, store.uids(FolderRef.of(USER, "Migrated")).size()); // LIST, SELECT: its first indexing
+        assertEquals(List.of(served(1, 10) + early + made, 15L),
+                List.of(store.usage(USER)[0], store.usage(USER)[1]));
+    }
+
+    @Test
+    void aFifoNamedAsPostridersOwnMessageIsNotOpenedToServeIt() throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        Path cur = inbox().resolve("cur");
+        // a name of Postrider's (a delivery key): its ",S=" is trusted, no size is counted
+        Path fifo = cur.resolve("1700000004.M1Q0123456789abcdefU4.athena,S=40:2,");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor(), "mkfifo");
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertEquals(4, within(this::select).messages());
+        org.postrider.api.message.MessageContent c = within(() -> store.content(INBOX, 4));
+        assertEquals(40, c.size(), "from its name");
+        assertThrows(java.io.IOException.class, () -> within(() -> c.open().read()), "FETCH BODY[]");
+        assertEquals(served(2), (long) within(() -> store.content(INBOX, 2).open().readAllBytes().length));
     }
 }
