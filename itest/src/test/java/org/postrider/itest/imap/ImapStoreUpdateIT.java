@@ -24,7 +24,7 @@ import org.postrider.itest.harness.Python;
  * An IMAP session across an update of the store bundle (its jar replaced in deploy/): the
  * session holds names, not the old store's objects, so it goes on through the new store. While
  * the store is away a command may get a retryable NO [UNAVAILABLE] (or, at worst, the session
- * a BYE and the client reconnects), never a BAD, a wrong UID or lost flags; a message delivered
+ * a BYE and the client reconnects, once), never a BAD, a wrong UID or lost flags; a message delivered
  * meanwhile is told to the session, and its final view equals a fresh session's.
  */
 class ImapStoreUpdateIT {
@@ -120,6 +120,10 @@ class ImapStoreUpdateIT {
                 assertTrue(l.matches("fetched \\d+ \\(UID [1-4] FLAGS \\(.*\\)\\)"), "only UIDs that exist: " + l);
             }
         }
+        String tally = lines.stream().filter(l -> l.startsWith("rounds ")).findFirst().orElseThrow();
+        int reconnects = Integer.parseInt(tally.substring(tally.lastIndexOf(' ') + 1));
+        // one update: at worst one BYE (the old store's session ended), never a session lost again and again
+        assertTrue(reconnects <= 1, "at most one reconnect across one update: " + tally);
         String fresh = Python.run(athena.home(), ImapIT.PREAMBLE + """
                 m = tls(int(sys.argv[1])); ok(m.login('ira@example.org', 'pw')); ok(m.select('INBOX'))
                 print('final', sorted(l.decode() for l in ok(m.uid('FETCH', '1:*', '(UID FLAGS)'))))
