@@ -19,9 +19,9 @@ import org.postrider.itest.harness.Python;
 
 /**
  * What other sessions do to the selected mailbox reaches an IMAP session (issue 12): another
- * IMAP session's flag changes and expunges are told to an idling session within a second of
- * their tagged OK, as plain FETCH FLAGS and EXPUNGE lines numbered as the client counts (no
- * QRESYNC here).
+ * IMAP session's flag changes and expunges, and a POP3 session's deletions, are told to an
+ * idling session within a second of their tagged OK (or +OK), as plain FETCH FLAGS and
+ * EXPUNGE lines numbered as the client counts (no QRESYNC here).
  */
 class ImapSessionUpdatesIT {
     @RegisterExtension
@@ -152,5 +152,33 @@ class ImapSessionUpdatesIT {
                 + "b'2 \\(UID 4 FLAGS \\(([^)]*)\\)\\)']").matcher(out);
         assertTrue(after.find(), "the idler's numbers are the server's: " + out);
         assertEquals(Set.of("\\Answered", "\\Seen"), Set.of(after.group(1).replace("\\\\", "\\").split(" ")));
+    }
+
+    @Test
+    void aPop3SessionsDeletionIsToldToAnIdlingSessionAtOnce() throws Exception {
+        String out = run("pia@example.org", """
+                import poplib
+                i = session('pia@example.org')
+                for n in range(1, 4):
+                    ok(i.append('INBOX', None, None, b'Subject: m%d\\r\\n\\r\\nbody\\r\\n' % n))
+                typ, data = i.select('INBOX')
+                assert data == [b'3'], data
+                tag = idle(i)
+
+                p = poplib.POP3('127.0.0.1', int(sys.argv[2])); p.stls(ctx)
+                p.user('pia@example.org'); p.pass_('pw')
+                print('stat', *p.stat())
+                print('dele', p.dele(2).decode())
+                print('quit', p.quit().decode())
+                report('pop3', *told(i, expunges(1)))
+
+                done(i, tag)
+                print('after', ok(i.fetch('1:*', '(UID)')))
+                i.logout()
+                """, String.valueOf(athena.listenerPort("pop3")));
+        assertTrue(out.contains("stat 3 ") && out.contains("quit +OK"), out);
+        assertEquals(List.of("* 2 EXPUNGE"), expungeLines(out, "pop3"), out);
+        withinASecond(out, "pop3");
+        assertTrue(out.contains("after [b'1 (UID 1)', b'2 (UID 3)']"), out);
     }
 }
