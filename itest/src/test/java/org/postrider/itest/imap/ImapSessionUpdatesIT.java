@@ -21,7 +21,8 @@ import org.postrider.itest.harness.Python;
  * What other sessions do to the selected mailbox reaches an IMAP session (issue 12): another
  * IMAP session's flag changes and expunges, and a POP3 session's deletions, are told to an
  * idling session within a second of their tagged OK (or +OK), as plain FETCH FLAGS and
- * EXPUNGE lines numbered as the client counts (no QRESYNC here).
+ * EXPUNGE lines numbered as the client counts (no QRESYNC here); outside IDLE, at the
+ * session's next NOOP, once.
  */
 class ImapSessionUpdatesIT {
     @RegisterExtension
@@ -180,5 +181,34 @@ class ImapSessionUpdatesIT {
         assertEquals(List.of("* 2 EXPUNGE"), expungeLines(out, "pop3"), out);
         withinASecond(out, "pop3");
         assertTrue(out.contains("after [b'1 (UID 1)', b'2 (UID 3)']"), out);
+    }
+
+    @Test
+    void anotherSessionsFlagChangeIsToldToASelectedSessionAtItsNextNoop() throws Exception {
+        String out = run("noa@example.org", """
+                w = session('noa@example.org')
+                for n in range(1, 4):
+                    ok(w.append('INBOX', None, None, b'Subject: m%d\\r\\n\\r\\nbody\\r\\n' % n))
+                ok(w.select('INBOX'))  # first: it takes the \\Recent
+                r = session('noa@example.org')
+                ok(r.select('INBOX'))
+                print('quiet', ok(r.noop()), r.response('FETCH'))
+                ok(w.store('2', '+FLAGS', '(\\\\Flagged $Label1)'))
+                print('added', ok(r.noop()), r.response('FETCH'))
+                ok(w.store('2', '-FLAGS', '(\\\\Flagged)'))
+                ok(w.store('3', '+FLAGS', '(\\\\Seen)'))
+                print('changed', ok(r.noop()), r.response('FETCH'))
+                print('again', ok(r.noop()), r.response('FETCH'))
+                r.logout(); w.logout()
+                """);
+        assertTrue(out.contains("quiet [b'NOOP completed'] ('FETCH', [None])"), "nothing to tell yet: " + out);
+        Matcher added = Pattern.compile("added \\[b'NOOP completed'] \\('FETCH', \\[b'2 \\(UID 2 FLAGS \\(([^)]*)\\)")
+                .matcher(out);
+        assertTrue(added.find(), out);
+        assertEquals(Set.of("\\Flagged", "$Label1"), Set.of(added.group(1).replace("\\\\", "\\").split(" ")), out);
+        Matcher changed = Pattern.compile("changed \\[b'NOOP completed'] \\('FETCH', \\[b'2 \\(UID 2 FLAGS \\(\\$Label1\\)"
+                + "[^']*', b'3 \\(UID 3 FLAGS \\(\\\\\\\\Seen\\)[^']*'\\]\\)").matcher(out);
+        assertTrue(changed.find(), "both changes, each message once, with its flags now: " + out);
+        assertTrue(out.contains("again [b'NOOP completed'] ('FETCH', [None])"), "told once: " + out);
     }
 }
