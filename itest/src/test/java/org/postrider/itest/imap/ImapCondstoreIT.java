@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,10 +61,23 @@ class ImapCondstoreIT {
                 print('conditional', typ, data, b.response('MODIFIED'))
                 typ, data = b.noop()
                 print('noop', b.response('FETCH'))
+                a.uid('STORE', '3', '+FLAGS', '(\\\\Answered)')
+                a.uid('STORE', '4', '-FLAGS', '(\\\\Flagged)')
+                typ, data = b.noop()
+                print('noop after', b.response('FETCH'))
+                typ, data = b.noop()
+                print('noop again', b.response('FETCH'))
                 a.logout(); b.logout()
                 """, String.valueOf(athena.listenerPort("imaps"))).ok().out();
         assertTrue(out.contains("changed [2, 4, 5]"), "exactly the changes since the MODSEQ: " + out);
         assertTrue(out.contains("[MODIFIED 2]") || out.contains("('MODIFIED', [b'2'])"),
                 "a conditional STORE on a message changed since fails: " + out);
+        assertTrue(out.contains("noop ('FETCH', [None])"), "b was told every change already: " + out);
+        Matcher after = Pattern.compile("noop after \\('FETCH', \\[b'3 \\(UID 3 FLAGS \\(\\\\\\\\Answered\\) "
+                + "MODSEQ \\((\\d+)\\)\\)', b'4 \\(UID 4 FLAGS \\(\\) MODSEQ \\((\\d+)\\)\\)'\\]\\)").matcher(out);
+        assertTrue(after.find(), "another session's flag changes told at the next NOOP, with MODSEQ (CONDSTORE is on): "
+                + out);
+        assertTrue(Long.parseLong(after.group(1)) < Long.parseLong(after.group(2)), out);
+        assertTrue(out.contains("noop again ('FETCH', [None])"), "told once: " + out);
     }
 }
