@@ -104,13 +104,7 @@ public class ImapService implements SessionHandler {
                 Math.max(d.maxCommandMemory(), config.maxCommandLine()), d.maxDepth(), d.maxTokens());
         this.tempDir = Files.createDirectories(Path.of("data", "tmp", "imap"));
         removeLeftLiterals(tempDir);
-        for (ImapCommand c : List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
-                new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
-                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
-                new Copy(), new Move(), new Authenticate(), new Create(), new Delete(), new Rename(),
-                new Subscribe(true), new Subscribe(false), new Status(), new Namespace(), new Id(), new Enable(),
-                new Check(), new GetQuota(), new GetQuotaRoot(), new SetQuota(), new Compress(), new Sort(),
-                new ThreadCmd())) {
+        for (ImapCommand c : commandTable()) {
             commands.put(c.name(), c);
         }
         this.hints = context.registerService(StoreListener.class, this::changed, null);
@@ -153,6 +147,17 @@ public class ImapService implements SessionHandler {
     @Override
     public String refusal(String reason) {
         return "* BYE [UNAVAILABLE] " + reason;
+    }
+
+    /** Every command this server has, one instance each (stateless: state is the session's). */
+    static List<ImapCommand> commandTable() {
+        return List.of(new Capability(), new Noop(), new Logout(), new StartTls(), new Login(),
+                new Select(true), new Select(false), new ListCmd(), new Fetch(), new Store(), new Search(),
+                new Expunge(), new Close(true), new Close(false), new Append(), new ListCmd(true), new Idle(),
+                new Copy(), new Move(), new Authenticate(), new Create(), new Delete(), new Rename(),
+                new Subscribe(true), new Subscribe(false), new Status(), new Namespace(), new Id(), new Enable(),
+                new Check(), new GetQuota(), new GetQuotaRoot(), new SetQuota(), new Compress(), new Sort(),
+                new ThreadCmd());
     }
 
     Map<String, ImapCommand> commands() {

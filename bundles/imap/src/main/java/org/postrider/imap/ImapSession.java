@@ -258,16 +258,9 @@ public final class ImapSession extends CommandLoop {
 
     private void execute(ImapRequest r) throws IOException {
         ImapCommand c = service.commands().get(r.command());
-        if (c == null) {
-            bad(r.tag() + " BAD unknown command " + r.command());
-            return;
-        }
-        if (!c.states().contains(state)) {
-            bad(r.tag() + " BAD " + r.command() + " is not allowed " + switch (state) {
-                case NOT_AUTHENTICATED -> "before login";
-                case AUTHENTICATED -> "without a selected mailbox";
-                case SELECTED -> "now";
-            });
+        String refused = refusal(c, r, state);
+        if (refused != null) {
+            bad(refused);
             return;
         }
         try {
@@ -282,6 +275,28 @@ public final class ImapSession extends CommandLoop {
                     : e.temporary() ? " NO [UNAVAILABLE] " : " NO ";
             reply(r.tag() + code + e.getMessage());
         }
+    }
+
+    /**
+     * The BAD answer to a request the command rules refuse before it runs, or null: an unknown
+     * command, a UID prefix before a command without a UID form, a command not allowed in the
+     * session's state.
+     */
+    static String refusal(ImapCommand c, ImapRequest r, State state) {
+        if (c == null) {
+            return r.tag() + " BAD unknown command " + (r.uid() ? "UID " : "") + r.command();
+        }
+        if (r.uid() && !c.takesUid()) {
+            return r.tag() + " BAD " + r.command() + " has no UID form";
+        }
+        if (!c.states().contains(state)) {
+            return r.tag() + " BAD " + r.command() + " is not allowed " + switch (state) {
+                case NOT_AUTHENTICATED -> "before login";
+                case AUTHENTICATED -> "without a selected mailbox";
+                case SELECTED -> "now";
+            };
+        }
+        return null;
     }
 
     // ---- used by the commands

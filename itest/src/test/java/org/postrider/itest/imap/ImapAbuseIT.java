@@ -207,6 +207,25 @@ class ImapAbuseIT {
     }
 
     @Test
+    void theUidPrefixBeforeACommandWithoutAUidFormIsBadAndNothingRuns() throws Exception {
+        try (Client c = new Client()) {
+            assertEquals(List.of("u1 BAD LOGOUT has no UID form"), c.command("u1", "UID LOGOUT"), "still connected");
+            assertEquals(List.of("u2 BAD LOGIN has no UID form"),
+                    c.command("u2", "UID LOGIN alice@example.org alice-pw"));
+            assertEquals("u3 BAD SELECT is not allowed before login", last(c.command("u3", "SELECT INBOX")),
+                    "not logged in");
+            c.login("alice");
+            assertEquals(List.of("u4 BAD SELECT has no UID form"), c.command("u4", "UID SELECT INBOX"));
+            assertEquals("u5 BAD FETCH is not allowed without a selected mailbox",
+                    last(c.command("u5", "FETCH 1 (UID)")), "nothing selected");
+            assertEquals(List.of("u6 BAD NOOP has no UID form"), c.command("u6", "UID NOOP"));
+            c.command("s", "SELECT INBOX");
+            assertEquals(List.of("* 1 FETCH (UID 1)", "u7 OK FETCH completed"), c.command("u7", "UID FETCH 1 (UID)"));
+            normalSession(c, "alice", true);
+        }
+    }
+
+    @Test
     void hugeSequenceSetsAreRefusedOrBoundedByTheMailbox() throws Exception {
         StringBuilder ranges = new StringBuilder("1");
         for (int i = 1; i <= 10_000; i++) {

@@ -92,6 +92,52 @@ class ImapExtensionsIT {
                 "an expunged message leaves $: " + out);
     }
 
+    /**
+     * UID EXPUNGE (RFC 4315 2.1, RFC 9051 6.4.9) removes only the \Deleted messages inside its
+     * set, each told as the client counts; with "$" (RFC 5182) the set is the saved search result.
+     */
+    @Test
+    void uidExpungeRemovesOnlyTheDeletedMessagesOfItsSetAndTakesTheSavedResult() throws Exception {
+        athena.admin("dir:user-add", "uex@example.org", "pw").ok();
+        String out = Python.run(athena.home(), RAW + """
+                f.readline()
+                raw.sendall(b'a LOGIN uex@example.org pw\\r\\n'); said('a')
+                for i in range(1, 9):
+                    text = b'Subject: m%d\\r\\n\\r\\nbody\\r\\n' % i
+                    raw.sendall(b'b%d APPEND INBOX {%d+}\\r\\n' % (i, len(text)) + text + b'\\r\\n'); said('b%d' % i)
+                raw.sendall(b's SELECT INBOX\\r\\n'); said('s')
+                def show(name, tag, line):
+                    raw.sendall(tag.encode() + b' ' + line + b'\\r\\n')
+                    print(name, said(tag))
+                show('deleted', 'd', b'UID STORE 2,3,5,6,8 +FLAGS.SILENT (\\\\Deleted)')
+                show('set', 'e', b'UID EXPUNGE 3:6')
+                show('still-deleted', 'f', b'UID SEARCH DELETED')
+                show('left', 'g', b'UID SEARCH ALL')
+                show('deleted7', 'h', b'UID STORE 7 +FLAGS.SILENT (\\\\Deleted)')
+                show('save', 'i', b'UID SEARCH RETURN (SAVE) UID 1:7')
+                show('saved', 'j', b'UID EXPUNGE $')
+                show('left2', 'k', b'UID SEARCH ALL')
+                show('still-deleted2', 'l', b'UID SEARCH DELETED')
+                show('dollar', 'm', b'UID FETCH $ (UID)')
+                show('plain', 'n', b'EXPUNGE 1')
+                """, String.valueOf(imaps)).ok().out();
+        System.out.println(out);
+        assertTrue(out.contains("deleted ['d OK STORE completed']"), out);
+        assertTrue(out.contains("set ['* 3 EXPUNGE', '* 4 EXPUNGE', '* 4 EXPUNGE', 'e OK EXPUNGE completed']"),
+                "UIDs 3, 5 and 6, numbered as the client counts: " + out);
+        assertTrue(out.contains("still-deleted ['* SEARCH 2 8', 'f OK SEARCH completed']"),
+                "the \\Deleted messages outside the set stay: " + out);
+        assertTrue(out.contains("left ['* SEARCH 1 2 4 7 8', 'g OK SEARCH completed']"), out);
+        assertTrue(out.contains("save ['i OK SEARCH completed']"), out);
+        assertTrue(out.contains("saved ['* 2 EXPUNGE', '* 3 EXPUNGE', 'j OK EXPUNGE completed']"),
+                "UIDs 2 and 7 of the saved 1, 2, 4, 7: " + out);
+        assertTrue(out.contains("left2 ['* SEARCH 1 4 8', 'k OK SEARCH completed']"), out);
+        assertTrue(out.contains("still-deleted2 ['* SEARCH 8', 'l OK SEARCH completed']"), out);
+        assertTrue(out.contains("dollar ['* 1 FETCH (UID 1)', '* 2 FETCH (UID 4)', 'm OK FETCH completed']"),
+                "the expunged messages left $: " + out);
+        assertTrue(out.contains("plain ['n BAD"), "EXPUNGE without UID takes no set: " + out);
+    }
+
     @Test
     void enabledImap4rev2DropsRecentAnswersSearchWithEsearchAndTakesUtf8Names() throws Exception {
         String out = run("rev@example.org", """

@@ -31,6 +31,11 @@ public final class Copy implements ImapCommand {
     }
 
     @Override
+    public boolean takesUid() {
+        return true;
+    }
+
+    @Override
     public Set<ImapSession.State> states() {
         return SELECTED;
     }

@@ -8,14 +8,23 @@ import org.postrider.imap.parse.ImapRequest;
 import org.postrider.imap.parse.ImapSyntaxException;
 
 /**
- * One IMAP command: its name, the states it is allowed in (the session checks, so the
- * command does not), the capability it adds, and its execution. A syntax error is thrown as
+ * One IMAP command: its name, the states it is allowed in and whether it has a UID form (the
+ * session checks both, so the command does not), the capability it adds, and its execution. A syntax error is thrown as
  * {@link ImapSyntaxException} (BAD), a store failure as {@link StoreException} (NO).
  */
 public interface ImapCommand {
     String name();
 
     Set<ImapSession.State> states();
+
+    /**
+     * Whether the command has a UID form ({@code UID FETCH}): the session refuses the prefix
+     * before any other with BAD (RFC 9051 6.4.9 names COPY, MOVE, FETCH, SEARCH, STORE and
+     * EXPUNGE; RFC 5256 adds SORT and THREAD).
+     */
+    default boolean takesUid() {
+        return false;
+    }
 
     /** The capability this command adds in this session now, or null. */
     default String capability(ImapSession session) {

@@ -20,6 +20,11 @@ public final class Move implements ImapCommand {
     }
 
     @Override
+    public boolean takesUid() {
+        return true;
+    }
+
+    @Override
     public Set<ImapSession.State> states() {
         return SELECTED;
     }

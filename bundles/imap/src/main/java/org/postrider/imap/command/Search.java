@@ -28,6 +28,11 @@ public final class Search implements ImapCommand {
     }
 
     @Override
+    public boolean takesUid() {
+        return true;
+    }
+
+    @Override
     public Set<ImapSession.State> states() {
         return SELECTED;
     }

@@ -33,6 +33,11 @@ public final class Sort implements ImapCommand {
     }
 
     @Override
+    public boolean takesUid() {
+        return true;
+    }
+
+    @Override
     public Set<ImapSession.State> states() {
         return SELECTED;
     }

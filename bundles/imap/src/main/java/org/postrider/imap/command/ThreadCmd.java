@@ -36,6 +36,11 @@ public final class ThreadCmd implements ImapCommand {
     }
 
     @Override
+    public boolean takesUid() {
+        return true;
+    }
+
+    @Override
     public Set<ImapSession.State> states() {
         return SELECTED;
     }
