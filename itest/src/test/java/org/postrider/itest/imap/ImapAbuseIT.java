@@ -219,8 +219,15 @@ class ImapAbuseIT {
             assertEquals("u5 BAD FETCH is not allowed without a selected mailbox",
                     last(c.command("u5", "FETCH 1 (UID)")), "nothing selected");
             assertEquals(List.of("u6 BAD NOOP has no UID form"), c.command("u6", "UID NOOP"));
+            // a refused command's literals are read as its data, never as commands: no LOGOUT, no APPEND
+            String inject = "x LOGOUT\r\n";
+            assertEquals(List.of("u8 BAD APPEND has no UID form"),
+                    c.command("u8", "UID APPEND INBOX {" + inject.length() + "+}\r\n" + inject));
+            assertEquals("+ Ready for literal data", c.announce("u9 UID APPEND INBOX {" + inject.length() + "}"));
+            assertEquals(List.of("u9 BAD APPEND has no UID form"), c.rest("u9", inject));
             c.command("s", "SELECT INBOX");
-            assertEquals(List.of("* 1 FETCH (UID 1)", "u7 OK FETCH completed"), c.command("u7", "UID FETCH 1 (UID)"));
+            assertEquals(List.of("* 1 FETCH (UID 1)", "u7 OK FETCH completed"), c.command("u7", "UID FETCH 1 (UID)"),
+                    "still the one message: nothing appended");
             normalSession(c, "alice", true);
         }
     }
