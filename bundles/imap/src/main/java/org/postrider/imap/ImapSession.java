@@ -59,6 +59,12 @@ public final class ImapSession extends CommandLoop {
     private boolean rev2;
     /** ENABLE QRESYNC (RFC 7162 3.2.3): expunges are told as VANISHED, SELECT takes QRESYNC. */
     private boolean qresync;
+    /**
+     * The client issued a CONDSTORE enabling command (RFC 7162 3.1): from then on, until the
+     * connection ends, untagged FETCH responses carry UID and MODSEQ. Before, a client that may
+     * not know CONDSTORE is sent no MODSEQ it did not ask for.
+     */
+    private boolean condstore;
     /** Held by whoever writes to the client while the session idles: the session thread or a hint's. */
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean idle;
@@ -345,6 +351,17 @@ public final class ImapSession extends CommandLoop {
 
     public void enableQresync() {
         qresync = true;
+        condstore = true; // RFC 7162 3.2.3: enabling QRESYNC enables CONDSTORE
+    }
+
+    /** Whether CONDSTORE is enabled: untagged FETCH responses carry UID and MODSEQ. */
+    public boolean condstore() {
+        return condstore;
+    }
+
+    /** A CONDSTORE enabling command (RFC 7162 3.1) came: never turned off within the connection. */
+    public void enableCondstore() {
+        condstore = true;
     }
 
     public void reply(String line) throws IOException {
@@ -558,8 +575,7 @@ public final class ImapSession extends CommandLoop {
         for (MessageMeta m : c.changed()) {
             int n = s.number(m.uid());
             if (n > 0 && n <= before && !Long.valueOf(m.modSeq()).equals(told.get(m.uid()))) {
-                reply("* " + n + " FETCH (UID " + m.uid() + " FLAGS (" + flags(m, s) + ") MODSEQ (" + m.modSeq()
-                        + "))");
+                reply(flagUpdate(n, m, s, condstore));
             }
         }
         s.modSeq(c.highestModSeq());
@@ -567,6 +583,15 @@ public final class ImapSession extends CommandLoop {
             reply("* OK [HIGHESTMODSEQ " + s.heldSince() + "] expunges not yet told");
         }
         return expunged;
+    }
+
+    /**
+     * The untagged FETCH that tells a flag change the client did not ask for: UID and FLAGS, and
+     * MODSEQ only once CONDSTORE is enabled (RFC 7162 3.1).
+     */
+    static String flagUpdate(int n, MessageMeta m, Selected s, boolean condstore) {
+        return "* " + n + " FETCH (UID " + m.uid() + " FLAGS (" + flags(m, s) + ")"
+                + (condstore ? " MODSEQ (" + m.modSeq() + ")" : "") + ")";
     }
 
     /** A message's flags as IMAP writes them, \Recent where it is for this session. */

@@ -9,9 +9,11 @@ import org.postrider.imap.parse.ImapSyntaxException;
 
 /**
  * ENABLE (RFC 5161, in the authenticated state only as RFC 9051 6.3.1 says): UTF8=ACCEPT
- * (RFC 6855) switches mailbox names and strings to UTF-8; CONDSTORE is always on here and
- * is acknowledged; QRESYNC (RFC 7162 3.2.3, CONDSTORE with it) lets SELECT resynchronize and
- * tells expunges as VANISHED; anything else is ignored, as RFC 5161 asks.
+ * (RFC 6855) switches mailbox names and strings to UTF-8; CONDSTORE (RFC 7162 3.1) makes
+ * untagged FETCH responses carry MODSEQ from now on (it is acknowledged whenever asked, also
+ * when another command enabled it before); QRESYNC (RFC 7162 3.2.3, CONDSTORE with it) lets
+ * SELECT resynchronize and tells expunges as VANISHED; anything else is ignored, as RFC 5161
+ * asks.
  */
 public final class Enable implements ImapCommand {
     @Override
@@ -58,6 +60,7 @@ public final class Enable implements ImapCommand {
                 }
             } else if (cap.equalsIgnoreCase("CONDSTORE") && !condstore) {
                 condstore = true;
+                s.enableCondstore();
                 enabled.append(" CONDSTORE");
             }
         }

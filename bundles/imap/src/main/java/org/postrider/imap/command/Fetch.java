@@ -81,6 +81,9 @@ public final class Fetch implements ImapCommand {
         if (f.vanished() && !s.qresync()) {
             throw new ImapSyntaxException("VANISHED needs ENABLE QRESYNC first");
         }
+        if (f.changedSince() >= 0 || f.items().contains(FetchItem.Simple.MODSEQ)) {
+            s.enableCondstore(); // RFC 7162 3.1: FETCH with MODSEQ or CHANGEDSINCE is an enabling command
+        }
         Selected sel = s.selected();
         UidSet uids = s.resolve(f.set(), r.uid());
         MailStore store = s.store();
@@ -107,7 +110,9 @@ public final class Fetch implements ImapCommand {
         }
         // flag changes this command reports need no update after it: those newer than the session knows
         java.util.Map<Long, Long> told = new java.util.HashMap<>();
-        boolean modSeqAdded = f.changedSince() >= 0 && !items.contains(FetchItem.Simple.MODSEQ);
+        // RFC 7162 3.1: with CONDSTORE on, the \Seen this FETCH set and tells in FLAGS comes with UID and MODSEQ
+        boolean seenTold = s.condstore() && setsSeen && flagsSent;
+        boolean modSeqAdded = (f.changedSince() >= 0 || seenTold) && !items.contains(FetchItem.Simple.MODSEQ);
         FetchResponse out = new FetchResponse(sink(s), s.utf8());
         try {
             for (UidSet piece : pieces(uids, PIECE)) { // index data a piece at a time: memory bounded whatever the set
@@ -128,7 +133,7 @@ public final class Fetch implements ImapCommand {
                         s.reply(r.tag() + " NO [UNKNOWN-CTE] " + e.getMessage());
                         return;
                     }
-                    respond(out, n, m, st, octets, each, names, r.uid() && !hasUid, modSeqAdded, sel);
+                    respond(out, n, m, st, octets, each, names, (r.uid() || seenTold) && !hasUid, modSeqAdded, sel);
                     if (flagsSent && m.modSeq() > sel.modSeq()) {
                         told.put(m.uid(), m.modSeq());
                     }

@@ -56,6 +56,9 @@ public final class ListCmd implements ImapCommand {
     @Override
     public void execute(ImapSession s, ImapRequest r) throws IOException, ImapSyntaxException, StoreException {
         ListQuery q = ListQuery.parse(new ArgReader(r.args()), s.utf8(), subscribed);
+        if (q.statusItems().contains("HIGHESTMODSEQ")) {
+            s.enableCondstore(); // a STATUS with HIGHESTMODSEQ (RFC 7162 3.1), by way of LIST-STATUS
+        }
         if (q.patterns().size() == 1 && q.patterns().get(0).isEmpty()) {
             s.reply("* " + name() + " (\\Noselect) \"/\" \"\"");
             s.reply(r.tag() + " OK " + name() + " completed");

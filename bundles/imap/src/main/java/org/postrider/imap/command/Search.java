@@ -63,6 +63,7 @@ public final class Search implements ImapCommand {
     private static void search(ImapSession s, ImapRequest r, Selected sel)
             throws IOException, ImapSyntaxException, StoreException {
         SearchRequest q = new SearchParser(context(sel), 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
+        enablesCondstore(s, q.key());
         UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
         Set<SearchRequest.ReturnOption> options = q.returnOptions();
         if (options != null && options.contains(SearchRequest.ReturnOption.SAVE)) {
@@ -127,6 +128,24 @@ public final class Search implements ImapCommand {
         return args.size() > 1 && args.get(0) instanceof org.postrider.imap.parse.ImapToken.Atom a && a.is("RETURN")
                 && args.get(1) instanceof org.postrider.imap.parse.ImapToken.ListOf l
                 && l.items().stream().anyMatch(t -> t instanceof org.postrider.imap.parse.ImapToken.Atom o && o.is("SAVE"));
+    }
+
+    /** A MODSEQ search key anywhere in the criteria enables CONDSTORE (RFC 7162 3.1; SORT and THREAD alike). */
+    static void enablesCondstore(ImapSession s, SearchKey key) {
+        if (mentionsModSeq(key)) {
+            s.enableCondstore();
+        }
+    }
+
+    /** Whether a MODSEQ key is anywhere in the criteria, negated or not (nesting is bounded by the parser). */
+    static boolean mentionsModSeq(SearchKey key) {
+        return switch (key) {
+            case SearchKey.ModSeq m -> true;
+            case SearchKey.Not n -> mentionsModSeq(n.key());
+            case SearchKey.Or o -> mentionsModSeq(o.a()) || mentionsModSeq(o.b());
+            case SearchKey.And a -> a.keys().stream().anyMatch(Search::mentionsModSeq);
+            default -> false;
+        };
     }
 
     /** Message numbers, UIDs and \Recent as this session sees them (SEARCH, SORT, THREAD). */

@@ -20,8 +20,9 @@ import org.postrider.imap.parse.SequenceSet;
 /**
  * SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; CONDSTORE's HIGHESTMODSEQ; QRESYNC, RFC 7162
  * 3.2.5): the mailbox's counters from the store's summary, its UIDs as ranges; SELECT claims
- * the \Recent messages. With QRESYNC the client hears what vanished and changed since it last
- * knew the mailbox.
+ * the \Recent messages. HIGHESTMODSEQ is sent on every SELECT, the mod-sequences being
+ * persistent (RFC 7162 3.1.2.1); the CONDSTORE parameter enables CONDSTORE (3.1). With QRESYNC
+ * the client hears what vanished and changed since it last knew the mailbox.
  */
 public final class Select implements ImapCommand {
     private final boolean select;
@@ -47,11 +48,15 @@ public final class Select implements ImapCommand {
         SelectParams.Qresync qresync;
         try {
             name = MailboxNames.fromWire(s, a.astring());
-            // CONDSTORE is always on here; QRESYNC only after ENABLE QRESYNC (RFC 7162 3.2.5)
-            qresync = a.hasNext() ? SelectParams.parse(a.list(), SequenceSet.DEFAULT_MAX_RANGES).qresync() : null;
+            SelectParams params = a.hasNext() ? SelectParams.parse(a.list(), SequenceSet.DEFAULT_MAX_RANGES) : null;
             a.end();
+            qresync = params == null ? null : params.qresync();
+            // QRESYNC only after ENABLE QRESYNC (RFC 7162 3.2.5), which enabled CONDSTORE already
             if (qresync != null && !s.qresync()) {
                 throw new ImapSyntaxException("QRESYNC is not enabled: ENABLE QRESYNC first");
+            }
+            if (params != null && params.condstore()) {
+                s.enableCondstore(); // RFC 7162 3.1: SELECT/EXAMINE (CONDSTORE) is an enabling command
             }
         } catch (ImapSyntaxException e) {
             closeSelected(s); // a SELECT that fails leaves no mailbox selected (RFC 9051 6.3.2)

@@ -76,6 +76,7 @@ public final class Sort implements ImapCommand {
             }
             throw e;
         }
+        Search.enablesCondstore(s, q.key());
         MailStore store = s.store();
         UidSet found = store.search(sel.ref(), q.key(), sel.all());
         Set<SortRequest.Key> keys = EnumSet.noneOf(SortRequest.Key.class);

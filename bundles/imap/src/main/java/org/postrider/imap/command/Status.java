@@ -46,6 +46,9 @@ public final class Status implements ImapCommand {
         String name = MailboxNames.fromWire(s, a.astring());
         List<String> items = items(a.list());
         a.end();
+        if (items.contains("HIGHESTMODSEQ")) {
+            s.enableCondstore(); // RFC 7162 3.1: STATUS with HIGHESTMODSEQ is an enabling command
+        }
         String response;
         try {
             response = line(s, name, items);

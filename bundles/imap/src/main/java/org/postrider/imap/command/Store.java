@@ -21,7 +21,9 @@ import org.postrider.imap.parse.SequenceSet;
 /**
  * STORE and UID STORE (RFC 9051 6.4.6) with UNCHANGEDSINCE (RFC 7162 3.1.3): the messages
  * that failed the condition are named in MODIFIED, the others answered with their flags
- * (unless .SILENT) and MODSEQ.
+ * (unless .SILENT). UNCHANGEDSINCE enables CONDSTORE; once it is enabled each answer carries
+ * UID and MODSEQ, even after .SILENT (RFC 7162 3.1, 3.1.3), and before it neither is sent
+ * unasked.
  */
 public final class Store implements ImapCommand {
     @Override
@@ -73,6 +75,9 @@ public final class Store implements ImapCommand {
             parseFlag(atom.text(), flags, keywords);
         }
         a.end();
+        if (unchangedSince >= 0) {
+            s.enableCondstore(); // RFC 7162 3.1: a CONDSTORE enabling command
+        }
         Selected sel = s.selected();
         if (sel.readOnly()) {
             s.reply(r.tag() + " NO [READ-ONLY] the mailbox is read-only (EXAMINE)");
@@ -84,10 +89,9 @@ public final class Store implements ImapCommand {
         for (MessageMeta m : res.messages()) {
             told.put(m.uid(), m.modSeq());
             int n = sel.number(m.uid());
-            if (n > 0 && (!silent || unchangedSince >= 0)) {
-                s.reply("* " + n + " FETCH (" + (r.uid() ? "UID " + m.uid() + " " : "")
-                        + (silent ? "" : "FLAGS (" + ImapSession.flags(m, sel) + ") ") + "MODSEQ (" + m.modSeq()
-                        + "))");
+            String line = n > 0 ? response(n, m, sel, r.uid(), silent, s.condstore()) : null;
+            if (line != null) {
+                s.reply(line);
             }
         }
         s.sync(r.uid(), told);
@@ -98,6 +102,28 @@ public final class Store implements ImapCommand {
             return;
         }
         s.reply(r.tag() + " OK STORE completed");
+    }
+
+    /**
+     * The untagged FETCH answering the STORE of message {@code n}, or null for none (.SILENT
+     * without CONDSTORE): UID for UID STORE or with CONDSTORE, FLAGS unless .SILENT, MODSEQ with
+     * CONDSTORE.
+     */
+    static String response(int n, MessageMeta m, Selected sel, boolean uid, boolean silent, boolean condstore) {
+        if (silent && !condstore) {
+            return null;
+        }
+        java.util.StringJoiner items = new java.util.StringJoiner(" ", "* " + n + " FETCH (", ")");
+        if (uid || condstore) {
+            items.add("UID " + m.uid());
+        }
+        if (!silent) {
+            items.add("FLAGS (" + ImapSession.flags(m, sel) + ")");
+        }
+        if (condstore) {
+            items.add("MODSEQ (" + m.modSeq() + ")");
+        }
+        return items.toString();
     }
 
     private static java.util.List<ImapToken> remaining(ArgReader a) throws ImapSyntaxException {

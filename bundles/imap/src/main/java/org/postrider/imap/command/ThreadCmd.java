@@ -62,6 +62,7 @@ public final class ThreadCmd implements ImapCommand {
             }
             throw e;
         }
+        Search.enablesCondstore(s, q.key());
         MailStore store = s.store();
         UidSet found = store.search(sel.ref(), q.key(), sel.all());
         boolean references = q.algorithm() == ThreadRequest.Algorithm.REFERENCES;
