@@ -309,4 +309,33 @@ class SearchKeysTest {
             f.store().deactivate();
         }
     }
+
+    /**
+     * A message another program wrote with LF line ends, its size never counted: LARGER and
+     * SMALLER compare its RFC822.SIZE, the size of its CRLF view (a line longer each line),
+     * strictly; BODY, HEADER and SENTON read it as any other.
+     */
+    @Test
+    void aForeignLfMessageIsComparedAtItsCrlfSize() throws Exception {
+        MaildirStore store = new MaildirStore(root, "athena", 1000);
+        try {
+            store.folders(USER); // makes the mailbox
+            String lf = "Date: Mon, 2 Mar 2026 23:30:00 -0800\nSubject: from procmail\n\nline one\nline two\n";
+            java.nio.file.Files.writeString(store.userDir(USER).resolve("new").resolve("1700000000.procmail1.host"), lf,
+                    StandardCharsets.US_ASCII);
+            long crlf = lf.length() + lf.chars().filter(c -> c == '\n').count();
+            UidSet one = store.uids(INBOX);
+            assertEquals(1, one.size());
+            assertEquals(one, store.search(INBOX, new SearchKey.Larger(crlf - 1), null));
+            assertEquals(uids(), store.search(INBOX, new SearchKey.Larger(crlf), null));
+            assertEquals(one, store.search(INBOX, new SearchKey.Smaller(crlf + 1), null));
+            assertEquals(uids(), store.search(INBOX, new SearchKey.Smaller(crlf), null));
+            assertEquals(crlf, store.messages(INBOX, one).get(0).size(), "RFC822.SIZE");
+            assertEquals(one, store.search(INBOX, new SearchKey.Body("ONE\r\nLINE"), null));
+            assertEquals(one, store.search(INBOX, header("Subject", "procmail"), null));
+            assertEquals(one, store.search(INBOX, new SearchKey.Sent(DateOp.ON, march(2)), null));
+        } finally {
+            store.deactivate();
+        }
+    }
 }
