@@ -338,4 +338,46 @@ class SearchKeysTest {
             store.deactivate();
         }
     }
+
+    /**
+     * Header keys match the decoded, unfolded value: encoded words split across a fold joined,
+     * a charset other than UTF-8, an empty field found by "" only, a tab after the colon; each
+     * key asked once of a store that parses the file, then all of the cached structure.
+     */
+    @Test
+    void headerKeysMatchTheDecodedUnfoldedValue() throws Exception {
+        String text = lines("Subject: =?UTF-8?Q?Gr=C3=BC?=", " =?UTF-8?B?w59l?= und mehr",
+                "From: =?ISO-8859-1?Q?J=F6rg?= <joerg@example.net>", "X-Empty:", "X-Tab:\tvalue with tab",
+                "To: a@example.net, b@example.net,", "\tc@example.net", "", "body");
+        List<Case> cases = List.of(
+                new Case("SUBJECT grüße und", header("SUBJECT", "grüße und"), uids(1)),
+                new Case("FROM jörg <joerg@", header("FROM", "JÖRG <joerg@"), uids(1)),
+                new Case("HEADER X-Empty \"\"", header("X-Empty", ""), uids(1)),
+                new Case("HEADER X-Empty x", header("X-Empty", "x"), uids()),
+                new Case("HEADER X-Tab value with", header("X-Tab", "value with"), uids(1)),
+                new Case("TO across a tab fold", header("TO", "b@example.net,\tc@"), uids(1)),
+                new Case("TEXT grüße", new SearchKey.Text("grüße"), uids(1)));
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i <= cases.size(); i++) {
+            MaildirStore store = new MaildirStore(root.resolve("h" + i), "athena", 1000);
+            try {
+                store.append(INBOX, MessageContent.of(text.getBytes(StandardCharsets.US_ASCII)), Set.of(), Set.of(),
+                        java.time.Instant.now());
+                // one key on a store that cached nothing; at the end, all of them on the cache
+                for (Case c : i < cases.size() ? List.of(cases.get(i)) : cases) {
+                    if (i == cases.size()) {
+                        store.structure(INBOX, 1);
+                    }
+                    UidSet got = store.search(INBOX, c.key(), null);
+                    if (!got.equals(c.expected())) {
+                        wrong.add(c.name() + (i < cases.size() ? " (file)" : " (cache)") + ": " + got + " for "
+                                + c.expected());
+                    }
+                }
+            } finally {
+                store.deactivate();
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
 }
