@@ -51,8 +51,7 @@ public final class Search implements ImapCommand {
         }
         boolean done = false;
         try {
-            search(s, r, sel);
-            done = true;
+            done = search(s, r, sel);
         } finally {
             if (!done) {
                 sel.save(UidSet.empty());
@@ -60,9 +59,18 @@ public final class Search implements ImapCommand {
         }
     }
 
-    private static void search(ImapSession s, ImapRequest r, Selected sel)
+    /** Whether it completed (false: refused with a NO, an unsupported charset). */
+    private static boolean search(ImapSession s, ImapRequest r, Selected sel)
             throws IOException, ImapSyntaxException, StoreException {
-        SearchRequest q = new SearchParser(context(sel), 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
+        SearchRequest q;
+        try {
+            q = new SearchParser(context(sel), 64, SequenceSet.DEFAULT_MAX_RANGES).parse(r.args());
+        } catch (ImapSyntaxException e) {
+            if (Sort.refusedCharset(s, r, e)) { // a NO, not a BAD (RFC 3501 6.4.4)
+                return false;
+            }
+            throw e;
+        }
         enablesCondstore(s, q.key());
         UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
         Set<SearchRequest.ReturnOption> options = q.returnOptions();
@@ -102,6 +110,7 @@ public final class Search implements ImapCommand {
         }
         s.sync(r.uid());
         s.reply(r.tag() + " OK SEARCH completed");
+        return true;
     }
 
     /** What SAVE keeps: MIN and/or MAX alone keep only those messages, else the whole result. */

@@ -56,8 +56,7 @@ public final class Sort implements ImapCommand {
         }
         boolean done = false;
         try {
-            sort(s, r, sel);
-            done = true;
+            done = sort(s, r, sel);
         } finally {
             if (!done) {
                 sel.save(UidSet.empty()); // a failed SORT with SAVE empties "$" (RFC 5182 2.4)
@@ -65,14 +64,15 @@ public final class Sort implements ImapCommand {
         }
     }
 
-    private static void sort(ImapSession s, ImapRequest r, Selected sel)
+    /** Whether it completed (false: refused with a NO, an unsupported charset). */
+    private static boolean sort(ImapSession s, ImapRequest r, Selected sel)
             throws IOException, ImapSyntaxException, StoreException {
         SortRequest q;
         try {
             q = parser(sel).sort(r.args());
         } catch (ImapSyntaxException e) {
             if (refusedCharset(s, r, e)) {
-                return;
+                return false;
             }
             throw e;
         }
@@ -100,6 +100,7 @@ public final class Sort implements ImapCommand {
         }
         s.sync(r.uid());
         s.reply(r.tag() + " OK SORT completed");
+        return true;
     }
 
     /** What SAVE keeps (RFC 5267 3.3): MIN/MAX alone keep the first/last in sort order, else all. */
@@ -125,7 +126,7 @@ public final class Sort implements ImapCommand {
         return new SortParser(new SearchParser(Search.context(sel), 64, SequenceSet.DEFAULT_MAX_RANGES));
     }
 
-    /** An unsupported charset is a NO with BADCHARSET (RFC 5256 4), not a BAD; true when so answered. */
+    /** An unsupported charset is a NO with BADCHARSET (RFC 3501 6.4.4, RFC 5256 4), not a BAD; true when so answered. */
     static boolean refusedCharset(ImapSession s, ImapRequest r, ImapSyntaxException e) throws IOException {
         if (!SearchParser.BADCHARSET.equals(e.code())) {
             return false;

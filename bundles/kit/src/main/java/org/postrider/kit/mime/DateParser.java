@@ -3,6 +3,7 @@ package org.postrider.kit.mime;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,16 @@ public final class DateParser {
     }
 
     public static Instant parse(String v) {
+        OffsetDateTime t = written(v);
+        return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * The date-time as written, at its own offset (an unknown zone name at +0000): its
+     * {@code toLocalDate()} is the day the sender wrote, which IMAP's SENTON, SENTBEFORE and
+     * SENTSINCE compare "disregarding time and timezone" (RFC 3501 6.4.4). Null when not a date.
+     */
+    public static OffsetDateTime written(String v) {
         if (v == null || v.length() > MAX_LENGTH) {
             return null;
         }
@@ -50,7 +61,7 @@ public final class DateParser {
             int second = hms.length == 3 ? number(hms[2], 2, 2) : 0;
             int offset = k < t.size() ? zone(t.get(k)) : 0;
             LocalDateTime local = LocalDateTime.of(year, month / 3 + 1, day, hour, minute, Math.min(second, 59));
-            return local.toInstant(ZoneOffset.ofTotalSeconds(offset));
+            return local.atOffset(ZoneOffset.ofTotalSeconds(offset));
         } catch (DateTimeException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
             return null;
         }

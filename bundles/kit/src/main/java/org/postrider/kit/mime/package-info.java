@@ -4,7 +4,7 @@
  * I/O and bounded in the field's length.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.postrider.kit.mime;
 
 import org.osgi.annotation.bundle.Export;

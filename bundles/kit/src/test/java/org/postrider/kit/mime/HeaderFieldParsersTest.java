@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.postrider.api.store.BodyPart.Parameter;
@@ -35,6 +37,15 @@ class HeaderFieldParsersTest {
         assertNull(DateParser.parse("yesterday"));
         assertNull(DateParser.parse("1 Jan 2026 25:00:00 +0000"));
         assertNull(DateParser.parse(""));
+    }
+
+    @Test
+    void datesAsWritten() {
+        assertEquals(OffsetDateTime.parse("2026-03-04T22:00-05:00"), DateParser.written("Wed, 4 Mar 2026 22:00:00 EST"));
+        assertEquals(LocalDate.of(2026, 3, 6), DateParser.written("Fri, 6 Mar 26 21:00:00 -0500").toLocalDate());
+        assertEquals(LocalDate.of(2026, 3, 3), DateParser.written("3 Mar 2026 00:15 +0900").toLocalDate());
+        assertNull(DateParser.written(null));
+        assertNull(DateParser.written("31 Feb 2026 10:00:00 +0000"));
     }
 
     @Test

@@ -3,21 +3,19 @@ package org.postrider.store.maildir;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.BodyPart;
 import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
 import org.postrider.api.store.StoreException;
 import org.postrider.api.store.UidSet;
+import org.postrider.kit.mime.DateParser;
 
 /**
  * IMAP SEARCH over a folder in two passes: the index decides every key it can (flags, sizes,
@@ -34,8 +32,6 @@ final class Search {
 
     /** Messages whose cache positions are taken under one lock, their records read through one open file. */
     static final int BATCH = 1024;
-    private static final Pattern COMMENT = Pattern.compile("\\([^()]*\\)");
-    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private final Structures structures;
 
@@ -396,17 +392,15 @@ final class Search {
         return sentDay(s.envelope() == null ? null : s.envelope().date(), s.sentDate());
     }
 
-    /** As {@link #sentDay(MessageStructure)}, of the Date field as written and the date parsed from it. */
+    /**
+     * As {@link #sentDay(MessageStructure)}, of the Date field as written and the date parsed
+     * from it: the day written, read as leniently as the parsed date (obsolete zone names,
+     * two-digit years); only a field not read so is taken at the parsed date's day in UTC.
+     */
     static LocalDate sentDay(String raw, Instant sent) {
-        if (raw != null) {
-            String v = raw.indexOf('(') < 0 ? raw : COMMENT.matcher(raw).replaceAll(" ");
-            v = SPACES.matcher(v.trim()).replaceAll(" ");
-            try {
-                return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))
-                        .toLocalDate();
-            } catch (RuntimeException e) {
-                // below
-            }
+        OffsetDateTime written = DateParser.written(raw);
+        if (written != null) {
+            return written.toLocalDate();
         }
         return sent == null ? null : sent.atZone(ZoneOffset.UTC).toLocalDate();
     }
