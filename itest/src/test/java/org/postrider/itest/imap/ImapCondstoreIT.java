@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +23,9 @@ import org.postrider.itest.harness.Python;
  * (another session's flag changes) and gets exactly those; a conditional STORE against a
  * message another session changed fails with MODIFIED; two sessions see each other's changes.
  * MODSEQ comes in untagged FETCH responses only after a CONDSTORE enabling command of the
- * session (RFC 7162 3.1), and from then on in every one, with UID.
+ * session (RFC 7162 3.1), and from then on in every one, with UID. A SEARCH or SORT with a
+ * MODSEQ key ends a non-empty answer with the highest MODSEQ of the messages it returns (RFC
+ * 7162 3.1.5), also in ESEARCH form (RFC 4731 3.2).
  */
 class ImapCondstoreIT {
     @RegisterExtension
@@ -218,5 +221,109 @@ class ImapCondstoreIT {
         List<String> out = run("search");
         matches(out, "told", "\\* 1 FETCH \\(UID 1 FLAGS \\(\\\\Flagged\\)\\)", "tagged OK .*");
         modSeqsFrom(out, "told2");
+    }
+
+    /**
+     * c, in INBOX of five messages, flags 2, then 4, then keywords 3 (so 1 < 2 < 4 < 3 in MODSEQ), reads
+     * every MODSEQ with FETCH, then searches and sorts; d enables IMAP4rev2, where SEARCH answers
+     * in ESEARCH form. Each step prints its untagged lines with the tag as T, then "tagged" and
+     * the tagged response without its tag.
+     */
+    private static final String RESULTS = ImapIT.PREAMBLE + """
+            def session():
+                m = tls(int(sys.argv[1])); ok(m.login('results@example.org', 'pw')); return m
+            def raw(m, name, line):
+                tag = m._new_tag().decode()
+                m.send(('%s %s\\r\\n' % (tag, line)).encode())
+                while True:
+                    l = m.readline().decode().rstrip('\\r\\n')
+                    if l.startswith(tag + ' '):
+                        print(name, 'tagged', l[len(tag) + 1:])
+                        return
+                    print(name, l.replace('"%s"' % tag, '"T"'))
+            c = session()
+            for n in range(1, 6):
+                ok(c.append('INBOX', None, None, b'Subject: m%d\\r\\n\\r\\nbody %d\\r\\n' % (n, n)))
+            ok(c.select('INBOX'))
+            ok(c.store('2', '+FLAGS', '(\\\\Flagged)'))
+            ok(c.store('4', '+FLAGS', '(\\\\Flagged)'))
+            ok(c.store('3', '+FLAGS', '($Todo)'))
+            raw(c, 'settle', 'NOOP')
+            raw(c, 'modseqs', 'FETCH 1:5 (MODSEQ)')
+            raw(c, 'search', 'SEARCH FLAGGED MODSEQ 1')
+            raw(c, 'uidsearch', 'UID SEARCH NOT FLAGGED MODSEQ 1')
+            raw(c, 'notnone', 'SEARCH NOT MODSEQ 1')
+            raw(c, 'none', 'SEARCH MODSEQ 1 SUBJECT nowhere')
+            raw(c, 'nokey', 'SEARCH FLAGGED')
+            raw(c, 'returnall', 'UID SEARCH RETURN () MODSEQ 1')
+            raw(c, 'min', 'SEARCH RETURN (MIN) FLAGGED MODSEQ 1')
+            raw(c, 'max', 'SEARCH RETURN (MAX) FLAGGED MODSEQ 1')
+            raw(c, 'minmax', 'SEARCH RETURN (MIN MAX) OR FLAGGED KEYWORD $Todo MODSEQ 1')
+            raw(c, 'count', 'SEARCH RETURN (COUNT MIN) OR FLAGGED KEYWORD $Todo MODSEQ 1')
+            raw(c, 'count0', 'SEARCH RETURN (COUNT) MODSEQ 1 SUBJECT nowhere')
+            raw(c, 'enokey', 'SEARCH RETURN () FLAGGED')
+            raw(c, 'sort', 'SORT (REVERSE SUBJECT) UTF-8 FLAGGED MODSEQ 1')
+            raw(c, 'uidsort', 'UID SORT (SUBJECT) UTF-8 MODSEQ 1')
+            raw(c, 'sortnone', 'SORT (SUBJECT) UTF-8 MODSEQ 1 SUBJECT nowhere')
+            raw(c, 'sortnokey', 'SORT (SUBJECT) UTF-8 FLAGGED')
+            raw(c, 'esortmin', 'SORT RETURN (MIN) (REVERSE SUBJECT) UTF-8 FLAGGED MODSEQ 1')
+            raw(c, 'esortall', 'UID SORT RETURN (ALL) (REVERSE SUBJECT) UTF-8 MODSEQ 1')
+            d = session()
+            raw(d, 'rev2', 'ENABLE IMAP4rev2')
+            ok(d.select('INBOX'))
+            raw(d, 'rev2search', 'SEARCH FLAGGED MODSEQ 1')
+            raw(d, 'rev2none', 'SEARCH MODSEQ 1 SUBJECT nowhere')
+            raw(d, 'rev2nokey', 'SEARCH FLAGGED')
+            c.logout(); d.logout()
+            """;
+
+    @Test
+    void aSearchOrSortByModSeqTellsTheHighestModSeqOfWhatItReturns() throws Exception {
+        athena.admin("dir:user-add", "results@example.org", "pw").ok();
+        String out = Python.run(athena.home(), RESULTS, String.valueOf(athena.listenerPort("imaps"))).ok().out();
+        System.out.println(out);
+        List<String> lines = out.lines().toList();
+        Map<Integer, Long> ms = new HashMap<>(); // message number (= UID here) to its MODSEQ, as FETCH shows it
+        for (String l : step(lines, "modseqs")) {
+            Matcher m = Pattern.compile("\\* (\\d) FETCH \\(MODSEQ \\((\\d+)\\)\\)").matcher(l);
+            if (m.matches()) {
+                ms.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+            }
+        }
+        assertEquals(5, ms.size(), out);
+        long all = ms.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        long flagged = Math.max(ms.get(2), ms.get(4));
+        assertTrue(ms.get(1) < ms.get(2) && ms.get(2) < ms.get(4) && ms.get(4) < ms.get(3) && all == ms.get(3),
+                "each answer below tells a MODSEQ no other choice of messages has: " + ms);
+
+        exactly(lines, "search", "* SEARCH 2 4 (MODSEQ " + flagged + ")");
+        exactly(lines, "uidsearch", "* SEARCH 1 3 5 (MODSEQ " + ms.get(3) + ")");
+        exactly(lines, "notnone", "* SEARCH");
+        exactly(lines, "none", "* SEARCH");
+        exactly(lines, "nokey", "* SEARCH 2 4");
+        exactly(lines, "returnall", "* ESEARCH (TAG \"T\") UID ALL 1:5 MODSEQ " + all);
+        exactly(lines, "min", "* ESEARCH (TAG \"T\") MIN 2 MODSEQ " + ms.get(2));
+        exactly(lines, "max", "* ESEARCH (TAG \"T\") MAX 4 MODSEQ " + ms.get(4));
+        exactly(lines, "minmax", "* ESEARCH (TAG \"T\") MIN 2 MAX 4 MODSEQ " + ms.get(4)); // of those two only
+        exactly(lines, "count", "* ESEARCH (TAG \"T\") MIN 2 COUNT 3 MODSEQ " + all);
+        exactly(lines, "count0", "* ESEARCH (TAG \"T\") COUNT 0");
+        exactly(lines, "enokey", "* ESEARCH (TAG \"T\") ALL 2,4");
+        exactly(lines, "sort", "* SORT 4 2 (MODSEQ " + flagged + ")");
+        exactly(lines, "uidsort", "* SORT 1 2 3 4 5 (MODSEQ " + all + ")");
+        exactly(lines, "sortnone", "* SORT");
+        exactly(lines, "sortnokey", "* SORT 2 4");
+        exactly(lines, "esortmin", "* ESEARCH (TAG \"T\") MIN 4 MODSEQ " + ms.get(4)); // first in sort order
+        exactly(lines, "esortall", "* ESEARCH (TAG \"T\") UID ALL 5,4,3,2,1 MODSEQ " + all);
+        exactly(lines, "rev2search", "* ESEARCH (TAG \"T\") ALL 2,4 MODSEQ " + flagged);
+        exactly(lines, "rev2none", "* ESEARCH (TAG \"T\")");
+        exactly(lines, "rev2nokey", "* ESEARCH (TAG \"T\") ALL 2,4");
+    }
+
+    /** The step answered with exactly {@code untagged}, then OK. */
+    private static void exactly(List<String> out, String name, String untagged) {
+        List<String> got = step(out, name);
+        assertEquals(2, got.size(), name + ": " + got);
+        assertEquals(untagged, got.get(0), name);
+        assertTrue(got.get(1).startsWith("tagged OK "), name + ": " + got);
     }
 }

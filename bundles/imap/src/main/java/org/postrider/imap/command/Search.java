@@ -19,7 +19,8 @@ import org.postrider.imap.parse.SequenceSet;
  * the store, which answers from its index and structure cache and streams only for body keys;
  * message numbers and \Recent are this session's and are turned into UIDs first. SEARCHRES
  * (RFC 5182): RETURN (SAVE) keeps the result as "$" for later commands; a SEARCH with SAVE that
- * fails leaves "$" empty.
+ * fails leaves "$" empty. CONDSTORE (RFC 7162 3.1.5): with a MODSEQ key, a non-empty answer
+ * ends with the highest MODSEQ of the messages it returns.
  */
 public final class Search implements ImapCommand {
     @Override
@@ -71,6 +72,7 @@ public final class Search implements ImapCommand {
             }
             throw e;
         }
+        boolean modSeq = mentionsModSeq(q.key()); // a non-empty answer tells the MODSEQ (RFC 7162 3.1.5)
         enablesCondstore(s, q.key());
         UidSet found = s.store().search(sel.ref(), q.key(), sel.all());
         Set<SearchRequest.ReturnOption> options = q.returnOptions();
@@ -97,14 +99,21 @@ public final class Search implements ImapCommand {
                 if (o.contains(SearchRequest.ReturnOption.COUNT)) {
                     sb.append(" COUNT ").append(shown.size());
                 }
+                if (modSeq) { // of the messages reported: those SAVE would keep (RFC 4731 3.2, RFC 5182 2.4)
+                    sb.append(ResultModSeq.extended(ResultModSeq.highest(s.store(), sel, saved(found, o))));
+                }
             } else if (options != null && options.contains(SearchRequest.ReturnOption.COUNT)) {
                 sb.append(" COUNT 0");
             }
             s.reply(sb.toString());
         } else {
             StringBuilder sb = new StringBuilder("* SEARCH");
-            for (long u : r.uid() ? found : numbers(sel, found)) {
+            UidSet shown = r.uid() ? found : numbers(sel, found);
+            for (long u : shown) {
                 sb.append(' ').append(u);
+            }
+            if (modSeq && !shown.isEmpty()) {
+                sb.append(ResultModSeq.plain(ResultModSeq.highest(s.store(), sel, found)));
             }
             s.reply(sb.toString());
         }

@@ -25,6 +25,8 @@ import org.postrider.imap.sort.SortableMessage;
  * SORT and UID SORT (RFC 5256), with DISPLAYFROM and DISPLAYTO (RFC 5957) and ESORT's RETURN
  * (RFC 5267, answered as ESEARCH). The store finds the messages; their keys come from its
  * index and cached structures, a few short strings per message, and are sorted in memory.
+ * With a MODSEQ key a non-empty answer ends with the highest MODSEQ of the messages it
+ * returns (RFC 7162 3.1.5 and its sort-data; in ESEARCH form as RFC 4731 3.2 says).
  */
 public final class Sort implements ImapCommand {
     @Override
@@ -76,6 +78,7 @@ public final class Sort implements ImapCommand {
             }
             throw e;
         }
+        boolean modSeq = Search.mentionsModSeq(q.key()); // a non-empty answer tells the MODSEQ (RFC 7162 3.1.5)
         Search.enablesCondstore(s, q.key());
         MailStore store = s.store();
         UidSet found = store.search(sel.ref(), q.key(), sel.all());
@@ -96,7 +99,12 @@ public final class Sort implements ImapCommand {
             sel.save(saved(sel, messages, options));
         }
         if (!options.equals(Set.of(SearchRequest.ReturnOption.SAVE))) { // SAVE alone: no ESEARCH
-            s.reply(q.extended() ? esort(r, q.returnOptions(), messages) : plain(messages));
+            String answer = q.extended() ? esort(r, q.returnOptions(), messages) : plain(messages);
+            if (modSeq && !messages.isEmpty()) {
+                long highest = ResultModSeq.highest(messages, options);
+                answer += q.extended() ? ResultModSeq.extended(highest) : ResultModSeq.plain(highest);
+            }
+            s.reply(answer);
         }
         s.sync(r.uid());
         s.reply(r.tag() + " OK SORT completed");

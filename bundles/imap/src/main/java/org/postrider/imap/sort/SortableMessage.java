@@ -17,8 +17,9 @@ import org.postrider.kit.text.EncodedWords;
  *
  * @param id     what the answer shows: the message number, or the UID for UID SORT
  * @param number the message sequence number, which breaks ties
+ * @param modSeq the message's mod-sequence, for the MODSEQ a SORT with a MODSEQ key tells (RFC 7162 3.1.5)
  */
-public record SortableMessage(long id, int number, long size, long arrival, long sent, String subject,
+public record SortableMessage(long id, int number, long size, long modSeq, long arrival, long sent, String subject,
         String from, String to, String cc, String displayFrom, String displayTo) {
 
     /** Whether sorting by {@code keys} needs the message's structure (anything but ARRIVAL and SIZE). */
@@ -32,7 +33,7 @@ public record SortableMessage(long id, int number, long size, long arrival, long
         Envelope e = structure == null ? null : structure.envelope();
         long arrival = millis(meta.internalDate());
         long sent = sent(meta, structure);
-        return new SortableMessage(id, number, meta.size(), arrival, sent,
+        return new SortableMessage(id, number, meta.size(), meta.modSeq(), arrival, sent,
                 keys.contains(SortRequest.Key.SUBJECT) && e != null ? Collation.key(BaseSubject.of(e.subject()).text()) : "",
                 keys.contains(SortRequest.Key.FROM) && e != null ? Collation.key(mailbox(e.from())) : "",
                 keys.contains(SortRequest.Key.TO) && e != null ? Collation.key(mailbox(e.to())) : "",

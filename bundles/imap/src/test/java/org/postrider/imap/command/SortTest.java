@@ -10,7 +10,7 @@ import org.postrider.imap.sort.SortableMessage;
 class SortTest {
     private static String ordered(long... ids) {
         List<SortableMessage> l = Arrays.stream(ids)
-                .mapToObj(id -> new SortableMessage(id, 1, 0, 0, 0, "", "", "", "", "", "")).toList();
+                .mapToObj(id -> new SortableMessage(id, 1, 0, 0, 0, 0, "", "", "", "", "", "")).toList();
         StringBuilder sb = new StringBuilder();
         Sort.ordered(l, sb);
         return sb.toString();
