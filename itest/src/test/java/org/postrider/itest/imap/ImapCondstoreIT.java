@@ -129,6 +129,7 @@ class ImapCondstoreIT {
             raw(c, 'silent', 'STORE 3 +FLAGS.SILENT (\\\\Flagged)')
             raw(c, 'seen', 'FETCH 3 (FLAGS BODY[TEXT])')
             raw(w, 'other', 'NOOP')
+            raw(c, 'seen2', 'FETCH 1 BODY[TEXT]')
             c.logout(); w.logout()
             """;
 
@@ -168,6 +169,10 @@ class ImapCondstoreIT {
         String seen = String.join("\n", step(out, "seen"));
         assertTrue(seen.matches("(?s)\\* 3 FETCH \\(UID 3 FLAGS \\(\\\\Seen \\\\Flagged\\) BODY\\[TEXT] \\{8}\nbody 3\n"
                 + MODSEQ + "\\)\ntagged OK .*"), seen);
+        // a \\Seen set by a FETCH that did not ask for FLAGS: UID and MODSEQ too, then the flags
+        String seen2 = String.join("\n", step(out, "seen2"));
+        assertTrue(seen2.matches("(?s)\\* 1 FETCH \\(UID 1 BODY\\[TEXT] \\{8}\nbody 1\n" + MODSEQ + "\\)\n"
+                + "\\* 1 FETCH \\(UID 1 FLAGS \\(\\\\Seen \\\\Flagged( \\$Work)?\\)" + MODSEQ + "\\)\ntagged OK .*"), seen2);
         noModSeqForTheOtherSession(out);
     }
 
@@ -188,6 +193,8 @@ class ImapCondstoreIT {
         matches(out, "silent", "tagged OK .*");
         assertEquals(List.of("* 3 FETCH (FLAGS (\\Seen \\Flagged) BODY[TEXT] {8}", "body 3", ")",
                 "tagged OK FETCH completed"), step(out, "seen"));
+        assertEquals(List.of("* 1 FETCH (BODY[TEXT] {8}", "body 1", ")", "* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))",
+                "tagged OK FETCH completed"), step(out, "seen2"));
         noModSeqForTheOtherSession(out);
     }
 
