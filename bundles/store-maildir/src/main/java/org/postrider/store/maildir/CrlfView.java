@@ -65,7 +65,7 @@ final class CrlfView {
         // under the folder's lock: a FIFO in a message's place (a name of Postrider's gives its
         // size, so it was never counted) would block the open for good; a link is not followed
         if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
-            throw new IOException(file.getFileName() + " is not a regular file");
+            throw new NotRegularFileException(file);
         }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {

@@ -715,13 +715,13 @@ final class MaildirFolder {
      * ({@link CrlfView}), read once, as other programs may write bare LFs, up to the length
      * stat'ed. Only a regular file is opened (the stat does not follow links): a FIFO would
      * block the open for good, a link could point at a device read without end, or at a file
-     * of another user; anything else fails as an unreadable file does. With a {@code budget}
+     * of another user; anything else fails ({@link NotRegularFileException}). With a {@code budget}
      * (octets left to read), a file longer than what is left is not read: -1.
      */
     private long countSize(Path path, Object key, long[] budget) throws IOException {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
-            throw new IOException(path.getFileName() + " is not a regular file");
+            throw new NotRegularFileException(path);
         }
         long length = a.size();
         long virtual = MaildirName.parse(path.getFileName().toString()).virtualSize();
@@ -1091,12 +1091,19 @@ final class MaildirFolder {
         }
     }
 
-    /** Bytes and messages, kept as messages come and go (sizes not counted yet are counted now). */
+    /**
+     * Bytes and messages, kept as messages come and go (sizes not counted yet are counted now).
+     * A name that is not a regular file (a link of a mairix or notmuch search folder, a FIFO) is
+     * never served: it is a message of 0 bytes here, left uncounted, so it cannot fail the quota
+     * checks of its user (every delivery deferred). A kept usage is made stale when it goes (it
+     * leaves uncounted); a regular file put in its place under the same name, which no Maildir
+     * tool does (a message's file never changes), is missed by a kept usage until its next sum.
+     */
     long[] usage() throws StoreException {
         countSizes(0, null);
         acquire();
         try {
-            countLocked(null);
+            countLocked(null, true);
             return new long[] {state.table.bytes(), state.table.size()};
         } finally {
             release();
@@ -1179,6 +1186,8 @@ final class MaildirFolder {
                             sizes[i] = countSize(dir.resolve(names[i]), viewKey(uidValidity, batch[i]), null);
                         } catch (NoSuchFileException e) {
                             // renamed or removed meanwhile: countLocked finds it under the lock
+                        } catch (NotRegularFileException e) {
+                            // left uncounted, the batch goes on: it fails only the calls that need its size
                         }
                     }
                 }
@@ -1275,6 +1284,11 @@ final class MaildirFolder {
      * Rows change when it lists: call it before looking rows up.
      */
     private void countLocked(UidSet uids) throws StoreException {
+        countLocked(uids, false);
+    }
+
+    /** As {@link #countLocked(UidSet)}; with {@code skipIrregular}, a name not a regular file is left uncounted. */
+    private void countLocked(UidSet uids, boolean skipIrregular) throws StoreException {
         for (int round = 0; state.table.uncounted() > 0; round++) {
             MessageTable t = state.table;
             List<String> lines = new ArrayList<>();
@@ -1296,6 +1310,10 @@ final class MaildirFolder {
                             lines.add(IndexLog.counted(uid, t.messageSize(r)));
                         } catch (NoSuchFileException e) {
                             vanished = uid;
+                        } catch (NotRegularFileException e) {
+                            if (!skipIrregular) {
+                                throw e;
+                            }
                         }
                         if (lines.size() == COUNT_BATCH) {
                             appendCounted(lines);

@@ -742,4 +742,28 @@ class UncountedSizesTest {
         assertThrows(java.io.IOException.class, () -> within(() -> c.open().read()), "FETCH BODY[]");
         assertEquals(served(2), (long) within(() -> store.content(INBOX, 2).open().readAllBytes().length));
     }
+
+    @Test
+    void aLinkInASearchFolderDefersNoDeliveryOfAUserWithAQuotaCountsNoBytesAndIsNotServed() throws Exception {
+        Map<Long, Path> files = fill(3);
+        // a search folder as mairix or notmuch makes it: links to the messages of other folders
+        Path search = inbox().resolve(".Search");
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(search.resolve(d));
+        }
+        Files.createSymbolicLink(search.resolve("cur/1700000001.M1P1.mairix:2,S"), files.get(1L));
+        store = new MaildirStore(root, "athena", 100);
+        store.setDirectory(MaildirStoreTest.quota(1 << 20, 0));
+        byte[] mail = "Subject: new\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        long uid = store.deliver(USER, "INBOX", org.postrider.api.message.MessageContent.of(mail), "q1");
+        assertEquals(4, uid, "accepted: the quota check summed the usage");
+        assertEquals(List.of(served(1, 3) + mail.length, 5L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the link a message of 0 bytes");
+        FolderRef searchRef = FolderRef.of(USER, "Search");
+        assertEquals(UidSet.of(1), store.uids(searchRef), "listed");
+        StoreException e = assertThrows(StoreException.class, () -> store.content(searchRef, 1), "FETCH BODY[]");
+        assertTrue(e.temporary() && e.getMessage().contains("not a regular file"), e.getMessage());
+        assertThrows(StoreException.class, () -> store.messages(searchRef, UidSet.of(1)), "FETCH RFC822.SIZE");
+        assertEquals(uid + 1, store.deliver(USER, "INBOX", org.postrider.api.message.MessageContent.of(mail), "q2"));
+    }
 }
