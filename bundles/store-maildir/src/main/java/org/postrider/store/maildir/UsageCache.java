@@ -1,5 +1,6 @@
 package org.postrider.store.maildir;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,6 +29,8 @@ final class UsageCache implements UsageListener {
         long messages;
         long changes;
         boolean ready;
+        /** Threads taking a sum of this entry now, each with the first indexings it caused itself. */
+        final Map<Thread, Long> summing = new HashMap<>(4);
     }
 
     private final int max;
@@ -46,6 +49,7 @@ final class UsageCache implements UsageListener {
         for (int attempt = 1; ; attempt++) {
             Entry e;
             long before;
+            Thread me = Thread.currentThread();
             synchronized (this) {
                 e = entries.computeIfAbsent(key(user), k -> new Entry());
                 trim();
@@ -53,13 +57,23 @@ final class UsageCache implements UsageListener {
                     return new long[] {e.bytes, e.messages};
                 }
                 before = e.changes;
+                e.summing.put(me, 0L);
             }
-            long[] sum = summer.sum(user);
+            long[] sum;
+            try {
+                sum = summer.sum(user);
+            } catch (StoreException | RuntimeException | Error x) {
+                synchronized (this) {
+                    e.summing.remove(me);
+                }
+                throw x;
+            }
             synchronized (this) {
+                long own = e.summing.remove(me);
                 if (e.ready) {
                     return new long[] {e.bytes, e.messages};
                 }
-                if (e.changes == before) {
+                if (e.changes - before == own) { // no change but the first indexings this sum read after
                     e.bytes = sum[0];
                     e.messages = sum[1];
                     e.ready = true;
@@ -90,16 +104,23 @@ final class UsageCache implements UsageListener {
     }
 
     /**
-     * Forgets a kept usage only: a sum being taken (the usage not kept yet) reads the folder
-     * after its first indexing, which that sum itself may have caused, and is kept (a
-     * delivery's quota check then reads no folder's index again).
+     * Forgets a kept usage. To a sum being taken it is a change, so that sum is not kept (it
+     * may have listed the user's folders before this one was made), unless that sum caused the
+     * first indexing itself: it reads the folder after it, and is kept (a delivery's quota
+     * check then reads no folder's index again). Called by the thread that indexes.
      */
     @Override
     public synchronized void firstIndexed(String user) {
         Entry e = entries.get(key(user));
-        if (e != null && e.ready) {
-            entries.remove(key(user));
+        if (e == null) {
+            return;
         }
+        if (e.ready) {
+            entries.remove(key(user));
+            return;
+        }
+        e.changes++;
+        e.summing.computeIfPresent(Thread.currentThread(), (t, own) -> own + 1);
     }
 
     /** Forgets a user's usage (a folder was deleted): summed again when next asked. */

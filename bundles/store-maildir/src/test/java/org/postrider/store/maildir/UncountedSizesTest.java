@@ -766,4 +766,42 @@ class UncountedSizesTest {
         assertThrows(StoreException.class, () -> store.messages(searchRef, UidSet.of(1)), "FETCH RFC822.SIZE");
         assertEquals(uid + 1, store.deliver(USER, "INBOX", org.postrider.api.message.MessageContent.of(mail), "q2"));
     }
+
+    @Test
+    void aFolderAnotherSessionIndexesFirstWhileAUsersUsageIsBeingSummedIsInTheUsageKept() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 100);
+        CountDownLatch summing = new CountDownLatch(1);
+        CountDownLatch indexed = new CountDownLatch(1);
+        Thread[] check = new Thread[1];
+        AtomicBoolean once = new AtomicBoolean();
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted") && Thread.currentThread() == check[0] && once.compareAndSet(false, true)) {
+                summing.countDown(); // the sum listed the folders (INBOX alone) and counts INBOX's sizes
+                try {
+                    indexed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+        };
+        AtomicReference<Object> got = new AtomicReference<>();
+        check[0] = new Thread(() -> { // a delivery's quota check: the first sum of the user's usage
+            try {
+                got.set(store.usage(USER));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        }, "quota check");
+        check[0].start();
+        assertTrue(summing.await(30, TimeUnit.SECONDS));
+        long made = foreignFolder(".Migrated", 11, 13); // another program makes a folder with mail
+        assertEquals(3, store.uids(FolderRef.of(USER, "Migrated")).size()); // another session's SELECT indexes it
+        indexed.countDown();
+        check[0].join(30_000);
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(got.get() instanceof long[], String.valueOf(got.get()));
+        assertEquals(List.of(served(1, 10) + made, 13L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the usage kept has Migrated");
+    }
 }
