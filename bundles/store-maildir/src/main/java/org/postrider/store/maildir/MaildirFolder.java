@@ -93,7 +93,9 @@ final class MaildirFolder {
      * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
      * the new value issued, written to the folder's file, owned; {@link UidValidities#own});
      * "rename-owned" (a renamed folder's owner record moved, its directory not yet); "size-counted"
-     * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}).
+     * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}); "link"
+     * (a copy's hard link about to be made: a failure takes the copying fallback); "file-checked"
+     * (a message file stat'ed as a regular file, not yet opened: {@link RegularFiles}).
      */
     @FunctionalInterface
     interface Step {
@@ -1353,13 +1355,14 @@ final class MaildirFolder {
     }
 
     /**
-     * Opens the message's file under the lock: a flag change (a rename) cannot slip between
-     * finding the name and opening it, and the open stream reads on whatever happens to the name
-     * (an expunge too: the bytes stay those of the message). A converted range is sought at the
-     * stream's first read, outside the lock ({@link CrlfView}). Null if the message has been expunged.
-     * The size is counted by then ({@link #size}); if it is not, it is counted here.
+     * The message's file as it is named now, with its size (counted now if it was not, as
+     * {@link #size} does) and its {@link CrlfView} key, to be opened after the lock is released
+     * ({@link StoredContent}): an open that waits (a FIFO put in the file's place, see
+     * {@link RegularFiles}) then holds up no other caller of the folder. A flag change (a
+     * rename) before the open makes it fail with NoSuchFileException: ask again. Null if the
+     * message has been expunged.
      */
-    InputStream open(long uid, long offset, long length) throws StoreException, IOException {
+    MessageFile file(long uid) throws StoreException, IOException {
         acquire();
         try {
             countLocked(UidSet.of(uid));
@@ -1367,8 +1370,7 @@ final class MaildirFolder {
             if (r < 0) {
                 return null; // expunged
             }
-            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length,
-                    viewKey(state.uidValidity, uid));
+            return new MessageFile(pathLocked(uid), state.table.messageSize(r), viewKey(state.uidValidity, uid));
         } finally {
             release();
         }
@@ -1993,16 +1995,34 @@ final class MaildirFolder {
         }
     }
 
-    /** A second name for a message file (copies share the bytes); a durable copy where links are not possible. */
+    /**
+     * A second name for a message file (copies share the bytes; a hard link to a link or a FIFO
+     * is one too, never opened: Linux's link(2) does not follow a link); a durable copy where
+     * links are not possible, of a regular file only, not through a link, as it is served
+     * ({@link RegularFiles}): a link must not copy another user's file, a FIFO not block both
+     * folders' locks, a device not fill the disk.
+     */
     private static void link(Path from, Path to) throws IOException {
         try {
+            step.at("link");
             Files.createLink(to, from);
         } catch (UnsupportedOperationException | IOException e) {
             Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
-            try (InputStream in = Files.newInputStream(from);
+            try (FileChannel in = RegularFiles.open(from);
                     FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                in.transferTo(Channels.newOutputStream(ch));
+                long size = in.size(); // a message's file never changes: no more than what it holds now
+                for (long done = 0; done < size; ) {
+                    long n = in.transferTo(done, size - done, ch);
+                    if (n <= 0) {
+                        break;
+                    }
+                    done += n;
+                }
                 ch.force(true);
+            } catch (IOException | RuntimeException again) {
+                again.addSuppressed(e);
+                Files.deleteIfExists(tmp);
+                throw again;
             }
             Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
         }

@@ -392,10 +392,11 @@ public class MaildirStore implements MailStore {
             }
         }
         MessageStructure s;
-        try (InputStream in = h.call(f -> {
+        h.call(f -> {
             f.countSizes(validity, UidSet.of(uid)); // outside the lock, if it is not counted yet
-            return f.open(uid, 0, -1);
-        })) {
+            return null;
+        });
+        try (InputStream in = StoredContent.open(h, uid, 0, -1)) {
             if (in == null) {
                 return null;
             }

@@ -23,28 +23,48 @@ final class StoredContent implements MessageContent {
         return size;
     }
 
-    private InputStream opened(InputStream in) throws NoSuchFileException {
-        if (in == null) {
-            throw new NoSuchFileException("message " + uid + " has been expunged");
-        }
-        return in;
-    }
-
     @Override
     public InputStream open() throws IOException {
-        try {
-            return opened(h.call(f -> f.open(uid, 0, -1)));
-        } catch (StoreException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return open(0, -1);
     }
 
     @Override
     public InputStream open(long offset, long length) throws IOException {
         try {
-            return opened(h.call(f -> f.open(uid, offset, length)));
+            InputStream in = open(h, uid, offset, length);
+            if (in == null) {
+                throw new NoSuchFileException("message " + uid + " has been expunged");
+            }
+            return in;
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Renames (flag changes) a message's file may meet between its lookup and its open before the open fails. */
+    private static final int TRIES = 10;
+
+    /**
+     * Opens a message's file found under the folder's lock ({@link MaildirFolder#file}) after
+     * the lock is released: if it was renamed meanwhile, found again. Null if expunged. A file
+     * that cannot be opened or is not a regular file fails as the store does (temporarily),
+     * so IMAP answers NO.
+     */
+    static InputStream open(FolderHandle h, long uid, long offset, long length) throws StoreException {
+        for (int i = 1; ; i++) {
+            MessageFile file = h.call(f -> f.file(uid));
+            if (file == null) {
+                return null;
+            }
+            try {
+                return file.open(offset, length);
+            } catch (NoSuchFileException e) {
+                if (i == TRIES) {
+                    throw new StoreException("the file of message " + uid + " keeps being renamed", true, e);
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot read message " + uid + ": " + e.getMessage(), true, e);
+            }
         }
     }
 }

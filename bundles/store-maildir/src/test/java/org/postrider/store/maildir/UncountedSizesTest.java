@@ -804,4 +804,93 @@ class UncountedSizesTest {
         assertEquals(List.of(served(1, 10) + made, 13L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
                 "the usage kept has Migrated");
     }
+
+    private static void mkfifo(Path p) throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", p.toString()).inheritIO().start().waitFor(), "mkfifo");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"link to another file", "fifo"})
+    void aCopyWhereHardLinksFailCopiesOnlyARegularFileNeverThroughALink(String kind) throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        store.createFolder(USER, "Archive", null);
+        FolderRef archive = FolderRef.of(USER, "Archive");
+        Path cur = inbox().resolve("cur");
+        // a name of Postrider's: its ",S=" is trusted, so no size is counted (nor the file checked) before the copy
+        Path odd = cur.resolve("1700000004.M1Q0123456789abcdefU4.athena,S=40:2,");
+        if (kind.equals("fifo")) {
+            mkfifo(odd);
+        } else {
+            Path secret = root.resolve("secret");
+            Files.writeString(secret, "Subject: not for alice\r\n\r\n");
+            Files.createSymbolicLink(odd, secret);
+        }
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertEquals(4, within(this::select).messages());
+        MaildirFolder.step = s -> {
+            if (s.equals("link")) {
+                throw new java.io.IOException("hard links not supported here");
+            }
+        };
+        long copied = within(() -> store.copy(INBOX, UidSet.of(2), "Archive")).target().first();
+        StoreException e = within(() -> assertThrows(StoreException.class,
+                () -> store.copy(INBOX, UidSet.of(4), "Archive")));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(e.temporary() && e.getMessage().contains("not a regular file"), e.getMessage());
+        assertEquals(UidSet.of(copied), store.uids(archive), "a regular file copied, the other refused");
+        assertEquals(text(2), new String(store.content(archive, copied).open().readAllBytes(),
+                StandardCharsets.US_ASCII));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(inbox().resolve(".Archive/cur"))) {
+            for (Path p : ds) {
+                assertTrue(Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), p.toString());
+                assertFalse(Files.readString(p).contains("not for alice"), p + " holds what the link pointed at");
+            }
+        }
+    }
+
+    @Test
+    void aFifoPutInAMessagesPlaceBetweenItsCheckAndItsOpenHoldsUpNoOtherCallerOfTheFolder() throws Exception {
+        Map<Long, Path> files = fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        org.postrider.api.message.MessageContent c = store.content(INBOX, 2); // its size counted
+        Path file = files.get(2L);
+        CountDownLatch swapped = new CountDownLatch(1);
+        Thread[] fetch = new Thread[1];
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && Thread.currentThread() == fetch[0] && swapped.getCount() > 0) {
+                try { // another program puts a FIFO in the name's place after it was checked
+                    Files.delete(file);
+                    mkfifo(file);
+                } catch (Exception x) {
+                    throw new java.io.IOException(x);
+                } finally {
+                    swapped.countDown();
+                }
+            }
+        };
+        AtomicReference<Object> got = new AtomicReference<>();
+        fetch[0] = new Thread(() -> { // FETCH BODY[]
+            try (java.io.InputStream in = c.open()) {
+                got.set(in.readAllBytes());
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        }, "fetch");
+        fetch[0].setDaemon(true);
+        fetch[0].start();
+        assertTrue(swapped.await(30, TimeUnit.SECONDS));
+        // the FETCH may wait in the FIFO's open (until a writer comes), but not under the folder's lock
+        assertEquals(UidSet.range(1, 3), within(() -> store.uids(INBOX)), "another session's call on the folder");
+        assertEquals(served(1), (long) within(() -> store.content(INBOX, 1).open().readAllBytes().length));
+        within(() -> { // a writer: the open ends, and finds a FIFO
+            java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE).close();
+            return null;
+        });
+        fetch[0].join(30_000);
+        assertTrue(got.get() instanceof java.io.IOException x && x.getMessage().contains("not a regular file"),
+                "the FIFO is not served as the message: " + got.get());
+    }
 }
