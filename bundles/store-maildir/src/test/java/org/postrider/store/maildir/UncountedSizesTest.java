@@ -57,6 +57,7 @@ class UncountedSizesTest {
     @AfterEach
     void close() {
         MaildirFolder.step = MaildirFolder.Step.NONE;
+        RegularFiles.letGoAfterMillis = 1000;
         if (store != null) {
             store.deactivate();
         }
@@ -857,6 +858,7 @@ class UncountedSizesTest {
         select();
         org.postrider.api.message.MessageContent c = store.content(INBOX, 2); // its size counted
         Path file = files.get(2L);
+        RegularFiles.letGoAfterMillis = 120_000; // the FIFO not let go by the store: the FETCH waits in its open
         CountDownLatch swapped = new CountDownLatch(1);
         Thread[] fetch = new Thread[1];
         MaildirFolder.step = s -> {
@@ -885,13 +887,42 @@ class UncountedSizesTest {
         // the FETCH may wait in the FIFO's open (until a writer comes), but not under the folder's lock
         assertEquals(UidSet.range(1, 3), within(() -> store.uids(INBOX)), "another session's call on the folder");
         assertEquals(served(1), (long) within(() -> store.content(INBOX, 1).open().readAllBytes().length));
-        within(() -> { // a writer: the open ends, and finds a FIFO
-            java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE).close();
+        within(() -> { // a writer (read and write: an open that never waits): the open ends, and finds a FIFO
+            java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE).close();
             return null;
         });
         fetch[0].join(30_000);
         assertTrue(got.get() instanceof java.io.IOException x && x.getMessage().contains("not a regular file")
                 && x.getCause() instanceof StoreException se && se.temporary(),
                 "the FIFO is not served as the message, a temporary failure of the store (IMAP: NO): " + got.get());
+    }
+
+    @Test
+    void aFifoPutInANewFilesPlaceAsAReconcileCountsItUnderTheFolderLockHoldsTheFolderOnlyBriefly() throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(served(1, 3), store.usage(USER)[0]);
+        Path cur = inbox().resolve("cur");
+        Path fresh = cur.resolve("1700000004.M4P1.other:2,");
+        Files.writeString(fresh, text(4)); // a foreign delivery: counted as it is indexed, under the lock
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        AtomicBoolean swapped = new AtomicBoolean();
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && swapped.compareAndSet(false, true)) {
+                try { // another program puts a FIFO in its place after it was checked
+                    Files.delete(fresh);
+                    mkfifo(fresh);
+                } catch (Exception x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        assertEquals(4, within(this::select).messages(), "indexed, the open let go (it waited for good before)");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(swapped.get());
+        StoreException e = within(() -> assertThrows(StoreException.class, () -> store.messages(INBOX, UidSet.of(4))));
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        assertEquals(List.of(served(1, 3), 4L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
     }
 }
