@@ -59,8 +59,8 @@ final class CrlfView {
      * (the message: its file never changes).
      */
     static InputStream open(Path file, long viewSize, long offset, long length, Object key) throws IOException {
-        // a FIFO in a message's place (a name of Postrider's gives its size, so it was never
-        // counted) would block the open for good; a link is not followed
+        // only a regular file, not through a link: a FIFO in a message's place (a name of
+        // Postrider's gives its size, so it was never counted) would block the open
         FileChannel ch = RegularFiles.open(file);
         try {
             if (ch.size() >= viewSize) { // stored as served
