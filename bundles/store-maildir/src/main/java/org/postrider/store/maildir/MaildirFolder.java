@@ -1360,11 +1360,13 @@ final class MaildirFolder {
      * ({@link StoredContent}): an open that waits (a FIFO put in the file's place, see
      * {@link RegularFiles}) then holds up no other caller of the folder. A flag change (a
      * rename) before the open makes it fail with NoSuchFileException: ask again. Null if the
-     * message has been expunged.
+     * message has been expunged; UidValidityChangedException if the folder is not the one of
+     * {@code validity} (renamed away, another made under its name).
      */
-    MessageFile file(long uid) throws StoreException, IOException {
+    MessageFile file(long validity, long uid) throws StoreException, IOException {
         acquire();
         try {
+            checkValidity(validity);
             countLocked(UidSet.of(uid));
             int r = state.table.row(uid);
             if (r < 0) {

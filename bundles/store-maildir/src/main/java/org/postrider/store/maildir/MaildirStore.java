@@ -373,7 +373,7 @@ public class MaildirStore implements MailStore {
     public MessageContent content(FolderRef ref, long uid) throws StoreException {
         FolderHandle h = folder(ref);
         long size = h.call(f -> f.size(ref.uidValidity(), uid));
-        return size < 0 ? null : new StoredContent(h, uid, size);
+        return size < 0 ? null : new StoredContent(h, ref.uidValidity(), uid, size);
     }
 
     @Override
@@ -396,7 +396,7 @@ public class MaildirStore implements MailStore {
             f.countSizes(validity, UidSet.of(uid)); // outside the lock, if it is not counted yet
             return null;
         });
-        try (InputStream in = StoredContent.open(h, uid, 0, -1)) {
+        try (InputStream in = StoredContent.open(h, validity, uid, 0, -1)) {
             if (in == null) {
                 return null;
             }

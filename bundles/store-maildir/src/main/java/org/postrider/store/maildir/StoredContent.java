@@ -6,14 +6,19 @@ import java.nio.file.NoSuchFileException;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.StoreException;
 
-/** A message file, found anew at each open (a flag change renames it). */
+/**
+ * A message file, found anew at each open (a flag change renames it), in the folder of the
+ * UIDVALIDITY it was asked with: a folder of that name made since is another folder.
+ */
 final class StoredContent implements MessageContent {
     private final FolderHandle h;
+    private final long validity;
     private final long uid;
     private final long size;
 
-    StoredContent(FolderHandle h, long uid, long size) {
+    StoredContent(FolderHandle h, long validity, long uid, long size) {
         this.h = h;
+        this.validity = validity;
         this.uid = uid;
         this.size = size;
     }
@@ -31,7 +36,7 @@ final class StoredContent implements MessageContent {
     @Override
     public InputStream open(long offset, long length) throws IOException {
         try {
-            InputStream in = open(h, uid, offset, length);
+            InputStream in = open(h, validity, uid, offset, length);
             if (in == null) {
                 throw new NoSuchFileException("message " + uid + " has been expunged");
             }
@@ -48,11 +53,14 @@ final class StoredContent implements MessageContent {
      * Opens a message's file found under the folder's lock ({@link MaildirFolder#file}) after
      * the lock is released: if it was renamed meanwhile, found again. Null if expunged. A file
      * that cannot be opened or is not a regular file fails as the store does (temporarily),
-     * so IMAP answers NO.
+     * so IMAP answers NO. Each lookup checks {@code validity}: a folder renamed away and made
+     * again under its name between a lookup and its open fails the call
+     * (UidValidityChangedException), never serving the new folder's message of that UID.
      */
-    static InputStream open(FolderHandle h, long uid, long offset, long length) throws StoreException {
+    static InputStream open(FolderHandle h, long validity, long uid, long offset, long length)
+            throws StoreException {
         for (int i = 1; ; i++) {
-            MessageFile file = h.call(f -> f.file(uid));
+            MessageFile file = h.call(f -> f.file(validity, uid));
             if (file == null) {
                 return null;
             }

@@ -899,6 +899,58 @@ class UncountedSizesTest {
     }
 
     @Test
+    void aMessageWhoseFolderIsRenamedAwayAndCreatedAgainBeforeItsOpenIsNotServedFromTheNewFolder() throws Exception {
+        store = new MaildirStore(root, "athena", 100);
+        store.createFolder(USER, "Projects", null);
+        for (int i = 1; i <= 2; i++) {
+            store.deliver(USER, "Projects", MaildirFolderTest.text("Subject: old " + i + "\r\n\r\nold\r\n"), "o" + i);
+        }
+        FolderRef projects = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        org.postrider.api.message.MessageContent c = store.content(projects, 2); // FETCH: found in the old Projects
+        AtomicBoolean armed = new AtomicBoolean();
+        MaildirFolder.step = s -> { // after the file's lookup, before its open: another session's RENAME and CREATE
+            if (s.equals("file-checked") && armed.compareAndSet(true, false)) {
+                try {
+                    store.renameFolder(USER, "Projects", "Old");
+                    store.createFolder(USER, "Projects", null);
+                    for (int i = 1; i <= 2; i++) {
+                        store.deliver(USER, "Projects", MaildirFolderTest.text("Subject: new " + i + "\r\n\r\nnew\r\n"),
+                                "n" + i);
+                    }
+                } catch (StoreException x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        armed.set(true);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> c.open().readAllBytes(),
+                "the new Projects' message 2 served for the old one's");
+        assertTrue(e.getCause() instanceof org.postrider.api.store.UidValidityChangedException, e.toString());
+        FolderRef old = new FolderRef(USER, "Old", projects.uidValidity());
+        assertTrue(new String(store.content(old, 2).open().readAllBytes(), StandardCharsets.US_ASCII)
+                .startsWith("Subject: old 2"), "the renamed folder keeps its messages");
+        FolderRef fresh = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        store.renameFolder(USER, "Projects", "Newer"); // and once more, for a structure (BODYSTRUCTURE, ENVELOPE)
+        store.renameFolder(USER, "Old", "Projects");
+        armed.set(true);
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && armed.compareAndSet(true, false)) {
+                try {
+                    store.renameFolder(USER, "Projects", "Old");
+                    store.renameFolder(USER, "Newer", "Projects");
+                } catch (StoreException x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        FolderRef back = new FolderRef(USER, "Projects", projects.uidValidity());
+        assertThrows(org.postrider.api.store.UidValidityChangedException.class,
+                () -> store.structure(back, 2), "the new Projects' message 2 parsed for the old one's");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals("new 2", store.structure(fresh, 2).envelope().subject(), "nothing cached in the wrong folder");
+    }
+
+    @Test
     void aFifoPutInANewFilesPlaceAsAReconcileCountsItUnderTheFolderLockHoldsTheFolderOnlyBriefly() throws Exception {
         fill(3);
         store = new MaildirStore(root, "athena", 100);
