@@ -94,7 +94,8 @@ final class MaildirFolder {
      * the new value issued, written to the folder's file, owned; {@link UidValidities#own});
      * "rename-owned" (a renamed folder's owner record moved, its directory not yet); "size-counted"
      * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}); "link"
-     * (a copy's hard link about to be made: a failure takes the copying fallback); "file-checked"
+     * (a copy's hard link about to be made: a failure takes the copying fallback); "copy-sized"
+     * (the fallback's source opened and its size read, nothing copied yet); "file-checked"
      * (a message file stat'ed as a regular file, not yet opened: {@link RegularFiles}).
      */
     @FunctionalInterface
@@ -2013,20 +2014,25 @@ final class MaildirFolder {
             try (FileChannel in = RegularFiles.open(from);
                     FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 long size = in.size(); // a message's file never changes: no more than what it holds now
-                for (long done = 0; done < size; ) {
+                step.at("copy-sized");
+                long done = 0;
+                while (done < size) {
                     long n = in.transferTo(done, size - done, ch);
                     if (n <= 0) {
                         break;
                     }
                     done += n;
                 }
+                if (done < size) { // cut by another program: a short copy is not the message
+                    throw new IOException("the source " + from + " shrank as it was copied");
+                }
                 ch.force(true);
+                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException again) {
                 again.addSuppressed(e);
                 Files.deleteIfExists(tmp);
                 throw again;
             }
-            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 }

@@ -851,6 +851,50 @@ class UncountedSizesTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"shrinks", "move fails"})
+    void aCopyWhereHardLinksFailCommitsNoShortCopyAndLeavesNoTemporaryFile(String kind) throws Exception {
+        Map<Long, Path> files = fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        assertEquals(served(2), store.content(INBOX, 2).size()); // its size counted before the copy
+        store.createFolder(USER, "Archive", null);
+        Path target = inbox().resolve(".Archive/cur");
+        MaildirFolder.step = s -> {
+            if (s.equals("link")) {
+                throw new java.io.IOException("hard links not supported here");
+            }
+            if (s.equals("copy-sized") && kind.equals("shrinks")) { // another program cuts the source
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(files.get(2L),
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(10);
+                }
+            } else if (s.equals("copy-sized")) { // the final rename fails: a directory in the name's place
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, ".*.tmp")) {
+                    for (Path tmp : ds) {
+                        String name = tmp.getFileName().toString();
+                        Path in = target.resolve(name.substring(1, name.length() - 4));
+                        Files.createDirectory(in);
+                        Files.writeString(in.resolve("x"), "x");
+                    }
+                }
+            }
+        };
+        StoreException e = within(() -> assertThrows(StoreException.class,
+                () -> store.copy(INBOX, UidSet.of(2), "Archive")));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(e.temporary(), e.getMessage());
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
+            for (Path p : ds) { // (the test's directory is left)
+                assertTrue(Files.isDirectory(p) && kind.equals("move fails"), p + " left in the target");
+            }
+        }
+        if (kind.equals("shrinks")) {
+            assertTrue(e.getMessage().contains("shrank"), e.getMessage());
+            assertEquals(0, store.uids(FolderRef.of(USER, "Archive")).size(), "nothing copied");
+        }
+    }
+
     @Test
     void aFifoPutInAMessagesPlaceBetweenItsCheckAndItsOpenHoldsUpNoOtherCallerOfTheFolder() throws Exception {
         Map<Long, Path> files = fill(3);
