@@ -1362,13 +1362,24 @@ final class MaildirFolder {
      * {@link RegularFiles}) then holds up no other caller of the folder. A flag change (a
      * rename) before the open makes it fail with NoSuchFileException: ask again. Null if the
      * message has been expunged; UidValidityChangedException if the folder is not the one of
-     * {@code validity} (renamed away, another made under its name).
+     * {@code validity} (renamed away, another made under its name). {@code missing}: the file
+     * the last lookup gave, which was not there (else null); if the index still names it,
+     * another program removed or renamed it, and the folder is reconciled first (its
+     * directories' times may not show it), so a removed message is found expunged.
      */
-    MessageFile file(long validity, long uid) throws StoreException, IOException {
+    MessageFile file(long validity, long uid, Path missing) throws StoreException, IOException {
         acquire();
         try {
             checkValidity(validity);
             countLocked(UidSet.of(uid));
+            if (missing != null && state.table.row(uid) >= 0 && pathLocked(uid).equals(missing)) {
+                try {
+                    reconcile();
+                } catch (IOException | RuntimeException e) {
+                    drop("reconciling with the Maildir", e);
+                    throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
+                }
+            }
             int r = state.table.row(uid);
             if (r < 0) {
                 return null; // expunged

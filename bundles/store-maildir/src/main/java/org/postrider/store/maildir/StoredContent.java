@@ -3,6 +3,7 @@ package org.postrider.store.maildir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import org.postrider.api.message.MessageContent;
 import org.postrider.api.store.StoreException;
 
@@ -55,18 +56,23 @@ final class StoredContent implements MessageContent {
      * that cannot be opened or is not a regular file fails as the store does (temporarily),
      * so IMAP answers NO. Each lookup checks {@code validity}: a folder renamed away and made
      * again under its name between a lookup and its open fails the call
-     * (UidValidityChangedException), never serving the new folder's message of that UID.
+     * (UidValidityChangedException), never serving the new folder's message of that UID. A
+     * file still named by the index after its open failed (another program removed it) makes
+     * the folder reconcile before the next lookup: a message gone is then expunged (null).
      */
     static InputStream open(FolderHandle h, long validity, long uid, long offset, long length)
             throws StoreException {
+        Path missing = null;
         for (int i = 1; ; i++) {
-            MessageFile file = h.call(f -> f.file(validity, uid));
+            Path last = missing;
+            MessageFile file = h.call(f -> f.file(validity, uid, last));
             if (file == null) {
                 return null;
             }
             try {
                 return file.open(offset, length);
             } catch (NoSuchFileException e) {
+                missing = file.path();
                 if (i == TRIES) {
                     throw new StoreException("the file of message " + uid + " keeps being renamed", true, e);
                 }

@@ -896,6 +896,28 @@ class UncountedSizesTest {
     }
 
     @Test
+    void aMessageFileAnotherProgramRemovedIsServedAsExpungedAfterOneReconcile() throws Exception {
+        Map<Long, Path> files = fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        org.postrider.api.message.MessageContent c = store.content(INBOX, 2); // its size counted
+        assertEquals(served(3), store.content(INBOX, 3).size());
+        Path cur = inbox().resolve("cur");
+        FileTime mtime = Files.getLastModifiedTime(cur);
+        Files.delete(files.get(2L)); // another program (a mail client on the Maildir) removes two files
+        Files.delete(files.get(3L));
+        Files.setLastModifiedTime(cur, mtime); // within the directory's time resolution: unseen by a refresh
+        long lookups = store.stats().lookups.sum();
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> c.open().readAllBytes());
+        assertTrue(e instanceof java.nio.file.NoSuchFileException && e.getMessage().contains("expunged"),
+                "failed as for an expunged message (IMAP: NO, then the EXPUNGE): " + e);
+        assertNull(store.structure(INBOX, 3), "as for an expunged message");
+        assertTrue(store.stats().lookups.sum() - lookups <= 4, "looked up again once each, after a reconcile: "
+                + (store.stats().lookups.sum() - lookups));
+        assertEquals(UidSet.of(1), store.uids(INBOX));
+    }
+
+    @Test
     void aFifoPutInAMessagesPlaceBetweenItsCheckAndItsOpenHoldsUpNoOtherCallerOfTheFolder() throws Exception {
         Map<Long, Path> files = fill(3);
         store = new MaildirStore(root, "athena", 100);
