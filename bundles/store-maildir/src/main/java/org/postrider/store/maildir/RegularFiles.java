@@ -1,6 +1,7 @@
 package org.postrider.store.maildir;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -76,6 +77,8 @@ final class RegularFiles {
         }
         try {
             ch.position(0); // a FIFO put there since the stat cannot seek (ESPIPE)
+        } catch (ClosedChannelException e) { // interrupted (ClosedByInterruptException): not the file's fault
+            throw e;
         } catch (IOException e) {
             ch.close();
             throw new NotRegularFileException(file);

@@ -46,6 +46,17 @@ class RegularFilesTest {
     }
 
     @Test
+    void anInterruptedOpenOfARegularFileFailsAsInterruptedNotAsNotARegularFile() throws Exception {
+        Path file = Files.write(dir.resolve("m"), new byte[] {1, 2, 3});
+        Thread.currentThread().interrupt(); // a session's thread interrupted (shutdown) as it opens a message
+        try {
+            assertThrows(java.nio.channels.ClosedByInterruptException.class, () -> RegularFiles.open(file).close());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void anOpenThatAFifoPutInTheFilesPlaceAfterItsCheckBlocksIsLetGoAndFailsAsNotARegularFile() throws Exception {
         Path file = Files.write(dir.resolve("m"), new byte[] {1, 2, 3});
         fifo = file;
