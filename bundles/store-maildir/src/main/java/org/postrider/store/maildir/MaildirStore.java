@@ -91,7 +91,7 @@ public class MaildirStore implements MailStore {
         int mimeMaxHeaderKiB() default 64;
     }
 
-    /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes. */
+    /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes (a small table more while summed). */
     private static final int MAX_USAGE_ENTRIES = 100_000;
 
     private final Path root;

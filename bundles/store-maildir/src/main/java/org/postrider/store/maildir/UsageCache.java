@@ -29,8 +29,28 @@ final class UsageCache implements UsageListener {
         long messages;
         long changes;
         boolean ready;
-        /** Threads taking a sum of this entry now, each with the first indexings it caused itself. */
-        final Map<Thread, Long> summing = new HashMap<>(4);
+        /**
+         * Threads taking a sum of this entry now, each with the first indexings it caused
+         * itself; null when none, as for nearly every entry (a table kept would double an
+         * entry's memory, with up to {@code max} of them).
+         */
+        Map<Thread, Long> summing;
+
+        void startSumming(Thread t) {
+            if (summing == null) {
+                summing = new HashMap<>(4);
+            }
+            summing.put(t, 0L);
+        }
+
+        /** The first indexings {@code t} caused while it summed. */
+        long stopSumming(Thread t) {
+            long own = summing.remove(t);
+            if (summing.isEmpty()) {
+                summing = null;
+            }
+            return own;
+        }
     }
 
     private final int max;
@@ -57,30 +77,32 @@ final class UsageCache implements UsageListener {
                     return new long[] {e.bytes, e.messages};
                 }
                 before = e.changes;
-                e.summing.put(me, 0L);
+                e.startSumming(me);
             }
-            long[] sum;
+            boolean stopped = false;
             try {
-                sum = summer.sum(user);
-            } catch (StoreException | RuntimeException | Error x) {
+                long[] sum = summer.sum(user);
                 synchronized (this) {
-                    e.summing.remove(me);
+                    long own = e.stopSumming(me);
+                    stopped = true;
+                    if (e.ready) {
+                        return new long[] {e.bytes, e.messages};
+                    }
+                    if (e.changes - before == own) { // no change but the first indexings this sum read after
+                        e.bytes = sum[0];
+                        e.messages = sum[1];
+                        e.ready = true;
+                        return sum;
+                    }
+                    if (attempt == TRIES) {
+                        return sum; // about right for this check, but not kept: it may miss a change or count one twice
+                    }
                 }
-                throw x;
-            }
-            synchronized (this) {
-                long own = e.summing.remove(me);
-                if (e.ready) {
-                    return new long[] {e.bytes, e.messages};
-                }
-                if (e.changes - before == own) { // no change but the first indexings this sum read after
-                    e.bytes = sum[0];
-                    e.messages = sum[1];
-                    e.ready = true;
-                    return sum;
-                }
-                if (attempt == TRIES) {
-                    return sum; // about right for this check, but not kept: it may miss a change or count one twice
+            } finally {
+                if (!stopped) { // the sum failed
+                    synchronized (this) {
+                        e.stopSumming(me);
+                    }
                 }
             }
         }
@@ -120,7 +142,9 @@ final class UsageCache implements UsageListener {
             return;
         }
         e.changes++;
-        e.summing.computeIfPresent(Thread.currentThread(), (t, own) -> own + 1);
+        if (e.summing != null) {
+            e.summing.computeIfPresent(Thread.currentThread(), (t, own) -> own + 1);
+        }
     }
 
     /** Forgets a user's usage (a folder was deleted): summed again when next asked. */
@@ -130,6 +154,11 @@ final class UsageCache implements UsageListener {
 
     synchronized int size() {
         return entries.size();
+    }
+
+    /** Entries holding a table of summing threads (tests: none once no sum is being taken). */
+    synchronized int summingTables() {
+        return (int) entries.values().stream().filter(e -> e.summing != null).count();
     }
 
     private void trim() {

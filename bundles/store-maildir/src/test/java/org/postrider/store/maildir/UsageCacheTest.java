@@ -36,6 +36,25 @@ class UsageCacheTest {
     }
 
     @Test
+    void anEntryKeepsNoTableOfSummingThreadsOnceItsSumsEndedKeptFailedOrNotKept() throws Exception {
+        UsageCache cache = new UsageCache(10);
+        cache.get(ALICE, user -> new long[] {100, 5}); // kept
+        UsageCache.Summer failing = user -> {
+            throw new org.postrider.api.store.StoreException("cannot read folder", true);
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(org.postrider.api.store.StoreException.class,
+                () -> cache.get("bob@example.org", failing));
+        cache.get("carol@example.org", user -> { // overlapped each time: answered, not kept
+            cache.changed(user, 10, 1);
+            return new long[] {100, 5};
+        });
+        assertEquals(3, cache.size());
+        assertEquals(0, cache.summingTables(), "an entry's memory doubled for good by an empty table");
+        assertArrayEquals(new long[] {7, 1}, cache.get("bob@example.org", user -> new long[] {7, 1}));
+        assertArrayEquals(new long[] {7, 1}, cache.get("bob@example.org", failing), "kept after a failed sum");
+    }
+
+    @Test
     void aFirstIndexingByAnotherThreadDuringASumMakesItNotKeptOneByTheSummingThreadDoesNot() throws Exception {
         UsageCache cache = new UsageCache(10);
         AtomicInteger sums = new AtomicInteger();
