@@ -96,7 +96,8 @@ final class MaildirFolder {
      * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}); "link"
      * (a copy's hard link about to be made: a failure takes the copying fallback); "copy-sized"
      * (the fallback's source opened and its size read, nothing copied yet); "file-checked"
-     * (a message file stat'ed as a regular file, not yet opened: {@link RegularFiles}).
+     * (a message file stat'ed as a regular file, not yet opened: {@link RegularFiles});
+     * "structure-parsed" (a message's structure parsed outside the lock, not yet cached).
      */
     @FunctionalInterface
     interface Step {
@@ -1466,12 +1467,15 @@ final class MaildirFolder {
         }
     }
 
-    /** Keeps a parsed structure for next time; a message expunged meanwhile is skipped. */
-    void cacheStructure(long uid, byte[] data) throws StoreException {
+    /**
+     * Keeps a parsed structure for next time; a message expunged meanwhile is skipped, and so is
+     * a folder not of {@code validity} (renamed away, another made under its name since the parse).
+     */
+    void cacheStructure(long validity, long uid, byte[] data) throws StoreException {
         acquire();
         try {
             int r = state.table.row(uid);
-            if (r < 0) {
+            if (r < 0 || validity != 0 && validity != state.uidValidity) {
                 return;
             }
             long pos = cache.append(uid, data);

@@ -401,12 +401,13 @@ public class MaildirStore implements MailStore {
                 return null;
             }
             s = structures.parse(in);
+            MaildirFolder.step.at("structure-parsed");
         } catch (IOException e) {
             throw new StoreException("cannot read message " + uid + ": " + e.getMessage(), true, e);
         }
         byte[] data = structures.encode(s);
         h.call(f -> {
-            f.cacheStructure(uid, data);
+            f.cacheStructure(validity, uid, data);
             return null;
         });
         return s;

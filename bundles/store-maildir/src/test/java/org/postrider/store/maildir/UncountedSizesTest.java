@@ -1017,6 +1017,36 @@ class UncountedSizesTest {
     }
 
     @Test
+    void aStructureParsedBeforeItsFolderIsRenamedAwayAndCreatedAgainIsNotCachedInTheNewFolder() throws Exception {
+        store = new MaildirStore(root, "athena", 100);
+        store.createFolder(USER, "Projects", null);
+        for (int i = 1; i <= 2; i++) {
+            store.deliver(USER, "Projects", MaildirFolderTest.text("Subject: old " + i + "\r\n\r\nold\r\n"), "o" + i);
+        }
+        FolderRef projects = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        AtomicBoolean armed = new AtomicBoolean(true);
+        MaildirFolder.step = s -> { // after the parse, before its record: another session's RENAME and CREATE
+            if (s.equals("structure-parsed") && armed.compareAndSet(true, false)) {
+                try {
+                    store.renameFolder(USER, "Projects", "Old");
+                    store.createFolder(USER, "Projects", null);
+                    for (int i = 1; i <= 2; i++) {
+                        store.deliver(USER, "Projects",
+                                MaildirFolderTest.text("Subject: new " + i + "\r\n\r\nnew\r\n"), "n" + i);
+                    }
+                } catch (StoreException x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        assertEquals("old 2", store.structure(projects, 2).envelope().subject(), "the message asked for, parsed");
+        assertFalse(armed.get());
+        FolderRef fresh = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        assertEquals("new 2", store.structure(fresh, 2).envelope().subject(),
+                "the new folder's message 2, not the old one's structure cached under its UID");
+    }
+
+    @Test
     void aFifoPutInANewFilesPlaceAsAReconcileCountsItUnderTheFolderLockHoldsTheFolderOnlyBriefly() throws Exception {
         fill(3);
         store = new MaildirStore(root, "athena", 100);
