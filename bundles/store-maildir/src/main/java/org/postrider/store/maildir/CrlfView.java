@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import org.postrider.api.message.MessageContent;
 
 /**
@@ -37,10 +33,10 @@ final class CrlfView {
      * its caller stat'ed ({@link MaildirFolder}: a link or a special file is never opened here):
      * a file that grew since, or lies about its length, is read no further. Reads it once,
      * keeping the checkpoints of a converted file under {@code key} for the reads to come. The
-     * open does not follow a link put in its place meanwhile.
+     * open does not follow a link put in its place meanwhile ({@link RegularFiles}).
      */
     static long size(Path file, long length, Object key) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = RegularFiles.open(file)) {
             long fileSize = Math.min(length, ch.size());
             // a buffer the file's size up to 64 KiB: indexing 100,000 files of 1 KB made a
             // 64 KiB buffer for each (6 GB to zero, the top of a first SELECT's profile)
@@ -57,17 +53,15 @@ final class CrlfView {
 
     /**
      * Opens {@code length} octets (all, if negative) from {@code offset} of the CRLF view of a
-     * file whose view is {@code viewSize} octets long. The file is opened now (a rename or an
-     * unlink afterwards does not change what is read); a converted range is found at the first
-     * read, from the checkpoints kept under {@code key} (the message: its file never changes).
+     * regular file ({@link RegularFiles}) whose view is {@code viewSize} octets long. The file
+     * is opened now (a rename or an unlink afterwards does not change what is read); a
+     * converted range is found at the first read, from the checkpoints kept under {@code key}
+     * (the message: its file never changes).
      */
     static InputStream open(Path file, long viewSize, long offset, long length, Object key) throws IOException {
-        // under the folder's lock: a FIFO in a message's place (a name of Postrider's gives its
-        // size, so it was never counted) would block the open for good; a link is not followed
-        if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
-            throw new IOException(file.getFileName() + " is not a regular file");
-        }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        // only a regular file, not through a link: a FIFO in a message's place (a name of
+        // Postrider's gives its size, so it was never counted) would block the open
+        FileChannel ch = RegularFiles.open(file);
         try {
             if (ch.size() >= viewSize) { // stored as served
                 ch.position(Math.min(Math.max(0, offset), ch.size()));

@@ -93,7 +93,11 @@ final class MaildirFolder {
      * "validity-issued", "validity-file", "validity-owned" (a shared UIDVALIDITY replaced at load:
      * the new value issued, written to the folder's file, owned; {@link UidValidities#own});
      * "rename-owned" (a renamed folder's owner record moved, its directory not yet); "size-counted"
-     * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}).
+     * (sizes of a batch counted outside the lock, not yet recorded: {@link #countSizes}); "link"
+     * (a copy's hard link about to be made: a failure takes the copying fallback); "copy-sized"
+     * (the fallback's source opened and its size read, nothing copied yet); "file-checked"
+     * (a message file stat'ed as a regular file, not yet opened: {@link RegularFiles});
+     * "structure-parsed" (a message's structure parsed outside the lock, not yet cached).
      */
     @FunctionalInterface
     interface Step {
@@ -715,13 +719,13 @@ final class MaildirFolder {
      * ({@link CrlfView}), read once, as other programs may write bare LFs, up to the length
      * stat'ed. Only a regular file is opened (the stat does not follow links): a FIFO would
      * block the open for good, a link could point at a device read without end, or at a file
-     * of another user; anything else fails as an unreadable file does. With a {@code budget}
+     * of another user; anything else fails ({@link NotRegularFileException}). With a {@code budget}
      * (octets left to read), a file longer than what is left is not read: -1.
      */
     private long countSize(Path path, Object key, long[] budget) throws IOException {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
-            throw new IOException(path.getFileName() + " is not a regular file");
+            throw new NotRegularFileException(path);
         }
         long length = a.size();
         long virtual = MaildirName.parse(path.getFileName().toString()).virtualSize();
@@ -1091,12 +1095,19 @@ final class MaildirFolder {
         }
     }
 
-    /** Bytes and messages, kept as messages come and go (sizes not counted yet are counted now). */
+    /**
+     * Bytes and messages, kept as messages come and go (sizes not counted yet are counted now).
+     * A name that is not a regular file (a link of a mairix or notmuch search folder, a FIFO) is
+     * never served: it is a message of 0 bytes here, left uncounted, so it cannot fail the quota
+     * checks of its user (every delivery deferred). A kept usage is made stale when it goes (it
+     * leaves uncounted); a regular file put in its place under the same name, which no Maildir
+     * tool does (a message's file never changes), is missed by a kept usage until its next sum.
+     */
     long[] usage() throws StoreException {
         countSizes(0, null);
         acquire();
         try {
-            countLocked(null);
+            countLocked(null, true);
             return new long[] {state.table.bytes(), state.table.size()};
         } finally {
             release();
@@ -1179,6 +1190,8 @@ final class MaildirFolder {
                             sizes[i] = countSize(dir.resolve(names[i]), viewKey(uidValidity, batch[i]), null);
                         } catch (NoSuchFileException e) {
                             // renamed or removed meanwhile: countLocked finds it under the lock
+                        } catch (NotRegularFileException e) {
+                            // left uncounted, the batch goes on: it fails only the calls that need its size
                         }
                     }
                 }
@@ -1275,6 +1288,11 @@ final class MaildirFolder {
      * Rows change when it lists: call it before looking rows up.
      */
     private void countLocked(UidSet uids) throws StoreException {
+        countLocked(uids, false);
+    }
+
+    /** As {@link #countLocked(UidSet)}; with {@code skipIrregular}, a name not a regular file is left uncounted. */
+    private void countLocked(UidSet uids, boolean skipIrregular) throws StoreException {
         for (int round = 0; state.table.uncounted() > 0; round++) {
             MessageTable t = state.table;
             List<String> lines = new ArrayList<>();
@@ -1296,6 +1314,10 @@ final class MaildirFolder {
                             lines.add(IndexLog.counted(uid, t.messageSize(r)));
                         } catch (NoSuchFileException e) {
                             vanished = uid;
+                        } catch (NotRegularFileException e) {
+                            if (!skipIrregular) {
+                                throw e;
+                            }
                         }
                         if (lines.size() == COUNT_BATCH) {
                             appendCounted(lines);
@@ -1335,22 +1357,35 @@ final class MaildirFolder {
     }
 
     /**
-     * Opens the message's file under the lock: a flag change (a rename) cannot slip between
-     * finding the name and opening it, and the open stream reads on whatever happens to the name
-     * (an expunge too: the bytes stay those of the message). A converted range is sought at the
-     * stream's first read, outside the lock ({@link CrlfView}). Null if the message has been expunged.
-     * The size is counted by then ({@link #size}); if it is not, it is counted here.
+     * The message's file as it is named now, with its size (counted now if it was not, as
+     * {@link #size} does) and its {@link CrlfView} key, to be opened after the lock is released
+     * ({@link StoredContent}): an open that waits (a FIFO put in the file's place, see
+     * {@link RegularFiles}) then holds up no other caller of the folder. A flag change (a
+     * rename) before the open makes it fail with NoSuchFileException: ask again. Null if the
+     * message has been expunged; UidValidityChangedException if the folder is not the one of
+     * {@code validity} (renamed away, another made under its name). {@code missing}: the file
+     * the last lookup gave, which was not there (else null); if the index still names it,
+     * another program removed or renamed it, and the folder is reconciled first (its
+     * directories' times may not show it), so a removed message is found expunged.
      */
-    InputStream open(long uid, long offset, long length) throws StoreException, IOException {
+    MessageFile file(long validity, long uid, Path missing) throws StoreException, IOException {
         acquire();
         try {
+            checkValidity(validity);
             countLocked(UidSet.of(uid));
+            if (missing != null && state.table.row(uid) >= 0 && pathLocked(uid).equals(missing)) {
+                try {
+                    reconcile();
+                } catch (IOException | RuntimeException e) {
+                    drop("reconciling with the Maildir", e);
+                    throw new StoreException("cannot read folder " + name + ": " + e.getMessage(), true, e);
+                }
+            }
             int r = state.table.row(uid);
             if (r < 0) {
                 return null; // expunged
             }
-            return CrlfView.open(pathLocked(uid), state.table.messageSize(r), offset, length,
-                    viewKey(state.uidValidity, uid));
+            return new MessageFile(pathLocked(uid), state.table.messageSize(r), viewKey(state.uidValidity, uid));
         } finally {
             release();
         }
@@ -1432,12 +1467,15 @@ final class MaildirFolder {
         }
     }
 
-    /** Keeps a parsed structure for next time; a message expunged meanwhile is skipped. */
-    void cacheStructure(long uid, byte[] data) throws StoreException {
+    /**
+     * Keeps a parsed structure for next time; a message expunged meanwhile is skipped, and so is
+     * a folder not of {@code validity} (renamed away, another made under its name since the parse).
+     */
+    void cacheStructure(long validity, long uid, byte[] data) throws StoreException {
         acquire();
         try {
             int r = state.table.row(uid);
-            if (r < 0) {
+            if (r < 0 || validity != 0 && validity != state.uidValidity) {
                 return;
             }
             long pos = cache.append(uid, data);
@@ -1975,18 +2013,41 @@ final class MaildirFolder {
         }
     }
 
-    /** A second name for a message file (copies share the bytes); a durable copy where links are not possible. */
+    /**
+     * A second name for a message file (copies share the bytes; a hard link to a link or a FIFO
+     * is one too, never opened: Linux's link(2) does not follow a link); a durable copy where
+     * links are not possible, of a regular file only, not through a link, as it is served
+     * ({@link RegularFiles}): a link must not copy another user's file, a FIFO not block both
+     * folders' locks, a device not fill the disk.
+     */
     private static void link(Path from, Path to) throws IOException {
         try {
+            step.at("link");
             Files.createLink(to, from);
         } catch (UnsupportedOperationException | IOException e) {
             Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
-            try (InputStream in = Files.newInputStream(from);
+            try (FileChannel in = RegularFiles.open(from);
                     FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                in.transferTo(Channels.newOutputStream(ch));
+                long size = in.size(); // a message's file never changes: no more than what it holds now
+                step.at("copy-sized");
+                long done = 0;
+                while (done < size) {
+                    long n = in.transferTo(done, size - done, ch);
+                    if (n <= 0) {
+                        break;
+                    }
+                    done += n;
+                }
+                if (done < size) { // cut by another program: a short copy is not the message
+                    throw new IOException("the source " + from + " shrank as it was copied");
+                }
                 ch.force(true);
+                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException again) {
+                again.addSuppressed(e);
+                Files.deleteIfExists(tmp);
+                throw again;
             }
-            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 }

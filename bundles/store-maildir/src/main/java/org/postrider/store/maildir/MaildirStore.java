@@ -91,7 +91,7 @@ public class MaildirStore implements MailStore {
         int mimeMaxHeaderKiB() default 64;
     }
 
-    /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes. */
+    /** Users whose usage (bytes, messages) is kept; each takes about 150 bytes (a small table more while summed). */
     private static final int MAX_USAGE_ENTRIES = 100_000;
 
     private final Path root;
@@ -373,7 +373,7 @@ public class MaildirStore implements MailStore {
     public MessageContent content(FolderRef ref, long uid) throws StoreException {
         FolderHandle h = folder(ref);
         long size = h.call(f -> f.size(ref.uidValidity(), uid));
-        return size < 0 ? null : new StoredContent(h, uid, size);
+        return size < 0 ? null : new StoredContent(h, ref.uidValidity(), uid, size);
     }
 
     @Override
@@ -392,20 +392,22 @@ public class MaildirStore implements MailStore {
             }
         }
         MessageStructure s;
-        try (InputStream in = h.call(f -> {
+        h.call(f -> {
             f.countSizes(validity, UidSet.of(uid)); // outside the lock, if it is not counted yet
-            return f.open(uid, 0, -1);
-        })) {
+            return null;
+        });
+        try (InputStream in = StoredContent.open(h, validity, uid, 0, -1)) {
             if (in == null) {
                 return null;
             }
             s = structures.parse(in);
+            MaildirFolder.step.at("structure-parsed");
         } catch (IOException e) {
             throw new StoreException("cannot read message " + uid + ": " + e.getMessage(), true, e);
         }
         byte[] data = structures.encode(s);
         h.call(f -> {
-            f.cacheStructure(uid, data);
+            f.cacheStructure(validity, uid, data);
             return null;
         });
         return s;

@@ -363,7 +363,7 @@ final class Search {
                 return false;
             }
             try {
-                StoredContent stored = new StoredContent(run.h, uid, size);
+                StoredContent stored = new StoredContent(run.h, run.validity, uid, size);
                 MessageContent content = file == null ? stored : new LocatedContent(file, stored);
                 return withHeader ? structures.textMatches(content, s, text, true)
                         : structures.bodyMatches(content, body, text);

@@ -1,5 +1,6 @@
 package org.postrider.store.maildir;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,6 +29,28 @@ final class UsageCache implements UsageListener {
         long messages;
         long changes;
         boolean ready;
+        /**
+         * Threads taking a sum of this entry now, each with the first indexings it caused
+         * itself; null when none, as for nearly every entry (a table kept would double an
+         * entry's memory, with up to {@code max} of them).
+         */
+        Map<Thread, Long> summing;
+
+        void startSumming(Thread t) {
+            if (summing == null) {
+                summing = new HashMap<>(4);
+            }
+            summing.put(t, 0L);
+        }
+
+        /** The first indexings {@code t} caused while it summed. */
+        long stopSumming(Thread t) {
+            long own = summing.remove(t);
+            if (summing.isEmpty()) {
+                summing = null;
+            }
+            return own;
+        }
     }
 
     private final int max;
@@ -46,6 +69,7 @@ final class UsageCache implements UsageListener {
         for (int attempt = 1; ; attempt++) {
             Entry e;
             long before;
+            Thread me = Thread.currentThread();
             synchronized (this) {
                 e = entries.computeIfAbsent(key(user), k -> new Entry());
                 trim();
@@ -53,20 +77,32 @@ final class UsageCache implements UsageListener {
                     return new long[] {e.bytes, e.messages};
                 }
                 before = e.changes;
+                e.startSumming(me);
             }
-            long[] sum = summer.sum(user);
-            synchronized (this) {
-                if (e.ready) {
-                    return new long[] {e.bytes, e.messages};
+            boolean stopped = false;
+            try {
+                long[] sum = summer.sum(user);
+                synchronized (this) {
+                    long own = e.stopSumming(me);
+                    stopped = true;
+                    if (e.ready) {
+                        return new long[] {e.bytes, e.messages};
+                    }
+                    if (e.changes - before == own) { // no change but the first indexings this sum read after
+                        e.bytes = sum[0];
+                        e.messages = sum[1];
+                        e.ready = true;
+                        return sum;
+                    }
+                    if (attempt == TRIES) {
+                        return sum; // about right for this check, but not kept: it may miss a change or count one twice
+                    }
                 }
-                if (e.changes == before) {
-                    e.bytes = sum[0];
-                    e.messages = sum[1];
-                    e.ready = true;
-                    return sum;
-                }
-                if (attempt == TRIES) {
-                    return sum; // about right for this check, but not kept: it may miss a change or count one twice
+            } finally {
+                if (!stopped) { // the sum failed
+                    synchronized (this) {
+                        e.stopSumming(me);
+                    }
                 }
             }
         }
@@ -90,15 +126,24 @@ final class UsageCache implements UsageListener {
     }
 
     /**
-     * Forgets a kept usage only: a sum being taken (the usage not kept yet) reads the folder
-     * after its first indexing, which that sum itself may have caused, and is kept (a
-     * delivery's quota check then reads no folder's index again).
+     * Forgets a kept usage. To a sum being taken it is a change, so that sum is not kept (it
+     * may have listed the user's folders before this one was made), unless that sum caused the
+     * first indexing itself: it reads the folder after it, and is kept (a delivery's quota
+     * check then reads no folder's index again). Called by the thread that indexes.
      */
     @Override
     public synchronized void firstIndexed(String user) {
         Entry e = entries.get(key(user));
-        if (e != null && e.ready) {
+        if (e == null) {
+            return;
+        }
+        if (e.ready) {
             entries.remove(key(user));
+            return;
+        }
+        e.changes++;
+        if (e.summing != null) {
+            e.summing.computeIfPresent(Thread.currentThread(), (t, own) -> own + 1);
         }
     }
 
@@ -109,6 +154,11 @@ final class UsageCache implements UsageListener {
 
     synchronized int size() {
         return entries.size();
+    }
+
+    /** Entries holding a table of summing threads (tests: none once no sum is being taken). */
+    synchronized int summingTables() {
+        return (int) entries.values().stream().filter(e -> e.summing != null).count();
     }
 
     private void trim() {

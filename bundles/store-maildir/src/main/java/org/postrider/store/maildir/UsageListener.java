@@ -13,8 +13,9 @@ interface UsageListener {
 
     /**
      * A folder of the user holding messages was indexed for the first time (another program
-     * made it, or a migration): a usage summed before it existed missed it. A sum being taken
-     * needs no telling: it indexes every folder it has not, and reads each after its indexing.
+     * made it, or a migration): a usage summed before it existed missed it, and so may a sum
+     * being taken (it listed the folders before), unless that sum indexes it itself (it reads
+     * the folder after): called by the thread that indexes, so a listener can tell the two.
      */
     default void firstIndexed(String user) {
     }

@@ -57,6 +57,7 @@ class UncountedSizesTest {
     @AfterEach
     void close() {
         MaildirFolder.step = MaildirFolder.Step.NONE;
+        RegularFiles.letGoAfterMillis = 1000;
         if (store != null) {
             store.deactivate();
         }
@@ -741,5 +742,335 @@ class UncountedSizesTest {
         assertEquals(40, c.size(), "from its name");
         assertThrows(java.io.IOException.class, () -> within(() -> c.open().read()), "FETCH BODY[]");
         assertEquals(served(2), (long) within(() -> store.content(INBOX, 2).open().readAllBytes().length));
+    }
+
+    @Test
+    void aLinkInASearchFolderDefersNoDeliveryOfAUserWithAQuotaCountsNoBytesAndIsNotServed() throws Exception {
+        Map<Long, Path> files = fill(3);
+        // a search folder as mairix or notmuch makes it: links to the messages of other folders
+        Path search = inbox().resolve(".Search");
+        for (String d : new String[] {"cur", "new", "tmp"}) {
+            Files.createDirectories(search.resolve(d));
+        }
+        Files.createSymbolicLink(search.resolve("cur/1700000001.M1P1.mairix:2,S"), files.get(1L));
+        store = new MaildirStore(root, "athena", 100);
+        store.setDirectory(MaildirStoreTest.quota(1 << 20, 0));
+        byte[] mail = "Subject: new\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        long uid = store.deliver(USER, "INBOX", org.postrider.api.message.MessageContent.of(mail), "q1");
+        assertEquals(4, uid, "accepted: the quota check summed the usage");
+        assertEquals(List.of(served(1, 3) + mail.length, 5L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the link a message of 0 bytes");
+        FolderRef searchRef = FolderRef.of(USER, "Search");
+        assertEquals(UidSet.of(1), store.uids(searchRef), "listed");
+        StoreException e = assertThrows(StoreException.class, () -> store.content(searchRef, 1), "FETCH BODY[]");
+        assertTrue(e.temporary() && e.getMessage().contains("not a regular file"), e.getMessage());
+        assertThrows(StoreException.class, () -> store.messages(searchRef, UidSet.of(1)), "FETCH RFC822.SIZE");
+        assertEquals(uid + 1, store.deliver(USER, "INBOX", org.postrider.api.message.MessageContent.of(mail), "q2"));
+    }
+
+    @Test
+    void aFolderAnotherSessionIndexesFirstWhileAUsersUsageIsBeingSummedIsInTheUsageKept() throws Exception {
+        fill(10);
+        store = new MaildirStore(root, "athena", 100);
+        CountDownLatch summing = new CountDownLatch(1);
+        CountDownLatch indexed = new CountDownLatch(1);
+        Thread[] check = new Thread[1];
+        AtomicBoolean once = new AtomicBoolean();
+        MaildirFolder.step = s -> {
+            if (s.equals("size-counted") && Thread.currentThread() == check[0] && once.compareAndSet(false, true)) {
+                summing.countDown(); // the sum listed the folders (INBOX alone) and counts INBOX's sizes
+                try {
+                    indexed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+        };
+        AtomicReference<Object> got = new AtomicReference<>();
+        check[0] = new Thread(() -> { // a delivery's quota check: the first sum of the user's usage
+            try {
+                got.set(store.usage(USER));
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        }, "quota check");
+        check[0].start();
+        assertTrue(summing.await(30, TimeUnit.SECONDS));
+        long made = foreignFolder(".Migrated", 11, 13); // another program makes a folder with mail
+        assertEquals(3, store.uids(FolderRef.of(USER, "Migrated")).size()); // another session's SELECT indexes it
+        indexed.countDown();
+        check[0].join(30_000);
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(got.get() instanceof long[], String.valueOf(got.get()));
+        assertEquals(List.of(served(1, 10) + made, 13L), List.of(store.usage(USER)[0], store.usage(USER)[1]),
+                "the usage kept has Migrated");
+    }
+
+    private static void mkfifo(Path p) throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", p.toString()).inheritIO().start().waitFor(), "mkfifo");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"link to another file", "fifo"})
+    void aCopyWhereHardLinksFailCopiesOnlyARegularFileNeverThroughALink(String kind) throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        store.createFolder(USER, "Archive", null);
+        FolderRef archive = FolderRef.of(USER, "Archive");
+        Path cur = inbox().resolve("cur");
+        // a name of Postrider's: its ",S=" is trusted, so no size is counted (nor the file checked) before the copy
+        Path odd = cur.resolve("1700000004.M1Q0123456789abcdefU4.athena,S=40:2,");
+        if (kind.equals("fifo")) {
+            mkfifo(odd);
+        } else {
+            Path secret = root.resolve("secret");
+            Files.writeString(secret, "Subject: not for alice\r\n\r\n");
+            Files.createSymbolicLink(odd, secret);
+        }
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertEquals(4, within(this::select).messages());
+        MaildirFolder.step = s -> {
+            if (s.equals("link")) {
+                throw new java.io.IOException("hard links not supported here");
+            }
+        };
+        long copied = within(() -> store.copy(INBOX, UidSet.of(2), "Archive")).target().first();
+        StoreException e = within(() -> assertThrows(StoreException.class,
+                () -> store.copy(INBOX, UidSet.of(4), "Archive")));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(e.temporary() && e.getMessage().contains("not a regular file"), e.getMessage());
+        assertEquals(UidSet.of(copied), store.uids(archive), "a regular file copied, the other refused");
+        assertEquals(text(2), new String(store.content(archive, copied).open().readAllBytes(),
+                StandardCharsets.US_ASCII));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(inbox().resolve(".Archive/cur"))) {
+            for (Path p : ds) {
+                assertTrue(Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), p.toString());
+                assertFalse(Files.readString(p).contains("not for alice"), p + " holds what the link pointed at");
+            }
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"shrinks", "move fails"})
+    void aCopyWhereHardLinksFailCommitsNoShortCopyAndLeavesNoTemporaryFile(String kind) throws Exception {
+        Map<Long, Path> files = fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        assertEquals(served(2), store.content(INBOX, 2).size()); // its size counted before the copy
+        store.createFolder(USER, "Archive", null);
+        Path target = inbox().resolve(".Archive/cur");
+        MaildirFolder.step = s -> {
+            if (s.equals("link")) {
+                throw new java.io.IOException("hard links not supported here");
+            }
+            if (s.equals("copy-sized") && kind.equals("shrinks")) { // another program cuts the source
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(files.get(2L),
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(10);
+                }
+            } else if (s.equals("copy-sized")) { // the final rename fails: a directory in the name's place
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, ".*.tmp")) {
+                    for (Path tmp : ds) {
+                        String name = tmp.getFileName().toString();
+                        Path in = target.resolve(name.substring(1, name.length() - 4));
+                        Files.createDirectory(in);
+                        Files.writeString(in.resolve("x"), "x");
+                    }
+                }
+            }
+        };
+        StoreException e = within(() -> assertThrows(StoreException.class,
+                () -> store.copy(INBOX, UidSet.of(2), "Archive")));
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(e.temporary(), e.getMessage());
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
+            for (Path p : ds) { // (the test's directory is left)
+                assertTrue(Files.isDirectory(p) && kind.equals("move fails"), p + " left in the target");
+            }
+        }
+        if (kind.equals("shrinks")) {
+            assertTrue(e.getMessage().contains("shrank"), e.getMessage());
+            assertEquals(0, store.uids(FolderRef.of(USER, "Archive")).size(), "nothing copied");
+        }
+    }
+
+    @Test
+    void aMessageFileAnotherProgramRemovedIsServedAsExpungedAfterOneReconcile() throws Exception {
+        Map<Long, Path> files = fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        org.postrider.api.message.MessageContent c = store.content(INBOX, 2); // its size counted
+        assertEquals(served(3), store.content(INBOX, 3).size());
+        Path cur = inbox().resolve("cur");
+        FileTime mtime = Files.getLastModifiedTime(cur);
+        Files.delete(files.get(2L)); // another program (a mail client on the Maildir) removes two files
+        Files.delete(files.get(3L));
+        Files.setLastModifiedTime(cur, mtime); // within the directory's time resolution: unseen by a refresh
+        long lookups = store.stats().lookups.sum();
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> c.open().readAllBytes());
+        assertTrue(e instanceof java.nio.file.NoSuchFileException && e.getMessage().contains("expunged"),
+                "failed as for an expunged message (IMAP: NO, then the EXPUNGE): " + e);
+        assertNull(store.structure(INBOX, 3), "as for an expunged message");
+        assertTrue(store.stats().lookups.sum() - lookups <= 4, "looked up again once each, after a reconcile: "
+                + (store.stats().lookups.sum() - lookups));
+        assertEquals(UidSet.of(1), store.uids(INBOX));
+    }
+
+    @Test
+    void aFifoPutInAMessagesPlaceBetweenItsCheckAndItsOpenHoldsUpNoOtherCallerOfTheFolder() throws Exception {
+        Map<Long, Path> files = fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        org.postrider.api.message.MessageContent c = store.content(INBOX, 2); // its size counted
+        Path file = files.get(2L);
+        RegularFiles.letGoAfterMillis = 120_000; // the FIFO not let go by the store: the FETCH waits in its open
+        CountDownLatch swapped = new CountDownLatch(1);
+        Thread[] fetch = new Thread[1];
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && Thread.currentThread() == fetch[0] && swapped.getCount() > 0) {
+                try { // another program puts a FIFO in the name's place after it was checked
+                    Files.delete(file);
+                    mkfifo(file);
+                } catch (Exception x) {
+                    throw new java.io.IOException(x);
+                } finally {
+                    swapped.countDown();
+                }
+            }
+        };
+        AtomicReference<Object> got = new AtomicReference<>();
+        fetch[0] = new Thread(() -> { // FETCH BODY[]
+            try (java.io.InputStream in = c.open()) {
+                got.set(in.readAllBytes());
+            } catch (Throwable e) {
+                got.set(e);
+            }
+        }, "fetch");
+        fetch[0].setDaemon(true);
+        fetch[0].start();
+        assertTrue(swapped.await(30, TimeUnit.SECONDS));
+        // the FETCH may wait in the FIFO's open (until a writer comes), but not under the folder's lock
+        assertEquals(UidSet.range(1, 3), within(() -> store.uids(INBOX)), "another session's call on the folder");
+        assertEquals(served(1), (long) within(() -> store.content(INBOX, 1).open().readAllBytes().length));
+        within(() -> { // a writer (read and write: an open that never waits): the open ends, and finds a FIFO
+            java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE).close();
+            return null;
+        });
+        fetch[0].join(30_000);
+        assertTrue(got.get() instanceof java.io.IOException x && x.getMessage().contains("not a regular file")
+                && x.getCause() instanceof StoreException se && se.temporary(),
+                "the FIFO is not served as the message, a temporary failure of the store (IMAP: NO): " + got.get());
+    }
+
+    @Test
+    void aMessageWhoseFolderIsRenamedAwayAndCreatedAgainBeforeItsOpenIsNotServedFromTheNewFolder() throws Exception {
+        store = new MaildirStore(root, "athena", 100);
+        store.createFolder(USER, "Projects", null);
+        for (int i = 1; i <= 2; i++) {
+            store.deliver(USER, "Projects", MaildirFolderTest.text("Subject: old " + i + "\r\n\r\nold\r\n"), "o" + i);
+        }
+        FolderRef projects = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        org.postrider.api.message.MessageContent c = store.content(projects, 2); // FETCH: found in the old Projects
+        AtomicBoolean armed = new AtomicBoolean();
+        MaildirFolder.step = s -> { // after the file's lookup, before its open: another session's RENAME and CREATE
+            if (s.equals("file-checked") && armed.compareAndSet(true, false)) {
+                try {
+                    store.renameFolder(USER, "Projects", "Old");
+                    store.createFolder(USER, "Projects", null);
+                    for (int i = 1; i <= 2; i++) {
+                        store.deliver(USER, "Projects", MaildirFolderTest.text("Subject: new " + i + "\r\n\r\nnew\r\n"),
+                                "n" + i);
+                    }
+                } catch (StoreException x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        armed.set(true);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> c.open().readAllBytes(),
+                "the new Projects' message 2 served for the old one's");
+        assertTrue(e.getCause() instanceof org.postrider.api.store.UidValidityChangedException, e.toString());
+        FolderRef old = new FolderRef(USER, "Old", projects.uidValidity());
+        assertTrue(new String(store.content(old, 2).open().readAllBytes(), StandardCharsets.US_ASCII)
+                .startsWith("Subject: old 2"), "the renamed folder keeps its messages");
+        FolderRef fresh = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        store.renameFolder(USER, "Projects", "Newer"); // and once more, for a structure (BODYSTRUCTURE, ENVELOPE)
+        store.renameFolder(USER, "Old", "Projects");
+        armed.set(true);
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && armed.compareAndSet(true, false)) {
+                try {
+                    store.renameFolder(USER, "Projects", "Old");
+                    store.renameFolder(USER, "Newer", "Projects");
+                } catch (StoreException x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        FolderRef back = new FolderRef(USER, "Projects", projects.uidValidity());
+        assertThrows(org.postrider.api.store.UidValidityChangedException.class,
+                () -> store.structure(back, 2), "the new Projects' message 2 parsed for the old one's");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals("new 2", store.structure(fresh, 2).envelope().subject(), "nothing cached in the wrong folder");
+    }
+
+    @Test
+    void aStructureParsedBeforeItsFolderIsRenamedAwayAndCreatedAgainIsNotCachedInTheNewFolder() throws Exception {
+        store = new MaildirStore(root, "athena", 100);
+        store.createFolder(USER, "Projects", null);
+        for (int i = 1; i <= 2; i++) {
+            store.deliver(USER, "Projects", MaildirFolderTest.text("Subject: old " + i + "\r\n\r\nold\r\n"), "o" + i);
+        }
+        FolderRef projects = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        AtomicBoolean armed = new AtomicBoolean(true);
+        MaildirFolder.step = s -> { // after the parse, before its record: another session's RENAME and CREATE
+            if (s.equals("structure-parsed") && armed.compareAndSet(true, false)) {
+                try {
+                    store.renameFolder(USER, "Projects", "Old");
+                    store.createFolder(USER, "Projects", null);
+                    for (int i = 1; i <= 2; i++) {
+                        store.deliver(USER, "Projects",
+                                MaildirFolderTest.text("Subject: new " + i + "\r\n\r\nnew\r\n"), "n" + i);
+                    }
+                } catch (StoreException x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        assertEquals("old 2", store.structure(projects, 2).envelope().subject(), "the message asked for, parsed");
+        assertFalse(armed.get());
+        FolderRef fresh = new FolderRef(USER, "Projects", store.summary(USER, "Projects").uidValidity());
+        assertEquals("new 2", store.structure(fresh, 2).envelope().subject(),
+                "the new folder's message 2, not the old one's structure cached under its UID");
+    }
+
+    @Test
+    void aFifoPutInANewFilesPlaceAsAReconcileCountsItUnderTheFolderLockHoldsTheFolderOnlyBriefly() throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        assertEquals(served(1, 3), store.usage(USER)[0]);
+        Path cur = inbox().resolve("cur");
+        Path fresh = cur.resolve("1700000004.M4P1.other:2,");
+        Files.writeString(fresh, text(4)); // a foreign delivery: counted as it is indexed, under the lock
+        Files.setLastModifiedTime(cur, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        AtomicBoolean swapped = new AtomicBoolean();
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && swapped.compareAndSet(false, true)) {
+                try { // another program puts a FIFO in its place after it was checked
+                    Files.delete(fresh);
+                    mkfifo(fresh);
+                } catch (Exception x) {
+                    throw new java.io.IOException(x);
+                }
+            }
+        };
+        assertEquals(4, within(this::select).messages(), "indexed, the open let go (it waited for good before)");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertTrue(swapped.get());
+        StoreException e = within(() -> assertThrows(StoreException.class, () -> store.messages(INBOX, UidSet.of(4))));
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        assertEquals(List.of(served(1, 3), 4L), List.of(store.usage(USER)[0], store.usage(USER)[1]));
     }
 }
