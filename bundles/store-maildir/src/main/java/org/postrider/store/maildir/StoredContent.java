@@ -63,8 +63,10 @@ final class StoredContent implements MessageContent {
     static InputStream open(FolderHandle h, long validity, long uid, long offset, long length)
             throws StoreException {
         Path missing = null;
+        boolean reconciled = false; // at most once an open: a name listed but never openable costs one listing
         for (int i = 1; ; i++) {
-            Path last = missing;
+            Path last = reconciled ? null : missing;
+            reconciled |= last != null;
             MessageFile file = h.call(f -> f.file(validity, uid, last));
             if (file == null) {
                 return null;
@@ -72,6 +74,9 @@ final class StoredContent implements MessageContent {
             try {
                 return file.open(offset, length);
             } catch (NoSuchFileException e) {
+                if (reconciled && file.path().equals(missing)) {
+                    throw new StoreException("message " + uid + " is listed but its file cannot be opened", true, e);
+                }
                 missing = file.path();
                 if (i == TRIES) {
                     throw new StoreException("the file of message " + uid + " keeps being renamed", true, e);

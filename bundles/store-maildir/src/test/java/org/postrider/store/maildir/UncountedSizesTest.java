@@ -918,6 +918,27 @@ class UncountedSizesTest {
     }
 
     @Test
+    void aFileListedButNeverOpenableCostsOneReconcileAnOpenNotNine() throws Exception {
+        fill(3);
+        store = new MaildirStore(root, "athena", 100);
+        select();
+        org.postrider.api.message.MessageContent c = store.content(INBOX, 2); // its size counted
+        Thread reader = Thread.currentThread();
+        // a name the listing gives but no open finds (bytes that do not round-trip through a String)
+        MaildirFolder.step = s -> {
+            if (s.equals("file-checked") && Thread.currentThread() == reader) {
+                throw new java.nio.file.NoSuchFileException("message 2");
+            }
+        };
+        long scans = store.stats().scans.sum();
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> c.open().readAllBytes());
+        assertTrue(e.getMessage().contains("cannot be opened"), "a temporary failure that says why: " + e);
+        assertEquals(1, store.stats().scans.sum() - scans, "one listing of the folder for the open");
+        MaildirFolder.step = MaildirFolder.Step.NONE;
+        assertEquals(UidSet.of(1, 2, 3), store.uids(INBOX), "nothing expunged");
+    }
+
+    @Test
     void aFifoPutInAMessagesPlaceBetweenItsCheckAndItsOpenHoldsUpNoOtherCallerOfTheFolder() throws Exception {
         Map<Long, Path> files = fill(3);
         store = new MaildirStore(root, "athena", 100);
