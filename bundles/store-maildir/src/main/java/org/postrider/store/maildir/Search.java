@@ -15,6 +15,7 @@ import org.postrider.api.store.MessageStructure;
 import org.postrider.api.store.SearchKey;
 import org.postrider.api.store.StoreException;
 import org.postrider.api.store.UidSet;
+import org.postrider.api.store.UidValidityChangedException;
 import org.postrider.kit.mime.DateParser;
 
 /**
@@ -370,6 +371,9 @@ final class Search {
             } catch (java.nio.file.NoSuchFileException e) {
                 return false; // expunged meanwhile
             } catch (IOException e) {
+                if (e.getCause() instanceof UidValidityChangedException u) {
+                    throw u; // as the structure's read of the same search does: the folder is another now
+                }
                 throw new StoreException("cannot search message " + uid + ": " + e.getMessage(), true, e);
             }
         }
