@@ -390,16 +390,19 @@ class ImapIT {
 
     /**
      * The store fails to open a message's octets while a FETCH is about to send them (here a
-     * file taken from under the index with the folder's mtime put back, so the store still
-     * lists it and fails at the open as when the store bundle is replaced at that moment):
-     * nothing of the response has left, so the command is answered NO [UNAVAILABLE] and the
-     * session goes on, instead of the connection being dropped.
+     * file replaced by a directory of its name with the folder's mtime put back, so the store
+     * still lists it and fails at the open as when the store bundle is replaced at that
+     * moment): nothing of the response has left, so the command is answered NO [UNAVAILABLE]
+     * and the session goes on, instead of the connection being dropped. A file another program
+     * removed (the mtime put back too) is found gone at the open: an expunge, answered as one
+     * that another session made during the FETCH (NIL), and told at the next command.
      */
     @Test
     void aStoreFailureOpeningABodyIsARetryableNoAndTheSessionGoesOn() throws Exception {
         athena.admin("dir:user-add", "uma@example.org", "uma-pw").ok();
         deliver("uma", "kept", "still here\r\n");
-        deliver("uma", "taken", "gone from the disk\r\n");
+        deliver("uma", "taken", "not a file any more\r\n");
+        deliver("uma", "removed", "gone from the disk\r\n");
         athena.awaitQueueEmpty(Duration.ofSeconds(30));
         String out = Python.run(athena.home(), PREAMBLE + """
                 import os
@@ -407,25 +410,33 @@ class ImapIT {
                 m = tls(int(sys.argv[1]))
                 ok(m.login('uma@example.org', 'uma-pw'))
                 typ, data = m.select('INBOX', readonly=True)  # read-only: RFC822 then sets no flag (a rename of the file)
-                assert typ == 'OK' and data[0] == b'2', data
-                # the second message's file, removed with the folders' mtimes kept
-                subject = b'Subject: taken'
+                assert typ == 'OK' and data[0] == b'3', data
+                # the second message's file replaced by a directory, the third's removed, the folders' mtimes kept
                 for sub in ('new', 'cur'):
                     d = os.path.join(maildir, sub)
                     st = os.stat(d)
                     for f in os.listdir(d):
                         with open(os.path.join(d, f), 'rb') as fh:
-                            if subject in fh.read():
-                                os.remove(os.path.join(d, f))
+                            text = fh.read()
+                        if b'Subject: taken' in text:
+                            os.remove(os.path.join(d, f))
+                            os.mkdir(os.path.join(d, f))
+                        if b'Subject: removed' in text:
+                            os.remove(os.path.join(d, f))
                     os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
                 typ, data = m.fetch('2', '(UID FLAGS RFC822)')
                 print('fetch', typ, data)
                 print('noop', m.noop()[0])
+                typ, data = m.fetch('3', '(UID RFC822)')
+                print('removed', typ, data)
+                print('told', m.noop()[0], m.response('EXPUNGE'))
                 print('first', ok(m.fetch('1', '(BODY.PEEK[TEXT])'))[0][1])
                 m.logout()
                 print('done')
                 """, String.valueOf(imaps), athena.inbox("uma", "example.org").toString()).ok().out();
         assertTrue(out.contains("fetch NO [b'[UNAVAILABLE]"), out);
+        assertTrue(out.contains("removed OK [b'3 (UID 3 RFC822 NIL)']"), out);
+        assertTrue(out.contains("told OK ('EXPUNGE', [b'3'])"), out);
         assertTrue(out.contains("noop OK") && out.contains("first b'still here\\r\\n'") && out.endsWith("done\n"), out);
     }
 
