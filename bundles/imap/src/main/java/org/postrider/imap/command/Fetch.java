@@ -110,8 +110,8 @@ public final class Fetch implements ImapCommand {
         }
         // flag changes this command reports need no update after it: those newer than the session knows
         java.util.Map<Long, Long> told = new java.util.HashMap<>();
-        // RFC 7162 3.1: with CONDSTORE on, the \Seen this FETCH set and tells in FLAGS comes with UID and MODSEQ
-        boolean seenTold = s.condstore() && setsSeen; // FLAGS asked or not (RFC 7162 3.1)
+        // RFC 7162 3.1: with CONDSTORE on, a FETCH that sets \Seen answers with UID and MODSEQ, FLAGS asked or not
+        boolean seenTold = s.condstore() && setsSeen;
         boolean modSeqAdded = (f.changedSince() >= 0 || seenTold) && !items.contains(FetchItem.Simple.MODSEQ);
         FetchResponse out = new FetchResponse(sink(s), s.utf8());
         try {
