@@ -58,6 +58,7 @@ import org.postrider.imap.command.Store;
 import org.postrider.imap.command.Subscribe;
 import org.postrider.imap.command.ThreadCmd;
 import org.postrider.imap.parse.ImapLimits;
+import org.postrider.kit.service.ServiceSlot;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.ListenerConfig;
 import org.postrider.lineserver.ListenerGroup;
@@ -88,9 +89,8 @@ public class ImapService implements SessionHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Directory directory;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile MailStore store;
+    /** Waited for across a store's replacement, so a session does not fail in the gap. */
+    private final ServiceSlot<MailStore> store = new ServiceSlot<>();
 
     @Activate
     public ImapService(BundleContext context, ImapConfig config) throws IOException, GeneralSecurityException {
@@ -214,7 +214,18 @@ public class ImapService implements SessionHandler {
         return directory;
     }
 
+    /** The store bound now, or its replacement if one comes within the wait; null if none came. */
     MailStore store() {
-        return store;
+        return store.awaitReplacement();
+    }
+
+    @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStore")
+    void bindStore(MailStore s) {
+        store.bind(s);
+    }
+
+    void unbindStore(MailStore s) {
+        store.unbind(s);
     }
 }

@@ -376,7 +376,7 @@ public final class ImapSession extends CommandLoop {
         connection.flush();
     }
 
-    /** The store bound now; a temporary failure while it is being replaced. */
+    /** The store bound now or its replacement within the wait; a temporary failure if none comes. */
     public MailStore store() throws StoreException {
         MailStore s = service.store();
         if (s == null) {

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.store.MailStore;
+import org.postrider.kit.service.ServiceSlot;
 import org.postrider.lineserver.Connection;
 import org.postrider.lineserver.ListenerConfig;
 import org.postrider.lineserver.ListenerGroup;
@@ -55,9 +56,8 @@ public class Pop3Service implements SessionHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Directory directory;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile MailStore store;
+    /** Waited for across a store's replacement, so a session does not fail in the gap. */
+    private final ServiceSlot<MailStore> store = new ServiceSlot<>();
 
     @Activate
     public Pop3Service(BundleContext context, Pop3Config config) throws IOException, GeneralSecurityException {
@@ -106,7 +106,18 @@ public class Pop3Service implements SessionHandler {
         return directory;
     }
 
+    /** The store bound now, or its replacement if one comes within the wait; null if none came. */
     MailStore store() {
-        return store;
+        return store.awaitReplacement();
+    }
+
+    @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStore")
+    void bindStore(MailStore s) {
+        store.bind(s);
+    }
+
+    void unbindStore(MailStore s) {
+        store.unbind(s);
     }
 }
