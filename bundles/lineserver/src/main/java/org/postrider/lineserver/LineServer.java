@@ -37,7 +37,9 @@ public final class LineServer implements ListenerInfo {
     private final UserSessions users;
     private final PasswordChecks passwordChecks;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** Sessions counted against the limits, from their accept to their end: all, and by address. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
     private final AtomicInteger accepted = new AtomicInteger();
     /** Sessions started and not yet in {@link #connections}: the stop waits for them to be there (or gone). */
@@ -109,13 +111,24 @@ public final class LineServer implements ListenerInfo {
 
     /** Serves a client accepted on this listener's socket (perhaps by its predecessor). */
     void serve(Socket client) {
+        // Counted here, in the order of accept, not in the session threads' order: of clients
+        // that come together, the later ones are refused.
+        InetAddress address = client.getInetAddress();
+        int all = admitted.incrementAndGet();
+        int here = perAddress.merge(address, 1, Integer::sum);
         starting.incrementAndGet();
         try {
-            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
+            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client, all, here));
         } catch (RuntimeException | Error e) {
             starting.decrementAndGet();
+            release(address);
             throw e;
         }
+    }
+
+    private void release(InetAddress address) {
+        admitted.decrementAndGet();
+        perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
     }
 
     /** A client accepted as this listener stopped, with no other to take it: told to come back. */
@@ -128,11 +141,8 @@ public final class LineServer implements ListenerInfo {
         }
     }
 
-    private void session(Socket client) {
+    private void session(Socket client, int all, int here) {
         InetAddress address = client.getInetAddress();
-        AtomicInteger fromHere = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
-        int here = fromHere.incrementAndGet();
-        int all = connections.size() + 1;
         String session = settings.name() + "-" + Integer.toString(SESSION_IDS.incrementAndGet(), 36);
         MDC.put("session", session);
         Connection c = null;
@@ -182,9 +192,7 @@ public final class LineServer implements ListenerInfo {
                     // gone
                 }
             }
-            if (fromHere.decrementAndGet() == 0) {
-                perAddress.remove(address, fromHere);
-            }
+            release(address);
             MDC.remove("session");
         }
     }
