@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -39,6 +40,12 @@ public class LocalDelivery implements DeliveryAgent {
 
     void unbindStore(MailStore s) {
         store.unbind(s);
+    }
+
+    /** Deliveries in flight answer "retry" at once: the store may be stopping with us. */
+    @Deactivate
+    void deactivate() {
+        store.close();
     }
 
     @Override

@@ -115,6 +115,7 @@ public class ImapService implements SessionHandler {
 
     @Deactivate
     void deactivate() {
+        store.close(); // a session waiting for a store ends its command now, within the stop's grace
         hints.unregister();
         listeners.close();
     }
@@ -217,6 +218,11 @@ public class ImapService implements SessionHandler {
     /** The store bound now, or its replacement if one comes within the wait; null if none came. */
     MailStore store() {
         return store.awaitReplacement();
+    }
+
+    /** The store bound now, or null: for threads that must not wait. */
+    MailStore storeNow() {
+        return store.now();
     }
 
     @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -499,8 +499,9 @@ public final class ImapSession extends CommandLoop {
             while (hinted.getAndSet(false)) {
                 writing.lock();
                 try {
-                    if (idle) {
-                        sync(true);
+                    MailStore now = service.storeNow(); // never waits for a store holding the writing lock
+                    if (idle && now != null) {
+                        sync(now, true, java.util.Map.of());
                         flush();
                     }
                 } catch (IOException | StoreException | RuntimeException ex) {
@@ -535,11 +536,16 @@ public final class ImapSession extends CommandLoop {
      * just answered ({@code told}: UID to the MODSEQ it reported).
      */
     public boolean sync(boolean expunges, java.util.Map<Long, Long> told) throws IOException, StoreException {
+        return selected == null ? false : sync(store(), expunges, told);
+    }
+
+    private boolean sync(MailStore store, boolean expunges, java.util.Map<Long, Long> told)
+            throws IOException, StoreException {
         Selected s = selected;
         if (s == null) {
             return false;
         }
-        Changes c = store().changesSince(s.ref(), s.modSeq(), false); // flags and UIDs only
+        Changes c = store.changesSince(s.ref(), s.modSeq(), false); // flags and UIDs only
         s.holdExpunged(s.known(c.vanished()), s.modSeq());
         boolean expunged = false;
         if (expunges) {

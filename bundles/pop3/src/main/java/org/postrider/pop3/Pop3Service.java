@@ -77,6 +77,7 @@ public class Pop3Service implements SessionHandler {
 
     @Deactivate
     void deactivate() {
+        store.close(); // a session waiting for a store ends its command now, within the stop's grace
         listeners.close();
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import org.postrider.api.directory.AuthResult;
 import org.postrider.api.directory.Directory;
 import org.postrider.api.directory.User;
-import org.postrider.api.store.MailStore;
 import org.postrider.api.store.StoreException;
 import org.postrider.lineserver.CommandLoop;
 import org.postrider.lineserver.Connection;
@@ -158,11 +157,6 @@ public final class Pop3Session extends CommandLoop {
     /** Answers a login (USER/PASS or AUTH): opens the maildrop, or one reply for any failure. */
     public void authenticated(String login, AuthResult result) throws IOException {
         pendingUser = null;
-        MailStore store = service.store();
-        if (store == null) {
-            reply("-ERR [SYS/TEMP] service temporarily unavailable, try again later");
-            return;
-        }
         if (!(result instanceof AuthResult.Success success)) {
             connection.authFailed();
             LOG.info("pop3 login failed for {} from {}", sanitize(login), connection.remote().getAddress()

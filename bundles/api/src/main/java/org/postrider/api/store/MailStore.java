@@ -8,9 +8,8 @@ import org.postrider.api.message.MessageContent;
 
 /**
  * The Information Store. Callers hold names ({@link FolderRef}), never store objects: every
- * call goes to whichever store is bound at that moment (callers wait a little for a
- * replacement), and a store being replaced refuses calls with a temporary
- * {@link StoreException} rather than write beside its successor.
+ * call goes to whichever store is bound at that moment, and a store being replaced refuses
+ * calls with a temporary {@link StoreException} rather than write beside its successor.
  * Folder names are IMAP names with "/" as the hierarchy separator and "INBOX" (any case) as
  * the inbox. A user's mailbox, with INBOX and the special-use folders, exists from the first
  * call that names it. Every method is thread-safe; calls that change a folder are durable

@@ -5,10 +5,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One optional, dynamic service reference that callers can wait for. When a bundle is updated
- * or a component reconfigured, SCR unbinds the old service before the new one is registered;
- * a caller that meets that gap waits for the new one, up to a bound it names, instead of
- * failing a command a moment too early. Reading the bound service is a volatile read.
+ * One optional, dynamic service reference that callers can wait for. When the service's bundle
+ * is updated or its component reconfigured, SCR unbinds the old service before the new one is
+ * registered (a greedy replacement by another service binds the new one first); a caller that
+ * meets that gap waits for the new one, up to a bound it names, instead of failing a command
+ * a moment too early. Once the holder stops ({@link #close()}) nobody waits any more. Reading
+ * the bound service is a volatile read.
  */
 public final class ServiceSlot<T> {
     /** How long a caller waits for a replacement: a bundle update or reconfiguration takes well under it. */
@@ -17,6 +19,7 @@ public final class ServiceSlot<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition bound = lock.newCondition();
     private volatile T current;
+    private volatile boolean closed;
 
     /** From the component's bind method. */
     public void bind(T service) {
@@ -41,6 +44,20 @@ public final class ServiceSlot<T> {
         }
     }
 
+    /**
+     * The holder stops: waiters return at once, and later calls do not wait (the service
+     * they would wait for may be stopping with it, as at shutdown or a library refresh).
+     */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            bound.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The service bound now, or null. */
     public T now() {
         return current;
@@ -52,18 +69,18 @@ public final class ServiceSlot<T> {
     }
 
     /**
-     * The service bound now, or the first one bound within the wait; null if none came.
-     * An interrupt ends the wait early (and stays set).
+     * The service bound now, or the first one bound within the wait; null if none came or
+     * the slot is closed. An interrupt ends the wait early (and stays set).
      */
     public T await(long timeout, TimeUnit unit) {
         T t = current;
-        if (t != null) {
+        if (t != null || closed) {
             return t;
         }
         long left = unit.toNanos(timeout);
         lock.lock();
         try {
-            while ((t = current) == null && left > 0) {
+            while ((t = current) == null && left > 0 && !closed) {
                 left = bound.awaitNanos(left);
             }
             return t;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -15,14 +14,33 @@ class ServiceSlotTest {
         ServiceSlot<String> slot = new ServiceSlot<>();
         slot.bind("old");
         slot.unbind("old");
-        CountDownLatch waiting = new CountDownLatch(1);
-        CompletableFuture<String> got = CompletableFuture.supplyAsync(() -> {
-            waiting.countDown();
-            return slot.await(30, TimeUnit.SECONDS);
-        });
-        waiting.await();
+        CompletableFuture<String> got = new CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().start(() -> got.complete(slot.await(30, TimeUnit.SECONDS)));
+        awaitWaiting(waiter);
         slot.bind("new");
         assertSame("new", got.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closingEndsTheWaitAndLaterCallsDoNotWait() throws Exception {
+        ServiceSlot<String> slot = new ServiceSlot<>();
+        CompletableFuture<String> got = new CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().start(() -> got.complete(slot.await(30, TimeUnit.SECONDS)));
+        awaitWaiting(waiter);
+        long start = System.nanoTime();
+        slot.close();
+        assertNull(got.get(30, TimeUnit.SECONDS));
+        assertNull(slot.await(30, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "no 30 s wait after close");
+    }
+
+    /** Until the thread waits in the slot (the bind must come after the wait began). */
+    private static void awaitWaiting(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the waiter never waited: " + t.getState());
+            Thread.sleep(5);
+        }
     }
 
     @Test
