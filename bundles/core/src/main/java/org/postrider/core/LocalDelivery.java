@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -18,39 +17,23 @@ import org.postrider.api.queue.RecipientResult;
 import org.postrider.api.store.MailStore;
 import org.postrider.api.store.QuotaExceededException;
 import org.postrider.api.store.StoreException;
-import org.postrider.kit.service.ServiceSlot;
 
 /**
  * Local delivery into the Information Store (transport "local"). Prepends Return-Path and
  * Delivered-To (dropping any Return-Path the message brought), refuses a message that already carries Delivered-To for the same
  * recipient (a forwarding loop), and delivers idempotently per queue id and user, so a
  * redelivery after a crash, or a user reached twice through lists, gets one copy. While
- * no store is bound (an update in progress) it waits for the replacement a few seconds, then
- * answers "retry".
+ * no store is bound (an update in progress) it answers "retry".
  */
 @Component(property = DeliveryAgent.TRANSPORT + "=local")
 public class LocalDelivery implements DeliveryAgent {
-    private final ServiceSlot<MailStore> store = new ServiceSlot<>();
-
-    @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStore")
-    void bindStore(MailStore s) {
-        store.bind(s);
-    }
-
-    void unbindStore(MailStore s) {
-        store.unbind(s);
-    }
-
-    /** Deliveries in flight answer "retry" at once: the store may be stopping with us. */
-    @Deactivate
-    void deactivate() {
-        store.close();
-    }
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MailStore store;
 
     @Override
     public List<RecipientResult> deliver(Delivery d) throws IOException {
-        MailStore s = store.awaitReplacement();
+        MailStore s = store;
         List<RecipientResult> results = new ArrayList<>();
         String header = TraceFields.header(d.content());
         for (Recipient r : d.envelope().recipients()) {
