@@ -546,10 +546,10 @@ public class CoreQueue implements MailQueue, MessageTracking {
         }
         spool.remove(m.id); // if this fails, the attempt is retried and finishes again, without a new notice
         m.markRemoved();
+        unparkNotices(m); // before the message leaves the entries: the queue is never seen empty between
         entries.remove(m.id);
         MAILLOG.info("removed id={}", m.id);
         tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.REMOVED, null, null, null, "delivered or returned");
-        unparkNotices(m);
     }
 
     // --- message tracking ---
@@ -681,11 +681,11 @@ public class CoreQueue implements MailQueue, MessageTracking {
     private void remove(QueuedMessage m, String log) throws IOException {
         spool.remove(m.id);
         m.markRemoved();
+        unparkNotices(m); // before the message leaves the entries: the queue is never seen empty between
         entries.remove(m.id);
         MAILLOG.info(log, m.id);
         tracking.record(m.id.value(), m.messageId, TrackEvent.Kind.REMOVED, null, null, null,
                 "by the administrator");
-        unparkNotices(m);
     }
 
     /** Fails every pending recipient now, with one failure notice to the sender. */
