@@ -340,8 +340,30 @@ class ListenerHandoverTest {
     void anUnusedSocketIsClosedAfterTheLinger() throws Exception {
         int port = freePort();
         start("dns-less", port, "OLD").stop();
-        Thread.sleep(11_000); // past SharedSockets.LINGER (10 s)
+        long stopped = System.nanoTime();
+        // the timer cannot fire before SharedSockets.LINGER (10 s); connecting before that only fills the backlog
+        Thread.sleep(SharedSockets.LINGER.toMillis());
+        assertTrue(Greeter.refusedWithin(port, Duration.ofSeconds(20)), "the socket still listens "
+                + (System.nanoTime() - stopped) / 1_000_000 + " ms after the stop");
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    /** The linger timers' thread, or null while no timer is scheduled (see {@link DemandScheduler}). */
+    private static Thread closerThread() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("lineserver-socket-closer") && t.isAlive()) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code t} waits for the lock of SharedSockets (held by the caller). */
+    private static boolean blockedOnSharedSockets(Thread t) {
+        java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
+                .getThreadInfo(t.threadId());
+        return info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null
+                && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(SharedSockets.class);
     }
 
     /**
@@ -355,11 +377,28 @@ class ListenerHandoverTest {
         MapKeeper keeper = new MapKeeper();
         SharedSockets.keeperIn(contextWith(keeper));
         try {
+            // the sockets earlier tests left lingering are closed, and their timers with them: the
+            // one timer thread (tasks run in turn) must be running this test's timer when it blocks
+            SharedSockets.keeperIn(null);
+            SharedSockets.closeUnused();
+            SharedSockets.unretire();
+            long idle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (closerThread() != null && System.nanoTime() < idle) {
+                Thread.sleep(10);
+            }
+            assertEquals(null, closerThread(), "no linger timer of an earlier test is left");
+            SharedSockets.keeperIn(contextWith(keeper));
+            long t0 = System.nanoTime(); // the timer fires SharedSockets.LINGER (10 s) after the stop
             start("smtp-timer", port, "OLD").stop();
-            long t0 = System.nanoTime(); // the timer fires at most SharedSockets.LINGER (10 s) from here
-            Thread.sleep(9_000);
+            Thread timer = closerThread();
+            assertTrue(timer != null, "the linger's timer is scheduled");
             synchronized (SharedSockets.class) {
-                Thread.sleep(1_800); // the timer fires meanwhile, and waits for this lock
+                // the timer fires meanwhile, and waits for this lock
+                long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+                while (!blockedOnSharedSockets(timer) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(blockedOnSharedSockets(timer), "the timer fired and waits for the lock: " + timer.getState());
                 SharedSockets.closeUnused(); // the lineserver bundle stops: the socket goes to the keeper
             }
             assertTrue(System.nanoTime() - t0 > SharedSockets.LINGER.toNanos(), "the timer has fired");

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.postrider.lineserver.LineServerTest.Client;
@@ -21,20 +22,23 @@ import org.postrider.lineserver.LineServerTest.Client;
  */
 class StopWakesIdleSessionsTest {
     /**
-     * "SLOW" takes 600 ms to answer; "WAIT" waits for a line as IMAP IDLE does (and says
-     * goodbye itself when a stop ends the wait); anything else is echoed. The goodbye takes
-     * {@code goodbyeMillis} to make, as a write to a slow client takes time.
+     * "SLOW" counts {@code inCommand} down, then lasts until the listener's stop has begun and
+     * 600 ms beyond; "WAIT" waits for a line as IMAP IDLE does (and says goodbye itself when a
+     * stop ends the wait); anything else is echoed. Making the goodbye runs
+     * {@code makingGoodbye} first, which may take its time, as a write to a slow client does.
      */
     static final class Slow extends CommandLoop {
-        private final long goodbyeMillis;
+        private final CountDownLatch inCommand;
+        private final Runnable makingGoodbye;
 
         Slow(Connection c) {
-            this(c, 0);
+            this(c, new CountDownLatch(1), () -> { });
         }
 
-        Slow(Connection c, long goodbyeMillis) {
+        Slow(Connection c, CountDownLatch inCommand, Runnable makingGoodbye) {
             super(c, 10);
-            this.goodbyeMillis = goodbyeMillis;
+            this.inCommand = inCommand;
+            this.makingGoodbye = makingGoodbye;
         }
 
         @Override
@@ -46,8 +50,13 @@ class StopWakesIdleSessionsTest {
         @Override
         protected void dispatch(String line) throws IOException {
             if (line.equals("SLOW")) {
+                inCommand.countDown();
                 try {
-                    Thread.sleep(600);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!connection.stopping() && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    Thread.sleep(600); // the stop has begun: it must wait for this command to end
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -74,13 +83,7 @@ class StopWakesIdleSessionsTest {
 
         @Override
         protected String shuttingDown() {
-            if (goodbyeMillis > 0) {
-                try {
-                    Thread.sleep(goodbyeMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            makingGoodbye.run();
             return "BYE stopping";
         }
 
@@ -287,12 +290,23 @@ class StopWakesIdleSessionsTest {
      */
     @Test
     void aSessionWokenWhileTheStopWritesItsGoodbyeLetsItFinish() throws Exception {
-        LineServer server = start(Duration.ofSeconds(20), TlsMode.NONE, c -> new Slow(c, 800).run());
+        CountDownLatch goodbyeBegun = new CountDownLatch(1);
+        CountDownLatch clientSpoke = new CountDownLatch(1);
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.NONE, c -> new Slow(c, new CountDownLatch(1), () -> {
+            goodbyeBegun.countDown();
+            try {
+                clientSpoke.await(10, TimeUnit.SECONDS);
+                Thread.sleep(800); // the session, woken by the client's line, has time to close under this write
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).run());
         try (Client idle = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
             assertEquals("READY", idle.line());
             CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
-            Thread.sleep(300); // the stop is making its goodbye
+            assertTrue(goodbyeBegun.await(10, TimeUnit.SECONDS), "the stop makes its goodbye");
             idle.send("HELLO\r\n");
+            clientSpoke.countDown();
             assertEquals("BYE stopping", idle.line());
             stop.get(10, TimeUnit.SECONDS);
         }
@@ -386,11 +400,13 @@ class StopWakesIdleSessionsTest {
      */
     @Test
     void aClientThatSpeaksAfterTheSessionsOwnGoodbyeIsNotReset() throws Exception {
-        LineServer server = start(Duration.ofSeconds(20));
+        CountDownLatch inCommand = new CountDownLatch(1);
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.NONE,
+                c -> new Slow(c, inCommand, () -> { }).run());
         try (Client busy = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
             assertEquals("READY", busy.line());
             busy.send("SLOW\r\n");
-            Thread.sleep(200); // the command is being executed
+            assertTrue(inCommand.await(10, TimeUnit.SECONDS), "the command is being executed");
             CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
             assertEquals("OK SLOW", busy.line());
             busy.send("HELLO\r\n"); // after the goodbye was written, or about to be
@@ -403,11 +419,13 @@ class StopWakesIdleSessionsTest {
 
     @Test
     void aSessionInsideACommandFinishesItThenSaysGoodbye() throws Exception {
-        LineServer server = start(Duration.ofSeconds(20));
+        CountDownLatch inCommand = new CountDownLatch(1);
+        LineServer server = start(Duration.ofSeconds(20), TlsMode.NONE,
+                c -> new Slow(c, inCommand, () -> { }).run());
         try (Client busy = new Client(new Socket("127.0.0.1", server.address().getPort()))) {
             assertEquals("READY", busy.line());
             busy.send("SLOW\r\n");
-            Thread.sleep(200); // the command is being executed
+            assertTrue(inCommand.await(10, TimeUnit.SECONDS), "the command is being executed");
             CompletableFuture<Void> stop = CompletableFuture.runAsync(server::stop);
             assertEquals("OK SLOW", busy.line());
             assertEquals("BYE stopping", busy.line());

@@ -14,7 +14,9 @@ import org.postrider.itest.harness.SubmissionStream;
 /**
  * kill -9 in the middle of a stream of submissions, by the admin channel or by SMTP: after
  * a restart every message that was acknowledged (a queue id, a "250") is delivered exactly
- * once, within 10 s of the server saying it is ready, and none is delivered twice.
+ * once, and none is delivered twice. The retry schedule is an hour, so the queue empties
+ * within the wait only if the recovery itself delivers what it found, not a later retry; how
+ * fast it does so is the benchmark's measure, not this test's.
  */
 class KillDuringSubmissionsIT {
     @RegisterExtension
@@ -36,6 +38,7 @@ class KillDuringSubmissionsIT {
 
     private Instance start() throws Exception {
         Instance athena = instances.create("athena");
+        athena.config("org.postrider.core.queue", Map.of("retrySchedule", "1h"));
         athena.start();
         athena.admin("dir:user-add", "alice@example.org", "pw").ok();
         return athena;
@@ -57,9 +60,8 @@ class KillDuringSubmissionsIT {
 
         athena.start(); // returns once the server says it is ready
         long ready = System.nanoTime();
-        athena.awaitQueueEmpty(Duration.ofSeconds(60));
+        athena.awaitQueueEmpty(Duration.ofSeconds(60)); // a message left for the 1 h retry fails this
         long seconds = (System.nanoTime() - ready) / 1_000_000_000L;
-        assertTrue(seconds <= 10, "every recovered message delivered within 10 s of ready, took " + seconds + " s");
         Map<Integer, Integer> seen = stream.delivered(athena.inbox("alice", "example.org"));
         for (int i = 0; i < acknowledged; i++) {
             assertEquals(1, seen.getOrDefault(i, 0), "acknowledged message " + i + " must be delivered exactly once");
@@ -67,6 +69,7 @@ class KillDuringSubmissionsIT {
         for (Map.Entry<Integer, Integer> e : seen.entrySet()) {
             assertEquals(1, e.getValue(), "message " + e.getKey() + " delivered twice");
         }
-        System.out.println("kill -9 after " + acknowledged + " acknowledgements; " + seen.size() + " delivered");
+        System.out.println("kill -9 after " + acknowledged + " acknowledgements; " + seen.size() + " delivered, the queue"
+                + " empty " + seconds + " s after ready");
     }
 }

@@ -55,7 +55,11 @@ class HotSwapIT {
         assertTrue(line.contains(newVersion), line);
         assertEquals(consumerId, componentId(server, "org.postrider.runtime.status.PostriderCommands"),
                 "the consumer was reactivated instead of rebound");
-        assertEquals(0, athena.admin("dns:servers").exit(), "commands of the new bundle answer");
+        // The DnsResolver line names the new bundle as soon as DnsjavaResolver is registered;
+        // DnsCommands is a separate component activated after it, and Gogo picks its functions
+        // up from the service registry after that: wait for the command itself to answer.
+        Await.until("the dns: commands of the new bundle to answer", Duration.ofSeconds(10),
+                () -> athena.admin("dns:servers"), r -> r.exit() == 0);
     }
 
     @Test

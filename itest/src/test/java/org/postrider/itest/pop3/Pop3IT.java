@@ -250,14 +250,21 @@ class Pop3IT {
 
     /** A raw session on the STLS port, for the abuse cases no client library would send. */
     static final class Raw implements AutoCloseable {
-        final Socket socket = new Socket("127.0.0.1", pop3);
-        final BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                StandardCharsets.UTF_8));
-        final OutputStream out = socket.getOutputStream();
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
 
         Raw() throws Exception {
-            socket.setSoTimeout(10_000);
-            assertTrue(in.readLine().startsWith("+OK"));
+            this("127.0.0.1");
+        }
+
+        /** From the loopback address {@code from}, which has connection counts of its own. */
+        Raw(String from) throws Exception {
+            socket = connect(from);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            String greeting = in.readLine();
+            assertTrue(greeting != null && greeting.startsWith("+OK"), greeting);
         }
 
         String send(String raw) throws Exception {
@@ -272,15 +279,36 @@ class Pop3IT {
         }
     }
 
+    private static Socket connect(String from) throws Exception {
+        Socket s = new Socket();
+        try {
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(from), 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", pop3), 5_000);
+            s.setSoTimeout(10_000);
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** The greeting of a new connection from {@code from}. */
+    private static String greeting(String from) throws Exception {
+        try (Socket s = connect(from)) {
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
     @Test
     void oneAddressCannotTakeEverySlot() throws Exception {
+        // an address of this test's own: sessions of other tests from 127.0.0.1 may still be closing
+        String from = "127.0.0.3";
         List<Raw> open = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
-                open.add(new Raw()); // the default limit per client address
+                open.add(new Raw(from)); // the default limit per client address
             }
-            try (Socket extra = new Socket("127.0.0.1", pop3)) {
-                extra.setSoTimeout(10_000);
+            try (Socket extra = connect(from)) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(extra.getInputStream(),
                         StandardCharsets.UTF_8));
                 assertEquals("-ERR [SYS/TEMP] too many connections from your address", in.readLine());
@@ -291,8 +319,10 @@ class Pop3IT {
                 r.close();
             }
         }
-        Thread.sleep(300);
-        try (Raw again = new Raw()) {
+        // the server learns of the closes as its sessions read the end of their streams
+        Await.until("a slot for " + from + " again", Duration.ofSeconds(10), () -> greeting(from),
+                l -> l != null && l.startsWith("+OK"));
+        try (Raw again = new Raw(from)) {
             assertTrue(again.send("CAPA\r\n").startsWith("+OK"), "served again once the others left");
         }
     }
