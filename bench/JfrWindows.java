@@ -74,8 +74,7 @@ public class JfrWindows {
                 double at = t.getEpochSecond() + t.getNano() / 1e9;
                 for (Map.Entry<Window, Stats> w : windows.entrySet()) {
                     if (at >= w.getKey().from() && at <= w.getKey().to()) {
-                        add(e, w.getValue());
-                        break;
+                        add(e, w.getValue()); // in every window it falls in: a command's window lies in its group's
                     }
                 }
             }

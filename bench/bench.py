@@ -640,10 +640,14 @@ def imap_round(srv, res, user, password, expected, sizes, rnd, warmup=False, log
         add(f'IMAP SELECT ({big} messages)', srv.name, 1000 * (time.perf_counter() - t0), 'ms', rnd)
         if n != expected:
             raise RuntimeError(f'SELECT says {n} EXISTS, {expected} were delivered')
+        label = f'IMAP UID FETCH 1:* (FLAGS) ({big})'
+        if not warmup:                  # a window of its own in a --jfr recording
+            res.mark('start', label, srv.name, rnd)
         t0 = time.perf_counter()
         flags = c.command('UID FETCH 1:* (FLAGS)')
-        add(f'IMAP UID FETCH 1:* (FLAGS) ({big})', srv.name,
-            1000 * (time.perf_counter() - t0), 'ms', rnd)
+        add(label, srv.name, 1000 * (time.perf_counter() - t0), 'ms', rnd)
+        if not warmup:
+            res.mark('end', label, srv.name, rnd)
         if len(flags) != expected:
             raise RuntimeError(f'UID FETCH 1:* (FLAGS) gave {len(flags)} lines for {expected}')
         pick = random.Random(rnd)

@@ -172,12 +172,18 @@ public final class Selected {
         return b.build();
     }
 
-    /** The UIDs this session knows among {@code set}. */
+    /**
+     * The UIDs this session knows among {@code set}: by the set's ranges, each found by binary
+     * search, so the look after every command costs nothing per message of the mailbox when
+     * nothing was expunged (it went through all 10,000 UIDs of a large mailbox each time).
+     */
     public UidSet known(UidSet set) {
         UidSet.Builder b = new UidSet.Builder();
-        for (int i = 0; i < count; i++) {
-            if (set.contains(uids[i])) {
-                b.add(uids[i]);
+        for (int i = 0; i < set.rangeCount(); i++) {
+            long to = set.rangeTo(i);
+            int k = Arrays.binarySearch(uids, 0, count, set.rangeFrom(i));
+            for (k = k >= 0 ? k : -k - 1; k < count && uids[k] <= to; k++) {
+                b.add(uids[k]);
             }
         }
         return b.build();
