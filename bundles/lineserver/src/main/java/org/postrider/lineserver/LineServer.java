@@ -111,17 +111,30 @@ public final class LineServer implements ListenerInfo {
 
     /** Serves a client accepted on this listener's socket (perhaps by its predecessor). */
     void serve(Socket client) {
-        // Counted here, in the order of accept, not in the session threads' order: of clients
-        // that come together, the later ones are refused.
+        // Counted and judged here, in the order of accept, not in the session threads' order:
+        // of clients that come together, the later ones are refused, and a refused one gives
+        // its place back at once (it never counts against the sessions that are served).
         InetAddress address = client.getInetAddress();
         int all = admitted.incrementAndGet();
         int here = perAddress.merge(address, 1, Integer::sum);
+        if (all > settings.maxConnections() || here > settings.maxPerAddress()) {
+            release(address);
+            String reason = all > settings.maxConnections() ? "too many connections"
+                    : "too many connections from your address";
+            Thread.ofVirtual().name(settings.name() + "-refusal").start(() -> refuseAndClose(client, reason));
+            return;
+        }
         starting.incrementAndGet();
         try {
-            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client, all, here));
+            Thread.ofVirtual().name(settings.name() + "-session").start(() -> session(client));
         } catch (RuntimeException | Error e) {
             starting.decrementAndGet();
             release(address);
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // the thread could not start: the client is dropped either way
+            }
             throw e;
         }
     }
@@ -133,15 +146,19 @@ public final class LineServer implements ListenerInfo {
 
     /** A client accepted as this listener stopped, with no other to take it: told to come back. */
     void refuseStopping(Socket client) {
+        refuseAndClose(client, "shutting down");
+    }
+
+    private void refuseAndClose(Socket client, String reason) {
         try (client) {
             client.setSoTimeout(5000);
-            refuse(client, "shutting down");
+            refuse(client, reason);
         } catch (IOException e) {
             LOG.debug("{}: refusing {} failed: {}", settings.name(), client.getInetAddress(), e.toString());
         }
     }
 
-    private void session(Socket client, int all, int here) {
+    private void session(Socket client) {
         InetAddress address = client.getInetAddress();
         String session = settings.name() + "-" + Integer.toString(SESSION_IDS.incrementAndGet(), 36);
         MDC.put("session", session);
@@ -149,11 +166,6 @@ public final class LineServer implements ListenerInfo {
         boolean counted = true; // in starting, until it is in connections or gone
         try {
             client.setTcpNoDelay(true);
-            if (all > settings.maxConnections() || here > settings.maxPerAddress()) {
-                refuse(client, all > settings.maxConnections() ? "too many connections"
-                        : "too many connections from your address");
-                return;
-            }
             Socket s = client;
             if (settings.tls() == TlsMode.IMPLICIT) {
                 SSLSocket ssl = (SSLSocket) tlsContext().getSocketFactory().createSocket(client,

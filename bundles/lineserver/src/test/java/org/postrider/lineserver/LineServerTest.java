@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -291,6 +294,32 @@ class LineServerTest {
             assertEquals("BUSY too many connections from your address", third.line());
             assertNull(third.line());
             assertEquals(2, server.activeConnections());
+        }
+    }
+
+    @Test
+    void refusedConnectionsDoNotCountAgainstTheServedOnes() throws Exception {
+        // three sessions in all, two from one address: a flood refused from 127.0.0.1 leaves the third place free
+        start(new ListenerSettings("echo", "ECHO", new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE, 3, 2, 2, 100,
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(800), Duration.ofMillis(10)));
+        List<Client> refused = new ArrayList<>();
+        try (Client a = connect(); Client b = connect()) {
+            assertEquals("READY", a.line());
+            assertEquals("READY", b.line());
+            for (int i = 0; i < 30; i++) {
+                refused.add(connect());
+            }
+            try (Client other = new Client(new Socket(InetAddress.getByName("127.0.0.1"), server.address().getPort(),
+                    InetAddress.getByName("127.0.0.2"), 0))) {
+                assertEquals("READY", other.line(), "the third place is free: the refused took none");
+            }
+            for (Client r : refused) {
+                assertEquals("BUSY too many connections from your address", r.line());
+            }
+        } finally {
+            for (Client r : refused) {
+                r.close();
+            }
         }
     }
 
