@@ -220,11 +220,6 @@ public class ImapService implements SessionHandler {
         return store.awaitReplacement();
     }
 
-    /** The store bound now, or null: for threads that must not wait. */
-    MailStore storeNow() {
-        return store.now();
-    }
-
     @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStore")
     void bindStore(MailStore s) {

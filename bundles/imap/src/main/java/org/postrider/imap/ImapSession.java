@@ -497,9 +497,10 @@ public final class ImapSession extends CommandLoop {
     private void deliverHints() {
         do {
             while (hinted.getAndSet(false)) {
+                // waits for a store being replaced here, before the writing lock: DONE is never held up
+                MailStore now = service.store();
                 writing.lock();
                 try {
-                    MailStore now = service.storeNow(); // never waits for a store holding the writing lock
                     if (idle && now != null) {
                         sync(now, true, java.util.Map.of());
                         flush();
