@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,10 +22,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Java opens no file without blocking on a FIFO (there is no O_NONBLOCK), so a FIFO put in
  * the name's place in the microseconds between the stat and the open blocks the open until a
- * writer opens it. An open that waits is let go: after {@link #letGoAfterMillis}, and again
- * each as long, a FIFO found in the name's place is opened to read and write, which Linux
- * never blocks, and that is the writer the open waits for. The open then finds a FIFO (it
- * cannot seek) and fails, so a FIFO is never read as a message. What stays: a FIFO the server
+ * writer opens it. An open that waits is let go: once it has waited {@link #letGoAfterMillis}
+ * (seen at a sweep of the opens under way, every {@link #SWEEP_MILLIS} while there are any),
+ * and at each sweep after, a FIFO found in the name's place is opened to read and write,
+ * which Linux never blocks, and that is the writer the open waits for. The open then finds a
+ * FIFO (it cannot seek) and fails, so a FIFO is never read as a message. What stays: a FIFO the server
  * may read but not write (another user's, mode 0604) cannot be let go, and its open waits
  * until a writer comes (logged at WARN). So files are opened to be served outside the
  * folder's lock ({@link StoredContent}, {@link MessageFile}), where only that call waits; the
@@ -48,7 +48,6 @@ final class RegularFiles {
             t.setDaemon(true);
             return t;
         });
-        w.setRemoveOnCancelPolicy(true); // an open that ends leaves nothing queued
         w.setKeepAliveTime(10, TimeUnit.SECONDS);
         w.allowCoreThreadTimeOut(true); // no thread left when the bundle is stopped
         return w;
@@ -65,15 +64,14 @@ final class RegularFiles {
             throw new NotRegularFileException(file);
         }
         MaildirFolder.step.at("file-checked");
-        long after = letGoAfterMillis;
-        AtomicBoolean warned = new AtomicBoolean();
-        ScheduledFuture<?> watch = WATCH.scheduleWithFixedDelay(() -> letGo(file, warned), after, after,
-                TimeUnit.MILLISECONDS);
+        Opening opening = new Opening(file);
+        OPENING.add(opening); // before the sweeps are looked at: a sweep that stops sees it, or it starts one
         FileChannel ch;
         try {
+            sweepSoon();
             ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } finally {
-            watch.cancel(false);
+            OPENING.remove(opening);
         }
         try {
             ch.position(0); // a FIFO put there since the stat cannot seek (ESPIPE)
@@ -84,6 +82,62 @@ final class RegularFiles {
             throw new NotRegularFileException(file);
         }
         return ch;
+    }
+
+    /** An open under way: its file, since when, and whether a failure to let it go was told. */
+    private static final class Opening {
+        final Path file;
+        final long since = System.nanoTime();
+        final AtomicBoolean warned = new AtomicBoolean();
+
+        Opening(Path file) {
+            this.file = file;
+        }
+    }
+
+    /**
+     * The opens under way. Each registers here rather than scheduling a watch of its own: a
+     * schedule and a cancel a file opened woke the watch thread twice, per message served.
+     */
+    private static final java.util.Set<Opening> OPENING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How often the opens under way are looked at, while there are any. */
+    static final long SWEEP_MILLIS = 250;
+    /** Whether a sweep is scheduled or running. */
+    private static final AtomicBoolean SWEEPING = new AtomicBoolean();
+
+    private static void sweepSoon() {
+        if (!SWEEPING.get() && SWEEPING.compareAndSet(false, true)) {
+            schedule();
+        }
+    }
+
+    private static void schedule() {
+        try {
+            WATCH.schedule(RegularFiles::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) { // no thread could be made: the next open tries again
+            SWEEPING.set(false);
+            throw e;
+        }
+    }
+
+    /** Lets go the opens that have waited long enough; again later while any are under way. */
+    private static void sweep() {
+        long after = TimeUnit.MILLISECONDS.toNanos(letGoAfterMillis);
+        long now = System.nanoTime();
+        for (Opening o : OPENING) {
+            if (now - o.since >= after) {
+                letGo(o.file, o.warned);
+            }
+        }
+        if (OPENING.isEmpty()) {
+            SWEEPING.set(false);
+            // an open registered since the look above either saw the flag down and started a
+            // sweep of its own, or is seen here
+            if (OPENING.isEmpty() || !SWEEPING.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        schedule();
     }
 
     /** Lets an open of {@code file} that waits go, if a FIFO is in its place: see the class. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -43,6 +44,39 @@ class RegularFilesTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
         assertTimeoutPreemptively(Duration.ofSeconds(20),
                 () -> assertThrows(NotRegularFileException.class, () -> RegularFiles.open(fifo)));
+    }
+
+    @Test
+    void opensDoNotWakeTheWatchThreadEach() throws Exception {
+        Path file = Files.write(dir.resolve("m"), new byte[] {1, 2, 3});
+        RegularFiles.open(file).close(); // the watch thread is made
+        long before = watchWakeUps();
+        long start = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            RegularFiles.open(file).close();
+        }
+        long sweeps = (System.nanoTime() - start) / 1_000_000 / RegularFiles.SWEEP_MILLIS;
+        // the sweeps while opens were under way, and a few more; a watch scheduled and
+        // cancelled an open woke the thread about once an open
+        long woken = watchWakeUps() - before;
+        assertTrue(woken <= 3 + 2 * sweeps, woken + " wake-ups of the watch thread for 1000 opens in " + sweeps
+                + " sweep periods");
+    }
+
+    /** Voluntary context switches of the watch thread (Linux /proc). */
+    private static long watchWakeUps() throws java.io.IOException {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                if (Files.readString(t.resolve("comm")).strip().equals("postrider-fifo-")) { // 15 characters kept
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no watch thread");
     }
 
     @Test
