@@ -1016,6 +1016,10 @@ final class MaildirFolder {
             if (sizes) { // counted here, under the lock: no caller of this project asks so
                 countChangedLocked(modSeq);
             }
+            boolean exact = modSeq >= state.tombstones.floor();
+            if (exact && modSeq >= state.highestModSeq) { // every change and expunge takes a MODSEQ above the last
+                return new Changes(state.uidValidity, state.highestModSeq, List.of(), UidSet.empty(), true);
+            }
             MessageTable t = state.table;
             List<MessageMeta> changed = new ArrayList<>();
             for (int r = 0; r < t.size(); r++) {
@@ -1023,7 +1027,6 @@ final class MaildirFolder {
                     changed.add(t.meta(r));
                 }
             }
-            boolean exact = modSeq >= state.tombstones.floor();
             UidSet vanished;
             if (exact) {
                 vanished = state.tombstones.since(modSeq);
