@@ -114,7 +114,7 @@ final class RegularFiles {
     private static void schedule() {
         try {
             WATCH.schedule(RegularFiles::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) { // no thread could be made: the next open tries again
+        } catch (RuntimeException | Error e) { // no thread could be made: the next open tries again
             SWEEPING.set(false);
             throw e;
         }
@@ -122,18 +122,23 @@ final class RegularFiles {
 
     /** Lets go the opens that have waited long enough; again later while any are under way. */
     private static void sweep() {
-        long after = TimeUnit.MILLISECONDS.toNanos(letGoAfterMillis);
-        long now = System.nanoTime();
-        for (Opening o : OPENING) {
-            if (now - o.since >= after) {
-                letGo(o.file, o.warned);
+        try {
+            long after = TimeUnit.MILLISECONDS.toNanos(letGoAfterMillis);
+            long now = System.nanoTime();
+            for (Opening o : OPENING) {
+                if (now - o.since >= after) {
+                    letGo(o.file, o.warned);
+                }
             }
+        } catch (RuntimeException | Error e) { // the sweeps go on whatever one of them met
+            LOG.warn("A sweep of the message files being opened failed", e);
         }
-        if (OPENING.isEmpty()) {
+        // iterated, not counted: an entry added is seen before the map's count is raised
+        if (!OPENING.iterator().hasNext()) {
             SWEEPING.set(false);
             // an open registered since the look above either saw the flag down and started a
             // sweep of its own, or is seen here
-            if (OPENING.isEmpty() || !SWEEPING.compareAndSet(false, true)) {
+            if (!OPENING.iterator().hasNext() || !SWEEPING.compareAndSet(false, true)) {
                 return;
             }
         }
